@@ -1,0 +1,85 @@
+// The contract between the pure machines and the engine: what a step state sends
+// to the engine's `step` actor, what comes back, and the events the engine may send.
+// Types only plus one pure helper; no I/O (machines must stay replayable).
+
+/** JSON-safe value, so snapshots and journal rows round-trip exactly. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** What a step state passes to the engine's step actor. */
+export interface StepInput {
+  /** Step module id in src/steps (camelCase), e.g. 'aiSwitch'. */
+  stepId: string;
+  /** Unique per run: the state id, plus `#<n>` for states entered in a loop. Memo key of the attempt. */
+  stepKey: string;
+  /** The procedure input and the facts gathered so far (read-only for the step). */
+  context: ProcedureContext;
+}
+
+/** What a step returns on success: facts merged into context.facts[stepId]. */
+export interface StepOutput {
+  facts: { [key: string]: Json };
+}
+
+/** Why a step failed; carried as the error of the actor's onError event. */
+export interface StepFailure {
+  /**
+   * failed: the command failed or a precondition did not hold (run fails).
+   * invariant: the engine refused to break a procedure invariant.
+   * interrupted: an in-doubt roll forward that a crash interrupted; only `retry` may continue it.
+   * rf-error: roll forward exited with an error (not a crash); the run halts until an operator asks for retry.
+   */
+  kind: 'failed' | 'invariant' | 'interrupted' | 'rf-error';
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** Input of every procedure machine; fields a procedure does not use are absent. */
+export interface ProcedureInput {
+  db: string;
+  /** Backups: destination directory of the copy. */
+  destination?: string;
+  /** OFFLINE-3: site command that exits 0 when no scheduled job is running. */
+  jobsCheck?: string;
+  /** OFFLINE-7: restart the server after the copy (default true). */
+  restart?: boolean;
+  proserveArgs?: string[];
+  /** ONLINE-2: snapshot command used instead of (or before) the file copy. */
+  snapshotCmd?: string;
+  maxQuietMs?: number;
+  /** Restore: where the copy comes from and where it goes. */
+  backupDir?: string;
+  targetDb?: string;
+  /** Restore: AI files in proven order (planned before the run starts). */
+  aiFiles?: string[];
+  /** Restore: roll forward endtime (yyyy:mm:dd:hh:mm:ss) applied to the last file. */
+  until?: string;
+  /** Restore: the copy came from a replication-enabled database. */
+  replication?: 'source' | 'target' | null;
+}
+
+export interface ProcedureContext {
+  input: ProcedureInput;
+  /** Facts returned by steps, by stepId. */
+  facts: { [stepId: string]: { [key: string]: Json } };
+  /** RF: index of the next AI file to apply. */
+  aiIndex: number;
+  /** RF: true once any roll forward command has been attempted (sequence is impossible from then on). */
+  rollForwardStarted: boolean;
+  /** The failure that sent the run to `failed`/halted, for the report. */
+  failure: StepFailure | null;
+}
+
+/** Events the engine sends to a running procedure. */
+export type ProcedureEvent =
+  | { type: 'ABORT'; reason: string } // SIGINT/SIGTERM or operator
+  | { type: 'WATCHDOG'; reason: string } // --max-quiet exceeded
+  | { type: 'RESUME' } // continue an aborted run
+  | { type: 'RETRY' }; // operator asked roll forward retry after an error exit
+
+/** Metadata every state carries: the article step it implements. */
+export interface StateMeta {
+  kb: string;
+  /** Run status the engine reports while the machine rests in this state. */
+  status?: 'aborted' | 'halted';
+}

@@ -1,0 +1,30 @@
+// The one exit point: maps OeflowError / CommanderError / anything else to an exit code.
+import { CommanderError } from 'commander';
+import { ExitCode, OeflowError } from '../errors.js';
+import { buildProgram, type CommandOutcome } from './program.js';
+import type { CliIO } from './io.js';
+
+/** Run the CLI in-process and return the exit code (tests call this directly). */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const outcome: CommandOutcome = { exitCode: ExitCode.ok };
+  const program = buildProgram(io, outcome);
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return outcome.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; every other commander error is a usage error
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (err instanceof OeflowError) {
+      if (json) io.out(`${JSON.stringify({ status: 'error', error: err.toJSON() }, null, 2)}\n`);
+      else io.err(`oeflow: ${err.code} ${err.message}\n  next: ${err.hint}\n`);
+      return err.exitCode;
+    }
+    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    if (json) io.out(`${JSON.stringify({ status: 'error', error: { code: 'OEF-002', message } }, null, 2)}\n`);
+    else io.err(`oeflow: OEF-002 internal error: ${message}\n  next: this is a bug; please report it with the output above.\n`);
+    return ExitCode.internal;
+  }
+}

@@ -1,0 +1,22 @@
+// Builds the commander program: global options, then one register function per group.
+import { Command } from 'commander';
+import type { CliIO } from './io.js';
+import { registerSimCommands } from './sim.js';
+
+/** Exit code a command asks for without being an error (e.g. `proutil -C busy`-like checks). */
+export interface CommandOutcome {
+  exitCode: number;
+}
+
+export function buildProgram(io: CliIO, outcome: CommandOutcome): Command {
+  const program = new Command('oeflow')
+    .description('Durable, resumable, auditable OpenEdge OS-backup and roll-forward procedures')
+    .option('--json', 'print machine-readable JSON results', false)
+    .option('--state <file>', 'SQLite state store (default: $OEFLOW_STATE or state/oeflow.db)')
+    .option('--dlc <dir>', 'OpenEdge installation (default: $DLC)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError();
+  registerSimCommands(program, io, outcome);
+  return program;
+}

@@ -1,0 +1,95 @@
+// Typed errors with stable OEF-nnn codes. One registry: title, exit code, hint.
+// Codes are never renumbered; a retired code stays here as a tombstone.
+
+/** Process exit codes, documented in the README. */
+export const ExitCode = {
+  ok: 0,
+  failed: 1, // the procedure failed (a step failed, a precondition was not met)
+  usage: 2, // bad command line or bad input
+  needsDecision: 3, // an in-doubt step needs `oeflow resolve`
+  locked: 4, // another run holds the database
+  aborted: 5, // SIGINT/SIGTERM or operator abort; the run stays resumable
+  invariant: 6, // an invariant of the procedure was refused by the engine
+  quietTimeout: 7, // --max-quiet exceeded; quiet point disabled, run failed
+  verification: 8, // a copy, chain or journal failed verification
+  internal: 70, // a bug in oeflow
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+interface CodeEntry {
+  readonly title: string;
+  readonly exitCode: ExitCodeValue;
+  readonly hint: string;
+}
+
+export const errorCodes = {
+  'OEF-001': { title: 'Invalid command-line usage', exitCode: ExitCode.usage, hint: 'Run `oeflow help <command>` for the syntax.' },
+  'OEF-002': { title: 'Internal error', exitCode: ExitCode.internal, hint: 'This is a bug in oeflow: report it with `oeflow show <run-id> --json`.' },
+  'OEF-010': { title: 'DLC not found or not an OpenEdge installation', exitCode: ExitCode.usage, hint: 'Set DLC or pass --dlc <dir> (it must contain bin/rfutil and a version file).' },
+  'OEF-011': { title: 'Database not found', exitCode: ExitCode.usage, hint: 'Pass the database path as the utilities take it (absolute, without .db), and check that <db>.db exists.' },
+  'OEF-012': { title: 'A utility could not be started', exitCode: ExitCode.failed, hint: 'Check that $DLC/bin holds the utility and that it is executable.' },
+  'OEF-013': { title: 'Unexpected output from a utility', exitCode: ExitCode.failed, hint: 'Run the command by hand (see `oeflow show <run-id>`) and compare with the documented output.' },
+  'OEF-020': { title: 'State store could not be opened', exitCode: ExitCode.failed, hint: 'Check --state / OEFLOW_STATE points to a writable file on a local disk.' },
+  'OEF-021': { title: 'State store is not durable', exitCode: ExitCode.failed, hint: 'The store must run with journal_mode=WAL and synchronous=FULL; use a local filesystem.' },
+  'OEF-022': { title: 'State store schema is newer than this oeflow', exitCode: ExitCode.failed, hint: 'Upgrade oeflow, or point --state at another store.' },
+  'OEF-030': { title: 'Run not found', exitCode: ExitCode.usage, hint: 'List runs with `oeflow runs`.' },
+  'OEF-031': { title: 'Run is not resumable', exitCode: ExitCode.usage, hint: 'Only runs with status running, failed (resumable), aborted or needs-decision can resume; see `oeflow show <run-id>`.' },
+  'OEF-032': { title: 'Machine definition changed since the run started', exitCode: ExitCode.failed, hint: 'Resume with the oeflow version that started the run, or start a new run.' },
+  'OEF-033': { title: 'No open run for this database', exitCode: ExitCode.usage, hint: 'List runs with `oeflow runs --db <db>`.' },
+  'OEF-034': { title: 'No decision is pending for this run', exitCode: ExitCode.usage, hint: '`oeflow resolve` applies only to runs with status needs-decision.' },
+  'OEF-040': { title: 'Database is locked by another oeflow run', exitCode: ExitCode.locked, hint: 'Wait for the holder to finish, or resume it with `oeflow resume <run-id>`.' },
+  'OEF-050': { title: 'A step failed', exitCode: ExitCode.failed, hint: 'See `oeflow show <run-id>` for the command output; fix the cause, then `oeflow resume <run-id>`.' },
+  'OEF-051': { title: 'A step is in doubt and needs an operator decision', exitCode: ExitCode.needsDecision, hint: 'Check the database by hand, then `oeflow resolve <run-id> --as done|not-done --reason "…"`.' },
+  'OEF-052': { title: 'Run aborted', exitCode: ExitCode.aborted, hint: 'Resume with `oeflow resume <run-id>` when ready.' },
+  'OEF-053': { title: 'Roll forward failed with an error exit', exitCode: ExitCode.failed, hint: 'Read the rfutil messages in `oeflow show <run-id>`. Retry is only for crashes; if you are sure, `oeflow resume <run-id> --retry`. Otherwise restore the copy again.' },
+  'OEF-054': { title: 'A compensation failed', exitCode: ExitCode.failed, hint: 'The database may be left in a special state (e.g. quiet point enabled): fix it by hand now (e.g. `proquiet <db> disable`).' },
+  'OEF-060': { title: 'Quiet point held longer than --max-quiet', exitCode: ExitCode.quietTimeout, hint: 'The copy was stopped and the quiet point disabled. Use a faster copy, a snapshot (--snapshot-cmd), or a larger --max-quiet.' },
+  'OEF-200': { title: 'Database is in use', exitCode: ExitCode.invariant, hint: 'Nothing may touch the database during an offline copy: stop every process using it (proshut -C list), then resume.' },
+  'OEF-201': { title: 'Scheduled jobs still running', exitCode: ExitCode.invariant, hint: 'The --jobs-check command reported activity; stop the jobs, then resume.' },
+  'OEF-202': { title: 'After-imaging is not enabled', exitCode: ExitCode.invariant, hint: 'The procedures need AI enabled: `rfutil <db> -C aimage begin` after a backup.' },
+  'OEF-203': { title: 'No EMPTY AI extent to switch to', exitCode: ExitCode.invariant, hint: 'Archive the FULL extents and mark them empty (`rfutil <db> -C aimage extent empty`), then resume.' },
+  'OEF-204': { title: 'A quiet point needs more than one AI extent', exitCode: ExitCode.invariant, hint: 'Add AI extents (prostrct add) before an online backup with a quiet point.' },
+  'OEF-205': { title: 'Database is not running', exitCode: ExitCode.invariant, hint: 'An online backup needs the database served: `proserve <db>`.' },
+  'OEF-206': { title: 'Quiet point already enabled', exitCode: ExitCode.invariant, hint: 'Someone else holds a quiet point: find out who before disabling it (`proquiet <db> disable`).' },
+  'OEF-210': { title: 'Sequence refused: roll forward has started', exitCode: ExitCode.invariant, hint: 'Once a roll forward has run, AI is disabled and `rfutil -C sequence` is impossible: restore the copy again and start over.' },
+  'OEF-211': { title: 'Target database is open or in use', exitCode: ExitCode.invariant, hint: 'Never open the copy before roll forward ends; shut it down, restore the copy again, and restart.' },
+  'OEF-212': { title: 'Restore target is not empty', exitCode: ExitCode.usage, hint: 'Pass an empty or new --into directory.' },
+  'OEF-213': { title: 'Roll forward interrupted (partial)', exitCode: ExitCode.failed, hint: 'Only `roll forward retry` on the same file continues it: `oeflow resume <run-id>`.' },
+  'OEF-300': { title: 'Copy verification failed', exitCode: ExitCode.verification, hint: 'A copied file differs from the source (see the listed files); take the copy again.' },
+  'OEF-301': { title: 'Files changed during the copy', exitCode: ExitCode.verification, hint: 'Something touched the database during the copy; the copy is invalid. Find the process and take the copy again.' },
+  'OEF-302': { title: 'Not enough free space at the destination', exitCode: ExitCode.invariant, hint: 'Free space or choose another --to directory.' },
+  'OEF-303': { title: 'Destination is inside the database directory', exitCode: ExitCode.usage, hint: 'Copy to a directory outside the database directory.' },
+  'OEF-304': { title: 'Snapshot command failed', exitCode: ExitCode.failed, hint: 'Run the --snapshot-cmd by hand with the environment shown in `oeflow show <run-id>`.' },
+  'OEF-310': { title: 'Backup not found in the catalog', exitCode: ExitCode.usage, hint: 'List backups with `oeflow backups`.' },
+  'OEF-320': { title: 'AI chain is not provable', exitCode: ExitCode.verification, hint: 'Find the missing or foreign AI files listed, then run the restore again.' },
+  'OEF-330': { title: 'Journal verification failed', exitCode: ExitCode.verification, hint: 'The journal was altered or a transition is illegal; keep the store for investigation.' },
+} as const satisfies Record<string, CodeEntry>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** Base of every error oeflow reports: a stable code, an exit code and the next action. */
+export class OeflowError extends Error {
+  override readonly name: string = 'OeflowError';
+  readonly code: ErrorCode;
+  readonly exitCode: ExitCodeValue;
+  readonly hint: string;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.exitCode = errorCodes[code].exitCode;
+    this.hint = options.hint ?? errorCodes[code].hint;
+    this.details = options.details ?? {};
+  }
+
+  /** Plain object for --json output and journal rows. */
+  toJSON(): { code: ErrorCode; message: string; hint: string; details: Readonly<Record<string, unknown>> } {
+    return { code: this.code, message: this.message, hint: this.hint, details: this.details };
+  }
+}
+
+/** True when `err` is an OeflowError with the given code. */
+export function isOeflowError(err: unknown, code?: ErrorCode): err is OeflowError {
+  return err instanceof OeflowError && (code === undefined || err.code === code);
+}

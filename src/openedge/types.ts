@@ -1,0 +1,96 @@
+// Types shared by the openedge layer (argv builders, parsers, runner) and its users.
+// Exit codes are data: a non-zero exit is a result, classified by message numbers.
+
+/** One numbered message parsed from utility output: `text. (8019)` → {number: 8019, text}. */
+export interface OeMessage {
+  number: number;
+  text: string;
+}
+
+/** What running one utility produced. Never thrown; callers classify. */
+export interface ToolResult {
+  utility: string;
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  messages: OeMessage[];
+  startedAt: string;
+  /** True when the run was cancelled through the AbortSignal or timed out. */
+  cancelled: boolean;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** `proutil -C busy`: 0 not in use, 6 in use, 64 starting up (FACTS §3). */
+export type BusyState = 'not-in-use' | 'in-use' | 'starting';
+/** `proutil -C holder`: 0 / 14 / 16 (FACTS §3). */
+export type HolderState = 'not-in-use' | 'single-user' | 'multi-user';
+
+export type AiExtentStatus = 'Empty' | 'Busy' | 'Full' | 'Locked' | 'Archived';
+
+/** One block of `rfutil -C aimage list` (FACTS §4). */
+export interface AiExtent {
+  extent: number;
+  status: AiExtentStatus;
+  type: 'Fixed Length' | 'Variable Length';
+  path: string;
+  sizeKb: number;
+  usedKb: number;
+  start: string | null;
+  lastOp: string | null;
+  seqno: number;
+}
+
+/** Header of an AI file from `rfutil -C aimage scan` (messages 1640–1643). */
+export interface AiFileHeader {
+  path: string;
+  /** 1642: "aimage file number" = AI sequence. */
+  seqno: number;
+  /** 1640: date of the last AIMAGE BEGIN: identifies the AI chain of one database. */
+  aiBeginDate: string;
+  /** 1641 */
+  aiNewDate: string | null;
+  /** 1643 */
+  lastOpenedDate: string | null;
+}
+
+/** The parts of `proutil -C describe` the engine uses (FACTS §3). */
+export interface DbDescription {
+  databaseName: string;
+  aiEnabled: boolean;
+  aiBeginDate: string | null;
+  lastAimageNew: string | null;
+  currentAiFileNumber: number | null;
+  lastFullBackupDate: string | null;
+  replication: 'source' | 'target' | null;
+  aiArchiver: boolean;
+  /** Every `Label : value` line as read, for the evidence report. */
+  raw: Record<string, string>;
+}
+
+/** `.lk` contents (FACTS §2): mode 1 single-user, 2 multi-user, 5 crash recovery. */
+export interface LkInfo {
+  mode: number;
+  pid: number;
+  host: string;
+}
+
+/** Roll-forward progress read from the database log (.lg). */
+export interface RollForwardLogState {
+  /** Files whose processing began (17047), in log order, with whether a completion followed. */
+  files: { path: string; begunAt: string; completed: boolean; failedWith: number[] }[];
+  /** True when the last begun file has no completion and no failure message after it. */
+  lastIncomplete: boolean;
+}
+
+/** A parsed result together with the raw run that produced it. */
+export interface Parsed<T> {
+  value: T;
+  result: ToolResult;
+}
