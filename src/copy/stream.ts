@@ -1,0 +1,107 @@
+// The byte-moving core: copy a file while hashing it in one read pass, and hash a file.
+// Reads, hashing and writes overlap: the next read is in flight while the current chunk is
+// hashed, and writes run behind on their own buffers (a ring of three).
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import { OeflowError } from '../errors.js';
+
+export const DEFAULT_CHUNK = 8 * 1024 * 1024;
+
+export interface StreamOptions {
+  chunkSize?: number;
+  signal?: AbortSignal | undefined;
+  /** Called after each chunk with the number of bytes it added. */
+  onBytes?: (n: number) => void;
+}
+
+export interface HashResult {
+  size: number;
+  sha256: string;
+}
+
+/** Throws the copier's abort error when `signal` is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) {
+    throw new OeflowError('OEF-052', 'Copy aborted; the progress journal is kept, so the next copy resumes.', { cause: signal.reason });
+  }
+}
+
+async function writeAll(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<void> {
+  let off = 0;
+  while (off < length) {
+    const { bytesWritten } = await fh.write(buf, off, length - off, position + off);
+    off += bytesWritten;
+  }
+}
+
+/** Copy `src` to `dst` (created or truncated), hashing what is read; returns size and sha256 of the bytes written. */
+export async function copyFileHashing(src: string, dst: string, o: StreamOptions & { fsync?: boolean } = {}): Promise<HashResult> {
+  const chunk = o.chunkSize ?? DEFAULT_CHUNK;
+  const hash = createHash('sha256');
+  const input = await open(src, 'r');
+  let output: FileHandle | undefined;
+  const bufs = [Buffer.allocUnsafeSlow(chunk), Buffer.allocUnsafeSlow(chunk), Buffer.allocUnsafeSlow(chunk)];
+  const writes: (Promise<void> | undefined)[] = [undefined, undefined, undefined];
+  let reading: Promise<{ bytesRead: number }> | undefined;
+  let pos = 0;
+  try {
+    output = await open(dst, 'w');
+    const out = output;
+    let i = 0;
+    reading = input.read(bufs[0]!, 0, chunk, 0);
+    for (;;) {
+      const { bytesRead } = await reading;
+      reading = undefined;
+      if (bytesRead === 0) break;
+      const cur = bufs[i]!;
+      const at = pos;
+      pos += bytesRead;
+      const next = (i + 1) % 3;
+      await writes[next];
+      throwIfAborted(o.signal);
+      reading = input.read(bufs[next]!, 0, chunk, pos);
+      hash.update(cur.subarray(0, bytesRead));
+      writes[i] = writeAll(out, cur, bytesRead, at);
+      o.onBytes?.(bytesRead);
+      i = next;
+    }
+    await Promise.all(writes);
+    if (o.fsync !== false) await out.sync();
+    return { size: pos, sha256: hash.digest('hex') };
+  } finally {
+    // Let in-flight I/O settle before closing, so nothing touches a closed descriptor.
+    await Promise.allSettled([reading, ...writes]);
+    await output?.close();
+    await input.close();
+  }
+}
+
+/** sha256 and size of a file, reading it once with the next read overlapping the hashing. */
+export async function hashFile(path: string, o: StreamOptions = {}): Promise<HashResult> {
+  const chunk = o.chunkSize ?? DEFAULT_CHUNK;
+  const hash = createHash('sha256');
+  const fh = await open(path, 'r');
+  const bufs = [Buffer.allocUnsafeSlow(chunk), Buffer.allocUnsafeSlow(chunk)];
+  let reading: Promise<{ bytesRead: number }> | undefined;
+  let pos = 0;
+  try {
+    let i = 0;
+    reading = fh.read(bufs[0]!, 0, chunk, 0);
+    for (;;) {
+      const { bytesRead } = await reading;
+      reading = undefined;
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      throwIfAborted(o.signal);
+      const next = 1 - i;
+      reading = fh.read(bufs[next]!, 0, chunk, pos);
+      hash.update(bufs[i]!.subarray(0, bytesRead));
+      o.onBytes?.(bytesRead);
+      i = next;
+    }
+    return { size: pos, sha256: hash.digest('hex') };
+  } finally {
+    await Promise.allSettled([reading]);
+    await fh.close();
+  }
+}

@@ -1,0 +1,51 @@
+// verifyCopy: re-read every file the manifest names and compare size and sha256.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { manifestDigest, readManifest } from './manifest.js';
+import { ProgressThrottle } from './progress.js';
+import { hashFile, throwIfAborted } from './stream.js';
+import type { CopyProgress, VerifyOptions, VerifyProblem, VerifyResult } from './types.js';
+
+/**
+ * Verify the copy at `destination` against its manifest by re-reading every file.
+ * Throws OEF-300 when the manifest itself is missing or unreadable; every other finding is a problem.
+ * @example
+ * const { ok, problems } = await verifyCopy('/backup/sports');
+ */
+export async function verifyCopy(destination: string, o: VerifyOptions = {}): Promise<VerifyResult> {
+  const manifest = readManifest(destination);
+  const problems: VerifyProblem[] = [];
+  const digest = manifestDigest(manifest.entries);
+  if (digest !== manifest.digest) problems.push({ relPath: 'oeflow-manifest.json', kind: 'extra-manifest-error', expected: manifest.digest, actual: digest });
+  const throttle = new ProgressThrottle(o.onProgress, o.progressIntervalMs ?? 100);
+  const progress: CopyProgress = { file: '', fileBytes: 0, fileSize: 0, bytesDone: 0, bytesTotal: manifest.entries.reduce((n, e) => n + e.size, 0), filesDone: 0, filesTotal: manifest.entries.length };
+  for (const e of manifest.entries) {
+    throwIfAborted(o.signal);
+    const file = join(destination, ...e.relPath.split('/'));
+    Object.assign(progress, { file, fileBytes: 0, fileSize: e.size });
+    let size: number;
+    try {
+      size = (await stat(file)).size;
+    } catch {
+      problems.push({ relPath: e.relPath, kind: 'missing', expected: e.size });
+      progress.filesDone += 1;
+      continue;
+    }
+    if (size !== e.size) {
+      problems.push({ relPath: e.relPath, kind: 'size', expected: e.size, actual: size });
+    } else {
+      const got = await hashFile(file, {
+        signal: o.signal,
+        onBytes: (n) => {
+          progress.fileBytes += n;
+          progress.bytesDone += n;
+          throttle.emit({ ...progress });
+        },
+      });
+      if (got.sha256 !== e.sha256) problems.push({ relPath: e.relPath, kind: 'hash', expected: e.sha256, actual: got.sha256 });
+    }
+    progress.filesDone += 1;
+  }
+  throttle.emit({ ...progress, file: '', fileBytes: 0, fileSize: 0 }, true);
+  return { ok: problems.length === 0, problems };
+}
