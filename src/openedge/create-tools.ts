@@ -1,0 +1,109 @@
+// createTools(): the OpenEdgeTools implementation over runTool, the argv builders and the
+// parsers. Every utility run is reported to `onResult` (the engine journals each command).
+import { readFile } from 'node:fs/promises';
+import { OeflowError } from '../errors.js';
+import * as A from './argv.js';
+import { dbPaths } from './dlc.js';
+import { parseAimageList } from './parse-aimage-list.js';
+import { parseAimageScan } from './parse-aimage-scan.js';
+import { parseBusy, parseHolder } from './parse-busy.js';
+import { parseDescribe } from './parse-describe.js';
+import { rollForwardLogState } from './parse-lg.js';
+import { parseLk } from './parse-lk.js';
+import { runTool, type Utility } from './runner.js';
+import type { OpenEdgeTools } from './tools.js';
+import type { CallOptions, LkInfo, Parsed, ToolResult } from './types.js';
+
+export interface CreateToolsOptions {
+  dlc: string;
+  cwd?: string;
+  env?: Readonly<Record<string, string>>;
+  onResult?: (r: ToolResult) => void;
+}
+
+/** The OpenEdge operations for one installation; database paths are passed through as given. */
+export function createTools(o: CreateToolsOptions): OpenEdgeTools {
+  const run = async (utility: Utility, argv: string[], c: CallOptions = {}): Promise<ToolResult> => {
+    const r = await runTool(o.dlc, utility, argv, {
+      ...(c.signal === undefined ? {} : { signal: c.signal }),
+      ...(c.timeoutMs === undefined ? {} : { timeoutMs: c.timeoutMs }),
+      ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
+      ...(o.env === undefined ? {} : { env: o.env }),
+    });
+    o.onResult?.(r);
+    return r;
+  };
+  // Parsed outputs are only trusted from a clean exit; anything else is OEF-013 with the run.
+  const parsed = async <T>(utility: Utility, argv: string[], c: CallOptions | undefined, parse: (r: ToolResult) => T): Promise<Parsed<T>> => {
+    const result = await run(utility, argv, c);
+    if (result.exitCode !== 0) throw failedRun(result);
+    try {
+      return { value: parse(result), result };
+    } catch (err) {
+      if (err instanceof OeflowError) throw new OeflowError(err.code, err.message, { cause: err, details: { ...err.details, result } });
+      throw err;
+    }
+  };
+  return {
+    dlc: o.dlc,
+    proshut: (db, mode, c) => run('proshut', A.proshutArgv(db, mode), c),
+    proserve: (db, args, c) => run('proserve', A.proserveArgv(db, args), c),
+    busy: async (db, c) => {
+      const result = await run('proutil', A.busyArgv(db), c);
+      return { value: parseBusy(result), result };
+    },
+    holder: async (db, c) => {
+      const result = await run('proutil', A.holderArgv(db), c);
+      return { value: parseHolder(result), result };
+    },
+    truncateBi: (db, c) => run('proutil', A.truncateBiArgv(db), c),
+    describe: (db, c) => parsed('proutil', A.describeArgv(db), c, (r) => parseDescribe(r.stdout)),
+    disableSiteReplication: (db, role, c) => run('proutil', A.disableSiteReplicationArgv(db, role), c),
+    aimageList: (db, c) => parsed('rfutil', A.aimageListArgv(db), c, (r) => parseAimageList(r.stdout)),
+    aimageNew: (db, c) => run('rfutil', A.aimageNewArgv(db), c),
+    aimageScan: (db, aiFile, c) => parsed('rfutil', A.aimageScanArgv(db, aiFile), c, (r) => parseAimageScan(aiFile, r.messages)),
+    markBackedup: (db, c) => run('rfutil', A.markBackedupArgv(db), c),
+    sequence: (db, c) => run('rfutil', A.sequenceArgv(db), c),
+    rollForward: (db, aiFile, c = {}) => run('rfutil', A.rollForwardArgv(db, aiFile, c), c),
+    quietEnable: (db, c) => run('proquiet', A.quietEnableArgv(db), c),
+    quietDisable: (db, c) => run('proquiet', A.quietDisableArgv(db), c),
+    prostrctList: (db, stFile, c) => run('prostrct', A.prostrctListArgv(db, stFile), c),
+    prostrctRepair: (db, stFile, c) => run('prostrct', A.prostrctRepairArgv(db, stFile), c),
+    readLk: async (db) => readLk(dbPaths(db, o.cwd).lkFile),
+    rollForwardLog: async (db, since) => rollForwardLogState(await readText(dbPaths(db, o.cwd).lgFile), since),
+  };
+}
+
+/** The ToolResult an OEF-013 from createTools carries, if any (callers classify by its messages). */
+export function resultOf(err: unknown): ToolResult | undefined {
+  if (!(err instanceof OeflowError)) return undefined;
+  const r = err.details.result;
+  return isToolResult(r) ? r : undefined;
+}
+
+function isToolResult(v: unknown): v is ToolResult {
+  return typeof v === 'object' && v !== null && 'argv' in v && 'messages' in v && Array.isArray((v as { messages: unknown }).messages);
+}
+
+function failedRun(r: ToolResult): OeflowError {
+  const how = r.exitCode === null ? `was ended (${r.signal ?? (r.cancelled ? 'cancelled' : 'no exit code')})` : `exited ${r.exitCode}`;
+  const nums = r.messages.map((m) => m.number);
+  return new OeflowError('OEF-013', `${r.utility} ${r.argv.join(' ')} ${how}${nums.length > 0 ? ` with messages ${nums.join(', ')}` : ''}.`, {
+    details: { result: r },
+  });
+}
+
+async function readLk(file: string): Promise<LkInfo | null> {
+  const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  return bytes === null ? null : parseLk(bytes);
+}
+
+async function readText(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return '';
+    throw err;
+  });
+}
