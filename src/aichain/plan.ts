@@ -1,0 +1,67 @@
+// planAiChain(): reads every candidate AI file's header with `rfutil -C aimage scan`
+// and proves the chain; assertChainProven() stops anything destructive unless it holds.
+import { OeflowError, isOeflowError } from '../errors.js';
+import { resultOf } from '../openedge/create-tools.js';
+import { Msg, hasMessage } from '../openedge/messages.js';
+import { collectInputs, unreadable, type Candidate } from './collect-inputs.js';
+import { toEndtime } from './endtime.js';
+import { proveChain } from './prove-chain.js';
+import type { AiChainPlan, ChainProblem, PlanAiChainInput, ScannedFile } from './types.js';
+
+/** Scans `inputs` and proves the AI chain from `pairedSeq`; every problem is reported at once. */
+export async function planAiChain(input: PlanAiChainInput): Promise<AiChainPlan> {
+  const endtime = input.until === undefined ? undefined : toEndtime(input.until);
+  const { candidates, problems } = await collectInputs(input.inputs);
+  const scanned: ScannedFile[] = [];
+  const skipped: AiChainPlan['skipped'] = [];
+  for (const c of candidates) {
+    input.signal?.throwIfAborted();
+    const outcome = await scan(input, c);
+    if ('header' in outcome) scanned.push(outcome.header);
+    else if (c.explicit || c.archiverName) problems.push(outcome.problem);
+    else skipped.push({ path: c.path, reason: outcome.problem.message });
+  }
+  const proof = proveChain(scanned, input.pairedSeq, input.aiBeginDate);
+  const all = [...problems, ...proof.problems];
+  return {
+    ok: all.length === 0,
+    files: proof.files,
+    problems: all,
+    skipped: [...skipped, ...proof.skipped],
+    firstSeq: proof.files[0]?.seqno ?? null,
+    lastSeq: proof.files.at(-1)?.seqno ?? null,
+    ...(endtime === undefined ? {} : { endtime }),
+  };
+}
+
+/** Throws OEF-320 listing every problem of `plan` (details.problems) unless the chain is proven. */
+export function assertChainProven(plan: AiChainPlan): void {
+  if (plan.ok) return;
+  const lines = plan.problems.map((p) => `- ${p.kind}: ${p.message}`);
+  throw new OeflowError('OEF-320', `The AI chain is not provable (${plan.problems.length} problem(s)):\n${lines.join('\n')}`, {
+    details: { problems: plan.problems.map((p) => ({ ...p })) },
+  });
+}
+
+// A scan that exits non-zero or prints no header means "not an AI file", except when
+// rfutil says it cannot open the file (43). Not being able to run rfutil at all is not
+// a property of the file, so that error propagates.
+async function scan(input: PlanAiChainInput, c: Candidate): Promise<{ header: ScannedFile } | { problem: ChainProblem }> {
+  try {
+    const { value } = await input.tools.aimageScan(input.db, c.path, input.signal === undefined ? {} : { signal: input.signal });
+    return { header: { path: c.path, seqno: value.seqno, aiBeginDate: value.aiBeginDate, explicit: c.explicit } };
+  } catch (err) {
+    if (!isOeflowError(err, 'OEF-013')) throw err;
+    const result = resultOf(err);
+    if (result?.cancelled) throw err;
+    if (result && hasMessage(result, Msg.cannotOpenFile)) return { problem: unreadable(c.path, 'rfutil cannot open it (43)') };
+    const nums = result?.messages.map((m) => m.number) ?? [];
+    return {
+      problem: {
+        kind: 'not-ai',
+        message: `${c.path} is not an AI file: rfutil -C aimage scan ${result?.exitCode === 0 ? 'printed no AI header' : `exited ${String(result?.exitCode ?? 'abnormally')}`}${nums.length > 0 ? ` (messages ${nums.join(', ')})` : ''}`,
+        paths: [c.path],
+      },
+    };
+  }
+}

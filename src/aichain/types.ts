@@ -1,0 +1,49 @@
+// Types of the AI-chain planner: what the chain proof reports.
+import type { OpenEdgeTools } from '../openedge/tools.js';
+
+export type ChainProblemKind = 'gap' | 'duplicate' | 'foreign' | 'wrong-start' | 'unreadable' | 'not-ai';
+
+export interface ChainProblem {
+  kind: ChainProblemKind;
+  message: string;
+  seqnos?: number[];
+  paths?: string[];
+}
+
+export interface ChainFile {
+  path: string;
+  seqno: number;
+  aiBeginDate: string;
+}
+
+export interface AiChainPlan {
+  ok: boolean;
+  /** The chain in roll-forward order (sequence ascending). */
+  files: ChainFile[];
+  problems: ChainProblem[];
+  /** Files found in directories and left out, with why (not AI, before the paired sequence). */
+  skipped: { path: string; reason: string }[];
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** `--until` as roll forward's `endtime` (yyyy:mm:dd:hh:mm:ss, local time). */
+  endtime?: string;
+}
+
+export interface PlanAiChainInput {
+  tools: Pick<OpenEdgeTools, 'aimageScan'>;
+  /** Any database rfutil can scan against (scan works on any database). */
+  db: string;
+  /** AI files and directories (archiver names included). */
+  inputs: readonly string[];
+  /** The AI sequence the backup was paired with (the extent its switch made busy). */
+  pairedSeq: number;
+  /** Last AIMAGE BEGIN of the source database, from the backup catalog. */
+  aiBeginDate: string;
+  until?: Date | string;
+  signal?: AbortSignal;
+}
+
+/** One scanned candidate: where it came from and what its header says. */
+export interface ScannedFile extends ChainFile {
+  explicit: boolean;
+}
