@@ -1,0 +1,93 @@
+// Canonical JSON and the sha256 chain over journal rows. Pure: no SQL, no I/O.
+// A row's hash covers the previous row's hash, so editing, inserting or removing a
+// row anywhere but the tail breaks every later link; the tail is anchored by
+// runs.head_hash / runs.last_seq.
+
+import { createHash } from 'node:crypto';
+
+/** prev_hash of the first row of every run. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Hex sha256 of a UTF-8 string. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * JSON with object keys sorted and no whitespace, so equal values always give equal
+ * text. Follows JSON.stringify for what JSON cannot hold (undefined members dropped,
+ * undefined in arrays and non-finite numbers become null, toJSON honoured); Error
+ * instances keep name/message/code; bigint becomes a decimal string; cycles throw.
+ * `canonicalJson(JSON.parse(canonicalJson(x))) === canonicalJson(x)` for every x.
+ */
+export function canonicalJson(value: unknown): string {
+  return write(value, new Set<object>()) ?? 'null';
+}
+
+function write(value: unknown, seen: Set<object>): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return JSON.stringify(value.toString());
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    default:
+      break;
+  }
+  const obj = value as object;
+  if (seen.has(obj)) throw new TypeError('canonicalJson: value contains a cycle');
+  seen.add(obj);
+  try {
+    if (obj instanceof Error && !hasToJSON(obj)) return write(errorToPlain(obj), seen);
+    if (hasToJSON(obj)) return write(obj.toJSON(), seen);
+    if (Array.isArray(obj)) {
+      return `[${obj.map((item: unknown) => write(item, seen) ?? 'null').join(',')}]`;
+    }
+    const record = obj as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      const text = write(record[key], seen);
+      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+    }
+    return `{${parts.join(',')}}`;
+  } finally {
+    seen.delete(obj);
+  }
+}
+
+function hasToJSON(obj: object): obj is { toJSON: () => unknown } {
+  return typeof (obj as { toJSON?: unknown }).toJSON === 'function';
+}
+
+function errorToPlain(err: Error): Record<string, unknown> {
+  const plain: Record<string, unknown> = { ...(err as unknown as Record<string, unknown>) };
+  plain['name'] = err.name;
+  plain['message'] = err.message;
+  if (err.cause !== undefined) plain['cause'] = err.cause;
+  return plain;
+}
+
+/** The fields of a journal row that its hash covers. */
+export interface HashedFields {
+  runId: string;
+  seq: number;
+  at: string;
+  kind: string;
+  stepKey: string | null;
+  attempt: number | null;
+  data: unknown;
+}
+
+/** hash = sha256(prevHash + canonical JSON of {runId, seq, at, kind, stepKey, attempt, data}). */
+export function journalHash(prevHash: string, fields: HashedFields): string {
+  const { runId, seq, at, kind, stepKey, attempt, data } = fields;
+  return sha256Hex(prevHash + canonicalJson({ runId, seq, at, kind, stepKey, attempt, data }));
+}

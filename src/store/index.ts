@@ -1,0 +1,31 @@
+// The store's public surface: the only module that touches SQL.
+
+export { openStore, openDatabase, BUSY_TIMEOUT_MS } from './open.js';
+export { resolveStatePath, type StatePathOptions } from './state-path.js';
+export { canonicalJson, sha256Hex, journalHash, GENESIS_HASH, type HashedFields } from './hash-chain.js';
+export { migrations, schemaVersion, type Migration } from './schema.js';
+export {
+  Store,
+  type StoreOptions,
+  type CreateRunInput,
+  type SetRunStatusExtra,
+  type TransitionInput,
+  type JournalInput,
+  type IntentInput,
+  type CommandInput,
+  type ResultInput,
+  type LockClaim,
+  type ChainCheck,
+} from './store.js';
+export type {
+  RunRow,
+  RunStatus,
+  JournalRow,
+  JournalKind,
+  AttemptRow,
+  AttemptOutcome,
+  CommandRow,
+  LockRow,
+  BackupRow,
+  BackupInput,
+} from './types.js';

@@ -1,0 +1,99 @@
+// Open the store: set the durability pragmas, assert them, migrate via user_version.
+
+import Database from 'better-sqlite3';
+import { OeflowError, isOeflowError } from '../errors.js';
+import { migrations, schemaVersion } from './schema.js';
+import { Store, type StoreOptions } from './store.js';
+
+export const BUSY_TIMEOUT_MS = 5000;
+/** PRAGMA synchronous value of FULL. */
+const SYNCHRONOUS_FULL = 2;
+
+/**
+ * Open (creating if needed) the state store at `path` and migrate it.
+ * Throws OEF-020 when the file cannot be opened, OEF-021 when SQLite does not give the
+ * required durability, OEF-022 when the schema is newer than this oeflow.
+ * `':memory:'` is accepted for tests (WAL cannot apply there and is not asserted).
+ * @example
+ *   const store = openStore(resolveStatePath({ flag: opts.state, env: process.env.OEFLOW_STATE, cwd: process.cwd() }));
+ */
+export function openStore(path: string, options: StoreOptions = {}): Store {
+  const db = openDatabase(path);
+  try {
+    return new Store(db, path, options);
+  } catch (cause) {
+    db.close();
+    throw cause;
+  }
+}
+
+/** Open the SQLite file with pragmas asserted and schema migrated (the Store's connection). */
+export function openDatabase(path: string): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  } catch (cause) {
+    throw new OeflowError('OEF-020', `Cannot open the state store ${path}: ${message(cause)}`, { cause, details: { path } });
+  }
+  try {
+    applyPragmas(db, path);
+    migrate(db, path);
+    return db;
+  } catch (cause) {
+    db.close();
+    if (isOeflowError(cause)) throw cause;
+    throw new OeflowError('OEF-020', `Cannot open the state store ${path}: ${message(cause)}`, { cause, details: { path } });
+  }
+}
+
+function applyPragmas(db: Database.Database, path: string): void {
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+
+  const actual = {
+    journalMode: String(db.pragma('journal_mode', { simple: true })).toLowerCase(),
+    synchronous: Number(db.pragma('synchronous', { simple: true })),
+    busyTimeout: Number(db.pragma('busy_timeout', { simple: true })),
+    foreignKeys: Number(db.pragma('foreign_keys', { simple: true })),
+  };
+  const inMemory = path === ':memory:' || path === '';
+  const wrong: string[] = [];
+  if (!inMemory && actual.journalMode !== 'wal') wrong.push(`journal_mode=${actual.journalMode} (need wal)`);
+  if (actual.synchronous !== SYNCHRONOUS_FULL) wrong.push(`synchronous=${actual.synchronous} (need 2 = FULL)`);
+  if (actual.busyTimeout !== BUSY_TIMEOUT_MS) wrong.push(`busy_timeout=${actual.busyTimeout} (need ${BUSY_TIMEOUT_MS})`);
+  if (actual.foreignKeys !== 1) wrong.push(`foreign_keys=${actual.foreignKeys} (need 1 = ON)`);
+  if (wrong.length > 0) {
+    throw new OeflowError('OEF-021', `State store ${path} is not durable: ${wrong.join(', ')}`, { details: { path, ...actual } });
+  }
+}
+
+function userVersion(db: Database.Database): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+function migrate(db: Database.Database, path: string): void {
+  const tooNew = (found: number): OeflowError =>
+    new OeflowError('OEF-022', `State store ${path} has schema version ${found}; this oeflow knows up to ${schemaVersion}`, {
+      details: { path, found, supported: schemaVersion },
+    });
+  const before = userVersion(db);
+  if (before > schemaVersion) throw tooNew(before);
+  if (before === schemaVersion) return;
+  // Immediate: a second process opening the same fresh file waits here, then sees the
+  // new version and applies nothing.
+  db.transaction(() => {
+    const current = userVersion(db);
+    if (current > schemaVersion) throw tooNew(current);
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  }).immediate();
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,771 @@
+// The Store: every query oeflow runs. Statements are prepared once per instance; every
+// write is one synchronous immediate transaction (no await inside), so a journal row
+// and the state it describes are committed together or not at all.
+
+import Database from 'better-sqlite3';
+import { OeflowError, isOeflowError } from '../errors.js';
+import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex } from './hash-chain.js';
+import type {
+  AttemptOutcome,
+  AttemptRow,
+  BackupInput,
+  BackupRow,
+  CommandRow,
+  JournalKind,
+  JournalRow,
+  LockRow,
+  RunRow,
+  RunStatus,
+} from './types.js';
+
+export interface StoreOptions {
+  /** Clock for every timestamp the store writes (tests pin it); defaults to the system clock. */
+  now?: () => Date;
+}
+
+export interface CreateRunInput {
+  runId: string;
+  machineId: string;
+  machineHash: string;
+  db: string;
+  kind: string;
+  input: unknown;
+  host: string;
+  pid: number;
+}
+
+export interface SetRunStatusExtra {
+  /** Recorded as the run's error; pass null to clear it (e.g. on resume). */
+  error?: unknown;
+  /** Whether a failed run may be resumed; left unchanged when omitted (default true). */
+  resumable?: boolean;
+  /** true sets ended_at to now, false clears it, omitted leaves it. */
+  ended?: boolean;
+}
+
+export interface TransitionInput {
+  event: unknown;
+  from: unknown;
+  to: unknown;
+  snapshot: unknown;
+}
+
+export interface JournalInput {
+  kind: JournalKind;
+  stepKey?: string;
+  attempt?: number;
+  data: unknown;
+}
+
+export interface IntentInput {
+  stepKey: string;
+  stepId: string;
+  attempt: number;
+  data: unknown;
+}
+
+export interface CommandInput {
+  stepKey: string;
+  attempt: number;
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  messages: unknown[];
+  startedAt: string;
+}
+
+export interface ResultInput {
+  stepKey: string;
+  attempt: number;
+  outcome: AttemptOutcome;
+  output?: unknown;
+  error?: unknown;
+  /** Extra journal data (probe values of a reconciliation, operator and reason of a decision). */
+  details?: unknown;
+}
+
+export interface LockClaim {
+  db: string;
+  runId: string;
+  host: string;
+  pid: number;
+}
+
+export type ChainCheck = { ok: true; rows: number } | { ok: false; brokenAtSeq: number; reason: string };
+
+// Raw rows as SQLite returns them.
+interface RunRecord {
+  run_id: string;
+  machine_id: string;
+  machine_hash: string;
+  db: string;
+  kind: string;
+  status: RunStatus;
+  resumable: number;
+  input_json: string;
+  snapshot_json: string | null;
+  state_value: string | null;
+  created_at: string;
+  updated_at: string;
+  ended_at: string | null;
+  host: string;
+  pid: number;
+  error_json: string | null;
+  last_seq: number;
+  head_hash: string;
+}
+interface JournalRecord {
+  run_id: string;
+  seq: number;
+  at: string;
+  kind: JournalKind;
+  step_key: string | null;
+  attempt: number | null;
+  data_json: string;
+  prev_hash: string;
+  hash: string;
+}
+interface AttemptRecord {
+  run_id: string;
+  step_key: string;
+  attempt: number;
+  step_id: string;
+  intent_seq: number;
+  intent_json: string;
+  result_seq: number | null;
+  outcome: AttemptOutcome | null;
+  output_json: string | null;
+  error_json: string | null;
+}
+interface CommandRecord {
+  run_id: string;
+  step_key: string;
+  attempt: number;
+  n: number;
+  journal_seq: number;
+  argv_json: string;
+  exit_code: number | null;
+  signal: string | null;
+  duration_ms: number;
+  stdout: string;
+  stderr: string;
+  messages_json: string;
+  started_at: string;
+}
+interface LockRecord {
+  db: string;
+  run_id: string;
+  host: string;
+  pid: number;
+  acquired_at: string;
+  heartbeat_at: string;
+}
+interface BackupRecord {
+  backup_id: string;
+  db: string;
+  kind: 'offline' | 'online';
+  destination: string;
+  manifest_digest: string | null;
+  paired_ai_seq: number | null;
+  db_identity_json: string | null;
+  started_at: string;
+  completed_at: string | null;
+  run_id: string | null;
+  details_json: string | null;
+}
+
+const RUN_COLUMNS = `run_id, machine_id, machine_hash, db, kind, status, resumable, input_json, snapshot_json,
+  state_value, created_at, updated_at, ended_at, host, pid, error_json, last_seq, head_hash`;
+const OPEN_RUN_CONDITION = `(status IN ('running', 'needs-decision', 'aborted') OR (status = 'failed' AND resumable = 1))`;
+const ATTEMPT_SELECT = `SELECT a.run_id, a.step_key, a.attempt, a.step_id, a.intent_seq, j.data_json AS intent_json,
+  a.result_seq, a.outcome, a.output_json, a.error_json
+  FROM attempts a JOIN journal j ON j.run_id = a.run_id AND j.seq = a.intent_seq`;
+
+/** Journal kind of a result row, by the outcome's origin. */
+function resultKind(outcome: AttemptOutcome): JournalKind {
+  if (outcome.startsWith('reconciled-')) return 'reconciliation';
+  if (outcome.startsWith('decided-')) return 'decision';
+  return 'result';
+}
+
+function parseJson(text: string | null): unknown {
+  return text === null ? undefined : (JSON.parse(text) as unknown);
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === undefined ? null : canonicalJson(value);
+}
+
+function toRun(r: RunRecord): RunRow {
+  return {
+    runId: r.run_id,
+    machineId: r.machine_id,
+    machineHash: r.machine_hash,
+    db: r.db,
+    kind: r.kind,
+    status: r.status,
+    resumable: r.resumable === 1,
+    input: parseJson(r.input_json),
+    snapshot: parseJson(r.snapshot_json),
+    stateValue: parseJson(r.state_value),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    endedAt: r.ended_at,
+    host: r.host,
+    pid: r.pid,
+    error: parseJson(r.error_json),
+    lastSeq: r.last_seq,
+    headHash: r.head_hash,
+  };
+}
+
+function toJournal(r: JournalRecord): JournalRow {
+  return {
+    runId: r.run_id,
+    seq: r.seq,
+    at: r.at,
+    kind: r.kind,
+    stepKey: r.step_key,
+    attempt: r.attempt,
+    data: parseJson(r.data_json),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+function toAttempt(r: AttemptRecord): AttemptRow {
+  return {
+    runId: r.run_id,
+    stepKey: r.step_key,
+    attempt: r.attempt,
+    stepId: r.step_id,
+    intentSeq: r.intent_seq,
+    intent: parseJson(r.intent_json),
+    resultSeq: r.result_seq,
+    outcome: r.outcome,
+    output: parseJson(r.output_json),
+    error: parseJson(r.error_json),
+  };
+}
+
+function toCommand(r: CommandRecord): CommandRow {
+  return {
+    runId: r.run_id,
+    stepKey: r.step_key,
+    attempt: r.attempt,
+    n: r.n,
+    journalSeq: r.journal_seq,
+    argv: JSON.parse(r.argv_json) as string[],
+    exitCode: r.exit_code,
+    signal: r.signal,
+    durationMs: r.duration_ms,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    messages: JSON.parse(r.messages_json) as unknown[],
+    startedAt: r.started_at,
+  };
+}
+
+function toLock(r: LockRecord): LockRow {
+  return { db: r.db, runId: r.run_id, host: r.host, pid: r.pid, acquiredAt: r.acquired_at, heartbeatAt: r.heartbeat_at };
+}
+
+function toBackup(r: BackupRecord): BackupRow {
+  return {
+    backupId: r.backup_id,
+    db: r.db,
+    kind: r.kind,
+    destination: r.destination,
+    manifestDigest: r.manifest_digest,
+    pairedAiSeq: r.paired_ai_seq,
+    dbIdentity: parseJson(r.db_identity_json),
+    startedAt: r.started_at,
+    completedAt: r.completed_at,
+    runId: r.run_id,
+    details: parseJson(r.details_json),
+  };
+}
+
+/** A bug in the caller (engine): the store refuses to record something inconsistent. */
+function misuse(message: string, details: Record<string, unknown>): OeflowError {
+  return new OeflowError('OEF-002', message, { details });
+}
+
+function runNotFound(runId: string): OeflowError {
+  return new OeflowError('OEF-030', `Run ${runId} not found in the state store`, { details: { runId } });
+}
+
+/** The state store. Create it with openStore(); all methods are synchronous. */
+export class Store {
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #now: () => Date;
+  readonly #s;
+  readonly #tx;
+
+  /** Use openStore(): it sets and asserts the pragmas and migrates before this runs. */
+  constructor(db: Database.Database, path: string, options: StoreOptions = {}) {
+    this.#db = db;
+    this.path = path;
+    this.#now = options.now ?? (() => new Date());
+    this.#s = {
+      insertRun: db.prepare<
+        [string, string, string, string, string, string, string, string, string, number, string]
+      >(`INSERT INTO runs (run_id, machine_id, machine_hash, db, kind, status, resumable, input_json, created_at, updated_at,
+           host, pid, head_hash) VALUES (?, ?, ?, ?, ?, 'running', 1, ?, ?, ?, ?, ?, ?)`),
+      getRun: db.prepare<[string], RunRecord>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
+      listRuns: db.prepare<[], RunRecord>(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC`),
+      listRunsForDb: db.prepare<[string], RunRecord>(
+        `SELECT ${RUN_COLUMNS} FROM runs WHERE db = ? ORDER BY created_at DESC, rowid DESC`,
+      ),
+      openRunForDb: db.prepare<[string], RunRecord>(
+        `SELECT ${RUN_COLUMNS} FROM runs WHERE db = ? AND ${OPEN_RUN_CONDITION} ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+      ),
+      setStatus: db.prepare<{
+        runId: string;
+        status: RunStatus;
+        now: string;
+        setError: number;
+        error: string | null;
+        resumable: number | null;
+        ended: number | null;
+      }>(`UPDATE runs SET status = @status, updated_at = @now,
+            error_json = CASE WHEN @setError = 1 THEN @error ELSE error_json END,
+            resumable = COALESCE(@resumable, resumable),
+            ended_at = CASE @ended WHEN 1 THEN @now WHEN 0 THEN NULL ELSE ended_at END
+          WHERE run_id = @runId`),
+      head: db.prepare<[string], { last_seq: number; head_hash: string }>(
+        `SELECT last_seq, head_hash FROM runs WHERE run_id = ?`,
+      ),
+      setHead: db.prepare<[number, string, string, string]>(
+        `UPDATE runs SET last_seq = ?, head_hash = ?, updated_at = ? WHERE run_id = ?`,
+      ),
+      setSnapshot: db.prepare<[string, string, string, string]>(
+        `UPDATE runs SET snapshot_json = ?, state_value = ?, updated_at = ? WHERE run_id = ?`,
+      ),
+      insertJournal: db.prepare<[string, number, string, JournalKind, string | null, number | null, string, string, string]>(
+        `INSERT INTO journal (run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      journal: db.prepare<[string], JournalRecord>(
+        `SELECT run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash FROM journal WHERE run_id = ? ORDER BY seq`,
+      ),
+      insertAttempt: db.prepare<[string, string, number, string, number]>(
+        `INSERT INTO attempts (run_id, step_key, attempt, step_id, intent_seq) VALUES (?, ?, ?, ?, ?)`,
+      ),
+      attempt: db.prepare<[string, string, number], AttemptRecord>(
+        `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.step_key = ? AND a.attempt = ?`,
+      ),
+      latestAttempt: db.prepare<[string, string], AttemptRecord>(
+        `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.step_key = ? ORDER BY a.attempt DESC LIMIT 1`,
+      ),
+      attempts: db.prepare<[string], AttemptRecord>(`${ATTEMPT_SELECT} WHERE a.run_id = ? ORDER BY a.intent_seq`),
+      setResult: db.prepare<[number, AttemptOutcome, string | null, string | null, string, string, number]>(
+        `UPDATE attempts SET result_seq = ?, outcome = ?, output_json = ?, error_json = ?
+         WHERE run_id = ? AND step_key = ? AND attempt = ? AND result_seq IS NULL`,
+      ),
+      nextCommandN: db.prepare<[string, string, number], { n: number }>(
+        `SELECT COALESCE(MAX(n), 0) + 1 AS n FROM commands WHERE run_id = ? AND step_key = ? AND attempt = ?`,
+      ),
+      insertCommand: db.prepare<
+        [string, string, number, number, number, string, number | null, string | null, number, string, string, string, string]
+      >(`INSERT INTO commands (run_id, step_key, attempt, n, journal_seq, argv_json, exit_code, signal, duration_ms, stdout,
+           stderr, messages_json, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      commands: db.prepare<[string], CommandRecord>(
+        `SELECT run_id, step_key, attempt, n, journal_seq, argv_json, exit_code, signal, duration_ms, stdout, stderr,
+           messages_json, started_at FROM commands WHERE run_id = ? ORDER BY journal_seq`,
+      ),
+      getLock: db.prepare<[string], LockRecord>(
+        `SELECT db, run_id, host, pid, acquired_at, heartbeat_at FROM locks WHERE db = ?`,
+      ),
+      insertLock: db.prepare<[string, string, string, number, string, string]>(
+        `INSERT INTO locks (db, run_id, host, pid, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      swapLock: db.prepare<[string, string, number, string, string, string, string, number, string]>(
+        `UPDATE locks SET run_id = ?, host = ?, pid = ?, acquired_at = ?, heartbeat_at = ?
+         WHERE db = ? AND run_id = ? AND pid = ? AND host = ?`,
+      ),
+      heartbeat: db.prepare<[string, string, string]>(`UPDATE locks SET heartbeat_at = ? WHERE db = ? AND run_id = ?`),
+      releaseLock: db.prepare<[string, string]>(`DELETE FROM locks WHERE db = ? AND run_id = ?`),
+      insertBackup: db.prepare<
+        [string, string, string, string, string | null, number | null, string | null, string, string | null, string | null, string | null]
+      >(`INSERT INTO backups (backup_id, db, kind, destination, manifest_digest, paired_ai_seq, db_identity_json, started_at,
+           completed_at, run_id, details_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      getBackup: db.prepare<[string], BackupRecord>(`SELECT * FROM backups WHERE backup_id = ?`),
+      listBackups: db.prepare<[], BackupRecord>(`SELECT * FROM backups ORDER BY started_at DESC, rowid DESC`),
+      listBackupsForDb: db.prepare<[string], BackupRecord>(
+        `SELECT * FROM backups WHERE db = ? ORDER BY started_at DESC, rowid DESC`,
+      ),
+    };
+    this.#tx = {
+      createRun: db.transaction((r: CreateRunInput): void => this.#createRun(r)),
+      setRunStatus: db.transaction((runId: string, status: RunStatus, extra: SetRunStatusExtra): void =>
+        this.#setRunStatus(runId, status, extra),
+      ),
+      recordTransition: db.transaction((runId: string, t: TransitionInput): JournalRow => this.#recordTransition(runId, t)),
+      appendJournal: db.transaction((runId: string, e: JournalInput): JournalRow =>
+        this.#append(runId, e.kind, e.stepKey ?? null, e.attempt ?? null, e.data),
+      ),
+      recordIntent: db.transaction((runId: string, i: IntentInput): JournalRow => this.#recordIntent(runId, i)),
+      recordCommand: db.transaction((runId: string, c: CommandInput): void => this.#recordCommand(runId, c)),
+      recordResult: db.transaction((runId: string, r: ResultInput): JournalRow => this.#recordResult(runId, r)),
+      tryAcquireLock: db.transaction(
+        (l: LockClaim): { acquired: true } | { acquired: false; holder: LockRow } => this.#tryAcquireLock(l),
+      ),
+      takeOverLock: db.transaction((l: LockClaim & { expected: LockRow }): boolean => this.#takeOverLock(l)),
+      heartbeat: db.transaction((dbName: string, runId: string): boolean =>
+        this.#s.heartbeat.run(this.#stamp(), dbName, runId).changes === 1,
+      ),
+      releaseLock: db.transaction((dbName: string, runId: string): boolean =>
+        this.#s.releaseLock.run(dbName, runId).changes === 1,
+      ),
+      addBackup: db.transaction((b: BackupInput): void => this.#addBackup(b)),
+    };
+  }
+
+  /** Close the connection; later calls throw. Safe to call twice. */
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  // ---- runs ----
+
+  /** Create a run (status running) and journal 'run-started' as its first row. */
+  createRun(r: CreateRunInput): void {
+    this.#write(() => this.#tx.createRun.immediate(r));
+  }
+
+  getRun(runId: string): RunRow | undefined {
+    const r = this.#s.getRun.get(runId);
+    return r === undefined ? undefined : toRun(r);
+  }
+
+  /** Runs, newest first, optionally only those for one database. */
+  listRuns(filter: { db?: string } = {}): RunRow[] {
+    const rows = filter.db === undefined ? this.#s.listRuns.all() : this.#s.listRunsForDb.all(filter.db);
+    return rows.map(toRun);
+  }
+
+  /** Newest run for `db` that can still resume: running, needs-decision, aborted, or failed and resumable. */
+  openRunForDb(db: string): RunRow | undefined {
+    const r = this.#s.openRunForDb.get(db);
+    return r === undefined ? undefined : toRun(r);
+  }
+
+  /** Update status (and error/resumable/ended_at); not journaled — journal 'run-ended' yourself. */
+  setRunStatus(runId: string, status: RunStatus, extra: SetRunStatusExtra = {}): void {
+    this.#write(() => this.#tx.setRunStatus.immediate(runId, status, extra));
+  }
+
+  // ---- journal ----
+
+  /** Journal a 'transition' and store the snapshot it leads to, in one transaction. */
+  recordTransition(runId: string, t: TransitionInput): JournalRow {
+    return this.#write(() => this.#tx.recordTransition.immediate(runId, t));
+  }
+
+  /** Append one hash-chained journal row. */
+  appendJournal(runId: string, e: JournalInput): JournalRow {
+    return this.#write(() => this.#tx.appendJournal.immediate(runId, e));
+  }
+
+  journal(runId: string): JournalRow[] {
+    return this.#s.journal.all(runId).map(toJournal);
+  }
+
+  /** Recompute the run's hash chain; reports the first seq that does not verify. */
+  verifyChain(runId: string): ChainCheck {
+    const head = this.#s.head.get(runId);
+    if (head === undefined) throw runNotFound(runId);
+    let prev = GENESIS_HASH;
+    let expectedSeq = 1;
+    for (const r of this.#s.journal.iterate(runId)) {
+      if (r.seq !== expectedSeq) return { ok: false, brokenAtSeq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${r.seq})` };
+      if (r.prev_hash !== prev) return { ok: false, brokenAtSeq: r.seq, reason: 'prev_hash does not match the previous row' };
+      let data: unknown;
+      try {
+        data = JSON.parse(r.data_json);
+      } catch {
+        return { ok: false, brokenAtSeq: r.seq, reason: 'data_json is not valid JSON' };
+      }
+      if (canonicalJson(data) !== r.data_json) return { ok: false, brokenAtSeq: r.seq, reason: 'data_json is not canonical' };
+      const fields = { runId, seq: r.seq, at: r.at, kind: r.kind, stepKey: r.step_key, attempt: r.attempt, data };
+      if (journalHash(prev, fields) !== r.hash) return { ok: false, brokenAtSeq: r.seq, reason: 'hash does not match the row' };
+      prev = r.hash;
+      expectedSeq += 1;
+    }
+    const rows = expectedSeq - 1;
+    if (head.last_seq !== rows || head.head_hash !== prev) {
+      return {
+        ok: false,
+        brokenAtSeq: Math.min(rows, head.last_seq) + 1,
+        reason: `chain head mismatch: run records ${head.last_seq} rows, journal has ${rows}`,
+      };
+    }
+    return { ok: true, rows };
+  }
+
+  // ---- steps ----
+
+  /** Journal an 'intent' and create its attempts row, in one transaction (commit before spawning). */
+  recordIntent(runId: string, i: IntentInput): JournalRow {
+    return this.#write(() => this.#tx.recordIntent.immediate(runId, i));
+  }
+
+  /** Store a command's full output and journal it (argv, exit, digests of stdout/stderr), in one transaction. */
+  recordCommand(runId: string, c: CommandInput): void {
+    this.#write(() => this.#tx.recordCommand.immediate(runId, c));
+  }
+
+  /**
+   * Close an attempt: journal 'result' (ok/error), 'reconciliation' (reconciled-*) or
+   * 'decision' (decided-*) and set the attempt's outcome, in one transaction.
+   */
+  recordResult(runId: string, r: ResultInput): JournalRow {
+    return this.#write(() => this.#tx.recordResult.immediate(runId, r));
+  }
+
+  /** The memo lookup: the highest attempt of (run, stepKey). */
+  latestAttempt(runId: string, stepKey: string): AttemptRow | undefined {
+    const r = this.#s.latestAttempt.get(runId, stepKey);
+    return r === undefined ? undefined : toAttempt(r);
+  }
+
+  /** All attempts of a run in intent order. */
+  attempts(runId: string): AttemptRow[] {
+    return this.#s.attempts.all(runId).map(toAttempt);
+  }
+
+  commands(runId: string): CommandRow[] {
+    return this.#s.commands.all(runId).map(toCommand);
+  }
+
+  // ---- locks (the engine decides staleness) ----
+
+  getLock(db: string): LockRow | undefined {
+    const r = this.#s.getLock.get(db);
+    return r === undefined ? undefined : toLock(r);
+  }
+
+  /** Take the lock on `db` if free (or already ours: same run, host and pid); race-free across processes. */
+  tryAcquireLock(l: LockClaim): { acquired: true } | { acquired: false; holder: LockRow } {
+    return this.#write(() => this.#tx.tryAcquireLock.immediate(l));
+  }
+
+  /**
+   * Replace the holder only if it is still `expected` (same run, host, pid); journals
+   * 'lock-takeover' on the new run (which must exist) in the same transaction.
+   */
+  takeOverLock(l: LockClaim & { expected: LockRow }): boolean {
+    return this.#write(() => this.#tx.takeOverLock.immediate(l));
+  }
+
+  /** Refresh the heartbeat; false when `runId` no longer holds the lock (it was taken over). */
+  heartbeat(db: string, runId: string): boolean {
+    return this.#write(() => this.#tx.heartbeat.immediate(db, runId));
+  }
+
+  /** Drop the lock if `runId` holds it; false when it did not. */
+  releaseLock(db: string, runId: string): boolean {
+    return this.#write(() => this.#tx.releaseLock.immediate(db, runId));
+  }
+
+  // ---- backups catalog ----
+
+  addBackup(b: BackupInput): void {
+    this.#write(() => this.#tx.addBackup.immediate(b));
+  }
+
+  getBackup(backupId: string): BackupRow | undefined {
+    const r = this.#s.getBackup.get(backupId);
+    return r === undefined ? undefined : toBackup(r);
+  }
+
+  /** Backups, newest first, optionally only those of one database. */
+  listBackups(filter: { db?: string } = {}): BackupRow[] {
+    const rows = filter.db === undefined ? this.#s.listBackups.all() : this.#s.listBackupsForDb.all(filter.db);
+    return rows.map(toBackup);
+  }
+
+  // ---- transaction bodies (run only inside #tx) ----
+
+  #stamp(): string {
+    return this.#now().toISOString();
+  }
+
+  /** Run a write; SQLite failures (busy past the timeout, disk full, I/O) become OEF-020. */
+  #write<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (cause) {
+      if (cause instanceof Database.SqliteError) {
+        throw new OeflowError('OEF-020', `State store write failed (${this.path}): ${cause.message}`, {
+          cause,
+          details: { path: this.path, sqliteCode: cause.code },
+        });
+      }
+      throw cause;
+    }
+  }
+
+  #append(runId: string, kind: JournalKind, stepKey: string | null, attempt: number | null, data: unknown): JournalRow {
+    const head = this.#s.head.get(runId);
+    if (head === undefined) throw runNotFound(runId);
+    const seq = head.last_seq + 1;
+    const at = this.#stamp();
+    const dataJson = canonicalJson(data);
+    const parsed = JSON.parse(dataJson) as unknown;
+    const hash = journalHash(head.head_hash, { runId, seq, at, kind, stepKey, attempt, data: parsed });
+    this.#s.insertJournal.run(runId, seq, at, kind, stepKey, attempt, dataJson, head.head_hash, hash);
+    this.#s.setHead.run(seq, hash, at, runId);
+    return { runId, seq, at, kind, stepKey, attempt, data: parsed, prevHash: head.head_hash, hash };
+  }
+
+  #createRun(r: CreateRunInput): void {
+    if (this.#s.getRun.get(r.runId) !== undefined) throw misuse(`Run ${r.runId} already exists`, { runId: r.runId });
+    const now = this.#stamp();
+    this.#s.insertRun.run(r.runId, r.machineId, r.machineHash, r.db, r.kind, canonicalJson(r.input), now, now, r.host, r.pid, GENESIS_HASH);
+    const { machineId, machineHash, db, kind, input, host, pid } = r;
+    this.#append(r.runId, 'run-started', null, null, { machineId, machineHash, db, kind, input, host, pid });
+  }
+
+  #setRunStatus(runId: string, status: RunStatus, extra: SetRunStatusExtra): void {
+    const hasError = 'error' in extra;
+    const changed = this.#s.setStatus.run({
+      runId,
+      status,
+      now: this.#stamp(),
+      setError: hasError ? 1 : 0,
+      error: hasError && extra.error !== null ? jsonOrNull(extra.error) : null,
+      resumable: extra.resumable === undefined ? null : extra.resumable ? 1 : 0,
+      ended: extra.ended === undefined ? null : extra.ended ? 1 : 0,
+    }).changes;
+    if (changed !== 1) throw runNotFound(runId);
+  }
+
+  #recordTransition(runId: string, t: TransitionInput): JournalRow {
+    const snapshotJson = canonicalJson(t.snapshot);
+    const row = this.#append(runId, 'transition', null, null, {
+      event: t.event,
+      from: t.from,
+      to: t.to,
+      snapshotSha256: sha256Hex(snapshotJson),
+    });
+    this.#s.setSnapshot.run(snapshotJson, canonicalJson(t.to), row.at, runId);
+    return row;
+  }
+
+  #recordIntent(runId: string, i: IntentInput): JournalRow {
+    const latest = this.#s.latestAttempt.get(runId, i.stepKey);
+    if (!Number.isInteger(i.attempt) || i.attempt < 1 || (latest !== undefined && i.attempt <= latest.attempt)) {
+      throw misuse(`Intent for ${i.stepKey} attempt ${i.attempt} refused: attempts must increase (latest is ${latest?.attempt ?? 'none'})`, {
+        runId,
+        stepKey: i.stepKey,
+        attempt: i.attempt,
+        latestAttempt: latest?.attempt ?? null,
+      });
+    }
+    const row = this.#append(runId, 'intent', i.stepKey, i.attempt, i.data);
+    this.#s.insertAttempt.run(runId, i.stepKey, i.attempt, i.stepId, row.seq);
+    return row;
+  }
+
+  #recordCommand(runId: string, c: CommandInput): void {
+    const n = this.#s.nextCommandN.get(runId, c.stepKey, c.attempt)?.n ?? 1;
+    const row = this.#append(runId, 'command', c.stepKey, c.attempt, {
+      n,
+      argv: c.argv,
+      exitCode: c.exitCode,
+      signal: c.signal,
+      durationMs: c.durationMs,
+      startedAt: c.startedAt,
+      messages: c.messages,
+      stdoutSha256: sha256Hex(c.stdout),
+      stdoutLength: c.stdout.length,
+      stderrSha256: sha256Hex(c.stderr),
+      stderrLength: c.stderr.length,
+    });
+    this.#s.insertCommand.run(
+      runId,
+      c.stepKey,
+      c.attempt,
+      n,
+      row.seq,
+      canonicalJson(c.argv),
+      c.exitCode,
+      c.signal,
+      Math.round(c.durationMs),
+      c.stdout,
+      c.stderr,
+      canonicalJson(c.messages),
+      c.startedAt,
+    );
+  }
+
+  #recordResult(runId: string, r: ResultInput): JournalRow {
+    const current = this.#s.attempt.get(runId, r.stepKey, r.attempt);
+    if (current === undefined) {
+      if (this.#s.head.get(runId) === undefined) throw runNotFound(runId);
+      throw misuse(`Result for ${r.stepKey} attempt ${r.attempt} refused: no intent was recorded`, { runId, stepKey: r.stepKey, attempt: r.attempt });
+    }
+    if (current.result_seq !== null) {
+      throw misuse(`Result for ${r.stepKey} attempt ${r.attempt} refused: the attempt already ended (${current.outcome ?? '?'})`, {
+        runId,
+        stepKey: r.stepKey,
+        attempt: r.attempt,
+        outcome: current.outcome,
+      });
+    }
+    const row = this.#append(runId, resultKind(r.outcome), r.stepKey, r.attempt, {
+      outcome: r.outcome,
+      output: r.output,
+      error: r.error,
+      details: r.details,
+    });
+    this.#s.setResult.run(row.seq, r.outcome, jsonOrNull(r.output), jsonOrNull(r.error), runId, r.stepKey, r.attempt);
+    return row;
+  }
+
+  #tryAcquireLock(l: LockClaim): { acquired: true } | { acquired: false; holder: LockRow } {
+    const holder = this.#s.getLock.get(l.db);
+    const now = this.#stamp();
+    if (holder === undefined) {
+      this.#s.insertLock.run(l.db, l.runId, l.host, l.pid, now, now);
+      return { acquired: true };
+    }
+    if (holder.run_id === l.runId && holder.host === l.host && holder.pid === l.pid) {
+      this.#s.heartbeat.run(now, l.db, l.runId);
+      return { acquired: true };
+    }
+    return { acquired: false, holder: toLock(holder) };
+  }
+
+  #takeOverLock(l: LockClaim & { expected: LockRow }): boolean {
+    const found = this.#s.getLock.get(l.db);
+    const now = this.#stamp();
+    const swapped = this.#s.swapLock.run(l.runId, l.host, l.pid, now, now, l.db, l.expected.runId, l.expected.pid, l.expected.host).changes;
+    if (swapped !== 1 || found === undefined) return false;
+    this.#append(l.runId, 'lock-takeover', null, null, { db: l.db, previous: toLock(found), host: l.host, pid: l.pid });
+    return true;
+  }
+
+  #addBackup(b: BackupInput): void {
+    if (this.#s.getBackup.get(b.backupId) !== undefined) throw misuse(`Backup ${b.backupId} is already in the catalog`, { backupId: b.backupId });
+    this.#s.insertBackup.run(
+      b.backupId,
+      b.db,
+      b.kind,
+      b.destination,
+      b.manifestDigest ?? null,
+      b.pairedAiSeq ?? null,
+      jsonOrNull(b.dbIdentity),
+      b.startedAt,
+      b.completedAt ?? null,
+      b.runId ?? null,
+      jsonOrNull(b.details),
+    );
+  }
+}

@@ -1,0 +1,121 @@
+// Row types the store returns: camelCase, JSON columns already parsed.
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'aborted' | 'needs-decision';
+
+export type JournalKind =
+  | 'run-started'
+  | 'transition'
+  | 'intent'
+  | 'result'
+  | 'command'
+  | 'reconciliation'
+  | 'decision'
+  | 'lock-takeover'
+  | 'note'
+  | 'run-ended';
+
+export type AttemptOutcome =
+  | 'ok'
+  | 'error'
+  | 'reconciled-done'
+  | 'reconciled-not-done'
+  | 'decided-done'
+  | 'decided-not-done';
+
+export interface RunRow {
+  runId: string;
+  machineId: string;
+  machineHash: string;
+  db: string;
+  kind: string;
+  status: RunStatus;
+  /** Only meaningful when status is 'failed': true unless the engine said otherwise. */
+  resumable: boolean;
+  input: unknown;
+  /** Last persisted actor snapshot; undefined before the first transition. */
+  snapshot: unknown;
+  /** Machine state value of that snapshot; undefined before the first transition. */
+  stateValue: unknown;
+  createdAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+  host: string;
+  pid: number;
+  error: unknown;
+  /** Seq of the newest journal row (the chain head). */
+  lastSeq: number;
+  /** Hash of the newest journal row; 64 zeros before any row. */
+  headHash: string;
+}
+
+export interface JournalRow {
+  runId: string;
+  seq: number;
+  at: string;
+  kind: JournalKind;
+  stepKey: string | null;
+  attempt: number | null;
+  data: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AttemptRow {
+  runId: string;
+  stepKey: string;
+  attempt: number;
+  stepId: string;
+  intentSeq: number;
+  /** The data recorded with the intent (journal row `intentSeq`). */
+  intent: unknown;
+  resultSeq: number | null;
+  /** null while the attempt is in flight or in doubt. */
+  outcome: AttemptOutcome | null;
+  output: unknown;
+  error: unknown;
+}
+
+export interface CommandRow {
+  runId: string;
+  stepKey: string;
+  attempt: number;
+  /** 1.. per (run, stepKey, attempt), in the order the commands were recorded. */
+  n: number;
+  /** Seq of the 'command' journal row that carries the digests of stdout/stderr. */
+  journalSeq: number;
+  argv: string[];
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  messages: unknown[];
+  startedAt: string;
+}
+
+export interface LockRow {
+  db: string;
+  runId: string;
+  host: string;
+  pid: number;
+  acquiredAt: string;
+  heartbeatAt: string;
+}
+
+export interface BackupRow {
+  backupId: string;
+  db: string;
+  kind: 'offline' | 'online';
+  destination: string;
+  manifestDigest: string | null;
+  pairedAiSeq: number | null;
+  dbIdentity: unknown;
+  startedAt: string;
+  completedAt: string | null;
+  runId: string | null;
+  details: unknown;
+}
+
+/** What addBackup takes: a BackupRow whose nullable fields may be left out. */
+export type BackupInput = Pick<BackupRow, 'backupId' | 'db' | 'kind' | 'destination' | 'startedAt'> &
+  Partial<Omit<BackupRow, 'backupId' | 'db' | 'kind' | 'destination' | 'startedAt'>>;
