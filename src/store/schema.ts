@@ -101,7 +101,7 @@ export const migrations: readonly Migration[] = [
         kind             TEXT NOT NULL CHECK (kind IN ('offline','online')),
         destination      TEXT NOT NULL,
         manifest_digest  TEXT,
-        paired_ai_seq    INTEGER,
+        paired_ai_seq    INTEGER NOT NULL,
         db_identity_json TEXT,
         started_at       TEXT NOT NULL,
         completed_at     TEXT,

@@ -169,7 +169,7 @@ interface BackupRecord {
   kind: 'offline' | 'online';
   destination: string;
   manifest_digest: string | null;
-  paired_ai_seq: number | null;
+  paired_ai_seq: number;
   db_identity_json: string | null;
   started_at: string;
   completed_at: string | null;
@@ -391,7 +391,7 @@ export class Store {
       heartbeat: db.prepare<[string, string, string]>(`UPDATE locks SET heartbeat_at = ? WHERE db = ? AND run_id = ?`),
       releaseLock: db.prepare<[string, string]>(`DELETE FROM locks WHERE db = ? AND run_id = ?`),
       insertBackup: db.prepare<
-        [string, string, string, string, string | null, number | null, string | null, string, string | null, string | null, string | null]
+        [string, string, string, string, string | null, number, string | null, string, string | null, string | null, string | null]
       >(`INSERT INTO backups (backup_id, db, kind, destination, manifest_digest, paired_ai_seq, db_identity_json, started_at,
            completed_at, run_id, details_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getBackup: db.prepare<[string], BackupRecord>(`SELECT * FROM backups WHERE backup_id = ?`),
@@ -760,7 +760,7 @@ export class Store {
       b.kind,
       b.destination,
       b.manifestDigest ?? null,
-      b.pairedAiSeq ?? null,
+      b.pairedAiSeq,
       jsonOrNull(b.dbIdentity),
       b.startedAt,
       b.completedAt ?? null,

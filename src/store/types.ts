@@ -108,7 +108,8 @@ export interface BackupRow {
   kind: 'offline' | 'online';
   destination: string;
   manifestDigest: string | null;
-  pairedAiSeq: number | null;
+  /** AI extent sequence the backup pairs with (roll forward starts after it). */
+  pairedAiSeq: number;
   dbIdentity: unknown;
   startedAt: string;
   completedAt: string | null;
@@ -117,5 +118,5 @@ export interface BackupRow {
 }
 
 /** What addBackup takes: a BackupRow whose nullable fields may be left out. */
-export type BackupInput = Pick<BackupRow, 'backupId' | 'db' | 'kind' | 'destination' | 'startedAt'> &
-  Partial<Omit<BackupRow, 'backupId' | 'db' | 'kind' | 'destination' | 'startedAt'>>;
+export type BackupInput = Pick<BackupRow, 'backupId' | 'db' | 'kind' | 'destination' | 'pairedAiSeq' | 'startedAt'> &
+  Partial<Omit<BackupRow, 'backupId' | 'db' | 'kind' | 'destination' | 'pairedAiSeq' | 'startedAt'>>;
