@@ -36,6 +36,8 @@ export interface StepFailure {
 
 /** Input of every procedure machine; fields a procedure does not use are absent. */
 export interface ProcedureInput {
+  /** Which procedure the input is for (steps shared by several machines branch on it). */
+  procedure: 'offline-backup' | 'online-backup' | 'roll-forward';
   db: string;
   /** Backups: destination directory of the copy. */
   destination?: string;
@@ -54,6 +56,10 @@ export interface ProcedureInput {
   aiFiles?: string[];
   /** Restore: roll forward endtime (yyyy:mm:dd:hh:mm:ss) applied to the last file. */
   until?: string;
+  /** Restore: the AI sequence the backup's switch made BUSY (roll forward starts there). */
+  pairedAiSeq?: number;
+  /** Restore: AIMAGE BEGIN date of the source database (identifies its AI chain). */
+  aiBeginDate?: string;
   /** Restore: the copy came from a replication-enabled database. */
   replication?: 'source' | 'target' | null;
 }
@@ -68,6 +74,12 @@ export interface ProcedureContext {
   rollForwardStarted: boolean;
   /** The failure that sent the run to `failed`/halted, for the report. */
   failure: StepFailure | null;
+  /**
+   * Added by the machines: set only when a compensation (quietDisable after a failure,
+   * abort or timeout) itself failed, so the report can say the database may still be
+   * quiesced while `failure` keeps the original cause. Absent otherwise.
+   */
+  compensationFailure?: StepFailure;
 }
 
 /** Events the engine sends to a running procedure. */
@@ -76,6 +88,17 @@ export type ProcedureEvent =
   | { type: 'WATCHDOG'; reason: string } // --max-quiet exceeded
   | { type: 'RESUME' } // continue an aborted run
   | { type: 'RETRY' }; // operator asked roll forward retry after an error exit
+
+/**
+ * Article steps a state may cite (PROCEDURE.md ids), plus the project's own phases:
+ * PRE (preflight checks), CATALOG (recording the backup), END (final states),
+ * ABORT (resting after an abort). Added by the machines; StateMeta.kb stays a string.
+ */
+export type KbStep =
+  | 'PRE' | 'CATALOG' | 'END' | 'ABORT'
+  | 'OFFLINE-1' | 'OFFLINE-2' | 'OFFLINE-3' | 'OFFLINE-4' | 'OFFLINE-5' | 'OFFLINE-6' | 'OFFLINE-7'
+  | 'ONLINE-1' | 'ONLINE-2' | 'ONLINE-3' | 'ONLINE-4'
+  | 'RF-1' | 'RF-2' | 'RF-3' | 'RF-4' | 'RF-5' | 'RF-5r';
 
 /** Metadata every state carries: the article step it implements. */
 export interface StateMeta {

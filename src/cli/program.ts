@@ -1,6 +1,9 @@
 // Builds the commander program: global options, then one register function per group.
 import { Command } from 'commander';
 import type { CliIO } from './io.js';
+import { registerBackupCommands } from './backup.js';
+import { registerRestoreCommand } from './restore.js';
+import { registerRunCommands } from './runs.js';
 import { registerSimCommands } from './sim.js';
 
 /** Exit code a command asks for without being an error (e.g. `proutil -C busy`-like checks). */
@@ -17,6 +20,9 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError();
+  registerBackupCommands(program, io, outcome);
+  registerRestoreCommand(program, io, outcome);
+  registerRunCommands(program, io, outcome);
   registerSimCommands(program, io, outcome);
   return program;
 }

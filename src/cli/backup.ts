@@ -1,0 +1,55 @@
+// `oeflow backup offline|online`: start a backup run and print its result.
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { backupIdFor, startRun } from '../engine/engine.js';
+import { dlcFor, storeFor, withSignals } from './context.js';
+import { parseDuration } from './duration.js';
+import { emitResult, globalOptions, type CliIO } from './io.js';
+import type { CommandOutcome } from './program.js';
+import { progressReporter } from './progress.js';
+import { exitCodeFor, renderRun, runResult } from './run-result.js';
+
+interface BackupOpts { to: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string }
+
+export function registerBackupCommands(program: Command, io: CliIO, outcome: CommandOutcome): void {
+  const backup = program.command('backup').description('Take an OS backup with after-imaging enabled (vendor procedure)');
+
+  const run = async (command: Command, procedure: 'offline-backup' | 'online-backup', dbArg: string, o: BackupOpts) => {
+    const opts = globalOptions(command);
+    const dlc = await dlcFor(opts);
+    const store = storeFor(opts);
+    try {
+      const db = resolve(dbArg).replace(/\.db$/, '');
+      const input = {
+        procedure, db, destination: resolve(o.to),
+        ...(o.jobsCheck ? { jobsCheck: o.jobsCheck } : {}),
+        ...(procedure === 'offline-backup' ? { restart: o.restart, proserveArgs: o.proserveArgs ? o.proserveArgs.split(/\s+/).filter(Boolean) : [] } : {}),
+        ...(o.snapshotCmd ? { snapshotCmd: o.snapshotCmd } : {}),
+      };
+      const maxQuietMs = o.maxQuiet ? parseDuration(o.maxQuiet) : undefined;
+      const result = await withSignals((abortSignal) =>
+        startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, ...(maxQuietMs ? { maxQuietMs } : {}) }),
+      );
+      const printed = runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {});
+      emitResult(io, opts, printed, renderRun);
+      outcome.exitCode = exitCodeFor(result);
+    } finally {
+      store.close();
+    }
+  };
+
+  backup.command('offline <db>')
+    .description('OFFLINE-1..7: shut down, truncate BI, switch AI, copy + verify, mark backed up, restart')
+    .requiredOption('--to <dir>', 'destination directory of the copy')
+    .option('--jobs-check <cmd>', 'site command that exits 0 when no scheduled job is running (OFFLINE-3)')
+    .option('--no-restart', 'leave the database shut down after the copy (OFFLINE-7 skipped)')
+    .option('--proserve-args <args>', 'parameters for proserve at OFFLINE-7')
+    .action(async (db: string, o: BackupOpts, command: Command) => run(command, 'offline-backup', db, o));
+
+  backup.command('online <db>')
+    .description('ONLINE-1..4: quiet point (forces an AI switch), snapshot and/or copy + verify, disable the quiet point')
+    .requiredOption('--to <dir>', 'destination directory of the copy')
+    .option('--snapshot-cmd <cmd>', 'split-mirror / LVM / ZFS / SAN snapshot command run during the quiet point')
+    .option('--max-quiet <duration>', 'longest the quiet point may be held (default 5m)')
+    .action(async (db: string, o: BackupOpts, command: Command) => run(command, 'online-backup', db, o));
+}

@@ -1,0 +1,82 @@
+// `oeflow restore <backup-id|dir> --into <dir> --ai <file|dir>...`: prove the AI chain,
+// then run the roll-forward procedure (RF-1..5) on a fresh copy.
+import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { assertChainProven, planAiChain } from '../aichain/index.js';
+import { startRun } from '../engine/engine.js';
+import { OeflowError } from '../errors.js';
+import { createTools } from '../openedge/create-tools.js';
+import { BACKUP_DESCRIPTION_FILE } from '../steps/record-backup.js';
+import type { CatalogEntry } from '../steps/step.js';
+import type { Store } from '../store/index.js';
+import { dlcFor, storeFor, withSignals } from './context.js';
+import { emitResult, globalOptions, type CliIO } from './io.js';
+import type { CommandOutcome } from './program.js';
+import { progressReporter } from './progress.js';
+import { exitCodeFor, renderRun, runResult } from './run-result.js';
+
+interface RestoreOpts { into: string; ai: string[]; until?: string }
+
+/** A backup by catalog id, or by directory (its oeflow-backup.json self-description). */
+export function findBackup(store: Store, ref: string): { backupId: string; db: string; destination: string; pairedAiSeq: number; aiBeginDate: string | null; replication: 'source' | 'target' | null } {
+  const row = store.getBackup(ref);
+  let entry: Pick<CatalogEntry, 'backupId' | 'db' | 'destination' | 'pairedAiSeq' | 'dbIdentity'>;
+  if (row) entry = { backupId: row.backupId, db: row.db, destination: row.destination, pairedAiSeq: row.pairedAiSeq ?? 0, dbIdentity: row.dbIdentity as CatalogEntry['dbIdentity'] };
+  else {
+    const file = join(resolve(ref), BACKUP_DESCRIPTION_FILE);
+    if (!existsSync(file)) throw new OeflowError('OEF-310', `${ref} is neither a backup id in the catalog nor a backup directory (${file} not found)`);
+    entry = { ...(JSON.parse(readFileSync(file, 'utf8')) as CatalogEntry), destination: resolve(ref) };
+  }
+  const repl = entry.dbIdentity.replication;
+  return {
+    backupId: entry.backupId, db: entry.db, destination: entry.destination, pairedAiSeq: entry.pairedAiSeq,
+    aiBeginDate: typeof entry.dbIdentity.aiBeginDate === 'string' ? entry.dbIdentity.aiBeginDate : null,
+    replication: repl === 'source' || repl === 'target' ? repl : null,
+  };
+}
+
+/** `--until` as roll forward's endtime (yyyy:mm:dd:hh:mm:ss); accepts that form or ISO 8601. */
+export function toEndtime(until: string): string {
+  if (/^\d{4}:\d{2}:\d{2}:\d{2}:\d{2}:\d{2}$/.test(until)) return until;
+  const t = new Date(until);
+  if (Number.isNaN(t.getTime())) throw new OeflowError('OEF-001', `--until ${until}: use yyyy:mm:dd:hh:mm:ss or an ISO 8601 time`);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${t.getFullYear()}:${p(t.getMonth() + 1)}:${p(t.getDate())}:${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
+}
+
+export function registerRestoreCommand(program: Command, io: CliIO, outcome: CommandOutcome): void {
+  program.command('restore <backup>')
+    .description('RF-1..5: restore an OS copy, repair its structure, sequence, and roll the AI files forward in proven order')
+    .requiredOption('--into <dir>', 'directory to restore the database into (empty or new)')
+    .requiredOption('--ai <file|dir...>', 'AI files and/or directories of archived AI files')
+    .option('--until <time>', 'stop the roll forward at this time (roll forward endtime)')
+    .action(async (ref: string, o: RestoreOpts, command: Command) => {
+      const opts = globalOptions(command);
+      const dlc = await dlcFor(opts);
+      const store = storeFor(opts);
+      try {
+        const backup = findBackup(store, ref);
+        const targetDb = join(resolve(o.into), basename(backup.db));
+        const tools = createTools({ dlc });
+        const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(backup.destination, basename(backup.db));
+        const plan = await planAiChain({
+          tools, db: scanDb, inputs: o.ai.map((p) => resolve(p)), pairedSeq: backup.pairedAiSeq,
+          aiBeginDate: backup.aiBeginDate ?? '', ...(o.until ? { until: toEndtime(o.until) } : {}),
+        });
+        assertChainProven(plan);
+        const input = {
+          procedure: 'roll-forward' as const, db: targetDb, targetDb, backupDir: backup.destination,
+          aiFiles: plan.files.map((f) => f.path), pairedAiSeq: backup.pairedAiSeq, replication: backup.replication,
+          ...(backup.aiBeginDate ? { aiBeginDate: backup.aiBeginDate } : {}), ...(o.until ? { until: toEndtime(o.until) } : {}),
+        };
+        const result = await withSignals((abortSignal) =>
+          startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input }),
+        );
+        emitResult(io, opts, { ...runResult(result), backupId: backup.backupId, targetDb, aiFiles: input.aiFiles }, renderRun);
+        outcome.exitCode = exitCodeFor(result);
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,124 @@
+// `oeflow runs | show | resume | resolve | backups`: inspect and continue runs.
+import type { Command } from 'commander';
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { findResumable, resolveRun, resumeRun } from '../engine/engine.js';
+import { stateName } from '../engine/run-status.js';
+import { OeflowError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import { dlcFor, storeFor, withSignals } from './context.js';
+import { emitResult, globalOptions, type CliIO, type GlobalOptions } from './io.js';
+import type { CommandOutcome } from './program.js';
+import { progressReporter } from './progress.js';
+import { exitCodeFor, renderRun, runResult } from './run-result.js';
+
+/** One row of a run's timeline: a step attempt with its commands. */
+export interface TimelineRow {
+  stepKey: string;
+  stepId: string;
+  attempt: number;
+  outcome: string;
+  startedAt: string | null;
+  durationMs: number | null;
+  commands: { argv: string[]; exitCode: number | null; signal: string | null; durationMs: number; messages: unknown[] }[];
+}
+
+/** Build the timeline of a run from its attempts, journal times and commands. */
+export function timeline(store: Store, runId: string): TimelineRow[] {
+  const journal = store.journal(runId);
+  const at = new Map(journal.map((r) => [r.seq, r.at]));
+  const commands = store.commands(runId);
+  return store.attempts(runId).map((a) => {
+    const start = at.get(a.intentSeq) ?? null;
+    const end = a.resultSeq !== null ? at.get(a.resultSeq) ?? null : null;
+    return {
+      stepKey: a.stepKey, stepId: a.stepId, attempt: a.attempt, outcome: a.outcome ?? 'in-doubt', startedAt: start,
+      durationMs: start && end ? Date.parse(end) - Date.parse(start) : null,
+      commands: commands.filter((c) => c.stepKey === a.stepKey && c.attempt === a.attempt)
+        .map((c) => ({ argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages })),
+    };
+  });
+}
+
+const withStore = async <T>(opts: GlobalOptions, body: (store: Store) => Promise<T> | T): Promise<T> => {
+  const store = storeFor(opts);
+  try { return await body(store); } finally { store.close(); }
+};
+
+export function registerRunCommands(program: Command, io: CliIO, outcome: CommandOutcome): void {
+  program.command('runs')
+    .description('List runs (newest first)')
+    .option('--db <db>', 'only runs on this database')
+    .action(async (o: { db?: string }, command: Command) => {
+      const opts = globalOptions(command);
+      await withStore(opts, (store) => {
+        const runs = store.listRuns(o.db ? { db: resolve(o.db).replace(/\.db$/, '') } : {}).map((r) => ({
+          runId: r.runId, machineId: r.machineId, db: r.db, status: r.status, state: stateName(r.stateValue), createdAt: r.createdAt, updatedAt: r.updatedAt,
+        }));
+        emitResult(io, opts, { runs }, (x) => x.runs.length === 0 ? 'no runs' : x.runs.map((r) => `${r.runId}  ${r.status.padEnd(14)} ${r.machineId.padEnd(15)} ${r.state.padEnd(24)} ${r.db}`).join('\n'));
+      });
+    });
+
+  program.command('show <runId>')
+    .description('Show a run: status, state and the step timeline with exit codes and messages')
+    .action(async (runId: string, _o: unknown, command: Command) => {
+      const opts = globalOptions(command);
+      await withStore(opts, (store) => {
+        const run = store.getRun(runId);
+        if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
+        const result = { runId, machineId: run.machineId, db: run.db, status: run.status, state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, timeline: timeline(store, runId) };
+        emitResult(io, opts, result, (r) => [
+          `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.status} in ${r.state}`,
+          ...r.timeline.map((t) => {
+            const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.signal ?? c.exitCode} (${c.durationMs} ms)${(c.messages as { number: number }[]).length ? ` [${(c.messages as { number: number }[]).map((m) => m.number).join(',')}]` : ''}`).join('');
+            return `  ${(t.startedAt ?? '').padEnd(24)} ${t.stepKey.padEnd(26)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms${cmds}`;
+          }),
+        ].join('\n'));
+      });
+    });
+
+  program.command('resume [runId]')
+    .description('Resume a run from its last committed step; in-doubt steps are reconciled against the database')
+    .option('--db <db>', 'resume the open run of this database')
+    .option('--retry', 'after a roll forward error exit, run roll forward retry on the same file')
+    .action(async (runId: string | undefined, o: { db?: string; retry?: boolean }, command: Command) => {
+      const opts = globalOptions(command);
+      if (!runId && !o.db) throw new OeflowError('OEF-001', 'name a run id or --db <db>');
+      const dlc = await dlcFor(opts);
+      await withStore(opts, async (store) => {
+        const result = await withSignals((abortSignal) => resumeRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, {
+          ...(runId ? { runId } : { db: resolve(o.db!).replace(/\.db$/, '') }), retry: Boolean(o.retry),
+        }));
+        const backupId = (result.facts.recordBackup as { backupId?: string } | undefined)?.backupId;
+        emitResult(io, opts, runResult(result, backupId ? { backupId } : {}), renderRun);
+        outcome.exitCode = exitCodeFor(result);
+      });
+    });
+
+  program.command('resolve <runId>')
+    .description('Record an operator decision for a step in doubt, then resume')
+    .requiredOption('--as <verdict>', 'done | not-done')
+    .requiredOption('--reason <text>', 'why (kept in the journal)')
+    .action(async (runId: string, o: { as: string; reason: string }, command: Command) => {
+      const opts = globalOptions(command);
+      if (o.as !== 'done' && o.as !== 'not-done') throw new OeflowError('OEF-001', `--as must be done or not-done, not ${o.as}`);
+      await withStore(opts, (store) => {
+        findResumable(store, { runId });
+        const r = resolveRun(store, { runId, as: o.as as 'done' | 'not-done', reason: o.reason, operator: userInfo().username });
+        emitResult(io, opts, { ...r, status: 'running', next: `oeflow resume ${runId}` }, (x) => `recorded: ${x.stepKey} attempt ${x.attempt} is ${x.decision}\nnext: oeflow resume ${runId}`);
+      });
+    });
+
+  program.command('backups')
+    .description('List the backup catalog')
+    .option('--db <db>', 'only backups of this database')
+    .action(async (o: { db?: string }, command: Command) => {
+      const opts = globalOptions(command);
+      await withStore(opts, (store) => {
+        const backups = store.listBackups(o.db ? { db: resolve(o.db).replace(/\.db$/, '') } : {});
+        emitResult(io, opts, { backups }, (x) => x.backups.length === 0 ? 'no backups' : x.backups.map((b) => `${b.backupId}  ${b.kind.padEnd(7)} ai-seq ${String(b.pairedAiSeq).padEnd(5)} ${b.completedAt}  ${b.db} → ${b.destination}`).join('\n'));
+      });
+    });
+}
+
+export { renderRun, runResult, exitCodeFor };

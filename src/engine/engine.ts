@@ -1,0 +1,140 @@
+// Run lifecycle (DESIGN §engine): start a procedure, resume it, record operator
+// decisions. Owns the lock, the run row and the wiring of steps, tools and store.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Snapshot } from 'xstate';
+import type { ProcedureInput } from '../../machines/contract.js';
+import { machineHash, machines, stateExists, type MachineId } from '../../machines/index.js';
+import { OeflowError } from '../errors.js';
+import { createTools } from '../openedge/create-tools.js';
+import type { ToolResult } from '../openedge/types.js';
+import { steps } from '../steps/index.js';
+import type { CatalogEntry } from '../steps/step.js';
+import type { RunRow, Store } from '../store/index.js';
+import { acquireDbLock } from './lock.js';
+import type { Reporter } from './reporter.js';
+import { driveRun, type RunOutcome } from './run-driver.js';
+import { stateName } from './run-status.js';
+
+export interface EngineDeps {
+  store: Store;
+  dlc: string;
+  reporter: Reporter;
+  abortSignal?: AbortSignal;
+}
+
+export const DEFAULT_MAX_QUIET_MS = 5 * 60_000;
+
+/** A new, sortable, collision-free run id: run-YYYYMMDD-HHMMSS-<hex>. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The catalog id of the backup a run produces: derived from the run id, so a rerun is idempotent. */
+export function backupIdFor(runId: string): string {
+  return `bk-${runId.slice('run-'.length)}`;
+}
+
+function stepDeps(deps: EngineDeps) {
+  return {
+    steps,
+    toolsFor: (record: (r: ToolResult) => void) => createTools({ dlc: deps.dlc, onResult: record }),
+    catalog: (e: CatalogEntry) =>
+      deps.store.addBackup({
+        backupId: e.backupId, db: e.db, kind: e.kind, destination: e.destination, manifestDigest: e.manifestDigest,
+        pairedAiSeq: e.pairedAiSeq, dbIdentity: e.dbIdentity, startedAt: e.startedAt, completedAt: e.completedAt,
+        runId: e.details.runId as string, details: e.details,
+      }),
+  };
+}
+
+/** Refuse a second open run on a database that has one waiting for an operator. */
+function refuseIfOpenRun(store: Store, db: string): void {
+  const open = store.openRunForDb(db);
+  if (open) {
+    throw new OeflowError('OEF-040', `database ${db} has an open run ${open.runId} (${open.status})`, {
+      hint: `Resume it with \`oeflow resume ${open.runId}\` (or resolve it) before starting another run.`,
+      details: { holder: open.runId, status: open.status },
+    });
+  }
+}
+
+/** Start a procedure run and drive it until it settles. */
+export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind: string; lockDb: string; input: ProcedureInput; runId?: string; maxQuietMs?: number }): Promise<RunOutcome> {
+  const { store } = deps;
+  const machine = machines[o.machineId];
+  const runId = o.runId ?? newRunId();
+  acquireDbLock(store, o.lockDb, runId);
+  try {
+    refuseIfOpenRun(store, o.lockDb);
+  } catch (err) {
+    store.releaseLock(o.lockDb, runId);
+    throw err;
+  }
+  store.createRun({ runId, machineId: o.machineId, machineHash: machineHash(machine), db: o.lockDb, kind: o.kind, input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS }, host: hostname(), pid: process.pid });
+  deps.reporter({ type: 'run', runId, machineId: o.machineId, db: o.lockDb, resumed: false });
+  const run = store.getRun(runId)!;
+  return driveRun({
+    store, runId, db: o.lockDb, machine, input: o.input, runStartedAt: run.createdAt, reporter: deps.reporter,
+    deps: stepDeps(deps), maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, ...(deps.abortSignal ? { abortSignal: deps.abortSignal } : {}),
+  });
+}
+
+/** Find the run to resume: by id, or the open run of a database. */
+export function findResumable(store: Store, by: { runId?: string; db?: string }): RunRow {
+  const run = by.runId !== undefined ? store.getRun(by.runId) : by.db !== undefined ? store.openRunForDb(by.db) : undefined;
+  if (!run) {
+    if (by.runId !== undefined) throw new OeflowError('OEF-030', `no run ${by.runId} in this store`);
+    throw new OeflowError('OEF-033', `no open run for database ${by.db ?? '?'}`);
+  }
+  return run;
+}
+
+/** Resume a run from its last committed snapshot; in-doubt steps are reconciled by the step actor. */
+export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: string; retry?: boolean }): Promise<RunOutcome> {
+  const { store } = deps;
+  const run = findResumable(store, o);
+  if (run.status === 'completed' || (run.status === 'failed' && !run.resumable)) {
+    throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status} and cannot resume`);
+  }
+  const machine = machines[run.machineId as MachineId];
+  if (!machine) throw new OeflowError('OEF-032', `run ${run.runId} uses an unknown machine ${run.machineId}`);
+  if (machineHash(machine) !== run.machineHash && !stateExists(machine, run.stateValue)) {
+    throw new OeflowError('OEF-032', `the ${run.machineId} machine changed since run ${run.runId} started and its state ${stateName(run.stateValue)} no longer exists`);
+  }
+  const state = stateName(run.stateValue);
+  let sendOnStart: { type: 'RESUME' } | { type: 'RETRY' } | undefined;
+  if (run.status === 'aborted') sendOnStart = { type: 'RESUME' };
+  else if (run.status === 'failed') {
+    if (!o.retry) {
+      throw new OeflowError('OEF-053', `run ${run.runId} halted in ${state}: ${(run.error as { message?: string } | null)?.message ?? 'roll forward failed'}`);
+    }
+    sendOnStart = { type: 'RETRY' };
+  }
+  acquireDbLock(store, run.db, run.runId);
+  store.setRunStatus(run.runId, 'running', { resumable: true });
+  store.appendJournal(run.runId, { kind: 'note', data: { resumedBy: { host: hostname(), pid: process.pid }, retry: Boolean(o.retry), fromStatus: run.status } });
+  deps.reporter({ type: 'run', runId: run.runId, machineId: run.machineId, db: run.db, resumed: true });
+  const input = run.input as ProcedureInput & { maxQuietMs?: number };
+  return driveRun({
+    store, runId: run.runId, db: run.db, machine, input, runStartedAt: run.createdAt, reporter: deps.reporter,
+    deps: stepDeps(deps), snapshot: run.snapshot as Snapshot<unknown>, maxQuietMs: input.maxQuietMs ?? DEFAULT_MAX_QUIET_MS,
+    ...(sendOnStart ? { sendOnStart } : {}), ...(deps.abortSignal ? { abortSignal: deps.abortSignal } : {}),
+  });
+}
+
+/** Record an operator decision on the in-doubt step of a run that needs one. */
+export function resolveRun(store: Store, o: { runId: string; as: 'done' | 'not-done'; reason: string; operator: string }): { runId: string; stepKey: string; attempt: number; decision: string } {
+  const run = findResumable(store, { runId: o.runId });
+  if (run.status !== 'needs-decision') throw new OeflowError('OEF-034', `run ${o.runId} is ${run.status}, not needs-decision`);
+  const open = store.attempts(o.runId).filter((a) => a.outcome === null);
+  const target = open[open.length - 1];
+  if (!target) throw new OeflowError('OEF-034', `run ${o.runId} has no in-doubt step`);
+  store.recordResult(o.runId, {
+    stepKey: target.stepKey, attempt: target.attempt, outcome: o.as === 'done' ? 'decided-done' : 'decided-not-done',
+    output: { facts: {}, decision: { as: o.as, reason: o.reason, operator: o.operator, at: new Date().toISOString() } },
+  });
+  store.setRunStatus(o.runId, 'running', { resumable: true });
+  return { runId: o.runId, stepKey: target.stepKey, attempt: target.attempt, decision: o.as };
+}

@@ -1,0 +1,167 @@
+// Drives one run's actor: persists every transition before the next side effect,
+// settles the run (completed / failed / aborted / needs-decision), delivers aborts
+// once no `once` step is in flight, and runs the --max-quiet watchdog.
+import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type Snapshot } from 'xstate';
+import type { ProcedureInput, StepFailure } from '../../machines/contract.js';
+import type { Effect } from '../steps/step.js';
+import type { Store } from '../store/index.js';
+import { pidAlive } from './lock.js';
+import type { Reporter } from './reporter.js';
+import { settledStatus, stateName, type RunStatus } from './run-status.js';
+import { createStepActor, type StepActorDeps } from './step-actor.js';
+
+export interface RunOutcome {
+  runId: string;
+  status: RunStatus;
+  resumable: boolean;
+  state: string;
+  failure: StepFailure | null;
+  facts: Record<string, unknown>;
+}
+
+export interface DriveOptions {
+  store: Store;
+  runId: string;
+  db: string;
+  machine: AnyStateMachine;
+  input: ProcedureInput;
+  runStartedAt: string;
+  reporter: Reporter;
+  deps: Omit<StepActorDeps, 'control' | 'store' | 'reporter'>;
+  /** Persisted snapshot to restore (resume); absent for a new run. */
+  snapshot?: Snapshot<unknown>;
+  /** Event to send once restored (RESUME / RETRY). */
+  sendOnStart?: { type: 'RESUME' } | { type: 'RETRY' };
+  /** Abort trigger (SIGINT/SIGTERM wired by the CLI). */
+  abortSignal?: AbortSignal;
+  maxQuietMs: number;
+}
+
+/** Run (or resume) a machine to a settled status. Resolves; never throws for step failures. */
+export function driveRun(o: DriveOptions): Promise<RunOutcome> {
+  const { store, runId, reporter } = o;
+  let visitSeq = lastTransitionSeq(store, runId);
+  let effectInFlight: Effect | null = null;
+  let abortReason: string | null = null;
+  let abortSent = false;
+  let watchdog: NodeJS.Timeout | undefined;
+  let settle!: (outcome: RunOutcome) => void;
+  let settled = false;
+  const done = new Promise<RunOutcome>((resolve) => (settle = resolve));
+  const restoring = o.snapshot !== undefined;
+
+  const heartbeat = setInterval(() => store.heartbeat(o.db, runId), 5_000);
+  heartbeat.unref();
+
+  const finish = (status: RunStatus, resumable: boolean, failure: StepFailure | null, snap: AnyMachineSnapshot): void => {
+    if (settled) return;
+    settled = true;
+    clearInterval(heartbeat);
+    if (watchdog) clearTimeout(watchdog);
+    o.abortSignal?.removeEventListener('abort', onAbort);
+    store.setRunStatus(runId, status, { error: failure, resumable, ended: status !== 'running' });
+    store.appendJournal(runId, { kind: 'run-ended', data: { status, resumable, state: snap.value as never, failure } });
+    store.releaseLock(o.db, runId);
+    settle({ runId, status, resumable, state: stateName(snap.value), failure, facts: (snap.context as { facts: Record<string, unknown> }).facts });
+    queueMicrotask(() => actor.stop());
+  };
+
+  const control = {
+    runId,
+    runStartedAt: o.runStartedAt,
+    visitSeq: () => visitSeq,
+    holdForAbort: () => abortReason !== null && !abortSent && actor.getSnapshot().can({ type: 'ABORT', reason: abortReason }),
+    needsDecision: (stepKey: string, why: string) => {
+      const snap = actor.getSnapshot();
+      reporter({ type: 'notice', runId, message: `${stepKey} is in doubt: ${why}` });
+      finish('needs-decision', true, { kind: 'failed', code: 'OEF-051', message: `${stepKey} is in doubt: ${why}` }, snap);
+    },
+    inFlight: (effect: Effect | null) => {
+      effectInFlight = effect;
+      if (effect === null) queueMicrotask(deliverAbort);
+    },
+  };
+
+  const machine = o.machine.provide({ actors: { step: createStepActor({ ...o.deps, store, reporter, control }) } });
+  let previous: unknown = restoring ? (o.snapshot as { value?: unknown }).value : null;
+  const actor: AnyActorRef = createActor(machine, {
+    input: o.input,
+    ...(restoring ? { snapshot: o.snapshot } : {}),
+    inspect: (ev) => {
+      if (ev.type !== '@xstate.snapshot' || ev.actorRef !== actor) return;
+      const snap = ev.snapshot as AnyMachineSnapshot;
+      if (snap.status !== 'active' && snap.status !== 'done') return;
+      if (!(restoring && ev.event.type === 'xstate.init')) {
+        const row = store.recordTransition(runId, { event: ev.event, from: previous, to: snap.value, snapshot: actor.getPersistedSnapshot() });
+        visitSeq = row.seq;
+        reporter({ type: 'state', runId, state: stateName(snap.value), event: ev.event.type });
+      }
+      previous = snap.value;
+      armWatchdog(snap);
+      const s = settledStatus(snap);
+      if (s) finish(s.status, s.resumable, s.failure, snap);
+      else if (abortReason !== null) queueMicrotask(deliverAbort);
+    },
+  });
+
+  function deliverAbort(): void {
+    if (settled || abortReason === null || abortSent || effectInFlight === 'once') return;
+    const snap = actor.getSnapshot() as AnyMachineSnapshot;
+    const event = { type: 'ABORT', reason: abortReason };
+    if (!snap.can(event)) return; // e.g. a quiet-point disable finishing first
+    abortSent = true;
+    actor.send(event);
+  }
+
+  function onAbort(): void {
+    abortReason = String(o.abortSignal?.reason ?? 'abort requested');
+    reporter({
+      type: 'notice', runId,
+      message: effectInFlight === 'once' ? `abort requested (${abortReason}): waiting for the running once-step to finish` : `abort requested (${abortReason})`,
+    });
+    deliverAbort();
+  }
+
+  function armWatchdog(snap: AnyMachineSnapshot): void {
+    const guarded = snap.can({ type: 'WATCHDOG', reason: '' });
+    if (!guarded) {
+      if (watchdog) clearTimeout(watchdog);
+      watchdog = undefined;
+      return;
+    }
+    if (watchdog) return;
+    const facts = (snap.context as { facts: Record<string, { enabledAt?: string } | undefined> }).facts;
+    const since = Date.parse(facts.quietEnable?.enabledAt ?? new Date().toISOString());
+    const left = Math.max(0, o.maxQuietMs - (Date.now() - since));
+    watchdog = setTimeout(() => {
+      reporter({ type: 'notice', runId, message: `quiet point held longer than ${o.maxQuietMs} ms: stopping the copy` });
+      actor.send({ type: 'WATCHDOG', reason: `quiet point held longer than --max-quiet (${o.maxQuietMs} ms)` });
+    }, left);
+  }
+
+  if (o.abortSignal) {
+    if (o.abortSignal.aborted) onAbort();
+    else o.abortSignal.addEventListener('abort', onAbort, { once: true });
+  }
+  actor.subscribe({ error: (err: unknown) => {
+    const snap = actor.getSnapshot() as AnyMachineSnapshot;
+    finish('failed', false, { kind: 'failed', code: 'OEF-002', message: `machine error: ${err instanceof Error ? err.message : String(err)}` }, snap);
+  } });
+  actor.start();
+  if (o.sendOnStart && !settled) actor.send(o.sendOnStart);
+  else if (restoring && !settled) {
+    // a restored snapshot that already rests in a settled state settles again
+    const s = settledStatus(actor.getSnapshot() as AnyMachineSnapshot);
+    if (s) finish(s.status, s.resumable, s.failure, actor.getSnapshot() as AnyMachineSnapshot);
+  }
+  return done;
+}
+
+/** Seq of the last transition journaled for the run (0 when none). */
+function lastTransitionSeq(store: Store, runId: string): number {
+  const rows = store.journal(runId);
+  for (let i = rows.length - 1; i >= 0; i--) if (rows[i]?.kind === 'transition') return rows[i]!.seq;
+  return 0;
+}
+
+export { pidAlive };

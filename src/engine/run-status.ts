@@ -1,0 +1,37 @@
+// Maps a machine snapshot to the run status the store and CLI report.
+import type { AnyMachineSnapshot } from 'xstate';
+import type { StateMeta, StepFailure } from '../../machines/contract.js';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'aborted' | 'needs-decision';
+
+export interface Settled {
+  status: RunStatus;
+  /** failed runs that an operator may still continue (roll forward halted on an error exit). */
+  resumable: boolean;
+  failure: StepFailure | null;
+}
+
+/** The status a snapshot settles the run in, or null while the machine keeps working. */
+export function settledStatus(snapshot: AnyMachineSnapshot): Settled | null {
+  const failure = (snapshot.context as { failure?: StepFailure | null }).failure ?? null;
+  if (snapshot.status === 'done') {
+    const completed = snapshot.matches('completed');
+    return { status: completed ? 'completed' : 'failed', resumable: false, failure: completed ? null : failure };
+  }
+  for (const meta of Object.values(snapshot.getMeta() as Record<string, StateMeta | undefined>)) {
+    if (meta?.status === 'aborted') return { status: 'aborted', resumable: true, failure };
+    if (meta?.status === 'halted') return { status: 'failed', resumable: true, failure };
+  }
+  return null;
+}
+
+/** Dotted name of the current (leaf) state, e.g. `quiesced.copyFiles`. */
+export function stateName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object') {
+    const [key, inner] = Object.entries(value as Record<string, unknown>)[0] ?? ['?', ''];
+    const rest = stateName(inner);
+    return rest === '' ? key : `${key}.${rest}`;
+  }
+  return '';
+}

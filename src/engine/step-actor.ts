@@ -1,0 +1,203 @@
+// The engine's `step` actor, memoised by (run, stepKey, attempt) through the journal
+// (DESIGN.md durability protocol §2): a recorded result is replayed, an intent without
+// a result is reconciled, and only a step with nothing recorded is run — after its
+// intent row is committed.
+import { fromPromise } from 'xstate';
+import type { StepFailure, StepInput, StepOutput } from '../../machines/contract.js';
+import { OeflowError } from '../errors.js';
+import type { OpenEdgeTools } from '../openedge/tools.js';
+import type { ToolResult } from '../openedge/types.js';
+import type { CatalogEntry, Facts, Intent, Step, StepEnv } from '../steps/step.js';
+import { StepFailureError, failure } from '../steps/step.js';
+import type { AttemptRow, Store } from '../store/index.js';
+import { crashPoint } from './crash-points.js';
+import type { Reporter } from './reporter.js';
+
+/** What the step actor needs from the run it belongs to. */
+export interface RunControl {
+  readonly runId: string;
+  readonly runStartedAt: string;
+  /** Journal seq of the transition that entered the current state: attempts after it belong to this visit. */
+  visitSeq(): number;
+  /** True when an abort is pending and the current state would take ABORT: do not start anything new. */
+  holdForAbort(): boolean;
+  /** The engine stops the run and reports `needs-decision`. */
+  needsDecision(stepKey: string, why: string): void;
+  /** Tells the run which kind of step is in flight (aborts wait for `once` steps). */
+  inFlight(effect: Step['effect'] | null): void;
+}
+
+export interface StepActorDeps {
+  store: Store;
+  steps: Readonly<Record<string, Step<never>>>;
+  toolsFor(record: (r: ToolResult) => void): OpenEdgeTools;
+  reporter: Reporter;
+  control: RunControl;
+  catalog(entry: CatalogEntry): void;
+}
+
+const never = (): Promise<never> => new Promise<never>(() => undefined);
+
+/** Map anything a step threw to the plain, persistable StepFailure. */
+export function toFailure(err: unknown): StepFailure {
+  if (err instanceof StepFailureError) return err.failure;
+  if (err instanceof OeflowError) return failure('failed', err.code, err.message, err.hint);
+  const message = err instanceof Error ? err.message : String(err);
+  return failure('failed', 'OEF-002', `internal error in step: ${message}`);
+}
+
+/** Build the step actor that the engine `provide()`s to the machines. */
+export function createStepActor(deps: StepActorDeps) {
+  const { store, control, reporter } = deps;
+  const runId = control.runId;
+
+  return fromPromise<StepOutput, StepInput>(async ({ input, signal }) => {
+    // XState starts invoked children before it notifies the inspector that persists the
+    // snapshot; yielding one macrotask guarantees the state is committed before we act.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal.aborted) return never();
+    const step = deps.steps[input.stepId] as Step<unknown> | undefined;
+    if (step === undefined) throw failure('failed', 'OEF-002', `no step module named ${input.stepId}`);
+    const started = Date.now();
+
+    const latest = store.latestAttempt(runId, input.stepKey);
+    const ofThisVisit = latest !== undefined && latest.intentSeq > control.visitSeq() ? latest : undefined;
+    let attempt = (latest?.attempt ?? 0) + 1;
+    const env = (forAttempt: number): StepEnv => ({
+      runId,
+      stepKey: input.stepKey,
+      ctx: input.context,
+      tools: deps.toolsFor((r) =>
+        store.recordCommand(runId, {
+          stepKey: input.stepKey, attempt: forAttempt, argv: r.argv, exitCode: r.exitCode, signal: r.signal,
+          durationMs: r.durationMs, stdout: r.stdout, stderr: r.stderr, messages: r.messages, startedAt: r.startedAt,
+        }),
+      ),
+      signal,
+      progress: (p) => reporter({ type: 'step-progress', runId, stepKey: input.stepKey, ...p }),
+      catalog: deps.catalog,
+      runStartedAt: control.runStartedAt,
+    });
+
+    if (ofThisVisit !== undefined) {
+      const replay = replayRecorded(ofThisVisit);
+      if (replay !== 'run-again') {
+        reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'memo', durationMs: 0, ...(replay.ok ? {} : { failure: replay.failure }) });
+        if (replay.ok) return replay.output;
+        throw replay.failure;
+      }
+      if (ofThisVisit.outcome === null) {
+        const verdict = await reconcileInDoubt(step, ofThisVisit, env(ofThisVisit.attempt));
+        if (verdict !== 'run-again') {
+          if (verdict.ok) return verdict.output;
+          if (verdict.failure === null) return never(); // needs an operator decision: the run stops here
+          throw verdict.failure;
+        }
+      }
+      attempt = ofThisVisit.attempt + 1;
+    }
+
+    if (control.holdForAbort()) return never(); // the engine delivers ABORT now
+    reporter({ type: 'step-start', runId, stepKey: input.stepKey, stepId: step.id, title: step.title, kb: step.kb, attempt });
+    const stepEnv = env(attempt);
+    const at = new Date().toISOString();
+    let probe: unknown;
+    try {
+      probe = await step.probe(stepEnv);
+    } catch (err) {
+      const f = toFailure(err);
+      store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probeError: f } });
+      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f });
+      reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'error', failure: f, durationMs: Date.now() - started });
+      throw f;
+    }
+    const refused = step.precheck?.(probe, stepEnv) ?? null;
+    store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probe, effect: step.effect, ...(refused ? { refused } : {}) } });
+    if (refused !== null) {
+      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: refused });
+      reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'error', failure: refused, durationMs: Date.now() - started });
+      throw refused;
+    }
+    crashPoint('after-intent', input.stepKey);
+    control.inFlight(step.effect);
+    let facts: Facts;
+    try {
+      facts = await step.run(stepEnv, probe);
+    } catch (err) {
+      control.inFlight(null);
+      const f = signal.aborted ? failure('failed', 'OEF-052', `step cancelled: ${toFailure(err).message}`) : toFailure(err);
+      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f });
+      reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'error', failure: f, durationMs: Date.now() - started });
+      throw f;
+    }
+    control.inFlight(null);
+    crashPoint('after-command', input.stepKey);
+    const output = JSON.parse(JSON.stringify({ facts })) as StepOutput;
+    store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'ok', output });
+    crashPoint('after-result', input.stepKey);
+    reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'ok', durationMs: Date.now() - started });
+    return output;
+  });
+
+  /** A finished attempt replays its outcome; a not-done verdict or an open intent runs again. */
+  function replayRecorded(row: AttemptRow): { ok: true; output: StepOutput } | { ok: false; failure: StepFailure } | 'run-again' {
+    switch (row.outcome) {
+      case 'ok':
+      case 'reconciled-done':
+        return { ok: true, output: row.output as StepOutput };
+      case 'decided-done':
+        return { ok: true, output: { facts: { decidedByOperator: true, ...((row.output as StepOutput | null)?.facts ?? {}) } } };
+      case 'error':
+        return { ok: false, failure: row.error as StepFailure };
+      default:
+        return 'run-again';
+    }
+  }
+
+  /** DESIGN §3: reconcile an intent without a result; never re-run a `once` step blindly. */
+  async function reconcileInDoubt(
+    step: Step<unknown>, row: AttemptRow, env: StepEnv,
+  ): Promise<{ ok: true; output: StepOutput } | { ok: false; failure: StepFailure | null } | 'run-again'> {
+    const data = row.intent as { at: string; probe: unknown } | null;
+    const intent: Intent<unknown> = { at: data?.at ?? new Date(0).toISOString(), probe: data?.probe ?? null };
+    const stepKey = env.stepKey;
+    if (step.effect === 'read' || step.reconcile === undefined) {
+      if (step.effect === 'once') {
+        control.needsDecision(stepKey, `${step.id} is a once step without reconcile`);
+        return { ok: false, failure: null };
+      }
+      store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'reconciled-not-done', output: { why: `${step.effect} step: safe to run again` } });
+      reporter({ type: 'reconcile', runId, stepKey, verdict: 'not-done', why: `${step.effect} step: run again` });
+      return 'run-again';
+    }
+    let verdict;
+    try {
+      verdict = await step.reconcile(await step.probe(env), intent, env);
+    } catch (err) {
+      verdict = { verdict: 'unknown' as const, why: `probe failed: ${toFailure(err).message}` };
+    }
+    reporter({ type: 'reconcile', runId, stepKey, verdict: verdict.verdict, ...('why' in verdict ? { why: verdict.why } : {}) });
+    switch (verdict.verdict) {
+      case 'done': {
+        const output = JSON.parse(JSON.stringify({ facts: { ...verdict.facts, reconciled: true } })) as StepOutput;
+        store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'reconciled-done', output });
+        return { ok: true, output };
+      }
+      case 'not-done':
+        store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'reconciled-not-done', output: { why: 'probe shows the command did not take effect' } });
+        return 'run-again';
+      case 'failed':
+        store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'error', error: verdict.failure });
+        return { ok: false, failure: verdict.failure };
+      case 'interrupted': {
+        const f = failure('interrupted', 'OEF-213', verdict.why);
+        store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'error', error: f });
+        return { ok: false, failure: f };
+      }
+      case 'unknown':
+        store.appendJournal(runId, { kind: 'reconciliation', stepKey, attempt: row.attempt, data: { verdict: 'unknown', why: verdict.why } });
+        control.needsDecision(stepKey, verdict.why);
+        return { ok: false, failure: null };
+    }
+  }
+}

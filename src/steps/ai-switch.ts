@@ -1,0 +1,31 @@
+// OFFLINE-4: switch to a new AI extent so the copy is not in the middle of an AI file;
+// the sequence this switch makes BUSY is where roll forward starts.
+import { aiState, requireSuccess, type AiState } from './probes.js';
+import { failure, type Step } from './step.js';
+
+export const aiSwitch = {
+  id: 'aiSwitch',
+  title: 'Switch to a new AI extent (rfutil -C aimage new)',
+  kb: 'OFFLINE-4',
+  effect: 'once',
+  probe: (env) => aiState(env, env.ctx.input.db),
+  precheck(p, env) {
+    if (!p.enabled) return failure('invariant', 'OEF-202', `after-imaging is not enabled on ${env.ctx.input.db}`);
+    if (p.nextStatus !== 'Empty') return failure('invariant', 'OEF-203', `the next AI extent is ${p.nextStatus ?? 'missing'}, not EMPTY: aimage new would fail`);
+    return null;
+  },
+  async run(env, before) {
+    requireSuccess(await env.tools.aimageNew(env.ctx.input.db, { signal: env.signal }), 'rfutil -C aimage new');
+    const after = await aiState(env, env.ctx.input.db);
+    return { previousSeq: before.busySeq, pairedSeq: after.busySeq, busyExtent: after.busyExtent, switchedAt: new Date().toISOString() };
+  },
+  // The switch happened iff the BUSY sequence moved exactly one on since the intent.
+  reconcile(now, intent) {
+    const was = intent.probe.busySeq;
+    if (was !== null && now.busySeq === was + 1) {
+      return { verdict: 'done', facts: { previousSeq: was, pairedSeq: now.busySeq, busyExtent: now.busyExtent } };
+    }
+    if (now.busySeq === was) return { verdict: 'not-done' };
+    return { verdict: 'unknown', why: `BUSY AI sequence was ${was} before the switch and is ${now.busySeq} now` };
+  },
+} satisfies Step<AiState>;

@@ -1,0 +1,36 @@
+// OFFLINE-5 / ONLINE-3: take the OS copy of every database file with the verified,
+// resumable copier (sha256 while copying, manifest beside the copy).
+import { copyDatabaseFiles } from '../copy/index.js';
+import { dbPaths } from '../openedge/dlc.js';
+import { databaseFiles } from './db-files.js';
+import { busyState } from './probes.js';
+import { failure, type Step } from './step.js';
+
+export const copyFiles = {
+  id: 'copyFiles',
+  title: 'Copy the database files (sha256 while copying)',
+  kb: 'OFFLINE-5',
+  effect: 'idempotent',
+  async probe(env) {
+    return { busy: env.ctx.input.procedure === 'offline-backup' ? await busyState(env, env.ctx.input.db) : null };
+  },
+  precheck: (p, env) =>
+    p.busy === null || p.busy === 'not-in-use' ? null : failure('invariant', 'OEF-200', `${env.ctx.input.db} is in use (${p.busy}): refusing to copy a database that is in use offline`),
+  async run(env) {
+    const { input } = env.ctx;
+    const snapshotCopy = env.ctx.facts.snapshot?.copyDir;
+    if (typeof snapshotCopy === 'string') return { destination: snapshotCopy, bySnapshot: true, manifestDigest: String(env.ctx.facts.snapshot?.manifestDigest ?? '') };
+    const report = await copyDatabaseFiles({
+      sources: await databaseFiles(input.db),
+      destination: input.destination!,
+      dbDir: dbPaths(input.db).dir,
+      mode: input.procedure === 'offline-backup' ? 'offline' : 'quiesced',
+      signal: env.signal,
+      onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
+    });
+    return {
+      destination: input.destination!, manifestDigest: report.manifest.digest, manifestPath: report.manifestPath,
+      files: report.manifest.entries.length, bytesCopied: report.bytesCopied, filesSkipped: report.filesSkipped, durationMs: report.durationMs,
+    };
+  },
+} satisfies Step<{ busy: string | null }>;

@@ -1,0 +1,15 @@
+// OFFLINE-6: mark the database as backed up (strictly needed only after aimage begin).
+import { requireSuccess } from './probes.js';
+import type { Step } from './step.js';
+
+export const markBackedup = {
+  id: 'markBackedup',
+  title: 'Mark the database backed up (rfutil -C mark backedup)',
+  kb: 'OFFLINE-6',
+  effect: 'idempotent',
+  probe: async () => null,
+  async run(env) {
+    requireSuccess(await env.tools.markBackedup(env.ctx.input.db, { signal: env.signal }), 'rfutil -C mark backedup');
+    return { markedAt: new Date().toISOString() };
+  },
+} satisfies Step<null>;

@@ -1,0 +1,57 @@
+// Shared probes and result checks: the reads several steps make of the database's
+// real state, and the one way a non-zero exit becomes a step failure.
+import type { AiExtent, BusyState, ToolResult } from '../openedge/types.js';
+import { fail, type StepEnv } from './step.js';
+
+/** The AI picture the switch steps and reconciliation compare: who is BUSY, who is next. */
+export interface AiState {
+  enabled: boolean;
+  extents: number;
+  busySeq: number | null;
+  busyExtent: number | null;
+  /** Status of the extent a switch would make BUSY (the one after the busy extent). */
+  nextStatus: AiExtent['status'] | null;
+}
+
+/** Summarise `rfutil -C aimage list`. */
+export async function aiState(env: StepEnv, db: string): Promise<AiState> {
+  const { value: list } = await env.tools.aimageList(db, { signal: env.signal });
+  const busy = list.find((e) => e.status === 'Busy') ?? null;
+  const next = busy === null ? null : list[(list.indexOf(busy) + 1) % list.length] ?? null;
+  return {
+    enabled: list.length > 0,
+    extents: list.length,
+    busySeq: busy?.seqno ?? null,
+    busyExtent: busy?.extent ?? null,
+    nextStatus: next === null || next === busy ? null : next.status,
+  };
+}
+
+/** `proutil -C busy` by exit code. */
+export async function busyState(env: StepEnv, db: string): Promise<BusyState> {
+  return (await env.tools.busy(db, { signal: env.signal })).value;
+}
+
+/** One line naming the numbered messages of a result, for failure texts. */
+export function messageSummary(r: ToolResult): string {
+  if (r.messages.length > 0) return r.messages.map((m) => `${m.text} (${m.number})`).join(' | ');
+  const text = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('OpenEdge Release'));
+  return text.slice(-3).join(' | ') || 'no output';
+}
+
+/** Throw a `failed` step failure unless the utility exited 0. */
+export function requireSuccess(r: ToolResult, what: string, code = 'OEF-050'): ToolResult {
+  if (r.exitCode === 0) return r;
+  const how = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
+  fail('failed', code, `${what} ${how}: ${messageSummary(r)}`);
+}
+
+/** Poll until `check` is true or the timeout passes (used after shutdown/start). */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline || signal.aborted) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,32 @@
+// CATALOG: record the completed backup (id, paired AI sequence, manifest digest,
+// database identity) so `oeflow restore <backup-id>` can find and prove it.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CatalogEntry, Step } from './step.js';
+
+/** Name of the self-description written into every backup directory (restore from a dir uses it). */
+export const BACKUP_DESCRIPTION_FILE = 'oeflow-backup.json';
+
+export const recordBackup = {
+  id: 'recordBackup',
+  title: 'Record the backup in the catalog',
+  kb: 'CATALOG',
+  effect: 'idempotent',
+  probe: async () => null,
+  async run(env) {
+    const { input, facts } = env.ctx;
+    const online = input.procedure === 'online-backup';
+    const pairedSeq = Number((online ? facts.quietEnable : facts.aiSwitch)?.pairedSeq);
+    const backupId = `bk-${env.runId.slice('run-'.length)}`;
+    const entry: CatalogEntry = {
+      backupId, db: input.db, kind: online ? 'online' : 'offline', destination: String(facts.copyFiles?.destination ?? input.destination),
+      manifestDigest: String(facts.copyFiles?.manifestDigest ?? ''), pairedAiSeq: pairedSeq,
+      dbIdentity: { aiBeginDate: facts.preflight?.aiBeginDate ?? null, databaseName: facts.preflight?.databaseName ?? input.db, replication: facts.preflight?.replication ?? null },
+      startedAt: env.runStartedAt, completedAt: new Date().toISOString(),
+      details: { runId: env.runId, files: facts.copyFiles?.files ?? null, bytes: facts.copyFiles?.bytesCopied ?? null },
+    };
+    env.catalog(entry);
+    await writeFile(join(entry.destination, BACKUP_DESCRIPTION_FILE), `${JSON.stringify(entry, null, 2)}\n`);
+    return { backupId, pairedAiSeq: pairedSeq };
+  },
+} satisfies Step<null>;

@@ -1,0 +1,32 @@
+// RF-2: make the restored .st name FULL paths of every extent of the copy, AI
+// included, then repair the control area (prostrct repair) so it points at them.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readManifest } from '../copy/index.js';
+import { dbPaths } from '../openedge/dlc.js';
+import { formatSt, parseSt, rewriteStPaths, stFiles } from '../openedge/st-file.js';
+import { requireSuccess } from './probes.js';
+import type { Step } from './step.js';
+
+export const repairStructure = {
+  id: 'repairStructure',
+  title: 'Rewrite the .st with full paths and repair the control area (prostrct repair)',
+  kb: 'RF-2',
+  effect: 'idempotent',
+  probe: async () => null,
+  async run(env) {
+    const { input } = env.ctx;
+    const target = dbPaths(input.db);
+    const manifest = readManifest(input.backupDir!);
+    const mapping = new Map(manifest.entries.map((e) => [e.source, join(target.dir, e.relPath)]));
+    const st = rewriteStPaths(parseSt(await readFile(target.stFile, 'utf8')), (old) => {
+      const now = mapping.get(old);
+      if (now === undefined) throw new Error(`the restored .st names ${old}, which is not in the backup's manifest`);
+      return now;
+    });
+    await writeFile(`${target.stFile}.tmp`, formatSt(st));
+    await rename(`${target.stFile}.tmp`, target.stFile);
+    requireSuccess(await env.tools.prostrctRepair(input.db, target.stFile, { signal: env.signal }), 'prostrct repair');
+    return { stFile: target.stFile, extents: stFiles(st).length };
+  },
+} satisfies Step<null>;

@@ -1,0 +1,20 @@
+// OFFLINE-1: shut the database down gracefully (proshut -by).
+import { busyState, requireSuccess, waitUntil } from './probes.js';
+import type { Step } from './step.js';
+
+export const shutdown = {
+  id: 'shutdown',
+  title: 'Shut the database down (proshut -by)',
+  kb: 'OFFLINE-1',
+  effect: 'idempotent',
+  probe: async (env) => ({ busy: await busyState(env, env.ctx.input.db) }),
+  async run(env, probe) {
+    const db = env.ctx.input.db;
+    if (probe.busy === 'not-in-use') return { alreadyDown: true };
+    requireSuccess(await env.tools.proshut(db, 'by', { signal: env.signal }), 'proshut -by');
+    const down = await waitUntil(async () => (await busyState(env, db)) === 'not-in-use', 60_000, env.signal);
+    if (!down) throw new Error('proshut -by returned but the database is still in use after 60 s');
+    return { alreadyDown: false, shutdownAt: new Date().toISOString() };
+  },
+  reconcile: (now) => (now.busy === 'not-in-use' ? { verdict: 'done', facts: { alreadyDown: true } } : { verdict: 'not-done' }),
+} satisfies Step<{ busy: string }>;

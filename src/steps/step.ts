@@ -1,0 +1,102 @@
+// The step contract (DESIGN.md "A step"): everything needed to run, resume and prove
+// one procedure step, declared once per step module.
+import type { Json, ProcedureContext, StepFailure } from '../../machines/contract.js';
+import type { OpenEdgeTools } from '../openedge/tools.js';
+
+/** read: no side effect; idempotent: safe to run again; once: must never run twice. */
+export type Effect = 'read' | 'idempotent' | 'once';
+
+/** Facts a step learned; undefined members are dropped when persisted (JSON). */
+export type Facts = { [key: string]: Json | undefined };
+
+/** Progress a long step reports (copies report bytes). */
+export interface StepProgress {
+  stepKey: string;
+  message?: string;
+  bytesDone?: number;
+  bytesTotal?: number;
+}
+
+/** Catalog entry a backup run records (the engine writes it to the store). */
+export interface CatalogEntry {
+  backupId: string;
+  db: string;
+  kind: 'offline' | 'online';
+  destination: string;
+  manifestDigest: string;
+  pairedAiSeq: number;
+  dbIdentity: Facts;
+  startedAt: string;
+  completedAt: string;
+  details: Facts;
+}
+
+/** Services the engine hands to a step (dependencies as parameters, never singletons). */
+export interface StepEnv {
+  readonly runId: string;
+  readonly stepKey: string;
+  readonly ctx: ProcedureContext;
+  readonly tools: OpenEdgeTools;
+  readonly signal: AbortSignal;
+  progress(p: Omit<StepProgress, 'stepKey'>): void;
+  /** Records a completed backup in the catalog (idempotent on backupId). */
+  catalog(entry: CatalogEntry): void;
+  /** Run start time: backups and catalog ids derive from it, so reruns are identical. */
+  readonly runStartedAt: string;
+}
+
+/** An in-doubt attempt as recorded before the crash. */
+export interface Intent<P> {
+  at: string;
+  probe: P;
+}
+
+/**
+ * done: the command took effect (facts as if it had returned); not-done: run it again;
+ * unknown: an operator must decide; interrupted: a crash cut a roll forward half way
+ * (only `retry` may continue); failed: it ran and failed (the recorded failure stands).
+ */
+export type Reconciliation =
+  | { verdict: 'done'; facts: Facts }
+  | { verdict: 'not-done' }
+  | { verdict: 'unknown'; why: string }
+  | { verdict: 'interrupted'; why: string }
+  | { verdict: 'failed'; failure: StepFailure };
+
+export interface Step<P = Json> {
+  id: string;
+  title: string;
+  /** The article step it implements, e.g. OFFLINE-4. */
+  kb: string;
+  effect: Effect;
+  /** Reads the database's real state (before the intent, and again when reconciling). */
+  probe(env: StepEnv): Promise<P>;
+  /** Invariants that must hold before the command runs; a failure stops the run, nothing is executed. */
+  precheck?(probe: P, env: StepEnv): StepFailure | null;
+  /** Runs the command(s); throws a StepFailureError on failure. Returns the facts learned. */
+  run(env: StepEnv, probe: P): Promise<Facts>;
+  /** Decides an in-doubt attempt from the real state now versus the intent. Required for `once`. */
+  reconcile?(now: P, intent: Intent<P>, env: StepEnv): Promise<Reconciliation> | Reconciliation;
+  /** Step id that undoes this one on failure or abort (declared; the machine routes to it). */
+  compensate?: string;
+}
+
+/** Thrown by steps; carries a StepFailure that becomes the machine's onError payload. */
+export class StepFailureError extends Error {
+  readonly failure: StepFailure;
+  constructor(failure: StepFailure) {
+    super(failure.message);
+    this.name = 'StepFailureError';
+    this.failure = failure;
+  }
+}
+
+/** Build a StepFailure (plain, JSON-safe: it is persisted in the snapshot). */
+export function failure(kind: StepFailure['kind'], code: string, message: string, hint?: string): StepFailure {
+  return hint === undefined ? { kind, code, message } : { kind, code, message, hint };
+}
+
+/** Throw a StepFailureError. */
+export function fail(kind: StepFailure['kind'], code: string, message: string, hint?: string): never {
+  throw new StepFailureError(failure(kind, code, message, hint));
+}
