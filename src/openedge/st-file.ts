@@ -133,10 +133,12 @@ function tokenize(raw: string, lineNo: number): Token[] {
   return out;
 }
 
-// `d "Schema Area" /db/x.d1`: a bare quoted name right after the type is area info when
-// another (path) token follows it.
+// `d "Schema Area" /db/x.d1 [f n]`: a bare quoted token right after the type is area info
+// when a path still follows it (1 or 3 tokens left); with 0 or 2 left (`f n`) it is the path.
 function looksLikeAreaFollowed(raw: string, from: number): boolean {
-  return raw.slice(from).trim() !== '';
+  const rest = raw.slice(from).trim();
+  const left = rest === '' ? 0 : rest.split(/\s+/).length;
+  return left === 1 || left === 3;
 }
 
 function formatExtent(l: StExtentLine): string {
