@@ -53,6 +53,14 @@ export function snapshotEnv(o: SnapshotOptions, dbDir: string, fileList: string)
   return env;
 }
 
+function killGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    // The group has already exited.
+  }
+}
+
 async function listCopy(destination: string): Promise<string[]> {
   try {
     return (await readdir(destination)).filter((n) => n !== MANIFEST_FILE && n !== JOURNAL_FILE);
@@ -115,18 +123,28 @@ export async function runSnapshotCommand(o: SnapshotOptions): Promise<SnapshotRe
   try {
     const fileList = join(tmp, 'files.txt');
     await writeFile(fileList, `${o.sources.map((s) => s.path).join('\n')}\n`);
-    const r = await execa(o.command, {
-      shell: true,
-      env: snapshotEnv(o, dbDir, fileList),
-      reject: false,
-      stdin: 'ignore',
-      ...(o.signal === undefined ? {} : { cancelSignal: o.signal }),
-      ...(o.timeoutMs === undefined ? {} : { timeout: o.timeoutMs }),
-    });
+    // The command runs in its own process group so an abort or a timeout stops everything it
+    // started (a shell's children would otherwise keep its output pipes open).
+    const sub = execa(o.command, { shell: true, env: snapshotEnv(o, dbDir, fileList), reject: false, stdin: 'ignore', detached: true });
+    let timedOut = false;
+    const stop = (): void => {
+      if (sub.pid === undefined) return;
+      killGroup(sub.pid, 'SIGTERM');
+      setTimeout(() => killGroup(sub.pid!, 'SIGKILL'), 5000).unref();
+    };
+    o.signal?.addEventListener('abort', stop, { once: true });
+    const timer = o.timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; stop(); }, o.timeoutMs);
+    let r;
+    try {
+      r = await sub;
+    } finally {
+      o.signal?.removeEventListener('abort', stop);
+      if (timer !== undefined) clearTimeout(timer);
+    }
     throwIfAborted(o.signal);
     const exitCode = r.exitCode ?? -1;
     if (exitCode !== 0) {
-      const why = r.timedOut ? 'timed out' : r.signal !== undefined ? `was killed by ${r.signal}` : `exited with ${exitCode}`;
+      const why = timedOut ? 'timed out' : r.signal !== undefined ? `was killed by ${r.signal}` : `exited with ${exitCode}`;
       throw new OeflowError('OEF-304', `The snapshot command ${why}: ${r.stderr.trim().split('\n').slice(-5).join(' / ') || '(no stderr)'}`, { details: { command: o.command, exitCode, signal: r.signal, stdout: r.stdout, stderr: r.stderr } });
     }
     if ((await listCopy(o.destination)).length === 0) return { exitCode, stdout: r.stdout, stderr: r.stderr };
