@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { CliIO } from './io.js';
 import { registerBackupCommands } from './backup.js';
+import { registerDrillCommand } from './drill.js';
 import { registerRestoreCommand } from './restore.js';
 import { registerRunCommands } from './runs.js';
 import { registerSimCommands } from './sim.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome): Command {
   registerBackupCommands(program, io, outcome);
   registerRestoreCommand(program, io, outcome);
   registerRunCommands(program, io, outcome);
+  registerDrillCommand(program, io, outcome);
   registerSimCommands(program, io, outcome);
   return program;
 }

@@ -1,0 +1,68 @@
+// `oeflow drill <db> --scratch <dir>` and `oeflow drill --demo`: a DR rehearsal.
+import type { Command } from 'commander';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runDrill, type DrillReport } from '../drill/drill.js';
+import { simJson } from '../drill/sim-cli.js';
+import { OeflowError, ExitCode } from '../errors.js';
+import { createTools } from '../openedge/create-tools.js';
+import { openStore } from '../store/index.js';
+import { dlcFor, storeFor, withSignals } from './context.js';
+import { emitResult, globalOptions, type CliIO } from './io.js';
+import type { CommandOutcome } from './program.js';
+import { progressReporter } from './progress.js';
+
+interface DrillOpts { scratch?: string; ai?: string[]; demo?: boolean; tx: string }
+
+function render(r: DrillReport): string {
+  const lines = [
+    `drill ${r.status.toUpperCase()} on ${r.db}`,
+    `  backup   ${r.backup.runId} ${r.backup.status}${r.backup.backupId ? ` → ${r.backup.backupId}` : ''}`,
+  ];
+  if (r.restore) lines.push(`  restore  ${r.restore.runId} ${r.restore.status} → ${r.restore.targetDb} (${r.restore.aiFiles.length} AI files rolled forward)`);
+  if (r.comparison.method === 'digest') lines.push(`  digest   source ${r.comparison.source?.slice(0, 16)}… restored ${r.comparison.restored?.slice(0, 16)}… ${r.comparison.match ? 'MATCH' : 'DIFFER'}`);
+  else if (r.comparison.note) lines.push(`  compare  ${r.comparison.note}`);
+  if (r.rtoSeconds !== undefined) lines.push(`  RTO      ${r.rtoSeconds.toFixed(1)} s (restore + roll forward)`);
+  if (r.rpoSeconds !== undefined) lines.push(`  RPO      ${r.rpoSeconds.toFixed(1)} s (newest AI switch in the restore → end of drill)`);
+  if (r.failure) lines.push(`  failure  ${r.failure}`);
+  lines.push(`  scratch  ${r.scratch}`);
+  return lines.join('\n');
+}
+
+export function registerDrillCommand(program: Command, io: CliIO, outcome: CommandOutcome): void {
+  program.command('drill [db]')
+    .description('DR rehearsal: online backup → restore into scratch → roll forward archived AI → compare; --demo on a fresh simulated database under load')
+    .option('--scratch <dir>', 'scratch directory for the backup, the AI archive and the restored copy')
+    .option('--ai <dir...>', 'directories of archived AI files (required on a real installation)')
+    .option('--demo', 'create a simulated database, serve it, and rehearse on it under load')
+    .option('--tx <n>', 'simulator: transactions of background load during the backup', '1500')
+    .action(async (dbArg: string | undefined, o: DrillOpts, command: Command) => {
+      const opts = globalOptions(command);
+      const reporter = progressReporter(io, opts.json);
+      if (!o.demo && (!dbArg || !o.scratch)) throw new OeflowError('OEF-001', 'name a database and --scratch <dir>, or use --demo');
+      const scratch = o.scratch ? resolve(o.scratch) : await mkdtemp(join(tmpdir(), 'oeflow-drill-'));
+      let db: string;
+      let dlc: string;
+      if (o.demo) {
+        reporter({ type: 'notice', runId: 'drill', message: `creating a simulated database in ${scratch}/sim` });
+        const made = await simJson<{ dlc: string; db: string }>(['init', join(scratch, 'sim'), '--name', 'sports', '--ai-extents', '8', '--serve']);
+        ({ db, dlc } = made);
+      } else {
+        db = resolve(dbArg!).replace(/\.db$/, '');
+        dlc = await dlcFor(opts);
+      }
+      const store = o.demo && !opts.state && !process.env.OEFLOW_STATE ? openStore(join(scratch, 'oeflow.db')) : storeFor(opts);
+      try {
+        const report = await withSignals((abortSignal) => runDrill({
+          store, dlc, db, scratch, reporter, abortSignal, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}),
+          loadTx: Number(o.tx),
+        }));
+        emitResult(io, opts, { ...report, state: store.path }, render);
+        outcome.exitCode = report.status === 'passed' ? ExitCode.ok : ExitCode.verification;
+      } finally {
+        store.close();
+        if (o.demo) await createTools({ dlc }).proshut(db, 'by').catch(() => undefined);
+      }
+    });
+}

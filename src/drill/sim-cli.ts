@@ -1,0 +1,26 @@
+// Calls this package's own `oeflow sim …` commands (JSON results) for the drill: the
+// simulator's workload, archiver and digest. Only the rehearsal uses them.
+import { execa, type ResultPromise } from 'execa';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OeflowError } from '../errors.js';
+
+const bin = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+
+/** Run `oeflow sim <args> --json` and parse its result. */
+export async function simJson<T>(args: readonly string[], env: Record<string, string> = {}): Promise<T> {
+  const r = await execa(process.execPath, [bin, 'sim', ...args, '--json'], { reject: false, env });
+  if (r.exitCode !== 0) throw new OeflowError('OEF-050', `oeflow sim ${args.join(' ')} exited ${r.exitCode}: ${r.stderr.trim() || r.stdout.trim()}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Start `oeflow sim load` in the background (the caller awaits or kills it). */
+export function startLoad(db: string, tx: number, seed: number, dlc: string): ResultPromise {
+  return execa(process.execPath, [bin, 'sim', 'load', db, '--tx', String(tx), '--seed', String(seed), '--json'], { reject: false, env: { DLC: dlc } });
+}
+
+/** True when the DLC is the simulator (it keeps an invocation log); real installations have no digest. */
+export function isSimulator(dlc: string): boolean {
+  return existsSync(join(dlc, 'invocations.jsonl'));
+}
