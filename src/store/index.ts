@@ -1,6 +1,7 @@
 // The store's public surface: the only module that touches SQL.
 
-export { openStore, openDatabase, BUSY_TIMEOUT_MS } from './open.js';
+export { openStore, openDatabase } from './open.js';
+export { BUSY_TIMEOUT_MS, SYNCHRONOUS_FULL, assertDurable, readPragmas, type PragmaReadings } from './pragmas.js';
 export { resolveStatePath, type StatePathOptions } from './state-path.js';
 export { canonicalJson, sha256Hex, journalHash, GENESIS_HASH, type HashedFields } from './hash-chain.js';
 export { migrations, schemaVersion, type Migration } from './schema.js';

@@ -3,11 +3,9 @@
 import Database from 'better-sqlite3';
 import { OeflowError, isOeflowError } from '../errors.js';
 import { migrations, schemaVersion } from './schema.js';
+import { BUSY_TIMEOUT_MS, assertDurable, readPragmas } from './pragmas.js';
 import { Store, type StoreOptions } from './store.js';
 
-export const BUSY_TIMEOUT_MS = 5000;
-/** PRAGMA synchronous value of FULL. */
-const SYNCHRONOUS_FULL = 2;
 
 /**
  * Open (creating if needed) the state store at `path` and migrate it.
@@ -51,22 +49,7 @@ function applyPragmas(db: Database.Database, path: string): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-
-  const actual = {
-    journalMode: String(db.pragma('journal_mode', { simple: true })).toLowerCase(),
-    synchronous: Number(db.pragma('synchronous', { simple: true })),
-    busyTimeout: Number(db.pragma('busy_timeout', { simple: true })),
-    foreignKeys: Number(db.pragma('foreign_keys', { simple: true })),
-  };
-  const inMemory = path === ':memory:' || path === '';
-  const wrong: string[] = [];
-  if (!inMemory && actual.journalMode !== 'wal') wrong.push(`journal_mode=${actual.journalMode} (need wal)`);
-  if (actual.synchronous !== SYNCHRONOUS_FULL) wrong.push(`synchronous=${actual.synchronous} (need 2 = FULL)`);
-  if (actual.busyTimeout !== BUSY_TIMEOUT_MS) wrong.push(`busy_timeout=${actual.busyTimeout} (need ${BUSY_TIMEOUT_MS})`);
-  if (actual.foreignKeys !== 1) wrong.push(`foreign_keys=${actual.foreignKeys} (need 1 = ON)`);
-  if (wrong.length > 0) {
-    throw new OeflowError('OEF-021', `State store ${path} is not durable: ${wrong.join(', ')}`, { details: { path, ...actual } });
-  }
+  assertDurable(readPragmas(db), path);
 }
 
 function userVersion(db: Database.Database): number {

@@ -4,6 +4,7 @@
 
 import Database from 'better-sqlite3';
 import { OeflowError, isOeflowError } from '../errors.js';
+import { readPragmas, type PragmaReadings } from './pragmas.js';
 import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex } from './hash-chain.js';
 import type {
   AttemptOutcome,
@@ -424,6 +425,11 @@ export class Store {
       ),
       addBackup: db.transaction((b: BackupInput): void => this.#addBackup(b)),
     };
+  }
+
+  /** The durability pragmas as this store's own connection reports them (for tests and `doctor`). */
+  pragmas(): PragmaReadings {
+    return readPragmas(this.#db);
   }
 
   /** Close the connection; later calls throw. Safe to call twice. */
