@@ -1,0 +1,72 @@
+// End to end: the CLI runs the three procedures against the simulator, database under load.
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, invocations, oeflow, tempDir } from '../helpers/oeflow.js';
+
+interface Sim { dlc: string; db: string; env: Record<string, string> }
+
+const started: Sim[] = [];
+afterEach(async () => {
+  // no broker outlives its test, even when the test failed
+  for (const s of started.splice(0)) await execa(join(s.dlc, 'bin', 'proshut'), [s.db, '-by'], { reject: false, env: s.env });
+});
+
+async function sim(dir: string, serve = true): Promise<Sim> {
+  const r = await execa(process.execPath, [BIN, 'sim', 'init', join(dir, 'sim'), '--ai-extents', '6', ...(serve ? ['--serve'] : []), '--json']);
+  const { dlc, db } = JSON.parse(r.stdout) as { dlc: string; db: string };
+  const s = { dlc, db, env: { DLC: dlc, OEFLOW_STATE: join(dir, 'state.db') } };
+  started.push(s);
+  return s;
+}
+
+const simCli = (s: Sim, ...args: string[]) => execa(process.execPath, [BIN, 'sim', ...args, '--json'], { env: s.env });
+const digest = async (s: Sim, db: string) => (JSON.parse((await simCli(s, 'digest', db)).stdout) as { digest: string }).digest;
+
+describe('oeflow backup offline', () => {
+  it('completes, pairs the copy with one aimage new, and restarts the database', async () => {
+    const dir = tempDir();
+    const s = await sim(dir);
+    await simCli(s, 'load', s.db, '--tx', '200');
+    const r = await oeflow(['backup', 'offline', s.db, '--to', join(dir, 'bk')], s.env);
+    expect(r.json.status, r.stderr).toBe('completed');
+    expect(r.exitCode).toBe(0);
+    expect(String(r.json.backupId)).toMatch(/^bk-/);
+    expect(invocations(s.dlc, 'aimage', 'new').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    const busy = await execa(join(s.dlc, 'bin', 'proutil'), [s.db, '-C', 'busy'], { reject: false, env: s.env });
+    expect(busy.exitCode).toBe(6);
+  });
+
+  it('refuses a second run on a locked database with its own exit code', async () => {
+    const dir = tempDir();
+    const s = await sim(dir);
+    const first = execa(process.execPath, [BIN, 'backup', 'online', s.db, '--to', join(dir, 'bk1'), '--json'], {
+      reject: false, env: { ...s.env, OEFLOW_SIM_FAULTS: 'proquiet:enable:hang' },
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await oeflow(['backup', 'online', s.db, '--to', join(dir, 'bk2')], s.env);
+    first.kill('SIGKILL');
+    await first;
+    expect(second.exitCode).toBe(4);
+    expect((second.json.error as { code: string }).code).toBe('OEF-040');
+  });
+});
+
+describe('oeflow backup online + restore', () => {
+  it('restores a copy taken under load whose roll forward yields the source digest', async () => {
+    const dir = tempDir();
+    const s = await sim(dir);
+    const load = simCli(s, 'load', s.db, '--tx', '1200', '--seed', '3');
+    const b = await oeflow(['backup', 'online', s.db, '--to', join(dir, 'bk')], s.env);
+    await load;
+    expect(b.json.status, b.stderr).toBe('completed');
+    expect(invocations(s.dlc, 'proquiet', 'disable').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
+    const sourceDigest = await digest(s, s.db);
+    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
+    const r = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')], s.env);
+    expect(r.json.status, r.stderr).toBe('completed');
+    expect(await digest(s, String(r.json.targetDb))).toBe(sourceDigest);
+    expect(invocations(s.dlc, '-C', 'sequence').filter((i) => i.exitCode === 0)).toHaveLength(1);
+  });
+});

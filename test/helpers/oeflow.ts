@@ -1,0 +1,59 @@
+// Runs the built oeflow CLI as a real process (as users and scripts do) and parses --json.
+import { execa, type ResultPromise } from 'execa';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach } from 'vitest';
+
+export const BIN = resolve(import.meta.dirname, '../../dist/src/cli/bin.js');
+
+export interface CliRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  json: Record<string, unknown>;
+}
+
+/** Run `oeflow <args> --json` to completion. */
+export async function oeflow(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
+  const r = await execa(process.execPath, [BIN, ...args, '--json'], { reject: false, env, timeout: 120_000 });
+  let json: Record<string, unknown> = {};
+  try { json = JSON.parse(r.stdout) as Record<string, unknown>; } catch { /* not JSON: leave empty, tests assert on it */ }
+  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, json };
+}
+
+/** Start oeflow detached in its own process group, so a test can SIGKILL it with every child. */
+export function spawnOeflow(args: readonly string[], env: Record<string, string>): ResultPromise {
+  return execa(process.execPath, [BIN, ...args, '--json'], { reject: false, env, detached: true, timeout: 120_000 });
+}
+
+/** SIGKILL a whole process group (oeflow and the utilities it runs). */
+export function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+}
+
+/** A temp directory removed after the test. */
+export function tempDir(prefix = 'oeflow-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Successful simulated invocations whose argv contains all `words` (from $DLC/invocations.jsonl). */
+export function invocations(dlc: string, ...words: string[]): { argv: string[]; exitCode: number | null }[] {
+  const file = join(dlc, 'invocations.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean)
+    .map((l) => JSON.parse(l) as { argv: string[]; exitCode: number | null; phase?: string })
+    .filter((e) => e.phase !== 'start' && words.every((w) => e.argv.includes(w)));
+}
+
+/** Poll until `check()` is true (or fail after `ms`). */
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 20_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
