@@ -19,8 +19,12 @@ export interface LgEntry {
 
 const LINE = /^\[(\d{4})\/(\d{2})\/(\d{2})@(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?([+-]\d{2}):?(\d{2})\]\s+P-(\d+)\s+T-(\d+)\s+(\S)\s+(.*?):\s+\((\d+|-+)\)\s?(.*)$/;
 
-/** Roll-forward completion markers: 1634 ("notes were processed") ends a file's trailer. */
-export const ROLL_FORWARD_COMPLETIONS: readonly number[] = [Msg.notesProcessed];
+/**
+ * Roll-forward completion markers: 1634 ("notes were processed") in the file's trailer,
+ * and 90015, the simulator's documented "Completed roll forward" line (the real
+ * completion message is unknown, FACTS §11 q2).
+ */
+export const ROLL_FORWARD_COMPLETIONS: readonly number[] = [Msg.notesProcessed, 90015];
 
 /** The parseable lines of `lgText`, in order; other lines are skipped. */
 export function parseLg(lgText: string): LgEntry[] {
@@ -46,8 +50,9 @@ export function parseLg(lgText: string): LgEntry[] {
 
 /**
  * Roll-forward progress from log text. A file begun (17047) is completed when the same
- * process logs a completion marker before its next 17047, failed when it logs one of the
- * roll-forward failure messages. `since` (any Date-parseable time) drops earlier lines.
+ * process logs a completion marker before its next 17047 and no failure: one of the
+ * roll-forward failure messages, or any numbered line of severity E/F (tolerant of numbers
+ * not in FACTS). `since` (any Date-parseable time) drops earlier lines.
  */
 export function rollForwardLogState(lgText: string, since?: string): RollForwardLogState {
   const sinceMs = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
@@ -63,9 +68,11 @@ export function rollForwardLogState(lgText: string, since?: string): RollForward
     }
     const file = openByPid.get(e.pid);
     if (!file) continue;
-    if (ROLL_FORWARD_COMPLETIONS.includes(e.number) && file.failedWith.length === 0) file.completed = true;
-    else if (ROLL_FORWARD_FAILURES.includes(e.number) && !file.failedWith.includes(e.number)) file.failedWith.push(e.number);
+    const failure = ROLL_FORWARD_FAILURES.includes(e.number) || e.severity === 'E' || e.severity === 'F';
+    if (ROLL_FORWARD_COMPLETIONS.includes(e.number)) file.completed = true;
+    else if (failure && !file.failedWith.includes(e.number)) file.failedWith.push(e.number);
   }
+  for (const f of files) if (f.failedWith.length > 0) f.completed = false;
   const last = files.at(-1);
   return { files, lastIncomplete: last !== undefined && !last.completed && last.failedWith.length === 0 };
 }

@@ -40,3 +40,23 @@ describe('rollForwardLogState', () => {
     expect(rollForwardLogState('[2016/05/12@14:03:52.486+0400] P-1 T-1 I BROKER  0: (333) Multi-user session begin.')).toEqual({ files: [], lastIncomplete: false });
   });
 });
+
+describe('rollForwardLogState failures', () => {
+  const line = (t: string, sev: string, n: number, text: string): string => `[2020/01/01@00:00:0${t}.000+0000] P-5 T-5 ${sev} RFUTI5: (${n}) ${text}`;
+
+  it('marks a file failed when an incomplete-file error follows its trailer', () => {
+    const s = rollForwardLogState([line('1', 'I', 17047, '***Beginning processing of After-image extent /ai/x.a1'), line('2', 'I', 1634, '3 notes were processed.'), line('3', 'E', 9333, 'Incomplete ai file detected, expected 8, got 4.')].join('\n'));
+    expect(s.files[0]).toMatchObject({ completed: false, failedWith: [9333] });
+  });
+
+  it('counts an error-severity line with an unknown number as a failure', () => {
+    const s = rollForwardLogState([line('1', 'I', 17047, '***Beginning processing of After-image extent /ai/x.a1'), line('2', 'E', 90019, 'did not complete')].join('\n'));
+    expect(s.files[0]?.failedWith).toEqual([90019]);
+    expect(s.lastIncomplete).toBe(false);
+  });
+
+  it('completes a file on the simulator completion line 90015', () => {
+    const s = rollForwardLogState([line('1', 'I', 17047, '***Beginning processing of After-image extent /ai/x.a1'), line('2', 'I', 90015, 'Completed roll forward of after-image extent /ai/x.a1.')].join('\n'));
+    expect(s.files[0]?.completed).toBe(true);
+  });
+});
