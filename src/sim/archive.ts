@@ -1,0 +1,67 @@
+// `oeflow sim archive <db> --to <dir>`: what the AI archiver does (FACTS §7) — copy each
+// FULL extent, oldest first, to `<dir>/<db path with ~>.<YYYYMMDD>.<HHMMSS>.<bkseq 5>.<aiseq 8>.<extent>`,
+// record it in `<db>.archival.log`, and mark it EMPTY (3789). Online or offline.
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { OeflowError } from '../errors.js';
+import { emptyAiFile } from './ai-file.js';
+import { archiveStamp } from './dates.js';
+import { appendLog } from './log-file.js';
+import { aiExtents, masterExists, readMaster, withLockSync, writeMaster, type MasterBlock } from './master-block.js';
+import { msg } from './messages.js';
+import { dbPaths, type DbPaths } from './paths.js';
+
+export interface ArchivedExtent {
+  extent: number;
+  seq: number;
+  from: string;
+  to: string;
+}
+
+export interface ArchiveResult {
+  db: string;
+  archived: ArchivedExtent[];
+}
+
+/** The archiver's target file name for one extent. */
+export function archiveName(paths: DbPaths, mb: MasterBlock, seq: number, extentPath: string): string {
+  const { date, time } = archiveStamp(mb.ai.beginDate ?? mb.createDate);
+  const prefix = paths.base.replace(/^\/+/, '').replace(/\//g, '~');
+  return `${prefix}.${date}.${time}.${String(mb.backup.counter).padStart(5, '0')}.${String(seq).padStart(8, '0')}.${basename(extentPath)}`;
+}
+
+function sameContent(a: string, b: string): boolean {
+  return readFileSync(a).equals(readFileSync(b));
+}
+
+/** Archive every FULL extent (oldest first) and mark it EMPTY. */
+export function archiveFullExtents(db: string, toDir: string): ArchiveResult {
+  const paths = dbPaths(db);
+  if (!masterExists(paths)) throw new OeflowError('OEF-011', `${paths.dbFile} does not exist`, { details: { db: paths.base } });
+  const dir = resolve(toDir);
+  mkdirSync(dir, { recursive: true });
+  const archived = withLockSync(paths, () => {
+    const mb = readMaster(paths);
+    const files = aiExtents(mb);
+    const full = mb.ai.extents.map((e, i) => ({ e, i })).filter(({ e }) => e.status === 'Full').sort((a, b) => a.e.seqno - b.e.seqno);
+    const done: ArchivedExtent[] = [];
+    for (const { e, i } of full) {
+      const from = files[i]?.path ?? '';
+      const to = join(dir, archiveName(paths, mb, e.seqno, from));
+      // A target left by an interrupted archive run is accepted only if identical.
+      if (existsSync(to) && !sameContent(from, to)) throw new OeflowError('OEF-001', `archive target ${to} already exists with other content`, { details: { to } });
+      copyFileSync(from, to);
+      const now = archiveStamp(Date.now());
+      const begin = archiveStamp(mb.ai.beginDate ?? mb.createDate);
+      if (!existsSync(paths.archivalLog)) appendFileSync(paths.archivalLog, `0255,${now.date},${now.time},12.8\n`);
+      appendFileSync(paths.archivalLog, `0003,${paths.base},${now.date},${now.time},${begin.date},${begin.time},${mb.backup.counter},${e.seqno},${from},${dir},${to}\n`);
+      emptyAiFile(from);
+      mb.ai.extents[i] = { status: 'Empty', seqno: 0, startDate: null, lastOp: null };
+      writeMaster(paths, mb);
+      appendLog(paths.lg, { tag: 'AIMGT', usr: 5 }, [msg.copiedTo(from, to), msg.markedEmpty(basename(from))]);
+      done.push({ extent: i + 1, seq: e.seqno, from, to });
+    }
+    return done;
+  });
+  return { db: paths.base, archived };
+}

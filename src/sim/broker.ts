@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+// The detached "server" proserve starts: holds the mode-2 .lk, marks the db open,
+// serves workload transactions and shutdown requests on a Unix socket, waits while a
+// quiet point is enabled, and shuts down on SIGTERM, on proshut, when AI is full
+// (unless -aistall) or when its .lk disappears (4195).
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { hostname, platform, userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import type { BrokerReply, BrokerRequest, UserRow } from './broker-protocol.js';
+import { lastTrid } from './data-file.js';
+import { createLk, LK_MULTI, readLk, removeLk } from './lk-file.js';
+import { appendLog, type LogSource, type Severity } from './log-file.js';
+import { dataExtent, readMaster, updateMasterSync, withLock } from './master-block.js';
+import { msg, type Msg } from './messages.js';
+import { dbPaths, socketPath } from './paths.js';
+import { registerBroker, unregisterBroker } from './registry.js';
+import { commitTx } from './tx-commit.js';
+import { txOps } from './workload.js';
+
+const [baseArg = '', ...flags] = process.argv.slice(2);
+const paths = dbPaths(baseArg);
+const dlc = resolve(process.env['OEFLOW_SIM_DLC'] ?? process.env['DLC'] ?? '.');
+const aistall = flags.includes('-aistall');
+const SRC: LogSource = { tag: 'BROKER', usr: 0 };
+const sock = socketPath(paths.base);
+
+const log = (msgs: readonly Msg[], sev: Severity = 'I'): void => appendLog(paths.lg, SRC, msgs, sev);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const users = new Map<Socket, UserRow>();
+let shuttingDown = false;
+let nextTrid = 1;
+
+function version(): string {
+  try {
+    return /Release\s+(\S+)/.exec(readFileSync(resolve(dlc, 'version'), 'utf8'))?.[1] ?? '12.8';
+  } catch {
+    return '12.8';
+  }
+}
+
+function open(): void {
+  if (!createLk(paths.lk, LK_MULTI)) {
+    log([msg.inUseMulti(paths.base)], 'E');
+    process.exit(1);
+  }
+  registerBroker(dlc, { pid: process.pid, base: paths.base });
+  const now = Date.now();
+  let recovered = false;
+  updateMasterSync(paths, (mb) => {
+    recovered = mb.state !== 'closed';
+    mb.priorOpenDate = mb.lastOpenDate;
+    mb.lastOpenDate = now;
+    mb.lstmod = now;
+    mb.state = 'open';
+    mb.shmId = Math.floor(Math.random() * 1e7);
+    mb.quiet = { state: 0, nolock: false };
+  });
+  nextTrid = lastTrid(dataExtent(readMaster(paths)).path) + 1;
+  log([
+    msg.sessionBegin(),
+    msg.release(version(), platform() === 'linux' ? 'Linux 64bit' : platform()),
+    msg.parameter(`Physical Database Name (-db): ${paths.base}.`),
+    msg.parameter(`Host Name (-H): ${hostname()}.`),
+    msg.parameter(`After-image Stall (-aistall): ${aistall ? 'Enabled' : 'Not Enabled'}.`),
+    ...(recovered ? [msg.crashRecovery()] : []),
+    msg.connectionsEnabled(),
+  ]);
+}
+
+/** Close the session: master block closed, (334), .lk removed (unless it is already gone). */
+function shutdown(code = 0): void {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  try {
+    if (users.size > 0) log([msg.sendingSignal(15, users.size)]);
+    for (const conn of users.keys()) reply(conn, { final: true, error: 'shutdown', message: 'The database was shut down.' });
+    if (existsSync(paths.dbFile)) {
+      updateMasterSync(paths, (mb) => {
+        mb.state = 'closed';
+        mb.shmId = null;
+        mb.quiet = { state: 0, nolock: false };
+      });
+      log([msg.sessionEnd('Multi-user')]);
+    }
+    if (readLk(paths.lk)?.pid === process.pid) removeLk(paths.lk);
+  } finally {
+    try {
+      unlinkSync(sock);
+    } catch {
+      // already gone
+    }
+    unregisterBroker(dlc, process.pid);
+    setTimeout(() => process.exit(code), 20);
+  }
+}
+
+function reply(conn: Socket, r: BrokerReply): void {
+  if (!conn.destroyed) conn.write(`${JSON.stringify(r)}\n`);
+}
+
+function addUser(conn: Socket, pid: number): UserRow {
+  const taken = new Set([...users.values()].map((u) => u.usr));
+  let usr = 5;
+  while (taken.has(usr)) usr++;
+  const row: UserRow = { usr, pid, loginTime: Date.now(), user: userInfo().username, type: 'SELF', tty: 'batch' };
+  users.set(conn, row);
+  appendLog(paths.lg, { tag: 'ABL', usr }, [msg.loginBy(row.user, row.tty)]);
+  return row;
+}
+
+function removeUser(conn: Socket): void {
+  const row = users.get(conn);
+  if (row === undefined) return;
+  users.delete(conn);
+  appendLog(paths.lg, { tag: 'ABL', usr: row.usr }, [msg.logoutBy(row.user, row.tty)]);
+}
+
+type TxResult = { kind: 'ok'; switched: boolean; seq: number } | { kind: 'shutdown' } | { kind: 'ai-full'; nextPath: string };
+
+// One transaction: waits during a quiet point, stalls or shuts down when AI is full.
+async function runTx(ops: [string, string][]): Promise<TxResult> {
+  let stalled = false;
+  for (;;) {
+    if (shuttingDown) return { kind: 'shutdown' };
+    const r = await withLock(paths, () => commitTx(paths, nextTrid, ops, Date.now()));
+    if (r.kind === 'ok') {
+      nextTrid++;
+      log(r.logs);
+      if (stalled) log([msg.aiContinuing()]);
+      return r;
+    }
+    if (r.kind === 'ai-full' && !aistall) return r;
+    if (r.kind === 'ai-full' && !stalled) {
+      stalled = true;
+      log([msg.aiStalled()], 'W');
+    }
+    await sleep(r.kind === 'quiet' ? 20 : 50);
+  }
+}
+
+async function runLoad(conn: Socket, count: number, seed: number, pid: number): Promise<void> {
+  addUser(conn, pid);
+  let committed = 0;
+  let switches = 0;
+  let finalSeq = readMaster(paths).ai.currentSeq;
+  const every = Math.max(1, Math.floor(count / 100));
+  try {
+    for (let i = 0; i < count; i++) {
+      if (conn.destroyed) return;
+      const r = await runTx(txOps(seed, i));
+      if (r.kind === 'shutdown') return reply(conn, { final: true, error: 'shutdown', message: 'The database was shut down.', committed, switches, finalSeq });
+      if (r.kind === 'ai-full') {
+        const m = [msg.cannotSwitch(r.nextPath), msg.backupAiExtent(), msg.aiFullShutdown()];
+        log(m, 'E');
+        reply(conn, { final: true, error: 'ai-full', message: m.map((x) => x.text).join(' '), committed, switches, finalSeq });
+        users.delete(conn);
+        return shutdown(1);
+      }
+      committed++;
+      if (r.switched) switches++;
+      finalSeq = r.seq;
+      if (committed % every === 0) reply(conn, { progress: committed });
+      await new Promise((r2) => setImmediate(r2));
+    }
+    reply(conn, { final: true, done: true, committed, switches, finalSeq } as BrokerReply);
+  } finally {
+    removeUser(conn);
+  }
+}
+
+function handle(conn: Socket, req: BrokerRequest): void {
+  switch (req.op) {
+    case 'ping':
+      return reply(conn, { final: true, ok: true, pid: process.pid });
+    case 'list':
+      return reply(conn, { final: true, users: [...users.values()] });
+    case 'shutdown':
+      if (req.mode === 'bn' && users.size > 0) return reply(conn, { final: true, refused: true, userCount: users.size });
+      reply(conn, { final: true, ok: true });
+      return shutdown(0);
+    case 'load':
+      if (shuttingDown) return reply(conn, { final: true, error: 'shutdown', message: 'The database is shutting down.' });
+      void runLoad(conn, req.count, req.seed, req.pid);
+      return;
+    default:
+      return reply(conn, { final: true, error: 'bad-request' });
+  }
+}
+
+function listen(): void {
+  try {
+    unlinkSync(sock);
+  } catch {
+    // no stale socket
+  }
+  const server = createServer((conn) => {
+    let buf = '';
+    conn.on('data', (chunk) => {
+      buf += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        handle(conn, JSON.parse(line) as BrokerRequest);
+      }
+    });
+    conn.on('close', () => removeUser(conn));
+    conn.on('error', () => removeUser(conn));
+  });
+  server.listen(sock);
+}
+
+// Shut down when our .lk is deleted (4195) or the database directory disappears.
+function watchdog(): void {
+  setInterval(() => {
+    if (shuttingDown) return;
+    if (!existsSync(paths.dir)) {
+      unregisterBroker(dlc, process.pid);
+      process.exit(1);
+    }
+    if (readLk(paths.lk)?.pid !== process.pid) {
+      log([msg.lkMissing(paths.base)], 'F');
+      shutdown(1);
+    }
+  }, 250);
+}
+
+process.on('SIGTERM', () => shutdown(0));
+process.on('SIGINT', () => shutdown(0));
+open();
+listen();
+watchdog();

@@ -1,0 +1,66 @@
+// The `.lk` file (FACTS §2): int32 mode (1 single-user, 2 multi-user), int32 pid, then
+// the hostname NUL-padded to 38 bytes, native byte order as dbmon.sh reads it.
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { pidAlive } from './file-lock.js';
+
+export const LK_SINGLE = 1;
+export const LK_MULTI = 2;
+const SIZE = 38;
+
+export interface LkInfo {
+  mode: number;
+  pid: number;
+  host: string;
+}
+
+/** Read `.lk`; null when absent or too short to be one. */
+export function readLk(path: string): LkInfo | null {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch {
+    return null;
+  }
+  if (buf.length < 8) return null;
+  const hostBytes = buf.subarray(8);
+  const end = hostBytes.indexOf(0);
+  return {
+    mode: buf.readInt32LE(0),
+    pid: buf.readInt32LE(4),
+    host: hostBytes.subarray(0, end === -1 ? hostBytes.length : end).toString('utf8'),
+  };
+}
+
+/** Create `.lk` exclusively; false when one already exists. */
+export function createLk(path: string, mode: number, pid: number = process.pid): boolean {
+  const buf = Buffer.alloc(SIZE);
+  buf.writeInt32LE(mode, 0);
+  buf.writeInt32LE(pid, 4);
+  buf.write(hostname().slice(0, SIZE - 9), 8, 'utf8');
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o444);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  writeSync(fd, buf);
+  closeSync(fd);
+  return true;
+}
+
+/** A `.lk` protects the db unless it is on this host and its pid is dead (Kbase 15784). */
+export function lkValid(info: LkInfo): boolean {
+  if (info.host !== hostname()) return true;
+  return pidAlive(info.pid);
+}
+
+/** Remove `.lk` if present. */
+export function removeLk(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

@@ -1,0 +1,128 @@
+// rfutil -C roll forward [retry]: the first run disables AI (663…846) before it looks
+// at the file; each file must carry the expected sequence (8019) and, unless retrying,
+// expect the db's last-changed date (831/832/833); then its transactions are applied
+// to the data extent named by the control area. endtime stops inside a file (17923).
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { readAiFile, type AiFile, type TxNote } from './ai-file.js';
+import { headerMessages, trailerMessages } from './ai-report.js';
+import { disableAi } from './ai-switch.js';
+import { appendData, lastTrid } from './data-file.js';
+import { oeDate } from './dates.js';
+import { dataExtent, readMaster, updateMasterSync, withLockSync, writeMaster, type MasterBlock } from './master-block.js';
+import { msg, type Msg } from './messages.js';
+import type { DbPaths } from './paths.js';
+import type { Session } from './session.js';
+
+export interface RollForwardOptions {
+  retry: boolean;
+  verbose: boolean;
+  endtime: number | null;
+  /** `-a file` */
+  file: string | null;
+  /** `-ailist listfile` */
+  list: string | null;
+}
+
+const COMMENT = /^[:#*]/;
+
+/** The files of an -ailist, sorted by sequence; non-AI files are warned about and skipped. */
+function listFiles(s: Session, listPath: string): { path: string; file: AiFile }[] {
+  let text: string;
+  try {
+    text = readFileSync(resolve(listPath), 'utf8');
+  } catch {
+    return s.fail(msg.cannotOpen(resolve(listPath)));
+  }
+  const out: { path: string; file: AiFile }[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line.length === 0 || COMMENT.test(line)) continue;
+    const path = resolve(line);
+    const r = readAiFile(path);
+    if (r.kind === 'ok') out.push({ path, file: r.file });
+    else s.say(msg.skippedNotAi(path), 'W');
+  }
+  return out.sort((a, b) => a.file.header.seqno - b.file.header.seqno);
+}
+
+function openFile(s: Session, path: string): AiFile {
+  const r = readAiFile(path);
+  if (r.kind === 'ok') return r.file;
+  const why: Msg = r.kind === 'missing' ? msg.cannotOpen(path) : r.kind === 'empty' ? msg.emptyAiFile(path) : msg.notAiFile(path);
+  return s.fail([why, msg.rfOpenError(path)]);
+}
+
+// The open checks, in the order the engine makes them (FACTS §4, [I]).
+function checkFile(s: Session, mb: MasterBlock, path: string, f: AiFile, retry: boolean): void {
+  const h = f.header;
+  if (h.seqno !== mb.ai.expectedSeq) {
+    s.fail([msg.expectedAiFile(mb.ai.expectedSeq, h.seqno), ...(retry ? [] : [msg.datesMismatch()]), msg.rfOpenError(path)]);
+  }
+  if (!retry && h.expectedLstmod !== mb.lstmod) {
+    s.fail([msg.lastChanged(oeDate(mb.lstmod)), msg.aiExpected(oeDate(h.expectedLstmod)), msg.datesMismatch(), msg.rfOpenError(path)]);
+  }
+}
+
+function setFlags(paths: DbPaths, fn: (mb: MasterBlock) => void): void {
+  updateMasterSync(paths, fn);
+}
+
+// Apply one file; returns true when an endtime was located inside it.
+function applyFile(s: Session, paths: DbPaths, path: string, f: AiFile, o: RollForwardOptions, retry: boolean): boolean {
+  const mb = readMaster(paths);
+  checkFile(s, mb, path, f, retry);
+  s.say([msg.beginProcessing(path), ...headerMessages(f)]);
+  const target = dataExtent(mb).path;
+  // A retry continues after the last transaction the interrupted run already applied.
+  const done = retry ? lastTrid(target) : -1;
+  let txs: TxNote[] = f.txs.filter((tx) => tx.trid > done);
+  const located = o.endtime !== null && f.txs.some((tx) => tx.end >= (o.endtime ?? 0));
+  if (o.endtime !== null) txs = txs.filter((tx) => tx.end < (o.endtime ?? 0));
+  setFlags(paths, (m) => {
+    m.roll.started = true;
+    m.roll.partial = { path, seq: f.header.seqno };
+  });
+  const half = s.fault?.mode === 'crash-half' ? Math.max(1, Math.floor(txs.length / 2)) : txs.length;
+  txs.slice(0, half).forEach((tx) => appendData(target, tx));
+  if (s.fault?.mode === 'crash-half') s.die();
+  if (o.verbose) for (const tx of txs) s.print(msg.trid(tx.trid, tx.ops.length + 2, oeDate(tx.end)).text);
+  setFlags(paths, (m) => {
+    m.ai.expectedSeq = f.header.seqno + 1;
+    m.lstmod = f.closeLstmod ?? Date.now();
+    m.roll.started = false;
+    m.roll.partial = null;
+    m.backup.changedSinceBackup = true;
+    if (located) m.roll.endtimeLocated = o.endtime;
+  });
+  s.crashPoint();
+  s.say([...trailerMessages(txs), msg.rfCompleted(path)]);
+  if (located) s.say(msg.rollLocated(oeDate(o.endtime ?? 0)));
+  return located;
+}
+
+/** Run `roll forward` / `roll forward retry` on a db already opened single-user. */
+export async function rollForward(s: Session, paths: DbPaths, o: RollForwardOptions): Promise<void> {
+  const first = o.file ?? o.list ?? '';
+  await s.gate([msg.rfOpenError(resolve(first))]);
+  const mb = readMaster(paths);
+  if (mb.roll.endtimeLocated !== null) s.fail(msg.rollLocated(oeDate(mb.roll.endtimeLocated)));
+  if (mb.ai.enabled) {
+    // The first roll forward turns AI off before anything else, even if the file is then refused.
+    withLockSync(paths, () => {
+      const m = readMaster(paths);
+      disableAi(m);
+      writeMaster(paths, m);
+    });
+    s.say([msg.rfWarning(), msg.rfReenable(), msg.rfContinued(), msg.rfAiMgmtDisabled(), msg.aiDisabled()], 'W');
+  }
+  const files = o.list !== null ? listFiles(s, o.list) : [{ path: resolve(o.file ?? ''), file: openFile(s, resolve(o.file ?? '')) }];
+  const partial = mb.roll.partial;
+  if (partial !== null) {
+    if (!o.retry) s.fail(msg.retryRequired(partial.path, partial.seq));
+    if (files[0]?.file.header.seqno !== partial.seq) s.fail(msg.retryWrongFile(partial.path, partial.seq));
+  }
+  for (const [i, { path, file }] of files.entries()) {
+    if (applyFile(s, paths, path, file, o, o.retry && i === 0)) return;
+  }
+}
