@@ -6,7 +6,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { OeflowError } from '../errors.js';
 import { buildManifest, fsyncDir, Journal, MANIFEST_FILE, readJournal, readManifest, relPathFor, writeManifest } from './manifest.js';
 import { ProgressThrottle } from './progress.js';
-import { copyFileHashing, hashFile, throwIfAborted } from './stream.js';
+import { BufferPool, copyFileHashing, hashFile, throwIfAborted } from './stream.js';
 import { sourceStat, type CopyOptions, type CopyProgress, type CopyReport, type CopySource, type ManifestEntry, type SourceStat, type StatfsFn } from './types.js';
 
 /** Free-space margin over the bytes still to write. */
@@ -201,7 +201,8 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
     progress.bytesDone += n;
     throttle.emit({ ...progress });
   };
-  const stream = { chunkSize: o.chunkSize, signal: o.signal, onBytes };
+  const pool = new BufferPool(o.chunkSize);
+  const stream = { pool, signal: o.signal, onBytes };
   const entries: ManifestEntry[] = [];
   const dirs = new Set<string>([o.destination]);
   let bytesCopied = 0;
@@ -244,7 +245,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
       }
       await refuseIfChanged(plan, o.mode);
       if (o.verifyAfterCopy !== false) {
-        const check = await hashFile(p.dest, { chunkSize: o.chunkSize, signal: o.signal });
+        const check = await hashFile(p.dest, { pool, signal: o.signal });
         if (check.size !== copied.size || check.sha256 !== copied.sha256) {
           throw new OeflowError('OEF-300', `The copy of ${p.source.path} does not read back as written (${p.relPath}).`, { details: { problems: [{ relPath: p.relPath, kind: check.size !== copied.size ? 'size' : 'hash', expected: copied, actual: check }] } });
         }

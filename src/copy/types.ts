@@ -54,7 +54,7 @@ export interface CopyOptions {
   verifyAfterCopy?: boolean;
   /** fsync every file, the journal and the directories (default true; off only for benchmarks). */
   fsync?: boolean;
-  /** Buffer size per read/write in bytes (default 8 MiB). */
+  /** Buffer size per read/write in bytes (default 4 MiB). */
   chunkSize?: number;
   statfs?: StatfsFn;
 }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { manifestDigest, readManifest } from './manifest.js';
 import { ProgressThrottle } from './progress.js';
-import { hashFile, throwIfAborted } from './stream.js';
+import { BufferPool, hashFile, throwIfAborted } from './stream.js';
 import type { CopyProgress, VerifyOptions, VerifyProblem, VerifyResult } from './types.js';
 
 /**
@@ -19,6 +19,7 @@ export async function verifyCopy(destination: string, o: VerifyOptions = {}): Pr
   if (digest !== manifest.digest) problems.push({ relPath: 'oeflow-manifest.json', kind: 'extra-manifest-error', expected: manifest.digest, actual: digest });
   const throttle = new ProgressThrottle(o.onProgress, o.progressIntervalMs ?? 100);
   const progress: CopyProgress = { file: '', fileBytes: 0, fileSize: 0, bytesDone: 0, bytesTotal: manifest.entries.reduce((n, e) => n + e.size, 0), filesDone: 0, filesTotal: manifest.entries.length };
+  const pool = new BufferPool();
   for (const e of manifest.entries) {
     throwIfAborted(o.signal);
     const file = join(destination, ...e.relPath.split('/'));
@@ -35,6 +36,7 @@ export async function verifyCopy(destination: string, o: VerifyOptions = {}): Pr
       problems.push({ relPath: e.relPath, kind: 'size', expected: e.size, actual: size });
     } else {
       const got = await hashFile(file, {
+        pool,
         signal: o.signal,
         onBytes: (n) => {
           progress.fileBytes += n;
