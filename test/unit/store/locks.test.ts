@@ -106,38 +106,42 @@ describe('Store locks across processes', () => {
     dir.cleanup();
   });
 
-  // Each child opens the store first, then spins until a shared instant and races.
+  // Each child opens the store, spins until a shared instant, then races the others for
+  // every one of many databases in turn: many contended transactions, not one.
   const child = `
     const { openStore } = await import(process.argv[1]);
-    const [path, db, runId, startAt] = process.argv.slice(2);
+    const [path, prefix, runId, startAt, count] = process.argv.slice(2);
     const store = openStore(path);
     while (Date.now() < Number(startAt)) {}
-    const got = store.tryAcquireLock({ db, runId, host: 'host-a', pid: process.pid });
+    const out = [];
+    for (let i = 0; i < Number(count); i++) {
+      const got = store.tryAcquireLock({ db: prefix + i, runId, host: 'host-a', pid: process.pid });
+      out.push(got.acquired ? runId : 'lost-to:' + got.holder.runId);
+    }
     store.close();
-    console.log(JSON.stringify(got));
+    console.log(JSON.stringify(out));
   `;
 
-  it('grants the lock to exactly one of several processes racing for it', async () => {
+  it('grants each lock to exactly one of four processes racing for it', async () => {
     const path = join(dir.dir, 'oeflow.db');
     openStore(path).close();
-    for (const round of [1, 2, 3]) {
-      const db = `/db/race-${round}`;
-      const startAt = Date.now() + 800;
-      const runs = ['a', 'b', 'c', 'd'].map((n) => `run-${round}${n}`);
-      const results = await Promise.all(
-        runs.map((runId) => execa(process.execPath, ['--input-type=module', '-e', child, build.indexUrl, path, db, runId, String(startAt)])),
-      );
-      const outcomes = results.map((r) => JSON.parse(r.stdout) as { acquired: boolean; holder?: { runId: string } });
-      const winners = outcomes.filter((o) => o.acquired);
-      expect(winners).toHaveLength(1);
-      const store = openStore(path);
-      try {
-        const holder = store.getLock(db);
-        expect(runs).toContain(holder?.runId);
-        for (const o of outcomes.filter((x) => !x.acquired)) expect(o.holder?.runId).toBe(holder?.runId);
-      } finally {
-        store.close();
+    const count = 300;
+    const runs = ['run-a', 'run-b', 'run-c', 'run-d'];
+    const startAt = Date.now() + 1500;
+    const results = await Promise.all(
+      runs.map((runId) => execa(process.execPath, ['--input-type=module', '-e', child, build.indexUrl, path, '/db/race-', runId, String(startAt), String(count)])),
+    );
+    const perChild = results.map((r) => JSON.parse(r.stdout) as string[]);
+    const store = openStore(path);
+    try {
+      for (let i = 0; i < count; i++) {
+        const holder = store.getLock(`/db/race-${i}`)?.runId;
+        const outcomes = perChild.map((o) => o[i]);
+        expect(outcomes.filter((o) => o === holder), `db ${i}: ${outcomes.join(',')}`).toHaveLength(1);
+        expect(outcomes.filter((o) => o !== holder), `db ${i}`).toEqual(Array(runs.length - 1).fill(`lost-to:${holder}`));
       }
+    } finally {
+      store.close();
     }
   });
 });
