@@ -6,7 +6,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { OeflowError } from '../errors.js';
 import { buildManifest, fsyncDir, Journal, MANIFEST_FILE, readJournal, readManifest, relPathFor, writeManifest } from './manifest.js';
 import { ProgressThrottle } from './progress.js';
-import { BufferPool, copyFileHashing, hashFile, throwIfAborted } from './stream.js';
+import { BufferPool, copyFileHashing, hashFile, syncFile, throwIfAborted } from './stream.js';
 import { sourceStat, type CopyOptions, type CopyProgress, type CopyReport, type CopySource, type ManifestEntry, type SourceStat, type StatfsFn } from './types.js';
 
 /** Free-space margin over the bytes still to write. */
@@ -209,6 +209,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
   let bytesReverified = 0;
   let filesCopied = 0;
   let filesSkipped = 0;
+  let journaled: Promise<void> = Promise.resolve();
 
   try {
     for (const p of plan) {
@@ -232,7 +233,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
       dirs.add(dirname(p.dest));
       let copied;
       try {
-        copied = await copyFileHashing(p.source.path, p.dest, { ...stream, fsync: doSync });
+        copied = await copyFileHashing(p.source.path, p.dest, { ...stream, fsync: false });
       } catch (err) {
         if (errno(err) === 'ENOSPC') throw new OeflowError('OEF-302', `The destination ran out of space while copying ${p.source.path}.`, { cause: err, details: { destination: o.destination } });
         throw err;
@@ -251,15 +252,27 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
         }
       }
       entry.sha256 = copied.sha256;
-      // The file is fsynced before its journal line; its directory entry is not yet, which is safe
-      // because a resume never trusts existence: it re-reads the file and compares the hash.
-      await journal.append(entry);
       entries.push(entry);
       progress.filesDone += 1;
+      // The file's fsync runs in the background while the next file is copied; its journal line is
+      // written only once it is durable, in order. Its directory entry is fsynced at the end, which is
+      // safe because a resume never trusts existence: it re-reads the file and compares the hash.
+      const synced = doSync ? syncFile(p.dest) : Promise.resolve();
+      const previous = journaled;
+      journaled = (async () => {
+        await previous;
+        await synced;
+        await journal.append(entry);
+      })();
+      journaled.catch(() => undefined); // observed here, rethrown where it is awaited
+      await previous;
     }
+    await journaled;
     await refuseIfChanged(plan, o.mode);
     if (doSync) for (const d of dirs) await fsyncDir(d);
   } finally {
+    // Record what completed before an abort or a failure, so the next call resumes from it.
+    await journaled.catch(() => undefined);
     await journal.close();
   }
 

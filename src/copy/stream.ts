@@ -126,3 +126,13 @@ export async function hashFile(path: string, o: StreamOptions = {}): Promise<Has
     await fh.close();
   }
 }
+
+/** fsync an existing file (its data and metadata) by path. */
+export async function syncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
