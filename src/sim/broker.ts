@@ -15,7 +15,7 @@ import { dataExtent, readMaster, updateMasterSync, withLock } from './master-blo
 import { msg, type Msg } from './messages.js';
 import { dbPaths, socketPath } from './paths.js';
 import { registerBroker, unregisterBroker } from './registry.js';
-import { commitTx } from './tx-commit.js';
+import { commitBatch } from './tx-commit.js';
 import { txOps } from './workload.js';
 
 const [baseArg = '', ...flags] = process.argv.slice(2);
@@ -117,26 +117,32 @@ function removeUser(conn: Socket): void {
   appendLog(paths.lg, { tag: 'ABL', usr: row.usr }, [msg.logoutBy(row.user, row.tty)]);
 }
 
-type TxResult = { kind: 'ok'; switched: boolean; seq: number } | { kind: 'shutdown' } | { kind: 'ai-full'; nextPath: string };
+const BATCH = 20;
 
-// One transaction: waits during a quiet point, stalls or shuts down when AI is full.
-async function runTx(ops: [string, string][]): Promise<TxResult> {
+type BatchResult = { kind: 'ok'; committed: number; switches: number; seq: number } | { kind: 'shutdown' } | { kind: 'ai-full'; nextPath: string };
+
+// Commit a batch of transactions (one lock hold): waits during a quiet point, and when AI
+// is full stalls (-aistall) or reports it. Returns after at least one commit or a stop.
+async function runBatch(batch: [string, string][][]): Promise<BatchResult> {
   let stalled = false;
   for (;;) {
     if (shuttingDown) return { kind: 'shutdown' };
-    const r = await withLock(paths, () => commitTx(paths, nextTrid, ops, Date.now()));
-    if (r.kind === 'ok') {
-      nextTrid++;
-      log(r.logs);
+    const { results } = await withLock(paths, () => commitBatch(paths, nextTrid, batch, Date.now()));
+    const ok = results.filter((r) => r.kind === 'ok');
+    for (const r of ok) log(r.logs);
+    if (ok.length > 0) {
+      nextTrid += ok.length;
       if (stalled) log([msg.aiContinuing()]);
-      return r;
+      const last = ok[ok.length - 1];
+      return { kind: 'ok', committed: ok.length, switches: ok.filter((r) => r.switched).length, seq: last?.seq ?? 0 };
     }
-    if (r.kind === 'ai-full' && !aistall) return r;
-    if (r.kind === 'ai-full' && !stalled) {
+    const stop = results[0];
+    if (stop?.kind === 'ai-full' && !aistall) return stop;
+    if (stop?.kind === 'ai-full' && !stalled) {
       stalled = true;
       log([msg.aiStalled()], 'W');
     }
-    await sleep(r.kind === 'quiet' ? 20 : 50);
+    await sleep(stop?.kind === 'quiet' ? 20 : 50);
   }
 }
 
@@ -146,10 +152,13 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number): 
   let switches = 0;
   let finalSeq = readMaster(paths).ai.currentSeq;
   const every = Math.max(1, Math.floor(count / 100));
+  let reported = 0;
   try {
-    for (let i = 0; i < count; i++) {
+    while (committed < count) {
       if (conn.destroyed) return;
-      const r = await runTx(txOps(seed, i));
+      const batch: [string, string][][] = [];
+      for (let i = committed; i < Math.min(count, committed + BATCH); i++) batch.push(txOps(seed, i));
+      const r = await runBatch(batch);
       if (r.kind === 'shutdown') return reply(conn, { final: true, error: 'shutdown', message: 'The database was shut down.', committed, switches, finalSeq });
       if (r.kind === 'ai-full') {
         const m = [msg.cannotSwitch(r.nextPath), msg.backupAiExtent(), msg.aiFullShutdown()];
@@ -158,13 +167,16 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number): 
         users.delete(conn);
         return shutdown(1);
       }
-      committed++;
-      if (r.switched) switches++;
+      committed += r.committed;
+      switches += r.switches;
       finalSeq = r.seq;
-      if (committed % every === 0) reply(conn, { progress: committed });
+      if (committed - reported >= every) {
+        reported = committed;
+        reply(conn, { progress: committed });
+      }
       await new Promise((r2) => setImmediate(r2));
     }
-    reply(conn, { final: true, done: true, committed, switches, finalSeq } as BrokerReply);
+    reply(conn, { final: true, committed, switches, finalSeq });
   } finally {
     removeUser(conn);
   }

@@ -5,15 +5,25 @@ import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } 
 
 const RETRY_MS = 5;
 
-/** True when a process with this pid exists (EPERM still means it exists). */
+// A zombie (exited, not yet reaped by init) is dead for our purposes; Linux only.
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** True when a live process with this pid exists (EPERM still means it exists). */
 export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !isZombie(pid);
 }
 
 function readOwner(path: string): number | null {

@@ -4,7 +4,7 @@
 import { aiBytes, appendAiTx, txLine, type TxNote } from './ai-file.js';
 import { busyIndex, extentName, switchAi } from './ai-switch.js';
 import { appendBi, appendData } from './data-file.js';
-import { aiExtents, biExtent, dataExtent, readMaster, writeMaster } from './master-block.js';
+import { aiExtents, biExtent, dataExtent, readMaster, writeMaster, type MasterBlock } from './master-block.js';
 import { msg, type Msg } from './messages.js';
 import type { DbPaths } from './paths.js';
 
@@ -12,13 +12,12 @@ import type { DbPaths } from './paths.js';
 const TRAILER_ROOM = 64;
 
 export type CommitOutcome =
-  | { kind: 'ok'; switched: boolean; seq: number; logs: Msg[] }
+  | { kind: 'ok'; switched: boolean; seq: number; logs: Msg[]; dirty: boolean }
   | { kind: 'quiet' }
   | { kind: 'ai-full'; nextPath: string };
 
-/** Try to commit `tx` now; the caller holds the lock and retries on 'quiet'. */
-export function commitTx(paths: DbPaths, trid: number, ops: [string, string][], now: number): CommitOutcome {
-  const mb = readMaster(paths);
+/** Try to commit one transaction into `mb` (caller holds the lock and writes `mb` when dirty). */
+export function commitTx(mb: MasterBlock, trid: number, ops: [string, string][], now: number): CommitOutcome {
   if (mb.quiet.state !== 0) return { kind: 'quiet' };
   const tx: TxNote = { t: 'tx', trid, begin: now, end: now, ops };
   const logs: Msg[] = [];
@@ -42,6 +41,20 @@ export function commitTx(paths: DbPaths, trid: number, ops: [string, string][], 
   appendBi(biExtent(mb).path, trid, now);
   if (aiPath !== null) appendAiTx(aiPath, tx);
   mb.backup.changedSinceBackup = true;
+  return { kind: 'ok', switched, seq: mb.ai.currentSeq, logs, dirty };
+}
+
+/** Commit up to `batch.length` transactions in one lock hold; stops at the first that cannot commit. */
+export function commitBatch(paths: DbPaths, firstTrid: number, batch: readonly [string, string][][], now: number): { results: CommitOutcome[] } {
+  const mb = readMaster(paths);
+  const results: CommitOutcome[] = [];
+  let dirty = false;
+  for (const [i, ops] of batch.entries()) {
+    const r = commitTx(mb, firstTrid + i, ops, now);
+    results.push(r);
+    if (r.kind !== 'ok') break;
+    dirty ||= r.dirty;
+  }
   if (dirty) writeMaster(paths, mb);
-  return { kind: 'ok', switched, seq: mb.ai.currentSeq, logs };
+  return { results };
 }
