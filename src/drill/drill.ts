@@ -63,17 +63,18 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   if (failed(backup)) return { ...report, failure: `online backup ${backup.status}: ${backup.failure?.message ?? ''}` };
   report.backup.backupId = backupIdFor(backup.runId);
 
-  // Close the AI window so every change so far sits in a FULL extent, then archive.
+  // Close the AI window so every change so far sits in a FULL extent, then archive it.
+  // On the simulator oeflow archives (FULL extents first, so the switch finds an EMPTY one);
+  // on a real installation the site's archiver does, into the --ai directories.
+  const archive = join(o.scratch, 'ai-archive');
+  const simArchive = sim && o.aiDirs === undefined;
+  if (simArchive) await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
   const closedAt = new Date();
   const switched = await tools.aimageNew(o.db);
-  if (switched.exitCode !== 0) return { ...report, failure: `rfutil -C aimage new exited ${switched.exitCode}` };
-  const source = sim ? await simJson<{ digest: string }>(['digest', o.db]) : undefined;
-  let aiDirs = o.aiDirs ?? [];
-  if (sim && o.aiDirs === undefined) {
-    const archive = join(o.scratch, 'ai-archive');
-    await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
-    aiDirs = [archive];
-  }
+  if (switched.exitCode !== 0) return { ...report, failure: `rfutil -C aimage new exited ${switched.exitCode}: ${switched.stdout.trim().split('\n').pop() ?? ''}` };
+  const source = sim ? await simJson<{ digest: string }>(['digest', o.db], { DLC: o.dlc }) : undefined;
+  if (simArchive) await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
+  const aiDirs = simArchive ? [archive] : o.aiDirs ?? [];
 
   const found = findBackup(o.store, report.backup.backupId);
   const targetDb = join(o.scratch, 'restore', found.db.split('/').pop()!);

@@ -61,6 +61,7 @@ describe('oeflow backup online + restore', () => {
     await load;
     expect(b.json.status, b.stderr).toBe('completed');
     expect(invocations(s.dlc, 'proquiet', 'disable').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch')); // FULL extents out, so the switch finds an EMPTY one
     await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
     const sourceDigest = await digest(s, s.db);
     await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
