@@ -4,9 +4,9 @@
 import { mkdir, realpath, stat, statfs as fsStatfs, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { OeflowError } from '../errors.js';
-import { buildManifest, fsyncDir, Journal, MANIFEST_FILE, readJournal, readManifest, relPathFor, writeManifest } from './manifest.js';
+import { buildManifest, Journal, MANIFEST_FILE, readJournal, readManifest, relPathFor, writeManifest } from './manifest.js';
 import { ProgressThrottle } from './progress.js';
-import { BufferPool, copyFileHashing, hashFile, syncFile, throwIfAborted } from './stream.js';
+import { BufferPool, copyFileHashing, fsyncPath, hashFile, throwIfAborted } from './stream.js';
 import { sourceStat, type CopyOptions, type CopyProgress, type CopyReport, type CopySource, type ManifestEntry, type SourceStat, type StatfsFn } from './types.js';
 
 /** Free-space margin over the bytes still to write. */
@@ -190,7 +190,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
   await checkFreeSpace(o.destination, Math.ceil(toWrite * (1 + SPACE_MARGIN)), o.statfs);
 
   await mkdir(o.destination, { recursive: true });
-  const journal = await Journal.open(o.destination, realDb, true, kept.values(), doSync);
+  const journal = await Journal.open(o.destination, realDb, kept.values(), doSync);
   await unlink(join(o.destination, MANIFEST_FILE)).catch(() => undefined);
 
   const bytesTotal = plan.reduce((n, p) => n + p.before.size, 0);
@@ -257,7 +257,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
       // The file's fsync runs in the background while the next file is copied; its journal line is
       // written only once it is durable, in order. Its directory entry is fsynced at the end, which is
       // safe because a resume never trusts existence: it re-reads the file and compares the hash.
-      const synced = doSync ? syncFile(p.dest) : Promise.resolve();
+      const synced = doSync ? fsyncPath(p.dest) : Promise.resolve();
       const previous = journaled;
       journaled = (async () => {
         await previous;
@@ -269,7 +269,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
     }
     await journaled;
     await refuseIfChanged(plan, o.mode);
-    if (doSync) for (const d of dirs) await fsyncDir(d);
+    if (doSync) for (const d of dirs) await fsyncPath(d);
   } finally {
     // Record what completed before an abort or a failure, so the next call resumes from it.
     await journaled.catch(() => undefined);
@@ -279,7 +279,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
   const manifest = buildManifest(realDb, entries);
   const manifestPath = await writeManifest(o.destination, manifest, doSync);
   await Journal.remove(o.destination);
-  if (doSync) await fsyncDir(o.destination);
+  if (doSync) await fsyncPath(o.destination);
   throttle.emit({ ...progress, file: '', fileBytes: 0, fileSize: 0 }, true);
   return { manifest, manifestPath, bytesCopied, bytesReverified, filesCopied, filesSkipped, durationMs: performance.now() - started, restarted };
 }

@@ -2,9 +2,10 @@
 // and the destination layout (which relative path each source gets).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { OeflowError } from '../errors.js';
+import { fsyncPath } from './stream.js';
 import type { CopySource, Manifest, ManifestEntry } from './types.js';
 
 export const MANIFEST_FILE = 'oeflow-manifest.json';
@@ -61,29 +62,24 @@ export function readManifest(destination: string): Manifest {
   return m as Manifest;
 }
 
-/** fsync a directory so a rename or a new file in it survives a crash. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Write the manifest atomically: temp file, fsync, rename, fsync the directory. */
-export async function writeManifest(destination: string, manifest: Manifest, fsync = true): Promise<string> {
-  const file = join(destination, MANIFEST_FILE);
+/** Replace `file` atomically with `text`: temp file, fsync, rename, fsync the directory. */
+export async function writeFileAtomic(file: string, text: string, fsync = true): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   const fh = await open(tmp, 'w');
   try {
-    await fh.writeFile(`${JSON.stringify(manifest, null, 2)}\n`);
+    await fh.writeFile(text);
     if (fsync) await fh.sync();
   } finally {
     await fh.close();
   }
   await rename(tmp, file);
-  if (fsync) await fsyncDir(destination);
+  if (fsync) await fsyncPath(dirname(file));
+}
+
+/** Write the manifest atomically at the destination root; returns its path. */
+export async function writeManifest(destination: string, manifest: Manifest, fsync = true): Promise<string> {
+  const file = join(destination, MANIFEST_FILE);
+  await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`, fsync);
   return file;
 }
 
@@ -123,24 +119,13 @@ export function readJournal(destination: string, sourceDbDir: string): Map<strin
 
 /** Append-only journal of completed files; every line is fsynced before the next file starts. */
 export class Journal {
-  private constructor(private readonly fh: import('node:fs/promises').FileHandle, private readonly fsync: boolean) {}
+  private constructor(private readonly fh: FileHandle, private readonly fsync: boolean) {}
 
-  /** Open the journal; `fresh` starts a new one (header + the given entries), else appends. */
-  static async open(destination: string, sourceDbDir: string, fresh: boolean, keep: Iterable<ManifestEntry>, fsync: boolean): Promise<Journal> {
+  /** Start a new journal holding the header and `keep` (entries still to re-verify), then append to it. */
+  static async open(destination: string, sourceDbDir: string, keep: Iterable<ManifestEntry>, fsync: boolean): Promise<Journal> {
     const path = join(destination, JOURNAL_FILE);
-    if (fresh) {
-      const tmp = `${path}.tmp-${process.pid}`;
-      const lines = [JSON.stringify({ journal: 1, sourceDbDir } satisfies JournalHeader), ...[...keep].map((e) => JSON.stringify(canonicalEntry(e)))];
-      const t = await open(tmp, 'w');
-      try {
-        await t.writeFile(`${lines.join('\n')}\n`);
-        if (fsync) await t.sync();
-      } finally {
-        await t.close();
-      }
-      await rename(tmp, path);
-      if (fsync) await fsyncDir(destination);
-    }
+    const lines = [JSON.stringify({ journal: 1, sourceDbDir } satisfies JournalHeader), ...[...keep].map((e) => JSON.stringify(canonicalEntry(e)))];
+    await writeFileAtomic(path, `${lines.join('\n')}\n`, fsync);
     return new Journal(await open(path, 'a'), fsync);
   }
 
@@ -160,7 +145,3 @@ export class Journal {
   }
 }
 
-/** Describe the roles a source may take (for argument checking by callers). */
-export function isRole(v: string): v is CopySource['role'] {
-  return ROLES.includes(v);
-}

@@ -127,9 +127,9 @@ export async function hashFile(path: string, o: StreamOptions = {}): Promise<Has
   }
 }
 
-/** fsync an existing file (its data and metadata) by path. */
-export async function syncFile(path: string): Promise<void> {
-  const fh = await open(path, 'r+');
+/** fsync a file or a directory by path (a directory, so that a new name or a rename in it survives a crash). */
+export async function fsyncPath(path: string): Promise<void> {
+  const fh = await open(path, 'r');
   try {
     await fh.sync();
   } finally {
