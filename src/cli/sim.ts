@@ -50,7 +50,8 @@ export function registerSimCommands(program: Command, io: CliIO, _outcome: Comma
     .description('commit N deterministic transactions through the running server')
     .requiredOption('--tx <n>', 'number of transactions')
     .option('--seed <s>', 'workload seed', '1')
-    .action(async (db: string, o: { tx: string; seed: string }, cmd: Command) => {
+    .option('--rate <n>', 'at most n transactions per second (default: as fast as possible)')
+    .action(async (db: string, o: { tx: string; seed: string; rate?: string }, cmd: Command) => {
       const tx = positiveInt('--tx', o.tx);
       const step = Math.max(1, Math.floor(tx / 10));
       let next = step;
@@ -59,7 +60,7 @@ export function registerSimCommands(program: Command, io: CliIO, _outcome: Comma
           io.err(`sim load: ${done}/${tx} transactions committed\n`);
           next = (Math.floor(done / step) + 1) * step;
         }
-      });
+      }, o.rate === undefined ? 0 : positiveInt('--rate', o.rate));
       emitResult(io, globalOptions(cmd), r, (x) => `${x.committed} transactions committed, ${x.switches} AI switch(es), AI file number now ${x.finalAiSeq}`);
     });
 

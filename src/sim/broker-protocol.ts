@@ -15,7 +15,7 @@ export type BrokerRequest =
   | { op: 'ping' }
   | { op: 'list' }
   | { op: 'shutdown'; mode: 'by' | 'bn' }
-  | { op: 'load'; count: number; seed: number; pid: number };
+  | { op: 'load'; count: number; seed: number; pid: number; rate?: number };
 
 export interface BrokerReply {
   final?: boolean;

@@ -146,18 +146,20 @@ async function runBatch(batch: [string, string][][]): Promise<BatchResult> {
   }
 }
 
-async function runLoad(conn: Socket, count: number, seed: number, pid: number): Promise<void> {
+async function runLoad(conn: Socket, count: number, seed: number, pid: number, rate: number): Promise<void> {
   addUser(conn, pid);
   let committed = 0;
   let switches = 0;
   let finalSeq = readMaster(paths).ai.currentSeq;
   const every = Math.max(1, Math.floor(count / 100));
   let reported = 0;
+  const started = Date.now();
+  const batchSize = rate > 0 ? Math.max(1, Math.min(BATCH, Math.floor(rate / 50))) : BATCH;
   try {
     while (committed < count) {
       if (conn.destroyed) return;
       const batch: [string, string][][] = [];
-      for (let i = committed; i < Math.min(count, committed + BATCH); i++) batch.push(txOps(seed, i));
+      for (let i = committed; i < Math.min(count, committed + batchSize); i++) batch.push(txOps(seed, i));
       const r = await runBatch(batch);
       if (r.kind === 'shutdown') return reply(conn, { final: true, error: 'shutdown', message: 'The database was shut down.', committed, switches, finalSeq });
       if (r.kind === 'ai-full') {
@@ -174,7 +176,9 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number): 
         reported = committed;
         reply(conn, { progress: committed });
       }
-      await new Promise((r2) => setImmediate(r2));
+      // --rate: keep to `rate` transactions per second on average.
+      const ahead = rate > 0 ? (committed / rate) * 1000 - (Date.now() - started) : 0;
+      await (ahead > 0 ? sleep(ahead) : new Promise((r2) => setImmediate(r2)));
     }
     reply(conn, { final: true, committed, switches, finalSeq });
   } finally {
@@ -194,7 +198,7 @@ function handle(conn: Socket, req: BrokerRequest): void {
       return shutdown(0);
     case 'load':
       if (shuttingDown) return reply(conn, { final: true, error: 'shutdown', message: 'The database is shutting down.' });
-      void runLoad(conn, req.count, req.seed, req.pid);
+      void runLoad(conn, req.count, req.seed, req.pid, req.rate ?? 0);
       return;
     default:
       return reply(conn, { final: true, error: 'bad-request' });

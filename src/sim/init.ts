@@ -24,6 +24,8 @@ export interface InitOptions {
   aiSizeKb?: number;
   replication?: 'source' | 'target';
   serve?: boolean;
+  /** main.js the bin scripts run (default: the one next to this module; tests running TS pass dist's). */
+  mainJs?: string;
 }
 
 export interface InitResult {
@@ -36,8 +38,7 @@ export interface InitResult {
 const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Write `$DLC/bin/<utility>` scripts that run the simulator's main.js with this node. */
-export function writeDlc(dlc: string, banner: string = DEFAULT_BANNER): void {
-  const mainJs = resolve(dirname(fileURLToPath(import.meta.url)), 'main.js');
+export function writeDlc(dlc: string, mainJs: string = resolve(dirname(fileURLToPath(import.meta.url)), 'main.js'), banner: string = DEFAULT_BANNER): void {
   mkdirSync(join(dlc, 'bin'), { recursive: true });
   writeFileSync(join(dlc, 'version'), `${banner}\n`);
   for (const u of UTILITIES) {
@@ -72,7 +73,7 @@ export function initSim(o: InitOptions): InitResult {
     throw new OeflowError('OEF-001', `invalid --name "${name}" or --ai-extents ${n}`, { hint: 'Use a short db name (letters, digits, _ -) and 1–99 AI extents.' });
   }
   const dlc = join(dir, 'dlc');
-  writeDlc(dlc);
+  writeDlc(dlc, o.mainJs);
   const paths = dbPaths(join(dir, 'db', name));
   mkdirSync(paths.dir, { recursive: true });
   const now = Date.now();

@@ -11,11 +11,11 @@ export interface LoadResult {
   finalAiSeq: number;
 }
 
-/** Run the load through the broker; throws OEF-205 (no server / shut down) or OEF-203 (AI full). */
-export async function runLoad(db: string, tx: number, seed: number, onProgress: (committed: number) => void = () => undefined): Promise<LoadResult> {
+/** Run the load through the broker (`rate` > 0: at most that many tx/s); throws OEF-205 (no server / shut down) or OEF-203 (AI full). */
+export async function runLoad(db: string, tx: number, seed: number, onProgress: (committed: number) => void = () => undefined, rate = 0): Promise<LoadResult> {
   const base = brokerRunningAt(db);
   if (base === null) throw new OeflowError('OEF-205', `no server is running for ${db}`, { details: { db } });
-  const r = await brokerCall(base, { op: 'load', count: tx, seed, pid: process.pid }, (ev) => {
+  const r = await brokerCall(base, { op: 'load', count: tx, seed, pid: process.pid, rate }, (ev) => {
     if (ev.progress !== undefined) onProgress(ev.progress);
   }, 0).catch((err: unknown) => {
     throw new OeflowError('OEF-205', `lost the connection to the server of ${db}: ${err instanceof Error ? err.message : String(err)}`, { details: { db } });
