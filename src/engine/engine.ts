@@ -40,8 +40,9 @@ function stepDeps(deps: EngineDeps) {
   return {
     steps,
     toolsFor: (record: (r: ToolResult) => void) => createTools({ dlc: deps.dlc, onResult: record }),
+    // Idempotent on backupId: a recordBackup re-run after a crash finds its own row.
     catalog: (e: CatalogEntry) =>
-      deps.store.addBackup({
+      deps.store.getBackup(e.backupId) ?? deps.store.addBackup({
         backupId: e.backupId, db: e.db, kind: e.kind, destination: e.destination, manifestDigest: e.manifestDigest,
         pairedAiSeq: e.pairedAiSeq, dbIdentity: e.dbIdentity, startedAt: e.startedAt, completedAt: e.completedAt,
         runId: e.details.runId as string, details: e.details,

@@ -40,13 +40,20 @@ export function tempDir(prefix = 'oeflow-test-'): string {
   return dir;
 }
 
-/** Successful simulated invocations whose argv contains all `words` (from $DLC/invocations.jsonl). */
-export function invocations(dlc: string, ...words: string[]): { argv: string[]; exitCode: number | null }[] {
+export interface Invocation { argv: string[]; exitCode: number | null; phase?: string }
+
+/** Every line of $DLC/invocations.jsonl (start and end lines) whose argv contains all `words`. */
+export function invocationLines(dlc: string, ...words: string[]): Invocation[] {
   const file = join(dlc, 'invocations.jsonl');
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').split('\n').filter(Boolean)
-    .map((l) => JSON.parse(l) as { argv: string[]; exitCode: number | null; phase?: string })
-    .filter((e) => e.phase !== 'start' && words.every((w) => e.argv.includes(w)));
+    .map((l) => JSON.parse(l) as Invocation)
+    .filter((e) => words.every((w) => e.argv.includes(w)));
+}
+
+/** Finished simulated invocations whose argv contains all `words`. */
+export function invocations(dlc: string, ...words: string[]): Invocation[] {
+  return invocationLines(dlc, ...words).filter((e) => e.phase !== 'start');
 }
 
 /** Poll until `check()` is true (or fail after `ms`). */

@@ -1,0 +1,51 @@
+// Kill-and-resume driver for the crash tests: run oeflow until a chosen step is in
+// flight (or has just returned), SIGKILL it there, and read what the store recorded.
+import { expect } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { stateName } from '../../src/engine/run-status.js';
+import type { Sim } from './sim.js';
+import { eventually, invocationLines, killGroup, spawnOeflow } from './oeflow.js';
+
+/** How to stop the process at a step: a hung utility (killed while running) or a crash point. */
+export type KillAt =
+  | { stepKey: string; hang: string; words: string[] } // OEFLOW_SIM_FAULTS entry; words identify the hung call
+  | { stepKey: string; crashAt: 'after-intent' | 'after-command' };
+
+/** The newest run's attempts and state, read from the store. */
+export function storeView(statePath: string): { state: string; status: string; open: string[]; attempts: { stepKey: string; outcome: string | null }[] } {
+  const store = openStore(statePath);
+  try {
+    const run = store.listRuns()[0];
+    if (!run) return { state: '', status: '', open: [], attempts: [] };
+    const attempts = store.attempts(run.runId).map((a) => ({ stepKey: a.stepKey, outcome: a.outcome }));
+    return { state: stateName(run.stateValue), status: run.status, open: attempts.filter((a) => a.outcome === null).map((a) => a.stepKey), attempts };
+  } finally {
+    store.close();
+  }
+}
+
+/** Start (args) or resume (--db) oeflow, kill it at `at`, and check the kill hit that step. */
+export async function killAt(sim: Sim, statePath: string, args: readonly string[], at: KillAt): Promise<void> {
+  const env = { ...sim.env, OEFLOW_STATE: statePath, OEFLOW_SIM_FAULTS: 'hang' in at ? at.hang : '', OEFLOW_CRASH_AT: 'crashAt' in at ? `${at.crashAt}:${at.stepKey}` : '' };
+  const child = spawnOeflow(args, env);
+  if ('hang' in at) {
+    const hung = () => {
+      const lines = readStarts(sim.dlc, at.words);
+      return lines.started > lines.ended;
+    };
+    await eventually(() => hung(), 60_000, `a hung ${at.words.join(' ')} in ${at.stepKey}`);
+    // Durability protocol: at the moment the command runs, the state and the intent are committed.
+    const view = storeView(statePath);
+    expect(view.state.split('.').pop()).toBe(at.stepKey.split('#')[0]);
+    expect(view.open).toContain(at.stepKey);
+    killGroup(child.pid);
+  }
+  const r = await child;
+  expect(r.signal, `oeflow should die at ${at.stepKey}: exit ${r.exitCode} ${String(r.stdout).slice(-600)} ${String(r.stderr).slice(-800)}`).toBe('SIGKILL');
+  expect(storeView(statePath).open).toContain(at.stepKey);
+}
+
+function readStarts(dlc: string, words: string[]): { started: number; ended: number } {
+  const lines = invocationLines(dlc, ...words);
+  return { started: lines.filter((l) => l.phase === 'start').length, ended: lines.filter((l) => l.phase !== 'start').length };
+}
