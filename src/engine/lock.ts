@@ -1,16 +1,25 @@
 // One open run per database (DESIGN §4): a lock row with host and pid; a lock whose pid
 // is dead on this host is stale and taken over, and the takeover is journaled.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { OeflowError } from '../errors.js';
 import type { Store } from '../store/index.js';
 
-/** True if a process with this pid exists (EPERM means it exists but is not ours). */
+/**
+ * True if a process with this pid is running (EPERM: it exists but is not ours). A zombie
+ * (killed, not yet reaped — common in containers whose init does not reap) is dead.
+ */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
   }
 }
 

@@ -125,6 +125,7 @@ export function createStepActor(deps: StepActorDeps) {
       facts = await step.run(stepEnv, probe);
     } catch (err) {
       control.inFlight(null);
+      crashPoint('after-command', input.stepKey);
       const f = signal.aborted ? failure('failed', 'OEF-052', `step cancelled: ${toFailure(err).message}`) : toFailure(err);
       store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f });
       reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'error', failure: f, durationMs: Date.now() - started });

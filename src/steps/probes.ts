@@ -1,5 +1,7 @@
 // Shared probes and result checks: the reads several steps make of the database's
 // real state, and the one way a non-zero exit becomes a step failure.
+import { hostname } from 'node:os';
+import { pidAlive } from '../engine/lock.js';
 import type { AiExtent, BusyState, ToolResult } from '../openedge/types.js';
 import { fail, type StepEnv } from './step.js';
 
@@ -27,9 +29,21 @@ export async function aiState(env: StepEnv, db: string): Promise<AiState> {
   };
 }
 
-/** `proutil -C busy` by exit code. */
+/**
+ * `proutil -C busy` by exit code, except that a `.lk` naming a dead process on this host
+ * is stale (FACTS §2: the utilities themselves then take it over), e.g. one left by a
+ * utility that died with a crashed run. busy/holder only read the `.lk`, so they cannot tell.
+ */
 export async function busyState(env: StepEnv, db: string): Promise<BusyState> {
-  return (await env.tools.busy(db, { signal: env.signal })).value;
+  const busy = (await env.tools.busy(db, { signal: env.signal })).value;
+  if (busy === 'not-in-use') return busy;
+  return (await lkIsStale(env, db)) ? 'not-in-use' : busy;
+}
+
+/** True when `<db>.lk` exists and names a process that is dead on this host. */
+export async function lkIsStale(env: StepEnv, db: string): Promise<boolean> {
+  const lk = await env.tools.readLk(db);
+  return lk !== null && lk.host === hostname() && !pidAlive(lk.pid);
 }
 
 /** One line naming the numbered messages of a result, for failure texts. */

@@ -18,7 +18,10 @@ export const repairStructure = {
     const { input } = env.ctx;
     const target = dbPaths(input.db);
     const manifest = readManifest(input.backupDir!);
-    const mapping = new Map(manifest.entries.map((e) => [e.source, join(target.dir, e.relPath)]));
+    // source path → restored path; restored paths map to themselves, so a re-run after a
+    // crash (the .st already rewritten) is idempotent.
+    const restored = manifest.entries.map((e) => join(target.dir, e.relPath));
+    const mapping = new Map([...manifest.entries.map((e, i) => [e.source, restored[i]!] as const), ...restored.map((p) => [p, p] as const)]);
     const st = rewriteStPaths(parseSt(await readFile(target.stFile, 'utf8')), (old) => {
       const now = mapping.get(old);
       if (now === undefined) throw new Error(`the restored .st names ${old}, which is not in the backup's manifest`);

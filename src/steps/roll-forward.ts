@@ -25,6 +25,11 @@ function makeRun(retry: boolean) {
     const { file, last } = currentFile(env);
     const until = last ? env.ctx.input.until : undefined;
     const r = await env.tools.rollForward(env.ctx.input.db, file, { retry, ...(until ? { endtime: until } : {}) });
+    if (r.signal !== null && !r.cancelled) {
+      // rfutil itself was killed (OOM killer, operator, crash) half way: that is the case
+      // roll forward retry exists for, unlike an error exit
+      fail('interrupted', 'OEF-213', `roll forward${retry ? ' retry' : ''} of ${file} was killed by ${r.signal}: only roll forward retry on the same file continues it`);
+    }
     if (r.exitCode !== 0) {
       const numbers = r.messages.map((m) => m.number);
       fail('rf-error', 'OEF-053', `roll forward${retry ? ' retry' : ''} of ${file} failed (${numbers.join(', ') || `exit ${r.exitCode ?? r.signal}`}): ${messageSummary(r)}`);

@@ -1,5 +1,7 @@
 // OFFLINE-3/5: nothing may touch the database between OFFLINE-3 and the end of OFFLINE-5;
 // checked before and after the copy by busy, holder and the .lk file.
+import { hostname } from 'node:os';
+import { pidAlive } from '../engine/lock.js';
 import { failure, type Step } from './step.js';
 
 interface Probe { busy: string; holder: string; lk: { mode: number; pid: number; host: string } | null }
@@ -14,7 +16,9 @@ export const verifyNotInUse = {
     const [busy, holder, lk] = await Promise.all([
       env.tools.busy(db, { signal: env.signal }), env.tools.holder(db, { signal: env.signal }), env.tools.readLk(db),
     ]);
-    return { busy: busy.value, holder: holder.value, lk };
+    // a .lk of a dead process on this host is stale, not a user (FACTS §2)
+    const stale = lk !== null && lk.host === hostname() && !pidAlive(lk.pid);
+    return stale ? { busy: 'not-in-use', holder: 'not-in-use', lk: null } : { busy: busy.value, holder: holder.value, lk };
   },
   precheck: (p, env) =>
     p.busy === 'not-in-use' && p.holder === 'not-in-use' && p.lk === null

@@ -3,19 +3,11 @@
 // command run twice.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { killAt, storeView, type KillAt } from '../helpers/crash.js';
+import { killAt, killPlan, storeView } from '../helpers/crash.js';
 import { invocations, oeflow } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
-
-/** During (hang or after-intent) then right after (after-command), for every step. */
-function plan(steps: { key: string; hang?: string; words?: string[] }[]): KillAt[] {
-  return steps.flatMap((s): KillAt[] => [
-    s.hang ? { stepKey: s.key, hang: s.hang, words: s.words ?? [] } : { stepKey: s.key, crashAt: 'after-intent' },
-    { stepKey: s.key, crashAt: 'after-command' },
-  ]);
-}
 
 describe('offline backup under SIGKILL', () => {
   it('completes after a kill during and after every step, running aimage new once', async () => {
@@ -23,7 +15,7 @@ describe('offline backup under SIGKILL', () => {
     const state = join(sim.dir, 'state.db');
     await sim.oeflow(['sim', 'load', sim.db, '--tx', '100']);
     const start = ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')];
-    const kills = plan([
+    const kills = killPlan([
       { key: 'preflight' },
       { key: 'shutdown', hang: 'proshut:-by:hang', words: ['-by'] },
       { key: 'truncateBi', hang: 'proutil:truncate bi:hang', words: ['truncate'] },

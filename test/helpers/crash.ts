@@ -1,4 +1,7 @@
 // Kill-and-resume driver for the crash tests: run oeflow until a chosen step is in
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // flight (or has just returned), SIGKILL it there, and read what the store recorded.
 import { expect } from 'vitest';
 import { openStore } from '../../src/store/index.js';
@@ -27,12 +30,11 @@ export function storeView(statePath: string): { state: string; status: string; o
 /** Start (args) or resume (--db) oeflow, kill it at `at`, and check the kill hit that step. */
 export async function killAt(sim: Sim, statePath: string, args: readonly string[], at: KillAt): Promise<void> {
   const env = { ...sim.env, OEFLOW_STATE: statePath, OEFLOW_SIM_FAULTS: 'hang' in at ? at.hang : '', OEFLOW_CRASH_AT: 'crashAt' in at ? `${at.crashAt}:${at.stepKey}` : '' };
+  // earlier kills may have left hung calls without an end line: count only new ones
+  const before = 'hang' in at ? unfinished(sim.dlc, at.words) : 0;
   const child = spawnOeflow(args, env);
   if ('hang' in at) {
-    const hung = () => {
-      const lines = readStarts(sim.dlc, at.words);
-      return lines.started > lines.ended;
-    };
+    const hung = () => unfinished(sim.dlc, at.words) > before;
     await eventually(() => hung(), 60_000, `a hung ${at.words.join(' ')} in ${at.stepKey}`);
     // Durability protocol: at the moment the command runs, the state and the intent are committed.
     const view = storeView(statePath);
@@ -41,11 +43,21 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
     killGroup(child.pid);
   }
   const r = await child;
+  if (r.signal !== "SIGKILL") writeFileSync(join(tmpdir(), "oeflow-crash-failure.txt"), `${String(r.stdout)}\n${String(r.stderr)}`);
   expect(r.signal, `oeflow should die at ${at.stepKey}: exit ${r.exitCode} ${String(r.stdout).slice(-600)} ${String(r.stderr).slice(-800)}`).toBe('SIGKILL');
   expect(storeView(statePath).open).toContain(at.stepKey);
 }
 
-function readStarts(dlc: string, words: string[]): { started: number; ended: number } {
+/** Calls of the utility (matching `words`) that started and never wrote their end line. */
+function unfinished(dlc: string, words: string[]): number {
   const lines = invocationLines(dlc, ...words);
-  return { started: lines.filter((l) => l.phase === 'start').length, ended: lines.filter((l) => l.phase !== 'start').length };
+  return lines.filter((l) => l.phase === 'start').length - lines.filter((l) => l.phase !== 'start').length;
+}
+
+/** Kill during (a hung utility, or after the intent for steps without one) and right after, for every step. */
+export function killPlan(steps: { key: string; hang?: string; words?: string[] }[]): KillAt[] {
+  return steps.flatMap((s): KillAt[] => [
+    s.hang ? { stepKey: s.key, hang: s.hang, words: s.words ?? [] } : { stepKey: s.key, crashAt: 'after-intent' },
+    { stepKey: s.key, crashAt: 'after-command' },
+  ]);
 }

@@ -1,0 +1,84 @@
+// Crash tests (issue 3) for restore + roll forward: a kill during and after every step;
+// sequence runs once, every AI file is applied once, and the digest equals the source's.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { killAt, killPlan, storeView } from '../helpers/crash.js';
+import { invocations, oeflow } from '../helpers/oeflow.js';
+import { useSim, type Sim } from '../helpers/sim.js';
+
+const newSim = useSim();
+
+/** An online backup, then load, then every AI file archived: returns what a restore needs. */
+export async function backupWithArchive(sim: Sim, state: string, tx = 600): Promise<{ backupId: string; archive: string; digest: string }> {
+  const env = { ...sim.env, OEFLOW_STATE: state };
+  const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
+  expect(b.json.status, b.stderr).toBe('completed');
+  await sim.oeflow(['sim', 'load', sim.db, '--tx', String(tx)]);
+  const archive = join(sim.dir, 'arch');
+  await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
+  expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'])).exitCode).toBe(0);
+  const digest = (JSON.parse((await sim.oeflow(['sim', 'digest', sim.db, '--json'])).stdout) as { digest: string }).digest;
+  await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
+  return { backupId: String(b.json.backupId), archive, digest };
+}
+
+describe('restore under SIGKILL', () => {
+  it('completes after a kill during and after every step, sequencing once and applying each file once', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive, digest } = await backupWithArchive(sim, state);
+    const target = join(sim.dir, 'restored');
+    const targetDb = join(target, sim.name);
+    const start = ['restore', backupId, '--into', target, '--ai', archive];
+    const kills = killPlan([
+      { key: 'preflight' },
+      { key: 'restoreCopy' },
+      { key: 'repairStructure', hang: 'prostrct:repair:hang', words: ['repair'] },
+      { key: 'aiSequence', hang: 'rfutil:sequence:hang', words: ['sequence'] },
+      { key: 'rollForward#0', hang: 'rfutil:roll forward:hang', words: ['roll', 'forward'] },
+      { key: 'rollForward#1', hang: 'rfutil:roll forward:hang', words: ['roll', 'forward'] },
+    ]);
+    for (const [i, at] of kills.entries()) await killAt(sim, state, i === 0 ? start : ['resume', '--db', targetDb], at);
+    const done = await oeflow(['resume', '--db', targetDb], { ...sim.env, OEFLOW_STATE: state });
+    expect(done.json.status, done.stdout + done.stderr).toBe('completed');
+    expect(storeView(state).open).toEqual([]);
+    expect(invocations(sim.dlc, '-C', 'sequence').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    const applied = invocations(sim.dlc, 'roll', 'forward').filter((i) => i.exitCode === 0).map((i) => i.argv.at(-1));
+    expect(applied.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(applied).size).toBe(applied.length);
+    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+  });
+
+  it('continues a roll forward that crashed half way, after oeflow crashed too, with retry on the same file', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive, digest } = await backupWithArchive(sim, state, 300);
+    const targetDb = join(sim.dir, 'restored', sim.name);
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    // rfutil dies half way through the first file, and oeflow dies right after it returned
+    const crashed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
+      ...env, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half@1', OEFLOW_CRASH_AT: 'after-command:rollForward#0',
+    });
+    expect(crashed.exitCode).toBe(-1); // killed by SIGKILL: no exit code
+    expect(storeView(state).open).toContain('rollForward#0');
+    const resumed = await oeflow(['resume', '--db', targetDb], env);
+    expect(resumed.json.status, resumed.stdout + resumed.stderr).toBe('completed');
+    const first = invocations(sim.dlc, 'roll', 'forward').find((i) => i.exitCode === 0);
+    expect(first?.argv).toContain('retry');
+    expect(storeView(state).attempts.map((a) => a.stepKey)).toContain('rollForwardRetry#0');
+    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+  });
+
+  it('retries in the same run when rfutil alone is killed half way', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive, digest } = await backupWithArchive(sim, state, 300);
+    const targetDb = join(sim.dir, 'restored', sim.name);
+    const r = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
+      ...sim.env, OEFLOW_STATE: state, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half@1',
+    });
+    expect(r.json.status, r.stdout + r.stderr).toBe('completed');
+    expect(invocations(sim.dlc, 'roll', 'forward', 'retry').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+  });
+});
