@@ -2,6 +2,9 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { backupIdFor, startRun } from '../engine/engine.js';
+import { ExitCode } from '../errors.js';
+import { createTools } from '../openedge/create-tools.js';
+import { planBackup, renderPlan } from '../plan/plan.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { parseDuration } from './duration.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
@@ -9,7 +12,7 @@ import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 
-interface BackupOpts { to: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string }
+interface BackupOpts { plan?: boolean; to: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string }
 
 export function registerBackupCommands(program: Command, io: CliIO, outcome: CommandOutcome): void {
   const backup = program.command('backup').description('Take an OS backup with after-imaging enabled (vendor procedure)');
@@ -27,6 +30,12 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         ...(o.snapshotCmd ? { snapshotCmd: o.snapshotCmd } : {}),
       };
       const maxQuietMs = o.maxQuiet ? parseDuration(o.maxQuiet) : undefined;
+      if (o.plan) {
+        const plan = await planBackup(createTools({ dlc }), input);
+        emitResult(io, opts, plan, renderPlan);
+        outcome.exitCode = plan.ready ? ExitCode.ok : ExitCode.invariant;
+        return;
+      }
       const result = await withSignals((abortSignal) =>
         startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, ...(maxQuietMs ? { maxQuietMs } : {}) }),
       );
@@ -44,6 +53,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     .option('--jobs-check <cmd>', 'site command that exits 0 when no scheduled job is running (OFFLINE-3)')
     .option('--no-restart', 'leave the database shut down after the copy (OFFLINE-7 skipped)')
     .option('--proserve-args <args>', 'parameters for proserve at OFFLINE-7')
+    .option('--plan', 'print the commands and preconditions, change nothing')
     .action(async (db: string, o: BackupOpts, command: Command) => run(command, 'offline-backup', db, o));
 
   backup.command('online <db>')
@@ -51,5 +61,6 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     .requiredOption('--to <dir>', 'destination directory of the copy')
     .option('--snapshot-cmd <cmd>', 'split-mirror / LVM / ZFS / SAN snapshot command run during the quiet point')
     .option('--max-quiet <duration>', 'longest the quiet point may be held (default 5m)')
+    .option('--plan', 'print the commands and preconditions, change nothing')
     .action(async (db: string, o: BackupOpts, command: Command) => run(command, 'online-backup', db, o));
 }

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { assertChainProven, planAiChain } from '../aichain/index.js';
 import { startRun } from '../engine/engine.js';
-import { OeflowError } from '../errors.js';
+import { ExitCode, OeflowError } from '../errors.js';
+import { planRestore, renderPlan } from '../plan/plan.js';
 import { createTools } from '../openedge/create-tools.js';
 import { BACKUP_DESCRIPTION_FILE } from '../steps/record-backup.js';
 import type { CatalogEntry } from '../steps/step.js';
@@ -16,7 +17,7 @@ import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 
-interface RestoreOpts { into: string; ai: string[]; until?: string }
+interface RestoreOpts { into: string; ai: string[]; until?: string; plan?: boolean }
 
 /** A backup by catalog id, or by directory (its oeflow-backup.json self-description). */
 export function findBackup(store: Store, ref: string): { backupId: string; db: string; destination: string; pairedAiSeq: number; aiBeginDate: string | null; replication: 'source' | 'target' | null } {
@@ -51,6 +52,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
     .requiredOption('--into <dir>', 'directory to restore the database into (empty or new)')
     .requiredOption('--ai <file|dir...>', 'AI files and/or directories of archived AI files')
     .option('--until <time>', 'stop the roll forward at this time (roll forward endtime)')
+    .option('--plan', 'prove the AI chain and print the commands, change nothing')
     .action(async (ref: string, o: RestoreOpts, command: Command) => {
       const opts = globalOptions(command);
       const dlc = await dlcFor(opts);
@@ -64,12 +66,18 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           tools, db: scanDb, inputs: o.ai.map((p) => resolve(p)), pairedSeq: backup.pairedAiSeq,
           aiBeginDate: backup.aiBeginDate ?? '', ...(o.until ? { until: toEndtime(o.until) } : {}),
         });
-        assertChainProven(plan);
         const input = {
           procedure: 'roll-forward' as const, db: targetDb, targetDb, backupDir: backup.destination,
           aiFiles: plan.files.map((f) => f.path), pairedAiSeq: backup.pairedAiSeq, replication: backup.replication,
           ...(backup.aiBeginDate ? { aiBeginDate: backup.aiBeginDate } : {}), ...(o.until ? { until: toEndtime(o.until) } : {}),
         };
+        if (o.plan) {
+          const dry = planRestore(input, plan);
+          emitResult(io, opts, { ...dry, backupId: backup.backupId, chainProblems: plan.problems }, renderPlan);
+          outcome.exitCode = dry.ready ? ExitCode.ok : ExitCode.verification;
+          return;
+        }
+        assertChainProven(plan); // nothing destructive starts unless the chain is proven
         const result = await withSignals((abortSignal) =>
           startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input }),
         );

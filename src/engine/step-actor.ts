@@ -69,7 +69,7 @@ export function createStepActor(deps: StepActorDeps) {
       ctx: input.context,
       tools: deps.toolsFor((r) =>
         store.recordCommand(runId, {
-          stepKey: input.stepKey, attempt: forAttempt, argv: r.argv, exitCode: r.exitCode, signal: r.signal,
+          stepKey: input.stepKey, attempt: forAttempt, argv: [r.utility, ...r.argv], exitCode: r.exitCode, signal: r.signal,
           durationMs: r.durationMs, stdout: r.stdout, stderr: r.stderr, messages: r.messages, startedAt: r.startedAt,
         }),
       ),
@@ -80,6 +80,13 @@ export function createStepActor(deps: StepActorDeps) {
     });
 
     if (ofThisVisit !== undefined) {
+      if (ofThisVisit.outcome === 'decided-done' && step.factsWhenDecided) {
+        const intent = ofThisVisit.intent as { at: string; probe: unknown };
+        const facts = step.factsWhenDecided(await step.probe(env(ofThisVisit.attempt)), { at: intent.at, probe: intent.probe });
+        const output = JSON.parse(JSON.stringify({ facts: { ...facts, decidedByOperator: true } })) as StepOutput;
+        store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: ofThisVisit.attempt, data: { factsAfterDecision: output.facts } as never });
+        return output;
+      }
       const replay = replayRecorded(ofThisVisit);
       if (replay !== 'run-again') {
         reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'memo', durationMs: 0, ...(replay.ok ? {} : { failure: replay.failure }) });

@@ -19,6 +19,7 @@ export const aiSwitch = {
     const after = await aiState(env, env.ctx.input.db);
     return { previousSeq: before.busySeq, pairedSeq: after.busySeq, busyExtent: after.busyExtent, switchedAt: new Date().toISOString() };
   },
+  factsWhenDecided: (now, intent) => ({ previousSeq: intent.probe.busySeq, pairedSeq: now.busySeq, busyExtent: now.busyExtent }),
   // The switch happened iff the BUSY sequence moved exactly one on since the intent.
   reconcile(now, intent) {
     const was = intent.probe.busySeq;

@@ -34,6 +34,7 @@ export const quietEnable = {
     const after = await aiState(env, env.ctx.input.db);
     return { enabledAt: new Date().toISOString(), previousSeq: before.busySeq, pairedSeq: after.busySeq, busyExtent: after.busyExtent };
   },
+  factsWhenDecided: (now, intent) => ({ enabledAt: intent.at, previousSeq: intent.probe.busySeq, pairedSeq: now.busySeq, busyExtent: now.busyExtent }),
   // The enable switches AI first: a BUSY sequence one on means the broker took the request.
   reconcile(now, intent) {
     const was = intent.probe.busySeq;

@@ -2,7 +2,7 @@
 // database identity) so `oeflow restore <backup-id>` can find and prove it.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CatalogEntry, Step } from './step.js';
+import { fail, type CatalogEntry, type Step } from './step.js';
 
 /** Name of the self-description written into every backup directory (restore from a dir uses it). */
 export const BACKUP_DESCRIPTION_FILE = 'oeflow-backup.json';
@@ -17,6 +17,7 @@ export const recordBackup = {
     const { input, facts } = env.ctx;
     const online = input.procedure === 'online-backup';
     const pairedSeq = Number((online ? facts.quietEnable : facts.aiSwitch)?.pairedSeq);
+    if (!Number.isInteger(pairedSeq)) fail('failed', 'OEF-050', 'the AI sequence paired with the copy is unknown: the backup cannot be catalogued');
     const backupId = `bk-${env.runId.slice('run-'.length)}`;
     const entry: CatalogEntry = {
       backupId, db: input.db, kind: online ? 'online' : 'offline', destination: String(facts.copyFiles?.destination ?? input.destination),

@@ -77,6 +77,8 @@ export interface Step<P = Json> {
   run(env: StepEnv, probe: P): Promise<Facts>;
   /** Decides an in-doubt attempt from the real state now versus the intent. Required for `once`. */
   reconcile?(now: P, intent: Intent<P>, env: StepEnv): Promise<Reconciliation> | Reconciliation;
+  /** Facts for an attempt an operator declared done (`oeflow resolve --as done`), read from the state now. */
+  factsWhenDecided?(now: P, intent: Intent<P>): Facts;
   /** Step id that undoes this one on failure or abort (declared; the machine routes to it). */
   compensate?: string;
 }

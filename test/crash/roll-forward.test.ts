@@ -4,23 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { killAt, killPlan, storeView } from '../helpers/crash.js';
 import { invocations, oeflow } from '../helpers/oeflow.js';
-import { useSim, type Sim } from '../helpers/sim.js';
+import { backupWithArchive } from '../helpers/restore.js';
+import { useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
-
-/** An online backup, then load, then every AI file archived: returns what a restore needs. */
-export async function backupWithArchive(sim: Sim, state: string, tx = 600): Promise<{ backupId: string; archive: string; digest: string }> {
-  const env = { ...sim.env, OEFLOW_STATE: state };
-  const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
-  expect(b.json.status, b.stderr).toBe('completed');
-  await sim.oeflow(['sim', 'load', sim.db, '--tx', String(tx)]);
-  const archive = join(sim.dir, 'arch');
-  await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
-  expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'])).exitCode).toBe(0);
-  const digest = (JSON.parse((await sim.oeflow(['sim', 'digest', sim.db, '--json'])).stdout) as { digest: string }).digest;
-  await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
-  return { backupId: String(b.json.backupId), archive, digest };
-}
 
 describe('restore under SIGKILL', () => {
   it('completes after a kill during and after every step, sequencing once and applying each file once', async () => {

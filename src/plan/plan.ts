@@ -1,0 +1,108 @@
+// Dry-run plans (issue 4, `--plan`): inspect the live database read-only and list the
+// exact commands a run would execute, the AI sequence involved, and every precondition.
+import { existsSync } from 'node:fs';
+import * as argv from '../openedge/argv.js';
+import { dbPaths } from '../openedge/dlc.js';
+import type { OpenEdgeTools } from '../openedge/tools.js';
+import type { ProcedureInput } from '../../machines/contract.js';
+
+/** A state-changing command, as the run's journal will record it (utility first). */
+export interface PlannedCommand {
+  kb: string;
+  argv: string[];
+  note?: string;
+}
+
+export interface Precondition {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface Plan {
+  procedure: ProcedureInput['procedure'];
+  db: string;
+  preconditions: Precondition[];
+  ready: boolean;
+  commands: PlannedCommand[];
+  /** Backups: the AI sequence the switch will make BUSY (roll forward starts there). */
+  aiSeqToBecomeBusy?: number | null;
+  /** Restore: the AI files that will be applied, in order. */
+  aiFiles?: string[];
+  copy?: string;
+}
+
+/** Utilities and qualifiers that change state: the ones a plan lists and the journal is compared on. */
+export function isEffectCommand(cmd: readonly string[]): boolean {
+  const line = ` ${cmd.join(' ')} `;
+  return /^ (proshut|proserve|proquiet|prostrct) /.test(line) && !/ list /.test(line)
+    || / -C truncate bi /.test(line) || / -C aimage new /.test(line) || / -C mark backedup /.test(line)
+    || / -C sequence /.test(line) || / -C roll forward /.test(line) || / -C disablesitereplication /.test(line);
+}
+
+/** Plan an offline or online backup of `input.db`. */
+export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): Promise<Plan> {
+  const db = input.db;
+  const online = input.procedure === 'online-backup';
+  const exists = existsSync(dbPaths(db).dbFile);
+  const pre: Precondition[] = [{ check: 'database exists', ok: exists, detail: dbPaths(db).dbFile }];
+  if (!exists) return { procedure: input.procedure, db, preconditions: pre, ready: false, commands: [] };
+  const [busy, list, desc] = await Promise.all([tools.busy(db), tools.aimageList(db), tools.describe(db)]);
+  const extents = list.value;
+  const busyExt = extents.find((e) => e.status === 'Busy');
+  const next = busyExt ? extents[(extents.indexOf(busyExt) + 1) % extents.length] : undefined;
+  pre.push({ check: 'after-imaging enabled', ok: desc.value.aiEnabled && extents.length > 0, detail: desc.value.aiBeginDate ? `AI begin ${desc.value.aiBeginDate}` : 'AI disabled' });
+  pre.push({ check: 'next AI extent is EMPTY', ok: next?.status === 'Empty' && next !== busyExt, detail: next ? `extent ${next.extent} (${next.path}) is ${next.status}` : 'no BUSY extent' });
+  if (online) {
+    pre.push({ check: 'database is running', ok: busy.value === 'in-use', detail: `proutil -C busy: ${busy.value}` });
+    pre.push({ check: 'more than one AI extent', ok: extents.length > 1, detail: `${extents.length} AI extents` });
+  }
+  const commands: PlannedCommand[] = [];
+  if (online) {
+    commands.push({ kb: 'ONLINE-1', argv: ['proquiet', ...argv.quietEnableArgv(db)], note: 'forces an AI switch' });
+    if (input.snapshotCmd) commands.push({ kb: 'ONLINE-2', argv: ['sh', '-c', input.snapshotCmd], note: 'your snapshot command (not journaled as a utility)' });
+    commands.push({ kb: 'ONLINE-4', argv: ['proquiet', ...argv.quietDisableArgv(db)] });
+  } else {
+    if (busy.value !== 'not-in-use') commands.push({ kb: 'OFFLINE-1', argv: ['proshut', ...argv.proshutArgv(db, 'by')] });
+    commands.push({ kb: 'OFFLINE-2', argv: ['proutil', ...argv.truncateBiArgv(db)] });
+    commands.push({ kb: 'OFFLINE-4', argv: ['rfutil', ...argv.aimageNewArgv(db)] });
+    commands.push({ kb: 'OFFLINE-6', argv: ['rfutil', ...argv.markBackedupArgv(db)] });
+    if (input.restart !== false) commands.push({ kb: 'OFFLINE-7', argv: ['proserve', ...argv.proserveArgv(db, input.proserveArgs ?? [])] });
+  }
+  return {
+    procedure: input.procedure, db, preconditions: pre, ready: pre.every((p) => p.ok), commands,
+    aiSeqToBecomeBusy: busyExt ? busyExt.seqno + 1 : null,
+    copy: `every file of ${dbPaths(db).stFile} plus .db and .st → ${input.destination ?? '?'} (sha256 manifest, verified)`,
+  };
+}
+
+/** Plan a restore + roll forward of a proven AI chain into `input.db`. */
+export function planRestore(input: ProcedureInput, proven: { ok: boolean; problems: { message: string }[] }): Plan {
+  const db = input.db;
+  const st = dbPaths(db).stFile;
+  const files = input.aiFiles ?? [];
+  const pre: Precondition[] = [
+    { check: 'restore target is free', ok: !existsSync(dbPaths(db).dbFile), detail: dbPaths(db).dbFile },
+    { check: 'AI chain proven', ok: proven.ok, detail: proven.ok ? `${files.length} files from sequence ${input.pairedAiSeq}` : proven.problems.map((p) => p.message).join('; ') },
+  ];
+  const commands: PlannedCommand[] = [{ kb: 'RF-2', argv: ['prostrct', ...argv.prostrctRepairArgv(db, st)] }];
+  if (input.replication === 'source' || input.replication === 'target') commands.push({ kb: 'RF-3', argv: ['proutil', ...argv.disableSiteReplicationArgv(db, input.replication)] });
+  commands.push({ kb: 'RF-4', argv: ['rfutil', ...argv.sequenceArgv(db)] });
+  files.forEach((f, i) => {
+    const endtime = i === files.length - 1 ? input.until : undefined;
+    commands.push({ kb: 'RF-5', argv: ['rfutil', ...argv.rollForwardArgv(db, f, endtime ? { endtime } : {})] });
+  });
+  return { procedure: 'roll-forward', db, preconditions: pre, ready: pre.every((p) => p.ok), commands, aiFiles: files, copy: `${input.backupDir} → ${dbPaths(db).dir} (verified against the backup's manifest)` };
+}
+
+/** Human rendering of a plan. */
+export function renderPlan(p: Plan): string {
+  return [
+    `plan: ${p.procedure} on ${p.db} — ${p.ready ? 'ready' : 'NOT READY'} (nothing was changed)`,
+    ...p.preconditions.map((c) => `  ${c.ok ? '✔' : '✖'} ${c.check}: ${c.detail}`),
+    ...(p.aiSeqToBecomeBusy !== undefined ? [`  AI sequence that will become BUSY (roll forward starts there): ${p.aiSeqToBecomeBusy}`] : []),
+    ...(p.copy ? [`  copy: ${p.copy}`] : []),
+    '  commands:',
+    ...p.commands.map((c) => `    ${c.kb.padEnd(9)} ${c.argv.join(' ')}${c.note ? `   # ${c.note}` : ''}`),
+  ].join('\n');
+}

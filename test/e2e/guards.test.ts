@@ -1,0 +1,109 @@
+// The engine itself refuses to break the procedures' invariants, aborts cleanly on
+// signals, bounds the quiet point, halts on a roll-forward error exit, and asks an
+// operator when it cannot reconcile a step.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backupWithArchive } from '../helpers/restore.js';
+import { killAt } from '../helpers/crash.js';
+import { eventually, invocationLines, invocations, oeflow, spawnOeflow } from '../helpers/oeflow.js';
+import { useSim } from '../helpers/sim.js';
+
+const newSim = useSim();
+const errorCode = (json: Record<string, unknown>) => (json.error as { code?: string } | undefined)?.code;
+
+describe('engine invariants', () => {
+  it('refuses rfutil -C sequence once a roll forward has run on the copy (OEF-210)', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive } = await backupWithArchive(sim, state, 200);
+    const targetDb = join(sim.dir, 'restored', sim.name);
+    await killAt(sim, state, ['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { stepKey: 'repairStructure', crashAt: 'after-command' });
+    // someone rolls a file forward by hand before the run resumes
+    const firstFile = invocations(sim.dlc, 'scan').map((i) => i.argv.at(-1)!).sort()[0]!;
+    await sim.run('rfutil', [targetDb, '-C', 'roll', 'forward', '-a', firstFile]);
+    const r = await oeflow(['resume', '--db', targetDb], { ...sim.env, OEFLOW_STATE: state });
+    expect(r.exitCode).toBe(6);
+    expect(errorCode(r.json)).toBe('OEF-210');
+    expect(invocations(sim.dlc, '-C', 'sequence')).toHaveLength(0);
+  });
+
+  it('refuses to copy a database that is in use during an offline backup (OEF-200)', async () => {
+    const sim = newSim({ serve: true });
+    const state = join(sim.dir, 'state.db');
+    const dest = join(sim.dir, 'bk');
+    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', dest], { stepKey: 'aiSwitch', crashAt: 'after-command' });
+    await sim.run('proserve', [sim.db]); // something opens the database mid-procedure
+    const r = await oeflow(['resume', '--db', sim.db], { ...sim.env, OEFLOW_STATE: state });
+    expect(r.exitCode).toBe(6);
+    expect(errorCode(r.json)).toBe('OEF-200');
+    expect(existsSync(join(dest, 'oeflow-manifest.json'))).toBe(false);
+  });
+});
+
+describe('signals and the quiet-point watchdog', () => {
+  it('disables the quiet point and stays resumable when SIGINT arrives during the snapshot', async () => {
+    const sim = newSim({ serve: true });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const child = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 30'], env);
+    await eventually(() => invocations(sim.dlc, 'proquiet', 'enable').some((i) => i.exitCode === 0), 30_000, 'quiet point enabled');
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    const r = await child;
+    const json = JSON.parse(String(r.stdout)) as Record<string, unknown>;
+    expect(r.exitCode).toBe(5);
+    expect(json.status).toBe('aborted');
+    expect(json.resumable).toBe(true);
+    expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7); // already disabled
+  });
+
+  it('stops the copy and disables the quiet point when --max-quiet is exceeded (OEF-060)', async () => {
+    const sim = newSim({ serve: true });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const started = Date.now();
+    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 30', '--max-quiet', '2s'], env);
+    expect(r.exitCode).toBe(7);
+    expect(errorCode(r.json)).toBe('OEF-060');
+    expect(Date.now() - started).toBeLessThan(25_000); // the snapshot command was stopped
+    expect(invocations(sim.dlc, 'proquiet', 'disable').filter((i) => i.exitCode === 0)).toHaveLength(1);
+  });
+});
+
+describe('roll forward error exits and operator decisions', () => {
+  it('halts on a roll forward error exit and retries only when asked (--retry)', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive, digest } = await backupWithArchive(sim, state, 200);
+    const targetDb = join(sim.dir, 'restored', sim.name);
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    const failed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:fail@1' });
+    expect(failed.json.status).toBe('failed');
+    expect(failed.json.resumable).toBe(true);
+    const refused = await oeflow(['resume', '--db', targetDb], env);
+    expect(errorCode(refused.json)).toBe('OEF-053');
+    expect(invocationLines(sim.dlc, 'retry')).toHaveLength(0);
+    const retried = await oeflow(['resume', '--db', targetDb, '--retry'], env);
+    expect(retried.json.status, retried.stdout + retried.stderr).toBe('completed');
+    expect(invocations(sim.dlc, 'roll', 'forward', 'retry').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+  });
+
+  it('asks an operator when the AI switch cannot be reconciled, and continues after resolve', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { stepKey: 'aiSwitch', crashAt: 'after-intent' });
+    // two switches by hand: the BUSY sequence moved by 2, so "did ours run?" has no answer
+    await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
+    await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
+    const stuck = await oeflow(['resume', '--db', sim.db], env);
+    expect(stuck.exitCode).toBe(3);
+    expect(stuck.json.status).toBe('needs-decision');
+    const runId = String(stuck.json.runId);
+    const decided = await oeflow(['resolve', runId, '--as', 'done', '--reason', 'the last switch was ours (checked the .lg)'], env);
+    expect(decided.exitCode).toBe(0);
+    const done = await oeflow(['resume', runId], env);
+    expect(done.json.status, done.stdout + done.stderr).toBe('completed');
+    expect(invocations(sim.dlc, 'aimage', 'new').filter((i) => i.argv.length > 0 && i.exitCode === 0)).toHaveLength(2);
+  });
+});
