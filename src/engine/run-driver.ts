@@ -91,11 +91,11 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
       if (ev.type !== '@xstate.snapshot' || ev.actorRef !== actor) return;
       const snap = ev.snapshot as AnyMachineSnapshot;
       if (snap.status !== 'active' && snap.status !== 'done') return;
-      if (!(restoring && ev.event.type === 'xstate.init')) {
-        const row = store.recordTransition(runId, { event: ev.event, from: previous, to: snap.value, snapshot: actor.getPersistedSnapshot() });
-        visitSeq = row.seq;
-        reporter({ type: 'state', runId, state: stateName(snap.value), event: ev.event.type });
-      }
+      // a restored snapshot is already journaled; what it rests in is settled after start
+      if (restoring && ev.event.type === 'xstate.init') return;
+      const row = store.recordTransition(runId, { event: ev.event, from: previous, to: snap.value, snapshot: actor.getPersistedSnapshot() });
+      visitSeq = row.seq;
+      reporter({ type: 'state', runId, state: stateName(snap.value), event: ev.event.type });
       previous = snap.value;
       armWatchdog(snap);
       const s = settledStatus(snap);
@@ -148,6 +148,7 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     finish('failed', false, { kind: 'failed', code: 'OEF-002', message: `machine error: ${err instanceof Error ? err.message : String(err)}` }, snap);
   } });
   actor.start();
+  if (restoring) armWatchdog(actor.getSnapshot() as AnyMachineSnapshot);
   if (o.sendOnStart && !settled) actor.send(o.sendOnStart);
   else if (restoring && !settled) {
     // a restored snapshot that already rests in a settled state settles again

@@ -82,6 +82,7 @@ describe('roll forward error exits and operator decisions', () => {
     const refused = await oeflow(['resume', '--db', targetDb], env);
     expect(errorCode(refused.json)).toBe('OEF-053');
     expect(invocationLines(sim.dlc, 'retry')).toHaveLength(0);
+    // the operator asks for retry explicitly: exactly one `roll forward retry` runs
     const retried = await oeflow(['resume', '--db', targetDb, '--retry'], env);
     expect(retried.json.status, retried.stdout + retried.stderr).toBe('completed');
     expect(invocations(sim.dlc, 'roll', 'forward', 'retry').filter((i) => i.exitCode === 0)).toHaveLength(1);
