@@ -36,7 +36,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
     .option('--scratch <dir>', 'scratch directory for the backup, the AI archive and the restored copy')
     .option('--ai <dir...>', 'directories of archived AI files (required on a real installation)')
     .option('--demo', 'create a simulated database, serve it, and rehearse on it under load')
-    .option('--tx <n>', 'simulator: transactions of background load during the backup', '1500')
+    .option('--tx <n>', 'simulator: transactions of background load during the backup', '3000')
     .action(async (dbArg: string | undefined, o: DrillOpts, command: Command) => {
       const opts = globalOptions(command);
       const reporter = progressReporter(io, opts.json);

@@ -50,8 +50,17 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   await mkdir(o.scratch, { recursive: true });
   const engine = { store: o.store, dlc: o.dlc, reporter: o.reporter, ...(o.abortSignal ? { abortSignal: o.abortSignal } : {}) };
 
-  const load = sim && o.loadTx ? startLoad(o.db, o.loadTx, 7, o.dlc) : undefined;
-  if (load) notice(o, `background load: ${o.loadTx} transactions`);
+  // Simulator: a steady background load that keeps switching AI extents through the
+  // backup window; the backup starts once the first switch under load has happened.
+  const firstSeq = (await tools.aimageList(o.db)).value.find((e) => e.status === 'Busy')?.seqno ?? 0;
+  const load = sim && o.loadTx ? startLoad(o.db, o.loadTx, 7, o.dlc, Math.max(50, Math.round(o.loadTx / 8))) : undefined;
+  if (load) {
+    notice(o, `background load: ${o.loadTx} transactions over ~8 s`);
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && ((await tools.aimageList(o.db)).value.find((e) => e.status === 'Busy')?.seqno ?? 0) <= firstSeq) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   let backup: RunOutcome;
   try {
     backup = await startRun(engine, { machineId: 'online-backup', kind: 'online-backup', lockDb: o.db, input: { procedure: 'online-backup', db: o.db, destination: join(o.scratch, 'backup') } });

@@ -16,8 +16,9 @@ export async function simJson<T>(args: readonly string[], env: Record<string, st
 }
 
 /** Start `oeflow sim load` in the background (the caller awaits or kills it). */
-export function startLoad(db: string, tx: number, seed: number, dlc: string): ResultPromise {
-  return execa(process.execPath, [bin, 'sim', 'load', db, '--tx', String(tx), '--seed', String(seed), '--json'], { reject: false, env: { DLC: dlc } });
+export function startLoad(db: string, tx: number, seed: number, dlc: string, rate?: number): ResultPromise {
+  const args = ['sim', 'load', db, '--tx', String(tx), '--seed', String(seed), ...(rate ? ['--rate', String(rate)] : []), '--json'];
+  return execa(process.execPath, [bin, ...args], { reject: false, env: { DLC: dlc } });
 }
 
 /** True when the DLC is the simulator (it keeps an invocation log); real installations have no digest. */

@@ -1,0 +1,81 @@
+// --plan changes nothing and lists exactly the commands the run then executes (issue 4);
+// the drill rehearses backup → restore → roll forward under load and compares digests.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isEffectCommand } from '../../src/plan/plan.js';
+import { openStore } from '../../src/store/index.js';
+import { oeflow } from '../helpers/oeflow.js';
+import { backupWithArchive } from '../helpers/restore.js';
+import { useSim } from '../helpers/sim.js';
+
+const newSim = useSim();
+
+/** State-changing commands a run executed, as journaled (utility first). */
+function executed(statePath: string, runId: string): string[] {
+  const store = openStore(statePath);
+  try {
+    return store.commands(runId).filter((c) => c.exitCode === 0 && isEffectCommand(c.argv)).map((c) => c.argv.join(' '));
+  } finally {
+    store.close();
+  }
+}
+
+describe('oeflow … --plan', () => {
+  it('lists exactly the commands the offline backup then runs, changing nothing', async () => {
+    const sim = newSim({ serve: true });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const before = sim.hashDir();
+    const plan = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk'), '--plan'], env);
+    expect(plan.exitCode).toBe(0);
+    expect(sim.hashDir()).toBe(before);
+    expect(plan.json.ready).toBe(true);
+    const run = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], env);
+    expect(run.json.status).toBe('completed');
+    const planned = (plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' '));
+    expect(executed(env.OEFLOW_STATE, String(run.json.runId))).toEqual(planned);
+  });
+
+  it('lists exactly the commands the online backup then runs, with the AI sequence that becomes BUSY', async () => {
+    const sim = newSim({ serve: true });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const plan = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--plan'], env);
+    const run = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
+    expect(run.json.status).toBe('completed');
+    expect(executed(env.OEFLOW_STATE, String(run.json.runId))).toEqual((plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')));
+    expect((run.json.facts as { quietEnable: { pairedSeq: number } }).quietEnable.pairedSeq).toBe(plan.json.aiSeqToBecomeBusy);
+  });
+
+  it('lists exactly the restore commands, and refuses a plan whose AI chain has a gap', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    const { backupId, archive } = await backupWithArchive(sim, state, 1500);
+    const into = join(sim.dir, 'restored');
+    const plan = await oeflow(['restore', backupId, '--into', into, '--ai', archive, '--plan'], env);
+    expect(plan.json.ready, plan.stdout).toBe(true);
+    const run = await oeflow(['restore', backupId, '--into', into, '--ai', archive], env);
+    expect(run.json.status).toBe('completed');
+    expect(executed(state, String(run.json.runId))).toEqual((plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')));
+
+    const files = plan.json.aiFiles as string[];
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    const gap = await oeflow(['restore', backupId, '--into', join(sim.dir, 'r2'), '--ai', files[0]!, files[2]!, '--plan'], env);
+    expect(gap.exitCode).toBe(8);
+    expect(JSON.stringify(gap.json.chainProblems)).toMatch(/gap/);
+  });
+});
+
+describe('oeflow drill', () => {
+  it('rehearses backup, restore and roll forward on a simulated database under load, digests equal', async () => {
+    const sim = newSim({ serve: true, aiExtents: 8 });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const r = await oeflow(['drill', sim.db, '--scratch', join(sim.dir, 'drill'), '--tx', '2000'], env);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.json.status).toBe('passed');
+    const cmp = r.json.comparison as { method: string; match: boolean; source: string };
+    expect(cmp.method).toBe('digest');
+    expect(cmp.match).toBe(true);
+    expect((r.json.restore as { aiFiles: string[] }).aiFiles.length).toBeGreaterThanOrEqual(2);
+    expect(typeof r.json.rtoSeconds).toBe('number');
+  });
+});
