@@ -42,12 +42,12 @@ describe('engine invariants', () => {
 });
 
 describe('signals and the quiet-point watchdog', () => {
-  it('disables the quiet point and stays resumable when SIGINT arrives during the snapshot', async () => {
+  it('disables the quiet point when SIGINT arrives during the snapshot, and the run resumes', async () => {
     const sim = newSim({ serve: true });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const child = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 30'], env);
+    const child = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 3'], env);
     await eventually(() => invocations(sim.dlc, 'proquiet', 'enable').some((i) => i.exitCode === 0), 30_000, 'quiet point enabled');
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGINT');
     const r = await child;
     const json = JSON.parse(String(r.stdout)) as Record<string, unknown>;
@@ -55,6 +55,11 @@ describe('signals and the quiet-point watchdog', () => {
     expect(json.status).toBe('aborted');
     expect(json.resumable).toBe(true);
     expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7); // already disabled
+    // resuming an aborted online backup starts again from its checks: a new quiet point and switch
+    const resumed = await oeflow(['resume', String(json.runId)], env);
+    expect(resumed.json.status, resumed.stdout + resumed.stderr).toBe('completed');
+    expect(invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0)).toHaveLength(2);
+    expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
   });
 
   it('stops the copy and disables the quiet point when --max-quiet is exceeded (OEF-060)', async () => {

@@ -1,25 +1,19 @@
 // End to end: the CLI runs the three procedures against the simulator, database under load.
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, invocations, oeflow, tempDir } from '../helpers/oeflow.js';
+import { useSim } from '../helpers/sim.js';
 
-interface Sim { dlc: string; db: string; env: Record<string, string> }
+const newSim = useSim();
 
-const started: Sim[] = [];
-afterEach(async () => {
-  // no broker outlives its test, even when the test failed
-  for (const s of started.splice(0)) await execa(join(s.dlc, 'bin', 'proshut'), [s.db, '-by'], { reject: false, env: s.env });
-});
-
-async function sim(dir: string, serve = true): Promise<Sim> {
-  const r = await execa(process.execPath, [BIN, 'sim', 'init', join(dir, 'sim'), '--ai-extents', '6', ...(serve ? ['--serve'] : []), '--json']);
-  const { dlc, db } = JSON.parse(r.stdout) as { dlc: string; db: string };
-  const s = { dlc, db, env: { DLC: dlc, OEFLOW_STATE: join(dir, 'state.db') } };
-  started.push(s);
-  return s;
+/** A served simulated database (cleaned up, brokers killed, after each test) with a temp state store. */
+async function sim(dir: string): Promise<{ dlc: string; db: string; env: Record<string, string> }> {
+  const s = newSim({ serve: true, aiExtents: 6 });
+  return { dlc: s.dlc, db: s.db, env: { ...s.env, OEFLOW_STATE: join(dir, 'state.db') } };
 }
 
+type Sim = Awaited<ReturnType<typeof sim>>;
 const simCli = (s: Sim, ...args: string[]) => execa(process.execPath, [BIN, 'sim', ...args, '--json'], { env: s.env });
 const digest = async (s: Sim, db: string) => (JSON.parse((await simCli(s, 'digest', db)).stdout) as { digest: string }).digest;
 
