@@ -68,4 +68,35 @@ describe('restore under SIGKILL', () => {
     expect(invocations(sim.dlc, 'roll', 'forward', 'retry').filter((i) => i.exitCode === 0)).toHaveLength(1);
     expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
   });
+
+  it('completes after a kill during and after disabling replication on a copy of a replication source', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6, replication: 'source' });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive, digest } = await backupWithArchive(sim, state, 200);
+    const targetDb = join(sim.dir, 'restored', sim.name);
+    const start = ['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive];
+    const kills = killPlan([{ key: 'disableReplication', hang: 'proutil:disablesitereplication:hang', words: ['disablesitereplication'] }]);
+    for (const [i, at] of kills.entries()) await killAt(sim, state, i === 0 ? start : ['resume', '--db', targetDb], at);
+    const done = await oeflow(['resume', '--db', targetDb], { ...sim.env, OEFLOW_STATE: state });
+    expect(done.json.status, done.stdout + done.stderr).toBe('completed');
+    expect(invocations(sim.dlc, 'disablesitereplication', 'source').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+  });
+
+  it('completes after a kill during and after roll forward retry', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive, digest } = await backupWithArchive(sim, state, 300);
+    const targetDb = join(sim.dir, 'restored', sim.name);
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
+      ...env, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half@1', OEFLOW_CRASH_AT: 'after-command:rollForward#0',
+    });
+    const kills = killPlan([{ key: 'rollForwardRetry#0', hang: 'rfutil:roll forward retry:hang', words: ['retry'] }]);
+    for (const at of kills) await killAt(sim, state, ['resume', '--db', targetDb], at);
+    const done = await oeflow(['resume', '--db', targetDb], env);
+    expect(done.json.status, done.stdout + done.stderr).toBe('completed');
+    expect(invocations(sim.dlc, 'roll', 'forward', 'retry').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+  });
 });

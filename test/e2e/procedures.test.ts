@@ -29,6 +29,11 @@ describe('oeflow backup offline', () => {
     expect(invocations(s.dlc, 'aimage', 'new').filter((i) => i.exitCode === 0)).toHaveLength(1);
     const busy = await execa(join(s.dlc, 'bin', 'proutil'), [s.db, '-C', 'busy'], { reject: false, env: s.env });
     expect(busy.exitCode).toBe(6);
+    // the catalog knows the backup and the AI sequence roll forward must start at
+    const catalog = await oeflow(['backups', '--db', s.db], s.env);
+    const entry = (catalog.json.backups as { backupId: string; kind: string; pairedAiSeq: number; destination: string }[])[0];
+    expect(entry).toMatchObject({ backupId: r.json.backupId, kind: 'offline', destination: join(dir, 'bk') });
+    expect(entry?.pairedAiSeq).toBe((r.json.facts as { aiSwitch: { pairedSeq: number } }).aiSwitch.pairedSeq);
   });
 
   it('refuses a second run on a locked database with its own exit code', async () => {
