@@ -19,6 +19,8 @@ export const onlineBackupMachine = setup({
   guards: {
     /** ONLINE-2 runs only when the operator gave a snapshot command. */
     snapshotWanted: ({ context }) => (context.input.snapshotCmd ?? '') !== '',
+    /** quietEnable was refused by an invariant: no quiet point of ours exists to disable. */
+    refusedWithoutEnabling: ({ event }) => (event as { error?: { kind?: string } }).error?.kind === 'invariant',
   },
   actions: {
     recordFacts,
@@ -42,7 +44,8 @@ export const onlineBackupMachine = setup({
       ...stepState({
         stepId: 'quietEnable', stateId: 'quietEnable', kb: 'ONLINE-1', description: 'Raise a quiet point, which also switches AI extents (proquiet enable)',
         onDone: [{ target: 'quiesced.snapshot', guard: 'snapshotWanted' }, { target: 'quiesced.copyFiles' }],
-        onError: toDisableAfterFailure,
+        // refused before/without enabling (precheck, or someone else's quiet point): nothing to disable
+        onError: [{ target: 'failed', guard: 'refusedWithoutEnabling' }, ...toDisableAfterFailure],
       }),
       on: { ABORT: { target: 'quietDisableAfterAbort' } },
     },

@@ -37,7 +37,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         return;
       }
       const result = await withSignals((abortSignal) =>
-        startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, ...(maxQuietMs ? { maxQuietMs } : {}) }),
+        startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) }),
       );
       const printed = runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {});
       emitResult(io, opts, printed, renderRun);

@@ -58,8 +58,10 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
           store, dlc, db, scratch, reporter, abortSignal, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}),
           loadTx: Number(o.tx),
         }));
-        emitResult(io, opts, { ...report, state: store.path }, render);
-        outcome.exitCode = report.status === 'passed' ? ExitCode.ok : ExitCode.verification;
+        // runId: the restore run, which carries the drill's evidence in its journal
+        emitResult(io, opts, { runId: report.restore?.runId ?? report.backup.runId, ...report, store: store.path }, render);
+        const aborted = report.backup.status === 'aborted' || report.restore?.status === 'aborted';
+        outcome.exitCode = report.status === 'passed' ? ExitCode.ok : aborted ? ExitCode.aborted : ExitCode.verification;
       } finally {
         store.close();
         if (o.demo) await createTools({ dlc }).proshut(db, 'by').catch(() => undefined);

@@ -4,7 +4,11 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { findResumable, resolveRun, resumeRun } from '../engine/engine.js';
 import { stateName } from '../engine/run-status.js';
-import { OeflowError } from '../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { machines, type MachineId } from '../../machines/index.js';
+import { evidenceHtml } from '../audit/report-html.js';
+import { verifyRun } from '../audit/verify.js';
+import { ExitCode, OeflowError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { emitResult, globalOptions, type CliIO, type GlobalOptions } from './io.js';
@@ -74,6 +78,26 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
             return `  ${(t.startedAt ?? '').padEnd(24)} ${t.stepKey.padEnd(26)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms${cmds}`;
           }),
         ].join('\n'));
+      });
+    });
+
+  program.command('verify <runId>')
+    .description('Prove a run: journal hash chain intact, events replayed through the machine reproduce every state, results before transitions')
+    .option('--html <file>', 'also write the evidence report (timeline + highlighted state chart) as HTML')
+    .action(async (runId: string, o: { html?: string }, command: Command) => {
+      const opts = globalOptions(command);
+      await withStore(opts, async (store) => {
+        const v = verifyRun(store, runId);
+        const run = store.getRun(runId)!;
+        if (o.html) await writeFile(o.html, evidenceHtml(v, machines[run.machineId as MachineId], timeline(store, runId), run.db));
+        emitResult(io, opts, { ...v, ...(o.html ? { report: resolve(o.html) } : {}) }, (x) => [
+          `run ${x.runId}: ${x.verdict.toUpperCase()}`,
+          `  ${x.chain.ok ? '✔' : '✖'} hash chain over ${x.chain.rows} journal rows${x.chain.ok ? '' : ` (broken at seq ${x.chain.brokenAtSeq})`}`,
+          `  ${x.replay.ok ? '✔' : '✖'} ${x.replay.transitions.length} transitions replayed through ${x.machineId}${x.replay.problem ? `: ${x.replay.problem}` : ''}`,
+          `  ${x.ordering.ok ? '✔' : '✖'} results journaled before their transitions${x.ordering.problems.length ? `: ${x.ordering.problems.join('; ')}` : ''}`,
+          ...(x.report ? [`  report: ${x.report}`] : []),
+        ].join('\n'));
+        if (v.verdict !== 'proven') outcome.exitCode = ExitCode.verification;
       });
     });
 

@@ -5,6 +5,7 @@ import { mkdir, realpath, stat, statfs as fsStatfs, unlink } from 'node:fs/promi
 import { dirname, join, resolve, sep } from 'node:path';
 import { OeflowError } from '../errors.js';
 import { buildManifest, Journal, MANIFEST_FILE, readJournal, readManifest, relPathFor, writeManifest } from './manifest.js';
+import { HashWorker } from './hash-worker.js';
 import { ProgressThrottle } from './progress.js';
 import { BufferPool, copyFileHashing, fsyncPath, hashFile, throwIfAborted } from './stream.js';
 import { sourceStat, type CopyOptions, type CopyProgress, type CopyReport, type CopySource, type ManifestEntry, type SourceStat, type StatfsFn } from './types.js';
@@ -210,6 +211,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
   let filesCopied = 0;
   let filesSkipped = 0;
   let journaled: Promise<void> = Promise.resolve();
+  const verifier = o.verifyAfterCopy === false ? undefined : new HashWorker(o.signal);
 
   try {
     for (const p of plan) {
@@ -245,26 +247,27 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
         throw new OeflowError('OEF-301', `${p.source.path} changed during the ${o.mode} copy: ${copied.size} bytes read, ${p.before.size} expected. The copy is invalid.`, { details: { mode: o.mode, files: [{ path: p.source.path, before: p.before, after }] } });
       }
       await refuseIfChanged(plan, o.mode);
-      if (o.verifyAfterCopy !== false) {
-        const check = await hashFile(p.dest, { pool, signal: o.signal });
-        if (check.size !== copied.size || check.sha256 !== copied.sha256) {
-          throw new OeflowError('OEF-300', `The copy of ${p.source.path} does not read back as written (${p.relPath}).`, { details: { problems: [{ relPath: p.relPath, kind: check.size !== copied.size ? 'size' : 'hash', expected: copied, actual: check }] } });
-        }
-      }
       entry.sha256 = copied.sha256;
       entries.push(entry);
       progress.filesDone += 1;
-      // The file's fsync runs in the background while the next file is copied; its journal line is
-      // written only once it is durable, in order. Its directory entry is fsynced at the end, which is
-      // safe because a resume never trusts existence: it re-reads the file and compares the hash.
-      const synced = doSync ? fsyncPath(p.dest) : Promise.resolve();
+      // The file's verification (the worker re-reads the copy and hashes it on the other core) and
+      // its fsync run while the next file is copied; its journal line is written only once both
+      // are done, in order. Its directory entry is fsynced at the end, which is safe because a
+      // resume never trusts existence: it re-reads the file and compares the hash.
+      const checked = verifier === undefined ? Promise.resolve() : verifier.hash(p.dest).then((check) => {
+        if (check.size !== copied.size || check.sha256 !== copied.sha256) {
+          throw new OeflowError('OEF-300', `The copy of ${p.source.path} does not read back as written (${p.relPath}).`, { details: { problems: [{ relPath: p.relPath, kind: check.size !== copied.size ? 'size' : 'hash', expected: copied, actual: check }] } });
+        }
+      });
+      const durable = Promise.all([checked, doSync ? fsyncPath(p.dest) : undefined]);
+      durable.catch(() => undefined); // observed here, rethrown where it is awaited
       const previous = journaled;
       journaled = (async () => {
         await previous;
-        await synced;
+        await durable;
         await journal.append(entry);
       })();
-      journaled.catch(() => undefined); // observed here, rethrown where it is awaited
+      journaled.catch(() => undefined);
       await previous;
     }
     await journaled;
@@ -274,6 +277,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
     // Record what completed before an abort or a failure, so the next call resumes from it.
     await journaled.catch(() => undefined);
     await journal.close();
+    await verifier?.close();
   }
 
   const manifest = buildManifest(realDb, entries);

@@ -38,11 +38,14 @@ export interface HashResult {
   sha256: string;
 }
 
+/** The copier's abort error (OEF-052). */
+export function abortError(signal: AbortSignal | undefined): OeflowError {
+  return new OeflowError('OEF-052', 'Copy aborted; the progress journal is kept, so the next copy resumes.', { cause: signal?.reason });
+}
+
 /** Throws the copier's abort error when `signal` is aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) {
-    throw new OeflowError('OEF-052', 'Copy aborted; the progress journal is kept, so the next copy resumes.', { cause: signal.reason });
-  }
+  if (signal?.aborted === true) throw abortError(signal);
 }
 
 async function writeAll(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<void> {

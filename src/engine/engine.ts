@@ -66,20 +66,32 @@ export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind
   const { store } = deps;
   const machine = machines[o.machineId];
   const runId = o.runId ?? newRunId();
-  acquireDbLock(store, o.lockDb, runId);
+  refuseIfOpenRun(store, o.lockDb);
+  // The run row exists before the lock is taken: a stale lock's takeover is journaled on it,
+  // and a refused start stays on record (failed, not resumable) for the audit trail.
+  store.createRun({ runId, machineId: o.machineId, machineHash: machineHash(machine), db: o.lockDb, kind: o.kind, input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS }, host: hostname(), pid: process.pid });
   try {
-    refuseIfOpenRun(store, o.lockDb);
+    acquireDbLock(store, o.lockDb, runId);
   } catch (err) {
-    store.releaseLock(o.lockDb, runId);
+    store.setRunStatus(runId, 'failed', { error: err instanceof OeflowError ? err.toJSON() : String(err), resumable: false, ended: true });
     throw err;
   }
-  store.createRun({ runId, machineId: o.machineId, machineHash: machineHash(machine), db: o.lockDb, kind: o.kind, input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS }, host: hostname(), pid: process.pid });
   deps.reporter({ type: 'run', runId, machineId: o.machineId, db: o.lockDb, resumed: false });
   const run = store.getRun(runId)!;
-  return driveRun({
+  return guarded(store, o.lockDb, runId, () => driveRun({
     store, runId, db: o.lockDb, machine, input: o.input, runStartedAt: run.createdAt, reporter: deps.reporter,
     deps: stepDeps(deps), maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, ...(deps.abortSignal ? { abortSignal: deps.abortSignal } : {}),
-  });
+  }));
+}
+
+/** Release the lock if driving the run throws before it settles (the run stays resumable). */
+async function guarded(store: Store, db: string, runId: string, drive: () => Promise<RunOutcome>): Promise<RunOutcome> {
+  try {
+    return await drive();
+  } catch (err) {
+    try { store.releaseLock(db, runId); } catch { /* store failing: a stale lock is taken over later */ }
+    throw err;
+  }
 }
 
 /** Find the run to resume: by id, or the open run of a database. */
@@ -118,11 +130,11 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
   store.appendJournal(run.runId, { kind: 'note', data: { resumedBy: { host: hostname(), pid: process.pid }, retry: Boolean(o.retry), fromStatus: run.status } });
   deps.reporter({ type: 'run', runId: run.runId, machineId: run.machineId, db: run.db, resumed: true });
   const input = run.input as ProcedureInput & { maxQuietMs?: number };
-  return driveRun({
+  return guarded(store, run.db, run.runId, () => driveRun({
     store, runId: run.runId, db: run.db, machine, input, runStartedAt: run.createdAt, reporter: deps.reporter,
     deps: stepDeps(deps), snapshot: run.snapshot as Snapshot<unknown>, maxQuietMs: input.maxQuietMs ?? DEFAULT_MAX_QUIET_MS,
     ...(sendOnStart ? { sendOnStart } : {}), ...(deps.abortSignal ? { abortSignal: deps.abortSignal } : {}),
-  });
+  }));
 }
 
 /** Record an operator decision on the in-doubt step of a run that needs one. */

@@ -66,6 +66,18 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     queueMicrotask(() => actor.stop());
   };
 
+  /** Stop after a store failure: best effort to record it, never throw from here. */
+  const finishUnpersisted = (failure: StepFailure): void => {
+    if (settled) return;
+    settled = true;
+    clearInterval(heartbeat);
+    if (watchdog) clearTimeout(watchdog);
+    o.abortSignal?.removeEventListener('abort', onAbort);
+    try { store.setRunStatus(runId, 'running', { error: failure, resumable: true }); store.releaseLock(o.db, runId); } catch { /* the store is failing: resume reconciles */ }
+    settle({ runId, status: 'failed', resumable: true, state: stateName(previous), failure, facts: {} });
+    queueMicrotask(() => actor.stop());
+  };
+
   const control = {
     runId,
     runStartedAt: o.runStartedAt,
@@ -76,9 +88,10 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
       reporter({ type: 'notice', runId, message: `${stepKey} is in doubt: ${why}` });
       finish('needs-decision', true, { kind: 'failed', code: 'OEF-051', message: `${stepKey} is in doubt: ${why}` }, snap);
     },
+    // A pending abort is delivered by the inspector after the step's own transition is
+    // committed, never before: the step's done/error event must not be lost to ABORT.
     inFlight: (effect: Effect | null) => {
       effectInFlight = effect;
-      if (effect === null) queueMicrotask(deliverAbort);
     },
   };
 
@@ -93,7 +106,15 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
       if (snap.status !== 'active' && snap.status !== 'done') return;
       // a restored snapshot is already journaled; what it rests in is settled after start
       if (restoring && ev.event.type === 'xstate.init') return;
-      const row = store.recordTransition(runId, { event: ev.event, from: previous, to: snap.value, snapshot: actor.getPersistedSnapshot() });
+      let row;
+      try {
+        row = store.recordTransition(runId, { event: ev.event, from: previous, to: snap.value, snapshot: actor.getPersistedSnapshot() });
+      } catch (err) {
+        // the transition could not be made durable: stop before any further side effect
+        const message = err instanceof Error ? err.message : String(err);
+        finishUnpersisted({ kind: 'failed', code: 'OEF-020', message: `could not persist the transition to ${stateName(snap.value)}: ${message}` });
+        return;
+      }
       visitSeq = row.seq;
       reporter({ type: 'state', runId, state: stateName(snap.value), event: ev.event.type });
       previous = snap.value;

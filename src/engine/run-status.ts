@@ -13,7 +13,11 @@ export interface Settled {
 
 /** The status a snapshot settles the run in, or null while the machine keeps working. */
 export function settledStatus(snapshot: AnyMachineSnapshot): Settled | null {
-  const failure = (snapshot.context as { failure?: StepFailure | null }).failure ?? null;
+  // a failed compensation (quiet point maybe still enabled) is what the operator must see first
+  const ctx = snapshot.context as { failure?: StepFailure | null; compensationFailure?: StepFailure };
+  const failure = ctx.compensationFailure
+    ? { ...ctx.compensationFailure, code: 'OEF-054', message: `${ctx.compensationFailure.message}${ctx.failure ? ` (after: ${ctx.failure.code} ${ctx.failure.message})` : ''}` }
+    : ctx.failure ?? null;
   if (snapshot.status === 'done') {
     const completed = snapshot.matches('completed');
     return { status: completed ? 'completed' : 'failed', resumable: false, failure: completed ? null : failure };

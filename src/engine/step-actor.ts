@@ -95,6 +95,7 @@ export function createStepActor(deps: StepActorDeps) {
       }
       if (ofThisVisit.outcome === null) {
         const verdict = await reconcileInDoubt(step, ofThisVisit, env(ofThisVisit.attempt));
+        if (signal.aborted) return never(); // the state was left while reconciling
         if (verdict !== 'run-again') {
           if (verdict.ok) return verdict.output;
           if (verdict.failure === null) return never(); // needs an operator decision: the run stops here
@@ -104,7 +105,7 @@ export function createStepActor(deps: StepActorDeps) {
       attempt = ofThisVisit.attempt + 1;
     }
 
-    if (control.holdForAbort()) return never(); // the engine delivers ABORT now
+    if (signal.aborted || control.holdForAbort()) return never(); // the engine delivers ABORT now
     reporter({ type: 'step-start', runId, stepKey: input.stepKey, stepId: step.id, title: step.title, kb: step.kb, attempt });
     const stepEnv = env(attempt);
     const at = new Date().toISOString();
@@ -118,6 +119,8 @@ export function createStepActor(deps: StepActorDeps) {
       reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'error', failure: f, durationMs: Date.now() - started });
       throw f;
     }
+    // an ABORT (or watchdog) that arrived during the probe stopped this actor: start nothing
+    if (signal.aborted) return never();
     const refused = step.precheck?.(probe, stepEnv) ?? null;
     store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probe, effect: step.effect, ...(refused ? { refused } : {}) } });
     if (refused !== null) {

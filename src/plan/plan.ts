@@ -2,6 +2,7 @@
 // exact commands a run would execute, the AI sequence involved, and every precondition.
 import { existsSync } from 'node:fs';
 import * as argv from '../openedge/argv.js';
+export { isEffectCommand } from '../openedge/effect-commands.js';
 import { dbPaths } from '../openedge/dlc.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 import type { ProcedureInput } from '../../machines/contract.js';
@@ -30,14 +31,6 @@ export interface Plan {
   /** Restore: the AI files that will be applied, in order. */
   aiFiles?: string[];
   copy?: string;
-}
-
-/** Utilities and qualifiers that change state: the ones a plan lists and the journal is compared on. */
-export function isEffectCommand(cmd: readonly string[]): boolean {
-  const line = ` ${cmd.join(' ')} `;
-  return /^ (proshut|proserve|proquiet|prostrct) /.test(line) && !/ list /.test(line)
-    || / -C truncate bi /.test(line) || / -C aimage new /.test(line) || / -C mark backedup /.test(line)
-    || / -C sequence /.test(line) || / -C roll forward /.test(line) || / -C disablesitereplication /.test(line);
 }
 
 /** Plan an offline or online backup of `input.db`. */

@@ -1,5 +1,8 @@
 // ONLINE-1: raise a quiet point; on an AI-enabled database this forces an AI switch,
 // and the sequence it makes BUSY is where roll forward starts.
+import { readFile } from 'node:fs/promises';
+import { dbPaths } from '../openedge/dlc.js';
+import { parseLg } from '../openedge/parse-lg.js';
 import { aiState, messageSummary, type AiState } from './probes.js';
 import { fail, failure, type Step } from './step.js';
 
@@ -29,19 +32,30 @@ export const quietEnable = {
     const r = await env.tools.quietEnable(env.ctx.input.db, { signal: env.signal });
     if (r.exitCode !== 0) {
       const [code, why] = enableRc[r.exitCode ?? -1] ?? ['OEF-050', `proquiet enable exited ${r.exitCode ?? r.signal}`];
-      fail('failed', code, `${why}: ${messageSummary(r)}`);
+      // rc 4/6: a quiet point someone else raised: never disable it for them (kind invariant)
+      fail(r.exitCode === 4 || r.exitCode === 6 ? 'invariant' : 'failed', code, `${why}: ${messageSummary(r)}`);
     }
     const after = await aiState(env, env.ctx.input.db);
     return { enabledAt: new Date().toISOString(), previousSeq: before.busySeq, pairedSeq: after.busySeq, busyExtent: after.busyExtent };
   },
   factsWhenDecided: (now, intent) => ({ enabledAt: intent.at, previousSeq: intent.probe.busySeq, pairedSeq: now.busySeq, busyExtent: now.busyExtent }),
-  // The enable switches AI first: a BUSY sequence one on means the broker took the request.
-  reconcile(now, intent) {
+  // Done only if the broker logged "Quiet point has been enabled" (5583) since the intent and
+  // the BUSY sequence moved exactly one on (extents also switch by themselves under load).
+  // Anything else fails the step, and the machine then disables the quiet point: a run must
+  // never stop for a decision while a quiet point may be up.
+  async reconcile(now, intent, env) {
     const was = intent.probe.busySeq;
-    if (was !== null && now.busySeq === was + 1) {
+    const since = Date.parse(intent.at);
+    const log = parseLg(await readFile(dbPaths(env.ctx.input.db).lgFile, 'utf8').catch(() => ''));
+    const quietLines = log.filter((e) => e.epochMs >= since && (e.number === 5569 || e.number === 5583));
+    const enabled = quietLines.some((e) => e.number === 5583);
+    if (enabled && was !== null && now.busySeq === was + 1) {
       return { verdict: 'done', facts: { enabledAt: intent.at, previousSeq: was, pairedSeq: now.busySeq, busyExtent: now.busyExtent } };
     }
-    if (now.busySeq === was) return { verdict: 'not-done' };
-    return { verdict: 'unknown', why: `BUSY AI sequence was ${was} before proquiet enable and is ${now.busySeq} now` };
+    if (quietLines.length === 0 && now.busySeq === was) return { verdict: 'not-done' };
+    return {
+      verdict: 'failed',
+      failure: failure('failed', 'OEF-050', `cannot tell whether our quiet point took effect (BUSY AI sequence ${was} → ${now.busySeq}, quiet-point log lines: ${quietLines.map((e) => e.number).join(',') || 'none'}): the quiet point is disabled and the backup must be taken again`),
+    };
   },
 } satisfies Step<AiState>;

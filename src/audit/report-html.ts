@@ -1,0 +1,50 @@
+// Exportable evidence report: the verification verdict, the step timeline with commands
+// and exit codes, and the state chart with the run's path highlighted, in one HTML file.
+import type { AnyStateMachine } from 'xstate';
+import { toSvg } from '../diagram/svg.js';
+import type { Verification } from './verify.js';
+
+export interface TimelineEntry {
+  stepKey: string;
+  attempt: number;
+  outcome: string;
+  startedAt: string | null;
+  durationMs: number | null;
+  commands: { argv: string[]; exitCode: number | null; signal: string | null }[];
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const mark = (ok: boolean) => (ok ? '<b class="ok">✔</b>' : '<b class="bad">✖</b>');
+
+/** One self-contained HTML document proving (or not) that the run's steps ran in order. */
+export function evidenceHtml(v: Verification, machine: AnyStateMachine, timeline: TimelineEntry[], db: string): string {
+  const current = v.replay.transitions.at(-1)?.state;
+  const svg = toSvg(machine, { highlight: { visited: v.visited, ...(current ? { current } : {}) } });
+  const steps = timeline.map((t) => `<tr><td>${esc(t.startedAt ?? '')}</td><td>${esc(t.stepKey)}</td><td>${t.attempt}</td><td>${esc(t.outcome)}</td><td>${t.durationMs ?? ''}</td><td>${t.commands
+    .map((c) => `<code>${esc(c.argv.join(' '))}</code> → ${esc(String(c.signal ?? c.exitCode))}`).join('<br>')}</td></tr>`).join('\n');
+  const transitions = v.replay.transitions.map((t) => `<tr><td>${t.seq}</td><td>${esc(t.at)}</td><td>${esc(t.event)}</td><td>${esc(t.state)}</td><td>${mark(t.ok)}</td></tr>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>oeflow evidence ${esc(v.runId)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:75em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top;font-size:.9em}.ok{color:#080}.bad{color:#b00}code{font-size:.85em}</style></head>
+<body>
+<h1>Run ${esc(v.runId)}: ${v.verdict === 'proven' ? '<span class="ok">PROVEN</span>' : '<span class="bad">NOT PROVEN</span>'}</h1>
+<p>Procedure <b>${esc(v.machineId)}</b> on <code>${esc(db)}</code>, status <b>${esc(v.status)}</b>.</p>
+<ul>
+<li>${mark(v.chain.ok)} journal hash chain intact over ${v.chain.rows} rows${v.chain.ok ? '' : ` — broken at seq ${v.chain.brokenAtSeq}: ${esc(v.chain.reason ?? '')}`}</li>
+<li>${mark(v.replay.ok)} every recorded event replayed through the machine definition reproduces the recorded state${v.replay.problem ? ` — ${esc(v.replay.problem)}` : ''}</li>
+<li>${mark(v.ordering.ok)} every step result was journaled before the transition that used it${v.ordering.problems.map((p) => `<br>${esc(p)}`).join('')}</li>
+<li>${mark(v.definition.sameAsNow)} machine definition unchanged since the run</li>
+</ul>
+<h2>State chart (path highlighted)</h2>
+${svg}
+<h2>Steps</h2>
+<table><tr><th>start</th><th>step</th><th>attempt</th><th>outcome</th><th>ms</th><th>commands → exit</th></tr>
+${steps}
+</table>
+<h2>Transitions</h2>
+<table><tr><th>seq</th><th>at</th><th>event</th><th>state</th><th>replayed</th></tr>
+${transitions}
+</table>
+</body></html>
+`;
+}
