@@ -1,0 +1,45 @@
+// `oeflow verify`: a run's journal is proven (hash chain, replay through the machine,
+// results before transitions); a tampered journal is not.
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { oeflow } from '../helpers/oeflow.js';
+import { useSim } from '../helpers/sim.js';
+
+const newSim = useSim();
+
+describe('oeflow verify', () => {
+  it('proves a completed backup, writes the HTML evidence, and rejects a tampered journal', async () => {
+    const sim = newSim({ serve: true });
+    const state = join(sim.dir, 'state.db');
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    const run = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
+    expect(run.json.status).toBe('completed');
+    const runId = String(run.json.runId);
+
+    const html = join(sim.dir, 'evidence.html');
+    const ok = await oeflow(['verify', runId, '--html', html], env);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.json.verdict).toBe('proven');
+    expect((ok.json.replay as { transitions: unknown[] }).transitions.length).toBeGreaterThanOrEqual(7);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('PROVEN');
+    expect(page).toContain('<svg');
+    expect(page).toContain('proquiet');
+
+    // rewrite history: claim the copy step went straight to completed
+    const db = new Database(state);
+    for (const t of db.prepare("SELECT name FROM sqlite_master WHERE type='trigger'").all() as { name: string }[]) db.exec(`DROP TRIGGER "${t.name}"`);
+    const row = db.prepare("SELECT seq, data_json FROM journal WHERE run_id = ? AND kind = 'transition' ORDER BY seq DESC LIMIT 1 OFFSET 2").get(runId) as { seq: number; data_json: string };
+    const data = JSON.parse(row.data_json) as { to: unknown };
+    data.to = 'completed';
+    db.prepare('UPDATE journal SET data_json = ? WHERE run_id = ? AND seq = ?').run(JSON.stringify(data), runId, row.seq);
+    db.close();
+    const bad = await oeflow(['verify', runId], env);
+    expect(bad.exitCode).toBe(8);
+    expect(bad.json.verdict).toBe('not-proven');
+    expect((bad.json.chain as { ok: boolean; brokenAtSeq: number }).brokenAtSeq).toBe(row.seq);
+    expect((bad.json.replay as { ok: boolean }).ok).toBe(false);
+  });
+});
