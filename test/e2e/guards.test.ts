@@ -62,6 +62,21 @@ describe('signals and the quiet-point watchdog', () => {
     expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
   });
 
+  it('restarts the database on SIGINT after the shutdown unless --no-restart was chosen', async () => {
+    for (const noRestart of [false, true]) {
+      const sim = newSim({ serve: true });
+      const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+      const child = spawnOeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk'), '--jobs-check', 'sleep 3', ...(noRestart ? ['--no-restart'] : [])], env);
+      await eventually(() => invocations(sim.dlc, 'truncate', 'bi').some((i) => i.exitCode === 0), 30_000, 'truncate bi done');
+      await new Promise((r) => setTimeout(r, 300)); // inside the jobs check
+      child.kill('SIGINT');
+      const r = await child;
+      expect(r.exitCode).toBe(5);
+      expect(JSON.parse(String(r.stdout)).status).toBe('aborted');
+      expect((await sim.run('proutil', [sim.db, '-C', 'busy'])).exitCode).toBe(noRestart ? 0 : 6);
+    }
+  });
+
   it('stops the copy and disables the quiet point when --max-quiet is exceeded (OEF-060)', async () => {
     const sim = newSim({ serve: true });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };

@@ -44,10 +44,14 @@ describe('offlineBackupMachine', () => {
     expect(copies).toBeGreaterThan(3);
   });
 
-  it('rests in aborted from every step and restarts at preflight when ABORT then RESUME arrive', () => {
+  it('rests in aborted from every step, restarting the server first after the shutdown, and RESUME starts at preflight', () => {
     const all = edges(offlineBackupMachine, input);
-    const abortedFrom = new Set(all.filter((e) => e.event === 'ABORT' && e.to === 'aborted').map((e) => e.from));
-    expect(abortedFrom.size).toBe(12);
+    const abortFrom = (to: string) => new Set(all.filter((e) => e.event === 'ABORT' && e.to === to).map((e) => e.from));
+    expect([...abortFrom('aborted')].sort()).toEqual(['preflight', 'recordBackup']);
+    expect(abortFrom('restartAfterAbort').size).toBe(10); // shutdown … restart: the operator chose restart
+    expect(all.filter((e) => e.from === 'restartAfterAbort' && e.to === 'aborted')).toHaveLength(1);
+    const leftDown = edges(offlineBackupMachine, { ...input, restart: false }).filter((e) => e.event === 'ABORT' && e.to === 'aborted');
+    expect(new Set(leftDown.map((e) => e.from)).size).toBe(11); // --no-restart: left shut down (no restart state)
     expect(all.filter((e) => e.from === 'aborted').map((e) => `${e.event}->${e.to}`)).toEqual(['RESUME->preflight']);
     expect(offlineBackupMachine.root.states.aborted!.meta).toEqual({ kb: 'ABORT', status: 'aborted' });
   });
