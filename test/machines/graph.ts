@@ -71,7 +71,7 @@ export function finalReachability(machine: AnyStateMachine, input: ProcedureInpu
     grew = false;
     for (const [key, v] of Object.entries(adj)) {
       if (canFinish.has(key)) continue;
-      const next = Object.values(v.transitions).map((t) => serializeByControl(t.state as AnyMachineSnapshot));
+      const next = (Object.values(v.transitions) as { state: unknown }[]).map((t) => serializeByControl(t.state as AnyMachineSnapshot));
       if (next.some((n) => canFinish.has(n))) {
         canFinish.add(key);
         grew = true;
@@ -99,7 +99,7 @@ export function edges(machine: AnyStateMachine, input: ProcedureInput): Edge[] {
   const adj = getAdjacencyMap(machine, traversal(machine, input));
   return Object.values(adj).flatMap((v) =>
     // the traversal also tries events a state ignores; keep only real transitions
-    Object.values(v.transitions).filter((t) => (v.state as AnyMachineSnapshot).can(t.event as never)).map((t) => ({
+    (Object.values(v.transitions) as { state: unknown; event: unknown }[]).filter((t) => (v.state as AnyMachineSnapshot).can(t.event as never)).map((t) => ({
       from: leaf(v.state as AnyMachineSnapshot),
       event: (t.event as GraphEvent).type,
       to: leaf(t.state as AnyMachineSnapshot),

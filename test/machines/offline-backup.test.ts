@@ -3,7 +3,7 @@ import { offlineBackupMachine } from '../../machines/offline-backup.js';
 import { runHappy, sharedBehaviour } from './common.js';
 import { edges, pathStates, simplePaths } from './graph.js';
 
-const input = { db: '/db/sports', destination: '/backup' };
+const input = { procedure: 'offline-backup' as const, db: '/db/sports', destination: '/backup' };
 const paths = simplePaths(offlineBackupMachine, input);
 
 describe('offlineBackupMachine', () => {

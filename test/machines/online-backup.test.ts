@@ -4,7 +4,7 @@ import type { ProcedureContext } from '../../machines/contract.js';
 import { runHappy, sharedBehaviour } from './common.js';
 import { pathStates, simplePaths } from './graph.js';
 
-const input = { db: '/db/sports', destination: '/backup', snapshotCmd: 'snap.sh' };
+const input = { procedure: 'online-backup' as const, db: '/db/sports', destination: '/backup', snapshotCmd: 'snap.sh' };
 const paths = simplePaths(onlineBackupMachine, input);
 const isDisable = (s: string): boolean => s.startsWith('quietDisable');
 
@@ -18,7 +18,7 @@ describe('onlineBackupMachine', () => {
   });
 
   it('goes straight to the copy when no snapshot command is given', async () => {
-    const run = await runHappy(onlineBackupMachine, { db: '/db/sports', destination: '/backup' });
+    const run = await runHappy(onlineBackupMachine, { procedure: 'online-backup', db: '/db/sports', destination: '/backup' });
     expect(run.keys).toEqual(['preflight', 'quietEnable', 'copyFiles', 'quietDisable', 'verifyCopy', 'recordBackup']);
   });
 

@@ -5,7 +5,7 @@ import type { ProcedureContext, ProcedureInput, StepInput, StepOutput } from '..
 import { runHappy, sharedBehaviour } from './common.js';
 import { edges, pathStates, simplePaths } from './graph.js';
 
-const input: ProcedureInput = { db: '/db/sports', targetDb: '/restore/sports', aiFiles: ['a1', 'a2'], replication: 'source' };
+const input: ProcedureInput = { procedure: 'roll-forward', db: '/db/sports', targetDb: '/restore/sports', aiFiles: ['a1', 'a2'], replication: 'source' };
 const paths = simplePaths(rollForwardMachine, input);
 const rfStates = new Set(['rollForward', 'rollForwardRetry']);
 
@@ -21,7 +21,7 @@ describe('rollForwardMachine', () => {
   });
 
   it('skips RF-3 and RF-5 when there is no replication and no AI file', async () => {
-    const run = await runHappy(rollForwardMachine, { db: '/db/sports', aiFiles: [], replication: null });
+    const run = await runHappy(rollForwardMachine, { procedure: 'roll-forward', db: '/db/sports', aiFiles: [], replication: null });
     expect(run.keys).toEqual(['preflight', 'restoreCopy', 'repairStructure', 'aiSequence']);
     expect(run.value).toBe('completed');
   });
