@@ -3,7 +3,7 @@
 // OEFLOW_BENCH_ROUNDS (default 2), OEFLOW_BENCH_DIR (default the OS temp dir).
 import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { copyDatabaseFiles, formatBytes, type CopySource } from '../src/copy/index.js';
@@ -38,7 +38,10 @@ const sh = async (cmd: string): Promise<void> => {
   await execa(cmd, { shell: true });
 };
 
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
 async function main(): Promise<void> {
+  const loadBefore = load();
   const sources = makeFiles();
   const bytes = sources.length * Math.floor((totalMiB * 1024 * 1024) / FILES);
   await sh(`cat ${dbDir}/* > /dev/null`); // warm the page cache: every variant reads cached sources
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
   const cpSync = mbps('cp -r + sync (durable)');
   console.log(`bench/copy: ${FILES} files, ${formatBytes(bytes)} total, page cache warm (it cannot be dropped without root);`);
   console.log(`each variant ran ${rounds}x interleaved with the others, best time kept; dirty pages flushed (untimed) between runs.`);
+  console.log(`load average (1/5/15 min) before: ${loadBefore}, after: ${load()} on ${availableParallelism()} cores (other jobs skew the figures).`);
   console.log('');
   console.log(`${'variant'.padEnd(44)} ${'best s'.padStart(7)} ${'MB/s'.padStart(7)} ${'vs cp'.padStart(6)} ${'vs cp+sha'.padStart(9)} ${'vs cp+sync'.padStart(10)}`);
   for (const v of variants) {

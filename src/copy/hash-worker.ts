@@ -12,7 +12,7 @@ export const WORKER_CHUNK = 1024 * 1024;
 
 // The worker's code, evaluated as a CommonJS script (so it runs the same from src/ under vitest
 // and from dist/). Messages in: { id, path }; out: { id, size, sha256 } | { id, aborted } | { id, error }.
-const WORKER_SOURCE = `
+export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
 const { createHash } = require('node:crypto');
@@ -72,9 +72,9 @@ export class HashWorker {
   }
 
   /** Size and sha256 of the file at `path`, read and hashed by the worker. */
-  hash(path: string): Promise<HashResult> {
+  async hash(path: string): Promise<HashResult> {
     throwIfAborted(this.signal);
-    if (this.dead !== undefined) return Promise.reject(this.dead);
+    if (this.dead !== undefined) throw this.dead;
     const w = this.start();
     const id = this.nextId++;
     return new Promise<HashResult>((resolve, reject) => {
