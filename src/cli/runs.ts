@@ -7,6 +7,9 @@ import { stateName } from '../engine/run-status.js';
 import { writeFile } from 'node:fs/promises';
 import { machines, type MachineId } from '../../machines/index.js';
 import { evidenceHtml } from '../audit/report-html.js';
+import { toDot } from '../diagram/dot.js';
+import { toMermaid } from '../diagram/mermaid.js';
+import { toSvg } from '../diagram/svg.js';
 import { verifyRun } from '../audit/verify.js';
 import { ExitCode, OeflowError } from '../errors.js';
 import type { Store } from '../store/index.js';
@@ -33,7 +36,8 @@ export function timeline(store: Store, runId: string): TimelineRow[] {
   const at = new Map(journal.map((r) => [r.seq, r.at]));
   const commands = store.commands(runId);
   return store.attempts(runId).map((a) => {
-    const start = at.get(a.intentSeq) ?? null;
+    // the intent records when the attempt began (before its probe ran)
+    const start = (a.intent as { at?: string } | null)?.at ?? at.get(a.intentSeq) ?? null;
     const end = a.resultSeq !== null ? at.get(a.resultSeq) ?? null : null;
     return {
       stepKey: a.stepKey, stepId: a.stepId, attempt: a.attempt, outcome: a.outcome ?? 'in-doubt', startedAt: start,
@@ -42,6 +46,17 @@ export function timeline(store: Store, runId: string): TimelineRow[] {
         .map((c) => ({ argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages })),
     };
   });
+}
+
+/** The machine's chart in the format the file extension names, with the run's visited states and current state highlighted. */
+function runDiagram(store: Store, runId: string, machineId: MachineId, file: string): string {
+  const path = store.journal(runId).filter((r) => r.kind === 'transition').map((r) => stateName((r.data as { to: unknown }).to));
+  const highlight = { visited: [...new Set(path)], ...(path.length ? { current: path[path.length - 1]! } : {}) };
+  const machine = machines[machineId];
+  if (file.endsWith('.mmd')) return toMermaid(machine, { highlight });
+  if (file.endsWith('.dot')) return toDot(machine, { highlight });
+  if (file.endsWith('.svg')) return toSvg(machine, { highlight });
+  throw new OeflowError('OEF-001', `--diagram ${file}: use a .svg, .mmd or .dot file name`);
 }
 
 const withStore = async <T>(opts: GlobalOptions, body: (store: Store) => Promise<T> | T): Promise<T> => {
@@ -65,12 +80,14 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
 
   program.command('show <runId>')
     .description('Show a run: status, state and the step timeline with exit codes and messages')
-    .action(async (runId: string, _o: unknown, command: Command) => {
+    .option('--diagram <file>', 'write the state chart with the run\'s path highlighted (.svg, .mmd or .dot)')
+    .action(async (runId: string, o: { diagram?: string }, command: Command) => {
       const opts = globalOptions(command);
-      await withStore(opts, (store) => {
+      await withStore(opts, async (store) => {
         const run = store.getRun(runId);
         if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
-        const result = { runId, machineId: run.machineId, db: run.db, status: run.status, state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, timeline: timeline(store, runId) };
+        if (o.diagram) await writeFile(o.diagram, runDiagram(store, runId, run.machineId as MachineId, o.diagram));
+        const result = { runId, machineId: run.machineId, db: run.db, status: run.status, state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, timeline: timeline(store, runId), ...(o.diagram ? { diagram: resolve(o.diagram) } : {}) };
         emitResult(io, opts, result, (r) => [
           `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.status} in ${r.state}`,
           ...r.timeline.map((t) => {

@@ -28,6 +28,17 @@ describe('oeflow verify', () => {
     expect(page).toContain('<svg');
     expect(page).toContain('proquiet');
 
+    // the chart of the run, its path highlighted, in each format
+    for (const ext of ['svg', 'mmd', 'dot']) {
+      const file = join(sim.dir, `run.${ext}`);
+      const shown = await oeflow(['show', runId, '--diagram', file], env);
+      expect(shown.exitCode).toBe(0);
+      expect(readFileSync(file, 'utf8')).toMatch(ext === 'svg' ? /<svg[\s\S]*quietEnable/ : /quietEnable/);
+    }
+    const timeline = (await oeflow(['show', runId], env)).json.timeline as { stepKey: string; commands: { argv: string[] }[] }[];
+    expect(timeline.map((t) => t.stepKey)).toEqual(['preflight', 'quietEnable', 'copyFiles', 'quietDisable', 'verifyCopy', 'recordBackup']);
+    expect(timeline[1]!.commands.map((c) => c.argv.slice(0, 1).concat(c.argv.slice(2)).join(' '))).toContain('proquiet enable');
+
     // rewrite history: claim the copy step went straight to completed
     const db = new Database(state);
     for (const t of db.prepare("SELECT name FROM sqlite_master WHERE type='trigger'").all() as { name: string }[]) db.exec(`DROP TRIGGER "${t.name}"`);
