@@ -11,6 +11,9 @@ import { copyDatabaseFiles, formatBytes, type CopySource } from '../src/copy/ind
 const FILES = 6;
 const totalMiB = Number(process.argv[2] ?? process.env['OEFLOW_BENCH_MB'] ?? 1024);
 const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 2);
+// OEFLOW_BENCH_CACHE=cold drops the page cache before every run (needs root): the sources
+// then come from disk, as a production database larger than RAM does during a backup.
+const cold = process.env['OEFLOW_BENCH_CACHE'] === 'cold';
 const root = mkdtempSync(join(process.env['OEFLOW_BENCH_DIR'] ?? tmpdir(), 'oeflow-bench-copy-'));
 const dbDir = join(root, 'db');
 
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
   const loadBefore = load();
   const sources = makeFiles();
   const bytes = sources.length * Math.floor((totalMiB * 1024 * 1024) / FILES);
-  await sh(`cat ${dbDir}/* > /dev/null`); // warm the page cache: every variant reads cached sources
+  if (!cold) await sh(`cat ${dbDir}/* > /dev/null`); // warm the page cache: every variant reads cached sources
   const copier = (verifyAfterCopy: boolean, fsync: boolean) => async (dest: string) => {
     await copyDatabaseFiles({ sources, destination: dest, dbDir, mode: 'offline', verifyAfterCopy, fsync });
   };
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     for (const v of variants) {
       const dest = join(root, 'out');
+      if (cold) await sh('sync && echo 3 > /proc/sys/vm/drop_caches'); // untimed; fails loudly without root
       const t0 = performance.now();
       await v.run(dest);
       const secs = (performance.now() - t0) / 1000;
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
   const cp = mbps('cp -r');
   const cpSha = mbps('cp -r + sha256sum (copies)');
   const cpSync = mbps('cp -r + sync (durable)');
-  console.log(`bench/copy: ${FILES} files, ${formatBytes(bytes)} total, page cache warm (it cannot be dropped without root);`);
+  console.log(`bench/copy: ${FILES} files, ${formatBytes(bytes)} total, ${cold ? 'page cache dropped before every run (sources read from disk)' : 'page cache warm (OEFLOW_BENCH_CACHE=cold drops it, as root)'};`);
   console.log(`each variant ran ${rounds}x interleaved with the others, best time kept; dirty pages flushed (untimed) between runs.`);
   console.log(`load average (1/5/15 min) before: ${loadBefore}, after: ${load()} on ${availableParallelism()} cores (other jobs skew the figures).`);
   console.log('');
