@@ -1,16 +1,14 @@
 // `oeflow restore <backup-id|dir> --into <dir> --ai <file|dir>...`: prove the AI chain,
 // then run the roll-forward procedure (RF-1..5) on a fresh copy.
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { assertChainProven, planAiChain } from '../aichain/index.js';
 import { startRun } from '../engine/engine.js';
 import { ExitCode, OeflowError } from '../errors.js';
 import { planRestore, renderPlan } from '../plan/plan.js';
 import { createTools } from '../openedge/create-tools.js';
-import { BACKUP_DESCRIPTION_FILE } from '../steps/record-backup.js';
-import type { CatalogEntry } from '../steps/step.js';
-import type { Store } from '../store/index.js';
+import { findBackup } from '../engine/catalog.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import type { CommandOutcome } from './program.js';
@@ -18,24 +16,6 @@ import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 
 interface RestoreOpts { into: string; ai: string[]; until?: string; plan?: boolean }
-
-/** A backup by catalog id, or by directory (its oeflow-backup.json self-description). */
-export function findBackup(store: Store, ref: string): { backupId: string; db: string; destination: string; pairedAiSeq: number; aiBeginDate: string | null; replication: 'source' | 'target' | null } {
-  const row = store.getBackup(ref);
-  let entry: Pick<CatalogEntry, 'backupId' | 'db' | 'destination' | 'pairedAiSeq' | 'dbIdentity'>;
-  if (row) entry = { backupId: row.backupId, db: row.db, destination: row.destination, pairedAiSeq: row.pairedAiSeq ?? 0, dbIdentity: row.dbIdentity as CatalogEntry['dbIdentity'] };
-  else {
-    const file = join(resolve(ref), BACKUP_DESCRIPTION_FILE);
-    if (!existsSync(file)) throw new OeflowError('OEF-310', `${ref} is neither a backup id in the catalog nor a backup directory (${file} not found)`);
-    entry = { ...(JSON.parse(readFileSync(file, 'utf8')) as CatalogEntry), destination: resolve(ref) };
-  }
-  const repl = entry.dbIdentity.replication;
-  return {
-    backupId: entry.backupId, db: entry.db, destination: entry.destination, pairedAiSeq: entry.pairedAiSeq,
-    aiBeginDate: typeof entry.dbIdentity.aiBeginDate === 'string' ? entry.dbIdentity.aiBeginDate : null,
-    replication: repl === 'source' || repl === 'target' ? repl : null,
-  };
-}
 
 /** `--until` as roll forward's endtime (yyyy:mm:dd:hh:mm:ss); accepts that form or ISO 8601. */
 export function toEndtime(until: string): string {

@@ -8,7 +8,7 @@ import type { Reporter } from '../engine/reporter.js';
 import type { RunOutcome } from '../engine/run-driver.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { Store } from '../store/index.js';
-import { findBackup } from '../cli/restore.js';
+import { findBackup } from '../engine/catalog.js';
 import { OeflowError } from '../errors.js';
 import { isSimulator, simJson, startLoad } from './sim-cli.js';
 

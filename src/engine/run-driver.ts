@@ -5,7 +5,6 @@ import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMa
 import type { ProcedureInput, StepFailure } from '../../machines/contract.js';
 import type { Effect } from '../steps/step.js';
 import type { Store } from '../store/index.js';
-import { pidAlive } from './lock.js';
 import type { Reporter } from './reporter.js';
 import { settledStatus, stateName, type RunStatus } from './run-status.js';
 import { createStepActor, type StepActorDeps } from './step-actor.js';
@@ -186,4 +185,3 @@ function lastTransitionSeq(store: Store, runId: string): number {
   return 0;
 }
 
-export { pidAlive };
