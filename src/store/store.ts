@@ -65,18 +65,8 @@ export interface IntentInput {
   data: unknown;
 }
 
-export interface CommandInput {
-  stepKey: string;
-  attempt: number;
-  argv: string[];
-  exitCode: number | null;
-  signal: string | null;
-  durationMs: number;
-  stdout: string;
-  stderr: string;
-  messages: unknown[];
-  startedAt: string;
-}
+/** A finished utility run to record: the command row without what the store assigns. */
+export type CommandInput = Omit<CommandRow, 'runId' | 'n' | 'journalSeq'>;
 
 export interface ResultInput {
   stepKey: string;
