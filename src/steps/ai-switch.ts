@@ -1,7 +1,7 @@
 // OFFLINE-4: switch to a new AI extent so the copy is not in the middle of an AI file;
 // the sequence this switch makes BUSY is where roll forward starts.
-import { aiState, requireSuccess, type AiState } from './probes.js';
-import { failure, type Step } from './step.js';
+import { aiState, aiSwitchRefusal, requireSuccess, type AiState } from './probes.js';
+import type { Step } from './step.js';
 
 export const aiSwitch = {
   id: 'aiSwitch',
@@ -9,11 +9,7 @@ export const aiSwitch = {
   kb: 'OFFLINE-4',
   effect: 'once',
   probe: (env) => aiState(env, env.ctx.input.db),
-  precheck(p, env) {
-    if (!p.enabled) return failure('invariant', 'OEF-202', `after-imaging is not enabled on ${env.ctx.input.db}`);
-    if (p.nextStatus !== 'Empty') return failure('invariant', 'OEF-203', `the next AI extent is ${p.nextStatus ?? 'missing'}, not EMPTY: aimage new would fail`);
-    return null;
-  },
+  precheck: (p, env) => aiSwitchRefusal(p, env.ctx.input.db, 'aimage new'),
   async run(env, before) {
     requireSuccess(await env.tools.aimageNew(env.ctx.input.db, { signal: env.signal }), 'rfutil -C aimage new');
     const after = await aiState(env, env.ctx.input.db);

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readManifest } from '../copy/index.js';
 import { assertDbExists } from '../openedge/dlc.js';
-import { aiState, busyState } from './probes.js';
+import { aiState, aiSwitchRefusal, busyState, type AiState } from './probes.js';
 import { failure, type Facts, type Step } from './step.js';
 
 interface Probe {
@@ -49,15 +49,9 @@ export const preflight = {
       if (p.busy !== null && p.busy !== 'not-in-use') return failure('invariant', 'OEF-211', `the restore target ${input.db} exists and is in use (${p.busy})`);
       return null;
     }
-    if (!p.aiEnabled) return failure('invariant', 'OEF-202', `after-imaging is not enabled on ${input.db}`);
-    if (input.procedure === 'online-backup') {
-      if (p.busy !== 'in-use') return failure('invariant', 'OEF-205', `${input.db} is not running (busy: ${p.busy}): an online backup needs the broker`);
-      if (p.extents < 2) return failure('invariant', 'OEF-204', `${input.db} has ${p.extents} AI extent(s): a quiet point needs more than one`);
-    }
-    if (p.nextStatus !== 'Empty') {
-      return failure('invariant', 'OEF-203', `the AI extent after the BUSY one is ${p.nextStatus ?? 'missing'}, not EMPTY: the AI switch would fail`);
-    }
-    return null;
+    const online = input.procedure === 'online-backup';
+    if (online && p.aiEnabled && p.busy !== 'in-use') return failure('invariant', 'OEF-205', `${input.db} is not running (busy: ${p.busy}): an online backup needs the broker`);
+    return aiSwitchRefusal({ enabled: p.aiEnabled, extents: p.extents, nextStatus: p.nextStatus as AiState['nextStatus'] }, input.db, 'the AI switch', online ? 2 : 1);
   },
   run: async (_env, p) => ({ ...p } as Facts),
 } satisfies Step<Probe>;

@@ -3,7 +3,8 @@
 import { hostname } from 'node:os';
 import { pidAlive } from '../engine/lock.js';
 import type { AiExtent, BusyState, ToolResult } from '../openedge/types.js';
-import { fail, type StepEnv } from './step.js';
+import { fail, failure, type StepEnv } from './step.js';
+import type { StepFailure } from '../../machines/contract.js';
 
 /** The AI picture the switch steps and reconciliation compare: who is BUSY, who is next. */
 export interface AiState {
@@ -68,4 +69,16 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
     if (Date.now() > deadline || signal.aborted) return false;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Why an AI switch (aimage new, or the one a quiet point forces) would fail, or null:
+ * AI must be enabled, the extent after the BUSY one EMPTY, and a quiet point needs more
+ * than one extent (proquiet rc 2).
+ */
+export function aiSwitchRefusal(p: Pick<AiState, 'enabled' | 'extents' | 'nextStatus'>, db: string, what: string, minExtents = 1): StepFailure | null {
+  if (!p.enabled) return failure('invariant', 'OEF-202', `after-imaging is not enabled on ${db}`);
+  if (p.extents < minExtents) return failure('invariant', 'OEF-204', `${db} has ${p.extents} AI extent(s): a quiet point needs more than one`);
+  if (p.nextStatus !== 'Empty') return failure('invariant', 'OEF-203', `the AI extent after the BUSY one is ${p.nextStatus ?? 'missing'}, not EMPTY: ${what} would fail`);
+  return null;
 }

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
-import { aiState, messageSummary, type AiState } from './probes.js';
+import { aiState, aiSwitchRefusal, messageSummary, type AiState } from './probes.js';
 import { fail, failure, type Step } from './step.js';
 
 /** proquiet enable return codes (FACTS §5, KB P41028) mapped to oeflow codes. */
@@ -22,12 +22,7 @@ export const quietEnable = {
   effect: 'once',
   compensate: 'quietDisable',
   probe: (env) => aiState(env, env.ctx.input.db),
-  precheck(p, env) {
-    if (!p.enabled) return failure('invariant', 'OEF-202', `after-imaging is not enabled on ${env.ctx.input.db}`);
-    if (p.extents < 2) return failure('invariant', 'OEF-204', 'a quiet point needs more than one AI extent');
-    if (p.nextStatus !== 'Empty') return failure('invariant', 'OEF-203', `the next AI extent is ${p.nextStatus ?? 'missing'}, not EMPTY: the quiet point's AI switch would fail`);
-    return null;
-  },
+  precheck: (p, env) => aiSwitchRefusal(p, env.ctx.input.db, "the quiet point's AI switch", 2),
   async run(env, before) {
     const r = await env.tools.quietEnable(env.ctx.input.db, { signal: env.signal });
     if (r.exitCode !== 0) {

@@ -41,6 +41,23 @@ describe('engine invariants', () => {
   });
 });
 
+describe('preflight refusals', () => {
+  it('refuses an online backup of a database with a single AI extent before raising any quiet point (OEF-204)', async () => {
+    const sim = newSim({ serve: true, aiExtents: 1 });
+    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') });
+    expect(r.exitCode).toBe(6);
+    expect(errorCode(r.json)).toBe('OEF-204');
+    expect(invocationLines(sim.dlc, 'proquiet')).toHaveLength(0);
+  });
+
+  it('refuses an online backup of a database that is not running (OEF-205)', async () => {
+    const sim = newSim({ serve: false });
+    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') });
+    expect(r.exitCode).toBe(6);
+    expect(errorCode(r.json)).toBe('OEF-205');
+  });
+});
+
 describe('signals and the quiet-point watchdog', () => {
   it('disables the quiet point when SIGINT arrives during the snapshot, and the run resumes', async () => {
     const sim = newSim({ serve: true });
