@@ -1,7 +1,7 @@
 // `oeflow restore <backup-id|dir> --into <dir> --ai <file|dir>...`: prove the AI chain,
 // then run the roll-forward procedure (RF-1..5) on a fresh copy.
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { assertChainProven, planAiChain } from '../aichain/index.js';
 import { startRun } from '../engine/engine.js';
@@ -39,7 +39,12 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
       const store = storeFor(opts);
       try {
         const backup = findBackup(store, ref);
-        const targetDb = join(resolve(o.into), basename(backup.db));
+        const into = resolve(o.into);
+        // nothing is ever restored over existing files (a resumed restore continues with `oeflow resume`)
+        if (existsSync(into) && readdirSync(into).length > 0) {
+          throw new OeflowError('OEF-212', `--into ${into} is not empty`, { hint: 'Pass an empty or new directory; to continue an interrupted restore, use `oeflow resume --db <target db>`.' });
+        }
+        const targetDb = join(into, basename(backup.db));
         const tools = createTools({ dlc });
         const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(backup.destination, basename(backup.db));
         const plan = await planAiChain({

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { findResumable, resolveRun, resumeRun } from '../engine/engine.js';
+import { abandonRun, findResumable, resolveRun, resumeRun } from '../engine/engine.js';
 import { stateName } from '../engine/run-status.js';
 import { writeFile } from 'node:fs/promises';
 import { machines, type MachineId } from '../../machines/index.js';
@@ -147,6 +147,17 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
         findResumable(store, { runId });
         const r = resolveRun(store, { runId, as: o.as as 'done' | 'not-done', reason: o.reason, operator: userInfo().username });
         emitResult(io, opts, { ...r, status: 'running', next: `oeflow resume ${runId}` }, (x) => `recorded: ${x.stepKey} attempt ${x.attempt} is ${x.decision}\nnext: oeflow resume ${runId}`);
+      });
+    });
+
+  program.command('abandon <runId>')
+    .description('Close an open run that will not be resumed (journaled operator decision), so a new run can start')
+    .requiredOption('--reason <text>', 'why (kept in the journal)')
+    .action(async (runId: string, o: { reason: string }, command: Command) => {
+      const opts = globalOptions(command);
+      await withStore(opts, (store) => {
+        const r = abandonRun(store, { runId, reason: o.reason, operator: userInfo().username });
+        emitResult(io, opts, { ...r, status: 'failed' }, (x) => `run ${x.runId} abandoned in ${x.state}${x.warning ? `\nwarning: ${x.warning}` : ''}`);
       });
     });
 

@@ -11,7 +11,7 @@ import type { ToolResult } from '../openedge/types.js';
 import { steps } from '../steps/index.js';
 import type { CatalogEntry } from '../steps/step.js';
 import type { RunRow, Store } from '../store/index.js';
-import { acquireDbLock } from './lock.js';
+import { acquireDbLock, pidAlive } from './lock.js';
 import type { Reporter } from './reporter.js';
 import { driveRun, type RunOutcome } from './run-driver.js';
 import { stateName } from './run-status.js';
@@ -150,4 +150,31 @@ export function resolveRun(store: Store, o: { runId: string; as: 'done' | 'not-d
   });
   store.setRunStatus(o.runId, 'running', { resumable: true });
   return { runId: o.runId, stepKey: target.stepKey, attempt: target.attempt, decision: o.as };
+}
+
+/** States in which a run may have left a quiet point raised: it must be resumed, not abandoned. */
+const QUIET_STATES = /^(quietEnable|quiesced|quietDisable)/;
+
+/**
+ * Close an open run that will not be resumed (an operator decision, journaled), so a new
+ * run may start on its database. Refused while the run's process lives or a quiet point may
+ * be up; reports when an offline backup may have left the database shut down.
+ */
+export function abandonRun(store: Store, o: { runId: string; reason: string; operator: string }): { runId: string; state: string; warning: string | null } {
+  const run = findResumable(store, { runId: o.runId });
+  if (run.status === 'completed' || (run.status === 'failed' && !run.resumable)) {
+    throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status}: nothing to abandon`);
+  }
+  const lock = store.getLock(run.db);
+  if (lock && lock.runId === run.runId && lock.host === hostname() && pidAlive(lock.pid)) {
+    throw new OeflowError('OEF-040', `run ${run.runId} is still running (pid ${lock.pid})`, { hint: 'Stop it with Ctrl-C (SIGINT) first.' });
+  }
+  const state = stateName(run.stateValue);
+  if (QUIET_STATES.test(state)) throw new OeflowError('OEF-035', `run ${run.runId} rests in ${state}: a quiet point may still be enabled`);
+  const downStates = /^(shutdown|truncateBi|jobsCheck|verifyNotInUse|aiSwitch|copyFiles|verifyCopy|markBackedup|restart)/;
+  const warning = run.machineId === 'offline-backup' && downStates.test(state) ? `the database ${run.db} may still be shut down: start it with proserve if it should run` : null;
+  store.appendJournal(run.runId, { kind: 'decision', data: { abandoned: true, reason: o.reason, operator: o.operator, at: new Date().toISOString(), state } });
+  store.setRunStatus(run.runId, 'failed', { error: { code: 'OEF-052', message: `abandoned by ${o.operator}: ${o.reason}` }, resumable: false, ended: true });
+  if (lock && lock.runId === run.runId) store.releaseLock(run.db, run.runId);
+  return { runId: run.runId, state, warning };
 }

@@ -41,6 +41,33 @@ describe('engine invariants', () => {
   });
 });
 
+describe('oeflow abandon', () => {
+  it('closes a crashed run so a new backup can start, but never one that may hold a quiet point', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk1')], { stepKey: 'aiSwitch', crashAt: 'after-command' });
+    const blocked = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk2')], env);
+    expect(blocked.exitCode).toBe(4);
+    const crashedId = String((blocked.json.error as { details?: { holder?: string } }).details?.holder ?? '');
+    expect(crashedId).toMatch(/^run-/);
+    const closed = await oeflow(['abandon', crashedId, '--reason', 'superseded by a new backup'], env);
+    expect(closed.exitCode).toBe(0);
+    expect(String(closed.json.warning)).toMatch(/shut down/);
+    const fresh = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk2')], env);
+    expect(fresh.json.status, fresh.stdout + fresh.stderr).toBe('completed');
+
+    await killAt(sim, state, ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk3')], { stepKey: 'quietEnable', crashAt: 'after-command' });
+    const onlineRun = (await oeflow(['runs', '--db', sim.db], env)).json.runs as { runId: string; status: string }[];
+    const refused = await oeflow(['abandon', onlineRun[0]!.runId, '--reason', 'try'], env);
+    expect(refused.exitCode).toBe(6);
+    expect(errorCode(refused.json)).toBe('OEF-035');
+    const resumed = await oeflow(['resume', onlineRun[0]!.runId], env);
+    expect(resumed.json.status).toBe('completed');
+    expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
+  });
+});
+
 describe('preflight refusals', () => {
   it('refuses an online backup of a database with a single AI extent before raising any quiet point (OEF-204)', async () => {
     const sim = newSim({ serve: true, aiExtents: 1 });
