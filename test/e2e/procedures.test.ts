@@ -68,5 +68,9 @@ describe('oeflow backup online + restore', () => {
     expect(r.json.status, r.stderr).toBe('completed');
     expect(await digest(s, String(r.json.targetDb))).toBe(sourceDigest);
     expect(invocations(s.dlc, '-C', 'sequence').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    // never restored over existing files
+    const again = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')], s.env);
+    expect(again.exitCode).toBe(2);
+    expect((again.json.error as { code: string }).code).toBe('OEF-212');
   });
 });
