@@ -3,7 +3,7 @@
 // way into aiSequence, and rollForwardStarted is set on entry to RF-5, before the step
 // actor can run anything. Pure: the engine provide()s `step`.
 import { assign, not, setup, type ErrorActorEvent } from 'xstate';
-import type { ProcedureContext, StepFailure } from './contract.js';
+import type { StepOutput, ProcedureContext, StepFailure } from './contract.js';
 import { initialContext, procedureTypes, recordFacts, recordFailure, stepPlaceholder } from './procedure-setup.js';
 import { stepState } from './step-state.js';
 
@@ -38,7 +38,9 @@ export const rollForwardMachine = setup({
     /** There is an AI file at aiIndex to roll forward. */
     aiFilesPlanned: ({ context }) => context.aiIndex < (context.input.aiFiles?.length ?? 0),
     /** Another AI file follows the one at aiIndex. */
-    moreAiFiles: ({ context }) => context.aiIndex + 1 < (context.input.aiFiles?.length ?? 0),
+    // --until: once rfutil located the endtime (17923) no further file may be applied
+    moreAiFiles: ({ context, event }) =>
+      context.aiIndex + 1 < (context.input.aiFiles?.length ?? 0) && (event as { output?: StepOutput }).output?.facts.endtimeLocated !== true,
     /** The roll forward was cut off by a crash: only `retry` on the same file may continue it. */
     interrupted: (_args, params: { failure: StepFailure }) => params.failure.kind === 'interrupted',
     /** rfutil exited with an error: the run halts until an operator asks for retry. */

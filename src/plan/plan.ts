@@ -81,10 +81,10 @@ export function planRestore(input: ProcedureInput, proven: { ok: boolean; proble
   const commands: PlannedCommand[] = [{ kb: 'RF-2', argv: ['prostrct', ...argv.prostrctRepairArgv(db, st)] }];
   if (input.replication === 'source' || input.replication === 'target') commands.push({ kb: 'RF-3', argv: ['proutil', ...argv.disableSiteReplicationArgv(db, input.replication)] });
   commands.push({ kb: 'RF-4', argv: ['rfutil', ...argv.sequenceArgv(db)] });
-  files.forEach((f, i) => {
-    const endtime = i === files.length - 1 ? input.until : undefined;
-    commands.push({ kb: 'RF-5', argv: ['rfutil', ...argv.rollForwardArgv(db, f, endtime ? { endtime } : {})] });
-  });
+  for (const f of files) {
+    const endtime = input.until;
+    commands.push({ kb: 'RF-5', argv: ['rfutil', ...argv.rollForwardArgv(db, f, endtime ? { endtime } : {})], ...(endtime ? { note: 'stops after the file in which the endtime is located (17923)' } : {}) });
+  }
   return { procedure: 'roll-forward', db, preconditions: pre, ready: pre.every((p) => p.ok), commands, aiFiles: files, copy: `${input.backupDir} → ${dbPaths(db).dir} (verified against the backup's manifest)` };
 }
 

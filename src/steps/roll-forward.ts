@@ -8,11 +8,10 @@ import { failure, fail, type Reconciliation, type Step, type StepEnv } from './s
 interface Probe { busy: string; log: RollForwardLogState }
 
 /** The AI file this visit applies: the proven list, at the machine's aiIndex. */
-function currentFile(env: StepEnv): { file: string; last: boolean } {
-  const files = env.ctx.input.aiFiles ?? [];
-  const file = files[env.ctx.aiIndex];
+function currentFile(env: StepEnv): string {
+  const file = (env.ctx.input.aiFiles ?? [])[env.ctx.aiIndex];
   if (file === undefined) fail('failed', 'OEF-002', `no AI file at index ${env.ctx.aiIndex}`);
-  return { file, last: env.ctx.aiIndex === files.length - 1 };
+  return file;
 }
 
 async function probe(env: StepEnv): Promise<Probe> {
@@ -22,8 +21,10 @@ async function probe(env: StepEnv): Promise<Probe> {
 
 function makeRun(retry: boolean) {
   return async (env: StepEnv) => {
-    const { file, last } = currentFile(env);
-    const until = last ? env.ctx.input.until : undefined;
+    const file = currentFile(env);
+    // --until applies to every file: rfutil keeps the transactions that ended before it
+    // and says 17923 in the file where it found the endtime; the machine stops there.
+    const until = env.ctx.input.until;
     const r = await env.tools.rollForward(env.ctx.input.db, file, { retry, ...(until ? { endtime: until } : {}) });
     if (r.signal !== null && !r.cancelled) {
       // rfutil itself was killed (OOM killer, operator, crash) half way: that is the case
@@ -34,13 +35,14 @@ function makeRun(retry: boolean) {
       const numbers = r.messages.map((m) => m.number);
       fail('rf-error', 'OEF-053', `roll forward${retry ? ' retry' : ''} of ${file} failed (${numbers.join(', ') || `exit ${r.exitCode ?? r.signal}`}): ${messageSummary(r)}`);
     }
-    return { file, index: env.ctx.aiIndex, retry, appliedAt: new Date().toISOString(), ...(until ? { endtime: until } : {}) };
+    const endtimeLocated = r.messages.some((m) => m.number === 17923);
+    return { file, index: env.ctx.aiIndex, retry, appliedAt: new Date().toISOString(), ...(until ? { endtime: until, endtimeLocated } : {}) };
   };
 }
 
 /** Decide an in-doubt roll forward from the database log written since the intent. */
 function reconcileFromLog(now: Probe, intent: { at: string }, env: StepEnv): Reconciliation {
-  const { file } = currentFile(env);
+  const file = currentFile(env);
   const since = Date.parse(intent.at);
   const entries = now.log.files.filter((f) => f.path === file && Date.parse(f.begunAt) >= since);
   const last = entries[entries.length - 1];

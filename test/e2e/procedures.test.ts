@@ -74,3 +74,28 @@ describe('oeflow backup online + restore', () => {
     expect((again.json.error as { code: string }).code).toBe('OEF-212');
   });
 });
+
+describe('oeflow restore --until', () => {
+  it('rolls forward to a point in time: the restored digest equals the source at that time', async () => {
+    const dir = tempDir();
+    const s = await sim(dir);
+    const b = await oeflow(['backup', 'online', s.db, '--to', join(dir, 'bk')], s.env);
+    expect(b.json.status).toBe('completed');
+    await simCli(s, 'load', s.db, '--tx', '400', '--seed', '11');
+    await new Promise((r) => setTimeout(r, 1500));
+    const pointInTime = new Date().toISOString();
+    const digestThen = await digest(s, s.db);
+    await new Promise((r) => setTimeout(r, 1500));
+    await simCli(s, 'load', s.db, '--tx', '400', '--seed', '12');
+    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
+    await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
+    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
+    expect(await digest(s, s.db)).not.toBe(digestThen);
+
+    const r = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'pitr'), '--ai', join(dir, 'arch'), '--until', pointInTime], s.env);
+    expect(r.json.status, r.stdout + r.stderr).toBe('completed');
+    expect((r.json.facts as { rollForward: { endtimeLocated: boolean } }).rollForward.endtimeLocated).toBe(true);
+    expect(await digest(s, String(r.json.targetDb))).toBe(digestThen);
+  });
+});
+
