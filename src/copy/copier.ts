@@ -21,7 +21,7 @@ interface PlanItem {
 }
 
 function errno(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err).code) : undefined;
 }
 
 /** Real path of `p` even when its tail does not exist yet (the nearest existing ancestor is resolved). */

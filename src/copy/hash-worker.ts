@@ -58,7 +58,7 @@ interface Pending {
  */
 export class HashWorker {
   private worker: Worker | undefined;
-  private dead: unknown;
+  private dead: Error | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
   private readonly abortFlag = new Int32Array(new SharedArrayBuffer(4));

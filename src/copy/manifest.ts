@@ -6,7 +6,7 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { OeflowError } from '../errors.js';
 import { fsyncPath } from './stream.js';
-import type { CopySource, Manifest, ManifestEntry } from './types.js';
+import type { Manifest, ManifestEntry } from './types.js';
 
 export const MANIFEST_FILE = 'oeflow-manifest.json';
 export const JOURNAL_FILE = 'oeflow-manifest.partial.jsonl';

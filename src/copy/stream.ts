@@ -88,7 +88,7 @@ export async function copyFileHashing(src: string, dst: string, o: StreamOptions
       o.onBytes?.(bytesRead);
       i = next;
     }
-    await Promise.all(writes);
+    await Promise.all(writes.filter((w): w is Promise<void> => w !== undefined));
     if (o.fsync !== false) await out.sync();
     return { size: pos, sha256: hash.digest('hex') };
   } finally {

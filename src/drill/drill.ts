@@ -109,6 +109,6 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   }
   report.rpoSeconds = (Date.now() - closedAt.getTime()) / 1000;
   report.status = report.comparison.match === false ? 'failed' : 'passed';
-  o.store.appendJournal(restore.runId, { kind: 'note', data: { drill: report } as never });
+  o.store.appendJournal(restore.runId, { kind: 'note', data: { drill: report } });
   return report;
 }

@@ -81,9 +81,9 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     runId,
     runStartedAt: o.runStartedAt,
     visitSeq: () => visitSeq,
-    holdForAbort: () => abortReason !== null && !abortSent && actor.getSnapshot().can({ type: 'ABORT', reason: abortReason }),
+    holdForAbort: () => abortReason !== null && !abortSent && (actor.getSnapshot() as AnyMachineSnapshot).can({ type: 'ABORT', reason: abortReason }),
     needsDecision: (stepKey: string, why: string) => {
-      const snap = actor.getSnapshot();
+      const snap = actor.getSnapshot() as AnyMachineSnapshot;
       reporter({ type: 'notice', runId, message: `${stepKey} is in doubt: ${why}` });
       finish('needs-decision', true, { kind: 'failed', code: 'OEF-051', message: `${stepKey} is in doubt: ${why}` }, snap);
     },

@@ -2,6 +2,7 @@
 // (DESIGN.md durability protocol §2): a recorded result is replayed, an intent without
 // a result is reconciled, and only a step with nothing recorded is run — after its
 // intent row is committed.
+/* eslint-disable @typescript-eslint/only-throw-error -- the actor rejects with a plain StepFailure: it becomes the machine's onError payload and is persisted in the snapshot as JSON */
 import { fromPromise } from 'xstate';
 import type { StepFailure, StepInput, StepOutput } from '../../machines/contract.js';
 import { OeflowError } from '../errors.js';
@@ -75,7 +76,7 @@ export function createStepActor(deps: StepActorDeps) {
       ),
       signal,
       progress: (p) => reporter({ type: 'step-progress', runId, stepKey: input.stepKey, ...p }),
-      catalog: deps.catalog,
+      catalog: (entry) => deps.catalog(entry),
       runStartedAt: control.runStartedAt,
     });
 
@@ -84,7 +85,7 @@ export function createStepActor(deps: StepActorDeps) {
         const intent = ofThisVisit.intent as { at: string; probe: unknown };
         const facts = step.factsWhenDecided(await step.probe(env(ofThisVisit.attempt)), { at: intent.at, probe: intent.probe });
         const output = JSON.parse(JSON.stringify({ facts: { ...facts, decidedByOperator: true } })) as StepOutput;
-        store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: ofThisVisit.attempt, data: { factsAfterDecision: output.facts } as never });
+        store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: ofThisVisit.attempt, data: { factsAfterDecision: output.facts } });
         return output;
       }
       const replay = replayRecorded(ofThisVisit);

@@ -4,7 +4,7 @@ import { copyDatabaseFiles } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { databaseFiles } from './db-files.js';
 import { busyState } from './probes.js';
-import { failure, type Step } from './step.js';
+import { factText, failure, type Step } from './step.js';
 
 export const copyFiles = {
   id: 'copyFiles',
@@ -19,7 +19,7 @@ export const copyFiles = {
   async run(env) {
     const { input } = env.ctx;
     const snapshotCopy = env.ctx.facts.snapshot?.copyDir;
-    if (typeof snapshotCopy === 'string') return { destination: snapshotCopy, bySnapshot: true, manifestDigest: String(env.ctx.facts.snapshot?.manifestDigest ?? '') };
+    if (typeof snapshotCopy === 'string') return { destination: snapshotCopy, bySnapshot: true, manifestDigest: factText(env.ctx.facts.snapshot?.manifestDigest) };
     const report = await copyDatabaseFiles({
       sources: await databaseFiles(input.db),
       destination: input.destination!,

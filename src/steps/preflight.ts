@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readManifest } from '../copy/index.js';
 import { assertDbExists } from '../openedge/dlc.js';
 import { aiState, aiSwitchRefusal, busyState, type AiState } from './probes.js';
-import { failure, type Facts, type Step } from './step.js';
+import { failure, type Step } from './step.js';
 
 interface Probe {
   exists: boolean;
@@ -53,5 +53,5 @@ export const preflight = {
     if (online && p.aiEnabled && p.busy !== 'in-use') return failure('invariant', 'OEF-205', `${input.db} is not running (busy: ${p.busy}): an online backup needs the broker`);
     return aiSwitchRefusal({ enabled: p.aiEnabled, extents: p.extents, nextStatus: p.nextStatus as AiState['nextStatus'] }, input.db, 'the AI switch', online ? 2 : 1);
   },
-  run: async (_env, p) => ({ ...p } as Facts),
+  run: async (_env, p) => ({ ...p }),
 } satisfies Step<Probe>;

@@ -2,7 +2,7 @@
 // database identity) so `oeflow restore <backup-id>` can find and prove it.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fail, type CatalogEntry, type Step } from './step.js';
+import { fail, factText, type CatalogEntry, type Step } from './step.js';
 
 /** Name of the self-description written into every backup directory (restore from a dir uses it). */
 export const BACKUP_DESCRIPTION_FILE = 'oeflow-backup.json';
@@ -20,8 +20,8 @@ export const recordBackup = {
     if (!Number.isInteger(pairedSeq)) fail('failed', 'OEF-050', 'the AI sequence paired with the copy is unknown: the backup cannot be catalogued');
     const backupId = `bk-${env.runId.slice('run-'.length)}`;
     const entry: CatalogEntry = {
-      backupId, db: input.db, kind: online ? 'online' : 'offline', destination: String(facts.copyFiles?.destination ?? input.destination),
-      manifestDigest: String(facts.copyFiles?.manifestDigest ?? ''), pairedAiSeq: pairedSeq,
+      backupId, db: input.db, kind: online ? 'online' : 'offline', destination: factText(facts.copyFiles?.destination ?? input.destination),
+      manifestDigest: factText(facts.copyFiles?.manifestDigest), pairedAiSeq: pairedSeq,
       dbIdentity: { aiBeginDate: facts.preflight?.aiBeginDate ?? null, databaseName: facts.preflight?.databaseName ?? input.db, replication: facts.preflight?.replication ?? null },
       startedAt: env.runStartedAt, completedAt: new Date().toISOString(),
       details: { runId: env.runId, files: facts.copyFiles?.files ?? null, bytes: facts.copyFiles?.bytesCopied ?? null },

@@ -2,7 +2,7 @@
 // while the quiet point holds; a copy it produces is verified against a manifest.
 import { runSnapshotCommand } from '../copy/index.js';
 import { databaseFiles } from './db-files.js';
-import type { Step } from './step.js';
+import { factText, type Step } from './step.js';
 
 export const snapshot = {
   id: 'snapshot',
@@ -14,7 +14,7 @@ export const snapshot = {
     const { input, facts } = env.ctx;
     const r = await runSnapshotCommand({
       command: input.snapshotCmd!, sources: await databaseFiles(input.db), db: input.db, destination: input.destination!,
-      facts: { PAIRED_AI_SEQ: String(facts.quietEnable?.pairedSeq ?? '') }, signal: env.signal,
+      facts: { PAIRED_AI_SEQ: factText(facts.quietEnable?.pairedSeq) }, signal: env.signal,
     });
     return {
       exitCode: r.exitCode, ...(r.copyDir ? { copyDir: r.copyDir } : {}),

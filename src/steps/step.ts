@@ -102,3 +102,9 @@ export function failure(kind: StepFailure['kind'], code: string, message: string
 export function fail(kind: StepFailure['kind'], code: string, message: string, hint?: string): never {
   throw new StepFailureError(failure(kind, code, message, hint));
 }
+
+/** A fact as text ('' when absent): facts are JSON, so objects are written as JSON, never `[object Object]`. */
+export function factText(v: Json | undefined): string {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

@@ -1,6 +1,6 @@
 // OFFLINE-5 / ONLINE-3: verify the copy by re-reading it against its manifest.
 import { verifyCopy as verifyAgainstManifest } from '../copy/index.js';
-import { fail, type Step } from './step.js';
+import { fail, factText, type Step } from './step.js';
 
 export const verifyCopy = {
   id: 'verifyCopy',
@@ -9,7 +9,7 @@ export const verifyCopy = {
   effect: 'read',
   probe: async () => null,
   async run(env) {
-    const dir = String(env.ctx.facts.copyFiles?.destination ?? env.ctx.input.destination);
+    const dir = factText(env.ctx.facts.copyFiles?.destination ?? env.ctx.input.destination);
     const result = await verifyAgainstManifest(dir, { signal: env.signal });
     if (!result.ok) {
       const list = result.problems.map((p) => `${p.relPath}: ${p.kind}`).join(', ');

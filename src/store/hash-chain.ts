@@ -42,7 +42,7 @@ function write(value: unknown, seen: Set<object>): string | undefined {
     default:
       break;
   }
-  const obj = value as object;
+  const obj = value;
   if (seen.has(obj)) throw new TypeError('canonicalJson: value contains a cycle');
   seen.add(obj);
   try {

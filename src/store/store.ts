@@ -3,7 +3,7 @@
 // and the state it describes are committed together or not at all.
 
 import Database from 'better-sqlite3';
-import { OeflowError, isOeflowError } from '../errors.js';
+import { OeflowError } from '../errors.js';
 import { readPragmas, type PragmaReadings } from './pragmas.js';
 import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex } from './hash-chain.js';
 import type {

@@ -1,0 +1,36 @@
+// Lint: type-aware rules everywhere; machines/ must stay pure (STYLE §3: no Node builtins,
+// no execa/SQLite, no engine code), and no promise may float.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test/**', 'vitest.config.ts', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // steps implement an async interface; a probe with nothing to await is still async
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['src/engine/**', 'src/store/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+  {
+    files: ['machines/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto'], message: 'machines/ is pure: no Node builtins.' },
+          { group: ['execa', 'better-sqlite3'], message: 'machines/ is pure: no processes, no SQL.' },
+          { group: ['**/src/**'], message: 'machines/ must not import engine or any src/ code.' },
+        ],
+      }],
+    },
+  },
+);
