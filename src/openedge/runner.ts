@@ -26,6 +26,9 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
   const r = await execa(file, [...argv], {
     reject: false,
     stdin: 'ignore',
+    // Own process group: a Ctrl-C at the terminal reaches oeflow (which waits for a running
+    // `once` step, e.g. a roll forward) but never kills the utility half way.
+    detached: true,
     extendEnv: false,
     env: { ...process.env, ...o.env, DLC: dlc, LANG: 'C', LC_ALL: 'C' },
     ...(o.cwd === undefined ? {} : { cwd: o.cwd }),

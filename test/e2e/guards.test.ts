@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { backupWithArchive } from '../helpers/restore.js';
 import { killAt } from '../helpers/crash.js';
 import { eventually, invocationLines, invocations, oeflow, spawnOeflow } from '../helpers/oeflow.js';
-import { useSim } from '../helpers/sim.js';
+import { isSimProcess, useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
 const errorCode = (json: Record<string, unknown>) => (json.error as { code?: string } | undefined)?.code;
@@ -119,6 +119,20 @@ describe('signals and the quiet-point watchdog', () => {
       expect(JSON.parse(String(r.stdout)).status).toBe('aborted');
       expect((await sim.run('proutil', [sim.db, '-C', 'busy'])).exitCode).toBe(noRestart ? 0 : 6);
     }
+  });
+
+  it('keeps a running once-step alive when Ctrl-C reaches the whole terminal process group', async () => {
+    const sim = newSim({ serve: true });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db'), OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang' };
+    const child = spawnOeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], env); // its own group, like a terminal job
+    await eventually(() => invocationLines(sim.dlc, 'aimage', 'new').length > 0, 30_000, 'aimage new started');
+    const utility = invocationLines(sim.dlc, 'aimage', 'new')[0]!.pid!;
+    process.kill(-child.pid!, 'SIGINT'); // what the terminal does on Ctrl-C
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(isSimProcess(utility)).toBe(true); // aimage new was not interrupted half way
+    expect(child.exitCode).toBeNull(); // oeflow waits for the once-step before aborting
+    child.kill('SIGKILL');
+    await child;
   });
 
   it('stops the copy and disables the quiet point when --max-quiet is exceeded (OEF-060)', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { stateName } from '../../src/engine/run-status.js';
-import type { Sim } from './sim.js';
+import { isSimProcess, type Sim } from './sim.js';
 import { eventually, invocationLines, killGroup, spawnOeflow } from './oeflow.js';
 
 /** How to stop the process at a step: a hung utility (killed while running) or a crash point. */
@@ -41,6 +41,7 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
     expect(view.state.split('.').pop()).toBe(at.stepKey.split('#')[0]);
     expect(view.open).toContain(at.stepKey);
     killGroup(child.pid);
+    killUnfinished(sim.dlc); // utilities run in their own process group: end the hung one too
   }
   const r = await child;
   if (r.signal !== "SIGKILL") writeFileSync(join(tmpdir(), "oeflow-crash-failure.txt"), `${String(r.stdout)}\n${String(r.stderr)}`);
@@ -60,4 +61,15 @@ export function killPlan(steps: { key: string; hang?: string; words?: string[] }
     s.hang ? { stepKey: s.key, hang: s.hang, words: s.words ?? [] } : { stepKey: s.key, crashAt: 'after-intent' },
     { stepKey: s.key, crashAt: 'after-command' },
   ]);
+}
+
+/** SIGKILL every simulated utility that started and never wrote its end line (a hung one). */
+export function killUnfinished(dlc: string): void {
+  const lines = invocationLines(dlc);
+  const ended = new Set(lines.filter((l) => l.phase !== 'start').map((l) => l.pid));
+  for (const l of lines) {
+    if (l.phase === 'start' && l.pid !== undefined && !ended.has(l.pid) && isSimProcess(l.pid)) {
+      try { process.kill(l.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+  }
 }

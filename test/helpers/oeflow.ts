@@ -40,7 +40,7 @@ export function tempDir(prefix = 'oeflow-test-'): string {
   return dir;
 }
 
-export interface Invocation { argv: string[]; exitCode: number | null; phase?: string }
+export interface Invocation { argv: string[]; exitCode: number | null; phase?: string; pid?: number }
 
 /** Every line of $DLC/invocations.jsonl (start and end lines) whose argv contains all `words`. */
 export function invocationLines(dlc: string, ...words: string[]): Invocation[] {

@@ -67,7 +67,8 @@ function killGroup(pid: number): void {
   }
 }
 
-function isSimProcess(pid: number): boolean {
+/** True when `pid` is a live simulator process (guards against pid reuse before a kill). */
+export function isSimProcess(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('/sim/');
   } catch {
