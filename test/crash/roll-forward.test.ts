@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { killAt, killPlan, storeView } from '../helpers/crash.js';
 import { invocations, oeflow } from '../helpers/oeflow.js';
-import { backupWithArchive } from '../helpers/restore.js';
+import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
@@ -33,7 +33,7 @@ describe('restore under SIGKILL', () => {
     const applied = invocations(sim.dlc, 'roll', 'forward').filter((i) => i.exitCode === 0).map((i) => i.argv.at(-1));
     expect(applied.length).toBeGreaterThanOrEqual(2);
     expect(new Set(applied).size).toBe(applied.length);
-    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+    expect(await simDigest(sim, targetDb)).toBe(digest);
   });
 
   it('continues a roll forward that crashed half way, after oeflow crashed too, with retry on the same file', async () => {
@@ -53,7 +53,7 @@ describe('restore under SIGKILL', () => {
     const first = invocations(sim.dlc, 'roll', 'forward').find((i) => i.exitCode === 0);
     expect(first?.argv).toContain('retry');
     expect(storeView(state).attempts.map((a) => a.stepKey)).toContain('rollForwardRetry#0');
-    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+    expect(await simDigest(sim, targetDb)).toBe(digest);
   });
 
   it('retries in the same run when rfutil alone is killed half way', async () => {
@@ -66,7 +66,7 @@ describe('restore under SIGKILL', () => {
     });
     expect(r.json.status, r.stdout + r.stderr).toBe('completed');
     expect(invocations(sim.dlc, 'roll', 'forward', 'retry').filter((i) => i.exitCode === 0)).toHaveLength(1);
-    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+    expect(await simDigest(sim, targetDb)).toBe(digest);
   });
 
   it('completes after a kill during and after disabling replication on a copy of a replication source', async () => {
@@ -80,7 +80,7 @@ describe('restore under SIGKILL', () => {
     const done = await oeflow(['resume', '--db', targetDb], { ...sim.env, OEFLOW_STATE: state });
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
     expect(invocations(sim.dlc, 'disablesitereplication', 'source').filter((i) => i.exitCode === 0)).toHaveLength(1);
-    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+    expect(await simDigest(sim, targetDb)).toBe(digest);
   });
 
   it('completes after a kill during and after roll forward retry', async () => {
@@ -97,6 +97,6 @@ describe('restore under SIGKILL', () => {
     const done = await oeflow(['resume', '--db', targetDb], env);
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
     expect(invocations(sim.dlc, 'roll', 'forward', 'retry').filter((i) => i.exitCode === 0)).toHaveLength(1);
-    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+    expect(await simDigest(sim, targetDb)).toBe(digest);
   });
 });

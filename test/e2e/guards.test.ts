@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backupWithArchive } from '../helpers/restore.js';
+import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { killAt } from '../helpers/crash.js';
 import { eventually, invocationLines, invocations, oeflow, spawnOeflow } from '../helpers/oeflow.js';
 import { isSimProcess, useSim } from '../helpers/sim.js';
@@ -164,7 +164,7 @@ describe('roll forward error exits and operator decisions', () => {
     const retried = await oeflow(['resume', '--db', targetDb, '--retry'], env);
     expect(retried.json.status, retried.stdout + retried.stderr).toBe('completed');
     expect(invocations(sim.dlc, 'roll', 'forward', 'retry').filter((i) => i.exitCode === 0)).toHaveLength(1);
-    expect(JSON.parse((await sim.oeflow(['sim', 'digest', targetDb, '--json'])).stdout).digest).toBe(digest);
+    expect(await simDigest(sim, targetDb)).toBe(digest);
   });
 
   it('asks an operator when the AI switch cannot be reconciled, and continues after resolve', async () => {

@@ -13,8 +13,13 @@ export async function backupWithArchive(sim: Sim, state: string, tx = 600): Prom
   const archive = join(sim.dir, 'arch');
   await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
   expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'])).exitCode).toBe(0);
-  const digest = (JSON.parse((await sim.oeflow(['sim', 'digest', sim.db, '--json'])).stdout) as { digest: string }).digest;
+  const digest = await simDigest(sim, sim.db);
   await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
   return { backupId: String(b.json.backupId), archive, digest };
 }
 
+
+/** The simulator's data digest of `db` (a source or a restored copy). */
+export async function simDigest(sim: Sim, db: string): Promise<string> {
+  return (JSON.parse((await sim.oeflow(['sim', 'digest', db, '--json'])).stdout) as { digest: string }).digest;
+}
