@@ -1,17 +1,10 @@
 // Renders engine events as a live step list on stderr: one line per step state
 // change; byte progress redraws in place on a terminal and is throttled otherwise.
+import { formatBytes } from '../copy/index.js';
 import type { EngineEvent, Reporter } from '../engine/reporter.js';
 import type { CliIO } from './io.js';
 
 const mark = { ok: '✔', error: '✖', reconciled: '↻', memo: '≡' } as const;
-
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
 
 /** A reporter that writes progress to the CLI's stderr (silent when `quiet`). */
 export function progressReporter(io: CliIO, quiet = false): Reporter {
@@ -35,7 +28,7 @@ export function progressReporter(io: CliIO, quiet = false): Reporter {
         if (now - lastProgressAt < (io.interactive ? 100 : 2000) && e.bytesDone < e.bytesTotal) break;
         lastProgressAt = now;
         const pct = e.bytesTotal === 0 ? 100 : Math.floor((e.bytesDone / e.bytesTotal) * 100);
-        const text = `    ${pct}% ${bytes(e.bytesDone)} / ${bytes(e.bytesTotal)}`;
+        const text = `    ${pct}% ${formatBytes(e.bytesDone)} / ${formatBytes(e.bytesTotal)}`;
         if (io.interactive) { io.err(`\r${text}\x1b[K`); progressLineOpen = true; } else io.err(`${text}\n`);
         break;
       }

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { assertChainProven, planAiChain } from '../aichain/index.js';
+import { assertChainProven, planAiChain, toEndtime } from '../aichain/index.js';
 import { startRun } from '../engine/engine.js';
 import { ExitCode, OeflowError } from '../errors.js';
 import { planRestore, renderPlan } from '../plan/plan.js';
@@ -16,15 +16,6 @@ import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 
 interface RestoreOpts { into: string; ai: string[]; until?: string; plan?: boolean }
-
-/** `--until` as roll forward's endtime (yyyy:mm:dd:hh:mm:ss); accepts that form or ISO 8601. */
-export function toEndtime(until: string): string {
-  if (/^\d{4}:\d{2}:\d{2}:\d{2}:\d{2}:\d{2}$/.test(until)) return until;
-  const t = new Date(until);
-  if (Number.isNaN(t.getTime())) throw new OeflowError('OEF-001', `--until ${until}: use yyyy:mm:dd:hh:mm:ss or an ISO 8601 time`);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${t.getFullYear()}:${p(t.getMonth() + 1)}:${p(t.getDate())}:${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
-}
 
 export function registerRestoreCommand(program: Command, io: CliIO, outcome: CommandOutcome): void {
   program.command('restore <backup>')
@@ -46,15 +37,16 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         }
         const targetDb = join(into, basename(backup.db));
         const tools = createTools({ dlc });
+        const endtime = o.until ? toEndtime(o.until) : undefined;
         const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(backup.destination, basename(backup.db));
         const plan = await planAiChain({
           tools, db: scanDb, inputs: o.ai.map((p) => resolve(p)), pairedSeq: backup.pairedAiSeq,
-          aiBeginDate: backup.aiBeginDate ?? '', ...(o.until ? { until: toEndtime(o.until) } : {}),
+          aiBeginDate: backup.aiBeginDate ?? '', ...(endtime ? { until: endtime } : {}),
         });
         const input = {
           procedure: 'roll-forward' as const, db: targetDb, targetDb, backupDir: backup.destination,
           aiFiles: plan.files.map((f) => f.path), pairedAiSeq: backup.pairedAiSeq, replication: backup.replication,
-          ...(backup.aiBeginDate ? { aiBeginDate: backup.aiBeginDate } : {}), ...(o.until ? { until: toEndtime(o.until) } : {}),
+          ...(backup.aiBeginDate ? { aiBeginDate: backup.aiBeginDate } : {}), ...(endtime ? { until: endtime } : {}),
         };
         if (o.plan) {
           const dry = planRestore(input, plan);

@@ -1,7 +1,6 @@
 // Shared probes and result checks: the reads several steps make of the database's
 // real state, and the one way a non-zero exit becomes a step failure.
-import { hostname } from 'node:os';
-import { pidAlive } from '../engine/lock.js';
+import { staleOnThisHost } from '../openedge/liveness.js';
 import type { AiExtent, BusyState, ToolResult } from '../openedge/types.js';
 import { fail, failure, type StepEnv } from './step.js';
 import type { StepFailure } from '../../machines/contract.js';
@@ -44,7 +43,7 @@ export async function busyState(env: StepEnv, db: string): Promise<BusyState> {
 /** True when `<db>.lk` exists and names a process that is dead on this host. */
 export async function lkIsStale(env: StepEnv, db: string): Promise<boolean> {
   const lk = await env.tools.readLk(db);
-  return lk !== null && lk.host === hostname() && !pidAlive(lk.pid);
+  return lk !== null && staleOnThisHost(lk);
 }
 
 /** One line naming the numbered messages of a result, for failure texts. */

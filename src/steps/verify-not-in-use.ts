@@ -1,7 +1,6 @@
 // OFFLINE-3/5: nothing may touch the database between OFFLINE-3 and the end of OFFLINE-5;
 // checked before and after the copy by busy, holder and the .lk file.
-import { hostname } from 'node:os';
-import { pidAlive } from '../engine/lock.js';
+import { staleOnThisHost } from '../openedge/liveness.js';
 import { failure, type Step } from './step.js';
 
 interface Probe { busy: string; holder: string; lk: { mode: number; pid: number; host: string } | null }
@@ -17,7 +16,7 @@ export const verifyNotInUse = {
       env.tools.busy(db, { signal: env.signal }), env.tools.holder(db, { signal: env.signal }), env.tools.readLk(db),
     ]);
     // a .lk of a dead process on this host is stale, not a user (FACTS §2)
-    const stale = lk !== null && lk.host === hostname() && !pidAlive(lk.pid);
+    const stale = lk !== null && staleOnThisHost(lk);
     return stale ? { busy: 'not-in-use', holder: 'not-in-use', lk: null } : { busy: busy.value, holder: holder.value, lk };
   },
   precheck: (p, env) =>

@@ -1,0 +1,28 @@
+// Is the process behind a `.lk` file or a run lock still alive on this host? One rule for
+// both (FACTS §2): a holder on this host whose pid is dead is stale; another host's is
+// assumed valid, since it cannot be checked from here.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/**
+ * True if a process with this pid is running (EPERM: it exists but is not ours). A zombie
+ * (killed, not yet reaped — common in containers whose init does not reap) is dead.
+ */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
+  }
+}
+
+/** True when the holder is on this host and its process is gone. */
+export function staleOnThisHost(holder: { host: string; pid: number }): boolean {
+  return holder.host === hostname() && !pidAlive(holder.pid);
+}
