@@ -1,19 +1,25 @@
 // bench/copy: the copier's throughput as a ratio to `cp` and to `cp` + `sha256sum` on the same
 // files in the same run. Usage: node dist/bench/copy.js [MiB] (or OEFLOW_BENCH_MB; default 1024),
-// OEFLOW_BENCH_ROUNDS (default 2), OEFLOW_BENCH_DIR (default the OS temp dir).
+// OEFLOW_BENCH_ROUNDS (default 2), OEFLOW_BENCH_DIR (default the OS temp dir),
+// OEFLOW_BENCH_CACHE=cold, OEFLOW_BENCH_READ_MBPS=<MB/s> (see bench/README.md).
 import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { copyDatabaseFiles, formatBytes, type CopySource } from '../src/copy/index.js';
+import { capReads, type ReadThrottle } from './read-throttle.js';
 
 const FILES = 6;
 const totalMiB = Number(process.argv[2] ?? process.env['OEFLOW_BENCH_MB'] ?? 1024);
 const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 2);
 // OEFLOW_BENCH_CACHE=cold drops the page cache before every run (needs root): the sources
 // then come from disk, as a production database larger than RAM does during a backup.
-const cold = process.env['OEFLOW_BENCH_CACHE'] === 'cold';
+// OEFLOW_BENCH_READ_MBPS=N also caps reads from the bench disk at N MB/s (root, cgroup v1
+// blkio) and implies a cold cache: the storage-bound case, where the source disk sets the pace.
+const readMBps = process.env['OEFLOW_BENCH_READ_MBPS'] === undefined ? undefined : Number(process.env['OEFLOW_BENCH_READ_MBPS']);
+if (readMBps !== undefined && !(readMBps > 0)) throw new Error('OEFLOW_BENCH_READ_MBPS must be a positive number of MB/s.');
+const cold = process.env['OEFLOW_BENCH_CACHE'] === 'cold' || readMBps !== undefined;
 const root = mkdtempSync(join(process.env['OEFLOW_BENCH_DIR'] ?? tmpdir(), 'oeflow-bench-copy-'));
 const dbDir = join(root, 'db');
 
@@ -43,9 +49,12 @@ const sh = async (cmd: string): Promise<void> => {
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
+let throttle: ReadThrottle | undefined;
+
 async function main(): Promise<void> {
   const loadBefore = load();
   const sources = makeFiles();
+  if (readMBps !== undefined) throttle = capReads(root, readMBps);
   const bytes = sources.length * Math.floor((totalMiB * 1024 * 1024) / FILES);
   if (!cold) await sh(`cat ${dbDir}/* > /dev/null`); // warm the page cache: every variant reads cached sources
   const copier = (verifyAfterCopy: boolean, fsync: boolean) => async (dest: string) => {
@@ -76,7 +85,9 @@ async function main(): Promise<void> {
   const cp = mbps('cp -r');
   const cpSha = mbps('cp -r + sha256sum (copies)');
   const cpSync = mbps('cp -r + sync (durable)');
-  console.log(`bench/copy: ${FILES} files, ${formatBytes(bytes)} total, ${cold ? 'page cache dropped before every run (sources read from disk)' : 'page cache warm (OEFLOW_BENCH_CACHE=cold drops it, as root)'};`);
+  const cache = cold ? 'page cache dropped before every run (sources read from disk)' : 'page cache warm (OEFLOW_BENCH_CACHE=cold drops it, as root)';
+  const cap = throttle === undefined ? '' : `, reads from disk ${throttle.disk} capped at ${(throttle.bytesPerSecond / 1e6).toFixed(0)} MB/s`;
+  console.log(`bench/copy: ${FILES} files, ${formatBytes(bytes)} total, ${cache}${cap};`);
   console.log(`each variant ran ${rounds}x interleaved with the others, best time kept; dirty pages flushed (untimed) between runs.`);
   console.log(`load average (1/5/15 min) before: ${loadBefore}, after: ${load()} on ${availableParallelism()} cores (other jobs skew the figures).`);
   console.log('');
@@ -93,5 +104,6 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
+  throttle?.release();
   rmSync(root, { recursive: true, force: true });
 }
