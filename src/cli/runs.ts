@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { abandonRun, findResumable, resolveRun, resumeRun } from '../engine/engine.js';
+import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
 import { writeFile } from 'node:fs/promises';
 import { machines, type MachineId } from '../../machines/index.js';
@@ -72,9 +73,9 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       const opts = globalOptions(command);
       await withStore(opts, (store) => {
         const runs = store.listRuns(o.db ? { db: resolve(o.db).replace(/\.db$/, '') } : {}).map((r) => ({
-          runId: r.runId, machineId: r.machineId, db: r.db, status: r.status, state: stateName(r.stateValue), createdAt: r.createdAt, updatedAt: r.updatedAt,
+          runId: r.runId, machineId: r.machineId, db: r.db, status: r.status, interrupted: isInterrupted(store, r), state: stateName(r.stateValue), createdAt: r.createdAt, updatedAt: r.updatedAt,
         }));
-        emitResult(io, opts, { runs }, (x) => x.runs.length === 0 ? 'no runs' : x.runs.map((r) => `${r.runId}  ${r.status.padEnd(14)} ${r.machineId.padEnd(15)} ${r.state.padEnd(24)} ${r.db}`).join('\n'));
+        emitResult(io, opts, { runs }, (x) => x.runs.length === 0 ? 'no runs' : x.runs.map((r) => `${r.runId}  ${(r.interrupted ? 'interrupted' : r.status).padEnd(14)} ${r.machineId.padEnd(15)} ${r.state.padEnd(24)} ${r.db}`).join('\n'));
       });
     });
 
@@ -87,9 +88,11 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
         const run = store.getRun(runId);
         if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
         if (o.diagram) await writeFile(o.diagram, runDiagram(store, runId, run.machineId as MachineId, o.diagram));
-        const result = { runId, machineId: run.machineId, db: run.db, status: run.status, state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, timeline: timeline(store, runId), ...(o.diagram ? { diagram: resolve(o.diagram) } : {}) };
+        const interrupted = isInterrupted(store, run);
+        const result = { runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, timeline: timeline(store, runId), ...(o.diagram ? { diagram: resolve(o.diagram) } : {}) };
         emitResult(io, opts, result, (r) => [
-          `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.status} in ${r.state}`,
+          `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.interrupted ? 'interrupted (no process drives it)' : r.status} in ${r.state}`,
+          ...(r.next ? [`next: ${r.next}`] : []),
           ...r.timeline.map((t) => {
             const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.signal ?? c.exitCode} (${c.durationMs} ms)${(c.messages as { number: number }[]).length ? ` [${(c.messages as { number: number }[]).map((m) => m.number).join(',')}]` : ''}`).join('');
             return `  ${(t.startedAt ?? '').padEnd(24)} ${t.stepKey.padEnd(26)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms${cmds}`;
@@ -146,7 +149,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       await withStore(opts, (store) => {
         findResumable(store, { runId });
         const r = resolveRun(store, { runId, as: o.as as 'done' | 'not-done', reason: o.reason, operator: userInfo().username });
-        emitResult(io, opts, { ...r, status: 'running', next: `oeflow resume ${runId}` }, (x) => `recorded: ${x.stepKey} attempt ${x.attempt} is ${x.decision}\nnext: oeflow resume ${runId}`);
+        emitResult(io, opts, { ...r, status: 'running', interrupted: true, next: `oeflow resume ${runId}` }, (x) => `recorded: ${x.stepKey} attempt ${x.attempt} is ${x.decision}\nnext: oeflow resume ${runId}`);
       });
     });
 

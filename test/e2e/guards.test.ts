@@ -172,6 +172,9 @@ describe('roll forward error exits and operator decisions', () => {
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
     await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { stepKey: 'aiSwitch', crashAt: 'after-intent' });
+    // killed: stored as running, reported as interrupted (no process drives it)
+    const killed = await oeflow(['runs'], env);
+    expect(killed.json.runs).toEqual([expect.objectContaining({ status: 'running', interrupted: true })]);
     // two switches by hand: the BUSY sequence moved by 2, so "did ours run?" has no answer
     await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
     await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
@@ -181,8 +184,11 @@ describe('roll forward error exits and operator decisions', () => {
     const runId = String(stuck.json.runId);
     const decided = await oeflow(['resolve', runId, '--as', 'done', '--reason', 'the last switch was ours (checked the .lg)'], env);
     expect(decided.exitCode).toBe(0);
+    const waiting = await oeflow(['show', runId], env);
+    expect(waiting.json).toMatchObject({ status: 'running', interrupted: true, next: `oeflow resume ${runId}` });
     const done = await oeflow(['resume', runId], env);
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
+    expect((await oeflow(['runs'], env)).json.runs).toEqual([expect.objectContaining({ status: 'completed', interrupted: false })]);
     expect(invocations(sim.dlc, 'aimage', 'new').filter((i) => i.argv.length > 0 && i.exitCode === 0)).toHaveLength(2);
   });
 });

@@ -44,6 +44,9 @@ describe('oeflow backup offline', () => {
     });
     await new Promise((r) => setTimeout(r, 1500));
     const second = await oeflow(['backup', 'online', s.db, '--to', join(dir, 'bk2')], s.env);
+    // the first run's process lives and holds the lock: it is not reported as interrupted
+    const listed = await oeflow(['runs'], s.env);
+    expect(listed.json.runs).toContainEqual(expect.objectContaining({ status: 'running', interrupted: false }));
     first.kill('SIGKILL');
     await first;
     expect(second.exitCode).toBe(4);
