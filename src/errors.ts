@@ -31,6 +31,7 @@ export const errorCodes = {
   'OEF-013': { title: 'Unexpected output from a utility', exitCode: ExitCode.failed, hint: 'Run the command by hand (see `oeflow show <run-id>`) and compare with the documented output.' },
   'OEF-020': { title: 'State store could not be opened', exitCode: ExitCode.failed, hint: 'Check --state / OEFLOW_STATE points to a writable file on a local disk.' },
   'OEF-021': { title: 'State store is not durable', exitCode: ExitCode.failed, hint: 'The store must run with journal_mode=WAL and synchronous=FULL; use a local filesystem.' },
+  'OEF-023': { title: 'Signing key unusable', exitCode: ExitCode.usage, hint: 'Create a key pair with `oeflow key generate <file>`; point --signing-key / OEFLOW_SIGNING_KEY at the private key and --public-key at the .pub file.' },
   'OEF-022': { title: 'State store schema is newer than this oeflow', exitCode: ExitCode.failed, hint: 'Upgrade oeflow, or point --state at another store.' },
   'OEF-030': { title: 'Run not found', exitCode: ExitCode.usage, hint: 'List runs with `oeflow runs`.' },
   'OEF-031': { title: 'Run is not resumable', exitCode: ExitCode.usage, hint: 'Only runs with status running, failed (resumable), aborted or needs-decision can resume; see `oeflow show <run-id>`.' },

@@ -2,6 +2,7 @@
 // and exit codes, and the state chart with the run's path highlighted, in one HTML file.
 import type { AnyStateMachine } from 'xstate';
 import { toSvg } from '../diagram/svg.js';
+import { verificationLines } from './verification-lines.js';
 import type { Verification } from './verify.js';
 
 export interface TimelineEntry {
@@ -27,13 +28,14 @@ export function evidenceHtml(v: Verification, machine: AnyStateMachine, timeline
 <html lang="en"><head><meta charset="utf-8"><title>oeflow evidence ${esc(v.runId)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em;max-width:75em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top;font-size:.9em}.ok{color:#080}.bad{color:#b00}code{font-size:.85em}</style></head>
 <body>
-<h1>Run ${esc(v.runId)}: ${v.verdict === 'proven' ? '<span class="ok">PROVEN</span>' : '<span class="bad">NOT PROVEN</span>'}</h1>
+<h1>Run ${esc(v.runId)}: ${v.verdict === 'proven' ? '<span class="ok">PROVEN</span>' : '<span class="bad">NOT PROVEN</span>'}${v.authenticated ? ' <span class="ok">(authenticated)</span>' : ''}</h1>
 <p>Procedure <b>${esc(v.machineId)}</b> on <code>${esc(db)}</code>, status <b>${esc(v.status)}</b>.</p>
 <ul>
-<li>${mark(v.chain.ok)} journal hash chain intact over ${v.chain.rows} rows${v.chain.ok ? '' : ` — broken at seq ${v.chain.brokenAtSeq}: ${esc(v.chain.reason ?? '')}`}</li>
-<li>${mark(v.replay.ok)} every recorded event replayed through the machine definition reproduces the recorded state${v.replay.problem ? ` — ${esc(v.replay.problem)}` : ''}</li>
-<li>${mark(v.ordering.ok)} every step result was journaled before the transition that used it${v.ordering.problems.map((p) => `<br>${esc(p)}`).join('')}</li>
-<li>${mark(v.definition.sameAsNow)} machine definition unchanged since the run</li>
+${verificationLines(v).map(([ok, text]) => `<li>${mark(ok)} ${esc(text)}</li>`).join('\n')}
+</ul>
+<h2>What this does not prove</h2>
+<ul>
+${v.limits.map((l) => `<li>${esc(l)}</li>`).join('\n')}
 </ul>
 <h2>State chart (path highlighted)</h2>
 ${svg}

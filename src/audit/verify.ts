@@ -1,12 +1,17 @@
 // Compliance proof of a run (DESIGN §6): the journal's hash chain is intact, and replaying
 // the recorded events through the machine definition reproduces every recorded state, in
-// order; every step result was journaled before the transition that consumed it.
+// order; every step result was journaled before the transition that consumed it and agrees
+// with it; the tables the reports display agree with the journal; and, when the rows are
+// signed, the signatures verify. What the proof does not cover is stated in `limits`.
+import type { KeyObject } from 'node:crypto';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { machineHash, machines, type MachineId } from '../../machines/index.js';
 import { stateName } from '../engine/run-status.js';
 import { OeflowError } from '../errors.js';
 import { isEffectCommand } from '../openedge/effect-commands.js';
 import type { JournalRow, Store } from '../store/index.js';
+import { checkRecord } from './record-check.js';
+import { checkSignatures, type Authenticity } from './signature-check.js';
 
 export interface VerifiedTransition {
   seq: number;
@@ -21,18 +26,45 @@ export interface Verification {
   machineId: string;
   status: string;
   chain: { ok: boolean; rows: number; brokenAtSeq?: number; reason?: string };
-  definition: { sameAsNow: boolean };
+  /** The definition the run recorded (run-started) is the one the replay used (today's). */
+  definition: { sameAsNow: boolean; recorded: string; current: string };
   replay: { ok: boolean; transitions: VerifiedTransition[]; problem?: string };
   ordering: { ok: boolean; problems: string[] };
+  /** The run, attempts and commands tables (what reports display) agree with the journal. */
+  record: { ok: boolean; problems: string[] };
+  authenticity: Authenticity;
+  /** Every row is signed by a key the auditor passed (--public-key). */
+  authenticated: boolean;
+  /** What this verification does not prove. */
+  limits: string[];
   /** States the run went through, for the highlighted diagram. */
   visited: string[];
   verdict: 'proven' | 'not-proven';
 }
 
 const stepEvent = /^xstate\.(done|error)\.actor\.(.+)$/;
+/** Outcomes after which a step actor resolves (done) or rejects (error). */
+const DONE_OUTCOMES = new Set(['ok', 'reconciled-done', 'decided-done']);
+const ERROR_OUTCOMES = new Set(['error']);
 
-/** Replay the run's journaled events through its machine and check the journal's integrity. */
-export function verifyRun(store: Store, runId: string): Verification {
+/** What a verification never proves, and what it does not prove this time. */
+function limitsOf(authenticity: Authenticity): string[] {
+  const limits: string[] = [];
+  if (authenticity.checkedWith !== 'public-key' || !authenticity.ok) {
+    limits.push(authenticity.checkedWith === 'none'
+      ? 'Not authenticated: the rows are not signed. Anyone who can write the store file could rewrite this run and recompute its hash chain; the chain shows accidental damage and edits that did not recompute it. Sign runs with --signing-key (oeflow key generate) and verify with --public-key.'
+      : 'Not authenticated: the signatures were not checked against a key you trust (pass the signer\'s public key with --public-key); keys recorded in the store could be an attacker\'s own.');
+  }
+  limits.push('A journal cut short after any row reads as a run that stopped there: a run is proven complete only by its run-ended row with status completed.');
+  limits.push('Exit codes and messages are what the utilities reported when the run happened; the verification does not re-check the database.');
+  return limits;
+}
+
+/**
+ * Replay the run's journaled events through its machine and check the journal's integrity.
+ * With `trustedKeys`, every row must be signed by one of them for the run to be proven.
+ */
+export function verifyRun(store: Store, runId: string, trustedKeys?: readonly KeyObject[]): Verification {
   const run = store.getRun(runId);
   if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
   const machine: AnyStateMachine | undefined = machines[run.machineId as MachineId];
@@ -41,14 +73,20 @@ export function verifyRun(store: Store, runId: string): Verification {
   const rows = store.journal(runId);
   const replay = replayTransitions(machine, run.input, rows);
   const ordering = checkOrdering(rows);
-  const chainOk = chain.ok;
+  const record = checkRecord(run, rows, store.attempts(runId), store.commands(runId));
+  const authenticity = checkSignatures(rows, store.signingKeys(), trustedKeys);
+  const current = machineHash(machine);
+  const definition = { sameAsNow: current === run.machineHash, recorded: run.machineHash, current };
+  const authenticated = authenticity.checkedWith === 'public-key' && authenticity.ok;
+  // Signatures that do not verify are evidence of tampering even when no key was passed.
+  const signaturesOk = authenticity.checkedWith === 'none' || authenticity.ok;
+  const proven = chain.ok && definition.sameAsNow && replay.ok && ordering.ok && record.ok && signaturesOk && (trustedKeys === undefined || authenticated);
   return {
     runId, machineId: run.machineId, status: run.status,
     chain: chain.ok ? { ok: true, rows: chain.rows } : { ok: false, rows: rows.length, brokenAtSeq: chain.brokenAtSeq, reason: chain.reason },
-    definition: { sameAsNow: machineHash(machine) === run.machineHash },
-    replay, ordering,
+    definition, replay, ordering, record, authenticity, authenticated, limits: limitsOf(authenticity),
     visited: [...new Set(replay.transitions.map((t) => t.state))],
-    verdict: chainOk && replay.ok && ordering.ok ? 'proven' : 'not-proven',
+    verdict: proven ? 'proven' : 'not-proven',
   };
 }
 
@@ -68,11 +106,14 @@ function replayTransitions(machine: AnyStateMachine, input: unknown, rows: Journ
 /** Every step outcome event must follow the journaled result (or reconciliation) of that step. */
 function checkOrdering(rows: JournalRow[]): Verification['ordering'] {
   const problems: string[] = [];
-  const results = new Map<string, number>();
+  const results = new Map<string, { seq: number; outcome: string }>();
   const intents = new Map<string, number>();
   for (const row of rows) {
     if (row.kind === 'intent' && row.stepKey) intents.set(row.stepKey, row.seq);
-    if ((row.kind === 'result' || row.kind === 'reconciliation' || row.kind === 'decision') && row.stepKey) results.set(row.stepKey, row.seq);
+    if ((row.kind === 'result' || row.kind === 'reconciliation' || row.kind === 'decision') && row.stepKey) {
+      results.delete(row.stepKey); // re-inserted last: the map's order is the journal's
+      results.set(row.stepKey, { seq: row.seq, outcome: String((row.data as { outcome?: unknown }).outcome) });
+    }
     if (row.kind === 'command' && row.stepKey && !intents.has(row.stepKey) && isEffectCommand(commandArgv(row.data))) {
       problems.push(`seq ${row.seq}: state-changing command of ${row.stepKey} without a prior intent`);
     }
@@ -81,8 +122,11 @@ function checkOrdering(rows: JournalRow[]): Verification['ordering'] {
     const m = stepEvent.exec(type);
     if (!m) continue;
     const invokeId = m[2]!;
-    const matched = [...results.keys()].some((k) => k.split('#')[0] === invokeId);
-    if (!matched) problems.push(`seq ${row.seq}: ${type} has no journaled result for ${invokeId} before it`);
+    const latest = [...results.entries()].filter(([k]) => k.split('#')[0] === invokeId).at(-1)?.[1];
+    if (latest === undefined) problems.push(`seq ${row.seq}: ${type} has no journaled result for ${invokeId} before it`);
+    else if (!(m[1] === 'done' ? DONE_OUTCOMES : ERROR_OUTCOMES).has(latest.outcome)) {
+      problems.push(`seq ${row.seq}: ${type} follows a result with outcome ${latest.outcome} (seq ${latest.seq})`);
+    }
   }
   return { ok: problems.length === 0, problems };
 }

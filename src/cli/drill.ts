@@ -8,7 +8,7 @@ import { simJson } from '../drill/sim-cli.js';
 import { OeflowError, ExitCode } from '../errors.js';
 import { createTools } from '../openedge/create-tools.js';
 import { openStore } from '../store/index.js';
-import { dlcFor, storeFor, withSignals } from './context.js';
+import { dlcFor, storeFor, storeOptionsFor, withSignals } from './context.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
@@ -52,7 +52,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
         db = resolve(dbArg!).replace(/\.db$/, '');
         dlc = await dlcFor(opts);
       }
-      const store = o.demo && !opts.state && !process.env.OEFLOW_STATE ? openStore(join(scratch, 'oeflow.db')) : storeFor(opts);
+      const store = o.demo && !opts.state && !process.env.OEFLOW_STATE ? openStore(join(scratch, 'oeflow.db'), storeOptionsFor(opts)) : storeFor(opts);
       try {
         const report = await withSignals((abortSignal) => runDrill({
           store, dlc, db, scratch, reporter, abortSignal, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}),

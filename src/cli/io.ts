@@ -20,6 +20,7 @@ export interface GlobalOptions {
   json: boolean;
   state?: string;
   dlc?: string;
+  signingKey?: string;
 }
 
 /** Read the root program's global options from inside any sub-command action. */

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { CliIO } from './io.js';
 import { registerBackupCommands } from './backup.js';
 import { registerDrillCommand } from './drill.js';
+import { registerKeyCommands } from './key.js';
 import { registerRestoreCommand } from './restore.js';
 import { registerRunCommands } from './runs.js';
 import { registerSimCommands } from './sim.js';
@@ -18,6 +19,7 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome): Command {
     .option('--json', 'print machine-readable JSON results', false)
     .option('--state <file>', 'SQLite state store (default: $OEFLOW_STATE or state/oeflow.db)')
     .option('--dlc <dir>', 'OpenEdge installation (default: $DLC)')
+    .option('--signing-key <file>', 'Ed25519 private key (PEM) that signs every journal row written (default: $OEFLOW_SIGNING_KEY; see `oeflow key generate`)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError();
@@ -26,5 +28,6 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome): Command {
   registerRunCommands(program, io, outcome);
   registerDrillCommand(program, io, outcome);
   registerSimCommands(program, io, outcome);
+  registerKeyCommands(program, io, outcome);
   return program;
 }

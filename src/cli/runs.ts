@@ -11,6 +11,8 @@ import { evidenceHtml } from '../audit/report-html.js';
 import { toDot } from '../diagram/dot.js';
 import { toMermaid } from '../diagram/mermaid.js';
 import { toSvg } from '../diagram/svg.js';
+import { loadPublicKey } from '../audit/signing.js';
+import { verificationLines } from '../audit/verification-lines.js';
 import { verifyRun } from '../audit/verify.js';
 import { ExitCode, OeflowError } from '../errors.js';
 import type { Store } from '../store/index.js';
@@ -102,19 +104,20 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     });
 
   program.command('verify <runId>')
-    .description('Prove a run: journal hash chain intact, events replayed through the machine reproduce every state, results before transitions')
+    .description('Prove a run: hash chain, replay through the machine, results before transitions, stored record = journal, signatures')
     .option('--html <file>', 'also write the evidence report (timeline + highlighted state chart) as HTML')
-    .action(async (runId: string, o: { html?: string }, command: Command) => {
+    .option('--public-key <file...>', 'Ed25519 public key(s) you trust (the .pub from `oeflow key generate`): every row must be signed by one of them')
+    .action(async (runId: string, o: { html?: string; publicKey?: string[] }, command: Command) => {
       const opts = globalOptions(command);
+      const trusted = o.publicKey?.map(loadPublicKey);
       await withStore(opts, async (store) => {
-        const v = verifyRun(store, runId);
+        const v = verifyRun(store, runId, trusted);
         const run = store.getRun(runId)!;
         if (o.html) await writeFile(o.html, evidenceHtml(v, machines[run.machineId as MachineId], timeline(store, runId), run.db));
         emitResult(io, opts, { ...v, ...(o.html ? { report: resolve(o.html) } : {}) }, (x) => [
-          `run ${x.runId}: ${x.verdict.toUpperCase()}`,
-          `  ${x.chain.ok ? '✔' : '✖'} hash chain over ${x.chain.rows} journal rows${x.chain.ok ? '' : ` (broken at seq ${x.chain.brokenAtSeq})`}`,
-          `  ${x.replay.ok ? '✔' : '✖'} ${x.replay.transitions.length} transitions replayed through ${x.machineId}${x.replay.problem ? `: ${x.replay.problem}` : ''}`,
-          `  ${x.ordering.ok ? '✔' : '✖'} results journaled before their transitions${x.ordering.problems.length ? `: ${x.ordering.problems.join('; ')}` : ''}`,
+          `run ${x.runId}: ${x.verdict.toUpperCase()}${x.authenticated ? ' (authenticated)' : ''}`,
+          ...verificationLines(x).map(([ok, text]) => `  ${ok ? '✔' : '✖'} ${text}`),
+          ...x.limits.map((l) => `  note: ${l}`),
           ...(x.report ? [`  report: ${x.report}`] : []),
         ].join('\n'));
         if (v.verdict !== 'proven') outcome.exitCode = ExitCode.verification;

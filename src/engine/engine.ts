@@ -74,7 +74,8 @@ export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind
   try {
     acquireDbLock(store, o.lockDb, runId);
   } catch (err) {
-    store.setRunStatus(runId, 'failed', { error: err instanceof OeflowError ? err.toJSON() : String(err), resumable: false, ended: true });
+    const failure = err instanceof OeflowError ? err.toJSON() : String(err);
+    store.changeStatus(runId, 'failed', { error: failure, resumable: false, ended: true }, { kind: 'run-ended', data: { status: 'failed', resumable: false, state: null, failure } });
     throw err;
   }
   deps.reporter({ type: 'run', runId, machineId: o.machineId, db: o.lockDb, resumed: false });
@@ -127,8 +128,7 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
     sendOnStart = { type: 'RETRY' };
   }
   acquireDbLock(store, run.db, run.runId);
-  store.setRunStatus(run.runId, 'running', { resumable: true });
-  store.appendJournal(run.runId, { kind: 'note', data: { resumedBy: { host: hostname(), pid: process.pid }, retry: Boolean(o.retry), fromStatus: run.status } });
+  store.changeStatus(run.runId, 'running', { resumable: true }, { kind: 'note', data: { resumedBy: { host: hostname(), pid: process.pid }, retry: Boolean(o.retry), fromStatus: run.status } });
   deps.reporter({ type: 'run', runId: run.runId, machineId: run.machineId, db: run.db, resumed: true });
   const input = run.input as ProcedureInput & { maxQuietMs?: number };
   return guarded(store, run.db, run.runId, () => driveRun({
@@ -148,8 +148,8 @@ export function resolveRun(store: Store, o: { runId: string; as: 'done' | 'not-d
   store.recordResult(o.runId, {
     stepKey: target.stepKey, attempt: target.attempt, outcome: o.as === 'done' ? 'decided-done' : 'decided-not-done',
     output: { facts: {}, decision: { as: o.as, reason: o.reason, operator: o.operator, at: new Date().toISOString() } },
+    runStatus: 'running',
   });
-  store.setRunStatus(o.runId, 'running', { resumable: true });
   return { runId: o.runId, stepKey: target.stepKey, attempt: target.attempt, decision: o.as };
 }
 
@@ -174,8 +174,8 @@ export function abandonRun(store: Store, o: { runId: string; reason: string; ope
   if (QUIET_STATES.test(state)) throw new OeflowError('OEF-035', `run ${run.runId} rests in ${state}: a quiet point may still be enabled`);
   const downStates = /^(shutdown|truncateBi|jobsCheck|verifyNotInUse|aiSwitch|copyFiles|verifyCopy|markBackedup|restart)/;
   const warning = run.machineId === 'offline-backup' && downStates.test(state) ? `the database ${run.db} may still be shut down: start it with proserve if it should run` : null;
-  store.appendJournal(run.runId, { kind: 'decision', data: { abandoned: true, reason: o.reason, operator: o.operator, at: new Date().toISOString(), state } });
-  store.setRunStatus(run.runId, 'failed', { error: { code: 'OEF-052', message: `abandoned by ${o.operator}: ${o.reason}` }, resumable: false, ended: true });
+  store.changeStatus(run.runId, 'failed', { error: { code: 'OEF-052', message: `abandoned by ${o.operator}: ${o.reason}` }, resumable: false, ended: true },
+    { kind: 'decision', data: { abandoned: true, reason: o.reason, operator: o.operator, at: new Date().toISOString(), state } });
   if (lock && lock.runId === run.runId) store.releaseLock(run.db, run.runId);
   return { runId: run.runId, state, warning };
 }

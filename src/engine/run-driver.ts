@@ -58,8 +58,7 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     clearInterval(heartbeat);
     if (watchdog) clearTimeout(watchdog);
     o.abortSignal?.removeEventListener('abort', onAbort);
-    store.setRunStatus(runId, status, { error: failure, resumable, ended: status !== 'running' });
-    store.appendJournal(runId, { kind: 'run-ended', data: { status, resumable, state: snap.value as never, failure } });
+    store.changeStatus(runId, status, { error: failure, resumable, ended: status !== 'running' }, { kind: 'run-ended', data: { status, resumable, state: snap.value as never, failure } });
     store.releaseLock(o.db, runId);
     settle({ runId, status, resumable, state: stateName(snap.value), failure, facts: (snap.context as { facts: Record<string, unknown> }).facts });
     queueMicrotask(() => actor.stop());

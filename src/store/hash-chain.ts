@@ -1,7 +1,8 @@
 // Canonical JSON and the sha256 chain over journal rows. Pure: no SQL, no I/O.
 // A row's hash covers the previous row's hash, so editing, inserting or removing a
-// row anywhere but the tail breaks every later link; the tail is anchored by
-// runs.head_hash / runs.last_seq.
+// row anywhere but the tail breaks every later link. runs.head_hash / runs.last_seq catch a
+// careless cut of the tail, but they live in the same file: an unkeyed chain cannot stop
+// someone who rewrites the store (row signatures, audit/signing.ts, can).
 
 import { createHash } from 'node:crypto';
 

@@ -29,4 +29,5 @@ export type {
   LockRow,
   BackupRow,
   BackupInput,
+  RowSigner,
 } from './types.js';

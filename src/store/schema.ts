@@ -111,6 +111,19 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX backups_db_started ON backups (db, started_at);
     `,
   },
+  {
+    version: 2,
+    description: 'journal row signatures (Ed25519 over the row hash) and the public keys that made them',
+    sql: `
+      ALTER TABLE journal ADD COLUMN sig_key_id TEXT;
+      ALTER TABLE journal ADD COLUMN signature TEXT;
+      CREATE TABLE signing_keys (
+        key_id         TEXT PRIMARY KEY,
+        public_key_pem TEXT NOT NULL,
+        first_used_at  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The `user_version` a fully migrated store has. */

@@ -7,6 +7,7 @@ import { OeflowError } from '../errors.js';
 import { readPragmas, type PragmaReadings } from './pragmas.js';
 import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex } from './hash-chain.js';
 import type {
+  RowSigner,
   AttemptOutcome,
   AttemptRow,
   BackupInput,
@@ -22,6 +23,8 @@ import type {
 export interface StoreOptions {
   /** Clock for every timestamp the store writes (tests pin it); defaults to the system clock. */
   now?: () => Date;
+  /** Signs every journal row this connection appends (see row-signing.ts). */
+  signer?: RowSigner;
 }
 
 export interface CreateRunInput {
@@ -76,6 +79,8 @@ export interface ResultInput {
   error?: unknown;
   /** Extra journal data (probe values of a reconciliation, operator and reason of a decision). */
   details?: unknown;
+  /** The run's status after this result, set in the same transaction (an operator's decision reopens the run). */
+  runStatus?: RunStatus;
 }
 
 export interface LockClaim {
@@ -118,6 +123,8 @@ interface JournalRecord {
   data_json: string;
   prev_hash: string;
   hash: string;
+  sig_key_id: string | null;
+  signature: string | null;
 }
 interface AttemptRecord {
   run_id: string;
@@ -224,6 +231,8 @@ function toJournal(r: JournalRecord): JournalRow {
     data: parseJson(r.data_json),
     prevHash: r.prev_hash,
     hash: r.hash,
+    sigKeyId: r.sig_key_id,
+    signature: r.signature,
   };
 }
 
@@ -294,6 +303,7 @@ export class Store {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #now: () => Date;
+  readonly #signer: RowSigner | undefined;
   readonly #s;
   readonly #tx;
 
@@ -302,6 +312,7 @@ export class Store {
     this.#db = db;
     this.path = path;
     this.#now = options.now ?? (() => new Date());
+    this.#signer = options.signer;
     this.#s = {
       insertRun: db.prepare<
         [string, string, string, string, string, string, string, string, string, number, string]
@@ -337,12 +348,16 @@ export class Store {
       setSnapshot: db.prepare<[string, string, string, string]>(
         `UPDATE runs SET snapshot_json = ?, state_value = ?, updated_at = ? WHERE run_id = ?`,
       ),
-      insertJournal: db.prepare<[string, number, string, JournalKind, string | null, number | null, string, string, string]>(
-        `INSERT INTO journal (run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      insertJournal: db.prepare<[string, number, string, JournalKind, string | null, number | null, string, string, string, string | null, string | null]>(
+        `INSERT INTO journal (run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash, sig_key_id, signature)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      insertSigningKey: db.prepare<[string, string, string]>(
+        `INSERT OR IGNORE INTO signing_keys (key_id, public_key_pem, first_used_at) VALUES (?, ?, ?)`,
+      ),
+      signingKeys: db.prepare<[], { key_id: string; public_key_pem: string }>(`SELECT key_id, public_key_pem FROM signing_keys`),
       journal: db.prepare<[string], JournalRecord>(
-        `SELECT run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash FROM journal WHERE run_id = ? ORDER BY seq`,
+        `SELECT run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash, sig_key_id, signature FROM journal WHERE run_id = ? ORDER BY seq`,
       ),
       insertAttempt: db.prepare<[string, string, number, string, number]>(
         `INSERT INTO attempts (run_id, step_key, attempt, step_id, intent_seq) VALUES (?, ?, ?, ?, ?)`,
@@ -396,13 +411,21 @@ export class Store {
       setRunStatus: db.transaction((runId: string, status: RunStatus, extra: SetRunStatusExtra): void =>
         this.#setRunStatus(runId, status, extra),
       ),
+      changeStatus: db.transaction((runId: string, status: RunStatus, extra: SetRunStatusExtra, entry: JournalInput): JournalRow => {
+        this.#setRunStatus(runId, status, extra);
+        return this.#append(runId, entry.kind, entry.stepKey ?? null, entry.attempt ?? null, entry.data);
+      }),
       recordTransition: db.transaction((runId: string, t: TransitionInput): JournalRow => this.#recordTransition(runId, t)),
       appendJournal: db.transaction((runId: string, e: JournalInput): JournalRow =>
         this.#append(runId, e.kind, e.stepKey ?? null, e.attempt ?? null, e.data),
       ),
       recordIntent: db.transaction((runId: string, i: IntentInput): JournalRow => this.#recordIntent(runId, i)),
       recordCommand: db.transaction((runId: string, c: CommandInput): void => this.#recordCommand(runId, c)),
-      recordResult: db.transaction((runId: string, r: ResultInput): JournalRow => this.#recordResult(runId, r)),
+      recordResult: db.transaction((runId: string, r: ResultInput): JournalRow => {
+        const row = this.#recordResult(runId, r);
+        if (r.runStatus !== undefined) this.#setRunStatus(runId, r.runStatus, { resumable: true });
+        return row;
+      }),
       tryAcquireLock: db.transaction(
         (l: LockClaim): { acquired: true } | { acquired: false; holder: LockRow } => this.#tryAcquireLock(l),
       ),
@@ -454,6 +477,14 @@ export class Store {
   /** Update status (and error/resumable/ended_at); not journaled — journal 'run-ended' yourself. */
   setRunStatus(runId: string, status: RunStatus, extra: SetRunStatusExtra = {}): void {
     this.#write(() => this.#tx.setRunStatus.immediate(runId, status, extra));
+  }
+
+  /**
+   * Change the run's status and journal the row that explains it (run-ended, a resume note, an
+   * operator's decision) in one transaction, so the status never disagrees with the journal.
+   */
+  changeStatus(runId: string, status: RunStatus, extra: SetRunStatusExtra, entry: JournalInput): JournalRow {
+    return this.#write(() => this.#tx.changeStatus.immediate(runId, status, extra, entry));
   }
 
   // ---- journal ----
@@ -539,6 +570,11 @@ export class Store {
     return this.#s.commands.all(runId).map(toCommand);
   }
 
+  /** Public keys (PEM by key id) that signed rows in this store, as the store records them (untrusted). */
+  signingKeys(): Map<string, string> {
+    return new Map(this.#s.signingKeys.all().map((k) => [k.key_id, k.public_key_pem]));
+  }
+
   // ---- locks (the engine decides staleness) ----
 
   getLock(db: string): LockRow | undefined {
@@ -615,9 +651,14 @@ export class Store {
     const dataJson = canonicalJson(data);
     const parsed = JSON.parse(dataJson) as unknown;
     const hash = journalHash(head.head_hash, { runId, seq, at, kind, stepKey, attempt, data: parsed });
-    this.#s.insertJournal.run(runId, seq, at, kind, stepKey, attempt, dataJson, head.head_hash, hash);
+    const signer = this.#signer;
+    // In the row's transaction, so a signed row never exists without its public key.
+    if (signer !== undefined) this.#s.insertSigningKey.run(signer.keyId, signer.publicKeyPem, at);
+    const sigKeyId = signer?.keyId ?? null;
+    const signature = signer?.sign(hash) ?? null;
+    this.#s.insertJournal.run(runId, seq, at, kind, stepKey, attempt, dataJson, head.head_hash, hash, sigKeyId, signature);
     this.#s.setHead.run(seq, hash, at, runId);
-    return { runId, seq, at, kind, stepKey, attempt, data: parsed, prevHash: head.head_hash, hash };
+    return { runId, seq, at, kind, stepKey, attempt, data: parsed, prevHash: head.head_hash, hash, sigKeyId, signature };
   }
 
   #createRun(r: CreateRunInput): void {

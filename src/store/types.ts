@@ -58,6 +58,9 @@ export interface JournalRow {
   data: unknown;
   prevHash: string;
   hash: string;
+  /** Key id and base64 Ed25519 signature of `hash`, when the writer had a signing key. */
+  sigKeyId: string | null;
+  signature: string | null;
 }
 
 export interface AttemptRow {
@@ -120,3 +123,12 @@ export interface BackupRow {
 /** What addBackup takes: a BackupRow whose nullable fields may be left out. */
 export type BackupInput = Pick<BackupRow, 'backupId' | 'db' | 'kind' | 'destination' | 'pairedAiSeq' | 'startedAt'> &
   Partial<Omit<BackupRow, 'backupId' | 'db' | 'kind' | 'destination' | 'pairedAiSeq' | 'startedAt'>>;
+
+/** Signs journal row hashes; the store calls it inside the transaction that appends the row. */
+export interface RowSigner {
+  /** sha256 (hex) of the public key's DER (SPKI) encoding. */
+  readonly keyId: string;
+  readonly publicKeyPem: string;
+  /** Base64 signature of the row hash. */
+  sign(rowHash: string): string;
+}
