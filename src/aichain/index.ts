@@ -1,5 +1,5 @@
 // The AI-chain planner's public surface.
 export { planAiChain, assertChainProven } from './plan.js';
 export { parseArchiverName, type ArchiverName } from './archiver-name.js';
-export { toEndtime } from './endtime.js';
+export { endtimeZone, toEndtime } from './endtime.js';
 export type { AiChainPlan, ChainFile, ChainProblem, ChainProblemKind, PlanAiChainInput } from './types.js';

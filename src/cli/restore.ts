@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { assertChainProven, planAiChain, toEndtime } from '../aichain/index.js';
+import { assertChainProven, endtimeZone, planAiChain, toEndtime } from '../aichain/index.js';
 import { startRun } from '../engine/engine.js';
 import { ExitCode, OeflowError } from '../errors.js';
 import { planRestore, renderPlan } from '../plan/plan.js';
@@ -50,7 +50,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         };
         if (o.plan) {
           const dry = planRestore(input, plan);
-          emitResult(io, opts, { ...dry, backupId: backup.backupId, chainProblems: plan.problems }, renderPlan);
+          emitResult(io, opts, { ...dry, backupId: backup.backupId, chainProblems: plan.problems, ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}) }, renderPlan);
           outcome.exitCode = dry.ready ? ExitCode.ok : ExitCode.verification;
           return;
         }
@@ -58,7 +58,12 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const result = await withSignals((abortSignal) =>
           startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input }),
         );
-        emitResult(io, opts, { ...runResult(result), backupId: backup.backupId, targetDb, aiFiles: input.aiFiles }, renderRun);
+        // rfutil says 17923 in the file that holds the endtime; never seen = the AI files end before it
+        const located = (result.facts['rollForward'] as { endtimeLocated?: boolean } | undefined)?.endtimeLocated === true;
+        const warnings = endtime && result.status === 'completed' && !located
+          ? [`--until ${endtime} (${endtimeZone()}) lies after the last AI file: the database is at the end of the AI chain, not at the time asked for`] : [];
+        emitResult(io, opts, { ...runResult(result), backupId: backup.backupId, targetDb, aiFiles: input.aiFiles, ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}), warnings },
+          (r) => [renderRun(r), ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
         outcome.exitCode = exitCodeFor(result);
       } finally {
         store.close();

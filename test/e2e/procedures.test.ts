@@ -98,7 +98,17 @@ describe('oeflow restore --until', () => {
     const r = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'pitr'), '--ai', join(dir, 'arch'), '--until', pointInTime], s.env);
     expect(r.json.status, r.stdout + r.stderr).toBe('completed');
     expect((r.json.facts as { rollForward: { endtimeLocated: boolean } }).rollForward.endtimeLocated).toBe(true);
+    expect(r.json.warnings).toEqual([]);
     expect(await digest(s, String(r.json.targetDb))).toBe(digestThen);
+
+    // a time after the last AI file: everything is applied, and the result says so
+    const late = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'late'), '--ai', join(dir, 'arch'), '--until', '2099-01-01T00:00:00Z'], s.env);
+    expect(late.json.status, late.stdout + late.stderr).toBe('completed');
+    expect(String((late.json.warnings as string[])[0])).toMatch(/lies after the last AI file/);
+    // a date alone is refused before anything is restored: it would mean midnight UTC
+    const vague = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'vague'), '--ai', join(dir, 'arch'), '--until', '2099-01-01'], s.env);
+    expect(vague.exitCode).toBe(2);
+    expect(vague.stdout + vague.stderr).toMatch(/not an unambiguous time/);
   });
 });
 

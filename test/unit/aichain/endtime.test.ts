@@ -6,8 +6,15 @@ describe('toEndtime', () => {
     expect(toEndtime(new Date(2002, 6, 18, 17, 10, 0))).toBe('2002:07:18:17:10:00');
   });
 
-  it('accepts an ISO string without offset as local time', () => {
-    expect(toEndtime('2024-05-01T07:08:09')).toBe('2024:05:01:07:08:09');
+  it('converts an ISO time with an offset or Z to local time', () => {
+    const at = new Date(Date.UTC(2024, 4, 1, 7, 8, 9));
+    expect(toEndtime('2024-05-01T07:08:09Z')).toBe(toEndtime(at));
+    expect(toEndtime('2024-05-01T09:08:09+02:00')).toBe(toEndtime(at));
+  });
+
+  it('refuses a date alone or an ISO time without offset: they mean UTC or nothing, not the operator\'s clock', () => {
+    expect(() => toEndtime('2024-05-01')).toThrow(/not an unambiguous time/);
+    expect(() => toEndtime('2024-05-01T07:08:09')).toThrow(/not an unambiguous time/);
   });
 
   it('passes a valid endtime string through unchanged', () => {
@@ -15,10 +22,10 @@ describe('toEndtime', () => {
   });
 
   it('throws OEF-001 when the endtime names an impossible date', () => {
-    expect(() => toEndtime('2021:13:40:14:56:00')).toThrow(/not a valid time/);
+    expect(() => toEndtime('2021:13:40:14:56:00')).toThrow(/not an unambiguous time/);
   });
 
   it('throws OEF-001 when the text is not a time', () => {
-    expect(() => toEndtime('yesterday')).toThrow(/not a valid time/);
+    expect(() => toEndtime('yesterday')).toThrow(/not an unambiguous time/);
   });
 });
