@@ -13,6 +13,7 @@ import type { CatalogEntry } from '../steps/step.js';
 import type { RunRow, Store } from '../store/index.js';
 import { pidAlive } from '../openedge/liveness.js';
 import { acquireDbLock } from './lock.js';
+import { refuseUnsafeRetry } from './retry-guard.js';
 import type { Reporter } from './reporter.js';
 import { driveRun, type RunOutcome } from './run-driver.js';
 import { stateName } from './run-status.js';
@@ -125,6 +126,7 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
     if (!o.retry) {
       throw new OeflowError('OEF-053', `run ${run.runId} halted in ${state}: ${(run.error as { message?: string } | null)?.message ?? 'roll forward failed'}`);
     }
+    refuseUnsafeRetry(store, run);
     sendOnStart = { type: 'RETRY' };
   }
   acquireDbLock(store, run.db, run.runId);

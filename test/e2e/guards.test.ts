@@ -167,6 +167,23 @@ describe('roll forward error exits and operator decisions', () => {
     expect(await simDigest(sim, targetDb)).toBe(digest);
   });
 
+  it('refuses --retry once the target was opened after a failed roll forward', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive } = await backupWithArchive(sim, state, 200);
+    const targetDb = join(sim.dir, 'restored', sim.name);
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    const failed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:fail@1' });
+    expect(failed.json.status).toBe('failed');
+    // someone starts and stops the half-restored copy: crash recovery backs transactions out
+    expect((await sim.run('proserve', [targetDb])).exitCode).toBe(0);
+    expect((await sim.run('proshut', [targetDb, '-by'])).exitCode).toBe(0);
+    const refused = await oeflow(['resume', '--db', targetDb, '--retry'], env);
+    expect(refused.exitCode).toBe(6);
+    expect(errorCode(refused.json)).toBe('OEF-214');
+    expect(invocationLines(sim.dlc, 'retry')).toHaveLength(0);
+  });
+
   it('asks an operator when the AI switch cannot be reconciled, and continues after resolve', async () => {
     const sim = newSim({ serve: true, aiExtents: 6 });
     const state = join(sim.dir, 'state.db');

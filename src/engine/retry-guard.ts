@@ -1,0 +1,42 @@
+// When may an operator ask for `roll forward retry` after an error exit? The vendor allows
+// retry only after a power or system failure: retry skips the timestamp check and "will ignore
+// system errors" (FACTS §4, KB P39426, KB 000046795). So retry is refused when the failed roll
+// forward reported a sequence or timestamp mismatch or a system error, and when the target was
+// opened since the roll forward began (its transactions were backed out: only a new restore helps).
+import { readFileSync } from 'node:fs';
+import { OeflowError } from '../errors.js';
+import { dbPaths } from '../openedge/dlc.js';
+import { parseLg } from '../openedge/parse-lg.js';
+import type { Store } from '../store/index.js';
+
+/** 8019 wrong sequence; 831–833 (+11014) wrong file for this database; 1028/1029/4554 system errors while applying. */
+export const NO_RETRY_AFTER: readonly number[] = [8019, 831, 832, 833, 1028, 1029, 4554];
+/** A session began on the target: 333 multi-user (FACTS §1); 451 single-user (not in FACTS: as real .lg files show it, unverified here). */
+const SESSION_BEGIN: readonly number[] = [333, 451];
+
+/** Why retry must not run after this failure, or null: from the failed command's messages and the target's log. */
+export function unsafeRetryReason(failedMessages: readonly number[], sessionBeginsSinceRollForward: readonly number[]): string | null {
+  const blocking = failedMessages.filter((n) => NO_RETRY_AFTER.includes(n));
+  if (blocking.length > 0) return `the roll forward failed with ${blocking.join(', ')}: the file does not belong at this point or the database rejected it, and retry would skip that check`;
+  if (sessionBeginsSinceRollForward.length > 0) return `the target was opened since the roll forward began (log messages ${[...new Set(sessionBeginsSinceRollForward)].join(', ')}): its transactions were backed out`;
+  return null;
+}
+
+/** Refuse `resume --retry` of a halted roll forward when retry could corrupt the target (OEF-214). */
+export function refuseUnsafeRetry(store: Store, run: { runId: string; db: string }): void {
+  const rollForwards = store.attempts(run.runId).filter((a) => a.stepId === 'rollForward' || a.stepId === 'rollForwardRetry');
+  const first = rollForwards[0];
+  if (first === undefined) return;
+  const failed = store.commands(run.runId).filter((c) => c.stepKey === rollForwards.at(-1)?.stepKey).at(-1);
+  const numbers = ((failed?.messages ?? []) as { number?: number }[]).flatMap((m) => (typeof m.number === 'number' ? [m.number] : []));
+  const began = Date.parse(store.journal(run.runId).find((r) => r.seq === first.intentSeq)?.at ?? '');
+  let lg = '';
+  try {
+    lg = readFileSync(dbPaths(run.db).lgFile, 'utf8');
+  } catch {
+    // no log: nothing says the target was opened
+  }
+  const sessions = parseLg(lg).filter((e) => e.epochMs >= began && e.number !== null && SESSION_BEGIN.includes(e.number)).map((e) => e.number!);
+  const why = unsafeRetryReason(numbers, sessions);
+  if (why !== null) throw new OeflowError('OEF-214', `roll forward retry refused for run ${run.runId}: ${why}`);
+}
