@@ -1,7 +1,7 @@
 // OFFLINE-4: switch to a new AI extent so the copy is not in the middle of an AI file;
 // the sequence this switch makes BUSY is where roll forward starts.
 import { aiState, aiSwitchRefusal, requireSuccess, type AiState } from './probes.js';
-import type { Step } from './step.js';
+import { fail, type Step } from './step.js';
 
 export const aiSwitch = {
   id: 'aiSwitch',
@@ -13,6 +13,11 @@ export const aiSwitch = {
   async run(env, before) {
     requireSuccess(await env.tools.aimageNew(env.ctx.input.db, { signal: env.signal }), 'rfutil -C aimage new');
     const after = await aiState(env, env.ctx.input.db);
+    // The database is shut down, so nothing else can switch: exactly one step on, or the
+    // sequence recorded would not pair with this copy.
+    if (before.busySeq === null || after.busySeq !== before.busySeq + 1) {
+      fail('failed', 'OEF-050', `aimage new exited 0 but the BUSY AI sequence went ${before.busySeq} → ${after.busySeq}, not one on: the copy cannot be paired with an AI file`);
+    }
     return { previousSeq: before.busySeq, pairedSeq: after.busySeq, busyExtent: after.busyExtent, switchedAt: new Date().toISOString() };
   },
   factsWhenDecided: (now, intent) => ({ previousSeq: intent.probe.busySeq, pairedSeq: now.busySeq, busyExtent: now.busyExtent }),

@@ -31,6 +31,11 @@ export const quietEnable = {
       fail(r.exitCode === 4 || r.exitCode === 6 ? 'invariant' : 'failed', code, `${why}: ${messageSummary(r)}`);
     }
     const after = await aiState(env, env.ctx.input.db);
+    // The quiet point forces a switch; extents may also have switched by themselves before it,
+    // but while it holds nothing switches, so the BUSY sequence now is the one that pairs.
+    if (before.busySeq === null || after.busySeq === null || after.busySeq <= before.busySeq) {
+      fail('failed', 'OEF-050', `proquiet enable exited 0 but the BUSY AI sequence went ${before.busySeq} → ${after.busySeq}: no AI switch to pair the copy with (the quiet point is disabled)`);
+    }
     return { enabledAt: new Date().toISOString(), previousSeq: before.busySeq, pairedSeq: after.busySeq, busyExtent: after.busyExtent };
   },
   factsWhenDecided: (now, intent) => ({ enabledAt: intent.at, previousSeq: intent.probe.busySeq, pairedSeq: now.busySeq, busyExtent: now.busyExtent }),
