@@ -74,6 +74,8 @@ export interface ProcedureContext {
   rollForwardStarted: boolean;
   /** The failure that sent the run to `failed`/halted, for the report. */
   failure: StepFailure | null;
+  /** RF: automatic `retry` runs in a row after crashes on the current file (absent = 0). */
+  automaticRetries?: number;
   /**
    * Added by the machines: set only when a compensation (quietDisable after a failure,
    * abort or timeout) itself failed, so the report can say the database may still be

@@ -8,10 +8,17 @@ import { initialContext, procedureTypes, recordFacts, recordFailure, stepPlaceho
 import { stepState } from './step-state.js';
 
 /** A guard on the kind of the step's failure (the error event carries a StepFailure). */
-const failureIs = (type: 'interrupted' | 'rfError') => ({
+const failureIs = (type: 'interrupted' | 'rfError' | 'retriesExhausted') => ({
   type,
   params: ({ event }: { event: ErrorActorEvent }) => ({ failure: event.error as StepFailure }),
 });
+
+/**
+ * Automatic `retry` runs in a row on one file after rfutil was killed half way. A kill that
+ * repeats (the OOM killer, a broken disk) would otherwise loop forever: after this many the
+ * run halts and an operator decides (`oeflow resume --retry` starts a new budget).
+ */
+export const MAX_AUTOMATIC_RETRIES = 3;
 
 const toFailed = [{ target: 'failed' }] as const;
 const toAborted = { on: { ABORT: { target: 'aborted' } } } as const;
@@ -21,8 +28,8 @@ const sequenceRefused = { target: 'failed', actions: ['refuseSequence'] } as con
 // After a file was applied: the next one, or done. Guards see the context before the
 // transition's actions run, hence moreAiFiles looks one file ahead of aiIndex.
 const afterFileApplied = [
-  { target: 'rollForward', guard: 'moreAiFiles', reenter: true, actions: ['nextAiFile', 'clearFailure'] },
-  { target: 'completed', actions: ['nextAiFile', 'clearFailure'] },
+  { target: 'rollForward', guard: 'moreAiFiles', reenter: true, actions: ['nextAiFile', 'clearFailure', 'resetRetries'] },
+  { target: 'completed', actions: ['nextAiFile', 'clearFailure', 'resetRetries'] },
 ] as const;
 
 export const rollForwardMachine = setup({
@@ -45,6 +52,9 @@ export const rollForwardMachine = setup({
     interrupted: (_args, params: { failure: StepFailure }) => params.failure.kind === 'interrupted',
     /** rfutil exited with an error: the run halts until an operator asks for retry. */
     rfError: (_args, params: { failure: StepFailure }) => params.failure.kind === 'rf-error',
+    /** Killed half way again, and the automatic retries for this file are used up. */
+    retriesExhausted: ({ context }, params: { failure: StepFailure }) =>
+      params.failure.kind === 'interrupted' && (context.automaticRetries ?? 0) >= MAX_AUTOMATIC_RETRIES,
     /** The file at aiIndex still needs `retry` (its roll forward was interrupted or failed). */
     retryPending: ({ context }) => context.failure?.kind === 'interrupted' || context.failure?.kind === 'rf-error',
   },
@@ -54,6 +64,14 @@ export const rollForwardMachine = setup({
     markRollForwardStarted: assign({ rollForwardStarted: true }),
     nextAiFile: assign(({ context }) => ({ aiIndex: context.aiIndex + 1 })),
     clearFailure: assign({ failure: null }),
+    countRetry: assign(({ context }) => ({ automaticRetries: (context.automaticRetries ?? 0) + 1 })),
+    resetRetries: assign({ automaticRetries: 0 }),
+    stopRetrying: assign(({ context }): Partial<ProcedureContext> => ({
+      failure: {
+        kind: 'interrupted', code: 'OEF-215',
+        message: `roll forward retry of AI file ${context.aiIndex + 1} was killed half way ${context.automaticRetries ?? 0} times in a row: stopped for an operator (${context.failure?.message ?? 'no message'})`,
+      },
+    })),
     refuseSequence: assign((): Partial<ProcedureContext> => ({
       failure: { kind: 'invariant', code: 'OEF-210', message: 'rfutil -C sequence refused: a roll forward has already started' },
     })),
@@ -100,7 +118,7 @@ export const rollForwardMachine = setup({
       ...stepState({
         stepId: 'rollForward', stateId: 'rollForward', kb: 'RF-5', keyedByAiIndex: true, description: 'Roll forward the AI file at aiIndex (rfutil -C roll forward -a)',
         onDone: afterFileApplied,
-        onError: [{ target: 'rollForwardRetry', guard: failureIs('interrupted') }, { target: 'rollForwardHalted', guard: failureIs('rfError') }, ...toFailed],
+        onError: [{ target: 'rollForwardRetry', guard: failureIs('interrupted'), actions: ['countRetry'] }, { target: 'rollForwardHalted', guard: failureIs('rfError') }, ...toFailed],
       }),
       ...toAbortedDuringRollForward,
     },
@@ -109,15 +127,21 @@ export const rollForwardMachine = setup({
       ...stepState({
         stepId: 'rollForwardRetry', stateId: 'rollForwardRetry', kb: 'RF-5r', keyedByAiIndex: true, description: 'Retry the roll forward of the AI file at aiIndex (rfutil -C roll forward retry -a)',
         onDone: afterFileApplied,
-        // a crash during the retry leaves it in doubt again: retry is still the way on
-        onError: [{ target: 'rollForwardRetry', guard: failureIs('interrupted'), reenter: true }, { target: 'rollForwardHalted', guard: failureIs('rfError') }, ...toFailed],
+        // a crash during the retry leaves it in doubt again: retry is still the way on, up to
+        // MAX_AUTOMATIC_RETRIES in a row, then an operator decides
+        onError: [
+          { target: 'rollForwardHalted', guard: failureIs('retriesExhausted'), actions: ['stopRetrying'] },
+          { target: 'rollForwardRetry', guard: failureIs('interrupted'), reenter: true, actions: ['countRetry'] },
+          { target: 'rollForwardHalted', guard: failureIs('rfError') },
+          ...toFailed,
+        ],
       }),
       ...toAbortedDuringRollForward,
     },
     rollForwardHalted: {
-      description: 'rfutil exited with an error: waiting for an operator to ask for retry (oeflow resume --retry) or to abort',
+      description: 'rfutil exited with an error, or retry was killed too often: waiting for an operator to ask for retry (oeflow resume --retry) or to abort',
       meta: { kb: 'RF-5r', status: 'halted' },
-      on: { RETRY: { target: 'rollForwardRetry' }, ABORT: { target: 'failed' } },
+      on: { RETRY: { target: 'rollForwardRetry', actions: ['resetRetries'] }, ABORT: { target: 'failed' } },
     },
     aborted: {
       description: 'Aborted before any roll forward: RESUME restores the copy again from the start',

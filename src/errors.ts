@@ -57,6 +57,7 @@ export const errorCodes = {
   'OEF-211': { title: 'Target database is open or in use', exitCode: ExitCode.invariant, hint: 'Never open the copy before roll forward ends; shut it down, restore the copy again, and restart.' },
   'OEF-212': { title: 'Restore target is not empty', exitCode: ExitCode.usage, hint: 'Pass an empty or new --into directory.' },
   'OEF-214': { title: 'Roll forward retry refused', exitCode: ExitCode.invariant, hint: 'Retry is only for a roll forward a crash or kill interrupted. Restore the copy again (oeflow restore <backup-id> --into <new dir>) and roll forward the right AI files.' },
+  'OEF-215': { title: 'Roll forward retry keeps being killed', exitCode: ExitCode.failed, hint: 'Find what kills rfutil (OOM killer, disk, operator) in the system log, then continue with `oeflow resume <run-id> --retry`.' },
   'OEF-213': { title: 'Roll forward interrupted (partial)', exitCode: ExitCode.failed, hint: 'Only `roll forward retry` on the same file continues it: `oeflow resume <run-id>`.' },
   'OEF-300': { title: 'Copy verification failed', exitCode: ExitCode.verification, hint: 'A copied file differs from the source (see the listed files); take the copy again.' },
   'OEF-301': { title: 'Files changed during the copy', exitCode: ExitCode.verification, hint: 'Something touched the database during the copy; the copy is invalid. Find the process and take the copy again.' },

@@ -22,6 +22,7 @@ const LABEL_PAD = 6;
 const PORT_SP = 10; // between stubs
 const PORT_SP_LABELLED = 16; // on a side with labelled entries: room for a label above each line
 const STRAIGHT_SP = 36; // between parallel straight edges
+const LABEL_LINE = 14; // between stacked labels of parallel straight edges
 export const LABEL_SIZE = 10;
 
 export type Tone = 'done' | 'error' | 'abort' | 'watchdog' | 'resume';
@@ -187,11 +188,15 @@ export function layout(model: DiagramModel): Layout {
   const rowH = Array.from({ length: rowCount }, (_v, r) => Math.max(0, ...leaves.filter((l) => row.get(l.name) === r).map((l) => heightOf(l.name))));
   const framesStarting = (r: number): number => compounds.filter((k) => Math.min(...rowsOf(k.name)) === r).length;
   const framesEnding = (r: number): number => compounds.filter((k) => Math.max(...rowsOf(k.name)) === r).length;
+  // more than two parallel straight edges below a row stack their right-hand labels: room for them
+  const straightExtra = (r: number): number => Math.max(0, ...[...straight.values()]
+    .filter((list) => Math.min(row.get(list[0]!.from)!, row.get(list[0]!.to)!) === r)
+    .map((list) => Math.max(0, list.length - 2) * LABEL_LINE));
   const rowTop: number[] = [];
   let y = MARGIN + TOP + framesStarting(0) * (FRAME_PAD + FRAME_HEAD);
   for (let r = 0; r < rowCount; r++) {
     rowTop.push(y);
-    y += rowH[r]! + ROW_GAP + framesEnding(r) * FRAME_PAD + (r + 1 < rowCount ? framesStarting(r + 1) * (FRAME_PAD + FRAME_HEAD) : 0);
+    y += rowH[r]! + ROW_GAP + straightExtra(r) + framesEnding(r) * FRAME_PAD + (r + 1 < rowCount ? framesStarting(r + 1) * (FRAME_PAD + FRAME_HEAD) : 0);
   }
   const bottom = y - ROW_GAP;
 
@@ -303,8 +308,15 @@ export function layout(model: DiagramModel): Layout {
         if (inU && !inL) lo = Math.max(lo, f.y + f.h);
         if (inL && !inU) hi = Math.min(hi, f.y);
       }
+      // a self-loop's label sits left, just below its box: a left label then goes to the
+      // bottom of the gap instead of its middle
+      const loopAbove = loops.some((l) => l.edge.from === upper);
       const left = list.length > 1 && i === 0;
-      labels.push({ x: lx + (left ? -5 : 5), y: (lo + hi) / 2 + 4, anchor: left ? 'end' : 'start', text: e.label, tone: toneOf([e.label]), edges: [e] });
+      const [j, rightCount] = list.length > 1 ? [i - 1, list.length - 1] : [0, 1];
+      const y = left ? (loopAbove ? hi - 6 : (lo + hi) / 2 + 4) : (lo + hi) / 2 + 4 + (j - (rightCount - 1) / 2) * LABEL_LINE;
+      // right-hand labels start right of the last parallel wire, so none crosses a wire
+      const lastX = a.x + a.w / 2 + ((list.length - 1) / 2) * STRAIGHT_SP;
+      labels.push({ x: left ? lx - 5 : lastX + 5, y, anchor: left ? 'end' : 'start', text: e.label, tone: toneOf([e.label]), edges: [e] });
     });
   }
   for (const { edge, port: p } of loops) {

@@ -6,6 +6,7 @@ import { killAt, killPlan, storeView } from '../helpers/crash.js';
 import { invocations, oeflow } from '../helpers/oeflow.js';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
+import { MAX_AUTOMATIC_RETRIES } from '../../machines/roll-forward.js';
 
 const newSim = useSim();
 
@@ -66,6 +67,23 @@ describe('restore under SIGKILL', () => {
     });
     expect(r.json.status, r.stdout + r.stderr).toBe('completed');
     expect(invocations(sim.dlc, 'roll', 'forward', 'retry').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    expect(await simDigest(sim, targetDb)).toBe(digest);
+  });
+
+  it('stops retrying after MAX_AUTOMATIC_RETRIES kills in a row, and continues when the operator asks', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive, digest } = await backupWithArchive(sim, state, 300);
+    const targetDb = join(sim.dir, 'restored', sim.name);
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    // every roll forward call is killed half way (a repeating OOM kill, say)
+    const r = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half' });
+    expect(r.json.status, r.stdout + r.stderr).toBe('failed');
+    expect(r.json).toMatchObject({ resumable: true, state: 'rollForwardHalted', error: { code: 'OEF-215' } });
+    expect(invocations(sim.dlc, 'roll', 'forward')).toHaveLength(1 + MAX_AUTOMATIC_RETRIES);
+    expect(invocations(sim.dlc, 'roll', 'forward', 'retry')).toHaveLength(MAX_AUTOMATIC_RETRIES);
+    const done = await oeflow(['resume', '--db', targetDb, '--retry'], env);
+    expect(done.json.status, done.stdout + done.stderr).toBe('completed');
     expect(await simDigest(sim, targetDb)).toBe(digest);
   });
 
