@@ -13,7 +13,10 @@ import { emitResult, globalOptions, type CliIO } from './io.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 
-interface DrillOpts { scratch?: string; ai?: string[]; demo?: boolean; tx: string }
+interface DrillOpts { scratch?: string; ai?: string[]; demo?: boolean; tx?: string }
+
+/** Background load of the demo; a named database gets none unless --tx asks for it. */
+const DEMO_TX = 3000;
 
 function render(r: DrillReport): string {
   const lines = [
@@ -30,13 +33,19 @@ function render(r: DrillReport): string {
   return lines.join('\n');
 }
 
+function positiveTx(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new OeflowError('OEF-001', `--tx must be a positive integer (got "${text}")`);
+  return n;
+}
+
 export function registerDrillCommand(program: Command, io: CliIO, outcome: CommandOutcome): void {
   program.command('drill [db]')
     .description('DR rehearsal: online backup → restore into scratch → roll forward archived AI → compare; --demo on a fresh simulated database under load')
     .option('--scratch <dir>', 'scratch directory for the backup, the AI archive and the restored copy')
     .option('--ai <dir...>', 'directories of archived AI files (required on a real installation)')
     .option('--demo', 'create a simulated database, serve it, and rehearse on it under load')
-    .option('--tx <n>', 'simulator: transactions of background load during the backup', '3000')
+    .option('--tx <n>', `simulator only: transactions of background load during the backup (default: none on a named database, ${DEMO_TX} with --demo)`)
     .action(async (dbArg: string | undefined, o: DrillOpts, command: Command) => {
       const opts = globalOptions(command);
       const reporter = progressReporter(io, opts.json);
@@ -56,7 +65,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
       try {
         const report = await withSignals((abortSignal) => runDrill({
           store, dlc, db, scratch, reporter, abortSignal, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}),
-          loadTx: Number(o.tx),
+          ...(o.tx !== undefined || o.demo ? { loadTx: positiveTx(o.tx ?? String(DEMO_TX)) } : {}),
         }));
         // runId: the restore run, which carries the drill's evidence in its journal
         emitResult(io, opts, { runId: report.restore?.runId ?? report.backup.runId, ...report, store: store.path }, render);

@@ -10,7 +10,7 @@ import { createTools } from '../openedge/create-tools.js';
 import type { Store } from '../store/index.js';
 import { findBackup } from '../engine/catalog.js';
 import { OeflowError } from '../errors.js';
-import { isSimulator, simJson, startLoad } from './sim-cli.js';
+import { archiveUntil, isSimulator, simJson, startLoad } from './sim-cli.js';
 
 export interface DrillOptions {
   store: Store;
@@ -51,9 +51,17 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   const engine = { store: o.store, dlc: o.dlc, reporter: o.reporter, ...(o.abortSignal ? { abortSignal: o.abortSignal } : {}) };
 
   // Simulator: a steady background load that keeps switching AI extents through the
-  // backup window; the backup starts once the first switch under load has happened.
+  // backup window (only when asked: --tx, or --demo); the backup starts once the first switch
+  // under load has happened. FULL extents are archived meanwhile, as a site's archiver would.
+  const archive = join(o.scratch, 'ai-archive');
+  const simArchive = sim && o.aiDirs === undefined;
   const firstSeq = (await tools.aimageList(o.db)).value.find((e) => e.status === 'Busy')?.seqno ?? 0;
   const load = sim && o.loadTx ? startLoad(o.db, o.loadTx, 7, o.dlc, Math.max(50, Math.round(o.loadTx / 8))) : undefined;
+  const stopArchiving = new AbortController();
+  let backingUp = false; // commits wait during the quiet point, so nothing fills meanwhile
+  const archiving = load && simArchive
+    ? archiveUntil(o.db, archive, o.dlc, { stop: stopArchiving.signal, paused: () => backingUp, onError: (m) => notice(o, `archiver: ${m}`) })
+    : undefined;
   if (load) {
     notice(o, `background load: ${o.loadTx} transactions over ~8 s`);
     const deadline = Date.now() + 15_000;
@@ -62,21 +70,25 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     }
   }
   let backup: RunOutcome;
+  let loadFailure: string | undefined;
   try {
+    backingUp = true;
     backup = await startRun(engine, { machineId: 'online-backup', kind: 'online-backup', lockDb: o.db, input: { procedure: 'online-backup', db: o.db, destination: join(o.scratch, 'backup') } });
   } finally {
+    backingUp = false;
     const done = await load;
-    if (done && done.exitCode !== 0) notice(o, `load ended with exit ${done.exitCode}: ${String(done.stderr).slice(-300)}`);
+    stopArchiving.abort();
+    await archiving;
+    if (done && done.exitCode !== 0) loadFailure = `the background load ended with exit ${done.exitCode} (the source database may have stopped): ${String(done.stderr).trim().slice(-300)}`;
   }
   const report: DrillReport = { status: 'failed', db: o.db, scratch: o.scratch, backup: { runId: backup.runId, status: backup.status }, comparison: { method: 'none' } };
-  if (failed(backup)) return { ...report, failure: `online backup ${backup.status}: ${backup.failure?.message ?? ''}` };
+  const backupFailure = failed(backup) ? `online backup ${backup.status}: ${backup.failure?.message ?? ''}` : undefined;
+  if (backupFailure !== undefined || loadFailure !== undefined) return { ...report, failure: [backupFailure, loadFailure].filter(Boolean).join('; ') };
   report.backup.backupId = backupIdFor(backup.runId);
 
   // Close the AI window so every change so far sits in a FULL extent, then archive it.
   // On the simulator oeflow archives (FULL extents first, so the switch finds an EMPTY one);
   // on a real installation the site's archiver does, into the --ai directories.
-  const archive = join(o.scratch, 'ai-archive');
-  const simArchive = sim && o.aiDirs === undefined;
   if (simArchive) await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
   const closedAt = new Date();
   const switched = await tools.aimageNew(o.db);

@@ -25,3 +25,20 @@ export function startLoad(db: string, tx: number, seed: number, dlc: string, rat
 export function isSimulator(dlc: string): boolean {
   return existsSync(join(dlc, 'invocations.jsonl'));
 }
+
+/**
+ * Archive FULL AI extents to `dir` every `everyMs` until `stop` is aborted, as a site's AI
+ * archiver daemon does, so a load during the drill cannot fill every extent and stall the
+ * database; not while `paused()` (the backup copies the AI extents: emptying one then would
+ * change a file under the copy). Failures are reported through `onError` and the loop goes on.
+ */
+export async function archiveUntil(db: string, dir: string, dlc: string, o: { stop: AbortSignal; paused: () => boolean; onError: (message: string) => void; everyMs?: number }): Promise<void> {
+  while (!o.stop.aborted) {
+    try {
+      if (!o.paused()) await simJson(['archive', db, '--to', dir], { DLC: dlc });
+    } catch (err) {
+      o.onError(err instanceof Error ? err.message : String(err));
+    }
+    await new Promise((r) => setTimeout(r, o.everyMs ?? 300));
+  }
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isEffectCommand } from '../../src/plan/plan.js';
 import { openStore } from '../../src/store/index.js';
 import { oeflow } from '../helpers/oeflow.js';
-import { backupWithArchive } from '../helpers/restore.js';
+import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
@@ -77,5 +77,14 @@ describe('oeflow drill', () => {
     expect(cmp.match).toBe(true);
     expect((r.json.restore as { aiFiles: string[] }).aiFiles.length).toBeGreaterThanOrEqual(2);
     expect(typeof r.json.rtoSeconds).toBe('number');
+  });
+
+  it('puts no load on a named database unless --tx asks', async () => {
+    const sim = newSim({ serve: true, aiExtents: 4 });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const before = await simDigest(sim, sim.db);
+    const quiet = await oeflow(['drill', sim.db, '--scratch', join(sim.dir, 'drill1')], env);
+    expect(quiet.json.status, quiet.stdout + quiet.stderr).toBe('passed');
+    expect(await simDigest(sim, sim.db)).toBe(before); // no transactions were written
   });
 });
