@@ -38,6 +38,8 @@ export interface StepFailure {
 export interface ProcedureInput {
   /** Which procedure the input is for (steps shared by several machines branch on it). */
   procedure: 'offline-backup' | 'online-backup' | 'roll-forward';
+  /** RF: the manifest digest the catalog recorded for the backup (RF-1 refuses another manifest). */
+  manifestDigest?: string;
   db: string;
   /** Backups: destination directory of the copy. */
   destination?: string;

@@ -63,6 +63,7 @@ export const errorCodes = {
   'OEF-301': { title: 'Files changed during the copy', exitCode: ExitCode.verification, hint: 'Something touched the database during the copy; the copy is invalid. Find the process and take the copy again.' },
   'OEF-302': { title: 'Not enough free space at the destination', exitCode: ExitCode.invariant, hint: 'Free space or choose another --to directory.' },
   'OEF-303': { title: 'Destination is inside the database directory', exitCode: ExitCode.usage, hint: 'Copy to a directory outside the database directory.' },
+  'OEF-305': { title: 'Backup destination is not free', exitCode: ExitCode.usage, hint: 'Give each backup its own new or empty --to directory; a finished backup is never overwritten.' },
   'OEF-304': { title: 'Snapshot command failed', exitCode: ExitCode.failed, hint: 'Run the --snapshot-cmd by hand with the environment shown in `oeflow show <run-id>`.' },
   'OEF-310': { title: 'Backup not found in the catalog', exitCode: ExitCode.usage, hint: 'List backups with `oeflow backups`.' },
   'OEF-320': { title: 'AI chain is not provable', exitCode: ExitCode.verification, hint: 'Find the missing or foreign AI files listed, then run the restore again.' },

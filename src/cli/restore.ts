@@ -47,6 +47,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           procedure: 'roll-forward' as const, db: targetDb, targetDb, backupDir: backup.destination,
           aiFiles: plan.files.map((f) => f.path), pairedAiSeq: backup.pairedAiSeq, replication: backup.replication,
           ...(backup.aiBeginDate ? { aiBeginDate: backup.aiBeginDate } : {}), ...(endtime ? { until: endtime } : {}),
+          ...(backup.manifestDigest ? { manifestDigest: backup.manifestDigest } : {}),
         };
         if (o.plan) {
           const dry = planRestore(input, plan);

@@ -2,6 +2,7 @@
 export type { CopyOptions, CopyProgress, CopyReport, CopySource, Manifest, ManifestEntry, StatfsFn, VerifyOptions, VerifyProblem, VerifyProblemKind, VerifyResult } from './types.js';
 export { copyDatabaseFiles, checkDestinationOutsideDb, checkFreeSpace, SPACE_MARGIN } from './copier.js';
 export { verifyCopy } from './verify.js';
+export { destinationProblem } from './destination.js';
 export { readManifest, manifestDigest, relPathFor, MANIFEST_FILE, JOURNAL_FILE } from './manifest.js';
 export { runSnapshotCommand, factEnvName, type SnapshotOptions, type SnapshotResult } from './snapshot.js';
 export { formatBytes, terminalProgress } from './progress.js';

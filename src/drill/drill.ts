@@ -107,6 +107,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     input: {
       procedure: 'roll-forward', db: targetDb, targetDb, backupDir: found.destination, aiFiles: plan.files.map((f) => f.path),
       pairedAiSeq: found.pairedAiSeq, replication: found.replication, ...(found.aiBeginDate ? { aiBeginDate: found.aiBeginDate } : {}),
+      ...(found.manifestDigest ? { manifestDigest: found.manifestDigest } : {}),
     },
   });
   report.rtoSeconds = (Date.now() - started) / 1000;

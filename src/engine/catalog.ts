@@ -13,13 +13,15 @@ export interface FoundBackup {
   pairedAiSeq: number;
   aiBeginDate: string | null;
   replication: 'source' | 'target' | null;
+  /** The manifest digest recorded when the backup completed (null when none was recorded). */
+  manifestDigest: string | null;
 }
 
 /** A backup by catalog id, or by directory (its oeflow-backup.json self-description). */
 export function findBackup(store: Store, ref: string): FoundBackup {
   const row = store.getBackup(ref);
-  let entry: Pick<CatalogEntry, 'backupId' | 'db' | 'destination' | 'pairedAiSeq' | 'dbIdentity'>;
-  if (row) entry = { backupId: row.backupId, db: row.db, destination: row.destination, pairedAiSeq: row.pairedAiSeq ?? 0, dbIdentity: row.dbIdentity as CatalogEntry['dbIdentity'] };
+  let entry: Pick<CatalogEntry, 'backupId' | 'db' | 'destination' | 'pairedAiSeq' | 'dbIdentity'> & { manifestDigest: string | null };
+  if (row) entry = { backupId: row.backupId, db: row.db, destination: row.destination, pairedAiSeq: row.pairedAiSeq ?? 0, dbIdentity: row.dbIdentity as CatalogEntry['dbIdentity'], manifestDigest: row.manifestDigest };
   else {
     const file = join(resolve(ref), BACKUP_DESCRIPTION_FILE);
     if (!existsSync(file)) throw new OeflowError('OEF-310', `${ref} is neither a backup id in the catalog nor a backup directory (${file} not found)`);
@@ -30,5 +32,6 @@ export function findBackup(store: Store, ref: string): FoundBackup {
     backupId: entry.backupId, db: entry.db, destination: entry.destination, pairedAiSeq: entry.pairedAiSeq,
     aiBeginDate: typeof entry.dbIdentity.aiBeginDate === 'string' ? entry.dbIdentity.aiBeginDate : null,
     replication: repl === 'source' || repl === 'target' ? repl : null,
+    manifestDigest: entry.manifestDigest || null,
   };
 }

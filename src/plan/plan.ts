@@ -1,6 +1,7 @@
 // Dry-run plans (issue 4, `--plan`): inspect the live database read-only and list the
 // exact commands a run would execute, the AI sequence involved, and every precondition.
 import { existsSync } from 'node:fs';
+import { destinationProblem } from '../copy/index.js';
 import * as argv from '../openedge/argv.js';
 export { isEffectCommand } from '../openedge/effect-commands.js';
 import { dbPaths } from '../openedge/dlc.js';
@@ -49,6 +50,10 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
   if (online) {
     pre.push({ check: 'database is running', ok: busy.value === 'in-use', detail: `proutil -C busy: ${busy.value}` });
     pre.push({ check: 'more than one AI extent', ok: extents.length > 1, detail: `${extents.length} AI extents` });
+  }
+  if (input.destination !== undefined) {
+    const problem = await destinationProblem(input.destination, dbPaths(db).dir, false);
+    pre.push({ check: 'destination can take the copy', ok: problem === null, detail: problem ? `${problem.code} ${problem.message}` : input.destination });
   }
   const commands: PlannedCommand[] = [];
   if (online) {

@@ -1,8 +1,8 @@
 // PRE: check every precondition of the procedure before anything is changed, and
 // record the database facts the later steps and the catalog need.
 import { existsSync } from 'node:fs';
-import { readManifest } from '../copy/index.js';
-import { assertDbExists } from '../openedge/dlc.js';
+import { destinationProblem, readManifest } from '../copy/index.js';
+import { assertDbExists, dbPaths } from '../openedge/dlc.js';
 import { aiState, aiSwitchRefusal, busyState, type AiState } from './probes.js';
 import { failure, type Step } from './step.js';
 
@@ -17,6 +17,8 @@ interface Probe {
   databaseName: string | null;
   replication: string | null;
   manifestError: string | null;
+  /** Backups: why the destination cannot take the copy (OEF-303 inside the database, OEF-305 not free), or null. */
+  destinationProblem?: { code: string; message: string } | null;
 }
 
 export const preflight = {
@@ -37,7 +39,10 @@ export const preflight = {
     }
     await assertDbExists(input.db);
     const [busy, ai, desc] = await Promise.all([busyState(env, input.db), aiState(env, input.db), env.tools.describe(input.db, { signal: env.signal })]);
+    // a restart after an abort finds this run's own finished copy there: that one may be redone
+    const dest = input.destination === undefined ? null : await destinationProblem(input.destination, dbPaths(input.db).dir, env.ctx.facts['copyFiles'] !== undefined);
     return {
+      destinationProblem: dest,
       exists: true, busy, aiEnabled: ai.enabled && desc.value.aiEnabled, extents: ai.extents, busySeq: ai.busySeq, nextStatus: ai.nextStatus,
       aiBeginDate: desc.value.aiBeginDate, databaseName: desc.value.databaseName, replication: desc.value.replication, manifestError: null,
     };
@@ -49,6 +54,7 @@ export const preflight = {
       if (p.busy !== null && p.busy !== 'not-in-use') return failure('invariant', 'OEF-211', `the restore target ${input.db} exists and is in use (${p.busy})`);
       return null;
     }
+    if (p.destinationProblem) return failure('failed', p.destinationProblem.code, p.destinationProblem.message);
     const online = input.procedure === 'online-backup';
     if (online && p.aiEnabled && p.busy !== 'in-use') return failure('invariant', 'OEF-205', `${input.db} is not running (busy: ${p.busy}): an online backup needs the broker`);
     return aiSwitchRefusal({ enabled: p.aiEnabled, extents: p.extents, nextStatus: p.nextStatus as AiState['nextStatus'] }, input.db, 'the AI switch', online ? 2 : 1);

@@ -1,7 +1,7 @@
 // The engine itself refuses to break the procedures' invariants, aborts cleanly on
 // signals, bounds the quiet point, halts on a roll-forward error exit, and asks an
 // operator when it cannot reconcile a step.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
@@ -207,5 +207,53 @@ describe('roll forward error exits and operator decisions', () => {
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
     expect((await oeflow(['runs'], env)).json.runs).toEqual([expect.objectContaining({ status: 'completed', interrupted: false })]);
     expect(invocations(sim.dlc, 'aimage', 'new').filter((i) => i.argv.length > 0 && i.exitCode === 0)).toHaveLength(2);
+  });
+});
+
+describe('backup destinations are checked before the database is touched', () => {
+  it('refuses a destination inside the database directory or over a finished backup, before any shutdown or quiet point', async () => {
+    const sim = newSim({ serve: true, aiExtents: 4 });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const inside = join(sim.dir, 'db', 'bk');
+    expect(sim.db.startsWith(join(sim.dir, 'db'))).toBe(true);
+    const plan = await oeflow(['backup', 'offline', sim.db, '--to', inside, '--plan'], env);
+    expect(plan.json.ready).toBe(false);
+    expect(JSON.stringify(plan.json.preconditions)).toMatch(/OEF-303/);
+    const offline = await oeflow(['backup', 'offline', sim.db, '--to', inside], env);
+    expect(offline.exitCode).toBe(2);
+    expect((offline.json.error as { code: string }).code).toBe('OEF-303');
+    expect(invocations(sim.dlc, 'proshut')).toHaveLength(0);
+    expect(invocations(sim.dlc, 'aimage', 'new')).toHaveLength(0);
+
+    const first = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
+    expect(first.json.status).toBe('completed');
+    const enables = invocations(sim.dlc, 'enable').length;
+    const again = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
+    expect(again.exitCode).toBe(2);
+    expect((again.json.error as { code: string }).code).toBe('OEF-305');
+    expect(invocations(sim.dlc, 'enable')).toHaveLength(enables); // no quiet point spent on it
+  });
+});
+
+describe('restore checks the backup against its manifest', () => {
+  it('refuses at RF-1 a backup file that no longer matches the manifest, before any roll forward', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive } = await backupWithArchive(sim, state, 100);
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    const bk = (await oeflow(['backups'], env)).json.backups as { backupId: string; destination: string }[];
+    const dest = bk.find((b) => b.backupId === backupId)!.destination;
+    const manifest = JSON.parse(readFileSync(join(dest, 'oeflow-manifest.json'), 'utf8')) as { entries: { relPath: string; role: string }[] };
+    const data = manifest.entries.find((e) => e.role === 'data')!;
+    const file = join(dest, ...data.relPath.split('/'));
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1] ^= 0xff; // one flipped byte, same size
+    writeFileSync(file, bytes);
+    const r = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], env);
+    expect(r.json.status).toBe('failed');
+    expect(r.json.error).toMatchObject({ code: 'OEF-300' });
+    expect(String((r.json.error as { message: string }).message)).toContain(data.relPath);
+    expect(invocations(sim.dlc, 'roll', 'forward')).toHaveLength(0);
+    expect(invocations(sim.dlc, 'sequence')).toHaveLength(0);
   });
 });

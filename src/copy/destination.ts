@@ -1,0 +1,30 @@
+// May a new backup copy go to this destination? Checked in preflight, before the database is
+// touched (a shutdown or a quiet point spent on a copy that cannot be written uses up an AI
+// extent for nothing): not inside the database directory, and not over another backup.
+import { readdirSync } from 'node:fs';
+import { checkDestinationOutsideDb } from './copier.js';
+import { JOURNAL_FILE, MANIFEST_FILE } from './manifest.js';
+
+/** Why `destination` cannot take a new copy (null: it can). `ownManifest`: this run already finished a copy there. */
+export async function destinationProblem(destination: string, dbDir: string, ownManifest: boolean): Promise<{ code: string; message: string } | null> {
+  try {
+    await checkDestinationOutsideDb(destination, dbDir);
+  } catch (err) {
+    return { code: (err as { code?: string }).code ?? 'OEF-303', message: err instanceof Error ? err.message : String(err) };
+  }
+  let names: string[];
+  try {
+    names = readdirSync(destination);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { code: 'OEF-305', message: `cannot read the destination ${destination}: ${(err as Error).message}` };
+  }
+  if (names.includes(MANIFEST_FILE) && !ownManifest) {
+    return { code: 'OEF-305', message: `${destination} already holds a finished backup (${MANIFEST_FILE}): a new copy would overwrite it` };
+  }
+  // a partial copy (its journal) may be resumed; anything else is someone's files
+  if (!names.includes(MANIFEST_FILE) && names.length > 0 && !names.includes(JOURNAL_FILE)) {
+    return { code: 'OEF-305', message: `${destination} is not empty and holds no oeflow copy (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})` };
+  }
+  return null;
+}
