@@ -8,6 +8,7 @@ import { planBackup, renderPlan } from '../plan/plan.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { parseDuration } from './duration.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
+import { dbArgument } from './db-argument.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
@@ -22,7 +23,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     const dlc = await dlcFor(opts);
     const store = storeFor(opts);
     try {
-      const db = resolve(dbArg).replace(/\.db$/, '');
+      const db = dbArgument(dbArg);
       const input = {
         procedure, db, destination: resolve(o.to),
         ...(o.jobsCheck ? { jobsCheck: o.jobsCheck } : {}),

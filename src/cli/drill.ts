@@ -10,6 +10,7 @@ import { createTools } from '../openedge/create-tools.js';
 import { openStore } from '../store/index.js';
 import { dlcFor, storeFor, storeOptionsFor, withSignals } from './context.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
+import { dbArgument } from './db-argument.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 
@@ -58,7 +59,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
         const made = await simJson<{ dlc: string; db: string }>(['init', join(scratch, 'sim'), '--name', 'sports', '--ai-extents', '8', '--serve']);
         ({ db, dlc } = made);
       } else {
-        db = resolve(dbArg!).replace(/\.db$/, '');
+        db = dbArgument(dbArg!);
         dlc = await dlcFor(opts);
       }
       const store = o.demo && !opts.state && !process.env.OEFLOW_STATE ? openStore(join(scratch, 'oeflow.db'), storeOptionsFor(opts)) : storeFor(opts);

@@ -1,6 +1,7 @@
 // End to end: the CLI runs the three procedures against the simulator, database under load.
 import { execa } from 'execa';
-import { join } from 'node:path';
+import { symlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, invocations, oeflow, tempDir } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
@@ -43,7 +44,10 @@ describe('oeflow backup offline', () => {
       reject: false, env: { ...s.env, OEFLOW_SIM_FAULTS: 'proquiet:enable:hang' },
     });
     await new Promise((r) => setTimeout(r, 1500));
-    const second = await oeflow(['backup', 'online', s.db, '--to', join(dir, 'bk2')], s.env);
+    // the same database through a symlinked directory is the same database: same lock
+    const link = join(dir, 'dblink');
+    symlinkSync(dirname(s.db), link);
+    const second = await oeflow(['backup', 'online', join(link, basename(s.db)), '--to', join(dir, 'bk2')], s.env);
     // the first run's process lives and holds the lock: it is not reported as interrupted
     const listed = await oeflow(['runs'], s.env);
     expect(listed.json.runs).toContainEqual(expect.objectContaining({ status: 'running', interrupted: false }));
