@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { killAt } from '../helpers/crash.js';
-import { eventually, invocationLines, invocations, oeflow, spawnOeflow } from '../helpers/oeflow.js';
+import { eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
 import { isSimProcess, useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
@@ -255,5 +255,22 @@ describe('restore checks the backup against its manifest', () => {
     expect(String((r.json.error as { message: string }).message)).toContain(data.relPath);
     expect(invocations(sim.dlc, 'roll', 'forward')).toHaveLength(0);
     expect(invocations(sim.dlc, 'sequence')).toHaveLength(0);
+  });
+});
+
+describe('OFFLINE-7 restart', () => {
+  it('does not call a database held by a leftover utility restarted', async () => {
+    const sim = newSim({ serve: true, aiExtents: 4 });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    // oeflow dies while `aimage new` hangs; the utility lives on and holds the database
+    const p = spawnOeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang' });
+    await eventually(() => invocationLines(sim.dlc, 'new').length > 0, 30_000, 'aimage new to start');
+    killGroup(p.pid);
+    await p;
+    const r = await oeflow(['resume', '--db', sim.db], env);
+    expect(r.json.status, r.stdout + r.stderr).toBe('failed');
+    const shown = await oeflow(['show', String(r.json.runId)], env);
+    expect(JSON.stringify(shown.json)).toMatch(/NOT restarted/);
+    expect(JSON.stringify(shown.json)).not.toMatch(/"restarted":true/);
   });
 });
