@@ -82,7 +82,8 @@ export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind
   deps.reporter({ type: 'run', runId, machineId: o.machineId, db: o.lockDb, resumed: false });
   const run = store.getRun(runId)!;
   return guarded(store, o.lockDb, runId, () => driveRun({
-    store, runId, db: o.lockDb, machine, input: o.input, runStartedAt: run.createdAt, reporter: deps.reporter,
+    // the stored input (with maxQuietMs), as a resumed run gets it
+    store, runId, db: o.lockDb, machine, input: run.input as ProcedureInput, runStartedAt: run.createdAt, reporter: deps.reporter,
     deps: stepDeps(deps), maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, ...(deps.abortSignal ? { abortSignal: deps.abortSignal } : {}),
   }));
 }

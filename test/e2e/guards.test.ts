@@ -274,3 +274,17 @@ describe('OFFLINE-7 restart', () => {
     expect(JSON.stringify(shown.json)).not.toMatch(/"restarted":true/);
   });
 });
+
+describe('ONLINE-1 proquiet enable', () => {
+  it('stops a proquiet enable that waits longer than --max-quiet, and disables the quiet point', async () => {
+    const sim = newSim({ serve: true, aiExtents: 4 });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const started = Date.now();
+    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--max-quiet', '2s'], { ...env, OEFLOW_SIM_FAULTS: 'proquiet:enable:hang' });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(7);
+    expect(errorCode(r.json)).toBe('OEF-060');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(invocations(sim.dlc, 'disable').length).toBeGreaterThanOrEqual(1);
+    expect(invocations(sim.dlc, 'copyFiles')).toHaveLength(0);
+  });
+});
