@@ -143,7 +143,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     });
 
   program.command('resolve <runId>')
-    .description('Record an operator decision for a step in doubt, then resume')
+    .description('Record an operator decision for a step in doubt (journaled); it does not resume: `oeflow resume <runId>` then continues the run')
     .requiredOption('--as <verdict>', 'done | not-done')
     .requiredOption('--reason <text>', 'why (kept in the journal)')
     .action(async (runId: string, o: { as: string; reason: string }, command: Command) => {
