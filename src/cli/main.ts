@@ -1,6 +1,6 @@
 // The one exit point: maps OeflowError / CommanderError / anything else to an exit code.
 import { CommanderError } from 'commander';
-import { ExitCode, OeflowError } from '../errors.js';
+import { errorCodes, ExitCode, OeflowError } from '../errors.js';
 import { buildProgram, type CommandOutcome } from './program.js';
 import { emitError, type CliIO } from './io.js';
 import { usageCapture, usageError } from './usage-error.js';
@@ -31,7 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return err.exitCode;
     }
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    if (json) io.out(`${JSON.stringify({ status: 'error', error: { code: 'OEF-002', message } }, null, 2)}\n`);
+    if (json) io.out(`${JSON.stringify({ status: 'error', error: { code: 'OEF-002', message, hint: errorCodes['OEF-002'].hint, details: {} } }, null, 2)}\n`);
     else io.err(`oeflow: OEF-002 internal error: ${message}\n  next: this is a bug; please report it with the output above.\n`);
     return ExitCode.internal;
   }
