@@ -25,6 +25,7 @@ interface CodeEntry {
 export const errorCodes = {
   'OEF-001': { title: 'Invalid command-line usage', exitCode: ExitCode.usage, hint: 'Run `oeflow help <command>` for the syntax.' },
   'OEF-002': { title: 'Internal error', exitCode: ExitCode.internal, hint: 'This is a bug in oeflow: report it with `oeflow show <run-id> --json`.' },
+  'OEF-003': { title: 'Cannot write output file', exitCode: ExitCode.usage, hint: 'Check that the directory exists and is writable, or name another file.' },
   'OEF-010': { title: 'DLC not found or not an OpenEdge installation', exitCode: ExitCode.usage, hint: 'Set DLC or pass --dlc <dir> (it must contain bin/rfutil and a version file).' },
   'OEF-011': { title: 'Database not found', exitCode: ExitCode.usage, hint: 'Pass the database path as the utilities take it (absolute, without .db), and check that <db>.db exists.' },
   'OEF-012': { title: 'A utility could not be started', exitCode: ExitCode.failed, hint: 'Check that $DLC/bin holds the utility and that it is executable.' },
@@ -67,7 +68,7 @@ export const errorCodes = {
   'OEF-304': { title: 'Snapshot command failed', exitCode: ExitCode.failed, hint: 'Run the --snapshot-cmd by hand with the environment shown in `oeflow show <run-id>`.' },
   'OEF-310': { title: 'Backup not found in the catalog', exitCode: ExitCode.usage, hint: 'List backups with `oeflow backups`.' },
   'OEF-320': { title: 'AI chain is not provable', exitCode: ExitCode.verification, hint: 'Find the missing or foreign AI files listed, then run the restore again.' },
-  'OEF-330': { title: 'Journal verification failed', exitCode: ExitCode.verification, hint: 'The journal was altered or a transition is illegal; keep the store for investigation.' },
+  'OEF-330': { title: 'Run not proven (journal verification failed)', exitCode: ExitCode.verification, hint: 'The journal was altered or a transition is illegal (see the failed checks of `oeflow verify <run-id>`); keep the store unchanged for investigation.' },
 } as const satisfies Record<string, CodeEntry>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,6 +1,7 @@
 // The only place the CLI writes to the terminal: plain results rendered either as
 // JSON (for scripts) or as human text. Engine and store never print.
 import type { Command } from 'commander';
+import type { OeflowError } from '../errors.js';
 
 export interface CliIO {
   out(text: string): void;
@@ -35,4 +36,10 @@ export function emitResult<T extends object>(io: CliIO, opts: GlobalOptions, res
     const text = human(result);
     if (text.length > 0) io.out(text.endsWith('\n') ? text : `${text}\n`);
   }
+}
+
+/** Write an error: the `{ status: 'error', error }` object on stdout with --json, else `oeflow: OEF-nnn …` and its next action on stderr. */
+export function emitError(io: CliIO, json: boolean, err: OeflowError): void {
+  if (json) io.out(`${JSON.stringify({ status: 'error', error: err.toJSON() }, null, 2)}\n`);
+  else io.err(`oeflow: ${err.code} ${err.message}\n  next: ${err.hint}\n`);
 }

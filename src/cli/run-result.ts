@@ -41,6 +41,8 @@ export function renderRun(r: RunResult): string {
   const lines = [`run ${r.runId}: ${r.status}${r.status !== 'completed' ? ` in ${r.state}` : ''}`];
   if (r.backupId) lines.push(`backup ${r.backupId}`);
   if (r.error) lines.push(`${r.error.code} ${r.error.message}`, `  next: ${r.error.hint}`);
-  if (r.status === 'aborted' || r.status === 'needs-decision' || (r.status === 'failed' && r.resumable)) lines.push(`resume with: oeflow resume ${r.runId}`);
+  // a run waiting for a decision resumes only after `oeflow resolve` has recorded it
+  if (r.status === 'needs-decision') lines.push(`decide with: oeflow resolve ${r.runId} --as done|not-done --reason "…"`, `then resume with: oeflow resume ${r.runId}`);
+  else if (r.status === 'aborted' || (r.status === 'failed' && r.resumable)) lines.push(`resume with: oeflow resume ${r.runId}`);
   return lines.join('\n');
 }

@@ -5,22 +5,23 @@ import { resolve } from 'node:path';
 import { abandonRun, findResumable, resolveRun, resumeRun } from '../engine/engine.js';
 import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
-import { writeFile } from 'node:fs/promises';
 import { machines, type MachineId } from '../../machines/index.js';
 import { evidenceHtml } from '../audit/report-html.js';
 import { toDot } from '../diagram/dot.js';
 import { toMermaid } from '../diagram/mermaid.js';
 import { toSvg } from '../diagram/svg.js';
+import { notProvenError } from '../audit/not-proven.js';
 import { loadPublicKey } from '../audit/signing.js';
 import { verificationLines } from '../audit/verification-lines.js';
 import { verifyRun } from '../audit/verify.js';
-import { ExitCode, OeflowError } from '../errors.js';
+import { errorCodes, OeflowError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { emitResult, globalOptions, type CliIO, type GlobalOptions } from './io.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
+import { writeOutputFile } from './output-file.js';
 
 /** One row of a run's timeline: a step attempt with its commands. */
 export interface TimelineRow {
@@ -89,7 +90,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       await withStore(opts, async (store) => {
         const run = store.getRun(runId);
         if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
-        if (o.diagram) await writeFile(o.diagram, runDiagram(store, runId, run.machineId as MachineId, o.diagram));
+        if (o.diagram) await writeOutputFile('--diagram', o.diagram, runDiagram(store, runId, run.machineId as MachineId, o.diagram));
         const interrupted = isInterrupted(store, run);
         const result = { runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, timeline: timeline(store, runId), ...(o.diagram ? { diagram: resolve(o.diagram) } : {}) };
         emitResult(io, opts, result, (r) => [
@@ -113,14 +114,16 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       await withStore(opts, async (store) => {
         const v = verifyRun(store, runId, trusted);
         const run = store.getRun(runId)!;
-        if (o.html) await writeFile(o.html, evidenceHtml(v, machines[run.machineId as MachineId], timeline(store, runId), run.db));
-        emitResult(io, opts, { ...v, ...(o.html ? { report: resolve(o.html) } : {}) }, (x) => [
+        if (o.html) await writeOutputFile('--html', o.html, evidenceHtml(v, machines[run.machineId as MachineId], timeline(store, runId), run.db));
+        const error = notProvenError(v);
+        emitResult(io, opts, { ...v, ...(o.html ? { report: resolve(o.html) } : {}), ...(error ? { error } : {}) }, (x) => [
           `run ${x.runId}: ${x.verdict.toUpperCase()}${x.authenticated ? ' (authenticated)' : ''}`,
           ...verificationLines(x).map(([ok, text]) => `  ${ok ? '✔' : '✖'} ${text}`),
           ...x.limits.map((l) => `  note: ${l}`),
           ...(x.report ? [`  report: ${x.report}`] : []),
+          ...(x.error ? [`${x.error.code} ${x.error.message}`, `  next: ${x.error.hint}`] : []),
         ].join('\n'));
-        if (v.verdict !== 'proven') outcome.exitCode = ExitCode.verification;
+        if (error) outcome.exitCode = errorCodes[error.code].exitCode;
       });
     });
 
@@ -143,7 +146,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     });
 
   program.command('resolve <runId>')
-    .description('Record an operator decision for a step in doubt, then resume')
+    .description('Record an operator decision for a step in doubt (journaled); it does not resume: `oeflow resume <runId>` then continues the run')
     .requiredOption('--as <verdict>', 'done | not-done')
     .requiredOption('--reason <text>', 'why (kept in the journal)')
     .action(async (runId: string, o: { as: string; reason: string }, command: Command) => {

@@ -64,8 +64,14 @@ describe('oeflow verify against a store someone rewrote', () => {
     const wrongKey = await verify(state, '--public-key', `${other}.pub`);
     expect(wrongKey.exitCode).toBe(8);
     expect(wrongKey.json.authenticated).toBe(false);
+    expect(wrongKey.json.error).toEqual({
+      code: 'OEF-330',
+      message: `run ${runId} is not proven: rows not all signed by a key you passed`,
+      hint: expect.stringMatching(/^Pass the public key of the signer with --public-key/) as unknown,
+    });
     const noKey = await verify(state);
     expect(noKey.json).toMatchObject({ verdict: 'proven', authenticated: false, authenticity: { checkedWith: 'store-keys', ok: true } });
+    expect(noKey.json.error).toBeUndefined();
     expect((noKey.json.limits as string[]).join(' ')).toMatch(/Not authenticated/);
 
     const problemsOf = (json: Record<string, unknown>): string => JSON.stringify([json['chain'], json['record'], json['ordering'], json['authenticity'], json['definition']]);
@@ -113,6 +119,8 @@ describe('oeflow verify against a store someone rewrote', () => {
       expect(bad.exitCode, `${c.name}: ${bad.stdout}${bad.stderr}`).toBe(8);
       expect(bad.json.verdict, c.name).toBe('not-proven');
       expect(problemsOf(bad.json), c.name).toMatch(c.expect);
+      expect((bad.json.error as { code?: string } | undefined)?.code, c.name).toBe('OEF-330');
+      if (c.name === 'definition') expect((bad.json.error as { message: string }).message).toContain('machine definition changed since the run');
     }
 
     // signatures stripped after a rehash: without a trusted key the chain looks intact, but the

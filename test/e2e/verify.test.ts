@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { oeflow } from '../helpers/oeflow.js';
+import { oeflow, oeflowText } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
@@ -22,6 +22,7 @@ describe('oeflow verify', () => {
     const ok = await oeflow(['verify', runId, '--html', html], env);
     expect(ok.exitCode).toBe(0);
     expect(ok.json.verdict).toBe('proven');
+    expect(ok.json.error).toBeUndefined();
     expect((ok.json.replay as { transitions: unknown[] }).transitions.length).toBeGreaterThanOrEqual(7);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('PROVEN');
@@ -35,6 +36,22 @@ describe('oeflow verify', () => {
       expect(shown.exitCode).toBe(0);
       expect(readFileSync(file, 'utf8')).toMatch(ext === 'svg' ? /<svg[\s\S]*quietEnable/ : /quietEnable/);
     }
+    // an output file that cannot be written is the operator's error (OEF-003), not a crash
+    const missingDir = join(sim.dir, 'no-such-dir');
+    for (const [args, option, file] of [
+      [['show', runId, '--diagram', join(missingDir, 'x.svg')], '--diagram', join(missingDir, 'x.svg')],
+      [['verify', runId, '--html', join(missingDir, 'x.html')], '--html', join(missingDir, 'x.html')],
+    ] as const) {
+      const failed = await oeflow(args, env);
+      expect(failed.exitCode).toBe(2);
+      expect(failed.json).toMatchObject({ status: 'error', error: { code: 'OEF-003', details: { option, path: file, osError: 'ENOENT' } } });
+      expect((failed.json.error as { message: string }).message).toBe(`cannot write the ${option} file ${file}: no such file or directory (ENOENT)`);
+      const text = await oeflowText(args, env);
+      expect(text.exitCode).toBe(2);
+      expect(text.stderr).toBe(`oeflow: OEF-003 cannot write the ${option} file ${file}: no such file or directory (ENOENT)\n  next: Check that the directory exists and is writable, or name another file.`);
+      expect(text.stderr).not.toMatch(/^\s+at /m);
+    }
+
     const timeline = (await oeflow(['show', runId], env)).json.timeline as { stepKey: string; commands: { argv: string[] }[] }[];
     expect(timeline.map((t) => t.stepKey)).toEqual(['preflight', 'quietEnable', 'copyFiles', 'quietDisable', 'verifyCopy', 'recordBackup']);
     expect(timeline[1]!.commands.map((c) => c.argv.slice(0, 1).concat(c.argv.slice(2)).join(' '))).toContain('proquiet enable');
@@ -52,5 +69,17 @@ describe('oeflow verify', () => {
     expect(bad.json.verdict).toBe('not-proven');
     expect((bad.json.chain as { ok: boolean; brokenAtSeq: number }).brokenAtSeq).toBe(row.seq);
     expect((bad.json.replay as { ok: boolean }).ok).toBe(false);
+    // not proven carries an error code and the next action; every other field stays
+    expect(bad.json.error).toEqual({
+      code: 'OEF-330',
+      message: `run ${runId} is not proven: journal hash chain broken at seq ${row.seq}; replay does not reproduce the recorded states`,
+      hint: expect.stringContaining('keep the store unchanged for investigation') as unknown,
+    });
+    expect(Object.keys(bad.json)).toEqual(expect.arrayContaining(['runId', 'machineId', 'status', 'chain', 'definition', 'replay', 'ordering', 'record', 'authenticity', 'authenticated', 'limits', 'visited', 'verdict']));
+    const badText = await oeflowText(['verify', runId], env);
+    expect(badText.exitCode).toBe(8);
+    expect(badText.stdout).toContain(`run ${runId}: NOT-PROVEN`);
+    expect(badText.stdout).toContain(`OEF-330 run ${runId} is not proven: journal hash chain broken at seq ${row.seq}`);
+    expect(badText.stdout).toMatch(/\n  next: .*keep the store unchanged for investigation/);
   });
 });

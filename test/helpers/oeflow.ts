@@ -22,6 +22,12 @@ export async function oeflow(args: readonly string[], env: Record<string, string
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, json };
 }
 
+/** Run `oeflow <args>` without --json (the human output) to completion. */
+export async function oeflowText(args: readonly string[], env: Record<string, string>): Promise<Omit<CliRun, 'json'>> {
+  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env, timeout: 120_000 });
+  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** Start oeflow detached in its own process group, so a test can SIGKILL it with every child. */
 export function spawnOeflow(args: readonly string[], env: Record<string, string>): ResultPromise {
   return execa(process.execPath, [BIN, ...args, '--json'], { reject: false, env, detached: true, timeout: 120_000 });

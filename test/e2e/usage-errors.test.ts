@@ -1,0 +1,47 @@
+// Usage errors commander detects (unknown command or option, missing argument or required
+// option) are OEF-001 like every other error: the JSON error object on stdout with --json,
+// the `oeflow: OEF-001 …` line and the usage text on stderr without it; exit 2 either way.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { oeflow, oeflowText, tempDir } from '../helpers/oeflow.js';
+
+describe('oeflow usage errors', () => {
+  const dir = tempDir();
+  const env = (): Record<string, string> => ({ ...process.env as Record<string, string>, OEFLOW_STATE: join(dir, 'state.db') });
+
+  it.each([
+    { args: ['bogus'], message: "unknown command 'bogus'", help: 'oeflow --help' },
+    { args: ['backup', 'offline', '/tmp/no-such-db'], message: "required option '--to <dir>' not specified", help: 'oeflow backup offline --help' },
+    { args: ['resolve', 'r-1', '--as', 'done'], message: "required option '--reason <text>' not specified", help: 'oeflow resolve --help' },
+    { args: ['show'], message: "missing required argument 'runId'", help: 'oeflow show --help' },
+    { args: ['runs', '--bogus'], message: "unknown option '--bogus'", help: 'oeflow runs --help' },
+    { args: ['backup'], message: 'missing command after `oeflow backup`', help: 'oeflow backup --help' },
+  ])('prints the OEF-001 JSON error on stdout and exits 2 when $args is given with --json', async ({ args, message, help }) => {
+    const r = await oeflow(args, env());
+    expect(r.exitCode).toBe(2);
+    expect(r.json).toEqual({
+      status: 'error',
+      error: { code: 'OEF-001', message, hint: `Run \`${help}\` for the syntax.`, details: { commanderCode: expect.stringMatching(/^commander\./) as unknown } },
+    });
+    expect(r.stderr).toBe('');
+  });
+
+  it('prints one OEF-001 line, then the usage of the command, on stderr when --json is not given', async () => {
+    const r = await oeflowText(['backup', 'offline', '/tmp/no-such-db'], env());
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe("oeflow: OEF-001 required option '--to <dir>' not specified");
+    expect(lines[1]).toBe('  next: Run `oeflow backup offline --help` for the syntax.');
+    expect(r.stderr).toContain('Usage: oeflow backup offline [options] <db>');
+    expect(r.stderr).not.toMatch(/^error:/m);
+  });
+
+  it('still prints help on stdout and exits 0 for help', async () => {
+    const r = await oeflowText(['help', 'resolve'], env());
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Usage: oeflow resolve [options] <runId>');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('(journaled); it does not resume: `oeflow resume <runId>` then continues the run');
+    expect(r.stderr).toBe('');
+  });
+});
