@@ -247,7 +247,8 @@ describe('restore checks the backup against its manifest', () => {
     const data = manifest.entries.find((e) => e.role === 'data')!;
     const file = join(dest, ...data.relPath.split('/'));
     const bytes = readFileSync(file);
-    bytes[bytes.length >> 1] ^= 0xff; // one flipped byte, same size
+    const at = bytes.length >> 1;
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at); // one flipped byte, same size
     writeFileSync(file, bytes);
     const r = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], env);
     expect(r.json.status).toBe('failed');
