@@ -63,6 +63,7 @@ export const errorCodes = {
   'OEF-302': { title: 'Not enough free space at the destination', exitCode: ExitCode.invariant, hint: 'Free space or choose another --to directory.' },
   'OEF-303': { title: 'Destination is inside the database directory', exitCode: ExitCode.usage, hint: 'Copy to a directory outside the database directory.' },
   'OEF-304': { title: 'Snapshot command failed', exitCode: ExitCode.failed, hint: 'Run the --snapshot-cmd by hand with the environment shown in `oeflow show <run-id>`.' },
+  'OEF-305': { title: 'Extent path cannot be resolved', exitCode: ExitCode.failed, hint: 'prostrct list names a relative extent path that does not lead to one existing file: make the paths absolute (prostrct list, edit the .st to full paths, prostrct repair while the database is shut down), then run the backup again.' },
   'OEF-310': { title: 'Backup not found in the catalog', exitCode: ExitCode.usage, hint: 'List backups with `oeflow backups`.' },
   'OEF-320': { title: 'AI chain is not provable', exitCode: ExitCode.verification, hint: 'Find the missing or foreign AI files listed, then run the restore again.' },
   'OEF-330': { title: 'Journal verification failed', exitCode: ExitCode.verification, hint: 'The journal was altered or a transition is illegal; keep the store for investigation.' },
