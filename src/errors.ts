@@ -66,6 +66,7 @@ export const errorCodes = {
   'OEF-303': { title: 'Destination is inside the database directory', exitCode: ExitCode.usage, hint: 'Copy to a directory outside the database directory.' },
   'OEF-305': { title: 'Backup destination is not free', exitCode: ExitCode.usage, hint: 'Give each backup its own new or empty --to directory; a finished backup is never overwritten.' },
   'OEF-304': { title: 'Snapshot command failed', exitCode: ExitCode.failed, hint: 'Run the --snapshot-cmd by hand with the environment shown in `oeflow show <run-id>`.' },
+  'OEF-306': { title: 'Extent path cannot be resolved', exitCode: ExitCode.failed, hint: 'prostrct list names a relative extent path that does not lead to one existing file: make the paths absolute (prostrct list, edit the .st to full paths, prostrct repair while the database is shut down), then run the backup again.' },
   'OEF-310': { title: 'Backup not found in the catalog', exitCode: ExitCode.usage, hint: 'List backups with `oeflow backups`.' },
   'OEF-320': { title: 'AI chain is not provable', exitCode: ExitCode.verification, hint: 'Find the missing or foreign AI files listed, then run the restore again.' },
   'OEF-330': { title: 'Run not proven (journal verification failed)', exitCode: ExitCode.verification, hint: 'The journal was altered or a transition is illegal (see the failed checks of `oeflow verify <run-id>`); keep the store unchanged for investigation.' },

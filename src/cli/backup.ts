@@ -40,8 +40,8 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
       const result = await withSignals((abortSignal) =>
         startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) }),
       );
-      const printed = runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {});
-      emitResult(io, opts, printed, renderRun);
+      const printed = { ...runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {}), warnings: structureWarnings(result.facts) };
+      emitResult(io, opts, printed, (r) => [renderRun(r), ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
       outcome.exitCode = exitCodeFor(result);
     } finally {
       store.close();
@@ -64,4 +64,12 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     .option('--max-quiet <duration>', 'longest the quiet point may be held (default 5m)')
     .option('--plan', 'print the commands and preconditions, change nothing')
     .action(async (db: string, o: BackupOpts, command: Command) => run(command, 'online-backup', db, o));
+}
+
+// A stale on-disk .st does not fail the backup (the copy follows prostrct list), but is said.
+function structureWarnings(facts: Record<string, unknown>): string[] {
+  return [...new Set(['snapshot', 'copyFiles'].flatMap((step) => {
+    const s = facts[step] as { structure?: { warning?: unknown } } | undefined;
+    return typeof s?.structure?.warning === 'string' ? [s.structure.warning] : [];
+  }))];
 }

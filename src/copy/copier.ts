@@ -142,7 +142,7 @@ async function makePlan(o: CopyOptions, realDb: string): Promise<PlanItem[]> {
     const real = await realpath(source.path);
     if (seen.has(real)) continue;
     seen.add(real);
-    const relPath = relPathFor(real, i, realDb);
+    const relPath = source.relPath ?? relPathFor(real, i, realDb);
     plan.push({ source, relPath, dest: join(o.destination, ...relPath.split('/')), before: before.get(source.path)! });
   }
   return plan;

@@ -5,6 +5,8 @@ import type { Stats } from 'node:fs';
 export interface CopySource {
   path: string;
   role: 'control' | 'structure' | 'data' | 'bi' | 'ai' | 'log' | 'other';
+  /** Where the file goes in the copy, when not its place under the database directory (a generated .st). */
+  relPath?: string;
 }
 
 /** One copied file as recorded in the manifest beside the copy. */

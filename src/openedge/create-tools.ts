@@ -9,7 +9,7 @@ import { parseAimageScan } from './parse-aimage-scan.js';
 import { parseBusy, parseHolder } from './parse-busy.js';
 import { parseDescribe } from './parse-describe.js';
 import { rollForwardLogState } from './parse-lg.js';
-import { parseLk } from './parse-lk.js';
+import { parseLk, unreadableLk } from './parse-lk.js';
 import { runTool, type Utility } from './runner.js';
 import type { OpenEdgeTools } from './tools.js';
 import type { CallOptions, LkInfo, Parsed, ToolResult } from './types.js';
@@ -93,12 +93,15 @@ function failedRun(r: ToolResult): OeflowError {
   });
 }
 
+// Absent → null; present but unreadable (EACCES, a directory…) → in use, never stale.
 async function readLk(file: string): Promise<LkInfo | null> {
-  const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw err;
-  });
-  return bytes === null ? null : parseLk(bytes);
+  try {
+    return parseLk(await readFile(file));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    return unreadableLk(code ?? String(err));
+  }
 }
 
 async function readText(file: string): Promise<string> {

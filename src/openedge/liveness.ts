@@ -26,3 +26,8 @@ export function pidAlive(pid: number): boolean {
 export function staleOnThisHost(holder: { host: string; pid: number }): boolean {
   return holder.host === hostname() && !pidAlive(holder.pid);
 }
+
+/** True only for a well-formed `.lk` of a documented mode naming a dead process on this host (fail safe). */
+export function lkStale(lk: { host: string; pid: number; problem?: string }): boolean {
+  return lk.problem === undefined && staleOnThisHost(lk);
+}

@@ -18,11 +18,12 @@ export interface RunOptions {
 
 const SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOEXEC', 'EPERM', 'ENOTDIR']);
 
-/** Runs `<dlc>/bin/<utility> argv…` in the C locale and returns what it did. */
+/** Runs `<dlc>/bin/<utility> argv…` in the C locale (PROMSGS `$DLC/promsgs` unless set) and returns what it did. */
 export async function runTool(dlc: string, utility: Utility, argv: readonly string[], o: RunOptions = {}): Promise<ToolResult> {
   const file = path.join(dlc, 'bin', utility);
   const startedAt = new Date().toISOString();
   const started = performance.now();
+  const callerEnv = { ...process.env, ...o.env };
   const r = await execa(file, [...argv], {
     reject: false,
     stdin: 'ignore',
@@ -30,7 +31,9 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
     // `once` step, e.g. a roll forward) but never kills the utility half way.
     detached: true,
     extendEnv: false,
-    env: { ...process.env, ...o.env, DLC: dlc, LANG: 'C', LC_ALL: 'C' },
+    // OpenEdge takes its message language from PROMSGS, not the locale; $DLC/promsgs is the
+    // English file the parsers expect. A PROMSGS the caller set is the caller's choice.
+    env: { ...callerEnv, DLC: dlc, LANG: 'C', LC_ALL: 'C', PROMSGS: callerEnv.PROMSGS || path.join(dlc, 'promsgs') },
     ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
     ...(o.signal === undefined ? {} : { cancelSignal: o.signal }),
     ...(o.timeoutMs === undefined ? {} : { timeout: o.timeoutMs }),

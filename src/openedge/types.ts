@@ -79,6 +79,8 @@ export interface LkInfo {
   mode: number;
   pid: number;
   host: string;
+  /** Set when the file is unreadable, too short or of an undocumented mode: never stale, always in use. */
+  problem?: string;
 }
 
 /** Roll-forward progress read from the database log (.lg). */

@@ -70,7 +70,8 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
   return {
     procedure: input.procedure, db, preconditions: pre, ready: pre.every((p) => p.ok), commands,
     aiSeqToBecomeBusy: busyExt ? busyExt.seqno + 1 : null,
-    copy: `every file of ${dbPaths(db).stFile} plus .db and .st → ${input.destination ?? '?'} (sha256 manifest, verified)`,
+    // prostrct list is a read (not journaled as a change), so it is named here, not in commands.
+    copy: `every extent \`prostrct list ${db} <temp .st>\` reports at copy time, plus .db and that current .st → ${input.destination ?? '?'} (sha256 manifest, verified)`,
   };
 }
 

@@ -1,12 +1,13 @@
 // The `.lk` file (FACTS §2): int32 mode (1 single-user, 2 multi-user), int32 pid, then
 // the hostname NUL-padded to 38 bytes, native byte order as dbmon.sh reads it.
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { endianness, hostname } from 'node:os';
 import { pidAlive } from './file-lock.js';
 
 export const LK_SINGLE = 1;
 export const LK_MULTI = 2;
 const SIZE = 38;
+const LE = endianness() === 'LE';
 
 export interface LkInfo {
   mode: number;
@@ -26,8 +27,8 @@ export function readLk(path: string): LkInfo | null {
   const hostBytes = buf.subarray(8);
   const end = hostBytes.indexOf(0);
   return {
-    mode: buf.readInt32LE(0),
-    pid: buf.readInt32LE(4),
+    mode: LE ? buf.readInt32LE(0) : buf.readInt32BE(0),
+    pid: LE ? buf.readInt32LE(4) : buf.readInt32BE(4),
     host: hostBytes.subarray(0, end === -1 ? hostBytes.length : end).toString('utf8'),
   };
 }
@@ -35,8 +36,7 @@ export function readLk(path: string): LkInfo | null {
 /** Create `.lk` exclusively; false when one already exists. */
 export function createLk(path: string, mode: number, pid: number = process.pid): boolean {
   const buf = Buffer.alloc(SIZE);
-  buf.writeInt32LE(mode, 0);
-  buf.writeInt32LE(pid, 4);
+  if (LE) { buf.writeInt32LE(mode, 0); buf.writeInt32LE(pid, 4); } else { buf.writeInt32BE(mode, 0); buf.writeInt32BE(pid, 4); }
   buf.write(hostname().slice(0, SIZE - 9), 8, 'utf8');
   let fd: number;
   try {

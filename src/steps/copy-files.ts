@@ -1,8 +1,9 @@
 // OFFLINE-5 / ONLINE-3: take the OS copy of every database file with the verified,
-// resumable copier (sha256 while copying, manifest beside the copy).
+// resumable copier (sha256 while copying, manifest beside the copy); the file list and
+// the copy's .st come from prostrct list (db-files.ts).
 import { copyDatabaseFiles } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
-import { databaseFiles } from './db-files.js';
+import { withDatabaseFiles } from './db-files.js';
 import { busyState } from './probes.js';
 import { factText, failure, type Step } from './step.js';
 
@@ -20,17 +21,20 @@ export const copyFiles = {
     const { input } = env.ctx;
     const snapshotCopy = env.ctx.facts.snapshot?.copyDir;
     if (typeof snapshotCopy === 'string') return { destination: snapshotCopy, bySnapshot: true, manifestDigest: factText(env.ctx.facts.snapshot?.manifestDigest) };
-    const report = await copyDatabaseFiles({
-      sources: await databaseFiles(input.db),
-      destination: input.destination!,
-      dbDir: dbPaths(input.db).dir,
-      mode: input.procedure === 'offline-backup' ? 'offline' : 'quiesced',
-      signal: env.signal,
-      onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
+    return withDatabaseFiles(env, input.db, async (files) => {
+      const report = await copyDatabaseFiles({
+        sources: files.sources,
+        destination: input.destination!,
+        dbDir: dbPaths(input.db).dir,
+        mode: input.procedure === 'offline-backup' ? 'offline' : 'quiesced',
+        signal: env.signal,
+        onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
+      });
+      return {
+        destination: input.destination!, manifestDigest: report.manifest.digest, manifestPath: report.manifestPath,
+        files: report.manifest.entries.length, bytesCopied: report.bytesCopied, filesSkipped: report.filesSkipped, durationMs: report.durationMs,
+        structure: files.structure,
+      };
     });
-    return {
-      destination: input.destination!, manifestDigest: report.manifest.digest, manifestPath: report.manifestPath,
-      files: report.manifest.entries.length, bytesCopied: report.bytesCopied, filesSkipped: report.filesSkipped, durationMs: report.durationMs,
-    };
   },
 } satisfies Step<{ busy: string | null }>;

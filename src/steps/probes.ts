@@ -1,6 +1,6 @@
 // Shared probes and result checks: the reads several steps make of the database's
 // real state, and the one way a non-zero exit becomes a step failure.
-import { staleOnThisHost } from '../openedge/liveness.js';
+import { lkStale } from '../openedge/liveness.js';
 import type { AiExtent, BusyState, ToolResult } from '../openedge/types.js';
 import { fail, failure, type StepEnv } from './step.js';
 import type { StepFailure } from '../../machines/contract.js';
@@ -40,10 +40,10 @@ export async function busyState(env: StepEnv, db: string): Promise<BusyState> {
   return (await lkIsStale(env, db)) ? 'not-in-use' : busy;
 }
 
-/** True when `<db>.lk` exists and names a process that is dead on this host. */
+/** True when `<db>.lk` is well formed, of a documented mode, and names a process that is dead on this host. */
 export async function lkIsStale(env: StepEnv, db: string): Promise<boolean> {
   const lk = await env.tools.readLk(db);
-  return lk !== null && staleOnThisHost(lk);
+  return lk !== null && lkStale(lk);
 }
 
 /** One line naming the numbered messages of a result, for failure texts. */

@@ -1,6 +1,6 @@
 // End to end: the CLI runs the three procedures against the simulator, database under load.
 import { execa } from 'execa';
-import { symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, invocations, oeflow, tempDir } from '../helpers/oeflow.js';
@@ -55,6 +55,36 @@ describe('oeflow backup offline', () => {
     await first;
     expect(second.exitCode).toBe(4);
     expect((second.json.error as { code: string }).code).toBe('OEF-040');
+  });
+});
+
+describe('oeflow backup offline with a stale .st', () => {
+  it('copies the data extent the on-disk .st lacks (prostrct list), warns, and the restore rolls forward to the source digest', async () => {
+    const dir = tempDir();
+    const s = await sim(dir);
+    await simCli(s, 'load', s.db, '--tx', '200');
+    // as after `prostrct add` without `prostrct list`: the control area has the area, the .st does not
+    const stale = readFileSync(`${s.db}.st`, 'utf8').split('\n').filter((l) => !l.includes('_7.d1')).join('\n');
+    writeFileSync(`${s.db}.st`, stale);
+    const b = await oeflow(['backup', 'offline', s.db, '--to', join(dir, 'bk')], s.env);
+    expect(b.json.status, b.stdout + b.stderr).toBe('completed');
+    const manifest = JSON.parse(readFileSync(join(dir, 'bk', 'oeflow-manifest.json'), 'utf8')) as { entries: { relPath: string; role: string }[] };
+    expect(manifest.entries).toContainEqual(expect.objectContaining({ relPath: 'sports_7.d1', role: 'data' }));
+    expect(readFileSync(join(dir, 'bk', 'sports.st'), 'utf8')).toContain(`d "Data Area":7,64;8 ${s.db}_7.d1`);
+    expect((b.json.facts as { copyFiles: { structure: unknown } }).copyFiles.structure).toMatchObject({ from: 'prostrct list', onDiskSt: 'differs', onlyListed: [`${s.db}_7.d1`], onlyOnDisk: [] });
+    expect(b.json.warnings).toEqual([expect.stringContaining(`missing ${s.db}_7.d1`)]);
+    // the on-disk .st is reported, never rewritten, and no temporary .st is left beside the database
+    expect(readFileSync(`${s.db}.st`, 'utf8')).toBe(stale);
+    expect(readdirSync(dirname(s.db)).filter((f) => f.endsWith('.st'))).toEqual(['sports.st']);
+
+    await simCli(s, 'load', s.db, '--tx', '300', '--seed', '5');
+    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
+    await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
+    const sourceDigest = await digest(s, s.db);
+    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
+    const r = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')], s.env);
+    expect(r.json.status, r.stdout + r.stderr).toBe('completed');
+    expect(await digest(s, String(r.json.targetDb))).toBe(sourceDigest);
   });
 });
 

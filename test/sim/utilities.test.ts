@@ -108,6 +108,24 @@ describe('sequence and mark backedup', () => {
   });
 });
 
+describe('prostrct list', () => {
+  const newSim = useSim();
+
+  it('writes the control area\'s structure to the named file, leaving <db>.st alone, when the database is served and quiet', async () => {
+    const sim = newSim({ serve: true });
+    writeFileSync(`${sim.db}.st`, 'b /stale.b1\n');
+    expect((await sim.run('proquiet', [sim.db, 'enable'])).exitCode).toBe(0);
+    const out = join(sim.dir, 'listed.st');
+    const r = await sim.run('prostrct', ['list', sim.db, out]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`AreaName: ControlArea, Type 6, Block Size 4096, Extents 1, Records/Blck 32, Cluster Size 1\n   Ext # 1, Type VARIABLE, Size`);
+    expect(r.stdout).toContain(`Name: ${sim.db}_7.d1`);
+    expect(readFileSync(out, 'utf8')).toContain(`d "Data Area":7,64;8 ${sim.db}_7.d1`);
+    expect(readFileSync(`${sim.db}.st`, 'utf8')).toBe('b /stale.b1\n');
+    await sim.run('proquiet', [sim.db, 'disable']);
+  });
+});
+
 describe('roll forward', () => {
   const newSim = useSim();
 

@@ -36,7 +36,7 @@ function areaTitle(e: Extent): string {
 
 /** The `prostrct list` text for a control area. */
 export function listText(paths: DbPaths, mb: MasterBlock): string[] {
-  const out = [areaLine('Control Area', 6, 4096, 1, 32, 1), extLine(1, { kind: 'variable', sizeKb: 0, path: paths.dbFile }), ''];
+  const out = [areaLine('ControlArea', 6, 4096, 1, 32, 1), extLine(1, { kind: 'variable', sizeKb: 0, path: paths.dbFile }), ''];
   const groups = new Map<string, Extent[]>();
   for (const e of mb.extents) {
     const key = `${e.type}:${e.areaNum}`;

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +52,11 @@ describe('createTools', () => {
     writeFileSync(path.join(dir, 'x.lg'), fixture('synthetic-rf.lg.txt'));
     expect(await tools.readLk('x.db')).toEqual({ mode: 2, pid: 99, host: 'h1' });
     expect((await tools.rollForwardLog('x')).files).toHaveLength(3);
+  });
+
+  it('reports a .lk it cannot read as a problem (in use), not as absent or stale', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'oeflow-files-'));
+    mkdirSync(path.join(dir, 'x.lk'));
+    expect(await createTools({ dlc: '/nowhere', cwd: dir }).readLk('x')).toMatchObject({ problem: 'cannot be read (EISDIR)' });
   });
 });

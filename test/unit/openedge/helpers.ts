@@ -43,7 +43,7 @@ export function fakeDlc(utilities: Record<string, FakeUtility>): { dlc: string; 
     const script = [
       '#!/usr/bin/env node',
       "const fs = require('node:fs');",
-      `fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ utility: ${JSON.stringify(name)}, argv: process.argv.slice(2), env: { DLC: process.env.DLC, LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, CWD: process.cwd() } }) + '\\n');`,
+      `fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ utility: ${JSON.stringify(name)}, argv: process.argv.slice(2), env: { DLC: process.env.DLC, LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, PROMSGS: process.env.PROMSGS, CWD: process.cwd() } }) + '\\n');`,
       `process.stdout.write(fs.readFileSync(${JSON.stringify(out)}));`,
       `process.stderr.write(fs.readFileSync(${JSON.stringify(err)}));`,
       u.sleepSeconds ? `setTimeout(() => process.exit(${u.exitCode ?? 0}), ${u.sleepSeconds * 1000});` : `process.exitCode = ${u.exitCode ?? 0};`,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isOeflowError } from '../../../src/errors.js';
 import { runTool } from '../../../src/openedge/runner.js';
@@ -16,6 +17,25 @@ describe('runTool', () => {
     const { dlc, calls } = fakeDlc({ proutil: {} });
     await runTool(dlc, 'proutil', ['x'], { env: { LANG: 'es_ES.UTF-8', DLC: '/other' } });
     expect(calls()[0]?.env).toMatchObject({ DLC: dlc, LANG: 'C', LC_ALL: 'C' });
+  });
+
+  it('sets PROMSGS to $DLC/promsgs (English messages) when the caller has none', async () => {
+    const saved = process.env.PROMSGS;
+    delete process.env.PROMSGS;
+    try {
+      const { dlc, calls } = fakeDlc({ proutil: {} });
+      await runTool(dlc, 'proutil', ['x']);
+      await runTool(dlc, 'proutil', ['x'], { env: { PROMSGS: '' } });
+      expect(calls().map((c) => c.env.PROMSGS)).toEqual([path.join(dlc, 'promsgs'), path.join(dlc, 'promsgs')]);
+    } finally {
+      if (saved !== undefined) process.env.PROMSGS = saved;
+    }
+  });
+
+  it('keeps the PROMSGS the caller set', async () => {
+    const { dlc, calls } = fakeDlc({ proutil: {} });
+    await runTool(dlc, 'proutil', ['x'], { env: { PROMSGS: '/opt/dlc/prolang/ger/promsgs.ger' } });
+    expect(calls()[0]?.env.PROMSGS).toBe('/opt/dlc/prolang/ger/promsgs.ger');
   });
 
   it('throws OEF-012 when the utility does not exist', async () => {
