@@ -14,6 +14,7 @@ import type { RunRow, Store } from '../store/index.js';
 import { pidAlive } from '../openedge/liveness.js';
 import { acquireDbLock } from './lock.js';
 import { refuseUnsafeRetry } from './retry-guard.js';
+import { waitForLeftovers } from './leftover-utilities.js';
 import type { Reporter } from './reporter.js';
 import { driveRun, type RunOutcome } from './run-driver.js';
 import { stateName } from './run-status.js';
@@ -41,7 +42,7 @@ export function backupIdFor(runId: string): string {
 function stepDeps(deps: EngineDeps) {
   return {
     steps,
-    toolsFor: (record: (r: ToolResult) => void) => createTools({ dlc: deps.dlc, onResult: record }),
+    toolsFor: (record: (r: ToolResult) => void, spawned: (s: { pid: number; argv: string[] }) => void) => createTools({ dlc: deps.dlc, onResult: record, onSpawn: spawned }),
     // Idempotent on backupId: a recordBackup re-run after a crash finds its own row.
     catalog: (e: CatalogEntry) =>
       deps.store.getBackup(e.backupId) ?? deps.store.addBackup({
@@ -130,6 +131,7 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
     refuseUnsafeRetry(store, run);
     sendOnStart = { type: 'RETRY' };
   }
+  await waitForLeftovers(store.journal(run.runId), run.runId, deps.reporter);
   acquireDbLock(store, run.db, run.runId);
   store.changeStatus(run.runId, 'running', { resumable: true }, { kind: 'note', data: { resumedBy: { host: hostname(), pid: process.pid }, retry: Boolean(o.retry), fromStatus: run.status } });
   deps.reporter({ type: 'run', runId: run.runId, machineId: run.machineId, db: run.db, resumed: true });

@@ -4,6 +4,8 @@
 // intent row is committed.
 /* eslint-disable @typescript-eslint/only-throw-error -- the actor rejects with a plain StepFailure: it becomes the machine's onError payload and is persisted in the snapshot as JSON */
 import { fromPromise } from 'xstate';
+import { isEffectCommand } from '../openedge/effect-commands.js';
+import { spawnNote } from './leftover-utilities.js';
 import type { StepFailure, StepInput, StepOutput } from '../../machines/contract.js';
 import { OeflowError } from '../errors.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
@@ -31,7 +33,7 @@ export interface RunControl {
 export interface StepActorDeps {
   store: Store;
   steps: Readonly<Record<string, Step<never>>>;
-  toolsFor(record: (r: ToolResult) => void): OpenEdgeTools;
+  toolsFor(record: (r: ToolResult) => void, spawned: (s: { pid: number; argv: string[] }) => void): OpenEdgeTools;
   reporter: Reporter;
   control: RunControl;
   catalog(entry: CatalogEntry): void;
@@ -73,6 +75,10 @@ export function createStepActor(deps: StepActorDeps) {
           stepKey: input.stepKey, attempt: forAttempt, argv: [r.utility, ...r.argv], exitCode: r.exitCode, signal: r.signal,
           durationMs: r.durationMs, stdout: r.stdout, stderr: r.stderr, messages: r.messages, startedAt: r.startedAt,
         }),
+        // a state-changing utility's pid, so a resume after a kill can wait for it (leftover-utilities.ts)
+        (sp) => {
+          if (isEffectCommand(sp.argv)) store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: spawnNote(sp.pid, sp.argv) });
+        },
       ),
       signal,
       progress: (p) => reporter({ type: 'step-progress', runId, stepKey: input.stepKey, ...p }),

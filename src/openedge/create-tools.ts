@@ -19,6 +19,8 @@ export interface CreateToolsOptions {
   cwd?: string;
   env?: Readonly<Record<string, string>>;
   onResult?: (r: ToolResult) => void;
+  /** A utility process started: its pid, with the utility first in argv. */
+  onSpawn?: (s: { pid: number; argv: string[] }) => void;
 }
 
 /** The OpenEdge operations for one installation; database paths are passed through as given. */
@@ -29,6 +31,7 @@ export function createTools(o: CreateToolsOptions): OpenEdgeTools {
       ...(c.timeoutMs === undefined ? {} : { timeoutMs: c.timeoutMs }),
       ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
       ...(o.env === undefined ? {} : { env: o.env }),
+      ...(o.onSpawn === undefined ? {} : { onSpawn: (pid: number) => o.onSpawn?.({ pid, argv: [utility, ...argv] }) }),
     });
     o.onResult?.(r);
     return r;

@@ -14,6 +14,8 @@ export interface RunOptions {
   timeoutMs?: number;
   cwd?: string;
   env?: Readonly<Record<string, string>>;
+  /** Called once the process exists, before it ends (the engine journals state-changing spawns). */
+  onSpawn?: (pid: number) => void;
 }
 
 const SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOEXEC', 'EPERM', 'ENOTDIR']);
@@ -24,7 +26,7 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const callerEnv = { ...process.env, ...o.env };
-  const r = await execa(file, [...argv], {
+  const child = execa(file, [...argv], {
     reject: false,
     stdin: 'ignore',
     // Own process group: a Ctrl-C at the terminal reaches oeflow (which waits for a running
@@ -38,6 +40,8 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
     ...(o.signal === undefined ? {} : { cancelSignal: o.signal }),
     ...(o.timeoutMs === undefined ? {} : { timeout: o.timeoutMs }),
   });
+  if (child.pid !== undefined) o.onSpawn?.(child.pid);
+  const r = await child;
   const code = typeof r.code === 'string' ? r.code : undefined;
   if (r.exitCode === undefined && r.signal === undefined && !r.isCanceled && !r.timedOut) {
     throw new OeflowError('OEF-012', `${file} could not be started${code ? ` (${code})` : ''}.`, {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
-import { killAt } from '../helpers/crash.js';
+import { killAt, killUnfinished } from '../helpers/crash.js';
 import { eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
 import { isSimProcess, useSim } from '../helpers/sim.js';
 
@@ -259,8 +259,8 @@ describe('restore checks the backup against its manifest', () => {
   });
 });
 
-describe('OFFLINE-7 restart', () => {
-  it('does not call a database held by a leftover utility restarted', async () => {
+describe('leftovers of a killed run', () => {
+  it('waits for a utility the killed run left running, and refuses to race it (OEF-041)', async () => {
     const sim = newSim({ serve: true, aiExtents: 4 });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
     // oeflow dies while `aimage new` hangs; the utility lives on and holds the database
@@ -268,11 +268,30 @@ describe('OFFLINE-7 restart', () => {
     await eventually(() => invocationLines(sim.dlc, 'new').length > 0, 30_000, 'aimage new to start');
     killGroup(p.pid);
     await p;
+    const r = await oeflow(['resume', '--db', sim.db], { ...env, OEFLOW_LEFTOVER_WAIT_MS: '1500' });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(4);
+    expect(errorCode(r.json)).toBe('OEF-041');
+    expect(String((r.json.error as { message: string }).message)).toMatch(/pid \d+: rfutil .* aimage new/);
+    expect(invocationLines(sim.dlc, 'new')).toHaveLength(1); // not started a second time
+  });
+
+  it('does not call a database held by someone else\'s single-user utility restarted', async () => {
+    const sim = newSim({ serve: true, aiExtents: 4 });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const p = spawnOeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang' });
+    await eventually(() => invocationLines(sim.dlc, 'new').length > 0, 30_000, 'aimage new to start');
+    killGroup(p.pid);
+    await p;
+    killUnfinished(sim.dlc); // our leftover is gone…
+    const other = sim.run('proutil', [sim.db, '-C', 'truncate', 'bi'], { env: { OEFLOW_SIM_FAULTS: 'proutil:truncate:hang' } }); // …but someone holds it single-user
+    await eventually(() => invocationLines(sim.dlc, 'truncate').length > 0, 30_000, 'the other utility to start');
     const r = await oeflow(['resume', '--db', sim.db], env);
     expect(r.json.status, r.stdout + r.stderr).toBe('failed');
-    const shown = await oeflow(['show', String(r.json.runId)], env);
-    expect(JSON.stringify(shown.json)).toMatch(/NOT restarted/);
-    expect(JSON.stringify(shown.json)).not.toMatch(/"restarted":true/);
+    const shown = JSON.stringify((await oeflow(['show', String(r.json.runId)], env)).json);
+    expect(shown).toMatch(/NOT restarted/);
+    expect(shown).not.toMatch(/"restarted":true/);
+    killUnfinished(sim.dlc);
+    await other;
   });
 });
 

@@ -1,0 +1,72 @@
+// A utility that a killed run started goes on running: it has its own process group, so the
+// kill did not reach it. A resume that reconciled or re-ran its step meanwhile would race it
+// (a proserve still starting the broker, a roll forward still applying its file). So every
+// state-changing spawn is journaled with its pid, and a resume first waits for those that have
+// no recorded result and still run on this host.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { OeflowError } from '../errors.js';
+import { pidAlive } from '../openedge/liveness.js';
+import { canonicalJson, type JournalRow } from '../store/index.js';
+import type { Reporter } from './reporter.js';
+
+export interface SpawnedUtility {
+  pid: number;
+  host: string;
+  /** Utility first. */
+  argv: string[];
+}
+
+/** How long a resume waits for a leftover utility before it gives up (OEF-041); OEFLOW_LEFTOVER_WAIT_MS overrides. */
+export const LEFTOVER_WAIT_MS = 60_000;
+
+function waitFromEnv(): number {
+  const n = Number(process.env['OEFLOW_LEFTOVER_WAIT_MS']);
+  return Number.isFinite(n) && n >= 0 && process.env['OEFLOW_LEFTOVER_WAIT_MS'] !== '' && process.env['OEFLOW_LEFTOVER_WAIT_MS'] !== undefined ? n : LEFTOVER_WAIT_MS;
+}
+
+/** Journal data of a spawn note. */
+export function spawnNote(pid: number, argv: readonly string[]): { spawned: SpawnedUtility } {
+  return { spawned: { pid, host: hostname(), argv: [...argv] } };
+}
+
+/** True while the pid lives and (where /proc tells) still runs that utility, not a reused pid. */
+function stillRunning(u: SpawnedUtility): boolean {
+  if (!pidAlive(u.pid)) return false;
+  try {
+    return readFileSync(`/proc/${u.pid}/cmdline`, 'utf8').includes(u.argv[0] ?? '');
+  } catch {
+    return true; // no /proc: trust the pid
+  }
+}
+
+/** Utilities the run spawned on this host whose command row was never journaled and that still run. */
+export function leftoverUtilities(rows: readonly JournalRow[]): SpawnedUtility[] {
+  const open: { row: JournalRow; u: SpawnedUtility }[] = [];
+  for (const row of rows) {
+    const spawned = (row.data as { spawned?: SpawnedUtility } | null)?.spawned;
+    if (row.kind === 'note' && spawned !== undefined) open.push({ row, u: spawned });
+    if (row.kind === 'command') {
+      const argv = canonicalJson((row.data as { argv?: unknown }).argv);
+      const i = open.findIndex((o) => o.row.stepKey === row.stepKey && o.row.attempt === row.attempt && canonicalJson(o.u.argv) === argv);
+      if (i >= 0) open.splice(i, 1);
+    }
+  }
+  return open.map((o) => o.u).filter((u) => u.host === hostname() && stillRunning(u));
+}
+
+/** Wait (up to `waitMs`) for the run's leftover utilities to end; OEF-041 naming them if they do not. */
+export async function waitForLeftovers(rows: readonly JournalRow[], runId: string, reporter: Reporter, waitMs = waitFromEnv()): Promise<void> {
+  let left = leftoverUtilities(rows);
+  if (left.length === 0) return;
+  const names = (us: SpawnedUtility[]) => us.map((u) => `pid ${u.pid}: ${u.argv.join(' ')}`).join('; ');
+  reporter({ type: 'notice', runId, message: `waiting up to ${Math.round(waitMs / 1000)} s for what the interrupted run left running (${names(left)})` });
+  const deadline = Date.now() + waitMs;
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    left = left.filter(stillRunning);
+  }
+  if (left.length > 0) {
+    throw new OeflowError('OEF-041', `run ${runId} cannot resume while a utility it started is still running (${names(left)})`, { details: { leftover: left } });
+  }
+}
