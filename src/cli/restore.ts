@@ -8,7 +8,7 @@ import { startRun } from '../engine/engine.js';
 import { ExitCode, OeflowError } from '../errors.js';
 import { planRestore, renderPlan } from '../plan/plan.js';
 import { createTools } from '../openedge/create-tools.js';
-import { findBackup } from '../engine/catalog.js';
+import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import type { CommandOutcome } from './program.js';
@@ -36,7 +36,8 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           throw new OeflowError('OEF-212', `--into ${into} is not empty`, { hint: 'Pass an empty or new directory; to continue an interrupted restore, use `oeflow resume --db <target db>`.' });
         }
         const targetDb = join(into, basename(backup.db));
-        const tools = createTools({ dlc });
+        const clock = sourceClockEnv(backup);
+        const tools = createTools({ dlc, ...(clock ? { env: clock } : {}) });
         const endtime = o.until ? toEndtime(o.until) : undefined;
         const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(backup.destination, basename(backup.db));
         const plan = await planAiChain({

@@ -8,7 +8,7 @@ import type { Reporter } from '../engine/reporter.js';
 import type { RunOutcome } from '../engine/run-driver.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { Store } from '../store/index.js';
-import { findBackup } from '../engine/catalog.js';
+import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { OeflowError } from '../errors.js';
 import { archiveUntil, isSimulator, simJson, startLoad } from './sim-cli.js';
 
@@ -99,7 +99,8 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
 
   const found = findBackup(o.store, report.backup.backupId);
   const targetDb = join(o.scratch, 'restore', found.db.split('/').pop()!);
-  const plan = await planAiChain({ tools, db: o.db, inputs: aiDirs, pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '' });
+  const clock = sourceClockEnv(found);
+  const plan = await planAiChain({ tools: clock ? createTools({ dlc: o.dlc, env: clock }) : tools, db: o.db, inputs: aiDirs, pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '' });
   assertChainProven(plan);
   const started = Date.now();
   const restore = await startRun(engine, {

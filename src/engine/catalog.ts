@@ -13,6 +13,8 @@ export interface FoundBackup {
   pairedAiSeq: number;
   aiBeginDate: string | null;
   replication: 'source' | 'target' | null;
+  /** The time zone the source's utilities printed dates in (AI begin), when recorded. */
+  timeZone: string | null;
   /** The manifest digest recorded when the backup completed (null when none was recorded). */
   manifestDigest: string | null;
 }
@@ -33,5 +35,11 @@ export function findBackup(store: Store, ref: string): FoundBackup {
     aiBeginDate: typeof entry.dbIdentity.aiBeginDate === 'string' ? entry.dbIdentity.aiBeginDate : null,
     replication: repl === 'source' || repl === 'target' ? repl : null,
     manifestDigest: entry.manifestDigest || null,
+    timeZone: typeof entry.dbIdentity.timeZone === 'string' ? entry.dbIdentity.timeZone : null,
   };
+}
+
+/** Environment for the utilities that read the backup's AI files: the source's time zone, so dates print as they did there. */
+export function sourceClockEnv(found: FoundBackup): Record<string, string> | undefined {
+  return found.timeZone === null ? undefined : { TZ: found.timeZone };
 }

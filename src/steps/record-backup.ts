@@ -22,7 +22,12 @@ export const recordBackup = {
     const entry: CatalogEntry = {
       backupId, db: input.db, kind: online ? 'online' : 'offline', destination: factText(facts.copyFiles?.destination ?? input.destination),
       manifestDigest: factText(facts.copyFiles?.manifestDigest), pairedAiSeq: pairedSeq,
-      dbIdentity: { aiBeginDate: facts.preflight?.aiBeginDate ?? null, databaseName: facts.preflight?.databaseName ?? input.db, replication: facts.preflight?.replication ?? null },
+      // rfutil prints dates in the local time of its environment (this process's): a restore
+      // elsewhere scans the AI files in the same zone, so the AI begin dates compare equal
+      dbIdentity: {
+        aiBeginDate: facts.preflight?.aiBeginDate ?? null, databaseName: facts.preflight?.databaseName ?? input.db, replication: facts.preflight?.replication ?? null,
+        timeZone: process.env['TZ'] || Intl.DateTimeFormat().resolvedOptions().timeZone,
+      },
       startedAt: env.runStartedAt, completedAt: new Date().toISOString(),
       details: { runId: env.runId, files: facts.copyFiles?.files ?? null, bytes: facts.copyFiles?.bytesCopied ?? null },
     };

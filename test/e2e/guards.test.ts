@@ -235,6 +235,17 @@ describe('backup destinations are checked before the database is touched', () =>
   });
 });
 
+describe('restore on a host in another time zone', () => {
+  it('proves the AI chain of a backup taken in New York from a host in Tokyo', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const { backupId, archive } = await backupWithArchive(sim, state, 100, { TZ: 'America/New_York' });
+    const plan = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive, '--plan'], { ...sim.env, OEFLOW_STATE: state, TZ: 'Asia/Tokyo' });
+    expect(plan.json.chainProblems, plan.stdout + plan.stderr).toEqual([]);
+    expect(plan.json.ready).toBe(true);
+  });
+});
+
 describe('restore checks the backup against its manifest', () => {
   it('refuses at RF-1 a backup file that no longer matches the manifest, before any roll forward', async () => {
     const sim = newSim({ serve: true, aiExtents: 6 });

@@ -5,8 +5,8 @@ import { oeflow } from './oeflow.js';
 import type { Sim } from './sim.js';
 
 /** An online backup, then load, then every AI file archived: returns what a restore needs. */
-export async function backupWithArchive(sim: Sim, state: string, tx = 600): Promise<{ backupId: string; archive: string; digest: string }> {
-  const env = { ...sim.env, OEFLOW_STATE: state };
+export async function backupWithArchive(sim: Sim, state: string, tx = 600, extraEnv: Record<string, string> = {}): Promise<{ backupId: string; archive: string; digest: string }> {
+  const env = { ...sim.env, OEFLOW_STATE: state, ...extraEnv };
   const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
   expect(b.json.status, b.stderr).toBe('completed');
   await sim.oeflow(['sim', 'load', sim.db, '--tx', String(tx)]);
