@@ -12,6 +12,7 @@ export interface TimelineEntry {
   startedAt: string | null;
   durationMs: number | null;
   commands: { argv: string[]; exitCode: number | null; signal: string | null }[];
+  decision?: { as: string; reason: string; operator: string; at: string };
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -22,7 +23,8 @@ export function evidenceHtml(v: Verification, machine: AnyStateMachine, timeline
   const current = v.replay.transitions.at(-1)?.state;
   const svg = toSvg(machine, { highlight: { visited: v.visited, ...(current ? { current } : {}) } });
   const steps = timeline.map((t) => `<tr><td>${esc(t.startedAt ?? '')}</td><td>${esc(t.stepKey)}</td><td>${t.attempt}</td><td>${esc(t.outcome)}</td><td>${t.durationMs ?? ''}</td><td>${t.commands
-    .map((c) => `<code>${esc(c.argv.join(' '))}</code> → ${esc(String(c.signal ?? c.exitCode))}`).join('<br>')}</td></tr>`).join('\n');
+    .map((c) => `<code>${esc(c.argv.join(' '))}</code> → ${esc(String(c.signal ?? c.exitCode))}`).join('<br>')}${t.decision
+    ? `<br><b>operator decision:</b> ${esc(t.decision.as)} by ${esc(t.decision.operator)} at ${esc(t.decision.at)}: ${esc(t.decision.reason)}` : ''}</td></tr>`).join('\n');
   const transitions = v.replay.transitions.map((t) => `<tr><td>${t.seq}</td><td>${esc(t.at)}</td><td>${esc(t.event)}</td><td>${esc(t.state)}</td><td>${mark(t.ok)}</td></tr>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>oeflow evidence ${esc(v.runId)}</title>

@@ -32,6 +32,8 @@ export interface TimelineRow {
   startedAt: string | null;
   durationMs: number | null;
   commands: { argv: string[]; exitCode: number | null; signal: string | null; durationMs: number; messages: unknown[] }[];
+  /** An operator's `oeflow resolve` on this attempt: verdict, reason, who and when. */
+  decision?: { as: string; reason: string; operator: string; at: string };
 }
 
 /** Build the timeline of a run from its attempts, journal times and commands. */
@@ -43,7 +45,9 @@ export function timeline(store: Store, runId: string): TimelineRow[] {
     // the intent records when the attempt began (before its probe ran)
     const start = (a.intent as { at?: string } | null)?.at ?? at.get(a.intentSeq) ?? null;
     const end = a.resultSeq !== null ? at.get(a.resultSeq) ?? null : null;
+    const decision = (a.output as { decision?: TimelineRow['decision'] } | null | undefined)?.decision;
     return {
+      ...(decision ? { decision } : {}),
       stepKey: a.stepKey, stepId: a.stepId, attempt: a.attempt, outcome: a.outcome ?? 'in-doubt', startedAt: start,
       durationMs: start && end ? Date.parse(end) - Date.parse(start) : null,
       commands: commands.filter((c) => c.stepKey === a.stepKey && c.attempt === a.attempt)
@@ -98,7 +102,8 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
           ...(r.next ? [`next: ${r.next}`] : []),
           ...r.timeline.map((t) => {
             const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.signal ?? c.exitCode} (${c.durationMs} ms)${(c.messages as { number: number }[]).length ? ` [${(c.messages as { number: number }[]).map((m) => m.number).join(',')}]` : ''}`).join('');
-            return `  ${(t.startedAt ?? '').padEnd(24)} ${t.stepKey.padEnd(26)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms${cmds}`;
+            const decided = t.decision ? `\n      decided ${t.decision.as} by ${t.decision.operator} at ${t.decision.at}: ${t.decision.reason}` : '';
+            return `  ${(t.startedAt ?? '').padEnd(24)} ${t.stepKey.padEnd(26)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms${cmds}${decided}`;
           }),
         ].join('\n'));
       });

@@ -206,6 +206,12 @@ describe('roll forward error exits and operator decisions', () => {
     const done = await oeflow(['resume', runId], env);
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
     expect((await oeflow(['runs'], env)).json.runs).toEqual([expect.objectContaining({ status: 'completed', interrupted: false })]);
+    // the operator's call and reason are part of the evidence
+    const timeline = (await oeflow(['show', runId], env)).json.timeline as { decision?: { reason: string } }[];
+    expect(timeline.some((t) => t.decision?.reason === 'the last switch was ours (checked the .lg)')).toBe(true);
+    const html = join(sim.dir, 'evidence.html');
+    expect((await oeflow(['verify', runId, '--html', html], env)).json.verdict).toBe('proven');
+    expect(readFileSync(html, 'utf8')).toContain('the last switch was ours (checked the .lg)');
     expect(invocations(sim.dlc, 'aimage', 'new').filter((i) => i.argv.length > 0 && i.exitCode === 0)).toHaveLength(2);
   });
 });
