@@ -13,6 +13,8 @@ export interface StepInput {
   stepKey: string;
   /** The procedure input and the facts gathered so far (read-only for the step). */
   context: ProcedureContext;
+  /** The article step this state implements (a shared step module serves several, e.g. OFFLINE-5 / ONLINE-3). */
+  kb?: KbStep;
 }
 
 /** What a step returns on success: facts merged into context.facts[stepId]. */

@@ -75,6 +75,7 @@ function buildStepState<GD, AD, GE, AE, R extends ErrorRecord>(spec: StepSpec<GD
         stepId,
         stepKey: stepKeyOf(stateId, keyedByAiIndex, context),
         context,
+        kb,
       }),
       onDone: spec.onDone.map((b) => branch(b, recordFacts)),
       onError: spec.onError.map((b) => branch(b, recordFailure)),

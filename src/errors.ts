@@ -41,7 +41,7 @@ export const errorCodes = {
   'OEF-034': { title: 'No decision is pending for this run', exitCode: ExitCode.usage, hint: '`oeflow resolve` applies only to runs with status needs-decision.' },
   'OEF-035': { title: 'Run cannot be abandoned while it holds a quiet point', exitCode: ExitCode.invariant, hint: 'Resume it (`oeflow resume <run-id>`) so the quiet point is disabled; abort it with Ctrl-C if needed, then abandon it.' },
   'OEF-041': { title: 'A utility from the interrupted run is still running', exitCode: ExitCode.locked, hint: 'Let it finish (see its pid in the message and the database .lg) or stop it, then run `oeflow resume` again; the step is then reconciled from the database.' },
-  'OEF-040': { title: 'Database is locked by another oeflow run', exitCode: ExitCode.locked, hint: 'Wait for the holder to finish, or resume it with `oeflow resume <run-id>`.' },
+  'OEF-040': { title: 'Database is locked by another oeflow run', exitCode: ExitCode.locked, hint: 'Wait for the holder to finish. If its process is gone (oeflow runs shows the run as interrupted), `oeflow resume <run-id>` takes it over.' },
   'OEF-050': { title: 'A step failed', exitCode: ExitCode.failed, hint: 'See `oeflow show <run-id>` for the command output; fix the cause, then run the procedure again.' },
   'OEF-051': { title: 'A step is in doubt and needs an operator decision', exitCode: ExitCode.needsDecision, hint: 'Check the database by hand, then `oeflow resolve <run-id> --as done|not-done --reason "…"`.' },
   'OEF-052': { title: 'Run aborted', exitCode: ExitCode.aborted, hint: 'Resume with `oeflow resume <run-id>` when ready.' },

@@ -9,6 +9,7 @@ import { dlcFor, storeFor, withSignals } from './context.js';
 import { parseDuration } from './duration.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import { dbArgument } from './db-argument.js';
+import { offlineWarnings } from '../plan/offline-warnings.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
@@ -40,7 +41,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
       const result = await withSignals((abortSignal) =>
         startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) }),
       );
-      const printed = { ...runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {}), warnings: structureWarnings(result.facts) };
+      const printed = { ...runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)] };
       emitResult(io, opts, printed, (r) => [renderRun(r), ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
       outcome.exitCode = exitCodeFor(result);
     } finally {

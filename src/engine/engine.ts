@@ -169,7 +169,7 @@ const QUIET_STATES = /^(quietEnable|quiesced|quietDisable)/;
 export function abandonRun(store: Store, o: { runId: string; reason: string; operator: string }): { runId: string; state: string; warning: string | null } {
   const run = findResumable(store, { runId: o.runId });
   if (run.status === 'completed' || (run.status === 'failed' && !run.resumable)) {
-    throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status}: nothing to abandon`);
+    throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status}: nothing to abandon`, { hint: 'A completed or closed run holds nothing; `oeflow show <run-id>` shows how it ended.' });
   }
   const lock = store.getLock(run.db);
   if (lock && lock.runId === run.runId && lock.host === hostname() && pidAlive(lock.pid)) {

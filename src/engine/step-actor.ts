@@ -113,7 +113,7 @@ export function createStepActor(deps: StepActorDeps) {
     }
 
     if (signal.aborted || control.holdForAbort()) return never(); // the engine delivers ABORT now
-    reporter({ type: 'step-start', runId, stepKey: input.stepKey, stepId: step.id, title: step.title, kb: step.kb, attempt });
+    reporter({ type: 'step-start', runId, stepKey: input.stepKey, stepId: step.id, title: step.title, kb: input.kb ?? step.kb, attempt });
     const stepEnv = env(attempt);
     const at = new Date().toISOString();
     let probe: unknown;

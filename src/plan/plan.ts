@@ -2,6 +2,7 @@
 // exact commands a run would execute, the AI sequence involved, and every precondition.
 import { existsSync } from 'node:fs';
 import { destinationProblem } from '../copy/index.js';
+import { offlineWarnings } from './offline-warnings.js';
 import * as argv from '../openedge/argv.js';
 export { isEffectCommand } from '../openedge/effect-commands.js';
 import { dbPaths } from '../openedge/dlc.js';
@@ -32,6 +33,8 @@ export interface Plan {
   /** Restore: the AI files that will be applied, in order. */
   aiFiles?: string[];
   copy?: string;
+  /** What the run will do that the operator may not mean (e.g. a restart without parameters). */
+  warnings?: string[];
 }
 
 /** Plan an offline or online backup of `input.db`. */
@@ -68,6 +71,7 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
     if (input.restart !== false) commands.push({ kb: 'OFFLINE-7', argv: ['proserve', ...argv.proserveArgv(db, input.proserveArgs ?? [])] });
   }
   return {
+    warnings: offlineWarnings(input),
     procedure: input.procedure, db, preconditions: pre, ready: pre.every((p) => p.ok), commands,
     aiSeqToBecomeBusy: busyExt ? busyExt.seqno + 1 : null,
     // prostrct list is a read (not journaled as a change), so it is named here, not in commands.
@@ -103,5 +107,6 @@ export function renderPlan(p: Plan): string {
     ...(p.copy ? [`  copy: ${p.copy}`] : []),
     '  commands:',
     ...p.commands.map((c) => `    ${c.kb.padEnd(9)} ${c.argv.join(' ')}${c.note ? `   # ${c.note}` : ''}`),
+    ...(p.warnings ?? []).map((w) => `  warning: ${w}`),
   ].join('\n');
 }

@@ -29,8 +29,11 @@ describe('oeflow … --plan', () => {
     expect(plan.exitCode).toBe(0);
     expect(sim.hashDir()).toBe(before);
     expect(plan.json.ready).toBe(true);
+    // a restart without parameters and no jobs check are said, in the plan and the result
+    expect((plan.json.warnings as string[]).join('\n')).toMatch(/no parameters[\s\S]*no --jobs-check/);
     const run = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], env);
     expect(run.json.status).toBe('completed');
+    expect((run.json.warnings as string[]).join('\n')).toMatch(/no parameters/);
     const planned = (plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' '));
     expect(executed(env.OEFLOW_STATE, String(run.json.runId))).toEqual(planned);
   });
