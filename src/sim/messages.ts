@@ -73,7 +73,7 @@ export const msg = {
   archiverEnabled: (dirs: string) => m(13231, `From this point forward all after-image extents will be archived to ${dirs}.`),
   archiverDisabled: () => m(90013, 'The After-image File Management Archiver has been disabled.'),
   // sequence (FACTS §4)
-  aiSequenceChanged: (from: number, to: number) => m(12428, `Ai sequence ${from} changed to ${to}.`),
+  aiSequenceChanged: (from: number, to: number) => m(12428, `Ai sequence ${from} changed to ${to}`),
   sequenceRefused: (db: string) => m(90014, `Cannot change the ai sequence of ${db}: after-imaging is disabled (a roll forward has been run).`),
   // roll forward (FACTS top box, §4)
   rfWarning: () => m(663, 'WARNING: ROLL FORWARD disables after-imaging.'),
@@ -107,7 +107,7 @@ export const msg = {
   trid: (trid: number, notes: number, end: string) => m(null, `Trid: ${trid} notes: ${notes} end: ${end}`),
   // quiet point (FACTS §5)
   quietLogin: (user: string, tty: string) => m(5569, `Quiet point request login by ${user} on ${tty}.`),
-  quietLogout: () => m(5570, 'Quiet point request logout.'),
+  quietLogout: () => m(5570, 'Quiet point request logout'),
   quietEnabled: () => m(5583, 'Quiet point has been enabled by the broker.'),
   quietDisabled: () => m(5584, 'Quiet point has been disabled by the broker.'),
   quietSingleExtent: () => m(90022, 'Cannot enable proquiet with a single AI file.'),

@@ -100,11 +100,11 @@ describe('sequence and mark backedup', () => {
     const sim = newSim();
     await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
     await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
-    expect((await sim.run('rfutil', [sim.db, '-C', 'sequence'])).stdout).toContain('Ai sequence 1 changed to 3. (12428)');
-    expect(lg(sim)).toContain('RFUTIL  5: (12428) Ai sequence 1 changed to 3.');
+    expect((await sim.run('rfutil', [sim.db, '-C', 'sequence'])).stdout).toContain('Ai sequence 1 changed to 3 (12428)');
+    expect(lg(sim)).toContain('RFUTIL  5: (12428) Ai sequence 1 changed to 3');
     await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
     expect((await sim.run('rfutil', [sim.db, '-C', 'mark', 'backedup'])).messages).toEqual([90006]);
-    expect((await sim.run('rfutil', [sim.db, '-C', 'sequence'])).stdout).toContain('Ai sequence 4 changed to 4. (12428)');
+    expect((await sim.run('rfutil', [sim.db, '-C', 'sequence'])).stdout).toContain('Ai sequence 4 changed to 4 (12428)');
   });
 });
 

@@ -36,7 +36,7 @@ describe('parsers on simulator output', () => {
   });
 
   it('reads 12428 when given sim sequence output', () => {
-    expect(parseMessages(fixture('sim-sequence.txt'))).toEqual([{ number: 12428, text: 'Ai sequence 2 changed to 3.' }]);
+    expect(parseMessages(fixture('sim-sequence.txt'))).toEqual([{ number: 12428, text: 'Ai sequence 2 changed to 3' }]);
   });
 
   it('marks the file completed when given the sim .lg of a successful roll forward', () => {
