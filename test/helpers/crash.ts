@@ -27,6 +27,17 @@ export function storeView(statePath: string): { state: string; status: string; o
   }
 }
 
+/** The failure the newest run's snapshot recorded, for assertion messages. */
+function failureOf(statePath: string): unknown {
+  const store = openStore(statePath);
+  try {
+    const run = store.listRuns()[0];
+    return (run?.snapshot as { context?: { failure?: unknown } } | undefined)?.context?.failure ?? null;
+  } finally {
+    store.close();
+  }
+}
+
 /** Start (args) or resume (--db) oeflow, kill it at `at`, and check the kill hit that step. */
 export async function killAt(sim: Sim, statePath: string, args: readonly string[], at: KillAt): Promise<void> {
   const env = { ...sim.env, OEFLOW_STATE: statePath, OEFLOW_SIM_FAULTS: 'hang' in at ? at.hang : '', OEFLOW_CRASH_AT: 'crashAt' in at ? `${at.crashAt}:${at.stepKey}` : '' };
@@ -38,7 +49,8 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
     await eventually(() => hung(), 60_000, `a hung ${at.words.join(' ')} in ${at.stepKey}`);
     // Durability protocol: at the moment the command runs, the state and the intent are committed.
     const view = storeView(statePath);
-    expect(view.state.split('.').pop()).toBe(at.stepKey.split('#')[0]);
+    // on a mismatch, say why the run went elsewhere (the failure it recorded)
+    expect(view.state.split('.').pop(), `at ${at.stepKey}: ${JSON.stringify(failureOf(statePath))}`).toBe(at.stepKey.split('#')[0]);
     expect(view.open).toContain(at.stepKey);
     killGroup(child.pid);
     killUnfinished(sim.dlc); // utilities run in their own process group: end the hung one too
