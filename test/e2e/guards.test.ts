@@ -277,14 +277,19 @@ describe('restore checks the backup against its manifest', () => {
 });
 
 describe('leftovers of a killed run', () => {
-  it('waits for a utility the killed run left running, and refuses to race it (OEF-041)', async () => {
+  /** An offline backup whose oeflow dies while `aimage new` hangs: the utility lives on and holds the database. */
+  async function killedDuringAimageNew(): Promise<{ sim: ReturnType<typeof newSim>; env: Record<string, string> }> {
     const sim = newSim({ serve: true, aiExtents: 4 });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    // oeflow dies while `aimage new` hangs; the utility lives on and holds the database
     const p = spawnOeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang' });
     await eventually(() => invocationLines(sim.dlc, 'new').length > 0, 30_000, 'aimage new to start');
     killGroup(p.pid);
     await p;
+    return { sim, env };
+  }
+
+  it('waits for a utility the killed run left running, and refuses to race it (OEF-041)', async () => {
+    const { sim, env } = await killedDuringAimageNew();
     const r = await oeflow(['resume', '--db', sim.db], { ...env, OEFLOW_LEFTOVER_WAIT_MS: '1500' });
     expect(r.exitCode, r.stdout + r.stderr).toBe(4);
     expect(errorCode(r.json)).toBe('OEF-041');
@@ -293,12 +298,7 @@ describe('leftovers of a killed run', () => {
   });
 
   it('does not call a database held by someone else\'s single-user utility restarted', async () => {
-    const sim = newSim({ serve: true, aiExtents: 4 });
-    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const p = spawnOeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang' });
-    await eventually(() => invocationLines(sim.dlc, 'new').length > 0, 30_000, 'aimage new to start');
-    killGroup(p.pid);
-    await p;
+    const { sim, env } = await killedDuringAimageNew();
     killUnfinished(sim.dlc); // our leftover is gone…
     const other = sim.run('proutil', [sim.db, '-C', 'truncate', 'bi'], { env: { OEFLOW_SIM_FAULTS: 'proutil:truncate:hang' } }); // …but someone holds it single-user
     await eventually(() => invocationLines(sim.dlc, 'truncate').length > 0, 30_000, 'the other utility to start');
