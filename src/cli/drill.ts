@@ -4,6 +4,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runDrill, type DrillReport } from '../drill/drill.js';
+import { drillEvidence, type DrillEvidence } from '../drill/evidence.js';
+import { generateSigningKey, loadRowSigner } from '../audit/signing.js';
+import { timeline } from './runs.js';
 import { simJson } from '../drill/sim-cli.js';
 import { OeflowError, ExitCode } from '../errors.js';
 import { createTools } from '../openedge/create-tools.js';
@@ -18,6 +21,14 @@ interface DrillOpts { scratch?: string; ai?: string[]; demo?: boolean; tx?: stri
 
 /** Background load of the demo; a named database gets none unless --tx asks for it. */
 const DEMO_TX = 3000;
+
+function renderEvidence(e: DrillEvidence): string {
+  const one = (x: { verdict: string; authenticated: boolean }) => `${x.verdict.toUpperCase()}${x.authenticated ? ' (authenticated)' : ''}`;
+  return [
+    `  evidence backup ${one(e.backup)}${e.restore ? `, restore ${one(e.restore)}` : ''}${e.keyId ? ` — rows signed with key ${e.keyId.slice(0, 16)}…` : ' — rows not signed'}`,
+    ...(e.report ? [`  report   ${e.report}`] : []),
+  ].join('\n');
+}
 
 function render(r: DrillReport): string {
   const lines = [
@@ -62,16 +73,25 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
         db = dbArgument(dbArg!);
         dlc = await dlcFor(opts);
       }
-      const store = o.demo && !opts.state && !process.env.OEFLOW_STATE ? openStore(join(scratch, 'oeflow.db'), storeOptionsFor(opts)) : storeFor(opts);
+      // the demo signs its journal with a key of its own (unless one is configured), to show
+      // the whole proof: signed rows, verified against the public key
+      let storeOptions = storeOptionsFor(opts);
+      if (o.demo && storeOptions.signer === undefined) {
+        const key = generateSigningKey(join(scratch, 'oeflow-demo.key'));
+        storeOptions = { signer: loadRowSigner(key.privateKeyPath) };
+      }
+      const store = o.demo && !opts.state && !process.env.OEFLOW_STATE ? openStore(join(scratch, 'oeflow.db'), storeOptions) : storeFor(opts);
       try {
         const report = await withSignals((abortSignal) => runDrill({
           store, dlc, db, scratch, reporter, abortSignal, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}),
           ...(o.tx !== undefined || o.demo ? { loadTx: positiveTx(o.tx ?? String(DEMO_TX)) } : {}),
         }));
+        const evidence = await drillEvidence(store, { backup: report.backup.runId, ...(report.restore ? { restore: report.restore.runId } : {}) }, scratch, storeOptions.signer, (id) => timeline(store, id));
         // runId: the restore run, which carries the drill's evidence in its journal
-        emitResult(io, opts, { runId: report.restore?.runId ?? report.backup.runId, ...report, store: store.path }, render);
+        emitResult(io, opts, { runId: report.restore?.runId ?? report.backup.runId, ...report, evidence, store: store.path }, (r) => [render(r), renderEvidence(r.evidence)].join('\n'));
         const aborted = report.backup.status === 'aborted' || report.restore?.status === 'aborted';
-        outcome.exitCode = report.status === 'passed' ? ExitCode.ok : aborted ? ExitCode.aborted : ExitCode.verification;
+        const proven = evidence.backup.verdict === 'proven' && evidence.restore?.verdict !== 'not-proven';
+        outcome.exitCode = report.status === 'passed' && proven ? ExitCode.ok : aborted ? ExitCode.aborted : ExitCode.verification;
       } finally {
         store.close();
         if (o.demo) await createTools({ dlc }).proshut(db, 'by').catch(() => undefined);

@@ -1,5 +1,6 @@
 // --plan changes nothing and lists exactly the commands the run then executes (issue 4);
 // the drill rehearses backup → restore → roll forward under load and compares digests.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isEffectCommand } from '../../src/plan/plan.js';
@@ -80,6 +81,9 @@ describe('oeflow drill', () => {
     expect(cmp.match).toBe(true);
     expect((r.json.restore as { aiFiles: string[] }).aiFiles.length).toBeGreaterThanOrEqual(2);
     expect(typeof r.json.rtoSeconds).toBe('number');
+    // both runs proven as an auditor would; unsigned here (no key configured), so not authenticated
+    expect(r.json.evidence).toMatchObject({ backup: { verdict: 'proven', authenticated: false }, restore: { verdict: 'proven', authenticated: false }, keyId: null });
+    expect(readFileSync(String((r.json.evidence as { report: string }).report), 'utf8')).toContain('PROVEN');
   });
 
   it('puts no load on a named database unless --tx asks', async () => {
