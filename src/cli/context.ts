@@ -1,6 +1,8 @@
 // Per-command wiring: open the store, find DLC, and turn SIGINT/SIGTERM into an abort
 // signal the engine honours (the handlers are removed when the command ends).
+import { existsSync } from 'node:fs';
 import { loadRowSigner } from '../audit/signing.js';
+import { OeflowError } from '../errors.js';
 import { discoverDlc } from '../openedge/dlc.js';
 import { openStore, resolveStatePath, type Store, type StoreOptions } from '../store/index.js';
 import type { GlobalOptions } from './io.js';
@@ -11,9 +13,18 @@ export function storeOptionsFor(opts: GlobalOptions): StoreOptions {
   return key ? { signer: loadRowSigner(key) } : {};
 }
 
-/** Open the state store named by --state / OEFLOW_STATE / the checkout default. */
-export function storeFor(opts: GlobalOptions): Store {
-  return openStore(resolveStatePath({ ...(opts.state ? { flag: opts.state } : {}), ...(process.env.OEFLOW_STATE ? { env: process.env.OEFLOW_STATE } : {}), cwd: process.cwd() }), storeOptionsFor(opts));
+/**
+ * Open the state store named by --state / OEFLOW_STATE / the checkout default. With
+ * `existing`, a store named explicitly must already exist: a mistyped path on a command that
+ * only reads runs is an error, not a new empty store that says "no runs".
+ */
+export function storeFor(opts: GlobalOptions, o: { existing?: boolean } = {}): Store {
+  const explicit = opts.state ?? process.env.OEFLOW_STATE;
+  const path = resolveStatePath({ ...(opts.state ? { flag: opts.state } : {}), ...(process.env.OEFLOW_STATE ? { env: process.env.OEFLOW_STATE } : {}), cwd: process.cwd(), createDir: !(o.existing === true && explicit) });
+  if (o.existing === true && explicit && !existsSync(path)) {
+    throw new OeflowError('OEF-020', `There is no state store at ${path}.`, { hint: 'Check --state / OEFLOW_STATE: it must name the store your runs were recorded in.', details: { path } });
+  }
+  return openStore(path, storeOptionsFor(opts));
 }
 
 /** The OpenEdge installation named by --dlc / DLC (validated). */

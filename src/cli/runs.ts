@@ -68,7 +68,7 @@ function runDiagram(store: Store, runId: string, machineId: MachineId, file: str
 }
 
 const withStore = async <T>(opts: GlobalOptions, body: (store: Store) => Promise<T> | T): Promise<T> => {
-  const store = storeFor(opts);
+  const store = storeFor(opts, { existing: true });
   try { return await body(store); } finally { store.close(); }
 };
 

@@ -15,9 +15,11 @@ export interface StatePathOptions {
   cwd: string;
   /** Home directory for the last fallback; defaults to os.homedir(). */
   home?: string | undefined;
+  /** Create the parent directory (default true; false for commands that only read a store). */
+  createDir?: boolean;
 }
 
-/** Resolve the store path by precedence and create its parent directory. */
+/** Resolve the store path by precedence and (unless `createDir` is false) create its parent directory. */
 export function resolveStatePath(o: StatePathOptions): string {
   const chosen = nonEmpty(o.flag) ?? nonEmpty(o.env);
   if (chosen === ':memory:') return chosen;
@@ -30,6 +32,7 @@ export function resolveStatePath(o: StatePathOptions): string {
             ? join(checkout, 'state', 'oeflow.db')
             : join(o.home ?? homedir(), '.oeflow', 'oeflow.db');
         })();
+  if (o.createDir === false) return path;
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (cause) {

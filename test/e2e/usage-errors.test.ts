@@ -1,6 +1,7 @@
 // Usage errors commander detects (unknown command or option, missing argument or required
 // option) are OEF-001 like every other error: the JSON error object on stdout with --json,
 // the `oeflow: OEF-001 …` line and the usage text on stderr without it; exit 2 either way.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { oeflow, oeflowText, tempDir } from '../helpers/oeflow.js';
@@ -43,5 +44,16 @@ describe('oeflow usage errors', () => {
     expect(r.stdout).toContain('Usage: oeflow resolve [options] <runId>');
     expect(r.stdout.replace(/\s+/g, ' ')).toContain('(journaled); it does not resume: `oeflow resume <runId>` then continues the run');
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('a mistyped --state', () => {
+  it('is an error for commands that read runs, and creates nothing', async () => {
+    const dir = tempDir();
+    const missing = join(dir, 'no-such', 'state.db');
+    const r = await oeflow(['runs', '--state', missing], process.env as Record<string, string>);
+    expect(r.exitCode).toBe(1);
+    expect((r.json.error as { code: string }).code).toBe('OEF-020');
+    expect(existsSync(join(dir, 'no-such'))).toBe(false);
   });
 });
