@@ -1,7 +1,7 @@
 // The single place that spawns an OpenEdge utility (execa, argv array, never a shell).
 // A non-zero exit is a result, not an exception; only a failure to start throws.
-import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -21,6 +21,19 @@ export interface RunOptions {
   onSpawn?: (pid: number) => void;
 }
 
+/** Everything written to `fd` from its start, without the final newline (as execa's pipes gave it). */
+function readAll(fd: number): string {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.allocUnsafe(64 * 1024);
+  for (let pos = 0; ;) {
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+    pos += n;
+  }
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
 const SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOEXEC', 'EPERM', 'ENOTDIR']);
 
 /** Runs `<dlc>/bin/<utility> argv…` in the C locale (PROMSGS `$DLC/promsgs` unless set) and returns what it did. */
@@ -32,12 +45,13 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
   // Output goes to files, not pipes: if oeflow dies, a pipe would kill the utility (SIGPIPE)
   // at its next line, half way through a roll forward; with files it finishes its work, and
   // the resume waits for it (engine/leftover-utilities.ts).
-  // The descriptors are handed to the child itself (execa's {file} would stream through us).
+  // The descriptors are handed to the child itself (execa's {file} would stream through us),
+  // and the files are unlinked at once: the open descriptors keep them readable, and nothing
+  // is left behind in the temp directory even if oeflow dies.
   const outDir = await mkdtemp(path.join(tmpdir(), 'oeflow-tool-'));
-  const outFile = path.join(outDir, 'stdout');
-  const errFile = path.join(outDir, 'stderr');
-  const outFd = openSync(outFile, 'w');
-  const errFd = openSync(errFile, 'w');
+  const outFd = openSync(path.join(outDir, 'stdout'), 'w+');
+  const errFd = openSync(path.join(outDir, 'stderr'), 'w+');
+  await rm(outDir, { recursive: true, force: true });
   const child = execa(file, [...argv], {
     reject: false,
     stdin: 'ignore',
@@ -56,14 +70,14 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
     ...(o.timeoutMs === undefined ? {} : { timeout: o.timeoutMs }),
   });
   if (child.pid !== undefined) o.onSpawn?.(child.pid);
+  let stdout = '';
+  let stderr = '';
   const r = await child.finally(() => {
+    stdout = readAll(outFd);
+    stderr = readAll(errFd);
     closeSync(outFd);
     closeSync(errFd);
   });
-  // (without the final newline, as a pipe read through execa gave it)
-  const read = async (f: string): Promise<string> => (await readFile(f, 'utf8').catch(() => '')).replace(/\r?\n$/, '');
-  const [stdout, stderr] = await Promise.all([read(outFile), read(errFile)]);
-  await rm(outDir, { recursive: true, force: true });
   const code = typeof r.code === 'string' ? r.code : undefined;
   if (r.exitCode === undefined && r.signal === undefined && !r.isCanceled && !r.timedOut) {
     throw new OeflowError('OEF-012', `${file} could not be started${code ? ` (${code})` : ''}.`, {
