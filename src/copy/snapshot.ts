@@ -1,7 +1,7 @@
 // --snapshot-cmd: run the operator's own command (split mirror, LVM, ZFS, SAN snapshot) with
 // the file list and database facts in its environment; if it leaves a copy in the destination,
 // verify that copy against the (quiesced) sources and write a manifest for it.
-import { mkdtemp, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -24,6 +24,11 @@ export interface SnapshotOptions {
   dbDir?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * The current structure file (from prostrct list) to put in the copy in place of the on-disk
+   * .st the command copied, which OpenEdge does not keep current; the manifest records it.
+   */
+  structure?: { path: string; relPath: string };
 }
 
 export interface SnapshotResult {
@@ -102,6 +107,15 @@ async function verifySnapshotCopy(o: SnapshotOptions, realDb: string, started: n
   }
   if (problems.length > 0) {
     throw new OeflowError('OEF-300', `The snapshot copy in ${o.destination} does not match the sources: ${problems.map((p) => `${p.relPath} (${p.kind})`).join(', ')}.`, { details: { destination: o.destination, problems } });
+  }
+  if (o.structure !== undefined) {
+    const target = join(o.destination, ...o.structure.relPath.split('/'));
+    await copyFile(o.structure.path, target);
+    const [h, st] = [await hashFile(target, { signal: o.signal }), await stat(o.structure.path)];
+    const entry: ManifestEntry = { source: o.structure.path, relPath: o.structure.relPath, role: 'structure', size: h.size, mtimeMs: st.mtimeMs, sha256: h.sha256 };
+    const at = entries.findIndex((e) => e.role === 'structure');
+    if (at >= 0) entries[at] = entry;
+    else entries.push(entry);
   }
   const manifest = buildManifest(realDb, entries);
   const manifestPath = await writeManifest(o.destination, manifest);

@@ -13,11 +13,14 @@ export const snapshot = {
   async run(env) {
     const { input, facts } = env.ctx;
     // The command copies what is on disk, so its .st is the on-disk one; the extents are
-    // the control area's (prostrct list), so a stale .st cannot drop a file from the copy.
+    // the control area's (prostrct list), so a stale .st cannot drop a file from the copy, and
+    // a copy it leaves gets the listed .st in place of the on-disk one (restores repair with it).
     return withDatabaseFiles(env, input.db, async (files) => {
+      const listed = files.sources.find((f) => f.role === 'structure' && f.relPath !== undefined);
       const r = await runSnapshotCommand({
         command: input.snapshotCmd!, sources: files.onDiskSources, db: input.db, destination: input.destination!,
         facts: { PAIRED_AI_SEQ: factText(facts.quietEnable?.pairedSeq) }, signal: env.signal,
+        ...(listed?.relPath !== undefined ? { structure: { path: listed.path, relPath: listed.relPath } } : {}),
       });
       return {
         exitCode: r.exitCode, ...(r.copyDir ? { copyDir: r.copyDir } : {}),

@@ -88,6 +88,28 @@ describe('oeflow backup offline with a stale .st', () => {
   });
 });
 
+describe('oeflow backup online --snapshot-cmd with a stale .st', () => {
+  it('puts the listed .st in the snapshot copy, so the restore repairs with every extent', async () => {
+    const dir = tempDir();
+    const s = await sim(dir);
+    const stale = readFileSync(`${s.db}.st`, 'utf8').split('\n').filter((l) => !l.includes('_7.d1')).join('\n');
+    writeFileSync(`${s.db}.st`, stale);
+    // a "snapshot" that copies what is on disk, flat, as an LVM mount would show it
+    const cmd = 'mkdir -p "$OEFLOW_DEST" && while IFS= read -r f; do cp "$f" "$OEFLOW_DEST/"; done < "$OEFLOW_FILE_LIST"';
+    const b = await oeflow(['backup', 'online', s.db, '--to', join(dir, 'bk'), '--snapshot-cmd', cmd], s.env);
+    expect(b.json.status, b.stdout + b.stderr).toBe('completed');
+    expect(readFileSync(join(dir, 'bk', 'sports.st'), 'utf8')).toContain(`${s.db}_7.d1`);
+    await simCli(s, 'load', s.db, '--tx', '200', '--seed', '6');
+    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
+    await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
+    const sourceDigest = await digest(s, s.db);
+    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
+    const r = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')], s.env);
+    expect(r.json.status, r.stdout + r.stderr).toBe('completed');
+    expect(await digest(s, String(r.json.targetDb))).toBe(sourceDigest);
+  });
+});
+
 describe('oeflow backup online + restore', () => {
   it('restores a copy taken under load whose roll forward yields the source digest', async () => {
     const dir = tempDir();
