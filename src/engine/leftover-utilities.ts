@@ -21,8 +21,9 @@ export interface SpawnedUtility {
 export const LEFTOVER_WAIT_MS = 60_000;
 
 function waitFromEnv(): number {
-  const n = Number(process.env['OEFLOW_LEFTOVER_WAIT_MS']);
-  return Number.isFinite(n) && n >= 0 && process.env['OEFLOW_LEFTOVER_WAIT_MS'] !== '' && process.env['OEFLOW_LEFTOVER_WAIT_MS'] !== undefined ? n : LEFTOVER_WAIT_MS;
+  const text = process.env['OEFLOW_LEFTOVER_WAIT_MS'] ?? '';
+  const n = Number(text);
+  return text !== '' && Number.isFinite(n) && n >= 0 ? n : LEFTOVER_WAIT_MS;
 }
 
 /** Journal data of a spawn note. */

@@ -29,7 +29,7 @@ export function refuseUnsafeRetry(store: Store, run: { runId: string; db: string
   if (first === undefined) return;
   const failed = store.commands(run.runId).filter((c) => c.stepKey === rollForwards.at(-1)?.stepKey).at(-1);
   const numbers = ((failed?.messages ?? []) as { number?: number }[]).flatMap((m) => (typeof m.number === 'number' ? [m.number] : []));
-  const began = Date.parse(store.journal(run.runId).find((r) => r.seq === first.intentSeq)?.at ?? '');
+  const began = Date.parse((first.intent as { at?: string } | null)?.at ?? '');
   let lg = '';
   try {
     lg = readFileSync(dbPaths(run.db).lgFile, 'utf8');

@@ -58,14 +58,32 @@ describe('oeflow backup offline', () => {
   });
 });
 
+/** As after `prostrct add` without `prostrct list`: the control area has area 7, the on-disk .st does not. Returns the stale text. */
+function dropDataAreaFromSt(db: string): string {
+  const stale = readFileSync(`${db}.st`, 'utf8').split('\n').filter((l) => !l.includes('_7.d1')).join('\n');
+  writeFileSync(`${db}.st`, stale);
+  return stale;
+}
+
+/** Load after the backup, archive every AI file, restore, and expect the source's digest. */
+async function expectRestoreReachesSource(s: Sim, dir: string, backupId: string, tx: number, seed: number): Promise<void> {
+  await simCli(s, 'load', s.db, '--tx', String(tx), '--seed', String(seed));
+  await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
+  await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
+  const sourceDigest = await digest(s, s.db);
+  await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
+  const r = await oeflow(['restore', backupId, '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')], s.env);
+  expect(r.json.status, r.stdout + r.stderr).toBe('completed');
+  expect(await digest(s, String(r.json.targetDb))).toBe(sourceDigest);
+}
+
 describe('oeflow backup offline with a stale .st', () => {
   it('copies the data extent the on-disk .st lacks (prostrct list), warns, and the restore rolls forward to the source digest', async () => {
     const dir = tempDir();
     const s = await sim(dir);
     await simCli(s, 'load', s.db, '--tx', '200');
     // as after `prostrct add` without `prostrct list`: the control area has the area, the .st does not
-    const stale = readFileSync(`${s.db}.st`, 'utf8').split('\n').filter((l) => !l.includes('_7.d1')).join('\n');
-    writeFileSync(`${s.db}.st`, stale);
+    const stale = dropDataAreaFromSt(s.db);
     const b = await oeflow(['backup', 'offline', s.db, '--to', join(dir, 'bk')], s.env);
     expect(b.json.status, b.stdout + b.stderr).toBe('completed');
     const manifest = JSON.parse(readFileSync(join(dir, 'bk', 'oeflow-manifest.json'), 'utf8')) as { entries: { relPath: string; role: string }[] };
@@ -77,14 +95,7 @@ describe('oeflow backup offline with a stale .st', () => {
     expect(readFileSync(`${s.db}.st`, 'utf8')).toBe(stale);
     expect(readdirSync(dirname(s.db)).filter((f) => f.endsWith('.st'))).toEqual(['sports.st']);
 
-    await simCli(s, 'load', s.db, '--tx', '300', '--seed', '5');
-    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
-    await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
-    const sourceDigest = await digest(s, s.db);
-    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
-    const r = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')], s.env);
-    expect(r.json.status, r.stdout + r.stderr).toBe('completed');
-    expect(await digest(s, String(r.json.targetDb))).toBe(sourceDigest);
+    await expectRestoreReachesSource(s, dir, String(b.json.backupId), 300, 5);
   });
 });
 
@@ -92,21 +103,13 @@ describe('oeflow backup online --snapshot-cmd with a stale .st', () => {
   it('puts the listed .st in the snapshot copy, so the restore repairs with every extent', async () => {
     const dir = tempDir();
     const s = await sim(dir);
-    const stale = readFileSync(`${s.db}.st`, 'utf8').split('\n').filter((l) => !l.includes('_7.d1')).join('\n');
-    writeFileSync(`${s.db}.st`, stale);
+    dropDataAreaFromSt(s.db);
     // a "snapshot" that copies what is on disk, flat, as an LVM mount would show it
     const cmd = 'mkdir -p "$OEFLOW_DEST" && while IFS= read -r f; do cp "$f" "$OEFLOW_DEST/"; done < "$OEFLOW_FILE_LIST"';
     const b = await oeflow(['backup', 'online', s.db, '--to', join(dir, 'bk'), '--snapshot-cmd', cmd], s.env);
     expect(b.json.status, b.stdout + b.stderr).toBe('completed');
     expect(readFileSync(join(dir, 'bk', 'sports.st'), 'utf8')).toContain(`${s.db}_7.d1`);
-    await simCli(s, 'load', s.db, '--tx', '200', '--seed', '6');
-    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
-    await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
-    const sourceDigest = await digest(s, s.db);
-    await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
-    const r = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')], s.env);
-    expect(r.json.status, r.stdout + r.stderr).toBe('completed');
-    expect(await digest(s, String(r.json.targetDb))).toBe(sourceDigest);
+    await expectRestoreReachesSource(s, dir, String(b.json.backupId), 200, 6);
   });
 });
 
