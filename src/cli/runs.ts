@@ -17,6 +17,7 @@ import { verifyRun } from '../audit/verify.js';
 import { errorCodes, OeflowError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
+import { dbArgument } from './db-argument.js';
 import { emitResult, globalOptions, type CliIO, type GlobalOptions } from './io.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
@@ -79,7 +80,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .action(async (o: { db?: string }, command: Command) => {
       const opts = globalOptions(command);
       await withStore(opts, (store) => {
-        const runs = store.listRuns(o.db ? { db: resolve(o.db).replace(/\.db$/, '') } : {}).map((r) => ({
+        const runs = store.listRuns(o.db ? { db: dbArgument(o.db) } : {}).map((r) => ({
           runId: r.runId, machineId: r.machineId, db: r.db, status: r.status, interrupted: isInterrupted(store, r), state: stateName(r.stateValue), createdAt: r.createdAt, updatedAt: r.updatedAt,
         }));
         emitResult(io, opts, { runs }, (x) => x.runs.length === 0 ? 'no runs' : x.runs.map((r) => `${r.runId}  ${(r.interrupted ? 'interrupted' : r.status).padEnd(14)} ${r.machineId.padEnd(15)} ${r.state.padEnd(24)} ${r.db}`).join('\n'));
@@ -142,7 +143,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       const dlc = await dlcFor(opts);
       await withStore(opts, async (store) => {
         const result = await withSignals((abortSignal) => resumeRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, {
-          ...(runId ? { runId } : { db: resolve(o.db!).replace(/\.db$/, '') }), retry: Boolean(o.retry),
+          ...(runId ? { runId } : { db: dbArgument(o.db!) }), retry: Boolean(o.retry),
         }));
         const backupId = (result.facts.recordBackup as { backupId?: string } | undefined)?.backupId;
         emitResult(io, opts, runResult(result, backupId ? { backupId } : {}), renderRun);
@@ -181,7 +182,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .action(async (o: { db?: string }, command: Command) => {
       const opts = globalOptions(command);
       await withStore(opts, (store) => {
-        const backups = store.listBackups(o.db ? { db: resolve(o.db).replace(/\.db$/, '') } : {});
+        const backups = store.listBackups(o.db ? { db: dbArgument(o.db) } : {});
         emitResult(io, opts, { backups }, (x) => x.backups.length === 0 ? 'no backups' : x.backups.map((b) => `${b.backupId}  ${b.kind.padEnd(7)} ai-seq ${String(b.pairedAiSeq).padEnd(5)} ${b.completedAt}  ${b.db} → ${b.destination}`).join('\n'));
       });
     });
