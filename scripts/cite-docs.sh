@@ -51,6 +51,7 @@ rewrite_code='
 rewrite_docs="$rewrite_code"'
   s{docs/(openedge|procedure|architecture)\.md}{$1.md}g if $ARGV =~ m{^docs/};
   s{\bFACTS'"'"' sources}{the sources in openedge.md §12}g;
+  s{where FACTS is}{where an item there is}g;
   s{\bFACTS\b}{openedge.md}g;
 '
 
