@@ -66,4 +66,16 @@ if [ -n "$left" ]; then
   echo "$left"
   exit 1
 fi
-echo "all citations point into docs/"
+# Every cited section or item must exist: `## N.` headings, `**§N.M**` or `**§N.M title**` items.
+missing=$( { code_files; doc_files; } | xargs -r grep -ohE 'docs/(openedge|architecture)\.md §[0-9]+(\.[0-9]+)?' | sort -u |
+  while read -r ref; do
+    doc=${ref%% *}; num=${ref#*§}
+    if [[ $num == *.* ]]; then grep -qE "\*\*§${num//./\\.}(\*\*| )" "$doc" || echo "$ref"
+    else grep -qE "^## $num\. " "$doc" || echo "$ref"; fi
+  done)
+if [ -n "$missing" ]; then
+  echo "cited but missing in docs/:"
+  echo "$missing"
+  exit 1
+fi
+echo "all citations point into docs/ and every cited section exists"
