@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/**', 'vitest.config.ts', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'vitest.config.ts', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -17,6 +17,14 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  {
+    // tests are type-checked through tsconfig.test.json (tsconfig.json builds src/ only)
+    files: ['test/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname } },
+  },
+  // plain-JS fixture processes (e.g. test/unit/copy/fixtures/*.mjs) are outside every tsconfig
+  { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly' } } },
   {
     files: ['src/engine/**', 'src/store/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },

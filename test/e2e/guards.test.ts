@@ -116,7 +116,7 @@ describe('signals and the quiet-point watchdog', () => {
       child.kill('SIGINT');
       const r = await child;
       expect(r.exitCode).toBe(5);
-      expect(JSON.parse(String(r.stdout)).status).toBe('aborted');
+      expect((JSON.parse(String(r.stdout)) as { status: string }).status).toBe('aborted');
       expect((await sim.run('proutil', [sim.db, '-C', 'busy'])).exitCode).toBe(noRestart ? 0 : 6);
     }
   });

@@ -80,6 +80,6 @@ describe('oeflow verify', () => {
     expect(badText.exitCode).toBe(8);
     expect(badText.stdout).toContain(`run ${runId}: NOT-PROVEN`);
     expect(badText.stdout).toContain(`OEF-330 run ${runId} is not proven: journal hash chain broken at seq ${row.seq}`);
-    expect(badText.stdout).toMatch(/\n  next: .*keep the store unchanged for investigation/);
+    expect(badText.stdout).toMatch(/\n {2}next: .*keep the store unchanged for investigation/);
   });
 });

@@ -26,7 +26,7 @@ export function sharedBehaviour(machine: AnyStateMachine, file: string, input: P
   it('cites an article step in meta.kb when any state is inspected', () => {
     const nodes = allStateNodes(machine).filter((n) => n.path !== '');
     expect(nodes.length).toBeGreaterThan(5);
-    for (const { path, node } of nodes) expect({ path, kb: (node.meta as { kb?: string } | undefined)?.kb }).toEqual({ path, kb: expect.stringMatching(KB) });
+    for (const { path, node } of nodes) expect({ path, kb: (node.meta as { kb?: string } | undefined)?.kb }).toEqual({ path, kb: expect.stringMatching(KB) as string });
   });
 
   it('can still reach a final state when it rests in any reachable state', () => {

@@ -61,24 +61,28 @@ export function pathStates(path: StatePath<AnyMachineSnapshot, GraphEvent>): str
   return path.steps.map((s) => leaf(s.state));
 }
 
+/** The reachable states and their transitions (xstate/graph types them as any for AnyStateMachine). */
+type Adjacency = Record<string, { state: AnyMachineSnapshot; transitions: Record<string, { state: AnyMachineSnapshot; event: GraphEvent }> }>;
+const adjacency = (machine: AnyStateMachine, input: ProcedureInput): Adjacency => getAdjacencyMap(machine, traversal(machine, input)) as Adjacency;
+
 /** States reachable from the initial state, and for each one whether a final state is reachable from it. */
 export function finalReachability(machine: AnyStateMachine, input: ProcedureInput): Map<string, boolean> {
-  const adj = getAdjacencyMap(machine, traversal(machine, input));
+  const adj = adjacency(machine, input);
   const canFinish = new Set<string>();
-  for (const [key, v] of Object.entries(adj)) if ((v.state as AnyMachineSnapshot).status === 'done') canFinish.add(key);
+  for (const [key, v] of Object.entries(adj)) if (v.state.status === 'done') canFinish.add(key);
   let grew = true;
   while (grew) {
     grew = false;
     for (const [key, v] of Object.entries(adj)) {
       if (canFinish.has(key)) continue;
-      const next = (Object.values(v.transitions) as { state: unknown }[]).map((t) => serializeByControl(t.state as AnyMachineSnapshot));
+      const next = Object.values(v.transitions).map((t) => serializeByControl(t.state));
       if (next.some((n) => canFinish.has(n))) {
         canFinish.add(key);
         grew = true;
       }
     }
   }
-  return new Map(Object.entries(adj).map(([key, v]) => [`${leaf(v.state as AnyMachineSnapshot)} ${key}`, canFinish.has(key)]));
+  return new Map(Object.entries(adj).map(([key, v]) => [`${leaf(v.state)} ${key}`, canFinish.has(key)]));
 }
 
 /** Every state node of the machine with its dotted path. */
@@ -96,15 +100,15 @@ export interface Edge {
 
 /** Every transition between reachable states (simple paths never revisit, so resume edges show here). */
 export function edges(machine: AnyStateMachine, input: ProcedureInput): Edge[] {
-  const adj = getAdjacencyMap(machine, traversal(machine, input));
+  const adj = adjacency(machine, input);
   return Object.values(adj).flatMap((v) =>
     // the traversal also tries events a state ignores; keep only real transitions
-    (Object.values(v.transitions) as { state: unknown; event: unknown }[]).filter((t) => (v.state as AnyMachineSnapshot).can(t.event as never)).map((t) => ({
-      from: leaf(v.state as AnyMachineSnapshot),
-      event: (t.event as GraphEvent).type,
-      to: leaf(t.state as AnyMachineSnapshot),
-      fromContext: (v.state as AnyMachineSnapshot).context as ProcedureContext,
-      toContext: (t.state as AnyMachineSnapshot).context as ProcedureContext,
+    Object.values(v.transitions).filter((t) => v.state.can(t.event as never)).map((t) => ({
+      from: leaf(v.state),
+      event: t.event.type,
+      to: leaf(t.state),
+      fromContext: v.state.context as ProcedureContext,
+      toContext: t.state.context as ProcedureContext,
     })),
   );
 }

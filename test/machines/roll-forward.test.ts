@@ -46,7 +46,7 @@ describe('rollForwardMachine', () => {
     // the done event is not among the declared ProcedureEvents, hence the cast
     const [next] = transition(rollForwardMachine, snapshot, { type: 'xstate.done.actor.repairStructure', output: { facts: {} } } as never);
     expect(next.value).toBe('failed');
-    expect((next.context as ProcedureContext).failure?.code).toBe('OEF-210');
+    expect(next.context.failure?.code).toBe('OEF-210');
   });
 
   it('retries the same file when a roll forward was interrupted', () => {
@@ -88,6 +88,7 @@ describe('rollForwardMachine', () => {
     const seen: StepInput[] = [];
     const step = fromPromise<StepOutput, StepInput>(async ({ input: i }) => {
       seen.push(i);
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- like the engine's step actor, the fake rejects with a plain StepFailure
       if (i.stepId === 'rollForward' && i.context.aiIndex === 1) throw { kind: 'interrupted', code: 'OEF-213', message: 'crash' };
       return { facts: {} };
     });

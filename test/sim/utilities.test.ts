@@ -226,7 +226,7 @@ describe('broker', () => {
     const load = sim.oeflow(['--json', 'sim', 'load', sim.db, '--tx', '250']);
     await waitFor(() => lg(sim).includes('(90010) Forward processing stalled'));
     const a = await sim.oeflow(['--json', 'sim', 'archive', sim.db, '--to', join(sim.dir, 'arch')]);
-    expect(JSON.parse(a.stdout).archived).toHaveLength(1);
+    expect((JSON.parse(a.stdout) as { archived: unknown[] }).archived).toHaveLength(1);
     const r = await load;
     expect(JSON.parse(r.stdout)).toMatchObject({ committed: 250 });
     expect(lg(sim)).toContain('(90011) Forward processing continuing.');

@@ -28,7 +28,7 @@ describe('parseLk', () => {
   });
 
   it('marks a mode outside 1, 2, 5 (e.g. 64) as a problem', () => {
-    expect(parseLk(lk(64, 7, 'h'))).toMatchObject({ mode: 64, pid: 7, problem: expect.stringMatching(/mode 64/) });
+    expect(parseLk(lk(64, 7, 'h'))).toMatchObject({ mode: 64, pid: 7, problem: expect.stringMatching(/mode 64/) as string });
   });
 
   it('marks a file shorter than mode and pid as a problem instead of throwing', () => {
