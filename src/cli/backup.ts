@@ -1,8 +1,10 @@
 // `oeflow backup offline|online`: start a backup run and print its result.
-import type { Command } from 'commander';
-import { resolve } from 'node:path';
-import { backupIdFor, startRun } from '../engine/engine.js';
-import { ExitCode } from '../errors.js';
+import { Option, type Command } from 'commander';
+import { basename, join, resolve } from 'node:path';
+import { backupIdFor, newRunId } from '../engine/engine.js';
+import { ExitCode, OeflowError } from '../errors.js';
+import { startProcedure } from '../app/start-procedure.js';
+import { ON_OPEN_RUN, type OnOpenRun } from '../config/keys.js';
 import { createTools } from '../openedge/create-tools.js';
 import { planBackup, renderPlan } from '../plan/plan.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
@@ -14,7 +16,7 @@ import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 
-interface BackupOpts { plan?: boolean; to: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string }
+interface BackupOpts { plan?: boolean; to?: string; repo?: string; onOpenRun?: OnOpenRun; notify?: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string }
 
 export function registerBackupCommands(program: Command, io: CliIO, outcome: CommandOutcome): void {
   const backup = program.command('backup').description('Take an OS backup with after-imaging enabled (vendor procedure)');
@@ -25,8 +27,12 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     const store = storeFor(opts);
     try {
       const db = dbArgument(dbArg);
+      // --to names the directory; else the repository names it <repo>/<db name>/<backup-id>/
+      const runId = newRunId();
+      if (!o.to && !o.repo) throw new OeflowError('OEF-001', 'name the backup\'s directory with --to <dir>, or a repository with --repo <dir> (or `repo` in the configuration)', { hint: `Run \`oeflow backup ${procedure === 'online-backup' ? 'online' : 'offline'} --help\` for the syntax.` });
+      const destination = o.to ? resolve(o.to) : join(resolve(o.repo!), basename(db), backupIdFor(runId));
       const input = {
-        procedure, db, destination: resolve(o.to),
+        procedure, db, destination,
         ...(o.jobsCheck ? { jobsCheck: o.jobsCheck } : {}),
         ...(procedure === 'offline-backup' ? { restart: o.restart, proserveArgs: o.proserveArgs ? o.proserveArgs.split(/\s+/).filter(Boolean) : [] } : {}),
         ...(o.snapshotCmd ? { snapshotCmd: o.snapshotCmd } : {}),
@@ -38,10 +44,11 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         outcome.exitCode = plan.ready ? ExitCode.ok : ExitCode.invariant;
         return;
       }
-      const result = await withSignals((abortSignal) =>
-        startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) }),
+      const { outcome: result, openRun } = await withSignals((abortSignal) =>
+        startProcedure({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, runId, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) },
+          { onOpenRun: o.onOpenRun ?? 'fail', notify: o.notify }),
       );
-      const printed = { ...runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)] };
+      const printed = { ...runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {}), ...(openRun ? { openRun } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)] };
       emitResult(io, opts, printed, (r) => [renderRun(r), ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
       outcome.exitCode = exitCodeFor(result);
     } finally {
@@ -51,7 +58,10 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
 
   backup.command('offline <db>')
     .description('OFFLINE-1..7: shut down, truncate BI, switch AI, copy + verify, mark backed up, restart')
-    .requiredOption('--to <dir>', 'destination directory of the copy')
+    .option('--to <dir>', 'destination directory of the copy (new or empty)')
+    .option('--repo <dir>', 'backup repository: the copy goes to <repo>/<db name>/<backup-id>/ (default: `repo` in the configuration)')
+    .addOption(new Option('--on-open-run <policy>', 'when the database has an open run: fail (default), resume it instead, or abandon it if safe').choices(ON_OPEN_RUN))
+    .option('--notify <cmd>', 'command run with the result as JSON on stdin when the run ends')
     .option('--jobs-check <cmd>', 'site command that exits 0 when no scheduled job is running (OFFLINE-3)')
     .option('--no-restart', 'leave the database shut down after the copy (OFFLINE-7 skipped)')
     .option('--proserve-args <args>', 'parameters for proserve at OFFLINE-7')
@@ -60,7 +70,10 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
 
   backup.command('online <db>')
     .description('ONLINE-1..4: quiet point (forces an AI switch), snapshot and/or copy + verify, disable the quiet point')
-    .requiredOption('--to <dir>', 'destination directory of the copy')
+    .option('--to <dir>', 'destination directory of the copy (new or empty)')
+    .option('--repo <dir>', 'backup repository: the copy goes to <repo>/<db name>/<backup-id>/ (default: `repo` in the configuration)')
+    .addOption(new Option('--on-open-run <policy>', 'when the database has an open run: fail (default), resume it instead, or abandon it if safe').choices(ON_OPEN_RUN))
+    .option('--notify <cmd>', 'command run with the result as JSON on stdin when the run ends')
     .option('--snapshot-cmd <cmd>', 'split-mirror / LVM / ZFS / SAN snapshot command run during the quiet point')
     .option('--max-quiet <duration>', 'longest the quiet point may be held (default 5m)')
     .option('--plan', 'print the commands and preconditions, change nothing')

@@ -14,15 +14,18 @@ export function storeOptionsFor(opts: GlobalOptions): StoreOptions {
 }
 
 /**
- * Open the state store named by --state / OEFLOW_STATE / the checkout default. With
- * `existing`, a store named explicitly must already exist: a mistyped path on a command that
- * only reads runs is an error, not a new empty store that says "no runs".
+ * Open the state store named by --state (or the configuration's `store`) / OEFLOW_STATE /
+ * ~/.oeflow/oeflow.db. With `existing` (commands that only read), nothing is ever created: a
+ * store named explicitly must exist (a mistyped path is an error, not a new empty store that
+ * says "no runs"), and a default store that does not exist yet reads as an empty one.
  */
 export function storeFor(opts: GlobalOptions, o: { existing?: boolean } = {}): Store {
   const explicit = opts.state ?? process.env.OEFLOW_STATE;
-  const path = resolveStatePath({ ...(opts.state ? { flag: opts.state } : {}), ...(process.env.OEFLOW_STATE ? { env: process.env.OEFLOW_STATE } : {}), cwd: process.cwd(), createDir: !(o.existing === true && explicit) });
-  if (o.existing === true && explicit && !existsSync(path)) {
-    throw new OeflowError('OEF-020', `There is no state store at ${path}.`, { hint: 'Check --state / OEFLOW_STATE: it must name the store your runs were recorded in.', details: { path } });
+  const readOnly = o.existing === true;
+  const path = resolveStatePath({ ...(opts.state ? { flag: opts.state } : {}), ...(process.env.OEFLOW_STATE ? { env: process.env.OEFLOW_STATE } : {}), cwd: process.cwd(), createDir: !readOnly });
+  if (readOnly && path !== ':memory:' && !existsSync(path)) {
+    if (explicit) throw new OeflowError('OEF-020', `There is no state store at ${path}.`, { hint: 'Check --state / OEFLOW_STATE / `store` in the configuration: it must name the store your runs were recorded in.', details: { path } });
+    return openStore(':memory:', storeOptionsFor(opts)); // nothing recorded yet, and nothing created
   }
   return openStore(path, storeOptionsFor(opts));
 }

@@ -19,6 +19,7 @@ export const processIO: CliIO = {
 /** Global options every command sees (declared once on the root program). */
 export interface GlobalOptions {
   json: boolean;
+  config?: string;
   state?: string;
   dlc?: string;
   signingKey?: string;

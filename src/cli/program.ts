@@ -8,6 +8,9 @@ import { registerRestoreCommand } from './restore.js';
 import { registerRunCommands } from './runs.js';
 import { registerSimCommands } from './sim.js';
 import type { UsageCapture } from './usage-error.js';
+import { registerVersionCommand } from './version.js';
+import { applyConfig } from './apply-config.js';
+import { OEFLOW_VERSION } from '../version.js';
 
 /** Exit code a command asks for without being an error (e.g. `proutil -C busy`-like checks). */
 export interface CommandOutcome {
@@ -19,17 +22,21 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome, usage: UsageCap
   const program = new Command('oeflow')
     .description('Durable, resumable, auditable OpenEdge OS-backup and roll-forward procedures')
     .option('--json', 'print machine-readable JSON results (and errors) on stdout; turns progress off', false)
-    .option('--state <file>', 'SQLite state store (default: $OEFLOW_STATE, else state/oeflow.db of the oeflow checkout holding the current directory, else ~/.oeflow/oeflow.db)')
+    .option('--config <file>', 'configuration file (default: $OEFLOW_CONFIG, else /etc/oeflow/oeflow.conf, else ~/.oeflow/oeflow.conf)')
+    .option('--state <file>', 'SQLite state store (default: $OEFLOW_STATE, else `store` in the configuration, else ~/.oeflow/oeflow.db)')
     .option('--dlc <dir>', 'OpenEdge installation (default: $DLC)')
     .option('--signing-key <file>', 'Ed25519 private key (PEM) that signs every journal row written (default: $OEFLOW_SIGNING_KEY; see `oeflow key generate`)')
+    .version(OEFLOW_VERSION, '-V, --version', 'print the oeflow version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => usage.write(s), outputError: () => undefined })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .hook('preAction', (root, action) => applyConfig(root, action));
   registerBackupCommands(program, io, outcome);
   registerRestoreCommand(program, io, outcome);
   registerRunCommands(program, io, outcome);
   registerDrillCommand(program, io, outcome);
   registerSimCommands(program, io, outcome);
   registerKeyCommands(program, io, outcome);
+  registerVersionCommand(program, io);
   return program;
 }

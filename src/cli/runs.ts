@@ -100,6 +100,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
         const result = { runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, timeline: timeline(store, runId), ...(o.diagram ? { diagram: resolve(o.diagram) } : {}) };
         emitResult(io, opts, result, (r) => [
           `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.interrupted ? 'interrupted (no process drives it)' : r.status} in ${r.state}`,
+          ...(typeof (r.input as { oeflowVersion?: unknown } | null)?.oeflowVersion === 'string' ? [`  made by oeflow ${(r.input as { oeflowVersion: string }).oeflowVersion}`] : []),
           ...(r.next ? [`next: ${r.next}`] : []),
           ...r.timeline.map((t) => {
             const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.signal ?? c.exitCode} (${c.durationMs} ms)${(c.messages as { number: number }[]).length ? ` [${(c.messages as { number: number }[]).map((m) => m.number).join(',')}]` : ''}`).join('');

@@ -18,6 +18,7 @@ import { waitForLeftovers } from './leftover-utilities.js';
 import type { Reporter } from './reporter.js';
 import { driveRun, type RunOutcome } from './run-driver.js';
 import { stateName } from './run-status.js';
+import { OEFLOW_VERSION } from '../version.js';
 
 export interface EngineDeps {
   store: Store;
@@ -72,7 +73,7 @@ export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind
   refuseIfOpenRun(store, o.lockDb);
   // The run row exists before the lock is taken: a stale lock's takeover is journaled on it,
   // and a refused start stays on record (failed, not resumable) for the audit trail.
-  store.createRun({ runId, machineId: o.machineId, machineHash: machineHash(machine), db: o.lockDb, kind: o.kind, input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS }, host: hostname(), pid: process.pid });
+  store.createRun({ runId, machineId: o.machineId, machineHash: machineHash(machine), db: o.lockDb, kind: o.kind, input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, oeflowVersion: OEFLOW_VERSION }, host: hostname(), pid: process.pid });
   try {
     acquireDbLock(store, o.lockDb, runId);
   } catch (err) {
@@ -161,6 +162,16 @@ export function resolveRun(store: Store, o: { runId: string; as: 'done' | 'not-d
 /** States in which a run may have left a quiet point raised: it must be resumed, not abandoned. */
 const QUIET_STATES = /^(quietEnable|quiesced|quietDisable)/;
 
+/** True when the run (an offline backup stopped between shutdown and restart) may have left its database shut down. */
+export function mayHaveLeftDbDown(run: RunRow): boolean {
+  return run.machineId === 'offline-backup' && /^(shutdown|truncateBi|jobsCheck|verifyNotInUse|aiSwitch|copyFiles|verifyCopy|markBackedup|restart)/.test(stateName(run.stateValue));
+}
+
+/** True when the run rests where a quiet point may still be enabled (it must be resumed, not abandoned). */
+export function mayHoldQuietPoint(run: RunRow): boolean {
+  return QUIET_STATES.test(stateName(run.stateValue));
+}
+
 /**
  * Close an open run that will not be resumed (an operator decision, journaled), so a new
  * run may start on its database. Refused while the run's process lives or a quiet point may
@@ -177,8 +188,7 @@ export function abandonRun(store: Store, o: { runId: string; reason: string; ope
   }
   const state = stateName(run.stateValue);
   if (QUIET_STATES.test(state)) throw new OeflowError('OEF-035', `run ${run.runId} rests in ${state}: a quiet point may still be enabled`);
-  const downStates = /^(shutdown|truncateBi|jobsCheck|verifyNotInUse|aiSwitch|copyFiles|verifyCopy|markBackedup|restart)/;
-  const warning = run.machineId === 'offline-backup' && downStates.test(state) ? `the database ${run.db} may still be shut down: start it with proserve if it should run` : null;
+  const warning = mayHaveLeftDbDown(run) ? `the database ${run.db} may still be shut down: start it with proserve if it should run` : null;
   store.changeStatus(run.runId, 'failed', { error: { code: 'OEF-052', message: `abandoned by ${o.operator}: ${o.reason}` }, resumable: false, ended: true },
     { kind: 'decision', data: { abandoned: true, reason: o.reason, operator: o.operator, at: new Date().toISOString(), state } });
   if (lock && lock.runId === run.runId) store.releaseLock(run.db, run.runId);

@@ -1,7 +1,8 @@
-// Where the state store lives: --state flag > $OEFLOW_STATE > <oeflow checkout>/state/oeflow.db
-// > ~/.oeflow/oeflow.db. The one place this is decided.
+// Where the state store lives: --state flag (or `store` in the configuration, applied as the
+// flag) > $OEFLOW_STATE > ~/.oeflow/oeflow.db. Never the current directory: runs started by
+// hand and by cron land in the same store. The one place this is decided.
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { OeflowError } from '../errors.js';
@@ -11,27 +12,24 @@ export interface StatePathOptions {
   flag?: string | undefined;
   /** Value of $OEFLOW_STATE, if set (an empty string counts as unset). */
   env?: string | undefined;
-  /** Directory relative paths are resolved against, and where the checkout search starts. */
+  /** Directory relative paths are resolved against. */
   cwd: string;
-  /** Home directory for the last fallback; defaults to os.homedir(). */
+  /** Home directory for the default; defaults to os.homedir(). */
   home?: string | undefined;
   /** Create the parent directory (default true; false for commands that only read a store). */
   createDir?: boolean;
+}
+
+/** The default store when neither --state, OEFLOW_STATE nor the configuration names one. */
+export function defaultStatePath(home: string = homedir()): string {
+  return join(home, '.oeflow', 'oeflow.db');
 }
 
 /** Resolve the store path by precedence and (unless `createDir` is false) create its parent directory. */
 export function resolveStatePath(o: StatePathOptions): string {
   const chosen = nonEmpty(o.flag) ?? nonEmpty(o.env);
   if (chosen === ':memory:') return chosen;
-  const path =
-    chosen !== undefined
-      ? resolve(o.cwd, chosen)
-      : (() => {
-          const checkout = findCheckout(resolve(o.cwd));
-          return checkout !== undefined
-            ? join(checkout, 'state', 'oeflow.db')
-            : join(o.home ?? homedir(), '.oeflow', 'oeflow.db');
-        })();
+  const path = chosen !== undefined ? resolve(o.cwd, chosen) : defaultStatePath(o.home);
   if (o.createDir === false) return path;
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -43,25 +41,4 @@ export function resolveStatePath(o: StatePathOptions): string {
 
 function nonEmpty(s: string | undefined): string | undefined {
   return s === undefined || s === '' ? undefined : s;
-}
-
-/** Nearest ancestor of `start` (inclusive) whose package.json is named "oeflow". */
-function findCheckout(start: string): string | undefined {
-  for (let dir = start; ; ) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && packageName(manifest) === 'oeflow') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-function packageName(manifest: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(manifest, 'utf8'));
-    if (typeof parsed === 'object' && parsed !== null && 'name' in parsed && typeof parsed.name === 'string') return parsed.name;
-  } catch {
-    // An unreadable or invalid package.json is not an oeflow checkout; keep walking up.
-  }
-  return undefined;
 }

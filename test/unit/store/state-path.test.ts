@@ -35,18 +35,11 @@ describe('resolveStatePath', () => {
     expect(resolveStatePath({ flag: '', env: join(root, 'env', 'e.db'), cwd: deep, home })).toBe(join(root, 'env', 'e.db'));
   });
 
-  it('uses <checkout>/state/oeflow.db when cwd is inside an oeflow checkout', () => {
-    expect(resolveStatePath({ env: '', cwd: deep, home })).toBe(join(checkout, 'state', 'oeflow.db'));
-    expect(existsSync(join(checkout, 'state'))).toBe(true);
-    expect(resolveStatePath({ cwd: checkout, home })).toBe(join(checkout, 'state', 'oeflow.db'));
-  });
-
-  it('falls back to ~/.oeflow/oeflow.db when no ancestor is an oeflow checkout', () => {
-    const outside = join(root, 'elsewhere');
-    mkdirSync(outside);
-    writeFileSync(join(outside, 'package.json'), '{not json');
-    expect(resolveStatePath({ cwd: outside, home })).toBe(join(home, '.oeflow', 'oeflow.db'));
+  it('uses ~/.oeflow/oeflow.db otherwise, even inside an oeflow checkout (the store never depends on the current directory)', () => {
+    expect(resolveStatePath({ env: '', cwd: deep, home })).toBe(join(home, '.oeflow', 'oeflow.db'));
+    expect(existsSync(join(checkout, 'state'))).toBe(false);
     expect(existsSync(join(home, '.oeflow'))).toBe(true);
+    expect(resolveStatePath({ cwd: root, home })).toBe(join(home, '.oeflow', 'oeflow.db'));
   });
 
   it('passes :memory: through untouched when it is the flag', () => {
