@@ -18,6 +18,9 @@ const applied = new WeakMap<Command, AppliedConfig>();
 
 /** Commands that never read the configuration (they must work with a broken one). */
 const WITHOUT_CONFIG = new Set(['version', 'sim', 'key', 'completion', 'help']);
+/** Commands that report a bad configuration themselves (check: as UNKNOWN), when they ask for it. */
+const DEFER_ERRORS = new Set(['check']);
+const deferred = new WeakMap<Command, unknown>();
 
 function topCommand(command: Command): Command {
   let c = command;
@@ -27,6 +30,7 @@ function topCommand(command: Command): Command {
 
 /** The configuration the hook applied to this command (loaded on demand for commands it skipped). */
 export function configFor(command: Command): AppliedConfig {
+  if (deferred.has(command)) throw deferred.get(command);
   const found = applied.get(command);
   if (found) return found;
   const root = rootOf(command);
@@ -40,9 +44,17 @@ function rootOf(command: Command): Command {
   return c;
 }
 
-/** The preAction hook. */
+/** The preAction hook: a bad configuration stops the command here. */
 export function applyConfig(root: Command, action: Command): void {
   if (WITHOUT_CONFIG.has(topCommand(action).name())) return;
+  if (DEFER_ERRORS.has(topCommand(action).name())) {
+    try { applyConfigTo(root, action); } catch (err) { deferred.set(action, err); }
+    return;
+  }
+  applyConfigTo(root, action);
+}
+
+function applyConfigTo(root: Command, action: Command): void {
   const config = loadConfig({ flag: root.opts<{ config?: string }>().config, env: process.env, cwd: process.cwd() });
 
   // a database argument (or --db) naming a section stands for the section's path

@@ -10,6 +10,9 @@ import { registerSimCommands } from './sim.js';
 import type { UsageCapture } from './usage-error.js';
 import { registerVersionCommand } from './version.js';
 import { applyConfig } from './apply-config.js';
+import { registerConfigCommands } from './config-show.js';
+import { registerStatusCommands } from './status-commands.js';
+import { registerVerifyBackupCommand } from './verify-backup.js';
 import { OEFLOW_VERSION } from '../version.js';
 
 /** Exit code a command asks for without being an error (e.g. `proutil -C busy`-like checks). */
@@ -38,5 +41,8 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome, usage: UsageCap
   registerSimCommands(program, io, outcome);
   registerKeyCommands(program, io, outcome);
   registerVersionCommand(program, io);
+  registerConfigCommands(program, io);
+  registerStatusCommands(program, io, outcome);
+  registerVerifyBackupCommand(program, io, outcome);
   return program;
 }
