@@ -23,13 +23,13 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
 
   const run = async (command: Command, procedure: 'offline-backup' | 'online-backup', dbArg: string, o: BackupOpts) => {
     const opts = globalOptions(command);
+    // --to names the directory; else the repository names it <repo>/<db name>/<backup-id>/
+    if (!o.to && !o.repo) throw new OeflowError('OEF-001', 'name the backup\'s directory with --to <dir>, or a repository with --repo <dir> (or `repo` in the configuration)', { hint: `Run \`oeflow backup ${procedure === 'online-backup' ? 'online' : 'offline'} --help\` for the syntax.` });
     const dlc = await dlcFor(opts);
     const store = storeFor(opts);
     try {
       const db = dbArgument(dbArg);
-      // --to names the directory; else the repository names it <repo>/<db name>/<backup-id>/
       const runId = newRunId();
-      if (!o.to && !o.repo) throw new OeflowError('OEF-001', 'name the backup\'s directory with --to <dir>, or a repository with --repo <dir> (or `repo` in the configuration)', { hint: `Run \`oeflow backup ${procedure === 'online-backup' ? 'online' : 'offline'} --help\` for the syntax.` });
       const destination = o.to ? resolve(o.to) : join(resolve(o.repo!), basename(db), backupIdFor(runId));
       const input = {
         procedure, db, destination,

@@ -12,7 +12,7 @@ describe('oeflow usage errors', () => {
 
   it.each([
     { args: ['bogus'], message: "unknown command 'bogus'", help: 'oeflow --help' },
-    { args: ['backup', 'offline', '/tmp/no-such-db'], message: "required option '--to <dir>' not specified", help: 'oeflow backup offline --help' },
+    { args: ['restore', 'bk-1', '--ai', '/tmp/ai'], message: "required option '--into <dir>' not specified", help: 'oeflow restore --help' },
     { args: ['resolve', 'r-1', '--as', 'done'], message: "required option '--reason <text>' not specified", help: 'oeflow resolve --help' },
     { args: ['show'], message: "missing required argument 'runId'", help: 'oeflow show --help' },
     { args: ['runs', '--bogus'], message: "unknown option '--bogus'", help: 'oeflow runs --help' },
@@ -28,13 +28,13 @@ describe('oeflow usage errors', () => {
   });
 
   it('prints one OEF-001 line, then the usage of the command, on stderr when --json is not given', async () => {
-    const r = await oeflowText(['backup', 'offline', '/tmp/no-such-db'], env());
+    const r = await oeflowText(['restore', 'bk-1', '--ai', '/tmp/ai'], env());
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     const lines = r.stderr.split('\n');
-    expect(lines[0]).toBe("oeflow: OEF-001 required option '--to <dir>' not specified");
-    expect(lines[1]).toBe('  next: Run `oeflow backup offline --help` for the syntax.');
-    expect(r.stderr).toContain('Usage: oeflow backup offline [options] <db>');
+    expect(lines[0]).toBe("oeflow: OEF-001 required option '--into <dir>' not specified");
+    expect(lines[1]).toBe('  next: Run `oeflow restore --help` for the syntax.');
+    expect(r.stderr).toContain('Usage: oeflow restore [options] <backup>');
     expect(r.stderr).not.toMatch(/^error:/m);
   });
 
@@ -44,6 +44,26 @@ describe('oeflow usage errors', () => {
     expect(r.stdout).toContain('Usage: oeflow resolve [options] <runId>');
     expect(r.stdout.replace(/\s+/g, ' ')).toContain('(journaled); it does not resume: `oeflow resume <runId>` then continues the run');
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('a backup without --to or a repository', () => {
+  it('is a usage error naming both ways, and runs nothing', async () => {
+    const dir = tempDir();
+    const r = await oeflow(['backup', 'offline', '/tmp/no-such-db'], { ...process.env as Record<string, string>, HOME: dir, OEFLOW_STATE: join(dir, 'state.db'), OEFLOW_CONFIG: '', OEFLOW_REPO: '' });
+    expect(r.exitCode).toBe(2);
+    expect(r.json.error).toMatchObject({ code: 'OEF-001', message: expect.stringContaining('--repo <dir>') as unknown });
+  });
+});
+
+describe('the default store', () => {
+  it('is ~/.oeflow/oeflow.db whatever the current directory, and a read-only command does not create it', async () => {
+    const home = tempDir();
+    const env = { ...process.env as Record<string, string>, HOME: home, OEFLOW_STATE: '', OEFLOW_CONFIG: '' };
+    const r = await oeflow(['runs'], env);
+    expect(r.exitCode).toBe(0);
+    expect(r.json).toEqual({ runs: [] });
+    expect(existsSync(join(home, '.oeflow'))).toBe(false);
   });
 });
 
