@@ -13,6 +13,7 @@ import { applyConfig } from './apply-config.js';
 import { registerConfigCommands } from './config-show.js';
 import { registerStatusCommands } from './status-commands.js';
 import { registerVerifyBackupCommand } from './verify-backup.js';
+import { registerExpireCommand } from './expire.js';
 import { OEFLOW_VERSION } from '../version.js';
 
 /** Exit code a command asks for without being an error (e.g. `proutil -C busy`-like checks). */
@@ -44,5 +45,6 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome, usage: UsageCap
   registerConfigCommands(program, io);
   registerStatusCommands(program, io, outcome);
   registerVerifyBackupCommand(program, io, outcome);
+  registerExpireCommand(program, io);
   return program;
 }

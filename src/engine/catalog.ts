@@ -22,6 +22,7 @@ export interface FoundBackup {
 /** A backup by catalog id, or by directory (its oeflow-backup.json self-description). */
 export function findBackup(store: Store, ref: string): FoundBackup {
   const row = store.getBackup(ref);
+  if (row?.expiredAt) throw new OeflowError('OEF-310', `backup ${ref} was expired by retention at ${row.expiredAt}: its files are gone`, { hint: 'Pick a kept backup from `oeflow backups`.' });
   let entry: Pick<CatalogEntry, 'backupId' | 'db' | 'destination' | 'pairedAiSeq' | 'dbIdentity'> & { manifestDigest: string | null };
   if (row) entry = { backupId: row.backupId, db: row.db, destination: row.destination, pairedAiSeq: row.pairedAiSeq ?? 0, dbIdentity: row.dbIdentity as CatalogEntry['dbIdentity'], manifestDigest: row.manifestDigest };
   else {

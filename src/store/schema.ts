@@ -124,6 +124,13 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'backups expired by retention (oeflow expire): the catalog row stays, its files are gone',
+    sql: `
+      ALTER TABLE backups ADD COLUMN expired_at TEXT;
+    `,
+  },
 ];
 
 /** The `user_version` a fully migrated store has. */

@@ -173,6 +173,7 @@ interface BackupRecord {
   completed_at: string | null;
   run_id: string | null;
   details_json: string | null;
+  expired_at?: string | null;
 }
 
 const RUN_COLUMNS = `run_id, machine_id, machine_hash, db, kind, status, resumable, input_json, snapshot_json,
@@ -286,6 +287,7 @@ function toBackup(r: BackupRecord): BackupRow {
     completedAt: r.completed_at,
     runId: r.run_id,
     details: parseJson(r.details_json),
+    expiredAt: r.expired_at ?? null,
   };
 }
 
@@ -401,10 +403,11 @@ export class Store {
       >(`INSERT INTO backups (backup_id, db, kind, destination, manifest_digest, paired_ai_seq, db_identity_json, started_at,
            completed_at, run_id, details_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getBackup: db.prepare<[string], BackupRecord>(`SELECT * FROM backups WHERE backup_id = ?`),
-      listBackups: db.prepare<[], BackupRecord>(`SELECT * FROM backups ORDER BY started_at DESC, rowid DESC`),
+      listBackups: db.prepare<[], BackupRecord>(`SELECT * FROM backups WHERE expired_at IS NULL ORDER BY started_at DESC, rowid DESC`),
       listBackupsForDb: db.prepare<[string], BackupRecord>(
-        `SELECT * FROM backups WHERE db = ? ORDER BY started_at DESC, rowid DESC`,
+        `SELECT * FROM backups WHERE db = ? AND expired_at IS NULL ORDER BY started_at DESC, rowid DESC`,
       ),
+      markBackupExpired: db.prepare<[string, string]>(`UPDATE backups SET expired_at = ? WHERE backup_id = ? AND expired_at IS NULL`),
     };
     this.#tx = {
       createRun: db.transaction((r: CreateRunInput): void => this.#createRun(r)),
@@ -616,7 +619,12 @@ export class Store {
     return r === undefined ? undefined : toBackup(r);
   }
 
-  /** Backups, newest first, optionally only those of one database. */
+  /** Record that retention removed a backup's files (`oeflow expire`); it leaves the listings. */
+  markBackupExpired(backupId: string): void {
+    this.#write(() => this.#s.markBackupExpired.run(this.#stamp(), backupId));
+  }
+
+  /** Backups not expired, newest first, optionally only those of one database. */
   listBackups(filter: { db?: string } = {}): BackupRow[] {
     const rows = filter.db === undefined ? this.#s.listBackups.all() : this.#s.listBackupsForDb.all(filter.db);
     return rows.map(toBackup);

@@ -118,6 +118,8 @@ export interface BackupRow {
   completedAt: string | null;
   runId: string | null;
   details: unknown;
+  /** When `oeflow expire` removed its files (null while kept). */
+  expiredAt: string | null;
 }
 
 /** What addBackup takes: a BackupRow whose nullable fields may be left out. */

@@ -91,7 +91,7 @@ describe('oeflow installed from a packed tarball', () => {
     expect(ok.stdout).toMatch(/^OEFLOW OK - sports: ok \| sports_backup_age=\d+s;93600;180000;0/);
 
     // a run killed like a power cut, after its quiet point was disabled
-    const killed = await run(['backup', 'online', 'sports', '--json'], { ...env, OEFLOW_CRASH_AT: 'after-result:verifyCopy' });
+    const killed = await run(['backup', 'online', 'sports', '--json'], { ...env, OEFLOW_CRASH_AT: 'after-intent:recordBackup' });
     expect(killed.exitCode).not.toBe(0);
     const crit = await run(['check', 'sports'], env);
     expect(crit.exitCode, crit.stdout).toBe(2);

@@ -1,0 +1,48 @@
+// `oeflow expire [db] [--plan]`: apply the retention policy (retain-count / retain-age) to the
+// backups of a database, or of every configured one.
+import type { Command } from 'commander';
+import { emitResult, globalOptions, type CliIO } from './io.js';
+
+interface ExpireOpts { plan?: boolean; retainCount?: string | number; retainAge?: string }
+
+export function registerExpireCommand(program: Command, io: CliIO): void {
+  program.command('expire [db]')
+    .description('Remove backups beyond the retention policy (never the newest, never one an open run uses); --plan lists what would go')
+    .option('--retain-count <n>', 'keep at least the n newest backups (default: retain-count in the configuration)')
+    .option('--retain-age <duration>', 'keep every backup younger than this, e.g. 14d (default: retain-age in the configuration)')
+    .option('--plan', 'list what would be removed and why the rest is kept; remove nothing')
+    .action(async (db: string | undefined, o: ExpireOpts, command: Command) => {
+      const opts = globalOptions(command);
+      const { userInfo } = await import('node:os');
+      const { storeFor } = await import('./context.js');
+      const { dbTargets } = await import('./db-targets.js');
+      const { parseDuration } = await import('./duration.js');
+      const { OeflowError } = await import('../errors.js');
+      const { planExpiry, applyExpiry } = await import('../app/expire.js');
+      // values the configuration put on the options are taken per database below, from its section
+      const given = (attr: string) => command.getOptionValueSource(attr) === 'cli' || command.getOptionValueSource(attr) === 'env';
+      const count = o.retainCount === undefined || !given('retainCount') ? undefined : Number(o.retainCount);
+      const age = given('retainAge') ? o.retainAge : undefined;
+      if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new OeflowError('OEF-001', `--retain-count must be a whole number of at least 1 (got ${String(o.retainCount)})`);
+      const store = storeFor(opts, { existing: o.plan === true });
+      try {
+        const results = [];
+        for (const t of dbTargets(command, db ? [db] : [], store)) {
+          // the per-database section may set its own policy; the command line wins
+          const setting = (key: string) => t.settings.get(key)?.value;
+          const tCount = count ?? (setting('retain-count') as number | undefined);
+          const ageText = age ?? (setting('retain-age') as string | undefined);
+          const plan = planExpiry(store, t.db, { count: tCount, ageMs: ageText ? parseDuration(ageText) : undefined });
+          const { removed } = o.plan ? { removed: [] as string[] } : await applyExpiry(store, plan, userInfo().username);
+          results.push({ db: t.db, section: t.section ?? null, plan, removed });
+        }
+        emitResult(io, opts, { plan: o.plan === true, databases: results }, (r) => r.databases.map((d) => [
+          `${d.section ?? d.db}:`,
+          ...d.plan.map((x) => `  ${x.keep ? 'keep  ' : r.plan ? 'remove' : 'REMOVED'} ${x.backupId}  ${x.completedAt ?? ''}  ${x.reasons.join('; ')}`),
+          ...(d.plan.length === 0 ? ['  no backups'] : []),
+        ].join('\n')).join('\n'));
+      } finally {
+        store.close();
+      }
+    });
+}
