@@ -40,15 +40,18 @@ export async function startProcedure(deps: EngineDeps, o: StartOptions, policy: 
     if (err instanceof OeflowError) await notify(policy.notify, { event: 'failed', db: o.lockDb, status: 'failed', error: err.toJSON() });
     throw err;
   }
-  const { outcome } = result;
-  const event = eventFor(outcome.status);
-  if (event) {
-    const backupId = outcome.status === 'completed' && o.machineId !== 'roll-forward' ? backupIdFor(outcome.runId) : undefined;
-    await notify(policy.notify, {
-      event, runId: outcome.runId, db: o.lockDb, status: outcome.status, state: outcome.state, resumable: outcome.resumable,
-      ...(backupId ? { backupId } : {}), ...(outcome.failure ? { error: { code: outcome.failure.code, message: outcome.failure.message, hint: outcome.failure.hint ?? '' } } : {}),
-      ...(result.openRun ? { openRun: result.openRun } : {}),
-    }, store, outcome.runId);
-  }
+  await notifyOutcome(policy.notify, store, result.outcome, { db: o.lockDb, machineId: o.machineId, ...(result.openRun ? { openRun: result.openRun } : {}) });
   return result;
+}
+
+/** Tell the notify hook how a settled run ended (completion, failure, needs-decision, abort). */
+export async function notifyOutcome(command: string | undefined, store: EngineDeps['store'], outcome: RunOutcome, o: { db: string; machineId: string; openRun?: ProcedureOutcome['openRun'] }): Promise<void> {
+  const event = eventFor(outcome.status);
+  if (!event) return;
+  const backupId = outcome.status === 'completed' && o.machineId !== 'roll-forward' ? backupIdFor(outcome.runId) : undefined;
+  await notify(command, {
+    event, runId: outcome.runId, db: o.db, status: outcome.status, state: outcome.state, resumable: outcome.resumable,
+    ...(backupId ? { backupId } : {}), ...(outcome.failure ? { error: { code: outcome.failure.code, message: outcome.failure.message, hint: outcome.failure.hint ?? '' } } : {}),
+    ...(o.openRun ? { openRun: o.openRun } : {}),
+  }, store, outcome.runId);
 }

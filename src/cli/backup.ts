@@ -39,7 +39,11 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
       };
       const maxQuietMs = o.maxQuiet ? parseDuration(o.maxQuiet) : undefined;
       if (o.plan) {
-        const plan = await planBackup(createTools({ dlc }), input);
+        const planned = await planBackup(createTools({ dlc }), input);
+        // an open run refuses the backup as surely as a precondition does
+        const open = store.openRunForDb(db);
+        const { openRunError } = await import('../app/open-run.js');
+        const plan = open ? { ...planned, ready: false, preconditions: [...planned.preconditions, { check: 'no open run on the database', ok: false, detail: `${openRunError(store, open).message}; next: ${openRunError(store, open).hint}` }] } : planned;
         emitResult(io, opts, plan, renderPlan);
         outcome.exitCode = plan.ready ? ExitCode.ok : ExitCode.invariant;
         return;

@@ -13,6 +13,7 @@ import { dlcFor, storeFor, withSignals } from './context.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
+import { notifySettingFor } from './notify-setting.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 
 interface RestoreOpts { into: string; ai: string[]; until?: string; plan?: boolean }
@@ -60,6 +61,8 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const result = await withSignals((abortSignal) =>
           startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input }),
         );
+        const { notifyOutcome } = await import('../app/start-procedure.js');
+        await notifyOutcome(notifySettingFor(command, backup.db), store, result, { db: targetDb, machineId: 'roll-forward' });
         // rfutil says 17923 in the file that holds the endtime; never seen = the AI files end before it
         const located = (result.facts['rollForward'] as { endtimeLocated?: boolean } | undefined)?.endtimeLocated === true;
         const warnings = endtime && result.status === 'completed' && !located

@@ -23,6 +23,7 @@ import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 import { writeOutputFile } from './output-file.js';
+import { notifySettingFor } from './notify-setting.js';
 
 /** One row of a run's timeline: a step attempt with its commands. */
 export interface TimelineRow {
@@ -147,6 +148,9 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
           ...(runId ? { runId } : { db: dbArgument(o.db!) }), retry: Boolean(o.retry),
         }));
         const backupId = (result.facts.recordBackup as { backupId?: string } | undefined)?.backupId;
+        const run = store.getRun(result.runId)!;
+        const { notifyOutcome } = await import('../app/start-procedure.js');
+        await notifyOutcome(notifySettingFor(command, run.db), store, result, { db: run.db, machineId: run.machineId });
         emitResult(io, opts, runResult(result, backupId ? { backupId } : {}), renderRun);
         outcome.exitCode = exitCodeFor(result);
       });

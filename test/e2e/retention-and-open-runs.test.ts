@@ -97,6 +97,11 @@ describe('on-open-run', () => {
     expect(error).toMatchObject({ code: 'OEF-040', details: { status: 'interrupted' } });
     expect(error.hint).toContain(`oeflow resume ${error.details.holder}`);
     expect(hooks()).toMatchObject([{ event: 'open-run', openRunId: error.details.holder, error: { code: 'OEF-040' } }]);
+    // --plan no longer says ready
+    const plan = await oeflow(['backup', 'online', 'sports', '--plan'], env);
+    expect(plan.exitCode).toBe(6);
+    expect(plan.json.ready).toBe(false);
+    expect(plan.json.preconditions).toContainEqual({ check: 'no open run on the database', ok: false, detail: expect.stringContaining(`oeflow resume ${error.details.holder}`) as unknown });
   });
 
   it('resumes the open run instead of starting another with on-open-run = resume', async () => {
