@@ -14,6 +14,7 @@ import { registerConfigCommands } from './config-show.js';
 import { registerStatusCommands } from './status-commands.js';
 import { registerVerifyBackupCommand } from './verify-backup.js';
 import { registerExpireCommand } from './expire.js';
+import { registerCompletionCommand } from './completion.js';
 import { OEFLOW_VERSION } from '../version.js';
 
 /** Exit code a command asks for without being an error (e.g. `proutil -C busy`-like checks). */
@@ -46,5 +47,6 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome, usage: UsageCap
   registerStatusCommands(program, io, outcome);
   registerVerifyBackupCommand(program, io, outcome);
   registerExpireCommand(program, io);
+  registerCompletionCommand(program, io);
   return program;
 }

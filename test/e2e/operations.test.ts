@@ -117,7 +117,7 @@ describe('oeflow installed from a packed tarball', () => {
     const verify = await run(['verify-backup', backupId, '--json'], env);
     expect(verify.exitCode).toBe(8);
     expect(verify.json).toMatchObject({ ok: false, problems: [{ file: victim }], error: { code: 'OEF-300' } });
-  });
+  }, 240_000); // three backup runs, info, check twice and a re-hash: long on a loaded 2-core machine
 
   it('refuses a bad configuration with file, line and key before anything runs', async () => {
     const sim = newSim({ serve: true });

@@ -214,11 +214,20 @@ describe('Store backups catalog', () => {
     store.addBackup(backup);
     store.addBackup({ backupId: 'bk-2', db: '/db/sports', kind: 'online', destination: '/backup/2', pairedAiSeq: 13, startedAt: '2025-01-02T00:00:00.000Z' });
     store.addBackup({ ...backup, backupId: 'bk-3', db: '/db/other' });
-    expect(store.getBackup('bk-1')).toEqual(backup);
+    expect(store.getBackup('bk-1')).toEqual({ ...backup, expiredAt: null });
     expect(store.getBackup('bk-2')).toMatchObject({ manifestDigest: null, completedAt: null, runId: null, dbIdentity: undefined });
     expect(store.listBackups({ db: '/db/sports' }).map((b) => b.backupId)).toEqual(['bk-2', 'bk-1']);
     expect(store.listBackups()).toHaveLength(3);
     expect(store.getBackup('nope')).toBeUndefined();
+  });
+
+  it('keeps an expired backup\'s row but leaves it out of the listings when markBackupExpired is called', () => {
+    store.addBackup(backup);
+    store.addBackup({ ...backup, backupId: 'bk-2' });
+    store.markBackupExpired('bk-1');
+    expect(store.getBackup('bk-1')?.expiredAt).toEqual(expect.any(String));
+    expect(store.listBackups().map((b) => b.backupId)).toEqual(['bk-2']);
+    expect(store.listBackups({ db: backup.db }).map((b) => b.backupId)).toEqual(['bk-2']);
   });
 
   it('refuses a duplicate backup id when it is added twice', () => {
