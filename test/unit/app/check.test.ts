@@ -27,7 +27,7 @@ describe('judge', () => {
     { change: { ai: { ...healthy.ai, extents: { empty: 0, full: 3, busySeq: 5 } } }, status: 2, reason: 'no EMPTY AI extent left' },
     { change: { ai: { ...healthy.ai, provable: false, problems: ['gap at 3'] } }, status: 2, reason: 'AI chain not provable (gap at 3)' },
   ])('$reason → $status', ({ change, status, reason }) => {
-    const v = judge({ ...healthy, ...change } as DbStatus, DEFAULT_THRESHOLDS);
+    const v = judge({ ...healthy, ...change }, DEFAULT_THRESHOLDS);
     expect(v.status).toBe(status);
     if (reason) expect(v.reasons).toContain(reason);
   });
