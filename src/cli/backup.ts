@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { backupIdFor, startRun } from '../engine/engine.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, OeflowError } from '../errors.js';
+import { backupFigures, renderFigures } from './backup-figures.js';
 import { createTools } from '../openedge/create-tools.js';
 import { planBackup, renderPlan } from '../plan/plan.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
@@ -14,7 +15,9 @@ import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 
-interface BackupOpts { plan?: boolean; to: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string }
+interface BackupOpts { plan?: boolean; to: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string; copyMethod?: string; stagingDir?: string }
+
+const COPY_METHODS = ['auto', 'clone', 'copy'] as const;
 
 export function registerBackupCommands(program: Command, io: CliIO, outcome: CommandOutcome): void {
   const backup = program.command('backup').description('Take an OS backup with after-imaging enabled (vendor procedure)');
@@ -25,11 +28,14 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     const store = storeFor(opts);
     try {
       const db = dbArgument(dbArg);
+      const copyMethod = o.copyMethod ?? 'auto';
+      if (!(COPY_METHODS as readonly string[]).includes(copyMethod)) throw new OeflowError('OEF-001', `--copy-method ${copyMethod}: expected auto, clone or copy`);
       const input = {
         procedure, db, destination: resolve(o.to),
         ...(o.jobsCheck ? { jobsCheck: o.jobsCheck } : {}),
         ...(procedure === 'offline-backup' ? { restart: o.restart, proserveArgs: o.proserveArgs ? o.proserveArgs.split(/\s+/).filter(Boolean) : [] } : {}),
         ...(o.snapshotCmd ? { snapshotCmd: o.snapshotCmd } : {}),
+        ...(procedure === 'online-backup' ? { copyMethod: copyMethod as (typeof COPY_METHODS)[number], ...(o.stagingDir ? { stagingDir: resolve(o.stagingDir) } : {}) } : {}),
       };
       const maxQuietMs = o.maxQuiet ? parseDuration(o.maxQuiet) : undefined;
       if (o.plan) {
@@ -41,8 +47,9 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
       const result = await withSignals((abortSignal) =>
         startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) }),
       );
-      const printed = { ...runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)] };
-      emitResult(io, opts, printed, (r) => [renderRun(r), ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
+      const figures = backupFigures(result.facts);
+      const printed = { ...runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {}), ...figures, warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)] };
+      emitResult(io, opts, printed, (r) => [renderRun(r), renderFigures(figures), ...r.warnings.map((w) => `warning: ${w}`)].filter((l) => l !== null).join('\n'));
       outcome.exitCode = exitCodeFor(result);
     } finally {
       store.close();
@@ -63,14 +70,17 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     .requiredOption('--to <dir>', 'destination directory of the copy')
     .option('--snapshot-cmd <cmd>', 'split-mirror / LVM / ZFS / SAN snapshot command run during the quiet point')
     .option('--max-quiet <duration>', 'longest the quiet point may be held (default 5m)')
+    .option('--copy-method <method>', 'auto: clone the files under the quiet point when their file system can (XFS reflink, btrfs), else copy; clone: refuse (OEF-320) where it cannot; copy: always copy', 'auto')
+    .option('--staging-dir <dir>', 'where clones are staged: on the database\'s file system, outside its directory (default: .oeflow-staging beside the database directory)')
     .option('--plan', 'print the commands and preconditions, change nothing')
     .action(async (db: string, o: BackupOpts, command: Command) => run(command, 'online-backup', db, o));
 }
 
 // A stale on-disk .st does not fail the backup (the copy follows prostrct list), but is said.
 function structureWarnings(facts: Record<string, unknown>): string[] {
-  return [...new Set(['snapshot', 'copyFiles'].flatMap((step) => {
+  const clone = facts['prepareCopy'] as { warning?: unknown } | undefined;
+  return [...new Set(['snapshot', 'copyFiles', 'transferClone'].flatMap((step) => {
     const s = facts[step] as { structure?: { warning?: unknown } } | undefined;
     return typeof s?.structure?.warning === 'string' ? [s.structure.warning] : [];
-  }))];
+  })), ...(typeof clone?.warning === 'string' ? [clone.warning] : [])];
 }
