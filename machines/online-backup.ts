@@ -67,8 +67,8 @@ export const onlineBackupMachine = setup({
       },
       states: {
         snapshot: stepState({ stepId: 'snapshot', stateId: 'snapshot', kb: 'ONLINE-2', description: 'Split the mirrors or take the storage snapshot', onDone: [{ target: 'copyFiles' }], onError: toDisableAfterFailure }),
-        copyFiles: stepState({ stepId: 'copyFiles', stateId: 'copyFiles', kb: 'ONLINE-3', description: 'Copy every database file, AI files included', onDone: [{ target: '#online-backup.quietDisable' }], onError: toDisableAfterFailure }),
         cloneFiles: stepState({ stepId: 'cloneFiles', stateId: 'cloneFiles', kb: 'ONLINE-3', description: 'Clone every database file, AI files included, into the staging directory (copy-on-write)', onDone: [{ target: '#online-backup.quietDisable' }], onError: toDisableAfterFailure }),
+        copyFiles: stepState({ stepId: 'copyFiles', stateId: 'copyFiles', kb: 'ONLINE-3', description: 'Copy every database file, AI files included', onDone: [{ target: '#online-backup.quietDisable' }], onError: toDisableAfterFailure }),
       },
     },
     // The four disable states ignore ABORT: the disable finishes first, then the run stops.
