@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAt, killPlan, storeView } from '../helpers/crash.js';
-import { loopFsUnavailable, mountLoopFs, type LoopFs } from '../helpers/loop-fs.js';
+import { loopFsUnavailable, mountLoopFs, type LoopFs } from '../../bench/loop-fs.js';
 import { invocations, oeflow } from '../helpers/oeflow.js';
 import { simDigest } from '../helpers/restore.js';
 import { useSim, type Sim } from '../helpers/sim.js';

@@ -1,4 +1,4 @@
-// A real file system in a loop-mounted image for the clone tests (issue 14): XFS with reflink
+// A real file system in a loop-mounted image for the clone tests and bench/clone (issue 14): XFS with reflink
 // (clones) or ext4 (does not). Needs root, a free loop device and mkfs; `loopFsUnavailable`
 // says why not, so tests skip with that reason instead of passing silently.
 import { execFileSync } from 'node:child_process';
