@@ -61,7 +61,7 @@ function fill(path: string, mib: number): void {
   const chunk = Buffer.allocUnsafe(8 << 20);
   const fd = openSync(path, 'w');
   try {
-    for (let left = mib << 20; left > 0; left -= chunk.length) writeSync(fd, randomFillSync(chunk), 0, Math.min(left, chunk.length));
+    for (let left = mib * 1024 * 1024; left > 0; left -= chunk.length) writeSync(fd, randomFillSync(chunk), 0, Math.min(left, chunk.length));
   } finally {
     closeSync(fd);
   }
