@@ -85,7 +85,7 @@ describe.skipIf(xfsMissing !== null)(`online backup by cloning on XFS (reflink)$
     expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
     expect(staged(sim)).toEqual([]);
     const { archive, digest } = await archiveAfterSwitch(sim);
-    const r = await oeflow(['restore', String(done.json.backupId ?? (done.json.facts as { recordBackup: { backupId: string } }).recordBackup.backupId), '--into', join(sim.dir, 'restored'), '--ai', archive], { ...sim.env, OEFLOW_STATE: state });
+    const r = await oeflow(['restore', (done.json.facts as { recordBackup: { backupId: string } }).recordBackup.backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { ...sim.env, OEFLOW_STATE: state });
     expect(r.json.status, r.stdout + r.stderr).toBe('completed');
     expect(await simDigest(sim, String(r.json.targetDb))).toBe(digest);
   });

@@ -23,7 +23,7 @@ describe('onlineBackupMachine', () => {
   });
 
   it('clones under the quiet point and transfers the clone after the disable when prepareCopy chose clone', async () => {
-    const run = await runHappy(onlineBackupMachine, { procedure: 'online-backup', db: '/db/sports', destination: '/backup' }, (key) => (key === 'prepareCopy' ? { copyMethod: 'clone' } : {}));
+    const run = await runHappy(onlineBackupMachine, { procedure: 'online-backup', db: '/db/sports', destination: '/backup' }, (key): Record<string, string> => (key === 'prepareCopy' ? { copyMethod: 'clone' } : {}));
     expect(run.value).toBe('completed');
     expect(run.keys).toEqual(['preflight', 'prepareCopy', 'quietEnable', 'cloneFiles', 'quietDisable', 'confirmQuietPoint', 'transferClone', 'verifyCopy', 'recordBackup']);
   });
