@@ -53,6 +53,10 @@ export interface ProcedureInput {
   /** ONLINE-2: snapshot command used instead of (or before) the file copy. */
   snapshotCmd?: string;
   maxQuietMs?: number;
+  /** Online backup (issue 14): clone the files under the quiet point (clone), copy them (copy), or clone when the file system can (auto, the default). */
+  copyMethod?: 'auto' | 'clone' | 'copy';
+  /** Where clones are staged (same file system as the database, outside its directory); default `.oeflow-staging` beside the database directory. */
+  stagingDir?: string;
   /** Restore: where the copy comes from and where it goes. */
   backupDir?: string;
   targetDb?: string;

@@ -19,6 +19,10 @@ export const onlineBackupMachine = setup({
   guards: {
     /** ONLINE-2 runs only when the operator gave a snapshot command. */
     snapshotWanted: ({ context }) => (context.input.snapshotCmd ?? '') !== '',
+    /** prepareCopy found that the database's file system clones (issue 14). */
+    cloneChosen: ({ context }) => context.facts['prepareCopy']?.['copyMethod'] === 'clone',
+    /** A crash cut the clone's transfer: the clone is dropped and a new one taken under a new quiet point. */
+    cloneInterrupted: ({ event }) => (event as { error?: { code?: string } }).error?.code === 'OEF-308',
     /** quietEnable was refused by an invariant: no quiet point of ours exists to disable. */
     refusedWithoutEnabling: ({ event }) => (event as { error?: { kind?: string } }).error?.kind === 'invariant',
   },
@@ -37,13 +41,17 @@ export const onlineBackupMachine = setup({
   initial: 'preflight',
   states: {
     preflight: {
-      ...stepState({ stepId: 'preflight', stateId: 'preflight', kb: 'PRE', description: 'Check the database is served, AI is enabled and the destination is usable', onDone: [{ target: 'quietEnable' }], onError: toFailed }),
+      ...stepState({ stepId: 'preflight', stateId: 'preflight', kb: 'PRE', description: 'Check the database is served, AI is enabled and the destination is usable', onDone: [{ target: 'prepareCopy' }], onError: toFailed }),
+      on: { ABORT: { target: 'aborted' } },
+    },
+    prepareCopy: {
+      ...stepState({ stepId: 'prepareCopy', stateId: 'prepareCopy', kb: 'ONLINE-3', description: 'Before the quiet point: list the files (prostrct list), choose clone or copy (a real clone probe), remove leftover clones', onDone: [{ target: 'quietEnable' }], onError: toFailed }),
       on: { ABORT: { target: 'aborted' } },
     },
     quietEnable: {
       ...stepState({
         stepId: 'quietEnable', stateId: 'quietEnable', kb: 'ONLINE-1', description: 'Raise a quiet point, which also switches AI extents (proquiet enable)',
-        onDone: [{ target: 'quiesced.snapshot', guard: 'snapshotWanted' }, { target: 'quiesced.copyFiles' }],
+        onDone: [{ target: 'quiesced.snapshot', guard: 'snapshotWanted' }, { target: 'quiesced.cloneFiles', guard: 'cloneChosen' }, { target: 'quiesced.copyFiles' }],
         // refused before/without enabling (precheck, or someone else's quiet point): nothing to disable
         onError: [{ target: 'failed', guard: 'refusedWithoutEnabling' }, ...toDisableAfterFailure],
       }),
@@ -59,14 +67,29 @@ export const onlineBackupMachine = setup({
       },
       states: {
         snapshot: stepState({ stepId: 'snapshot', stateId: 'snapshot', kb: 'ONLINE-2', description: 'Split the mirrors or take the storage snapshot', onDone: [{ target: 'copyFiles' }], onError: toDisableAfterFailure }),
+        cloneFiles: stepState({ stepId: 'cloneFiles', stateId: 'cloneFiles', kb: 'ONLINE-3', description: 'Clone every database file, AI files included, into the staging directory (copy-on-write)', onDone: [{ target: '#online-backup.quietDisable' }], onError: toDisableAfterFailure }),
         copyFiles: stepState({ stepId: 'copyFiles', stateId: 'copyFiles', kb: 'ONLINE-3', description: 'Copy every database file, AI files included', onDone: [{ target: '#online-backup.quietDisable' }], onError: toDisableAfterFailure }),
       },
     },
     // The four disable states ignore ABORT: the disable finishes first, then the run stops.
-    quietDisable: stepState({ stepId: 'quietDisable', stateId: 'quietDisable', kb: 'ONLINE-4', description: 'Disable the quiet point (proquiet disable)', onDone: [{ target: 'verifyCopy' }], onError: toFailed }),
+    quietDisable: stepState({ stepId: 'quietDisable', stateId: 'quietDisable', kb: 'ONLINE-4', description: 'Disable the quiet point (proquiet disable)', onDone: [{ target: 'confirmQuietPoint' }], onError: toFailed }),
     quietDisableAfterFailure: compensationState({ stepId: 'quietDisable', stateId: 'quietDisableAfterFailure', kb: 'ONLINE-4', description: 'A step failed under the quiet point: disable it before failing', onDone: toFailed, onError: toFailed }),
     quietDisableAfterAbort: compensationState({ stepId: 'quietDisable', stateId: 'quietDisableAfterAbort', kb: 'ONLINE-4', description: 'Aborted under the quiet point: disable it before stopping', onDone: [{ target: 'aborted' }], onError: toFailed }),
     quietDisableAfterTimeout: compensationState({ stepId: 'quietDisable', stateId: 'quietDisableAfterTimeout', kb: 'ONLINE-4', description: 'The quiet point was held longer than --max-quiet: disable it, then fail', onDone: toFailed, onError: toFailed }),
+    confirmQuietPoint: {
+      ...stepState({
+        stepId: 'confirmQuietPoint', stateId: 'confirmQuietPoint', kb: 'ONLINE-4', description: 'After the disable: read the AI sequence the quiet point made BUSY, check the file list still holds',
+        onDone: [{ target: 'transferClone', guard: 'cloneChosen' }, { target: 'verifyCopy' }], onError: toFailed,
+      }),
+      on: { ABORT: { target: 'aborted' } },
+    },
+    transferClone: {
+      ...stepState({
+        stepId: 'transferClone', stateId: 'transferClone', kb: 'ONLINE-3', description: 'Copy the clone to the destination (sha256 while copying), then remove it',
+        onDone: [{ target: 'verifyCopy' }], onError: [{ target: 'prepareCopy', guard: 'cloneInterrupted' }, ...toFailed],
+      }),
+      on: { ABORT: { target: 'aborted' } },
+    },
     verifyCopy: {
       ...stepState({ stepId: 'verifyCopy', stateId: 'verifyCopy', kb: 'ONLINE-3', description: 'Verify the copy is complete against its manifest', onDone: [{ target: 'recordBackup' }], onError: toFailed }),
       on: { ABORT: { target: 'aborted' } },

@@ -5,6 +5,7 @@ import { backupIdFor, newRunId } from '../engine/engine.js';
 import { ExitCode, OeflowError } from '../errors.js';
 import { startProcedure } from '../app/start-procedure.js';
 import { ON_OPEN_RUN, type OnOpenRun } from '../config/keys.js';
+import { backupFigures, renderFigures } from './backup-figures.js';
 import { createTools } from '../openedge/create-tools.js';
 import { planBackup, renderPlan } from '../plan/plan.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
@@ -16,7 +17,9 @@ import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 
-interface BackupOpts { plan?: boolean; to?: string; repo?: string; onOpenRun?: OnOpenRun; notify?: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string }
+interface BackupOpts { plan?: boolean; to?: string; repo?: string; onOpenRun?: OnOpenRun; notify?: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string; copyMethod?: string; stagingDir?: string }
+
+const COPY_METHODS = ['auto', 'clone', 'copy'] as const;
 
 export function registerBackupCommands(program: Command, io: CliIO, outcome: CommandOutcome): void {
   const backup = program.command('backup').description('Take an OS backup with after-imaging enabled (vendor procedure)');
@@ -31,11 +34,14 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
       const db = dbArgument(dbArg);
       const runId = newRunId();
       const destination = o.to ? resolve(o.to) : join(resolve(o.repo!), basename(db), backupIdFor(runId));
+      const copyMethod = o.copyMethod ?? 'auto';
+      if (!(COPY_METHODS as readonly string[]).includes(copyMethod)) throw new OeflowError('OEF-001', `--copy-method ${copyMethod}: expected auto, clone or copy`);
       const input = {
         procedure, db, destination,
         ...(o.jobsCheck ? { jobsCheck: o.jobsCheck } : {}),
         ...(procedure === 'offline-backup' ? { restart: o.restart, proserveArgs: o.proserveArgs ? o.proserveArgs.split(/\s+/).filter(Boolean) : [] } : {}),
         ...(o.snapshotCmd ? { snapshotCmd: o.snapshotCmd } : {}),
+        ...(procedure === 'online-backup' ? { copyMethod: copyMethod as (typeof COPY_METHODS)[number], ...(o.stagingDir ? { stagingDir: resolve(o.stagingDir) } : {}) } : {}),
       };
       const maxQuietMs = o.maxQuiet ? parseDuration(o.maxQuiet) : undefined;
       if (o.plan) {
@@ -52,8 +58,9 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         startProcedure({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, runId, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) },
           { onOpenRun: o.onOpenRun ?? 'fail', notify: o.notify }),
       );
-      const printed = { ...runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {}), ...(openRun ? { openRun } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)] };
-      emitResult(io, opts, printed, (r) => [renderRun(r), ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
+      const figures = backupFigures(result.facts);
+      const printed = { ...runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {}), ...figures, ...(openRun ? { openRun } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)] };
+      emitResult(io, opts, printed, (r) => [renderRun(r), renderFigures(figures), ...r.warnings.map((w) => `warning: ${w}`)].filter((l) => l !== null).join('\n'));
       outcome.exitCode = exitCodeFor(result);
     } finally {
       store.close();
@@ -80,14 +87,17 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     .option('--notify <cmd>', 'command run with the result as JSON on stdin when the run ends')
     .option('--snapshot-cmd <cmd>', 'split-mirror / LVM / ZFS / SAN snapshot command run during the quiet point')
     .option('--max-quiet <duration>', 'longest the quiet point may be held (default 5m)')
+    .addOption(new Option('--copy-method <method>', 'auto (default): clone the files under the quiet point when their file system can (XFS reflink, btrfs), else copy; clone: refuse (OEF-307) where it cannot; copy: always copy').choices(COPY_METHODS))
+    .option('--staging-dir <dir>', 'where clones are staged: on the database\'s file system, outside its directory (default: .oeflow-staging beside the database directory)')
     .option('--plan', 'print the commands and preconditions, change nothing')
     .action(async (db: string, o: BackupOpts, command: Command) => run(command, 'online-backup', db, o));
 }
 
 // A stale on-disk .st does not fail the backup (the copy follows prostrct list), but is said.
 function structureWarnings(facts: Record<string, unknown>): string[] {
-  return [...new Set(['snapshot', 'copyFiles'].flatMap((step) => {
+  const clone = facts['prepareCopy'] as { warning?: unknown } | undefined;
+  return [...new Set(['snapshot', 'copyFiles', 'transferClone'].flatMap((step) => {
     const s = facts[step] as { structure?: { warning?: unknown } } | undefined;
     return typeof s?.structure?.warning === 'string' ? [s.structure.warning] : [];
-  }))];
+  })), ...(typeof clone?.warning === 'string' ? [clone.warning] : [])];
 }

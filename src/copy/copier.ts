@@ -163,7 +163,7 @@ function priorEntries(destination: string, realDb: string, plan: readonly PlanIt
   let restarted = false;
   for (const p of plan) {
     const e = prior.get(p.relPath);
-    if (e === undefined || e.source !== p.source.path) continue;
+    if (e === undefined || e.source !== (p.source.origin ?? p.source.path)) continue;
     if (e.size !== p.before.size || e.mtimeMs !== p.before.mtimeMs) restarted = true;
     kept.set(p.relPath, { ...e, role: p.source.role });
   }
@@ -217,7 +217,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
     for (const p of plan) {
       throwIfAborted(o.signal);
       Object.assign(progress, { file: p.source.path, fileBytes: 0, fileSize: p.before.size });
-      const entry: ManifestEntry = { source: p.source.path, relPath: p.relPath, role: p.source.role, size: p.before.size, mtimeMs: p.before.mtimeMs, sha256: '' };
+      const entry: ManifestEntry = { source: p.source.origin ?? p.source.path, relPath: p.relPath, role: p.source.role, size: p.before.size, mtimeMs: p.before.mtimeMs, sha256: '' };
       const prior = kept.get(p.relPath);
       if (prior !== undefined && (await sizeOrZero(p.dest)) === prior.size) {
         const again = await hashFile(p.dest, stream);

@@ -7,3 +7,4 @@ export { readManifest, manifestDigest, relPathFor, MANIFEST_FILE, JOURNAL_FILE }
 export { runSnapshotCommand, factEnvName, type SnapshotOptions, type SnapshotResult } from './snapshot.js';
 export { formatBytes, terminalProgress } from './progress.js';
 export { hashFile } from './stream.js';
+export { cloneFile, probeClone, removeLeftoverClones, stagingPrefix, stagingRootFor, freeBytes, STAGING_DIR_NAME, type CloneProbe } from './clone.js';

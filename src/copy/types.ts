@@ -7,6 +7,8 @@ export interface CopySource {
   role: 'control' | 'structure' | 'data' | 'bi' | 'ai' | 'log' | 'other';
   /** Where the file goes in the copy, when not its place under the database directory (a generated .st). */
   relPath?: string;
+  /** The database file this one is an image of (a clone's original): what the manifest names as the source. */
+  origin?: string;
 }
 
 /** One copied file as recorded in the manifest beside the copy. */
@@ -46,8 +48,8 @@ export interface CopyOptions {
   sources: CopySource[];
   destination: string;
   dbDir: string;
-  /** offline and quiesced both refuse (OEF-301) a source whose size or mtime moves during the copy. */
-  mode: 'offline' | 'quiesced';
+  /** Every mode refuses (OEF-301) a source whose size or mtime moves during the copy; clone: the sources are clones of the database files. */
+  mode: 'offline' | 'quiesced' | 'clone';
   onProgress?: (p: CopyProgress) => void;
   signal?: AbortSignal;
   /** Minimum milliseconds between two progress calls (default 100, i.e. at most 10/s). */
@@ -91,6 +93,8 @@ export interface VerifyResult {
 
 export interface VerifyOptions {
   signal?: AbortSignal;
+  /** fsync every verified file, the manifest and their directories (a copy written without fsync). */
+  fsync?: boolean;
   onProgress?: (p: CopyProgress) => void;
   progressIntervalMs?: number;
 }

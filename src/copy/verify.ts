@@ -1,9 +1,9 @@
 // verifyCopy: re-read every file the manifest names and compare size and sha256.
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { manifestDigest, readManifest } from './manifest.js';
+import { dirname, join } from 'node:path';
+import { MANIFEST_FILE, manifestDigest, readManifest } from './manifest.js';
 import { ProgressThrottle } from './progress.js';
-import { BufferPool, hashFile, throwIfAborted } from './stream.js';
+import { BufferPool, fsyncPath, hashFile, throwIfAborted } from './stream.js';
 import type { CopyProgress, VerifyOptions, VerifyProblem, VerifyResult } from './types.js';
 
 /**
@@ -46,7 +46,14 @@ export async function verifyCopy(destination: string, o: VerifyOptions = {}): Pr
       });
       if (got.sha256 !== e.sha256) problems.push({ relPath: e.relPath, kind: 'hash', expected: e.sha256, actual: got.sha256 });
     }
+    if (o.fsync === true) await fsyncPath(file);
     progress.filesDone += 1;
+  }
+  // a copy taken under a quiet point is made durable here, after the disable (issue 9)
+  if (o.fsync === true && problems.length === 0) {
+    await fsyncPath(join(destination, MANIFEST_FILE));
+    const dirs = new Set(manifest.entries.map((e) => dirname(join(destination, ...e.relPath.split('/')))));
+    for (const d of [...dirs, destination]) await fsyncPath(d);
   }
   throttle.emit({ ...progress, file: '', fileBytes: 0, fileSize: 0 }, true);
   return { ok: problems.length === 0, problems };

@@ -114,6 +114,13 @@ export function layout(model: DiagramModel): Layout {
   // A horizontal from column c to column c±2 crosses the column between at the target's
   // row, so that row stays empty there: side states avoid rows entered from the far
   // column, resting states avoid the side states' rows.
+  // a row a frame spans in column c belongs to the frame's own states there
+  const inForeignFrame = (name: string, r: number, c: number): boolean => compounds.some((k) => {
+    const under = leavesUnder(k.name);
+    if (under.some((l) => l.name === name) || !under.some((l) => row.has(l.name) && col.get(l.name) === c)) return false;
+    const rs = under.filter((l) => row.has(l.name)).map((l) => row.get(l.name)!);
+    return r >= Math.min(...rs) && r <= Math.max(...rs);
+  });
   const blocked = new Set<number>();
   for (const e of model.edges) if (Math.abs(colOf(e.from) - colOf(e.to)) >= 2 && colOf(e.to) === 0) rowsOf(e.to).forEach((r) => blocked.add(r));
   for (const c of [1, 2]) {
@@ -121,7 +128,13 @@ export function layout(model: DiagramModel): Layout {
     for (const n of others.filter((o) => colOf(o.name) === c)) {
       const from = model.edges.filter((e) => e.to === n.name && e.from !== n.name && rowsOf(e.from).length > 0).map((e) => rowMid(e.from)).sort((a, b) => a - b);
       let r = from.length > 0 ? Math.round(from[Math.floor((from.length - 1) / 2)]!) : Math.max(...row.values()) + 1;
-      while (taken.has(r) || [...row].some(([o, or]) => or === r && colOf(o) === c)) r++;
+      // a side state inside a frame starts no higher than the frame's first main-path row,
+      // so the frame never takes in the state that enters it (e.g. quietEnable → quiesced.*)
+      for (const c of compounds.filter((k) => leavesUnder(k.name).some((l) => l.name === n.name))) {
+        const mainRows = leavesUnder(c.name).filter((l) => colOf(l.name) === 0 && row.has(l.name)).map((l) => row.get(l.name)!);
+        if (mainRows.length > 0) r = Math.max(r, Math.min(...mainRows));
+      }
+      while (taken.has(r) || [...row].some(([o, or]) => or === r && colOf(o) === c) || inForeignFrame(n.name, r, c)) r++;
       taken.add(r);
       row.set(n.name, r);
     }

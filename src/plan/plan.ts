@@ -1,7 +1,8 @@
 // Dry-run plans (issue 4, `--plan`): inspect the live database read-only and list the
 // exact commands a run would execute, the AI sequence involved, and every precondition.
 import { existsSync } from 'node:fs';
-import { destinationProblem } from '../copy/index.js';
+import { dirname } from 'node:path';
+import { destinationProblem, probeClone, stagingRootFor } from '../copy/index.js';
 import { offlineWarnings } from './offline-warnings.js';
 import * as argv from '../openedge/argv.js';
 export { isEffectCommand } from '../openedge/effect-commands.js';
@@ -33,6 +34,8 @@ export interface Plan {
   /** Restore: the AI files that will be applied, in order. */
   aiFiles?: string[];
   copy?: string;
+  /** Online backups (issue 14): clone, copy or snapshot, as the run would choose now. */
+  copyMethod?: 'clone' | 'copy' | 'snapshot';
   /** What the run will do that the operator may not mean (e.g. a restart without parameters). */
   warnings?: string[];
 }
@@ -59,6 +62,8 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
     pre.push({ check: 'destination can take the copy', ok: problem === null, detail: problem ? `${problem.code} ${problem.message}` : input.destination });
   }
   const commands: PlannedCommand[] = [];
+  const copyMethod = online ? await plannedCopyMethod(input, extents.map((e) => e.path)) : undefined;
+  if (copyMethod !== undefined) pre.push({ check: 'copy method', ok: copyMethod.ok, detail: copyMethod.detail });
   if (online) {
     commands.push({ kb: 'ONLINE-1', argv: ['proquiet', ...argv.quietEnableArgv(db)], note: 'forces an AI switch' });
     if (input.snapshotCmd) commands.push({ kb: 'ONLINE-2', argv: ['sh', '-c', input.snapshotCmd], note: 'your snapshot command (not journaled as a utility)' });
@@ -74,6 +79,7 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
     warnings: offlineWarnings(input),
     procedure: input.procedure, db, preconditions: pre, ready: pre.every((p) => p.ok), commands,
     aiSeqToBecomeBusy: busyExt ? busyExt.seqno + 1 : null,
+    ...(copyMethod ? { copyMethod: copyMethod.method } : {}),
     // prostrct list is a read (not journaled as a change), so it is named here, not in commands.
     copy: `every extent \`prostrct list ${db} <temp .st>\` reports at copy time, plus .db and that current .st → ${input.destination ?? '?'} (sha256 manifest, verified)`,
   };
@@ -109,4 +115,19 @@ export function renderPlan(p: Plan): string {
     ...p.commands.map((c) => `    ${c.kb.padEnd(9)} ${c.argv.join(' ')}${c.note ? `   # ${c.note}` : ''}`),
     ...(p.warnings ?? []).map((w) => `  warning: ${w}`),
   ].join('\n');
+}
+
+/**
+ * The copy method an online run would take: the same clone probe as prepareCopy, on the .db
+ * and the AI extents, into the staging root (or, when it does not exist yet, the directory it
+ * would be made in, so the plan creates nothing that stays).
+ */
+async function plannedCopyMethod(input: ProcedureInput, aiPaths: string[]): Promise<{ method: 'clone' | 'copy' | 'snapshot'; ok: boolean; detail: string }> {
+  if ((input.snapshotCmd ?? '') !== '') return { method: 'snapshot', ok: true, detail: 'snapshot: your --snapshot-cmd runs under the quiet point' };
+  const requested = input.copyMethod ?? 'auto';
+  if (requested === 'copy') return { method: 'copy', ok: true, detail: 'copy (--copy-method copy): the quiet point lasts as long as the copy' };
+  const root = stagingRootFor(dbPaths(input.db).dir, input.stagingDir);
+  const probe = await probeClone([dbPaths(input.db).dbFile, ...aiPaths], existsSync(root) ? root : dirname(root));
+  if (probe.ok) return { method: 'clone', ok: true, detail: `clone: the files are cloned into ${root} under the quiet point, copied to the destination after it` };
+  return { method: 'copy', ok: requested !== 'clone', detail: requested === 'clone' ? `OEF-307 ${probe.reason}` : `copy (${probe.reason})` };
 }

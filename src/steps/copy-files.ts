@@ -27,13 +27,16 @@ export const copyFiles = {
         destination: input.destination!,
         dbDir: dbPaths(input.db).dir,
         mode: input.procedure === 'offline-backup' ? 'offline' : 'quiesced',
+        // Issue 9: under the quiet point only the copy runs; the re-read and the fsyncs are
+        // verifyCopy's, after the disable (a resume re-hashes every file it kept anyway)
+        ...(input.procedure === 'online-backup' ? { verifyAfterCopy: false, fsync: false } : {}),
         signal: env.signal,
         onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
       });
       return {
         destination: input.destination!, manifestDigest: report.manifest.digest, manifestPath: report.manifestPath,
         files: report.manifest.entries.length, bytesCopied: report.bytesCopied, filesSkipped: report.filesSkipped, durationMs: report.durationMs,
-        structure: files.structure,
+        structure: files.structure, copyMethod: 'copy',
       };
     });
   },

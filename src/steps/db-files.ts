@@ -5,8 +5,8 @@ import { realpathSync } from 'node:fs';
 import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Json } from '../../machines/contract.js';
-import type { CopySource } from '../copy/index.js';
+import type { Json, ProcedureContext } from '../../machines/contract.js';
+import { relPathFor, type CopySource } from '../copy/index.js';
 import { OeflowError } from '../errors.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { compareSt, resolveExtentPaths } from '../openedge/st-extents.js';
@@ -25,11 +25,23 @@ export interface DatabaseFiles {
   structure: { [key: string]: Json };
 }
 
+/** The file list as prostrct list gave it, JSON-safe so a step can keep it in its facts. */
+export interface ListedFiles {
+  control: CopySource;
+  /** Every extent prostrct list reports, with its place in the copy (relPath) fixed now. */
+  extents: CopySource[];
+  /** The current structure (full paths) as `.st` text, and where it goes in the copy. */
+  st: { text: string; relPath: string };
+  /** The on-disk .st, when there is one (a snapshot copies it). */
+  onDiskSt: CopySource | null;
+  structure: { [key: string]: Json };
+}
+
 /**
  * Runs `prostrct list <db> <tmp>.st` into a temporary directory outside the database
- * directory, hands the file list to `use`, and removes the directory afterwards.
+ * directory and returns the file list; the directory is removed before returning.
  */
-export async function withDatabaseFiles<T>(env: StepEnv, db: string, use: (files: DatabaseFiles) => Promise<T>): Promise<T> {
+export async function listDatabaseFiles(env: StepEnv, db: string): Promise<ListedFiles> {
   const paths = dbPaths(db);
   const tmp = await mkdtemp(path.join(tmpdir(), 'oeflow-st-'));
   try {
@@ -37,21 +49,53 @@ export async function withDatabaseFiles<T>(env: StepEnv, db: string, use: (files
     const listedFile = path.join(tmp, `${paths.name}.listed.st`);
     requireSuccess(await env.tools.prostrctList(paths.db, listedFile, { signal: env.signal }), 'prostrct list');
     const listed = resolveExtentPaths(parseSt(await readFile(listedFile, 'utf8')), { dbDir: paths.dir, cwd: process.cwd(), realPath: realPathOrNull });
-    const currentSt = path.join(tmp, `${paths.name}.st`);
-    await writeFile(currentSt, formatSt(listed));
+    const realDb = realPathOrNull(paths.dir) ?? paths.dir;
+    // the index is the file's place in [control, .st, ...extents], as the copier numbers files outside the db directory
     const extents = listed.lines
       .filter((l): l is StExtentLine => l.kind === 'extent')
-      .map((e) => ({ path: e.path, role: roleOfType[e.type] ?? 'other' }));
+      .map((e, i) => ({ path: e.path, role: roleOfType[e.type] ?? 'other', relPath: relPathFor(realPathOrNull(e.path) ?? e.path, i + 2, realDb) }));
     const onDisk = await readOnDiskSt(paths.stFile);
-    const control: CopySource = { path: paths.dbFile, role: 'control' };
-    return await use({
-      sources: [control, { path: currentSt, role: 'structure', relPath: `${paths.name}.st` }, ...extents],
-      onDiskSources: [control, ...(onDisk.st ? [{ path: paths.stFile, role: 'structure' as const }] : []), ...extents],
+    return {
+      control: { path: paths.dbFile, role: 'control', relPath: relPathFor(realPathOrNull(paths.dbFile) ?? paths.dbFile, 0, realDb) },
+      extents,
+      st: { text: formatSt(listed), relPath: `${paths.name}.st` },
+      onDiskSt: onDisk.st ? { path: paths.stFile, role: 'structure' } : null,
       structure: structureFacts(listed, onDisk, paths.stFile, paths.dir),
+    };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Writes the listed `.st` into a temporary directory, hands the copy's sources to `use`, and removes it afterwards. */
+export async function withListedFiles<T>(files: ListedFiles, use: (files: DatabaseFiles) => Promise<T>): Promise<T> {
+  const tmp = await mkdtemp(path.join(tmpdir(), 'oeflow-st-'));
+  try {
+    const currentSt = path.join(tmp, path.basename(files.st.relPath));
+    await writeFile(currentSt, files.st.text);
+    return await use({
+      sources: [files.control, { path: currentSt, role: 'structure', relPath: files.st.relPath }, ...files.extents],
+      // a snapshot command names its files itself (the copier numbers them as before)
+      onDiskSources: [files.control, ...(files.onDiskSt ? [files.onDiskSt] : []), ...files.extents.map(({ relPath: _r, ...e }) => e)],
+      structure: files.structure,
     });
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The list prepareCopy made before the quiet point (checked again after it), else prostrct list
+ * now (offline), then `use` as withListedFiles.
+ */
+export async function withDatabaseFiles<T>(env: StepEnv, db: string, use: (files: DatabaseFiles) => Promise<T>): Promise<T> {
+  return withListedFiles(preparedFiles(env.ctx.facts) ?? await listDatabaseFiles(env, db), use);
+}
+
+/** The file list prepareCopy recorded in its facts, if any. */
+export function preparedFiles(facts: ProcedureContext['facts']): ListedFiles | null {
+  const files = facts['prepareCopy']?.['files'];
+  return files === undefined || files === null ? null : (files as unknown as ListedFiles);
 }
 
 type OnDisk = { st: StFile; problem?: undefined } | { st?: undefined; problem: 'missing' | 'unreadable' };

@@ -1,6 +1,6 @@
 // ONLINE-1: raise a quiet point; on an AI-enabled database this forces an AI switch,
 // and the sequence it makes BUSY is where roll forward starts.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
 import { aiState, aiSwitchRefusal, messageSummary, type AiState } from './probes.js';
@@ -33,7 +33,10 @@ export const quietEnable = {
     // disables whatever it may have left.
     const limitMs = env.ctx.input.maxQuietMs;
     const timeout = limitMs === undefined ? undefined : AbortSignal.timeout(limitMs);
+    // where the .lg ends before the request: confirmQuietPoint reads the switch lines from here
+    const lgOffset = await stat(dbPaths(env.ctx.input.db).lgFile).then((s) => s.size, () => 0);
     const r = await env.tools.quietEnable(env.ctx.input.db, { signal: timeout === undefined ? env.signal : AbortSignal.any([env.signal, timeout]) });
+    const enabledAt = new Date().toISOString();
     if (timeout?.aborted === true) {
       // the broker may still grant the request it had queued: let that land before the disable
       await new Promise((done) => setTimeout(done, LATE_ENABLE_GRACE_MS));
@@ -44,13 +47,9 @@ export const quietEnable = {
       // rc 4/6: a quiet point someone else raised: never disable it for them (kind invariant)
       fail(r.exitCode === 4 || r.exitCode === 6 ? 'invariant' : 'failed', code, `${why}: ${messageSummary(r)}`);
     }
-    const after = await aiState(env, env.ctx.input.db);
-    // The quiet point forces a switch; extents may also have switched by themselves before it,
-    // but while it holds nothing switches, so the BUSY sequence now is the one that pairs.
-    if (before.busySeq === null || after.busySeq === null || after.busySeq <= before.busySeq) {
-      fail('failed', 'OEF-050', `proquiet enable exited 0 but the BUSY AI sequence went ${before.busySeq} → ${after.busySeq}: no AI switch to pair the copy with (the quiet point is disabled)`);
-    }
-    return { enabledAt: new Date().toISOString(), previousSeq: before.busySeq, pairedSeq: after.busySeq, busyExtent: after.busyExtent };
+    // Issue 9: nothing else runs while writes are held. Which AI sequence the forced switch
+    // made BUSY is read after the disable, from the .lg and the extent list (confirm-quiet-point.ts).
+    return { enabledAt, previousSeq: before.busySeq, lgOffset };
   },
   factsWhenDecided: (now, intent) => ({ enabledAt: intent.at, previousSeq: intent.probe.busySeq, pairedSeq: now.busySeq, busyExtent: now.busyExtent }),
   // Done only if the broker logged "Quiet point has been enabled" (5583) since the intent and

@@ -1,4 +1,5 @@
-// OFFLINE-5 / ONLINE-3: verify the copy by re-reading it against its manifest.
+// OFFLINE-5 / ONLINE-3: verify the copy by re-reading it against its manifest, and make it
+// durable (an online copy is written without fsync under the quiet point: issue 9).
 import { verifyCopy as verifyAgainstManifest } from '../copy/index.js';
 import { fail, factText, type Step } from './step.js';
 
@@ -9,8 +10,8 @@ export const verifyCopy = {
   effect: 'read',
   probe: async () => null,
   async run(env) {
-    const dir = factText(env.ctx.facts.copyFiles?.destination ?? env.ctx.input.destination);
-    const result = await verifyAgainstManifest(dir, { signal: env.signal });
+    const dir = factText(env.ctx.facts.transferClone?.destination ?? env.ctx.facts.copyFiles?.destination ?? env.ctx.input.destination);
+    const result = await verifyAgainstManifest(dir, { signal: env.signal, fsync: true });
     if (!result.ok) {
       const list = result.problems.map((p) => `${p.relPath}: ${p.kind}`).join(', ');
       fail('failed', 'OEF-300', `copy verification failed: ${list}`);

@@ -16,9 +16,11 @@ describe('online backup under SIGKILL', () => {
     const start = ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')];
     const kills = killPlan([
       { key: 'preflight' },
+      { key: 'prepareCopy' },
       { key: 'quietEnable', hang: 'proquiet:enable:hang', words: ['enable'] },
       { key: 'copyFiles' },
       { key: 'quietDisable', hang: 'proquiet:disable:hang', words: ['disable'] },
+      { key: 'confirmQuietPoint' },
       { key: 'verifyCopy' },
       { key: 'recordBackup' },
     ]);

@@ -116,9 +116,9 @@ function hashTree(dir: string): string {
 }
 
 /** Create a temp simulator (DLC + database); the dist build must exist. */
-export function createSim(opts: SimOptions = {}): Sim {
+export function createSim(opts: SimOptions = {}, where: { parentDir?: string } = {}): Sim {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
-  const dir = mkdtempSync(join(tmpdir(), 'oeflow-sim-'));
+  const dir = mkdtempSync(join(where.parentDir ?? tmpdir(), 'oeflow-sim-'));
   const children: ResultPromise[] = [];
   let r: ReturnType<typeof initSim>;
   try {
@@ -171,13 +171,13 @@ export function createSim(opts: SimOptions = {}): Sim {
 }
 
 /** Vitest-friendly factory: every sim it creates is cleaned up after each test, pass or fail. */
-export function useSim(): (opts?: SimOptions) => Sim {
+export function useSim(): (opts?: SimOptions, where?: { parentDir?: string }) => Sim {
   const sims: Sim[] = [];
   afterEach(async () => {
     await Promise.all(sims.splice(0).map((s) => s.cleanup()));
   });
-  return (opts) => {
-    const s = createSim(opts);
+  return (opts, where) => {
+    const s = createSim(opts, where);
     sims.push(s);
     return s;
   };

@@ -8,13 +8,13 @@ import { allStateNodes, finalReachability } from './graph.js';
 const KB = /^(PRE|CATALOG|END|ABORT|OFFLINE-[1-7]|ONLINE-[1-4]|RF-[1-5]|RF-5r)$/;
 
 /** Runs the machine with a fake step actor that succeeds; returns the stepKeys in order. */
-export async function runHappy(machine: AnyStateMachine, input: ProcedureInput): Promise<{ keys: string[]; stepIds: string[]; context: ProcedureContext; value: unknown }> {
+export async function runHappy(machine: AnyStateMachine, input: ProcedureInput, factsFor: (stepKey: string) => Record<string, string> = () => ({})): Promise<{ keys: string[]; stepIds: string[]; context: ProcedureContext; value: unknown }> {
   const keys: string[] = [];
   const stepIds: string[] = [];
   const fake = fromPromise<StepOutput, StepInput>(async ({ input: i }) => {
     keys.push(i.stepKey);
     stepIds.push(i.stepId);
-    return { facts: { ran: i.stepKey } };
+    return { facts: { ran: i.stepKey, ...factsFor(i.stepKey) } };
   });
   const actor = createActor(machine.provide({ actors: { step: fake } }), { input }).start();
   const done = await waitFor(actor, (s) => s.status === 'done', { timeout: 5_000 });

@@ -14,12 +14,18 @@ describe('onlineBackupMachine', () => {
   it('runs ONLINE-1..4 in the article order when every step succeeds', async () => {
     const run = await runHappy(onlineBackupMachine, input);
     expect(run.value).toBe('completed');
-    expect(run.keys).toEqual(['preflight', 'quietEnable', 'snapshot', 'copyFiles', 'quietDisable', 'verifyCopy', 'recordBackup']);
+    expect(run.keys).toEqual(['preflight', 'prepareCopy', 'quietEnable', 'snapshot', 'copyFiles', 'quietDisable', 'confirmQuietPoint', 'verifyCopy', 'recordBackup']);
   });
 
   it('goes straight to the copy when no snapshot command is given', async () => {
     const run = await runHappy(onlineBackupMachine, { procedure: 'online-backup', db: '/db/sports', destination: '/backup' });
-    expect(run.keys).toEqual(['preflight', 'quietEnable', 'copyFiles', 'quietDisable', 'verifyCopy', 'recordBackup']);
+    expect(run.keys).toEqual(['preflight', 'prepareCopy', 'quietEnable', 'copyFiles', 'quietDisable', 'confirmQuietPoint', 'verifyCopy', 'recordBackup']);
+  });
+
+  it('clones under the quiet point and transfers the clone after the disable when prepareCopy chose clone', async () => {
+    const run = await runHappy(onlineBackupMachine, { procedure: 'online-backup', db: '/db/sports', destination: '/backup' }, (key): Record<string, string> => (key === 'prepareCopy' ? { copyMethod: 'clone' } : {}));
+    expect(run.value).toBe('completed');
+    expect(run.keys).toEqual(['preflight', 'prepareCopy', 'quietEnable', 'cloneFiles', 'quietDisable', 'confirmQuietPoint', 'transferClone', 'verifyCopy', 'recordBackup']);
   });
 
   it('passes a quietDisable state before it ends when any path raised the quiet point', () => {

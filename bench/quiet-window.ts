@@ -1,0 +1,55 @@
+// bench/quiet-window (issue 9 item 1): how long an online backup holds the quiet point — every
+// production write waits that long — and how long the whole backup takes, oeflow against a
+// bash script making the same utility calls (bench/quiet-window.sh), on the same simulated
+// database in the same run. Usage: node dist/bench/quiet-window.js [MiB] (default 64; or
+// OEFLOW_BENCH_MB), OEFLOW_BENCH_ROUNDS (default 3), OEFLOW_BENCH_DIR (default the OS temp
+// dir; on an XFS with reflink, add OEFLOW_BENCH_METHOD=auto to time the clone path).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { minMedian, simDb } from './sim-db.js';
+
+const mib = Number(process.argv[2] ?? process.env['OEFLOW_BENCH_MB'] ?? 64);
+const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 3);
+const method = process.env['OEFLOW_BENCH_METHOD'] ?? 'copy';
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function main(): Promise<void> {
+  const loadBefore = load();
+  const parent = process.env['OEFLOW_BENCH_DIR'] ?? tmpdir();
+  const sim = await simDb(parent, mib);
+  const dests = mkdtempSync(join(tmpdir(), 'oeflow-bench-dest-'));
+  const o = { window: [] as number[], total: [] as number[] };
+  const b = { window: [] as number[], total: [] as number[] };
+  try {
+    // interleaved rounds: both see the same machine load
+    for (let i = 0; i < rounds; i++) {
+      const run = await sim.oeflow(['backup', 'online', sim.db, '--to', join(dests, `oeflow-${i}`), '--copy-method', method]);
+      o.window.push(Number(run.json['quietWindowMs']));
+      o.total.push(run.ms);
+      await sim.archive();
+      const script = await sim.script(join(dests, `script-${i}`));
+      b.window.push(script.windowMs);
+      b.total.push(script.totalMs);
+      await sim.archive();
+    }
+  } finally {
+    await sim.stop();
+    rmSync(dests, { recursive: true, force: true });
+  }
+  const row = (name: string, xs: number[], base: number[]): string => {
+    const m = minMedian(xs);
+    const bm = minMedian(base);
+    return `| ${name} | ${m.min.toFixed(0)} / ${m.median.toFixed(0)} | ${(m.min / bm.min).toFixed(2)}× / ${(m.median / bm.median).toFixed(2)}× |`;
+  };
+  console.log(`quiet-point window and online backup, ${mib} MiB database, ${rounds} rounds, oeflow --copy-method ${method} (ms, min / median; ratio to the script)`);
+  console.log('| variant | ms | vs script |');
+  console.log('|---|---:|---:|');
+  console.log(row('script: quiet window (enable → disable)', b.window, b.window));
+  console.log(row('oeflow: quiet window (quietWindowMs)', o.window, b.window));
+  console.log(row('script: whole backup', b.total, b.total));
+  console.log(row('oeflow: whole backup (process start to exit)', o.total, b.total));
+  console.log(`load average before: ${loadBefore}, after: ${load()}`);
+}
+
+await main();

@@ -1,0 +1,80 @@
+// Copy-on-write clones (issue 14): FICLONE through fs.copyFile(COPYFILE_FICLONE_FORCE), which
+// fails instead of falling back to a byte copy. Whether the database's file system can clone
+// is found by cloning, never guessed from its name; the clones live in a staging directory on
+// the same file system, outside the database directory, and are never restored from.
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, readdir, rm, stat, statfs, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { realpathLoose } from './copier.js';
+
+/** Name of the staging root created beside the database directory when none is given. */
+export const STAGING_DIR_NAME = '.oeflow-staging';
+
+/** Clone `src` to `dest` in constant time; throws (ENOTSUP, EXDEV, EINVAL…) when the file system cannot. */
+export async function cloneFile(src: string, dest: string): Promise<void> {
+  await copyFile(src, dest, constants.COPYFILE_FICLONE_FORCE);
+}
+
+/** The staging root: the operator's, else a `.oeflow-staging` beside the database directory (same file system as a rule). */
+export function stagingRootFor(dbDir: string, given?: string): string {
+  return given ?? join(dirname(dbDir), STAGING_DIR_NAME);
+}
+
+/** Prefix of every staging directory of one database (its name plus a hash of its real directory). */
+export async function stagingPrefix(dbDir: string, name: string): Promise<string> {
+  const real = await realpathLoose(dbDir);
+  return `${name}-${createHash('sha256').update(real).digest('hex').slice(0, 8)}-`;
+}
+
+export type CloneProbe = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Can every file in `sources` be cloned into `stagingRoot`? All must share the staging root's
+ * device (a clone never crosses file systems), and one real clone of the smallest source
+ * must succeed. The probe clone is removed.
+ */
+export async function probeClone(sources: readonly string[], stagingRoot: string): Promise<CloneProbe> {
+  try {
+    await mkdir(stagingRoot, { recursive: true });
+  } catch (err) {
+    return { ok: false, reason: `cannot create the staging directory ${stagingRoot}: ${(err as Error).message}` };
+  }
+  const root = await stat(stagingRoot);
+  let smallest: { path: string; size: number } | null = null;
+  for (const s of sources) {
+    const st = await stat(s);
+    if (st.dev !== root.dev) return { ok: false, reason: `${s} is not on the file system of the staging directory ${stagingRoot}` };
+    if (smallest === null || st.size < smallest.size) smallest = { path: s, size: st.size };
+  }
+  if (smallest === null) return { ok: false, reason: 'no database file to clone' };
+  const probe = join(stagingRoot, `.clone-probe-${process.pid}-${basename(smallest.path)}`);
+  try {
+    await cloneFile(smallest.path, probe);
+    return { ok: true };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    return { ok: false, reason: `the file system of ${stagingRoot} cannot clone (${code}: FICLONE refused)` };
+  } finally {
+    await unlink(probe).catch(() => undefined);
+  }
+}
+
+/** Remove every staging directory of this database left by an earlier clone (killed or failed runs). */
+export async function removeLeftoverClones(stagingRoot: string, prefix: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(stagingRoot);
+  } catch {
+    return [];
+  }
+  const leftovers = names.filter((n) => n.startsWith(prefix)).map((n) => join(stagingRoot, n));
+  for (const dir of leftovers) await rm(dir, { recursive: true, force: true });
+  return leftovers;
+}
+
+/** Free bytes on the file system holding `dir`. */
+export async function freeBytes(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return Number(s.bavail) * Number(s.bsize);
+}

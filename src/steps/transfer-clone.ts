@@ -1,0 +1,56 @@
+// ONLINE-3, after the quiet point (issue 14): hash the clone, copy it to the backup
+// destination with the verified copier, and remove it. Nothing writes the clone after the
+// disable, so its hashes are the manifest's. A kill here is never resumed from the clone:
+// the run takes a new clone under a new quiet point (the machine routes OEF-308 there), and
+// prepareCopy removes this one.
+import { writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { copyDatabaseFiles, JOURNAL_FILE, MANIFEST_FILE, type CopySource } from '../copy/index.js';
+import { dbPaths } from '../openedge/dlc.js';
+import { preparedFiles } from './db-files.js';
+import { fail, factText, failure, type Step } from './step.js';
+
+/** The failure a transfer interrupted by a crash reconciles to: the machine goes back for a new clone. */
+export const CLONE_INTERRUPTED = 'OEF-308';
+
+export const transferClone = {
+  id: 'transferClone',
+  title: 'Copy the clone to the destination (sha256 while copying) and remove it',
+  kb: 'ONLINE-3',
+  effect: 'idempotent',
+  probe: async () => null,
+  async run(env) {
+    const { input, facts } = env.ctx;
+    const files = preparedFiles(facts);
+    const stagingDir = factText(facts.cloneFiles?.stagingDir);
+    if (files === null || stagingDir === '') fail('failed', 'OEF-002', 'transferClone ran without a clone');
+    const inStaging = (s: CopySource): CopySource => ({ path: join(stagingDir, ...s.relPath!.split('/')), role: s.role, relPath: s.relPath!, origin: s.path });
+    try {
+      // a new clone is a new moment: nothing an earlier transfer left may be kept (the copier would resume from it)
+      for (const f of [JOURNAL_FILE, MANIFEST_FILE]) await rm(join(input.destination!, f), { force: true });
+      // the listed .st is written beside the clone, after the disable
+      const st = join(stagingDir, files.st.relPath);
+      await writeFile(st, files.st.text);
+      const report = await copyDatabaseFiles({
+        sources: [inStaging(files.control), { path: st, role: 'structure', relPath: files.st.relPath }, ...files.extents.map(inStaging)],
+        destination: input.destination!,
+        dbDir: dbPaths(input.db).dir,
+        mode: 'clone',
+        signal: env.signal,
+        onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
+      });
+      return {
+        destination: input.destination!, manifestDigest: report.manifest.digest, manifestPath: report.manifestPath,
+        files: report.manifest.entries.length, bytesCopied: report.bytesCopied, filesSkipped: report.filesSkipped, durationMs: report.durationMs,
+        structure: files.structure, copyMethod: 'clone', cloneRemoved: true,
+      };
+    } finally {
+      await rm(stagingDir, { recursive: true, force: true });
+    }
+  },
+  // DESIGN §3: a transfer cut by a crash is not continued from a clone nobody verified.
+  reconcile: () => ({
+    verdict: 'failed',
+    failure: failure('failed', CLONE_INTERRUPTED, 'the transfer of the clone was interrupted: a new clone is taken under a new quiet point'),
+  }),
+} satisfies Step<null>;
