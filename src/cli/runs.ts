@@ -1,19 +1,12 @@
 // `oeflow runs | show | resume | resolve | backups`: inspect and continue runs.
+// The engine, the machines (xstate), the audit and the diagrams are imported by the actions
+// that need them, so `runs` and `show` load neither (bench/README.md, cli-start).
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { abandonRun, findResumable, resolveRun, resumeRun } from '../engine/engine.js';
 import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
-import { machines, type MachineId } from '../../machines/index.js';
-import { evidenceHtml } from '../audit/report-html.js';
-import { toDot } from '../diagram/dot.js';
-import { toMermaid } from '../diagram/mermaid.js';
-import { toSvg } from '../diagram/svg.js';
-import { notProvenError } from '../audit/not-proven.js';
-import { loadPublicKey } from '../audit/signing.js';
-import { verificationLines } from '../audit/verification-lines.js';
-import { verifyRun } from '../audit/verify.js';
+import type { MachineId } from '../../machines/index.js';
 import { errorCodes, OeflowError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
@@ -59,7 +52,10 @@ export function timeline(store: Store, runId: string): TimelineRow[] {
 }
 
 /** The machine's chart in the format the file extension names, with the run's visited states and current state highlighted. */
-function runDiagram(store: Store, runId: string, machineId: MachineId, file: string): string {
+async function runDiagram(store: Store, runId: string, machineId: MachineId, file: string): Promise<string> {
+  const [{ machines }, { toDot }, { toMermaid }, { toSvg }] = await Promise.all([
+    import('../../machines/index.js'), import('../diagram/dot.js'), import('../diagram/mermaid.js'), import('../diagram/svg.js'),
+  ]);
   const path = store.journal(runId).filter((r) => r.kind === 'transition').map((r) => stateName((r.data as { to: unknown }).to));
   const highlight = { visited: [...new Set(path)], ...(path.length ? { current: path[path.length - 1]! } : {}) };
   const machine = machines[machineId];
@@ -96,7 +92,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       await withStore(opts, async (store) => {
         const run = store.getRun(runId);
         if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
-        if (o.diagram) await writeOutputFile('--diagram', o.diagram, runDiagram(store, runId, run.machineId as MachineId, o.diagram));
+        if (o.diagram) await writeOutputFile('--diagram', o.diagram, await runDiagram(store, runId, run.machineId as MachineId, o.diagram));
         const interrupted = isInterrupted(store, run);
         const result = { runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, timeline: timeline(store, runId), ...(o.diagram ? { diagram: resolve(o.diagram) } : {}) };
         emitResult(io, opts, result, (r) => [
@@ -118,6 +114,10 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .option('--public-key <file...>', 'Ed25519 public key(s) you trust (the .pub from `oeflow key generate`): every row must be signed by one of them')
     .action(async (runId: string, o: { html?: string; publicKey?: string[] }, command: Command) => {
       const opts = globalOptions(command);
+      const [{ machines }, { evidenceHtml }, { notProvenError }, { loadPublicKey }, { verificationLines }, { verifyRun }] = await Promise.all([
+        import('../../machines/index.js'), import('../audit/report-html.js'), import('../audit/not-proven.js'),
+        import('../audit/signing.js'), import('../audit/verification-lines.js'), import('../audit/verify.js'),
+      ]);
       const trusted = o.publicKey?.map(loadPublicKey);
       await withStore(opts, async (store) => {
         const v = verifyRun(store, runId, trusted);
@@ -142,6 +142,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .action(async (runId: string | undefined, o: { db?: string; retry?: boolean }, command: Command) => {
       const opts = globalOptions(command);
       if (!runId && !o.db) throw new OeflowError('OEF-001', 'name a run id or --db <db>');
+      const { resumeRun } = await import('../engine/engine.js');
       const dlc = await dlcFor(opts);
       await withStore(opts, async (store) => {
         const result = await withSignals((abortSignal) => resumeRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, {
@@ -163,6 +164,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .action(async (runId: string, o: { as: string; reason: string }, command: Command) => {
       const opts = globalOptions(command);
       if (o.as !== 'done' && o.as !== 'not-done') throw new OeflowError('OEF-001', `--as must be done or not-done, not ${o.as}`);
+      const { findResumable, resolveRun } = await import('../engine/engine.js');
       await withStore(opts, (store) => {
         findResumable(store, { runId });
         const r = resolveRun(store, { runId, as: o.as as 'done' | 'not-done', reason: o.reason, operator: userInfo().username });
@@ -175,6 +177,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .requiredOption('--reason <text>', 'why (kept in the journal)')
     .action(async (runId: string, o: { reason: string }, command: Command) => {
       const opts = globalOptions(command);
+      const { abandonRun } = await import('../engine/engine.js');
       await withStore(opts, (store) => {
         const r = abandonRun(store, { runId, reason: o.reason, operator: userInfo().username });
         emitResult(io, opts, { ...r, status: 'failed' }, (x) => `run ${x.runId} abandoned in ${x.state}${x.warning ? `\nwarning: ${x.warning}` : ''}`);

@@ -2,7 +2,8 @@
 // write is one synchronous immediate transaction (no await inside), so a journal row
 // and the state it describes are committed together or not at all.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from './sqlite.js';
 import { OeflowError } from '../errors.js';
 import { readPragmas, type PragmaReadings } from './pragmas.js';
 import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex } from './hash-chain.js';
@@ -641,7 +642,7 @@ export class Store {
     try {
       return fn();
     } catch (cause) {
-      if (cause instanceof Database.SqliteError) {
+      if (cause instanceof sqlite().SqliteError) {
         throw new OeflowError('OEF-020', `State store write failed (${this.path}): ${cause.message}`, {
           cause,
           details: { path: this.path, sqliteCode: cause.code },
