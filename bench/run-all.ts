@@ -19,8 +19,7 @@ const BENCHES: Bench[] = [
   { name: 'copy', args: ['64'] },
   { name: 'cli-start', args: [] },
   { name: 'runs-show', args: ['10000'] },
-  { name: 'roll-forward', args: ['200', '2000'] },
-  { name: 'chain-proof', args: ['200', '2000'] },
+  { name: 'restore-scale', args: ['200', '2000'] },
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -43,6 +43,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const plan = await planAiChain({
           tools, db: scanDb, inputs: o.ai.map((p) => resolve(p)), pairedSeq: backup.pairedAiSeq,
           aiBeginDate: backup.aiBeginDate ?? '', ...(endtime ? { until: endtime } : {}),
+          cache: store, // a restore after `--plan` (or a second plan) does not scan the files again
         });
         const input = {
           procedure: 'roll-forward' as const, db: targetDb, targetDb, backupDir: backup.destination,

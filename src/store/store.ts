@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { sqlite } from './sqlite.js';
 import { OeflowError } from '../errors.js';
 import { readPragmas, type PragmaReadings } from './pragmas.js';
+import type { CachedHeader, FileIdentity } from '../aichain/scan-cache.js';
 import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex } from './hash-chain.js';
 import type {
   RowSigner,
@@ -405,6 +406,16 @@ export class Store {
            completed_at, run_id, details_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getBackup: db.prepare<[string], BackupRecord>(`SELECT * FROM backups WHERE backup_id = ?`),
       listBackups: db.prepare<[], BackupRecord>(`SELECT * FROM backups WHERE expired_at IS NULL ORDER BY started_at DESC, rowid DESC`),
+      scanByIdentity: db.prepare<[string, string, number, string, string], { seqno: number; ai_begin_date: string }>(
+        `SELECT seqno, ai_begin_date FROM ai_scan_cache WHERE dev = ? AND ino = ? AND size = ? AND mtime_ns = ? AND ctime_ns = ?`,
+      ),
+      scanByContent: db.prepare<[string], { seqno: number; ai_begin_date: string }>(
+        `SELECT seqno, ai_begin_date FROM ai_scan_cache WHERE content_sha256 = ? LIMIT 1`,
+      ),
+      rememberScan: db.prepare<[string, string, number, string, string, string, number, string, string]>(
+        `INSERT OR REPLACE INTO ai_scan_cache (dev, ino, size, mtime_ns, ctime_ns, content_sha256, seqno, ai_begin_date, scanned_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       listBackupsForDb: db.prepare<[string], BackupRecord>(
         `SELECT * FROM backups WHERE db = ? AND expired_at IS NULL ORDER BY started_at DESC, rowid DESC`,
       ),
@@ -629,6 +640,24 @@ export class Store {
   listBackups(filter: { db?: string } = {}): BackupRow[] {
     const rows = filter.db === undefined ? this.#s.listBackups.all() : this.#s.listBackupsForDb.all(filter.db);
     return rows.map(toBackup);
+  }
+
+  // ---- AI scan cache (src/aichain/scan-cache.ts; not evidence, never journaled) ----
+
+  /** The header cached for a file with exactly this identity. */
+  scanByIdentity(id: FileIdentity): CachedHeader | undefined {
+    const r = this.#s.scanByIdentity.get(id.dev, id.ino, id.size, id.mtimeNs, id.ctimeNs);
+    return r === undefined ? undefined : { seqno: r.seqno, aiBeginDate: r.ai_begin_date };
+  }
+
+  /** The header cached for a file with these bytes (e.g. a copy of a scanned file). */
+  scanByContent(sha256: string): CachedHeader | undefined {
+    const r = this.#s.scanByContent.get(sha256);
+    return r === undefined ? undefined : { seqno: r.seqno, aiBeginDate: r.ai_begin_date };
+  }
+
+  rememberScan(id: FileIdentity, sha256: string, header: CachedHeader): void {
+    this.#write(() => this.#s.rememberScan.run(id.dev, id.ino, id.size, id.mtimeNs, id.ctimeNs, sha256, header.seqno, header.aiBeginDate, this.#stamp()));
   }
 
   // ---- transaction bodies (run only inside #tx) ----
