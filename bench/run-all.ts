@@ -17,8 +17,7 @@ interface Bench {
 const BENCHES: Bench[] = [
   { name: 'journal', args: ['2000'] },
   { name: 'copy', args: ['64'] },
-  { name: 'cli-start', args: [] },
-  { name: 'runs-show', args: ['10000'] },
+  { name: 'cli-start', args: ['10000'] },
   { name: 'restore-scale', args: ['200', '2000'] },
 ];
 

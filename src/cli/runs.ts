@@ -77,7 +77,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .action(async (o: { db?: string }, command: Command) => {
       const opts = globalOptions(command);
       await withStore(opts, (store) => {
-        const runs = store.listRuns(o.db ? { db: dbArgument(o.db) } : {}).map((r) => ({
+        const runs = store.listRunSummaries(o.db ? { db: dbArgument(o.db) } : {}).map((r) => ({
           runId: r.runId, machineId: r.machineId, db: r.db, status: r.status, interrupted: isInterrupted(store, r), state: stateName(r.stateValue), createdAt: r.createdAt, updatedAt: r.updatedAt,
         }));
         emitResult(io, opts, { runs }, (x) => x.runs.length === 0 ? 'no runs' : x.runs.map((r) => `${r.runId}  ${(r.interrupted ? 'interrupted' : r.status).padEnd(14)} ${r.machineId.padEnd(15)} ${r.state.padEnd(24)} ${r.db}`).join('\n'));

@@ -20,6 +20,7 @@ import type {
   LockRow,
   RunRow,
   RunStatus,
+  RunSummary,
 } from './types.js';
 
 export interface StoreOptions {
@@ -180,6 +181,8 @@ interface BackupRecord {
 
 const RUN_COLUMNS = `run_id, machine_id, machine_hash, db, kind, status, resumable, input_json, snapshot_json,
   state_value, created_at, updated_at, ended_at, host, pid, error_json, last_seq, head_hash`;
+type SummaryRecord = Pick<RunRecord, 'run_id' | 'machine_id' | 'db' | 'kind' | 'status' | 'resumable' | 'state_value' | 'created_at' | 'updated_at' | 'ended_at'>;
+const SUMMARY_COLUMNS = 'run_id, machine_id, db, kind, status, resumable, state_value, created_at, updated_at, ended_at';
 const OPEN_RUN_CONDITION = `(status IN ('running', 'needs-decision', 'aborted') OR (status = 'failed' AND resumable = 1))`;
 const ATTEMPT_SELECT = `SELECT a.run_id, a.step_key, a.attempt, a.step_id, a.intent_seq, j.data_json AS intent_json,
   a.result_seq, a.outcome, a.output_json, a.error_json
@@ -324,6 +327,9 @@ export class Store {
            host, pid, head_hash) VALUES (?, ?, ?, ?, ?, 'running', 1, ?, ?, ?, ?, ?, ?)`),
       getRun: db.prepare<[string], RunRecord>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
       listRuns: db.prepare<[], RunRecord>(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC`),
+      runSummaries: db.prepare<[{ db: string | null }], SummaryRecord>(
+        `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE (@db IS NULL OR db = @db) ORDER BY created_at DESC, rowid DESC`,
+      ),
       listRunsForDb: db.prepare<[string], RunRecord>(
         `SELECT ${RUN_COLUMNS} FROM runs WHERE db = ? ORDER BY created_at DESC, rowid DESC`,
       ),
@@ -481,6 +487,17 @@ export class Store {
   listRuns(filter: { db?: string } = {}): RunRow[] {
     const rows = filter.db === undefined ? this.#s.listRuns.all() : this.#s.listRunsForDb.all(filter.db);
     return rows.map(toRun);
+  }
+
+  /**
+   * Runs, newest first, without input, snapshot and error: what a listing shows. A snapshot
+   * can be large; `oeflow runs` over thousands of runs would otherwise read and parse them all.
+   */
+  listRunSummaries(filter: { db?: string } = {}): RunSummary[] {
+    return this.#s.runSummaries.all({ db: filter.db ?? null }).map((r) => ({
+      runId: r.run_id, machineId: r.machine_id, db: r.db, kind: r.kind, status: r.status, resumable: r.resumable === 1,
+      stateValue: parseJson(r.state_value), createdAt: r.created_at, updatedAt: r.updated_at, endedAt: r.ended_at,
+    }));
   }
 
   /** Newest run for `db` that can still resume: running, needs-decision, aborted, or failed and resumable. */
