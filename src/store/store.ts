@@ -311,6 +311,8 @@ export class Store {
   readonly #db: Database.Database;
   readonly #now: () => Date;
   readonly #signer: RowSigner | undefined;
+  /** Whether the signer's public key is committed to signing_keys by this connection. */
+  #keyState: 'not-yet' | 'in-transaction' | 'committed' = 'not-yet';
   readonly #s;
   readonly #tx;
 
@@ -686,8 +688,12 @@ export class Store {
   /** Run a write; SQLite failures (busy past the timeout, disk full, I/O) become OEF-020. */
   #write<T>(fn: () => T): T {
     try {
-      return fn();
+      const out = fn();
+      // committed: the signer's public key is in the store from now on
+      if (this.#keyState === 'in-transaction') this.#keyState = 'committed';
+      return out;
     } catch (cause) {
+      if (this.#keyState === 'in-transaction') this.#keyState = 'not-yet';
       if (cause instanceof sqlite().SqliteError) {
         throw new OeflowError('OEF-020', `State store write failed (${this.path}): ${cause.message}`, {
           cause,
@@ -707,8 +713,12 @@ export class Store {
     const parsed = JSON.parse(dataJson) as unknown;
     const hash = journalHash(head.head_hash, { runId, seq, at, kind, stepKey, attempt, data: parsed });
     const signer = this.#signer;
-    // In the row's transaction, so a signed row never exists without its public key.
-    if (signer !== undefined) this.#s.insertSigningKey.run(signer.keyId, signer.publicKeyPem, at);
+    // In the row's transaction, so a signed row never exists without its public key; once that
+    // transaction committed, later rows of this connection skip the statement (one less per row).
+    if (signer !== undefined && this.#keyState !== 'committed') {
+      this.#s.insertSigningKey.run(signer.keyId, signer.publicKeyPem, at);
+      this.#keyState = 'in-transaction';
+    }
     const sigKeyId = signer?.keyId ?? null;
     const signature = signer?.sign(hash) ?? null;
     this.#s.insertJournal.run(runId, seq, at, kind, stepKey, attempt, dataJson, head.head_hash, hash, sigKeyId, signature);
