@@ -33,9 +33,15 @@ export interface TimelineRow {
 
 /** Build the timeline of a run from its attempts, journal times and commands. */
 export function timeline(store: Store, runId: string): TimelineRow[] {
-  const journal = store.journal(runId);
-  const at = new Map(journal.map((r) => [r.seq, r.at]));
-  const commands = store.commands(runId);
+  const at = store.journalTimes(runId);
+  // commands by attempt, grouped once (not filtered per attempt: a 2,000-file restore has ~4,000 attempts)
+  const commands = new Map<string, TimelineRow['commands']>();
+  for (const c of store.commands(runId)) {
+    const key = `${c.attempt} ${c.stepKey}`;
+    const list = commands.get(key) ?? [];
+    list.push({ argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages });
+    commands.set(key, list);
+  }
   return store.attempts(runId).map((a) => {
     // the intent records when the attempt began (before its probe ran)
     const start = (a.intent as { at?: string } | null)?.at ?? at.get(a.intentSeq) ?? null;
@@ -45,8 +51,7 @@ export function timeline(store: Store, runId: string): TimelineRow[] {
       ...(decision ? { decision } : {}),
       stepKey: a.stepKey, stepId: a.stepId, attempt: a.attempt, outcome: a.outcome ?? 'in-doubt', startedAt: start,
       durationMs: start && end ? Date.parse(end) - Date.parse(start) : null,
-      commands: commands.filter((c) => c.stepKey === a.stepKey && c.attempt === a.attempt)
-        .map((c) => ({ argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages })),
+      commands: commands.get(`${a.attempt} ${a.stepKey}`) ?? [],
     };
   });
 }

@@ -371,6 +371,7 @@ export class Store {
       journal: db.prepare<[string], JournalRecord>(
         `SELECT run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash, sig_key_id, signature FROM journal WHERE run_id = ? ORDER BY seq`,
       ),
+      journalTimes: db.prepare<[string], { seq: number; at: string }>(`SELECT seq, at FROM journal WHERE run_id = ? ORDER BY seq`),
       insertAttempt: db.prepare<[string, string, number, string, number]>(
         `INSERT INTO attempts (run_id, step_key, attempt, step_id, intent_seq) VALUES (?, ?, ?, ?, ?)`,
       ),
@@ -535,6 +536,13 @@ export class Store {
 
   journal(runId: string): JournalRow[] {
     return this.#s.journal.all(runId).map(toJournal);
+  }
+
+  /** When each journal row of the run was written, by seq (no row data read: `show` needs only the times). */
+  journalTimes(runId: string): Map<number, string> {
+    const out = new Map<number, string>();
+    for (const r of this.#s.journalTimes.iterate(runId)) out.set(r.seq, r.at);
+    return out;
   }
 
   /** Recompute the run's hash chain; reports the first seq that does not verify. */
