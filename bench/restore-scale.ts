@@ -131,15 +131,17 @@ function measure(n: number): Figures {
   }
 }
 
-const before = load();
 const nodeZero = Math.min(...[0, 1, 2].map(() => run(process.execPath, ['-e', '0'], process.env, 'node -e 0').ms));
-const all = sizes.map(measure);
-console.log(`bench/restore-scale: stub utilities (bash), load ${before} → ${load()} on ${availableParallelism()} cores; node -e 0 = ${nodeZero.toFixed(0)} ms`);
+console.log(`bench/restore-scale: stub utilities (bash), load ${load()} on ${availableParallelism()} cores; node -e 0 = ${nodeZero.toFixed(0)} ms`);
 console.log('');
 const f1 = (x: number): string => x.toFixed(1);
 console.log('files  chain proof: bash loop  oeflow plan   ratio  cached plan  ratio | roll forward: bash loop  oeflow   ratio  per file | journal KB  rows  snapshot B | show ms  MB   show --json ms');
-for (const f of all) {
-  console.log(`${String(f.n).padStart(5)}  ${f1(f.scanLoopMs / 1000).padStart(19)} s ${f1(f.planColdMs / 1000).padStart(9)} s ${(f.planColdMs / f.scanLoopMs).toFixed(2).padStart(6)}x ${f1(f.planWarmMs / 1000).padStart(9)} s ${(f.planWarmMs / f.scanLoopMs).toFixed(2).padStart(5)}x | ${f1(f.rfLoopMs / 1000).padStart(21)} s ${f1(f.rfOeflowMs / 1000).padStart(6)} s ${(f.rfOeflowMs / f.rfLoopMs).toFixed(2).padStart(6)}x ${f1(f.rfOeflowMs / f.n).padStart(6)} ms | ${(f.journalBytes / 1024).toFixed(0).padStart(10)} ${String(f.rows).padStart(5)} ${String(f.snapshotBytes).padStart(10)} | ${f.showMs.toFixed(0).padStart(7)} ${f.showRssMb?.toFixed(0) ?? '?'} ${f.showJsonMs.toFixed(0).padStart(8)}`);
+const all: Figures[] = [];
+// each size's line as soon as it is measured: a long run leaves its figures so far
+for (const n of sizes) {
+  const f = measure(n);
+  all.push(f);
+  console.log(`${String(f.n).padStart(5)}  ${f1(f.scanLoopMs / 1000).padStart(19)} s ${f1(f.planColdMs / 1000).padStart(9)} s ${(f.planColdMs / f.scanLoopMs).toFixed(2).padStart(6)}x ${f1(f.planWarmMs / 1000).padStart(9)} s ${(f.planWarmMs / f.scanLoopMs).toFixed(2).padStart(5)}x | ${f1(f.rfLoopMs / 1000).padStart(21)} s ${f1(f.rfOeflowMs / 1000).padStart(6)} s ${(f.rfOeflowMs / f.rfLoopMs).toFixed(2).padStart(6)}x ${f1(f.rfOeflowMs / f.n).padStart(6)} ms | ${(f.journalBytes / 1024).toFixed(0).padStart(10)} ${String(f.rows).padStart(5)} ${String(f.snapshotBytes).padStart(10)} | ${f.showMs.toFixed(0).padStart(7)} ${f.showRssMb?.toFixed(0) ?? '?'} ${f.showJsonMs.toFixed(0).padStart(8)}  (load now ${load()})`);
 }
 if (all.length >= 2) {
   const a = all[0]!;
