@@ -60,8 +60,14 @@ export interface ProcedureInput {
   /** Restore: where the copy comes from and where it goes. */
   backupDir?: string;
   targetDb?: string;
-  /** Restore: AI files in proven order (planned before the run starts). */
+  /**
+   * Restore: AI files in proven order (planned before the run starts). Kept in the run's
+   * stored input only (written once); the machine gets aiFileCount instead, so the snapshot
+   * persisted after every transition stays the same size whatever the number of files.
+   */
   aiFiles?: string[];
+  /** Restore: how many AI files are planned (the machine's loop bound; see aiFiles). */
+  aiFileCount?: number;
   /** Restore: roll forward endtime (yyyy:mm:dd:hh:mm:ss) applied to the last file. */
   until?: string;
   /** Restore: the AI sequence the backup's switch made BUSY (roll forward starts there). */

@@ -8,6 +8,9 @@ import { initialContext, procedureTypes, recordFacts, recordFailure, stepPlaceho
 import { stepState } from './step-state.js';
 
 /** A guard on the kind of the step's failure (the error event carries a StepFailure). */
+/** How many AI files are planned: the count the engine passes, or the list (tests, older runs). */
+const plannedAiFiles = (context: ProcedureContext): number => context.input.aiFileCount ?? context.input.aiFiles?.length ?? 0;
+
 const failureIs = (type: 'interrupted' | 'rfError' | 'retriesExhausted') => ({
   type,
   params: ({ event }: { event: ErrorActorEvent }) => ({ failure: event.error as StepFailure }),
@@ -43,11 +46,11 @@ export const rollForwardMachine = setup({
     /** RF-4 may run: no roll forward has started (the article's invariant). */
     sequenceAllowed: not('rollForwardStarted'),
     /** There is an AI file at aiIndex to roll forward. */
-    aiFilesPlanned: ({ context }) => context.aiIndex < (context.input.aiFiles?.length ?? 0),
+    aiFilesPlanned: ({ context }) => context.aiIndex < plannedAiFiles(context),
     /** Another AI file follows the one at aiIndex. */
     // --until: once rfutil located the endtime (17923) no further file may be applied
     moreAiFiles: ({ context, event }) =>
-      context.aiIndex + 1 < (context.input.aiFiles?.length ?? 0) && (event as { output?: StepOutput }).output?.facts.endtimeLocated !== true,
+      context.aiIndex + 1 < plannedAiFiles(context) && (event as { output?: StepOutput }).output?.facts.endtimeLocated !== true,
     /** The roll forward was cut off by a crash: only `retry` on the same file may continue it. */
     interrupted: (_args, params: { failure: StepFailure }) => params.failure.kind === 'interrupted',
     /** rfutil exited with an error: the run halts until an operator asks for retry. */

@@ -2,4 +2,5 @@
 export { planAiChain, assertChainProven } from './plan.js';
 export { parseArchiverName, type ArchiverName } from './archiver-name.js';
 export { endtimeZone, toEndtime } from './endtime.js';
+export type { AiScanCache, CachedHeader, FileIdentity } from './scan-cache.js';
 export type { AiChainPlan, ChainFile, ChainProblem, ChainProblemKind, PlanAiChainInput } from './types.js';

@@ -1,11 +1,15 @@
 // planAiChain(): reads every candidate AI file's header with `rfutil -C aimage scan`
 // and proves the chain; assertChainProven() stops anything destructive unless it holds.
+// Scans run concurrently (at most `concurrency`, default the core count) and their results
+// are cached (scan-cache.ts): a second plan, or the restore after `--plan`, does not scan again.
+import { availableParallelism } from 'node:os';
 import { OeflowError, isOeflowError } from '../errors.js';
 import { resultOf } from '../openedge/create-tools.js';
 import { Msg, hasMessage } from '../openedge/messages.js';
 import { collectInputs, unreadable, type Candidate } from './collect-inputs.js';
 import { toEndtime } from './endtime.js';
 import { proveChain } from './prove-chain.js';
+import { contentSha256, fileIdentity, type FileIdentity } from './scan-cache.js';
 import type { AiChainPlan, ChainProblem, PlanAiChainInput, ScannedFile } from './types.js';
 
 /** Scans `inputs` and proves the AI chain from `pairedSeq`; every problem is reported at once. */
@@ -14,9 +18,13 @@ export async function planAiChain(input: PlanAiChainInput): Promise<AiChainPlan>
   const { candidates, problems } = await collectInputs(input.inputs);
   const scanned: ScannedFile[] = [];
   const skipped: AiChainPlan['skipped'] = [];
-  for (const c of candidates) {
+  const outcomes = await inPool(candidates, input.concurrency ?? availableParallelism(), (c) => {
     input.signal?.throwIfAborted();
-    const outcome = await scan(input, c);
+    return cachedScan(input, c);
+  });
+  // in candidate order, whatever order the scans finished in: the report does not depend on timing
+  for (const [i, c] of candidates.entries()) {
+    const outcome = outcomes[i]!;
     if ('header' in outcome) scanned.push(outcome.header);
     else if (c.explicit || c.archiverName) problems.push(outcome.problem);
     else skipped.push({ path: c.path, reason: outcome.problem.message });
@@ -41,6 +49,48 @@ export function assertChainProven(plan: AiChainPlan): void {
   throw new OeflowError('OEF-320', `The AI chain is not provable (${plan.problems.length} problem(s)):\n${lines.join('\n')}`, {
     details: { problems: plan.problems.map((p) => ({ ...p })) },
   });
+}
+
+/** fn over items, at most `limit` at a time; results by index. The first rejection rejects (the rest finish unobserved). */
+async function inPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+type ScanOutcome = { header: ScannedFile } | { problem: ChainProblem };
+
+/**
+ * The cached header when the file is unchanged since a scan (same identity) or has the bytes
+ * of a scanned file (same sha256); otherwise a scan, remembered when it found a header.
+ */
+async function cachedScan(input: PlanAiChainInput, c: Candidate): Promise<ScanOutcome> {
+  const cache = input.cache;
+  if (cache === undefined) return scan(input, c);
+  const id = await fileIdentity(c.path);
+  if (id === null) return scan(input, c);
+  const known = cache.scanByIdentity(id);
+  const header = (h: { seqno: number; aiBeginDate: string }): ScanOutcome => ({ header: { path: c.path, seqno: h.seqno, aiBeginDate: h.aiBeginDate, explicit: c.explicit } });
+  if (known !== undefined) return header(known);
+  const sha256 = await contentSha256(c.path).catch(() => null);
+  if (sha256 === null) return scan(input, c); // unreadable: the scan says why
+  const copyOf = cache.scanByContent(sha256);
+  const outcome = copyOf !== undefined ? header(copyOf) : await scan(input, c);
+  // kept only when the file did not change while it was hashed and scanned
+  const after = await fileIdentity(c.path);
+  if ('header' in outcome && after !== null && sameIdentity(after, id)) cache.rememberScan(id, sha256, outcome.header);
+  return outcome;
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
 // A scan that exits non-zero or prints no header means "not an AI file", except when

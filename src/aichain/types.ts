@@ -1,5 +1,6 @@
 // Types of the AI-chain planner: what the chain proof reports.
 import type { OpenEdgeTools } from '../openedge/tools.js';
+import type { AiScanCache } from './scan-cache.js';
 
 export type ChainProblemKind = 'gap' | 'duplicate' | 'foreign' | 'wrong-start' | 'unreadable' | 'not-ai';
 
@@ -41,6 +42,10 @@ export interface PlanAiChainInput {
   aiBeginDate: string;
   until?: Date | string;
   signal?: AbortSignal;
+  /** Most scans running at once (default: the number of cores). */
+  concurrency?: number;
+  /** Scan results to reuse and to keep (the state store); absent: every file is scanned. */
+  cache?: AiScanCache;
 }
 
 /** One scanned candidate: where it came from and what its header says. */

@@ -3,13 +3,11 @@ import type { Command } from 'commander';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runDrill, type DrillReport } from '../drill/drill.js';
-import { drillEvidence, type DrillEvidence } from '../drill/evidence.js';
+import type { DrillReport } from '../drill/drill.js';
+import type { DrillEvidence } from '../drill/evidence.js';
 import { generateSigningKey, loadRowSigner } from '../audit/signing.js';
 import { timeline } from './runs.js';
-import { simJson } from '../drill/sim-cli.js';
 import { OeflowError, ExitCode } from '../errors.js';
-import { createTools } from '../openedge/create-tools.js';
 import { openStore } from '../store/index.js';
 import { dlcFor, storeFor, storeOptionsFor, withSignals } from './context.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
@@ -60,6 +58,10 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
     .option('--tx <n>', `simulator only: transactions of background load during the backup (default: none on a named database, ${DEMO_TX} with --demo)`)
     .action(async (dbArg: string | undefined, o: DrillOpts, command: Command) => {
       const opts = globalOptions(command);
+      // loaded here, not at start: `--help` and the read-only commands never need them
+      const [{ runDrill }, { drillEvidence }, { simJson }, { createTools }] = await Promise.all([
+        import('../drill/drill.js'), import('../drill/evidence.js'), import('../drill/sim-cli.js'), import('../openedge/create-tools.js'),
+      ]);
       const reporter = progressReporter(io, opts.json);
       if (!o.demo && (!dbArg || !o.scratch)) throw new OeflowError('OEF-001', 'name a database and --scratch <dir>, or use --demo');
       const scratch = o.scratch ? resolve(o.scratch) : await mkdtemp(join(tmpdir(), 'oeflow-drill-'));

@@ -1,6 +1,6 @@
 // Renders engine events as a live step list on stderr: one line per step state
 // change; byte progress redraws in place on a terminal and is throttled otherwise.
-import { formatBytes } from '../copy/index.js';
+import { formatBytes } from '../copy/progress.js';
 import type { EngineEvent, Reporter } from '../engine/reporter.js';
 import type { CliIO } from './io.js';
 

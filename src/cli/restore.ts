@@ -3,12 +3,7 @@
 import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { assertChainProven, endtimeZone, planAiChain, toEndtime } from '../aichain/index.js';
-import { startRun } from '../engine/engine.js';
 import { ExitCode, OeflowError } from '../errors.js';
-import { planRestore, renderPlan } from '../plan/plan.js';
-import { createTools } from '../openedge/create-tools.js';
-import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import type { CommandOutcome } from './program.js';
@@ -27,6 +22,10 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
     .option('--plan', 'prove the AI chain and print the commands, change nothing')
     .action(async (ref: string, o: RestoreOpts, command: Command) => {
       const opts = globalOptions(command);
+      // loaded here, not at start: `--help` and the read-only commands never need them
+      const [{ assertChainProven, endtimeZone, planAiChain, toEndtime }, { startRun }, { planRestore, renderPlan }, { createTools }, { findBackup, sourceClockEnv }] = await Promise.all([
+        import('../aichain/index.js'), import('../engine/engine.js'), import('../plan/plan.js'), import('../openedge/create-tools.js'), import('../engine/catalog.js'),
+      ]);
       const dlc = await dlcFor(opts);
       const store = storeFor(opts);
       try {
@@ -44,6 +43,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const plan = await planAiChain({
           tools, db: scanDb, inputs: o.ai.map((p) => resolve(p)), pairedSeq: backup.pairedAiSeq,
           aiBeginDate: backup.aiBeginDate ?? '', ...(endtime ? { until: endtime } : {}),
+          cache: store, // a restore after `--plan` (or a second plan) does not scan the files again
         });
         const input = {
           procedure: 'roll-forward' as const, db: targetDb, targetDb, backupDir: backup.destination,

@@ -1,19 +1,12 @@
 // `oeflow runs | show | resume | resolve | backups`: inspect and continue runs.
+// The engine, the machines (xstate), the audit and the diagrams are imported by the actions
+// that need them, so `runs` and `show` load neither (bench/README.md, cli-start).
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { abandonRun, findResumable, resolveRun, resumeRun } from '../engine/engine.js';
 import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
-import { machines, type MachineId } from '../../machines/index.js';
-import { evidenceHtml } from '../audit/report-html.js';
-import { toDot } from '../diagram/dot.js';
-import { toMermaid } from '../diagram/mermaid.js';
-import { toSvg } from '../diagram/svg.js';
-import { notProvenError } from '../audit/not-proven.js';
-import { loadPublicKey } from '../audit/signing.js';
-import { verificationLines } from '../audit/verification-lines.js';
-import { verifyRun } from '../audit/verify.js';
+import type { MachineId } from '../../machines/index.js';
 import { errorCodes, OeflowError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
@@ -41,9 +34,15 @@ export interface TimelineRow {
 
 /** Build the timeline of a run from its attempts, journal times and commands. */
 export function timeline(store: Store, runId: string): TimelineRow[] {
-  const journal = store.journal(runId);
-  const at = new Map(journal.map((r) => [r.seq, r.at]));
-  const commands = store.commands(runId);
+  const at = store.journalTimes(runId);
+  // commands by attempt, grouped once (not filtered per attempt: a 2,000-file restore has ~4,000 attempts)
+  const commands = new Map<string, TimelineRow['commands']>();
+  for (const c of store.commands(runId)) {
+    const key = `${c.attempt} ${c.stepKey}`;
+    const list = commands.get(key) ?? [];
+    list.push({ argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages });
+    commands.set(key, list);
+  }
   return store.attempts(runId).map((a) => {
     // the intent records when the attempt began (before its probe ran)
     const start = (a.intent as { at?: string } | null)?.at ?? at.get(a.intentSeq) ?? null;
@@ -53,14 +52,16 @@ export function timeline(store: Store, runId: string): TimelineRow[] {
       ...(decision ? { decision } : {}),
       stepKey: a.stepKey, stepId: a.stepId, attempt: a.attempt, outcome: a.outcome ?? 'in-doubt', startedAt: start,
       durationMs: start && end ? Date.parse(end) - Date.parse(start) : null,
-      commands: commands.filter((c) => c.stepKey === a.stepKey && c.attempt === a.attempt)
-        .map((c) => ({ argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages })),
+      commands: commands.get(`${a.attempt} ${a.stepKey}`) ?? [],
     };
   });
 }
 
 /** The machine's chart in the format the file extension names, with the run's visited states and current state highlighted. */
-function runDiagram(store: Store, runId: string, machineId: MachineId, file: string): string {
+async function runDiagram(store: Store, runId: string, machineId: MachineId, file: string): Promise<string> {
+  const [{ machines }, { toDot }, { toMermaid }, { toSvg }] = await Promise.all([
+    import('../../machines/index.js'), import('../diagram/dot.js'), import('../diagram/mermaid.js'), import('../diagram/svg.js'),
+  ]);
   const path = store.journal(runId).filter((r) => r.kind === 'transition').map((r) => stateName((r.data as { to: unknown }).to));
   const highlight = { visited: [...new Set(path)], ...(path.length ? { current: path[path.length - 1]! } : {}) };
   const machine = machines[machineId];
@@ -82,7 +83,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .action(async (o: { db?: string }, command: Command) => {
       const opts = globalOptions(command);
       await withStore(opts, (store) => {
-        const runs = store.listRuns(o.db ? { db: dbArgument(o.db) } : {}).map((r) => ({
+        const runs = store.listRunSummaries(o.db ? { db: dbArgument(o.db) } : {}).map((r) => ({
           runId: r.runId, machineId: r.machineId, db: r.db, status: r.status, interrupted: isInterrupted(store, r), state: stateName(r.stateValue), createdAt: r.createdAt, updatedAt: r.updatedAt,
         }));
         emitResult(io, opts, { runs }, (x) => x.runs.length === 0 ? 'no runs' : x.runs.map((r) => `${r.runId}  ${(r.interrupted ? 'interrupted' : r.status).padEnd(14)} ${r.machineId.padEnd(15)} ${r.state.padEnd(24)} ${r.db}`).join('\n'));
@@ -97,7 +98,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       await withStore(opts, async (store) => {
         const run = store.getRun(runId);
         if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
-        if (o.diagram) await writeOutputFile('--diagram', o.diagram, runDiagram(store, runId, run.machineId as MachineId, o.diagram));
+        if (o.diagram) await writeOutputFile('--diagram', o.diagram, await runDiagram(store, runId, run.machineId as MachineId, o.diagram));
         const interrupted = isInterrupted(store, run);
         const result = { runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, ...backupFigures((run.snapshot as { context?: { facts?: Record<string, unknown> } } | undefined)?.context?.facts ?? {}), timeline: timeline(store, runId), ...(o.diagram ? { diagram: resolve(o.diagram) } : {}) };
         emitResult(io, opts, result, (r) => [
@@ -120,6 +121,10 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .option('--public-key <file...>', 'Ed25519 public key(s) you trust (the .pub from `oeflow key generate`): every row must be signed by one of them')
     .action(async (runId: string, o: { html?: string; publicKey?: string[] }, command: Command) => {
       const opts = globalOptions(command);
+      const [{ machines }, { evidenceHtml }, { notProvenError }, { loadPublicKey }, { verificationLines }, { verifyRun }] = await Promise.all([
+        import('../../machines/index.js'), import('../audit/report-html.js'), import('../audit/not-proven.js'),
+        import('../audit/signing.js'), import('../audit/verification-lines.js'), import('../audit/verify.js'),
+      ]);
       const trusted = o.publicKey?.map(loadPublicKey);
       await withStore(opts, async (store) => {
         const v = verifyRun(store, runId, trusted);
@@ -144,6 +149,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .action(async (runId: string | undefined, o: { db?: string; retry?: boolean }, command: Command) => {
       const opts = globalOptions(command);
       if (!runId && !o.db) throw new OeflowError('OEF-001', 'name a run id or --db <db>');
+      const { resumeRun } = await import('../engine/engine.js');
       const dlc = await dlcFor(opts);
       await withStore(opts, async (store) => {
         const result = await withSignals((abortSignal) => resumeRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, {
@@ -165,6 +171,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .action(async (runId: string, o: { as: string; reason: string }, command: Command) => {
       const opts = globalOptions(command);
       if (o.as !== 'done' && o.as !== 'not-done') throw new OeflowError('OEF-001', `--as must be done or not-done, not ${o.as}`);
+      const { findResumable, resolveRun } = await import('../engine/engine.js');
       await withStore(opts, (store) => {
         findResumable(store, { runId });
         const r = resolveRun(store, { runId, as: o.as as 'done' | 'not-done', reason: o.reason, operator: userInfo().username });
@@ -177,6 +184,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .requiredOption('--reason <text>', 'why (kept in the journal)')
     .action(async (runId: string, o: { reason: string }, command: Command) => {
       const opts = globalOptions(command);
+      const { abandonRun } = await import('../engine/engine.js');
       await withStore(opts, (store) => {
         const r = abandonRun(store, { runId, reason: o.reason, operator: userInfo().username });
         emitResult(io, opts, { ...r, status: 'failed' }, (x) => `run ${x.runId} abandoned in ${x.state}${x.warning ? `\nwarning: ${x.warning}` : ''}`);

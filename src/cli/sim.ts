@@ -2,10 +2,6 @@
 // workload through its server, archive FULL AI extents, and digest the data.
 import type { Command } from 'commander';
 import { OeflowError } from '../errors.js';
-import { archiveFullExtents } from '../sim/archive.js';
-import { digestDb } from '../sim/digest.js';
-import { initSim } from '../sim/init.js';
-import { runLoad } from '../sim/load.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import type { CommandOutcome } from './program.js';
 
@@ -33,7 +29,8 @@ export function registerSimCommands(program: Command, io: CliIO, _outcome: Comma
     .option('--ai-size <kb>', 'capacity of each AI extent in KB', '64')
     .option('--replication <role>', 'source | target')
     .option('--serve', 'start the server (proserve) after creating the database', false)
-    .action((dir: string, o: { name: string; aiExtents: string; aiType: string; aiSize: string; replication?: string; serve: boolean }, cmd: Command) => {
+    .action(async (dir: string, o: { name: string; aiExtents: string; aiType: string; aiSize: string; replication?: string; serve: boolean }, cmd: Command) => {
+      const { initSim } = await import('../sim/init.js');
       const r = initSim({
         dir,
         name: o.name,
@@ -55,6 +52,7 @@ export function registerSimCommands(program: Command, io: CliIO, _outcome: Comma
       const tx = positiveInt('--tx', o.tx);
       const step = Math.max(1, Math.floor(tx / 10));
       let next = step;
+      const { runLoad } = await import('../sim/load.js');
       const r = await runLoad(db, tx, positiveInt('--seed', o.seed, 0), (done) => {
         if (done >= next) {
           io.err(`sim load: ${done}/${tx} transactions committed\n`);
@@ -67,14 +65,16 @@ export function registerSimCommands(program: Command, io: CliIO, _outcome: Comma
   sim.command('archive <db>')
     .description('archive every FULL AI extent (oldest first) to a directory and mark it EMPTY')
     .requiredOption('--to <dir>', 'archive directory')
-    .action((db: string, o: { to: string }, cmd: Command) => {
+    .action(async (db: string, o: { to: string }, cmd: Command) => {
+      const { archiveFullExtents } = await import('../sim/archive.js');
       const r = archiveFullExtents(db, o.to);
       emitResult(io, globalOptions(cmd), r, (x) => (x.archived.length === 0 ? 'no FULL extent to archive' : x.archived.map((a) => `extent ${a.extent} (file number ${a.seq}) -> ${a.to}`).join('\n')));
     });
 
   sim.command('digest <db>')
     .description('sha256 of the current records (compare a source with a restored copy)')
-    .action((db: string, _o: unknown, cmd: Command) => {
+    .action(async (db: string, _o: unknown, cmd: Command) => {
+      const { digestDb } = await import('../sim/digest.js');
       const r = digestDb(db);
       emitResult(io, globalOptions(cmd), { digest: r.digest, records: r.records }, (x) => `${x.digest}  ${x.records} records`);
     });

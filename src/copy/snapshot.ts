@@ -4,7 +4,6 @@
 import { copyFile, mkdtemp, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { OeflowError } from '../errors.js';
 import { checkDestinationOutsideDb } from './copier.js';
 import { buildManifest, JOURNAL_FILE, MANIFEST_FILE, relPathFor, writeManifest } from './manifest.js';
@@ -139,6 +138,8 @@ export async function runSnapshotCommand(o: SnapshotOptions): Promise<SnapshotRe
     await writeFile(fileList, `${o.sources.map((s) => s.path).join('\n')}\n`);
     // The command runs in its own process group so an abort or a timeout stops everything it
     // started (a shell's children would otherwise keep its output pipes open).
+    // execa is loaded only by the runs that have a snapshot command (it costs ~0.2 s to load)
+    const { execa } = await import('execa');
     const sub = execa(o.command, { shell: true, env: snapshotEnv(o, dbDir, fileList), reject: false, stdin: 'ignore', detached: true });
     let timedOut = false;
     const stop = (): void => {

@@ -100,7 +100,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   const found = findBackup(o.store, report.backup.backupId);
   const targetDb = join(o.scratch, 'restore', found.db.split('/').pop()!);
   const clock = sourceClockEnv(found);
-  const plan = await planAiChain({ tools: clock ? createTools({ dlc: o.dlc, env: clock }) : tools, db: o.db, inputs: aiDirs, pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '' });
+  const plan = await planAiChain({ tools: clock ? createTools({ dlc: o.dlc, env: clock }) : tools, db: o.db, inputs: aiDirs, pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '', cache: o.store });
   assertChainProven(plan);
   const started = Date.now();
   const restore = await startRun(engine, {

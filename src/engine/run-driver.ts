@@ -26,7 +26,7 @@ export interface DriveOptions {
   input: ProcedureInput;
   runStartedAt: string;
   reporter: Reporter;
-  deps: Omit<StepActorDeps, 'control' | 'store' | 'reporter'>;
+  deps: Omit<StepActorDeps, 'control' | 'store' | 'reporter' | 'runInput'>;
   /** Persisted snapshot to restore (resume); absent for a new run. */
   snapshot?: Snapshot<unknown>;
   /** Event to send once restored (RESUME / RETRY). */
@@ -93,10 +93,10 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     },
   };
 
-  const machine = o.machine.provide({ actors: { step: createStepActor({ ...o.deps, store, reporter, control }) } });
+  const machine = o.machine.provide({ actors: { step: createStepActor({ ...o.deps, store, reporter, control, runInput: o.input }) } });
   let previous: unknown = restoring ? (o.snapshot as { value?: unknown }).value : null;
   const actor: AnyActorRef = createActor(machine, {
-    input: o.input,
+    input: machineInput(o.input),
     ...(restoring ? { snapshot: o.snapshot } : {}),
     inspect: (ev) => {
       if (ev.type !== '@xstate.snapshot' || ev.actorRef !== actor) return;
@@ -175,6 +175,18 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     if (s) finish(s.status, s.resumable, s.failure, actor.getSnapshot() as AnyMachineSnapshot);
   }
   return done;
+}
+
+/**
+ * The machine's input: the run's input without the AI file list, which steps read from the
+ * run's stored input (StepEnv.runInput). The snapshot is persisted after every transition and
+ * the step actor's input carries the context, so a list of N paths there would make a run of
+ * N files write O(N²) bytes; the machine only needs the count.
+ */
+export function machineInput(input: ProcedureInput): ProcedureInput {
+  if (input.aiFiles === undefined) return input;
+  const { aiFiles, ...rest } = input;
+  return { ...rest, aiFileCount: aiFiles.length };
 }
 
 /** Seq of the last transition journaled for the run (0 when none). */

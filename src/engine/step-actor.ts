@@ -6,7 +6,7 @@
 import { fromPromise } from 'xstate';
 import { isEffectCommand } from '../openedge/effect-commands.js';
 import { spawnNote } from './leftover-utilities.js';
-import type { StepFailure, StepInput, StepOutput } from '../../machines/contract.js';
+import type { ProcedureInput, StepFailure, StepInput, StepOutput } from '../../machines/contract.js';
 import { OeflowError } from '../errors.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 import type { ToolResult } from '../openedge/types.js';
@@ -37,6 +37,8 @@ export interface StepActorDeps {
   reporter: Reporter;
   control: RunControl;
   catalog(entry: CatalogEntry): void;
+  /** The run's stored input, with what the machine's context leaves out (the AI file list). */
+  runInput: ProcedureInput;
 }
 
 const never = (): Promise<never> => new Promise<never>(() => undefined);
@@ -84,6 +86,7 @@ export function createStepActor(deps: StepActorDeps) {
       progress: (p) => reporter({ type: 'step-progress', runId, stepKey: input.stepKey, ...p }),
       catalog: (entry) => deps.catalog(entry),
       runStartedAt: control.runStartedAt,
+      runInput: deps.runInput,
     });
 
     if (ofThisVisit !== undefined) {

@@ -1,6 +1,6 @@
 // createTools(): the OpenEdgeTools implementation over runTool, the argv builders and the
 // parsers. Every utility run is reported to `onResult` (the engine journals each command).
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { OeflowError } from '../errors.js';
 import * as A from './argv.js';
 import { dbPaths } from './dlc.js';
@@ -73,7 +73,7 @@ export function createTools(o: CreateToolsOptions): OpenEdgeTools {
     prostrctList: (db, stFile, c) => run('prostrct', A.prostrctListArgv(db, stFile), c),
     prostrctRepair: (db, stFile, c) => run('prostrct', A.prostrctRepairArgv(db, stFile), c),
     readLk: async (db) => readLk(dbPaths(db, o.cwd).lkFile),
-    rollForwardLog: async (db, since) => rollForwardLogState(await readText(dbPaths(db, o.cwd).lgFile), since),
+    rollForwardLog: async (db, since, fromByte) => rollForwardLogState(await readText(dbPaths(db, o.cwd).lgFile, fromByte), since),
   };
 }
 
@@ -107,9 +107,25 @@ async function readLk(file: string): Promise<LkInfo | null> {
   }
 }
 
-async function readText(file: string): Promise<string> {
-  return readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return '';
+// From `fromByte` to the end; the whole file when it is shorter than that (truncated since).
+async function readText(file: string, fromByte = 0): Promise<string> {
+  const fh = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
     throw err;
   });
+  if (fh === null) return '';
+  try {
+    const { size } = await fh.stat();
+    const start = fromByte <= size ? fromByte : 0;
+    const buf = Buffer.allocUnsafe(size - start);
+    let got = 0;
+    while (got < buf.length) {
+      const { bytesRead } = await fh.read(buf, got, buf.length - got, start + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got).toString('utf8');
+  } finally {
+    await fh.close();
+  }
 }

@@ -1,10 +1,12 @@
-// The single place that spawns an OpenEdge utility (execa, argv array, never a shell).
+// The single place that spawns an OpenEdge utility (argv array, never a shell).
 // A non-zero exit is a result, not an exception; only a failure to start throws.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+// node:child_process directly, not execa: loading execa cost ~0.2 s per command and its
+// per-call setup several ms per utility run (docs: bench/README.md, cli-start and roll-forward).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { OeflowError } from '../errors.js';
 import { parseMessages } from './messages.js';
 import type { ToolResult } from './types.js';
@@ -21,7 +23,10 @@ export interface RunOptions {
   onSpawn?: (pid: number) => void;
 }
 
-/** Everything written to `fd` from its start, without the final newline (as execa's pipes gave it). */
+/** After a cancel or timeout sent SIGTERM, SIGKILL follows if the utility still runs (as execa's default). */
+const FORCE_KILL_AFTER_MS = 5_000;
+
+/** Everything written to `fd` from its start, without the final newline. */
 function readAll(fd: number): string {
   const chunks: Buffer[] = [];
   const buf = Buffer.allocUnsafe(64 * 1024);
@@ -36,6 +41,20 @@ function readAll(fd: number): string {
 
 const SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOEXEC', 'EPERM', 'ENOTDIR']);
 
+/** Per process: a random prefix for output files, and a counter (no directory is created per call). */
+const outPrefix = path.join(tmpdir(), `oeflow-${process.pid}-${randomBytes(4).toString('hex')}-`);
+let outSeq = 0;
+
+/** An anonymous read-write file: created exclusively in the temp dir and unlinked at once (its descriptor keeps it). */
+function anonymousFile(): number {
+  const file = `${outPrefix}${++outSeq}`;
+  const fd = openSync(file, 'wx+', 0o600);
+  unlinkSync(file);
+  return fd;
+}
+
+interface Ended { exitCode: number | null; signal: string | null; cancelled: boolean; spawnError?: NodeJS.ErrnoException }
+
 /** Runs `<dlc>/bin/<utility> argv…` in the C locale (PROMSGS `$DLC/promsgs` unless set) and returns what it did. */
 export async function runTool(dlc: string, utility: Utility, argv: readonly string[], o: RunOptions = {}): Promise<ToolResult> {
   const file = path.join(dlc, 'bin', utility);
@@ -44,44 +63,60 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
   const callerEnv = { ...process.env, ...o.env };
   // Output goes to files, not pipes: if oeflow dies, a pipe would kill the utility (SIGPIPE)
   // at its next line, half way through a roll forward; with files it finishes its work, and
-  // the resume waits for it (engine/leftover-utilities.ts).
-  // The descriptors are handed to the child itself (execa's {file} would stream through us),
-  // and the files are unlinked at once: the open descriptors keep them readable, and nothing
-  // is left behind in the temp directory even if oeflow dies.
-  const outDir = await mkdtemp(path.join(tmpdir(), 'oeflow-tool-'));
-  const outFd = openSync(path.join(outDir, 'stdout'), 'w+');
-  const errFd = openSync(path.join(outDir, 'stderr'), 'w+');
-  await rm(outDir, { recursive: true, force: true });
-  const child = execa(file, [...argv], {
-    reject: false,
-    stdin: 'ignore',
-    // execa passes a descriptor number straight to spawn (documented), but its types omit it
-    stdout: outFd as unknown as 'ignore',
-    stderr: errFd as unknown as 'ignore',
-    // Own process group: a Ctrl-C at the terminal reaches oeflow (which waits for a running
-    // `once` step, e.g. a roll forward) but never kills the utility half way.
-    detached: true,
-    extendEnv: false,
-    // OpenEdge takes its message language from PROMSGS, not the locale; $DLC/promsgs is the
-    // English file the parsers expect. A PROMSGS the caller set is the caller's choice.
-    env: { ...callerEnv, DLC: dlc, LANG: 'C', LC_ALL: 'C', PROMSGS: callerEnv.PROMSGS || path.join(dlc, 'promsgs') },
-    ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
-    ...(o.signal === undefined ? {} : { cancelSignal: o.signal }),
-    ...(o.timeoutMs === undefined ? {} : { timeout: o.timeoutMs }),
-  });
-  if (child.pid !== undefined) o.onSpawn?.(child.pid);
-  let stdout = '';
-  let stderr = '';
-  const r = await child.finally(() => {
+  // the resume waits for it (engine/leftover-utilities.ts). The files are unlinked before the
+  // spawn: the open descriptors keep them readable, and nothing is left behind even if oeflow dies.
+  const outFd = anonymousFile();
+  const errFd = anonymousFile();
+  let ended: Ended;
+  let stdout: string;
+  let stderr: string;
+  try {
+    ended = await new Promise<Ended>((resolve) => {
+      const child = spawn(file, [...argv], {
+        stdio: ['ignore', outFd, errFd],
+        // Own process group: a Ctrl-C at the terminal reaches oeflow (which waits for a running
+        // `once` step, e.g. a roll forward) but never kills the utility half way.
+        detached: true,
+        // OpenEdge takes its message language from PROMSGS, not the locale; $DLC/promsgs is the
+        // English file the parsers expect. A PROMSGS the caller set is the caller's choice.
+        env: { ...callerEnv, DLC: dlc, LANG: 'C', LC_ALL: 'C', PROMSGS: callerEnv.PROMSGS || path.join(dlc, 'promsgs') },
+        ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
+      });
+      let cancelled = false;
+      let force: NodeJS.Timeout | undefined;
+      const stop = (): void => {
+        if (cancelled) return;
+        cancelled = true;
+        child.kill('SIGTERM');
+        force = setTimeout(() => child.kill('SIGKILL'), FORCE_KILL_AFTER_MS);
+        force.unref();
+      };
+      const timer = o.timeoutMs === undefined ? undefined : setTimeout(stop, o.timeoutMs);
+      const settle = (e: Ended): void => {
+        if (timer) clearTimeout(timer);
+        if (force) clearTimeout(force);
+        o.signal?.removeEventListener('abort', stop);
+        resolve(e);
+      };
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        if (child.pid === undefined) settle({ exitCode: null, signal: null, cancelled: false, spawnError: err });
+      });
+      child.once('exit', (code, signal) => settle({ exitCode: code, signal, cancelled }));
+      if (child.pid === undefined) return; // did not start: 'error' follows
+      o.onSpawn?.(child.pid);
+      if (o.signal?.aborted) stop();
+      else o.signal?.addEventListener('abort', stop, { once: true });
+    });
     stdout = readAll(outFd);
     stderr = readAll(errFd);
+  } finally {
     closeSync(outFd);
     closeSync(errFd);
-  });
-  const code = typeof r.code === 'string' ? r.code : undefined;
-  if (r.exitCode === undefined && r.signal === undefined && !r.isCanceled && !r.timedOut) {
+  }
+  if (ended.spawnError !== undefined) {
+    const code = ended.spawnError.code;
     throw new OeflowError('OEF-012', `${file} could not be started${code ? ` (${code})` : ''}.`, {
-      cause: r.cause,
+      cause: ended.spawnError,
       details: { utility, file, argv: [...argv], code: code ?? null },
       ...(code !== undefined && !SPAWN_ERRORS.has(code) ? { hint: 'The spawn failed for a reason other than a missing or non-executable file; see the cause.' } : {}),
     });
@@ -89,13 +124,13 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
   return {
     utility,
     argv: [...argv],
-    exitCode: r.exitCode ?? null,
-    signal: r.signal ?? null,
+    exitCode: ended.exitCode,
+    signal: ended.signal,
     durationMs: Math.round(performance.now() - started),
     stdout,
     stderr,
     messages: parseMessages(`${stdout}\n${stderr}`),
     startedAt,
-    cancelled: r.isCanceled || r.timedOut,
+    cancelled: ended.cancelled,
   };
 }

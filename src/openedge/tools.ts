@@ -32,6 +32,10 @@ export interface OpenEdgeTools {
   prostrctRepair(db: string, stFile: string, o?: CallOptions): Promise<ToolResult>;
   /** Reads `<db>.lk` directly (no utility); null when absent. */
   readLk(db: string): Promise<LkInfo | null>;
-  /** Reads roll-forward progress from `<db>.lg` (no utility). */
-  rollForwardLog(db: string, since?: string): Promise<RollForwardLogState>;
+  /**
+   * Reads roll-forward progress from `<db>.lg` (no utility): the lines from `fromByte` on
+   * (a size recorded earlier: only what was written since is read), or the whole log when
+   * it is shorter than that (truncated or replaced since).
+   */
+  rollForwardLog(db: string, since?: string, fromByte?: number): Promise<RollForwardLogState>;
 }

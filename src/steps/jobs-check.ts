@@ -1,5 +1,4 @@
 // OFFLINE-3: make sure scheduled jobs against the database have stopped (site command).
-import { execa } from 'execa';
 import { fail, type Step } from './step.js';
 
 export const jobsCheck = {
@@ -12,6 +11,7 @@ export const jobsCheck = {
     const cmd = env.ctx.input.jobsCheck;
     if (cmd === undefined || cmd === '') return { checked: false, note: 'no --jobs-check command configured' };
     // The operator's own command line, run by their shell on purpose (like cron would).
+    const { execa } = await import('execa'); // loaded only by runs with a jobs check (~0.2 s)
     const r = await execa(cmd, { shell: true, reject: false, cancelSignal: env.signal, env: { OEFLOW_DB: env.ctx.input.db } });
     if (r.exitCode !== 0) {
       fail('invariant', 'OEF-201', `--jobs-check \`${cmd}\` exited ${r.exitCode ?? r.signal}: ${(r.stdout || r.stderr).trim().slice(0, 300)}`);

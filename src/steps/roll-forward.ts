@@ -1,26 +1,56 @@
 // RF-5 / RF-5r: roll forward one AI file (in proven order), or retry the file a crash
 // interrupted. An error exit halts the run: retry is for crashes only (KB P39426).
+//
+// Per-file cost does not grow with the files before it: the intent records the size of the
+// database log (not its content), so a reconciliation reads only what was logged since; and
+// the in-use check runs once per step visit sequence in this process, not per file (below).
+import { stat } from 'node:fs/promises';
+import { dbPaths } from '../openedge/dlc.js';
 import { ROLL_FORWARD_FAILURES } from '../openedge/messages.js';
-import type { RollForwardLogState } from '../openedge/types.js';
 import { busyState, messageSummary } from './probes.js';
 import { failure, fail, type Reconciliation, type Step, type StepEnv } from './step.js';
 
-interface Probe { busy: string; log: RollForwardLogState }
+/**
+ * busy: the in-use state; busyCheckedAt: the aiIndex whose probe ran `proutil -C busy` (an
+ * earlier one when the check was carried over). lgBytes: the size of `<db>.lg` before the
+ * command, where a reconciliation starts reading.
+ */
+interface Probe { busy: string; busyCheckedAt: number; lgBytes: number }
 
-/** The AI file this visit applies: the proven list, at the machine's aiIndex. */
+/**
+ * Per run: the last aiIndex this process rolled forward cleanly, and the index whose probe ran
+ * the in-use check. While the target stays held by oeflow's lock and each of our own roll
+ * forwards ended cleanly (rfutil opens the database single-user and closes it), nothing of
+ * ours opened it in between: the next file reuses that check. A new process (resume), a retry
+ * or any failure checks again.
+ */
+const cleanRun = new Map<string, { lastIndex: number; checkedAt: number }>();
+
+/** The AI file this visit applies: the proven list (the run's stored input), at the machine's aiIndex. */
 function currentFile(env: StepEnv): string {
-  const file = (env.ctx.input.aiFiles ?? [])[env.ctx.aiIndex];
+  const file = (env.runInput.aiFiles ?? env.ctx.input.aiFiles ?? [])[env.ctx.aiIndex];
   if (file === undefined) fail('failed', 'OEF-002', `no AI file at index ${env.ctx.aiIndex}`);
   return file;
 }
 
-async function probe(env: StepEnv): Promise<Probe> {
-  const db = env.ctx.input.db;
-  return { busy: await busyState(env, db), log: await env.tools.rollForwardLog(db) };
+async function lgSize(db: string): Promise<number> {
+  return (await stat(dbPaths(db).lgFile).catch(() => null))?.size ?? 0;
+}
+
+function probeFor(retry: boolean) {
+  return async (env: StepEnv): Promise<Probe> => {
+    const db = env.ctx.input.db;
+    const index = env.ctx.aiIndex;
+    const clean = cleanRun.get(env.runId);
+    cleanRun.delete(env.runId); // whatever happens next, only a clean run of this file carries the check on
+    const carried = !retry && clean !== undefined && clean.lastIndex === index - 1;
+    const busy = carried ? 'not-in-use' : await busyState(env, db);
+    return { busy, busyCheckedAt: carried ? clean.checkedAt : index, lgBytes: await lgSize(db) };
+  };
 }
 
 function makeRun(retry: boolean) {
-  return async (env: StepEnv) => {
+  return async (env: StepEnv, probed: Probe) => {
     const file = currentFile(env);
     // --until applies to every file: rfutil keeps the transactions that ended before it
     // and says 17923 in the file where it found the endtime; the machine stops there.
@@ -36,15 +66,21 @@ function makeRun(retry: boolean) {
       fail('rf-error', 'OEF-053', `roll forward${retry ? ' retry' : ''} of ${file} failed (${numbers.join(', ') || `exit ${r.exitCode ?? r.signal}`}): ${messageSummary(r)}`);
     }
     const endtimeLocated = r.messages.some((m) => m.number === 17923);
+    cleanRun.set(env.runId, { lastIndex: env.ctx.aiIndex, checkedAt: probed.busyCheckedAt });
     return { file, index: env.ctx.aiIndex, retry, appliedAt: new Date().toISOString(), ...(until ? { endtime: until, endtimeLocated } : {}) };
   };
 }
 
-/** Decide an in-doubt roll forward from the database log written since the intent. */
-function reconcileFromLog(now: Probe, intent: { at: string }, env: StepEnv): Reconciliation {
+/**
+ * Decide an in-doubt roll forward from the database log written since the intent: read from
+ * the log size the intent recorded (intents of older versions recorded none: the whole log).
+ */
+async function reconcileFromLog(_now: Probe, intent: { at: string; probe: Partial<Probe> | null }, env: StepEnv): Promise<Reconciliation> {
   const file = currentFile(env);
   const since = Date.parse(intent.at);
-  const entries = now.log.files.filter((f) => f.path === file && Date.parse(f.begunAt) >= since);
+  const fromByte = typeof intent.probe?.lgBytes === 'number' ? intent.probe.lgBytes : 0;
+  const log = await env.tools.rollForwardLog(env.ctx.input.db, undefined, fromByte);
+  const entries = log.files.filter((f) => f.path === file && Date.parse(f.begunAt) >= since);
   const last = entries[entries.length - 1];
   if (last === undefined) return { verdict: 'not-done' };
   if (last.completed) return { verdict: 'done', facts: { file, reconciledFromLog: true } };
@@ -59,10 +95,10 @@ const precheck = (p: Probe, env: StepEnv) =>
 
 export const rollForward = {
   id: 'rollForward', title: 'Roll forward an AI file (rfutil -C roll forward)', kb: 'RF-5', effect: 'once',
-  probe, precheck, run: makeRun(false), reconcile: reconcileFromLog,
+  probe: probeFor(false), precheck, run: makeRun(false), reconcile: reconcileFromLog,
 } satisfies Step<Probe>;
 
 export const rollForwardRetry = {
   id: 'rollForwardRetry', title: 'Retry the interrupted roll forward (roll forward retry)', kb: 'RF-5r', effect: 'once',
-  probe, precheck, run: makeRun(true), reconcile: reconcileFromLog,
+  probe: probeFor(true), precheck, run: makeRun(true), reconcile: reconcileFromLog,
 } satisfies Step<Probe>;

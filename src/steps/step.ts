@@ -1,6 +1,6 @@
 // The step contract (DESIGN.md "A step"): everything needed to run, resume and prove
 // one procedure step, declared once per step module.
-import type { Json, ProcedureContext, StepFailure } from '../../machines/contract.js';
+import type { Json, ProcedureContext, ProcedureInput, StepFailure } from '../../machines/contract.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 
 /** read: no side effect; idempotent: safe to run again; once: must never run twice. */
@@ -43,6 +43,8 @@ export interface StepEnv {
   catalog(entry: CatalogEntry): void;
   /** Run start time: backups and catalog ids derive from it, so reruns are identical. */
   readonly runStartedAt: string;
+  /** The run's stored input: what ctx.input holds plus the AI file list (ctx.input has only its count). */
+  readonly runInput: ProcedureInput;
 }
 
 /** An in-doubt attempt as recorded before the crash. */

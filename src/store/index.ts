@@ -20,6 +20,7 @@ export {
 } from './store.js';
 export type {
   RunRow,
+  RunSummary,
   RunStatus,
   JournalRow,
   JournalKind,

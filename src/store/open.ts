@@ -1,9 +1,10 @@
 // Open the store: set the durability pragmas, assert them, migrate via user_version.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { OeflowError, isOeflowError } from '../errors.js';
 import { migrations, schemaVersion } from './schema.js';
 import { BUSY_TIMEOUT_MS, assertDurable, readPragmas } from './pragmas.js';
+import { sqlite } from './sqlite.js';
 import { Store, type StoreOptions } from './store.js';
 
 
@@ -29,7 +30,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
 export function openDatabase(path: string): Database.Database {
   let db: Database.Database;
   try {
-    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    db = new (sqlite())(path, { timeout: BUSY_TIMEOUT_MS });
   } catch (cause) {
     throw new OeflowError('OEF-020', `Cannot open the state store ${path}: ${message(cause)}`, { cause, details: { path } });
   }

@@ -131,6 +131,25 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE backups ADD COLUMN expired_at TEXT;
     `,
   },
+  {
+    version: 4,
+    description: 'AI scan cache: `rfutil -C aimage scan` headers by file identity and by content hash (not evidence: never journaled)',
+    sql: `
+      CREATE TABLE ai_scan_cache (
+        dev            TEXT NOT NULL,
+        ino            TEXT NOT NULL,
+        size           INTEGER NOT NULL,
+        mtime_ns       TEXT NOT NULL,
+        ctime_ns       TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL,
+        seqno          INTEGER NOT NULL,
+        ai_begin_date  TEXT NOT NULL,
+        scanned_at     TEXT NOT NULL,
+        PRIMARY KEY (dev, ino)
+      );
+      CREATE INDEX ai_scan_cache_content ON ai_scan_cache (content_sha256);
+    `,
+  },
 ];
 
 /** The `user_version` a fully migrated store has. */

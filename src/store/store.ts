@@ -2,9 +2,11 @@
 // write is one synchronous immediate transaction (no await inside), so a journal row
 // and the state it describes are committed together or not at all.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { sqlite } from './sqlite.js';
 import { OeflowError } from '../errors.js';
 import { readPragmas, type PragmaReadings } from './pragmas.js';
+import type { CachedHeader, FileIdentity } from '../aichain/scan-cache.js';
 import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex } from './hash-chain.js';
 import type {
   RowSigner,
@@ -18,6 +20,7 @@ import type {
   LockRow,
   RunRow,
   RunStatus,
+  RunSummary,
 } from './types.js';
 
 export interface StoreOptions {
@@ -178,6 +181,8 @@ interface BackupRecord {
 
 const RUN_COLUMNS = `run_id, machine_id, machine_hash, db, kind, status, resumable, input_json, snapshot_json,
   state_value, created_at, updated_at, ended_at, host, pid, error_json, last_seq, head_hash`;
+type SummaryRecord = Pick<RunRecord, 'run_id' | 'machine_id' | 'db' | 'kind' | 'status' | 'resumable' | 'state_value' | 'created_at' | 'updated_at' | 'ended_at'>;
+const SUMMARY_COLUMNS = 'run_id, machine_id, db, kind, status, resumable, state_value, created_at, updated_at, ended_at';
 const OPEN_RUN_CONDITION = `(status IN ('running', 'needs-decision', 'aborted') OR (status = 'failed' AND resumable = 1))`;
 const ATTEMPT_SELECT = `SELECT a.run_id, a.step_key, a.attempt, a.step_id, a.intent_seq, j.data_json AS intent_json,
   a.result_seq, a.outcome, a.output_json, a.error_json
@@ -306,6 +311,8 @@ export class Store {
   readonly #db: Database.Database;
   readonly #now: () => Date;
   readonly #signer: RowSigner | undefined;
+  /** Whether the signer's public key is committed to signing_keys by this connection. */
+  #keyState: 'not-yet' | 'in-transaction' | 'committed' = 'not-yet';
   readonly #s;
   readonly #tx;
 
@@ -322,6 +329,9 @@ export class Store {
            host, pid, head_hash) VALUES (?, ?, ?, ?, ?, 'running', 1, ?, ?, ?, ?, ?, ?)`),
       getRun: db.prepare<[string], RunRecord>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
       listRuns: db.prepare<[], RunRecord>(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC`),
+      runSummaries: db.prepare<[{ db: string | null }], SummaryRecord>(
+        `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE (@db IS NULL OR db = @db) ORDER BY created_at DESC, rowid DESC`,
+      ),
       listRunsForDb: db.prepare<[string], RunRecord>(
         `SELECT ${RUN_COLUMNS} FROM runs WHERE db = ? ORDER BY created_at DESC, rowid DESC`,
       ),
@@ -361,6 +371,7 @@ export class Store {
       journal: db.prepare<[string], JournalRecord>(
         `SELECT run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash, sig_key_id, signature FROM journal WHERE run_id = ? ORDER BY seq`,
       ),
+      journalTimes: db.prepare<[string], { seq: number; at: string }>(`SELECT seq, at FROM journal WHERE run_id = ? ORDER BY seq`),
       insertAttempt: db.prepare<[string, string, number, string, number]>(
         `INSERT INTO attempts (run_id, step_key, attempt, step_id, intent_seq) VALUES (?, ?, ?, ?, ?)`,
       ),
@@ -404,6 +415,16 @@ export class Store {
            completed_at, run_id, details_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getBackup: db.prepare<[string], BackupRecord>(`SELECT * FROM backups WHERE backup_id = ?`),
       listBackups: db.prepare<[], BackupRecord>(`SELECT * FROM backups WHERE expired_at IS NULL ORDER BY started_at DESC, rowid DESC`),
+      scanByIdentity: db.prepare<[string, string, number, string, string], { seqno: number; ai_begin_date: string }>(
+        `SELECT seqno, ai_begin_date FROM ai_scan_cache WHERE dev = ? AND ino = ? AND size = ? AND mtime_ns = ? AND ctime_ns = ?`,
+      ),
+      scanByContent: db.prepare<[string], { seqno: number; ai_begin_date: string }>(
+        `SELECT seqno, ai_begin_date FROM ai_scan_cache WHERE content_sha256 = ? LIMIT 1`,
+      ),
+      rememberScan: db.prepare<[string, string, number, string, string, string, number, string, string]>(
+        `INSERT OR REPLACE INTO ai_scan_cache (dev, ino, size, mtime_ns, ctime_ns, content_sha256, seqno, ai_begin_date, scanned_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       listBackupsForDb: db.prepare<[string], BackupRecord>(
         `SELECT * FROM backups WHERE db = ? AND expired_at IS NULL ORDER BY started_at DESC, rowid DESC`,
       ),
@@ -471,6 +492,17 @@ export class Store {
     return rows.map(toRun);
   }
 
+  /**
+   * Runs, newest first, without input, snapshot and error: what a listing shows. A snapshot
+   * can be large; `oeflow runs` over thousands of runs would otherwise read and parse them all.
+   */
+  listRunSummaries(filter: { db?: string } = {}): RunSummary[] {
+    return this.#s.runSummaries.all({ db: filter.db ?? null }).map((r) => ({
+      runId: r.run_id, machineId: r.machine_id, db: r.db, kind: r.kind, status: r.status, resumable: r.resumable === 1,
+      stateValue: parseJson(r.state_value), createdAt: r.created_at, updatedAt: r.updated_at, endedAt: r.ended_at,
+    }));
+  }
+
   /** Newest run for `db` that can still resume: running, needs-decision, aborted, or failed and resumable. */
   openRunForDb(db: string): RunRow | undefined {
     const r = this.#s.openRunForDb.get(db);
@@ -504,6 +536,13 @@ export class Store {
 
   journal(runId: string): JournalRow[] {
     return this.#s.journal.all(runId).map(toJournal);
+  }
+
+  /** When each journal row of the run was written, by seq (no row data read: `show` needs only the times). */
+  journalTimes(runId: string): Map<number, string> {
+    const out = new Map<number, string>();
+    for (const r of this.#s.journalTimes.iterate(runId)) out.set(r.seq, r.at);
+    return out;
   }
 
   /** Recompute the run's hash chain; reports the first seq that does not verify. */
@@ -630,6 +669,24 @@ export class Store {
     return rows.map(toBackup);
   }
 
+  // ---- AI scan cache (src/aichain/scan-cache.ts; not evidence, never journaled) ----
+
+  /** The header cached for a file with exactly this identity. */
+  scanByIdentity(id: FileIdentity): CachedHeader | undefined {
+    const r = this.#s.scanByIdentity.get(id.dev, id.ino, id.size, id.mtimeNs, id.ctimeNs);
+    return r === undefined ? undefined : { seqno: r.seqno, aiBeginDate: r.ai_begin_date };
+  }
+
+  /** The header cached for a file with these bytes (e.g. a copy of a scanned file). */
+  scanByContent(sha256: string): CachedHeader | undefined {
+    const r = this.#s.scanByContent.get(sha256);
+    return r === undefined ? undefined : { seqno: r.seqno, aiBeginDate: r.ai_begin_date };
+  }
+
+  rememberScan(id: FileIdentity, sha256: string, header: CachedHeader): void {
+    this.#write(() => this.#s.rememberScan.run(id.dev, id.ino, id.size, id.mtimeNs, id.ctimeNs, sha256, header.seqno, header.aiBeginDate, this.#stamp()));
+  }
+
   // ---- transaction bodies (run only inside #tx) ----
 
   #stamp(): string {
@@ -639,9 +696,13 @@ export class Store {
   /** Run a write; SQLite failures (busy past the timeout, disk full, I/O) become OEF-020. */
   #write<T>(fn: () => T): T {
     try {
-      return fn();
+      const out = fn();
+      // committed: the signer's public key is in the store from now on
+      if (this.#keyState === 'in-transaction') this.#keyState = 'committed';
+      return out;
     } catch (cause) {
-      if (cause instanceof Database.SqliteError) {
+      if (this.#keyState === 'in-transaction') this.#keyState = 'not-yet';
+      if (cause instanceof sqlite().SqliteError) {
         throw new OeflowError('OEF-020', `State store write failed (${this.path}): ${cause.message}`, {
           cause,
           details: { path: this.path, sqliteCode: cause.code },
@@ -660,8 +721,12 @@ export class Store {
     const parsed = JSON.parse(dataJson) as unknown;
     const hash = journalHash(head.head_hash, { runId, seq, at, kind, stepKey, attempt, data: parsed });
     const signer = this.#signer;
-    // In the row's transaction, so a signed row never exists without its public key.
-    if (signer !== undefined) this.#s.insertSigningKey.run(signer.keyId, signer.publicKeyPem, at);
+    // In the row's transaction, so a signed row never exists without its public key; once that
+    // transaction committed, later rows of this connection skip the statement (one less per row).
+    if (signer !== undefined && this.#keyState !== 'committed') {
+      this.#s.insertSigningKey.run(signer.keyId, signer.publicKeyPem, at);
+      this.#keyState = 'in-transaction';
+    }
     const sigKeyId = signer?.keyId ?? null;
     const signature = signer?.sign(hash) ?? null;
     this.#s.insertJournal.run(runId, seq, at, kind, stepKey, attempt, dataJson, head.head_hash, hash, sigKeyId, signature);

@@ -48,6 +48,9 @@ export interface RunRow {
   headHash: string;
 }
 
+/** What a run listing shows: a RunRow without the input, snapshot and error (not read, not parsed). */
+export type RunSummary = Pick<RunRow, 'runId' | 'machineId' | 'db' | 'kind' | 'status' | 'resumable' | 'stateValue' | 'createdAt' | 'updatedAt' | 'endedAt'>;
+
 export interface JournalRow {
   runId: string;
   seq: number;
