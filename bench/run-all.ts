@@ -19,6 +19,9 @@ const BENCHES: Bench[] = [
   { name: 'copy', args: ['64'] },
   { name: 'cli-start', args: ['10000'] },
   { name: 'restore-scale', args: ['200', '2000'] },
+  { name: 'quiet-window', args: ['64'] },
+  // needs root and a loop device (it makes an XFS image with reflink)
+  { name: 'clone', args: ['64,512,2048'] },
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,13 +1,10 @@
 // `oeflow backup offline|online`: start a backup run and print its result.
 import { Option, type Command } from 'commander';
 import { basename, join, resolve } from 'node:path';
-import { backupIdFor, newRunId } from '../engine/engine.js';
+import { backupIdFor, newRunId } from '../engine/run-ids.js';
 import { ExitCode, OeflowError } from '../errors.js';
-import { startProcedure } from '../app/start-procedure.js';
 import { ON_OPEN_RUN, type OnOpenRun } from '../config/keys.js';
 import { backupFigures, renderFigures } from './backup-figures.js';
-import { createTools } from '../openedge/create-tools.js';
-import { planBackup, renderPlan } from '../plan/plan.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { parseDuration } from './duration.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
@@ -45,6 +42,8 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
       };
       const maxQuietMs = o.maxQuiet ? parseDuration(o.maxQuiet) : undefined;
       if (o.plan) {
+        // loaded here, not at start: read-only commands stay cheap to start
+        const [{ createTools }, { planBackup, renderPlan }] = await Promise.all([import('../openedge/create-tools.js'), import('../plan/plan.js')]);
         const planned = await planBackup(createTools({ dlc }), input);
         // an open run refuses the backup as surely as a precondition does
         const open = store.openRunForDb(db);
@@ -54,6 +53,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         outcome.exitCode = plan.ready ? ExitCode.ok : ExitCode.invariant;
         return;
       }
+      const { startProcedure } = await import('../app/start-procedure.js');
       const { outcome: result, openRun } = await withSignals((abortSignal) =>
         startProcedure({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, runId, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) },
           { onOpenRun: o.onOpenRun ?? 'fail', notify: o.notify }),

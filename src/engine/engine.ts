@@ -1,6 +1,5 @@
 // Run lifecycle (DESIGN §engine): start a procedure, resume it, record operator
 // decisions. Owns the lock, the run row and the wiring of steps, tools and store.
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Snapshot } from 'xstate';
 import type { ProcedureInput } from '../../machines/contract.js';
@@ -29,16 +28,9 @@ export interface EngineDeps {
 
 export const DEFAULT_MAX_QUIET_MS = 5 * 60_000;
 
-/** A new, sortable, collision-free run id: run-YYYYMMDD-HHMMSS-<hex>. */
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
-}
+import { backupIdFor, newRunId } from './run-ids.js';
 
-/** The catalog id of the backup a run produces: derived from the run id, so a rerun is idempotent. */
-export function backupIdFor(runId: string): string {
-  return `bk-${runId.slice('run-'.length)}`;
-}
+export { backupIdFor, newRunId };
 
 function stepDeps(deps: EngineDeps) {
   return {
