@@ -104,6 +104,10 @@ export const msg = {
   retryRequired: (file: string, seq: number) => m(90019, `The roll forward of ${file} (file number ${seq}) did not complete; only roll forward retry with that file can continue.`),
   retryWrongFile: (file: string, seq: number) => m(90020, `Roll forward retry must use the file that was interrupted: ${file} (file number ${seq}).`),
   aiFileOtherDb: (file: string) => m(90021, `${file} belongs to another database (after-image begin dates differ).`),
+  incompleteAi: (expected: number, got: number) => m(9333, `Incomplete ai file detected, expected ${expected}, got ${got}.`),
+  noteCounts: () => m(1029, "SYSTEM ERROR: Note leading and trailing counts don't match"),
+  applyNote: (bkupdctr: number, noteUpdctr: number) => m(1028, `SYSTEM ERROR: Rollforward Apply AI note, BKUPDCTR=${bkupdctr}, note updctr=${noteUpdctr}.`),
+  noteLocation: (area: number, dbkey: number, recordType: number) => m(8999, `area ${area}, dbkey ${dbkey}, record type ${recordType}`),
   trid: (trid: number, notes: number, end: string) => m(null, `Trid: ${trid} notes: ${notes} end: ${end}`),
   // quiet point (FACTS §5)
   quietLogin: (user: string, tty: string) => m(5569, `Quiet point request login by ${user} on ${tty}.`),

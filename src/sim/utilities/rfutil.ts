@@ -114,10 +114,14 @@ async function scan(s: Session, raw: readonly string[]): Promise<void> {
   if (r.kind === 'empty') s.fail(msg.emptyAiFile(file));
   if (r.kind === 'invalid') s.fail(msg.notAiFile(file));
   s.say(headerMessages(r.file));
+  // A scan reads every note: a file cut short says 9333 at open, a broken note 1029 where it is met.
+  if (r.defect?.kind === 'truncated') s.say(msg.incompleteAi(r.defect.expectedBlocks, r.defect.gotBlocks), 'E');
   if (raw.map((t) => t.toLowerCase()).includes('verbose')) {
     for (const tx of r.file.txs) s.print(msg.trid(tx.trid, tx.ops.length + 2, oeDate(tx.end)).text);
   }
+  if (r.defect?.kind === 'damaged') s.fail(msg.noteCounts());
   s.say(trailerMessages(r.file.txs));
+  if (r.defect !== null) s.fail([]);
 }
 
 async function markBackedup(s: Session, paths: DbPaths): Promise<void> {
