@@ -4,7 +4,7 @@
 // zero-length file. The header line has a fixed width so that a switch can rewrite it in
 // place with the file's final length, as the real header records its last block: a copy
 // cut short is then detectable (9333), and a note whose framing is broken is damage (1029).
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 
 export interface AiHeader {
   kind: 'oeflow-sim-ai';
@@ -83,11 +83,12 @@ export function appendAiTx(path: string, tx: TxNote): void {
 export function closeAiFile(path: string, closeLstmod: number): void {
   const note: CloseNote = { t: 'close', closeLstmod };
   appendFileSync(path, `${JSON.stringify(note)}\n`);
-  const text = readFileSync(path, 'utf8').slice(0, AI_HEADER_BYTES);
-  const header = JSON.parse(text) as AiHeader;
   const fd = openSync(path, 'r+');
   try {
-    writeSync(fd, headerLine({ ...header, eofBytes: statSync(path).size }), 0);
+    const buf = Buffer.alloc(AI_HEADER_BYTES);
+    readSync(fd, buf, 0, AI_HEADER_BYTES, 0);
+    const header = JSON.parse(buf.toString('utf8')) as AiHeader;
+    writeSync(fd, headerLine({ ...header, eofBytes: fstatSync(fd).size }), 0);
   } finally {
     closeSync(fd);
   }

@@ -72,6 +72,13 @@ export const msg = {
   aiFullShutdown: () => m(90012, 'After-image area is full and no extent is EMPTY: the database is shutting down.'),
   archiverEnabled: (dirs: string) => m(13231, `From this point forward all after-image extents will be archived to ${dirs}.`),
   archiverDisabled: () => m(90013, 'The After-image File Management Archiver has been disabled.'),
+  markedArchived: (name: string) => m(13154, `Marked after-image extent ${name} ARCHIVED.`),
+  emptyRefusedArchiver: () => m(90040, 'aimage extent empty is not allowed while After-image File Management is enabled; the archiver empties extents itself.'),
+  archiverBadInterval: (value: string) => m(90041, `-aiarcinterval ${value} is not valid: give 0 (on demand) or 120 to 86400 seconds.`),
+  archiveTargetExists: (path: string) => m(90042, `The archive target ${path} already exists.`),
+  archiverNoDir: (dir: string) => m(90043, `The After-image File Management Archiver cannot write to ${dir}: the directory does not exist.`),
+  archiverEnded: () => m(90044, 'The After-image File Management Archiver has been ended.'),
+  archiverSetting: (what: string) => m(90045, `After-image File Management ${what}.`),
   // sequence (FACTS §4)
   aiSequenceChanged: (from: number, to: number) => m(12428, `Ai sequence ${from} changed to ${to}`),
   sequenceRefused: (db: string) => m(90014, `Cannot change the ai sequence of ${db}: after-imaging is disabled (a roll forward has been run).`),
