@@ -60,6 +60,13 @@ describe('oeflow with the AI archiver running', () => {
     expect(sim.hashDir()).toBe(before);
     expect(await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'enable', '-aiarcdir', sim.dir, '-aiarcinterval', '120'])).toMatchObject({ exitCode: 0, messages: [13231] });
     expect(readMaster(dbPaths(sim.db)).ai).toMatchObject({ archiver: true, archiveDirs: [sim.dir], archiveInterval: 120 });
+    // a drill does not archive (or empty extents) under the site's archiver: it needs its directories
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const enabled = sim.hashDir();
+    const drill = await oeflow(['drill', sim.db, '--scratch', join(sim.dir, 'drill')], env);
+    expect((drill.json.error as { code: string; message: string }).code).toBe('OEF-001');
+    expect((drill.json.error as { message: string }).message).toContain('--ai');
+    expect(sim.hashDir()).toBe(enabled);
     expect(await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'setinterval', '0'])).toMatchObject({ exitCode: 0, messages: [90045] });
     expect(await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'end'])).toMatchObject({ exitCode: 0, messages: [90044] });
     expect(readMaster(dbPaths(sim.db)).ai).toMatchObject({ archiver: false, archiveInterval: 0 });
