@@ -115,7 +115,12 @@ export const msg = {
   noteCounts: () => m(1029, "SYSTEM ERROR: Note leading and trailing counts don't match"),
   applyNote: (bkupdctr: number, noteUpdctr: number) => m(1028, `SYSTEM ERROR: Rollforward Apply AI note, BKUPDCTR=${bkupdctr}, note updctr=${noteUpdctr}.`),
   noteLocation: (area: number, dbkey: number, recordType: number) => m(8999, `area ${area}, dbkey ${dbkey}, record type ${recordType}`),
-  trid: (trid: number, notes: number, end: string) => m(null, `Trid: ${trid} notes: ${notes} end: ${end}`),
+  // `aimage scan verbose` / `roll forward verbose` note lines, as real scripts show them (GAPS, 4.27)
+  noteCode: (code: string) => m(1637, `code = ${code}`),
+  transactionIndex: (n: number) => m(1638, `transaction index = ${n}`),
+  tridLine: (trid: number, date: string) => m(2598, `Trid: ${trid} ${date}.`),
+  userIdLine: (user: string) => m(2599, `User Id: ${user}.`),
+  noteArea: (area: number, dbkey: number, updctr: number) => m(9016, `area = ${area}   dbkey = ${dbkey}   update counter = ${updctr}`),
   // quiet point (FACTS §5)
   quietLogin: (user: string, tty: string) => m(5569, `Quiet point request login by ${user} on ${tty}.`),
   quietLogout: () => m(5570, 'Quiet point request logout'),

@@ -6,15 +6,16 @@
 // note's transaction must follow the last one in the data extent. A file cut short (9333)
 // or with a broken note (1029) is applied up to the defect and leaves the database
 // partially rolled forward: the sequence does not advance and only retry continues.
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readAiFile, type AiDefect, type AiFile, type TxNote } from './ai-file.js';
-import { headerMessages, trailerMessages } from './ai-report.js';
+import { headerMessages, trailerMessages, verboseNotes } from './ai-report.js';
 import { disableAi } from './ai-switch.js';
 import { appendData, lastTrid } from './data-file.js';
 import { oeDate } from './dates.js';
 import { dataExtent, readMaster, updateMasterSync, withLockSync, writeMaster, type MasterBlock } from './master-block.js';
-import { msg, type Msg } from './messages.js';
+import { msg, screen, type Msg } from './messages.js';
 import type { DbPaths } from './paths.js';
 import type { Session } from './session.js';
 
@@ -117,7 +118,7 @@ function applyFile(s: Session, paths: DbPaths, opened: Opened, o: RollForwardOpt
   const half = s.fault?.mode === 'crash-half' ? Math.max(1, Math.floor(txs.length / 2)) : txs.length;
   txs.slice(0, half).forEach((tx) => appendData(target, tx));
   if (s.fault?.mode === 'crash-half') s.die();
-  if (o.verbose) for (const tx of txs) s.print(msg.trid(tx.trid, tx.ops.length + 2, oeDate(tx.end)).text);
+  if (o.verbose) for (const tx of txs) verboseNotes(tx, userInfo().username).forEach((m) => s.print(screen(m)));
   if (defect !== null) {
     // DBROLL_PARTIAL stays set and the sequence does not move, "so if the user happens to
     // find the correct, full ai file they can retry" (FACTS §4, S40).

@@ -129,3 +129,22 @@ describe('truncated and damaged AI files', () => {
     expect(sim.hashDir(join(sim.dir, 'copy'))).toBe(before);
   });
 });
+
+describe('aimage scan verbose', () => {
+  const newSim = useSim();
+
+  it('prints the numbered note lines real scripts parse: 1637, 1638, 2598, 2599, then 1637 + 9016 per update', async () => {
+    const sim = newSim();
+    await sim.run('proserve', [sim.db]);
+    expect((await sim.oeflow(['sim', 'load', sim.db, '--tx', '2'])).exitCode).toBe(0);
+    await sim.run('proshut', [sim.db, '-by']);
+    const r = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'scan', 'verbose', '-a', `${sim.db}.a1`]);
+    expect(r.exitCode).toBe(0);
+    const notes = r.messages.filter((n) => [1637, 1638, 2598, 2599, 9016].includes(n));
+    expect(notes.slice(0, 6)).toEqual([1637, 1638, 2598, 2599, 1637, 9016]);
+    expect(r.stdout).toMatch(/^code = RL_TBGN \(1637\)$/m);
+    expect(r.stdout).toMatch(/^Trid: 1 [A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\. \(2598\)$/m);
+    expect(r.stdout).toMatch(/^area = 7 {3}dbkey = \d+ {3}update counter = \d+ \(9016\)$/m);
+    expect(r.messages.filter((n) => n === 2598)).toHaveLength(2);
+  });
+});

@@ -2,16 +2,17 @@
 //                    | aimage query <opt> by <search> <value> | aimage scan [verbose] -a file
 //                    | mark backedup | sequence | roll forward [retry] … | aiarchiver enable|disable }
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { archiveExtent } from '../archive.js';
 import { archiverParams, enableArchiver } from '../archiver.js';
 import { emptyAiFile, readAiFile } from '../ai-file.js';
-import { aiViews, findExtent, headerMessages, listBlock, QUERY_OPTIONS, queryValue, trailerMessages, type QueryOption } from '../ai-report.js';
+import { aiViews, findExtent, headerMessages, listBlock, QUERY_OPTIONS, queryValue, trailerMessages, verboseNotes, type QueryOption } from '../ai-report.js';
 import { beginAi, disableAi, extentName, switchAi } from '../ai-switch.js';
-import { parseEndtime, oeDate } from '../dates.js';
+import { parseEndtime } from '../dates.js';
 import { openOnlineOrSingle, openSingleUser, requireDb } from '../db-open.js';
 import { aiExtents, updateMasterSync, type MasterBlock } from '../master-block.js';
-import { msg, type Msg } from '../messages.js';
+import { msg, screen, type Msg } from '../messages.js';
 import type { DbPaths } from '../paths.js';
 import { rollForward, type RollForwardOptions } from '../roll-forward.js';
 import type { Session } from '../session.js';
@@ -122,7 +123,7 @@ async function scan(s: Session, raw: readonly string[]): Promise<void> {
   // A scan reads every note: a file cut short says 9333 at open, a broken note 1029 where it is met.
   if (r.defect?.kind === 'truncated') s.say(msg.incompleteAi(r.defect.expectedBlocks, r.defect.gotBlocks), 'E');
   if (raw.map((t) => t.toLowerCase()).includes('verbose')) {
-    for (const tx of r.file.txs) s.print(msg.trid(tx.trid, tx.ops.length + 2, oeDate(tx.end)).text);
+    for (const tx of r.file.txs) verboseNotes(tx, userInfo().username).forEach((m) => s.print(screen(m)));
   }
   if (r.defect?.kind === 'damaged') s.fail(msg.noteCounts());
   s.say(trailerMessages(r.file.txs));
