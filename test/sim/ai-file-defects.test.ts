@@ -65,7 +65,7 @@ describe('truncated and damaged AI files', () => {
     const good = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'scan', '-a', `${sim.db}.a1`]);
     expect(good.exitCode).toBe(0);
     expect(good.stdout).toContain('40 transactions were completed. (11138)');
-  });
+  }, 180_000);
 
   it('rolls a truncated file forward partially (9333), keeps the sequence, and only retry with the complete file continues', async () => {
     const sim = newSim({ aiExtents: 3 });
@@ -89,7 +89,7 @@ describe('truncated and damaged AI files', () => {
     expect(retry.stdout).toContain(`${40 - applied} transactions were completed. (11138)`);
     expect((await rf(sim, copy, `${sim.db}.a2`)).exitCode).toBe(0);
     expect((await sim.oeflow(['sim', 'digest', copy])).stdout).toBe((await sim.oeflow(['sim', 'digest', sim.db])).stdout);
-  });
+  }, 180_000);
 
   it('stops at a damaged note with 1029 (no Node error), leaving a partial state that a retry with the same damaged file cannot clear', async () => {
     const sim = newSim({ aiExtents: 3 });
@@ -101,7 +101,7 @@ describe('truncated and damaged AI files', () => {
     const again = await rf(sim, copy, bad, true);
     expect({ rc: again.exitCode, last: again.messages.at(-1) }).toEqual({ rc: 1, last: 1029 });
     expect((await rf(sim, copy, `${sim.db}.a1`, true)).exitCode).toBe(0);
-  });
+  }, 180_000);
 
   it('refuses a file applied twice (8019) and out of order (8019), changing nothing', async () => {
     const sim = newSim({ aiExtents: 3 });
@@ -113,7 +113,7 @@ describe('truncated and damaged AI files', () => {
     expect({ m: twice.messages, rc: twice.exitCode }).toEqual({ m: [8019, 833, 11014], rc: 1 });
     expect(twice.stdout).toContain('Expected ai file number 2 but file specified is 1 in sequence. (8019)');
     expect(sim.hashDir(join(sim.dir, 'copy'))).toBe(before);
-  });
+  }, 180_000);
 
   it('retry after an ordinary 831/832/833 error skips the time check and hits 1028 + 8999 (KB 000046795)', async () => {
     const sim = newSim({ aiExtents: 3 });
@@ -127,7 +127,7 @@ describe('truncated and damaged AI files', () => {
     expect({ rc: retry.exitCode, last: retry.messages.slice(-2) }).toEqual({ rc: 1, last: [1028, 8999] });
     expect(retry.stdout).toMatch(/SYSTEM ERROR: Rollforward Apply AI note, BKUPDCTR=\d+, note updctr=\d+\. \(1028\)/);
     expect(sim.hashDir(join(sim.dir, 'copy'))).toBe(before);
-  });
+  }, 180_000);
 });
 
 describe('aimage scan verbose', () => {
