@@ -62,6 +62,7 @@ export const errorCodes = {
   'OEF-211': { title: 'Target database is open or in use', exitCode: ExitCode.invariant, hint: 'Never open the copy before roll forward ends; shut it down, restore the copy again, and restart.' },
   'OEF-212': { title: 'Restore target is not empty', exitCode: ExitCode.usage, hint: 'Pass an empty or new --into directory.' },
   'OEF-214': { title: 'Roll forward retry refused', exitCode: ExitCode.invariant, hint: 'Retry is only for a roll forward a crash or kill interrupted. Restore the copy again (oeflow restore <backup-id> --into <new dir>) and roll forward the right AI files.' },
+  'OEF-216': { title: 'AI file incomplete during roll forward (9333)', exitCode: ExitCode.failed, hint: 'The target is partially rolled forward. Put the complete copy of the AI file at the same path, then `oeflow resume <run-id> --retry` (roll forward retry continues on that file).' },
   'OEF-215': { title: 'Roll forward retry keeps being killed', exitCode: ExitCode.failed, hint: 'Find what kills rfutil (OOM killer, disk, operator) in the system log, then continue with `oeflow resume <run-id> --retry`.' },
   'OEF-213': { title: 'Roll forward interrupted (partial)', exitCode: ExitCode.failed, hint: 'Only `roll forward retry` on the same file continues it: `oeflow resume <run-id>`.' },
   'OEF-300': { title: 'Copy verification failed', exitCode: ExitCode.verification, hint: 'A copied file differs from the source (see the listed files); take the copy again.' },
@@ -75,7 +76,7 @@ export const errorCodes = {
   'OEF-308': { title: 'The transfer of a clone was interrupted', exitCode: ExitCode.failed, hint: 'Nothing to do: the run takes a new clone under a new quiet point (`oeflow resume <run-id>` if it stopped).' },
   'OEF-309': { title: 'The database structure changed during the backup', exitCode: ExitCode.failed, hint: 'An extent was added or removed between the file list and the quiet point: run the backup again.' },
   'OEF-310': { title: 'Backup not found in the catalog', exitCode: ExitCode.usage, hint: 'List backups with `oeflow backups`.' },
-  'OEF-320': { title: 'AI chain is not provable', exitCode: ExitCode.verification, hint: 'Find the missing or foreign AI files listed, then run the restore again.' },
+  'OEF-320': { title: 'AI chain is not provable', exitCode: ExitCode.verification, hint: 'Find the missing or foreign AI files listed, and replace any listed as incomplete or damaged with a complete copy of that sequence, then run the restore again.' },
   'OEF-330': { title: 'Run not proven (journal verification failed)', exitCode: ExitCode.verification, hint: 'The journal was altered or a transition is illegal (see the failed checks of `oeflow verify <run-id>`); keep the store unchanged for investigation.' },
 } as const satisfies Record<string, CodeEntry>;
 

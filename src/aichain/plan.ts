@@ -6,6 +6,8 @@ import { availableParallelism } from 'node:os';
 import { OeflowError, isOeflowError } from '../errors.js';
 import { resultOf } from '../openedge/create-tools.js';
 import { Msg, hasMessage } from '../openedge/messages.js';
+import { parseAimageScan } from '../openedge/parse-aimage-scan.js';
+import type { OeMessage } from '../openedge/types.js';
 import { collectInputs, unreadable, type Candidate } from './collect-inputs.js';
 import { toEndtime } from './endtime.js';
 import { proveChain } from './prove-chain.js';
@@ -85,12 +87,29 @@ async function cachedScan(input: PlanAiChainInput, c: Candidate): Promise<ScanOu
   const outcome = copyOf !== undefined ? header(copyOf) : await scan(input, c);
   // kept only when the file did not change while it was hashed and scanned
   const after = await fileIdentity(c.path);
-  if ('header' in outcome && after !== null && sameIdentity(after, id)) cache.rememberScan(id, sha256, outcome.header);
+  // a file with a defect is never cached: the cache keeps headers only, and the next proof must name it again
+  if ('header' in outcome && outcome.header.defect === undefined && after !== null && sameIdentity(after, id)) cache.rememberScan(id, sha256, outcome.header);
   return outcome;
 }
 
 function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+// A scan that printed the file's header and then 9333 (cut short) or 1029/1028 (a broken
+// note) found an AI file that cannot be rolled forward whole: it is kept, with its sequence,
+// so the proof names it (FACTS §4, KB 000046795).
+function defectOf(c: Candidate, messages: readonly OeMessage[]): ScannedFile | null {
+  const said = messages.find((m) => m.number === Msg.incompleteAiFile) ?? messages.find((m) => m.number === Msg.noteCountsMismatch || m.number === Msg.rfApplyNoteError);
+  if (said === undefined) return null;
+  let header;
+  try {
+    header = parseAimageScan(c.path, messages);
+  } catch {
+    return null;
+  }
+  const kind = said.number === Msg.incompleteAiFile ? 'truncated' : 'damaged';
+  return { path: c.path, seqno: header.seqno, aiBeginDate: header.aiBeginDate, explicit: c.explicit, defect: { kind, detail: `${said.text} (${said.number})` } };
 }
 
 // A scan that exits non-zero or prints no header means "not an AI file", except when
@@ -105,6 +124,8 @@ async function scan(input: PlanAiChainInput, c: Candidate): Promise<{ header: Sc
     const result = resultOf(err);
     if (result?.cancelled) throw err;
     if (result && hasMessage(result, Msg.cannotOpenFile)) return { problem: unreadable(c.path, 'rfutil cannot open it (43)') };
+    const defective = result === undefined ? null : defectOf(c, result.messages);
+    if (defective !== null) return { header: defective };
     const nums = result?.messages.map((m) => m.number) ?? [];
     return {
       problem: {

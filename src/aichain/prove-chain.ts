@@ -1,5 +1,7 @@
 // The pure chain proof: order scanned AI files by sequence and report every reason the
-// chain cannot be rolled forward from the backup's paired sequence, all at once.
+// chain cannot be rolled forward from the backup's paired sequence, all at once. A file
+// of the chain that is cut short or damaged is named with its sequence: rolling it
+// forward would leave the target partially rolled forward (9333) or fail (1029).
 import { normalizeCtime } from '../openedge/parse-aimage-scan.js';
 import type { ChainFile, ChainProblem, ScannedFile } from './types.js';
 
@@ -35,12 +37,21 @@ export function proveChain(scanned: readonly ScannedFile[], pairedSeq: number, a
       paths: earlyNamed.map((f) => f.path),
     });
   }
-  const files = own
-    .filter((f) => f.seqno >= pairedSeq)
-    .sort((a, b) => a.seqno - b.seqno || a.path.localeCompare(b.path))
-    .map(({ path, seqno, aiBeginDate: d }) => ({ path, seqno, aiBeginDate: d }));
-  problems.push(...duplicates(files), ...startAndGaps(files, pairedSeq));
+  const needed = own.filter((f) => f.seqno >= pairedSeq).sort((a, b) => a.seqno - b.seqno || a.path.localeCompare(b.path));
+  const defective = needed.filter((f) => f.defect !== undefined);
+  const files = needed.filter((f) => f.defect === undefined).map(({ path, seqno, aiBeginDate: d }) => ({ path, seqno, aiBeginDate: d }));
+  problems.push(...defective.map(defectProblem), ...duplicates(files), ...startAndGaps(files, pairedSeq, defective.map((f) => f.seqno)));
   return { files, problems, skipped };
+}
+
+function defectProblem(f: ScannedFile): ChainProblem {
+  const what = f.defect?.kind === 'truncated' ? 'is incomplete (cut short)' : 'is damaged';
+  return {
+    kind: f.defect?.kind ?? 'damaged',
+    message: `${f.path} (sequence ${f.seqno}) ${what}: ${f.defect?.detail ?? ''}; put the complete, undamaged copy of sequence ${f.seqno} in its place`,
+    seqnos: [f.seqno],
+    paths: [f.path],
+  };
 }
 
 function duplicates(files: readonly ChainFile[]): ChainProblem[] {
@@ -54,8 +65,10 @@ function duplicates(files: readonly ChainFile[]): ChainProblem[] {
   }));
 }
 
-function startAndGaps(files: readonly ChainFile[], pairedSeq: number): ChainProblem[] {
-  const first = files[0]?.seqno;
+// `reported`: sequences already named as truncated or damaged (not reported again as missing).
+function startAndGaps(files: readonly ChainFile[], pairedSeq: number, reported: readonly number[] = []): ChainProblem[] {
+  const seqs = [...new Set([...files.map((f) => f.seqno), ...reported])].sort((a, b) => a - b);
+  const first = seqs[0];
   if (first === undefined) {
     return [{ kind: 'wrong-start', message: `no AI file with the backup's paired sequence ${pairedSeq} (no usable AI file at all)`, seqnos: [pairedSeq] }];
   }
@@ -64,7 +77,6 @@ function startAndGaps(files: readonly ChainFile[], pairedSeq: number): ChainProb
     const missing = range(pairedSeq, first - 1);
     out.push({ kind: 'wrong-start', message: `the chain starts at sequence ${first}, not at the backup's paired sequence ${pairedSeq}: missing ${ranges(missing)}`, seqnos: missing });
   }
-  const seqs = [...new Set(files.map((f) => f.seqno))];
   for (let i = 1; i < seqs.length; i++) {
     const prev = seqs[i - 1] ?? 0;
     const next = seqs[i] ?? 0;

@@ -2,7 +2,7 @@
 import type { OpenEdgeTools } from '../openedge/tools.js';
 import type { AiScanCache } from './scan-cache.js';
 
-export type ChainProblemKind = 'gap' | 'duplicate' | 'foreign' | 'wrong-start' | 'unreadable' | 'not-ai';
+export type ChainProblemKind = 'gap' | 'duplicate' | 'foreign' | 'wrong-start' | 'unreadable' | 'not-ai' | 'truncated' | 'damaged';
 
 export interface ChainProblem {
   kind: ChainProblemKind;
@@ -48,7 +48,16 @@ export interface PlanAiChainInput {
   cache?: AiScanCache;
 }
 
+/** Why a file whose header reads cannot be rolled forward whole (its scan said so). */
+export interface FileDefect {
+  kind: 'truncated' | 'damaged';
+  /** What rfutil said, e.g. `Incomplete ai file detected, expected 8, got 3. (9333)`. */
+  detail: string;
+}
+
 /** One scanned candidate: where it came from and what its header says. */
 export interface ScannedFile extends ChainFile {
   explicit: boolean;
+  /** Set when the scan read the header but found the file cut short or damaged. */
+  defect?: FileDefect;
 }

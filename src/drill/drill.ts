@@ -47,6 +47,11 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   const sim = isSimulator(o.dlc);
   if (!sim && o.aiDirs === undefined) throw new OeflowError('OEF-001', 'on a real installation the drill needs --ai <dir> (where your AI files are archived)');
   const tools = createTools({ dlc: o.dlc });
+  // With the site's AI archiver running, the drill archives nothing itself (no `oeflow sim
+  // archive`, no `extent empty`: the daemon owns the FULL extents) and reads its directories.
+  if (sim && o.aiDirs === undefined && (await tools.describe(o.db)).value.aiArchiver) {
+    throw new OeflowError('OEF-001', `the AI archiver runs on ${o.db}: the drill needs --ai <dir> naming its -aiarcdir directories (it never empties extents under the archiver)`);
+  }
   await mkdir(o.scratch, { recursive: true });
   const engine = { store: o.store, dlc: o.dlc, reporter: o.reporter, ...(o.abortSignal ? { abortSignal: o.abortSignal } : {}) };
 

@@ -1,8 +1,10 @@
 // AI extent file format: a JSON header line (what 1640–1643 and the 8019/831/832
 // checks need), then one line per transaction note group, then, once a switch closed
 // the extent, a trailer with the lstmod the next file expects. An EMPTY extent is a
-// zero-length file.
-import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+// zero-length file. The header line has a fixed width so that a switch can rewrite it in
+// place with the file's final length, as the real header records its last block: a copy
+// cut short is then detectable (9333), and a note whose framing is broken is damage (1029).
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 
 export interface AiHeader {
   kind: 'oeflow-sim-ai';
@@ -14,7 +16,12 @@ export interface AiHeader {
   expectedLstmod: number;
   blockSize: number;
   openedAt: number;
+  /** Length of the closed file in bytes, written by the switch that closed it; absent while BUSY. */
+  eofBytes?: number;
 }
+
+/** The header line's fixed width, newline included. */
+export const AI_HEADER_BYTES = 512;
 
 /** One committed transaction: trid, begin/end time and its record updates. */
 export interface TxNote {
@@ -37,7 +44,14 @@ export interface AiFile {
   closeLstmod: number | null;
 }
 
-export type AiRead = { kind: 'ok'; file: AiFile } | { kind: 'missing' } | { kind: 'empty' } | { kind: 'invalid' };
+/** Why a readable AI file cannot be rolled forward completely. */
+export type AiDefect =
+  | { kind: 'truncated'; expectedBlocks: number; gotBlocks: number }
+  /** `goodTxs` = the transactions before the first broken note. */
+  | { kind: 'damaged'; goodTxs: number };
+
+/** `defect` is null for a complete file; with a defect, `file.txs` holds the notes before it. */
+export type AiRead = { kind: 'ok'; file: AiFile; defect: AiDefect | null } | { kind: 'missing' } | { kind: 'empty' } | { kind: 'invalid' };
 
 /** Notes a transaction counts for (begin + one per update + end). */
 export function notesOf(tx: TxNote): number {
@@ -49,9 +63,15 @@ export function txLine(tx: TxNote): string {
   return `${JSON.stringify(tx)}\n`;
 }
 
+function headerLine(header: AiHeader): string {
+  const json = JSON.stringify(header);
+  if (json.length >= AI_HEADER_BYTES) throw new Error(`AI header longer than ${AI_HEADER_BYTES} bytes`);
+  return `${json.padEnd(AI_HEADER_BYTES - 1)}\n`;
+}
+
 /** Start a new AI file (the extent becomes BUSY). */
 export function writeAiHeader(path: string, header: AiHeader): void {
-  writeFileSync(path, `${JSON.stringify(header)}\n`);
+  writeFileSync(path, headerLine(header));
 }
 
 /** Append one transaction to the BUSY extent. */
@@ -63,6 +83,15 @@ export function appendAiTx(path: string, tx: TxNote): void {
 export function closeAiFile(path: string, closeLstmod: number): void {
   const note: CloseNote = { t: 'close', closeLstmod };
   appendFileSync(path, `${JSON.stringify(note)}\n`);
+  const fd = openSync(path, 'r+');
+  try {
+    const buf = Buffer.alloc(AI_HEADER_BYTES);
+    readSync(fd, buf, 0, AI_HEADER_BYTES, 0);
+    const header = JSON.parse(buf.toString('utf8')) as AiHeader;
+    writeSync(fd, headerLine({ ...header, eofBytes: fstatSync(fd).size }), 0);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Empty an extent (FULL → EMPTY, aimage begin/end): zero length. */
@@ -89,7 +118,36 @@ function isHeader(v: unknown): v is AiHeader {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'oeflow-sim-ai';
 }
 
-/** Read and parse an AI file; complete lines only (a write in progress is ignored). */
+function isPair(v: unknown): v is [string, string] {
+  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+}
+
+// A note line is whole when it parses to a note with every field of its kind; anything else
+// (garbage written over it, a line spliced from two) is a broken note (1029).
+function parseNote(line: string): TxNote | CloseNote | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const n = v as Record<string, unknown>;
+  if (n['t'] === 'close') return typeof n['closeLstmod'] === 'number' ? (v as CloseNote) : null;
+  const ok = n['t'] === 'tx' && Number.isInteger(n['trid']) && typeof n['begin'] === 'number' && typeof n['end'] === 'number' && Array.isArray(n['ops']) && n['ops'].every(isPair);
+  return ok ? (v as TxNote) : null;
+}
+
+/** Blocks of `bytes` in AI blocks of `blockSize` (a partial block counts for `expected`, not for `got`). */
+function blocks(bytes: number, blockSize: number, whole: boolean): number {
+  return whole ? Math.floor(bytes / blockSize) : Math.ceil(bytes / blockSize);
+}
+
+/**
+ * Read and parse an AI file. A BUSY file (no recorded length) yields its complete lines (a
+ * write in progress is ignored); a closed file shorter than its recorded length is
+ * `truncated`, and a note that does not parse is `damaged`: the notes before it are returned.
+ */
 export function readAiFile(path: string): AiRead {
   let text: string;
   try {
@@ -98,8 +156,9 @@ export function readAiFile(path: string): AiRead {
     return { kind: 'missing' };
   }
   if (text.length === 0) return { kind: 'empty' };
+  const size = aiBytes(path);
   const lines = text.split('\n');
-  lines.pop(); // the part after the last newline is incomplete or ''
+  const tail = lines.pop() ?? ''; // the part after the last newline is incomplete or ''
   let header: unknown;
   try {
     header = JSON.parse(lines[0] ?? '');
@@ -109,10 +168,21 @@ export function readAiFile(path: string): AiRead {
   if (!isHeader(header)) return { kind: 'invalid' };
   const txs: TxNote[] = [];
   let closeLstmod: number | null = null;
+  let defect: AiDefect | null = null;
   for (const line of lines.slice(1)) {
-    const note = JSON.parse(line) as TxNote | CloseNote;
+    const note = parseNote(line);
+    if (note === null) {
+      defect = { kind: 'damaged', goodTxs: txs.length };
+      break;
+    }
     if (note.t === 'tx') txs.push(note);
     else closeLstmod = note.closeLstmod;
   }
-  return { kind: 'ok', file: { header, txs, closeLstmod } };
+  const eof = header.eofBytes;
+  if (defect === null && eof !== undefined && (size < eof || tail.length > 0 || closeLstmod === null)) {
+    defect = size < eof || closeLstmod === null
+      ? { kind: 'truncated', expectedBlocks: blocks(eof, header.blockSize, false), gotBlocks: blocks(Math.min(size, eof), header.blockSize, true) }
+      : { kind: 'damaged', goodTxs: txs.length };
+  }
+  return { kind: 'ok', file: { header, txs, closeLstmod: defect === null ? closeLstmod : null }, defect };
 }

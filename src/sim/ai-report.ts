@@ -88,3 +88,18 @@ export function trailerMessages(txs: readonly TxNote[]): Msg[] {
   const notes = txs.reduce((n, tx) => n + notesOf(tx), 0);
   return [msg.notesProcessed(notes), msg.inFlight(0), msg.txStarted(txs.length), msg.txCompleted(txs.length), msg.txStillActive(0)];
 }
+
+/**
+ * The verbose lines of one transaction: its begin note (1637 RL_TBGN, 1638, 2598 with the
+ * begin date, 2599), one 1637 + 9016 pair per record update, and its end note (1637
+ * RL_TEND, 1638). The numbers and texts are real [C]; the note codes, the user (the OS
+ * user of the process that reads it) and the dbkey/update-counter values are the
+ * simulator's choice [I].
+ */
+export function verboseNotes(tx: TxNote, user: string): Msg[] {
+  return [
+    msg.noteCode('RL_TBGN'), msg.transactionIndex(tx.trid), msg.tridLine(tx.trid, oeDate(tx.begin)), msg.userIdLine(user),
+    ...tx.ops.flatMap((_, i) => [msg.noteCode('RL_RMCHG'), msg.noteArea(7, tx.trid * 32 + i, tx.trid)]),
+    msg.noteCode('RL_TEND'), msg.transactionIndex(tx.trid),
+  ];
+}

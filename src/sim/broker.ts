@@ -16,12 +16,14 @@ import { msg, type Msg } from './messages.js';
 import { dbPaths, socketPath } from './paths.js';
 import { registerBroker, unregisterBroker } from './registry.js';
 import { commitBatch } from './tx-commit.js';
+import { ARCHIVER_TICK_MS, archiverParams, archiverTick, enableArchiver } from './archiver.js';
 import { txOps } from './workload.js';
 
 const [baseArg = '', ...flags] = process.argv.slice(2);
 const paths = dbPaths(baseArg);
 const dlc = resolve(process.env['OEFLOW_SIM_DLC'] ?? process.env['DLC'] ?? '.');
 const aistall = flags.includes('-aistall');
+const archiver = archiverParams(flags);
 const SRC: LogSource = { tag: 'BROKER', usr: 0 };
 const sock = socketPath(paths.base);
 
@@ -57,6 +59,13 @@ function open(): void {
     mb.shmId = Math.floor(Math.random() * 1e7);
     mb.quiet = { state: 0, nolock: false };
   });
+  const archiving = archiver !== null && !('text' in archiver)
+    ? updateMasterSync(paths, (mb) => {
+      if (!mb.ai.enabled) return false;
+      enableArchiver(mb, archiver);
+      return true;
+    })
+    : false;
   nextTrid = lastTrid(dataExtent(readMaster(paths)).path) + 1;
   log([
     msg.sessionBegin(),
@@ -67,6 +76,22 @@ function open(): void {
     ...(recovered ? [msg.crashRecovery()] : []),
     msg.connectionsEnabled(),
   ]);
+  if (archiving && archiver !== null && !('text' in archiver)) log([msg.archiverEnabled(archiver.dirs.join(','))]);
+  startArchiverDaemon();
+}
+
+// The AI archiver daemon: a pass every 5 s while the master block says it is on (enabled by
+// -aiarchiver here or online by `rfutil -C aiarchiver enable`).
+function startArchiverDaemon(): void {
+  const timer = setInterval(() => {
+    if (shuttingDown) return;
+    withLock(paths, () => archiverTick(paths, Date.now()))
+      .then((r) => {
+        if (r.logs.length > 0) appendLog(paths.lg, { tag: 'AIMGT', usr: 0 }, r.logs, r.severity);
+      })
+      .catch((err: unknown) => log([msg.parameter(`AI archiver pass failed: ${err instanceof Error ? err.message : String(err)}`)], 'E'));
+  }, ARCHIVER_TICK_MS);
+  timer.unref();
 }
 
 /** Close the session: master block closed, (334), .lk removed (unless it is already gone). */

@@ -1,7 +1,7 @@
 // The data area extent (`<db>_7.d1`): append-only transaction lines; the current
 // records are the replay. Also the BI extent, which gets one note per transaction.
 import { createHash } from 'node:crypto';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 
 export interface DataTx {
   trid: number;
@@ -25,9 +25,29 @@ export function readData(path: string): DataTx[] {
   return lines.map((l) => JSON.parse(l) as DataTx);
 }
 
-/** The highest transaction id in the data extent (0 when none). */
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * The highest transaction id in the data extent (0 when none). Lines are appended in trid
+ * order, so the last complete line holds it: only the tail is read, which keeps a roll
+ * forward's cost independent of the data already in the database.
+ */
 export function lastTrid(path: string): number {
-  return readData(path).reduce((max, tx) => Math.max(max, tx.trid), 0);
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const len = Math.min(size, TAIL_BYTES);
+    const buf = Buffer.alloc(len);
+    readSync(fd, buf, 0, len, size - len);
+    const lines = buf.toString('utf8').split('\n');
+    lines.pop();
+    const last = lines.at(-1);
+    // a last line longer than the tail (or a file without lines): read it all
+    if (last === undefined || (lines.length === 1 && len < size)) return readData(path).reduce((max, tx) => Math.max(max, tx.trid), 0);
+    return (JSON.parse(last) as DataTx).trid;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The current records: the replay of every transaction. */

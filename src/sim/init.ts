@@ -14,6 +14,8 @@ import { stText } from './st-file.js';
 import { seedRecords } from './workload.js';
 
 export const UTILITIES = ['proserve', 'proshut', 'proutil', 'rfutil', 'proquiet', 'prostrct'] as const;
+/** The executables the real scripts run (FACTS §0): `_dbutil prostrct …`, `_mprosrv` the broker. */
+export const EXECUTABLES = ['_mprosrv', '_mprshut', '_proutil', '_rfutil', '_dbutil'] as const;
 export const DEFAULT_BANNER = 'OpenEdge Release 12.8 as of Fri Sep 13 10:00:00 EDT 2024';
 
 export interface InitOptions {
@@ -41,7 +43,7 @@ const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 export function writeDlc(dlc: string, mainJs: string = resolve(dirname(fileURLToPath(import.meta.url)), 'main.js'), banner: string = DEFAULT_BANNER): void {
   mkdirSync(join(dlc, 'bin'), { recursive: true });
   writeFileSync(join(dlc, 'version'), `${banner}\n`);
-  for (const u of UTILITIES) {
+  for (const u of [...UTILITIES, ...EXECUTABLES]) {
     const script = join(dlc, 'bin', u);
     // DLC is found from the script's own location (${0%/*}/..), never from the environment.
     writeFileSync(script, `#!/bin/sh\nOEFLOW_SIM_DLC="\${0%/*}/.." exec ${sq(process.execPath)} ${sq(mainJs)} ${u} "$@"\n`);

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { faultFor, parseFaults } from './faults.js';
 import { logInvocation } from './invocation-log.js';
 import { Exit, Session } from './session.js';
+import { msg } from './messages.js';
+import { splitStartupParams } from './startup-params.js';
 
 type UtilityModule = { run(s: Session): Promise<void> };
 
@@ -26,24 +28,35 @@ function banner(dlc: string): string {
   }
 }
 
+// The executables behind the scripts (FACTS §0): `_dbutil prostrct …` is prostrct.
+const EXECUTABLES: Record<string, string> = { _mprosrv: 'proserve', _mprshut: 'proshut', _proutil: 'proutil', _rfutil: 'rfutil' };
+
+function resolveUtility(name: string, args: readonly string[]): { utility: string; args: readonly string[] } {
+  if (name === '_dbutil' && args[0] === 'prostrct') return { utility: 'prostrct', args: args.slice(1) };
+  return { utility: EXECUTABLES[name] ?? name, args };
+}
+
 async function main(): Promise<number> {
-  const [utility = '', ...args] = process.argv.slice(2);
+  const [invoked = '', ...given] = process.argv.slice(2);
   const dlc = resolve(process.env['OEFLOW_SIM_DLC'] ?? process.env['DLC'] ?? '.');
-  const argv = [utility, ...args];
+  const argv = [invoked, ...given];
   logInvocation(dlc, { phase: 'start', argv });
+  const { utility, args: withParams } = resolveUtility(invoked, given);
   const load = loaders[utility];
   if (load === undefined) {
-    process.stderr.write(`oeflow simulator: unknown utility "${utility}"\n`);
+    process.stderr.write(`oeflow simulator: unknown utility "${invoked}"\n`);
     logInvocation(dlc, { phase: 'end', argv, exitCode: 2 });
     return 2;
   }
   const parsed = parseFaults(process.env['OEFLOW_SIM_FAULTS']);
   for (const e of parsed.errors) process.stderr.write(`oeflow simulator: ${e}\n`);
-  const s = new Session(utility, args, dlc, faultFor(parsed.faults, utility, args, dlc));
+  const { args, params, missingValue } = splitStartupParams(withParams);
+  const s = new Session(utility, args, dlc, faultFor(parsed.faults, utility, args, dlc), params);
   let code = 0;
   try {
     s.print(banner(dlc));
     s.print('');
+    if (missingValue !== null) s.fail(msg.usage(utility, `${missingValue} needs a value`, `${utility} … ${missingValue} <value>`));
     await (await load()).run(s);
   } catch (err) {
     if (err instanceof Exit) code = err.code;

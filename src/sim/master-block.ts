@@ -52,6 +52,10 @@ export interface MasterBlock {
     extents: AiExtentState[];
     archiver: boolean;
     archiveDirs: string[];
+    /** `-aiarcinterval`: seconds between forced switches; 0 or absent = on demand. */
+    archiveInterval?: number;
+    /** `-aiarcdircreate`: the daemon creates a missing directory. */
+    archiveDirCreate?: boolean;
   };
   backup: { counter: number; lastDate: number | null; changedSinceBackup: boolean };
   /** FACTS §5 states: 0 normal, 1 enable requested, 2 enabled. */

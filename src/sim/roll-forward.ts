@@ -2,15 +2,20 @@
 // at the file; each file must carry the expected sequence (8019) and, unless retrying,
 // expect the db's last-changed date (831/832/833); then its transactions are applied
 // to the data extent named by the control area. endtime stops inside a file (17923).
+// Each note must fit the database it is applied to (the update counter check, 1028): a
+// note's transaction must follow the last one in the data extent. A file cut short (9333)
+// or with a broken note (1029) is applied up to the defect and leaves the database
+// partially rolled forward: the sequence does not advance and only retry continues.
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { readAiFile, type AiFile, type TxNote } from './ai-file.js';
-import { headerMessages, trailerMessages } from './ai-report.js';
+import { readAiFile, type AiDefect, type AiFile, type TxNote } from './ai-file.js';
+import { headerMessages, trailerMessages, verboseNotes } from './ai-report.js';
 import { disableAi } from './ai-switch.js';
 import { appendData, lastTrid } from './data-file.js';
 import { oeDate } from './dates.js';
 import { dataExtent, readMaster, updateMasterSync, withLockSync, writeMaster, type MasterBlock } from './master-block.js';
-import { msg, type Msg } from './messages.js';
+import { msg, screen, type Msg } from './messages.js';
 import type { DbPaths } from './paths.js';
 import type { Session } from './session.js';
 
@@ -27,28 +32,34 @@ export interface RollForwardOptions {
 const COMMENT = /^[:#*]/;
 
 /** The files of an -ailist, sorted by sequence; non-AI files are warned about and skipped. */
-function listFiles(s: Session, listPath: string): { path: string; file: AiFile }[] {
+interface Opened {
+  path: string;
+  file: AiFile;
+  defect: AiDefect | null;
+}
+
+function listFiles(s: Session, listPath: string): Opened[] {
   let text: string;
   try {
     text = readFileSync(resolve(listPath), 'utf8');
   } catch {
     return s.fail(msg.cannotOpen(resolve(listPath)));
   }
-  const out: { path: string; file: AiFile }[] = [];
+  const out: Opened[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line.length === 0 || COMMENT.test(line)) continue;
     const path = resolve(line);
     const r = readAiFile(path);
-    if (r.kind === 'ok') out.push({ path, file: r.file });
+    if (r.kind === 'ok') out.push({ path, file: r.file, defect: r.defect });
     else s.say(msg.skippedNotAi(path), 'W');
   }
   return out.sort((a, b) => a.file.header.seqno - b.file.header.seqno);
 }
 
-function openFile(s: Session, path: string): AiFile {
+function openFile(s: Session, path: string): Opened {
   const r = readAiFile(path);
-  if (r.kind === 'ok') return r.file;
+  if (r.kind === 'ok') return { path, file: r.file, defect: r.defect };
   const why: Msg = r.kind === 'missing' ? msg.cannotOpen(path) : r.kind === 'empty' ? msg.emptyAiFile(path) : msg.notAiFile(path);
   return s.fail([why, msg.rfOpenError(path)]);
 }
@@ -68,15 +79,36 @@ function setFlags(paths: DbPaths, fn: (mb: MasterBlock) => void): void {
   updateMasterSync(paths, fn);
 }
 
+// The update counter check, made before anything is applied: the first note to apply must
+// follow the database's last transaction. A retry first skips what the interrupted run
+// applied; but when the database changed since this file began (its lstmod moved: it was
+// opened, or an ordinary error was retried past its timestamp check), the notes no longer
+// fit its blocks (KB 000046795). Either way: 1028 + 8999, nothing applied.
+function notesToApply(s: Session, mb: MasterBlock, target: string, f: AiFile, retry: boolean): TxNote[] {
+  const last = lastTrid(target);
+  const txs = retry ? f.txs.filter((tx) => tx.trid > last) : f.txs;
+  const first = txs[0];
+  const changed = retry && mb.lstmod !== f.header.expectedLstmod;
+  if (first !== undefined && (changed || first.trid - 1 !== last)) {
+    s.fail([msg.applyNote(last, first.trid - 1), msg.noteLocation(7, first.trid * 32, 34)]);
+  }
+  return txs;
+}
+
+function defectMessage(d: AiDefect): Msg {
+  return d.kind === 'truncated' ? msg.incompleteAi(d.expectedBlocks, d.gotBlocks) : msg.noteCounts();
+}
+
 // Apply one file; returns true when an endtime was located inside it.
-function applyFile(s: Session, paths: DbPaths, path: string, f: AiFile, o: RollForwardOptions, retry: boolean): boolean {
+function applyFile(s: Session, paths: DbPaths, opened: Opened, o: RollForwardOptions, retry: boolean): boolean {
+  const { path, file: f, defect } = opened;
   const mb = readMaster(paths);
   checkFile(s, mb, path, f, retry);
   s.say([msg.beginProcessing(path), ...headerMessages(f)]);
+  // The completeness check is part of opening the file (FACTS §4, rlaiopn): said before any note is applied.
+  if (defect?.kind === 'truncated') s.say(defectMessage(defect), 'E');
   const target = dataExtent(mb).path;
-  // A retry continues after the last transaction the interrupted run already applied.
-  const done = retry ? lastTrid(target) : -1;
-  let txs: TxNote[] = f.txs.filter((tx) => tx.trid > done);
+  let txs: TxNote[] = notesToApply(s, mb, target, f, retry);
   const located = o.endtime !== null && f.txs.some((tx) => tx.end >= (o.endtime ?? 0));
   if (o.endtime !== null) txs = txs.filter((tx) => tx.end < (o.endtime ?? 0));
   setFlags(paths, (m) => {
@@ -86,7 +118,17 @@ function applyFile(s: Session, paths: DbPaths, path: string, f: AiFile, o: RollF
   const half = s.fault?.mode === 'crash-half' ? Math.max(1, Math.floor(txs.length / 2)) : txs.length;
   txs.slice(0, half).forEach((tx) => appendData(target, tx));
   if (s.fault?.mode === 'crash-half') s.die();
-  if (o.verbose) for (const tx of txs) s.print(msg.trid(tx.trid, tx.ops.length + 2, oeDate(tx.end)).text);
+  if (o.verbose) for (const tx of txs) verboseNotes(tx, userInfo().username).forEach((m) => s.print(screen(m)));
+  if (defect !== null) {
+    // DBROLL_PARTIAL stays set and the sequence does not move, "so if the user happens to
+    // find the correct, full ai file they can retry" (FACTS §4, S40).
+    setFlags(paths, (m) => {
+      m.roll.started = false;
+      m.backup.changedSinceBackup = true;
+    });
+    s.say(trailerMessages(txs));
+    s.fail(defect.kind === 'truncated' ? [] : [defectMessage(defect)]);
+  }
   setFlags(paths, (m) => {
     m.ai.expectedSeq = f.header.seqno + 1;
     m.lstmod = f.closeLstmod ?? Date.now();
@@ -106,7 +148,6 @@ export async function rollForward(s: Session, paths: DbPaths, o: RollForwardOpti
   const first = o.file ?? o.list ?? '';
   await s.gate([msg.rfOpenError(resolve(first))]);
   const mb = readMaster(paths);
-  if (mb.roll.endtimeLocated !== null) s.fail(msg.rollLocated(oeDate(mb.roll.endtimeLocated)));
   if (mb.ai.enabled) {
     // The first roll forward turns AI off before anything else, even if the file is then refused.
     withLockSync(paths, () => {
@@ -116,13 +157,13 @@ export async function rollForward(s: Session, paths: DbPaths, o: RollForwardOpti
     });
     s.say([msg.rfWarning(), msg.rfReenable(), msg.rfContinued(), msg.rfAiMgmtDisabled(), msg.aiDisabled()], 'W');
   }
-  const files = o.list !== null ? listFiles(s, o.list) : [{ path: resolve(o.file ?? ''), file: openFile(s, resolve(o.file ?? '')) }];
+  const files = o.list !== null ? listFiles(s, o.list) : [openFile(s, resolve(o.file ?? ''))];
   const partial = mb.roll.partial;
   if (partial !== null) {
     if (!o.retry) s.fail(msg.retryRequired(partial.path, partial.seq));
     if (files[0]?.file.header.seqno !== partial.seq) s.fail(msg.retryWrongFile(partial.path, partial.seq));
   }
-  for (const [i, { path, file }] of files.entries()) {
-    if (applyFile(s, paths, path, file, o, o.retry && i === 0)) return;
+  for (const [i, opened] of files.entries()) {
+    if (applyFile(s, paths, opened, o, o.retry && i === 0)) return;
   }
 }

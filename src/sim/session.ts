@@ -5,6 +5,7 @@ import { logInvocation } from './invocation-log.js';
 import { appendLog, type LogSource, type Severity } from './log-file.js';
 import { screen, type Msg } from './messages.js';
 import type { Fault } from './faults.js';
+import type { StartupParams } from './startup-params.js';
 
 /** Thrown to end the utility with an exit code after its messages were printed. */
 export class Exit extends Error {
@@ -24,6 +25,8 @@ export class Session {
     readonly args: readonly string[],
     readonly dlc: string,
     readonly fault: Fault | null,
+    /** The standard startup parameters taken out of the command line. */
+    readonly params: StartupParams = { passphrase: false, readOnly: false },
   ) {
     this.src = { tag: utility.toUpperCase(), usr: 5 };
   }

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { destinationProblem, readManifest } from '../copy/index.js';
 import { assertDbExists, dbPaths } from '../openedge/dlc.js';
-import { aiState, aiSwitchRefusal, busyState, type AiState } from './probes.js';
+import { aiState, aiStateForSwitch, aiSwitchRefusal, busyState, type AiState } from './probes.js';
 import { failure, type Step } from './step.js';
 
 interface Probe {
@@ -38,7 +38,9 @@ export const preflight = {
       };
     }
     await assertDbExists(input.db);
-    const [busy, ai, desc] = await Promise.all([busyState(env, input.db), aiState(env, input.db), env.tools.describe(input.db, { signal: env.signal })]);
+    // online, the archiver daemon may be emptying the next extent under us (offline it does not run)
+    const readAi = input.procedure === 'online-backup' ? aiStateForSwitch : aiState;
+    const [busy, ai, desc] = await Promise.all([busyState(env, input.db), readAi(env, input.db), env.tools.describe(input.db, { signal: env.signal })]);
     // a restart after an abort finds this run's own finished copy there: that one may be redone
     const dest = input.destination === undefined ? null : await destinationProblem(input.destination, dbPaths(input.db).dir, env.ctx.facts['copyFiles'] !== undefined || env.ctx.facts['transferClone'] !== undefined);
     return {

@@ -29,6 +29,28 @@ export async function aiState(env: StepEnv, db: string): Promise<AiState> {
   };
 }
 
+/** Two passes of the AI archiver daemon (it archives FULL extents every 5 s, FACTS §7), plus margin. */
+export const ARCHIVER_SETTLE_MS = 12_000;
+
+/**
+ * aiState for a step about to switch: when the AI archiver runs, the extent after the BUSY
+ * one may be FULL only until the daemon's next pass archives and empties it, so the switch
+ * precheck reads again (every second, at most ARCHIVER_SETTLE_MS) instead of refusing an
+ * extent that is changing state under it. Without the archiver it reads once.
+ */
+export async function aiStateForSwitch(env: StepEnv, db: string): Promise<AiState> {
+  const first = await aiState(env, db);
+  if (first.nextStatus === 'Empty' || first.nextStatus === null) return first;
+  const archiving = (await env.tools.describe(db, { signal: env.signal })).value.aiArchiver;
+  if (!archiving) return first;
+  let now = first;
+  await waitUntil(async () => {
+    now = await aiState(env, db);
+    return now.nextStatus === 'Empty';
+  }, ARCHIVER_SETTLE_MS, env.signal);
+  return now;
+}
+
 /**
  * `proutil -C busy` by exit code, except that a `.lk` naming a dead process on this host
  * is stale (FACTS §2: the utilities themselves then take it over), e.g. one left by a

@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
-import { aiState, aiSwitchRefusal, messageSummary, type AiState } from './probes.js';
+import { aiState, aiStateForSwitch, aiSwitchRefusal, messageSummary, type AiState } from './probes.js';
 import { fail, failure, type Step } from './step.js';
 
 /** proquiet enable return codes (FACTS §5, KB P41028) mapped to oeflow codes. */
@@ -24,7 +24,7 @@ export const quietEnable = {
   kb: 'ONLINE-1',
   effect: 'once',
   compensate: 'quietDisable',
-  probe: (env) => aiState(env, env.ctx.input.db),
+  probe: (env) => aiStateForSwitch(env, env.ctx.input.db),
   precheck: (p, env) => aiSwitchRefusal(p, env.ctx.input.db, "the quiet point's AI switch", 2),
   async run(env, before) {
     // proquiet enable waits for the TXE lock, and new transactions queue behind it (FACTS §5):

@@ -8,7 +8,8 @@ import { stat } from 'node:fs/promises';
 import { dbPaths } from '../openedge/dlc.js';
 import { ROLL_FORWARD_FAILURES } from '../openedge/messages.js';
 import { busyState, messageSummary } from './probes.js';
-import { failure, fail, type Reconciliation, type Step, type StepEnv } from './step.js';
+import { rollForwardFailure } from './rf-failure.js';
+import { failure, fail, StepFailureError, type Reconciliation, type Step, type StepEnv } from './step.js';
 
 /**
  * busy: the in-use state; busyCheckedAt: the aiIndex whose probe ran `proutil -C busy` (an
@@ -61,10 +62,7 @@ function makeRun(retry: boolean) {
       // roll forward retry exists for, unlike an error exit
       fail('interrupted', 'OEF-213', `roll forward${retry ? ' retry' : ''} of ${file} was killed by ${r.signal}: only roll forward retry on the same file continues it`);
     }
-    if (r.exitCode !== 0) {
-      const numbers = r.messages.map((m) => m.number);
-      fail('rf-error', 'OEF-053', `roll forward${retry ? ' retry' : ''} of ${file} failed (${numbers.join(', ') || `exit ${r.exitCode ?? r.signal}`}): ${messageSummary(r)}`);
-    }
+    if (r.exitCode !== 0) throw new StepFailureError(rollForwardFailure({ runId: env.runId, file, retry, result: r, summary: messageSummary(r) }));
     const endtimeLocated = r.messages.some((m) => m.number === 17923);
     cleanRun.set(env.runId, { lastIndex: env.ctx.aiIndex, checkedAt: probed.busyCheckedAt });
     return { file, index: env.ctx.aiIndex, retry, appliedAt: new Date().toISOString(), ...(until ? { endtime: until, endtimeLocated } : {}) };

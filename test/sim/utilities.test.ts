@@ -146,16 +146,18 @@ describe('roll forward', () => {
     expect((await sim.oeflow(['sim', 'digest', `${copy}/sports`])).stdout).toBe((await sim.oeflow(['sim', 'digest', sim.db])).stdout);
   });
 
-  it('stops at endtime with 17923 and refuses any further roll forward', async () => {
+  it('stops at endtime with 17923; the same file again is 8019 and the next one fails the update counter check (1028 + 8999)', async () => {
     const sim = newSim();
     const copy = join(sim.dir, 'copy');
-    await sim.bash(`mkdir ${copy} && cp -a db/. ${copy}/`);
+    await sim.bash(`mkdir ${copy} && cp -a db/. ${copy}/ && prostrct list ${copy}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${copy}/|" ${copy}/sports.st && prostrct repair ${copy}/sports >/dev/null`);
     await sim.run('proserve', [sim.db]);
     await sim.oeflow(['sim', 'load', sim.db, '--tx', '10']);
     await new Promise((r) => setTimeout(r, 1100));
     await sim.oeflow(['sim', 'load', sim.db, '--tx', '10']);
+    await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
+    await sim.oeflow(['sim', 'load', sim.db, '--tx', '5']);
     await sim.run('proshut', [sim.db, '-by']);
-    const txs = readFileSync(`${sim.db}.a1`, 'utf8').split('\n').slice(1).filter((l) => l.length > 0).map((l) => JSON.parse(l) as { end: number });
+    const txs = readFileSync(`${sim.db}.a1`, 'utf8').split('\n').slice(1).filter((l) => l.startsWith('{"t":"tx"')).map((l) => JSON.parse(l) as { end: number });
     const cut = new Date(Math.ceil(((txs[9]?.end ?? 0) + 1) / 1000) * 1000);
     const p = (n: number): string => String(n).padStart(2, '0');
     const endtime = `${cut.getFullYear()}:${p(cut.getMonth() + 1)}:${p(cut.getDate())}:${p(cut.getHours())}:${p(cut.getMinutes())}:${p(cut.getSeconds())}`;
@@ -163,7 +165,9 @@ describe('roll forward', () => {
     expect(r.messages.slice(-2)).toEqual([90015, 17923]);
     expect(r.stdout).toContain('10 transactions were completed. (11138)');
     const again = await sim.run('rfutil', [`${copy}/sports`, '-C', 'roll', 'forward', '-a', `${sim.db}.a1`]);
-    expect({ m: again.messages, rc: again.exitCode }).toEqual({ m: [17923], rc: 1 });
+    expect({ m: again.messages, rc: again.exitCode }).toEqual({ m: [8019, 833, 11014], rc: 1 });
+    const next = await sim.run('rfutil', [`${copy}/sports`, '-C', 'roll', 'forward', '-a', `${sim.db}.a2`]);
+    expect({ m: next.messages.slice(-2), rc: next.exitCode }).toEqual({ m: [1028, 8999], rc: 1 });
   });
 });
 

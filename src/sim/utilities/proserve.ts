@@ -1,4 +1,5 @@
-// proserve db-name [-aistall] [other broker parameters, accepted and ignored]:
+// proserve db-name [-aistall] [-aiarchiver -aiarcdir d1,d2 [-aiarcinterval n] [-aiarcdircreate]]
+// [other broker parameters, accepted and ignored]:
 // starts the detached broker and returns once it has opened the database.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { clockTime } from '../dates.js';
 import { refuseInUse, requireDb, requireExtents } from '../db-open.js';
 import { readLk } from '../lk-file.js';
 import { msg } from '../messages.js';
+import { archiverParams } from '../archiver.js';
 import type { Session } from '../session.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -19,6 +21,8 @@ export async function run(s: Session): Promise<void> {
   s.src = { tag: 'BROKER', usr: 0 };
   refuseInUse(s, paths);
   requireExtents(s, mb);
+  const archiver = archiverParams(s.args.slice(1));
+  if (archiver !== null && 'text' in archiver) s.fail(archiver);
   await s.gate([msg.inUseMulti(paths.base)]);
   const logStart = (() => {
     try {

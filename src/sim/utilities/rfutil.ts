@@ -1,19 +1,23 @@
 // rfutil db-name -C { aimage begin|end|new|list|extent list|extent full|extent empty [n|path]
 //                    | aimage query <opt> by <search> <value> | aimage scan [verbose] -a file
 //                    | mark backedup | sequence | roll forward [retry] … | aiarchiver enable|disable }
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { basename, resolve } from 'node:path';
+import { archiveExtent } from '../archive.js';
+import { archiverParams, enableArchiver } from '../archiver.js';
 import { emptyAiFile, readAiFile } from '../ai-file.js';
-import { aiViews, findExtent, headerMessages, listBlock, QUERY_OPTIONS, queryValue, trailerMessages, type QueryOption } from '../ai-report.js';
+import { aiViews, findExtent, headerMessages, listBlock, QUERY_OPTIONS, queryValue, trailerMessages, verboseNotes, type QueryOption } from '../ai-report.js';
 import { beginAi, disableAi, extentName, switchAi } from '../ai-switch.js';
-import { parseEndtime, oeDate } from '../dates.js';
+import { parseEndtime } from '../dates.js';
 import { openOnlineOrSingle, openSingleUser, requireDb } from '../db-open.js';
 import { aiExtents, updateMasterSync, type MasterBlock } from '../master-block.js';
-import { msg } from '../messages.js';
+import { msg, screen, type Msg } from '../messages.js';
 import type { DbPaths } from '../paths.js';
 import { rollForward, type RollForwardOptions } from '../roll-forward.js';
 import type { Session } from '../session.js';
 
-const SYNTAX = 'rfutil db-name -C { aimage begin|end|new|list|extent list|extent full|extent empty [n|path]|query <opt> by <search> <value>|scan [verbose] -a file | mark backedup | sequence | roll forward [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss] [-B n] [-r] {-a file|-ailist list} | aiarchiver enable -aiarcdir dirs|disable }';
+const SYNTAX = 'rfutil db-name -C { aimage begin|end|new|list|extent list|extent full|extent empty [n|path]|query <opt> by <search> <value>|scan [verbose] -a file | mark backedup | sequence | roll forward [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss] [-B n] [-r] {-a file|-ailist list} | aiarchiver enable -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]|disable|end|setdir dirs|setinterval n | aiarchive extent <n|path> <target> }';
 
 function usage(s: Session, detail: string): never {
   return s.fail(msg.usage('rfutil', detail, SYNTAX));
@@ -74,6 +78,8 @@ async function extentEmpty(s: Session, paths: DbPaths, which: string | undefined
   openOnlineOrSingle(s, paths);
   await s.gate([msg.noFullExtent()]);
   const r = updateMasterSync(paths, (m) => {
+    // refused while AI File Management is enabled: the archiver owns the FULL extents (FACTS §4)
+    if (m.ai.archiver) return msg.emptyRefusedArchiver();
     const views = aiViews(m);
     const v = which === undefined
       ? views.filter((x) => x.status === 'Full').sort((a, b) => a.seqno - b.seqno)[0]
@@ -114,10 +120,14 @@ async function scan(s: Session, raw: readonly string[]): Promise<void> {
   if (r.kind === 'empty') s.fail(msg.emptyAiFile(file));
   if (r.kind === 'invalid') s.fail(msg.notAiFile(file));
   s.say(headerMessages(r.file));
+  // A scan reads every note: a file cut short says 9333 at open, a broken note 1029 where it is met.
+  if (r.defect?.kind === 'truncated') s.say(msg.incompleteAi(r.defect.expectedBlocks, r.defect.gotBlocks), 'E');
   if (raw.map((t) => t.toLowerCase()).includes('verbose')) {
-    for (const tx of r.file.txs) s.print(msg.trid(tx.trid, tx.ops.length + 2, oeDate(tx.end)).text);
+    for (const tx of r.file.txs) verboseNotes(tx, userInfo().username).forEach((m) => s.print(screen(m)));
   }
+  if (r.defect?.kind === 'damaged') s.fail(msg.noteCounts());
   s.say(trailerMessages(r.file.txs));
+  if (r.defect !== null) s.fail([]);
 }
 
 async function markBackedup(s: Session, paths: DbPaths): Promise<void> {
@@ -173,22 +183,64 @@ function rollOptions(s: Session, raw: readonly string[]): RollForwardOptions {
   return o;
 }
 
+// aiarchiver enable -aiarcdir d [-aiarcinterval n] [-aiarcdircreate] | disable | end | setdir d | setinterval n.
+// The broker's daemon reads the master block, so a change here takes effect online (FACTS §7).
 async function archiver(s: Session, paths: DbPaths, raw: readonly string[]): Promise<void> {
   const verb = raw[1]?.toLowerCase();
-  const d = raw.findIndex((t) => t.toLowerCase() === '-aiarcdir');
-  const dirs = d < 0 ? undefined : raw[d + 1];
-  if (verb === 'enable' && dirs === undefined) usage(s, 'aiarchiver enable needs -aiarcdir <dir[,dir…]>');
-  if (verb !== 'enable' && verb !== 'disable') usage(s, 'aiarchiver enable|disable');
+  const arg = raw[2];
+  let change: (m: MasterBlock) => void;
+  let said: Msg;
+  if (verb === 'enable') {
+    const p = archiverParams(raw, 'rfutil');
+    if (p === null || 'text' in p) return s.fail(p ?? msg.usage('rfutil', 'aiarchiver enable needs -aiarcdir <dir[,dir…]>', SYNTAX));
+    change = (m) => enableArchiver(m, p);
+    said = msg.archiverEnabled(p.dirs.join(','));
+  } else if (verb === 'disable' || verb === 'end') {
+    change = (m) => {
+      m.ai.archiver = false;
+    };
+    said = verb === 'disable' ? msg.archiverDisabled() : msg.archiverEnded();
+  } else if (verb === 'setdir' && arg !== undefined && raw.length === 3) {
+    change = (m) => {
+      m.ai.archiveDirs = arg.split(',');
+    };
+    said = msg.archiverEnabled(arg);
+  } else if (verb === 'setinterval' && arg !== undefined && raw.length === 3) {
+    const n = /^\d+$/.test(arg) ? Number(arg) : NaN;
+    if (!(n === 0 || (n >= 120 && n <= 86400))) return s.fail(msg.archiverBadInterval(arg));
+    change = (m) => {
+      m.ai.archiveInterval = n;
+    };
+    said = msg.archiverSetting(n === 0 ? 'switches on demand' : `switches every ${n} seconds`);
+  } else return usage(s, 'aiarchiver enable -aiarcdir <dirs> [-aiarcinterval n] [-aiarcdircreate] | disable | end | setdir <dirs> | setinterval <n>');
   openOnlineOrSingle(s, paths);
   await s.gate([msg.aiNotEnabled(paths.base)]);
   const ok = updateMasterSync(paths, (m) => {
     if (!m.ai.enabled) return false;
-    m.ai.archiver = verb === 'enable';
-    m.ai.archiveDirs = verb === 'enable' ? (dirs ?? '').split(',') : [];
+    change(m);
     return true;
   });
   if (!ok) s.fail(msg.aiNotEnabled(paths.base));
-  s.say(verb === 'enable' ? msg.archiverEnabled(dirs ?? '') : msg.archiverDisabled());
+  s.say(said);
+}
+
+// aiarchive extent <extent number|path> <target>: archive one FULL extent by hand (record
+// 0003), online or offline; the target must not exist (FACTS §7).
+async function aiarchiveExtent(s: Session, paths: DbPaths, which: string, target: string): Promise<void> {
+  openOnlineOrSingle(s, paths);
+  const to = resolve(target);
+  await s.gate([msg.archiveTargetExists(to)]);
+  const r = updateMasterSync(paths, (m) => {
+    const views = aiViews(m);
+    const v = /^\d+$/.test(which) ? views.find((x) => String(x.extent) === which) : views.find((x) => x.path === resolve(which) || basename(x.path) === which);
+    if (v === undefined) return [msg.noSuchExtent(which)];
+    if (v.status !== 'Full') return [msg.cannotEmpty(extentName(v.path), v.status)];
+    if (existsSync(to)) return [msg.archiveTargetExists(to)];
+    return { logs: archiveExtent(paths, m, v.extent - 1, to, '0003') };
+  });
+  if (Array.isArray(r)) s.fail(r);
+  s.crashPoint();
+  s.say(r.logs);
 }
 
 /** Dispatch on the qualifier words after -C. */
@@ -218,6 +270,7 @@ export async function run(s: Session): Promise<void> {
     return rollForward(s, paths, o);
   }
   if (q[0] === 'aiarchiver') return archiver(s, paths, raw);
+  if (q[0] === 'aiarchive' && q[1] === 'extent' && q.length === 4) return aiarchiveExtent(s, paths, raw[2] ?? '', raw[3] ?? '');
   usage(s, `unknown qualifier "${raw.join(' ')}"`);
 }
 

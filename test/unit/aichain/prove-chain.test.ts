@@ -28,6 +28,20 @@ describe('proveChain', () => {
     expect(p.problems).toMatchObject([{ kind: 'wrong-start', seqnos: [3], paths: ['/named/old'] }]);
   });
 
+  it('names a truncated or damaged file of the chain with its sequence, once (not also as a gap), and leaves it out of the chain', () => {
+    const cut: ScannedFile = { ...f(5, '/ai/cut.a5'), defect: { kind: 'truncated', detail: 'Incomplete ai file detected, expected 8, got 3. (9333)' } };
+    const bad: ScannedFile = { ...f(6, '/ai/bad.a6'), defect: { kind: 'damaged', detail: "SYSTEM ERROR: Note leading and trailing counts don't match (1029)" } };
+    const p = proveChain([f(4), cut, bad, f(7)], 4, BEGIN);
+    expect(p.problems.map((x) => [x.kind, x.seqnos, x.paths])).toEqual([['truncated', [5], ['/ai/cut.a5']], ['damaged', [6], ['/ai/bad.a6']]]);
+    expect(p.problems[0]?.message).toContain('/ai/cut.a5 (sequence 5) is incomplete (cut short): Incomplete ai file detected, expected 8, got 3. (9333)');
+    expect(p.files.map((x) => x.seqno)).toEqual([4, 7]);
+  });
+
+  it('does not report a damaged file that precedes the paired sequence and was found in a directory', () => {
+    const old: ScannedFile = { ...f(2, '/dir/old', false), defect: { kind: 'damaged', detail: '1029' } };
+    expect(proveChain([old, f(4)], 4, BEGIN).problems).toEqual([]);
+  });
+
   it('reports wrong-start when no file is given at all', () => {
     expect(proveChain([], 7, BEGIN).problems).toMatchObject([{ kind: 'wrong-start', seqnos: [7] }]);
   });

@@ -1,0 +1,25 @@
+// How a roll forward that exited with an error is reported: which code, and the exact next
+// action. A file cut short (9333) is the one error exit that retry is made for: rfutil
+// applied what the file held, left the target partially rolled forward (DBROLL_PARTIAL) and
+// kept its AI sequence "so if the user happens to find the correct, full ai file they can
+// retry" (FACTS §4). Every other error exit halts for an operator (OEF-053).
+import { Msg } from '../openedge/messages.js';
+import type { ToolResult } from '../openedge/types.js';
+import { failure } from './step.js';
+import type { StepFailure } from '../../machines/contract.js';
+
+/** The failure to halt with after `roll forward [retry]` of `file` exited non-zero. */
+export function rollForwardFailure(o: { runId: string; file: string; retry: boolean; result: ToolResult; summary: string }): StepFailure {
+  const what = `roll forward${o.retry ? ' retry' : ''} of ${o.file}`;
+  const incomplete = o.result.messages.find((m) => m.number === Msg.incompleteAiFile);
+  if (incomplete !== undefined) {
+    return failure(
+      'rf-error',
+      'OEF-216',
+      `${what} stopped: the AI file is incomplete (${incomplete.text} (9333)); the target is partially rolled forward and its AI sequence did not advance`,
+      `Put the complete copy of this AI file at the same path (${o.file}), then run \`oeflow resume ${o.runId} --retry\`: roll forward retry continues on the same file.`,
+    );
+  }
+  const numbers = o.result.messages.map((m) => m.number);
+  return failure('rf-error', 'OEF-053', `${what} failed (${numbers.join(', ') || `exit ${o.result.exitCode ?? o.result.signal}`}): ${o.summary}`);
+}
