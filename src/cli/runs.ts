@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { abandonRun, findResumable, resolveRun, resumeRun } from '../engine/engine.js';
 import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
-import { machines, type MachineId } from '../../machines/index.js';
+import { collectEvidence, messageTexts } from '../audit/evidence.js';
 import { evidenceHtml } from '../audit/report-html.js';
 import { toDot } from '../diagram/dot.js';
 import { toMermaid } from '../diagram/mermaid.js';
@@ -25,44 +25,9 @@ import { exitCodeFor, renderRun, runResult } from './run-result.js';
 import { writeOutputFile } from './output-file.js';
 import { notifySettingFor } from './notify-setting.js';
 
-/** One row of a run's timeline: a step attempt with its commands. */
-export interface TimelineRow {
-  stepKey: string;
-  stepId: string;
-  attempt: number;
-  outcome: string;
-  startedAt: string | null;
-  durationMs: number | null;
-  commands: { argv: string[]; exitCode: number | null; signal: string | null; durationMs: number; messages: unknown[] }[];
-  /** An operator's `oeflow resolve` on this attempt: verdict, reason, who and when. */
-  decision?: { as: string; reason: string; operator: string; at: string };
-}
-
-/** Build the timeline of a run from its attempts, journal times and commands. */
-export function timeline(store: Store, runId: string): TimelineRow[] {
-  const journal = store.journal(runId);
-  const at = new Map(journal.map((r) => [r.seq, r.at]));
-  const commands = store.commands(runId);
-  return store.attempts(runId).map((a) => {
-    // the intent records when the attempt began (before its probe ran)
-    const start = (a.intent as { at?: string } | null)?.at ?? at.get(a.intentSeq) ?? null;
-    const end = a.resultSeq !== null ? at.get(a.resultSeq) ?? null : null;
-    const decision = (a.output as { decision?: TimelineRow['decision'] } | null | undefined)?.decision;
-    return {
-      ...(decision ? { decision } : {}),
-      stepKey: a.stepKey, stepId: a.stepId, attempt: a.attempt, outcome: a.outcome ?? 'in-doubt', startedAt: start,
-      durationMs: start && end ? Date.parse(end) - Date.parse(start) : null,
-      commands: commands.filter((c) => c.stepKey === a.stepKey && c.attempt === a.attempt)
-        .map((c) => ({ argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages })),
-    };
-  });
-}
-
 /** The machine's chart in the format the file extension names, with the run's visited states and current state highlighted. */
-function runDiagram(store: Store, runId: string, machineId: MachineId, file: string): string {
-  const path = store.journal(runId).filter((r) => r.kind === 'transition').map((r) => stateName((r.data as { to: unknown }).to));
-  const highlight = { visited: [...new Set(path)], ...(path.length ? { current: path[path.length - 1]! } : {}) };
-  const machine = machines[machineId];
+function runDiagram(store: Store, runId: string, file: string): string {
+  const { machine, highlight } = collectEvidence(store, runId);
   if (file.endsWith('.mmd')) return toMermaid(machine, { highlight });
   if (file.endsWith('.dot')) return toDot(machine, { highlight });
   if (file.endsWith('.svg')) return toSvg(machine, { highlight });
@@ -96,17 +61,22 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       await withStore(opts, async (store) => {
         const run = store.getRun(runId);
         if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
-        if (o.diagram) await writeOutputFile('--diagram', o.diagram, runDiagram(store, runId, run.machineId as MachineId, o.diagram));
+        if (o.diagram) await writeOutputFile('--diagram', o.diagram, runDiagram(store, runId, o.diagram));
         const interrupted = isInterrupted(store, run);
-        const result = { runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, timeline: timeline(store, runId), ...(o.diagram ? { diagram: resolve(o.diagram) } : {}) };
+        const evidence = collectEvidence(store, runId);
+        const result = {
+          runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue),
+          createdAt: run.createdAt, error: run.error, input: run.input, outcome: evidence.outcome, events: evidence.events, timeline: evidence.timeline, ...(o.diagram ? { diagram: resolve(o.diagram) } : {}),
+        };
         emitResult(io, opts, result, (r) => [
-          `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.interrupted ? 'interrupted (no process drives it)' : r.status} in ${r.state}`,
+          `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.interrupted ? 'interrupted (no process drives it)' : r.status} in ${r.state} — ${r.outcome.summary}`,
           ...(typeof (r.input as { oeflowVersion?: unknown } | null)?.oeflowVersion === 'string' ? [`  made by oeflow ${(r.input as { oeflowVersion: string }).oeflowVersion}`] : []),
           ...(r.next ? [`next: ${r.next}`] : []),
+          ...r.events.map((e) => `  ! ${e.at.padEnd(24)} ${e.kind}: ${e.text}`),
           ...r.timeline.map((t) => {
-            const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.signal ?? c.exitCode} (${c.durationMs} ms)${(c.messages as { number: number }[]).length ? ` [${(c.messages as { number: number }[]).map((m) => m.number).join(',')}]` : ''}`).join('');
+            const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.reading} (${c.durationMs} ms)${messageTexts(c).map((m) => `\n          ${m}`).join('')}`).join('');
             const decided = t.decision ? `\n      decided ${t.decision.as} by ${t.decision.operator} at ${t.decision.at}: ${t.decision.reason}` : '';
-            return `  ${(t.startedAt ?? '').padEnd(24)} ${t.stepKey.padEnd(26)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms${cmds}${decided}`;
+            return `  ${(t.startedAt ?? '').padEnd(24)} ${`${t.kb} ${t.stepKey}`.padEnd(32)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms  ${t.title}${cmds}${decided}`;
           }),
         ].join('\n'));
       });
@@ -121,11 +91,10 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       const trusted = o.publicKey?.map(loadPublicKey);
       await withStore(opts, async (store) => {
         const v = verifyRun(store, runId, trusted);
-        const run = store.getRun(runId)!;
-        if (o.html) await writeOutputFile('--html', o.html, evidenceHtml(v, machines[run.machineId as MachineId], timeline(store, runId), run.db));
+        if (o.html) await writeOutputFile('--html', o.html, evidenceHtml(v, collectEvidence(store, runId)));
         const error = notProvenError(v);
         emitResult(io, opts, { ...v, ...(o.html ? { report: resolve(o.html) } : {}), ...(error ? { error } : {}) }, (x) => [
-          `run ${x.runId}: ${x.verdict.toUpperCase()}${x.authenticated ? ' (authenticated)' : ''}`,
+          `run ${x.runId}: ${x.headline}`,
           ...verificationLines(x).map(([ok, text]) => `  ${ok ? '✔' : '✖'} ${text}`),
           ...x.limits.map((l) => `  note: ${l}`),
           ...(x.report ? [`  report: ${x.report}`] : []),
