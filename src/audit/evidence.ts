@@ -8,7 +8,7 @@ import type { Highlight } from '../diagram/model.js';
 import { stateName } from '../engine/run-status.js';
 import type { BackupRow, JournalRow, Store } from '../store/index.js';
 import { exitReading } from './exit-reading.js';
-import { runOutcome, stepNames } from './outcome.js';
+import { runOutcome, stepNames, type StepName } from './outcome.js';
 import { runEvents, type RunEvent } from './run-events.js';
 
 export interface TimelineCommand {
@@ -53,7 +53,7 @@ export function timeline(store: Store, runId: string, machine?: AnyStateMachine)
   const commands = store.commands(runId);
   const run = store.getRun(runId);
   const m = machine ?? (run ? definitionFor(definitionRegistry, run.machineId, run.machineHash)?.machine ?? (machines as Record<string, AnyStateMachine>)[run.machineId] : undefined);
-  const names = m ? stepNames(m) : new Map();
+  const names = m ? stepNames(m) : new Map<string, StepName>();
   return store.attempts(runId).map((a) => {
     // the intent records when the attempt began (before its probe ran)
     const start = (a.intent as { at?: string } | null)?.at ?? at.get(a.intentSeq) ?? null;

@@ -24,13 +24,21 @@ export function runEvents(rows: readonly JournalRow[]): RunEvent[] {
   const out: RunEvent[] = [];
   let state = '';
   let lastAt = '';
+  // a crash shows first at the takeover of the dead process's lock, else at the resume
+  let crashShown = false;
+  const crash = (seq: number): void => {
+    if (!crashShown) out.push({ kind: 'crash', seq, at: lastAt, state, text: `the oeflow process died in ${state || 'its first step'} (last journal row at ${lastAt}); nothing was journaled until it was taken over` });
+    crashShown = true;
+  };
   for (const row of rows) {
     const d = (row.data ?? {}) as { to?: unknown; resumedBy?: Holder; fromStatus?: string; retry?: boolean; previous?: Holder; abandoned?: boolean; reason?: string; operator?: string; outcome?: string; details?: { decision?: { as?: string; reason?: string; operator?: string } } };
     if (row.kind === 'note' && d.resumedBy !== undefined) {
       // a run left 'running' without a process is one whose process died: the crash came after the last row before the resume
-      if (d.fromStatus === 'running') out.push({ kind: 'crash', seq: row.seq, at: lastAt, state, text: `the oeflow process died in ${state || 'its first step'} (last journal row at ${lastAt}); nothing was journaled until the resume` });
+      if (d.fromStatus === 'running') crash(row.seq);
+      crashShown = false;
       out.push({ kind: 'resume', seq: row.seq, at: row.at, state, text: `resumed${d.retry ? ' with --retry' : ''} from ${d.fromStatus ?? '?'} by ${d.resumedBy.host ?? '?'} pid ${d.resumedBy.pid ?? '?'}` });
     } else if (row.kind === 'lock-takeover') {
+      if (d.previous?.runId === row.runId) crash(row.seq);
       out.push({ kind: 'lock-takeover', seq: row.seq, at: row.at, state, text: `took over the database lock from run ${d.previous?.runId ?? '?'} (${d.previous?.host ?? '?'} pid ${d.previous?.pid ?? '?'}), whose process was gone` });
     } else if (row.kind === 'decision') {
       const decision = (row.data as { output?: { decision?: { as?: string; reason?: string; operator?: string } } }).output?.decision;
