@@ -36,7 +36,7 @@ export const errorCodes = {
   'OEF-022': { title: 'State store schema is newer than this oeflow', exitCode: ExitCode.failed, hint: 'Upgrade oeflow, or point --state at another store.' },
   'OEF-030': { title: 'Run not found', exitCode: ExitCode.usage, hint: 'List runs with `oeflow runs`.' },
   'OEF-031': { title: 'Run is not resumable', exitCode: ExitCode.usage, hint: 'Only runs with status running, failed (resumable), aborted or needs-decision can resume; see `oeflow show <run-id>`.' },
-  'OEF-032': { title: 'Machine definition changed since the run started', exitCode: ExitCode.failed, hint: 'Resume with the oeflow version that started the run, or start a new run.' },
+  'OEF-032': { title: 'Machine definition of the run is not in this oeflow', exitCode: ExitCode.failed, hint: 'Resume with the oeflow version named in the message (it shipped the definition the run started under), or abandon the run and start a new one.' },
   'OEF-033': { title: 'No open run for this database', exitCode: ExitCode.usage, hint: 'List runs with `oeflow runs --db <db>`.' },
   'OEF-034': { title: 'No decision is pending for this run', exitCode: ExitCode.usage, hint: '`oeflow resolve` applies only to runs with status needs-decision.' },
   'OEF-035': { title: 'Run cannot be abandoned while it holds a quiet point', exitCode: ExitCode.invariant, hint: 'Resume it (`oeflow resume <run-id>`) so the quiet point is disabled; abort it with Ctrl-C if needed, then abandon it.' },

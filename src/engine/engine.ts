@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Snapshot } from 'xstate';
 import type { ProcedureInput } from '../../machines/contract.js';
-import { machineHash, machines, stateExists, type MachineId } from '../../machines/index.js';
+import { definitionFor, definitionRegistry, machineHash, machines, versionsShipping, type DefinitionRegistry, type MachineId } from '../../machines/index.js';
 import { OeflowError } from '../errors.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { ToolResult } from '../openedge/types.js';
@@ -25,6 +25,8 @@ export interface EngineDeps {
   dlc: string;
   reporter: Reporter;
   abortSignal?: AbortSignal;
+  /** Where a resumed run's definition is found by its recorded hash (default: the shipped ones). */
+  definitions?: DefinitionRegistry;
 }
 
 export const DEFAULT_MAX_QUIET_MS = 5 * 60_000;
@@ -117,11 +119,19 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
   if (run.status === 'completed' || (run.status === 'failed' && !run.resumable)) {
     throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status} and cannot resume`);
   }
-  const machine = machines[run.machineId as MachineId];
-  if (!machine) throw new OeflowError('OEF-032', `run ${run.runId} uses an unknown machine ${run.machineId}`);
-  if (machineHash(machine) !== run.machineHash && !stateExists(machine, run.stateValue)) {
-    throw new OeflowError('OEF-032', `the ${run.machineId} machine changed since run ${run.runId} started and its state ${stateName(run.stateValue)} no longer exists`);
+  // A run continues on the definition it started under (machines/versions), never on a
+  // changed one: one run, one definition, so a replay reproduces it.
+  const registry = deps.definitions ?? definitionRegistry;
+  const ranUnder = definitionFor(registry, run.machineId, run.machineHash);
+  if (!ranUnder) {
+    const versions = versionsShipping(registry, run.machineId, run.machineHash);
+    const which = versions.length ? `oeflow ${versions.join(' or ')}` : 'the oeflow version that started it';
+    throw new OeflowError('OEF-032', `run ${run.runId} started under a ${run.machineId} definition (${run.machineHash.slice(0, 16)}…) this oeflow does not carry`, {
+      hint: `Resume it with ${which}, or abandon it (\`oeflow abandon ${run.runId} --reason …\`) and start a new run.`,
+      details: { machineId: run.machineId, machineHash: run.machineHash, oeflowVersions: versions },
+    });
   }
+  const machine = ranUnder.machine;
   const state = stateName(run.stateValue);
   let sendOnStart: { type: 'RESUME' } | { type: 'RETRY' } | undefined;
   if (run.status === 'aborted') sendOnStart = { type: 'RESUME' };
