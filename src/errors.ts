@@ -74,6 +74,9 @@ export const errorCodes = {
   'OEF-310': { title: 'Backup not found in the catalog', exitCode: ExitCode.usage, hint: 'List backups with `oeflow backups`.' },
   'OEF-320': { title: 'AI chain is not provable', exitCode: ExitCode.verification, hint: 'Find the missing or foreign AI files listed, then run the restore again.' },
   'OEF-330': { title: 'Run not proven (journal verification failed)', exitCode: ExitCode.verification, hint: 'The journal was altered or a transition is illegal (see the failed checks of `oeflow verify <run-id>`); keep the store unchanged for investigation.' },
+  'OEF-331': { title: 'Store history not proven against a checkpoint', exitCode: ExitCode.verification, hint: 'Something recorded before the checkpoint was removed, cut or rewritten (see the problems listed by `oeflow verify --checkpoint`); keep the store and the checkpoint unchanged for investigation.' },
+  'OEF-332': { title: 'Checkpoint file unreadable', exitCode: ExitCode.usage, hint: 'Pass a file written by `oeflow checkpoint --out <file>` (JSON, format oeflow-checkpoint-v1).' },
+  'OEF-333': { title: 'Report period invalid', exitCode: ExitCode.usage, hint: 'Give --from and --to as dates (YYYY-MM-DD), --from not after --to.' },
 } as const satisfies Record<string, CodeEntry>;
 
 export type ErrorCode = keyof typeof errorCodes;

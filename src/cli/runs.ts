@@ -14,6 +14,7 @@ import { notProvenError } from '../audit/not-proven.js';
 import { loadPublicKey } from '../audit/signing.js';
 import { verificationLines } from '../audit/verification-lines.js';
 import { verifyRun } from '../audit/verify.js';
+import type { CheckpointVerification } from '../audit/checkpoint.js';
 import { errorCodes, OeflowError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
@@ -32,6 +33,18 @@ function runDiagram(store: Store, runId: string, file: string): string {
   if (file.endsWith('.dot')) return toDot(machine, { highlight });
   if (file.endsWith('.svg')) return toSvg(machine, { highlight });
   throw new OeflowError('OEF-001', `--diagram ${file}: use a .svg, .mmd or .dot file name`);
+}
+
+/** OEF-331 when a checkpoint does not prove the store's history; undefined when all do. */
+function storeNotProven(stored: readonly CheckpointVerification[]): { code: 'OEF-331'; message: string; hint: string } | undefined {
+  const failed = stored.filter((c) => !c.ok);
+  if (failed.length === 0) return undefined;
+  return { code: 'OEF-331', message: `the store's history is not proven against ${failed.map((c) => c.file).join(', ')}: ${failed.flatMap((c) => c.problems).join('; ')}`, hint: errorCodes['OEF-331'].hint };
+}
+
+function checkpointLines(c: CheckpointVerification): string[] {
+  const sig = c.signature.signed ? `signed by ${c.signature.keyId?.slice(0, 16) ?? '?'}… (${c.signature.ok ? 'verifies' : 'does NOT verify'} against ${c.signature.checkedWith === 'public-key' ? 'the key(s) you passed' : 'the keys the store records'})` : 'unsigned';
+  return [`  ${c.ok ? '✔' : '✖'} checkpoint ${c.file} (${c.at}, ${c.size} log entries, ${c.runsCovered} runs, ${sig})${c.ok ? ': nothing recorded before it was removed, cut or rewritten' : ''}`, ...c.problems.map((p) => `      ${p}`)];
 }
 
 const withStore = async <T>(opts: GlobalOptions, body: (store: Store) => Promise<T> | T): Promise<T> => {
@@ -82,20 +95,38 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       });
     });
 
-  program.command('verify <runId>')
-    .description('Prove a run: hash chain, replay through the machine, results before transitions, stored record = journal, signatures')
-    .option('--html <file>', 'also write the evidence report (timeline + highlighted state chart) as HTML')
-    .option('--public-key <file...>', 'Ed25519 public key(s) you trust (the .pub from `oeflow key generate`): every row must be signed by one of them')
-    .action(async (runId: string, o: { html?: string; publicKey?: string[] }, command: Command) => {
+  program.command('verify [runId]')
+    .description('Prove a run (hash chain, replay through the definition it ran under, results before transitions, stored record = journal, signatures) and/or the whole store against checkpoints')
+    .option('--html <file>', 'also write the evidence report (verdicts, facts, events, timeline, state chart) as printable HTML')
+    .option('--public-key <file...>', 'Ed25519 public key(s) you trust (the .pub from `oeflow key generate`): every row (and checkpoint) must be signed by one of them')
+    .option('--checkpoint <file...>', 'checkpoint(s) from `oeflow checkpoint`: prove nothing recorded before each was removed, cut or rewritten')
+    .action(async (runId: string | undefined, o: { html?: string; publicKey?: string[]; checkpoint?: string[] }, command: Command) => {
       const opts = globalOptions(command);
+      if (!runId && !o.checkpoint) throw new OeflowError('OEF-001', 'name a run id, or --checkpoint <file> to verify the store');
+      if (!runId && o.html) throw new OeflowError('OEF-001', '--html writes one run\'s evidence: name the run id');
       const trusted = o.publicKey?.map(loadPublicKey);
+      const { readCheckpoint, verifyCheckpoint } = await import('../audit/checkpoint.js');
+      const checkpoints = (o.checkpoint ?? []).map((f) => ({ file: resolve(f), c: readCheckpoint(f) }));
       await withStore(opts, async (store) => {
+        const stored = checkpoints.map(({ file, c }) => verifyCheckpoint(store, c, file, trusted));
+        const storeError = storeNotProven(stored);
+        if (!runId) {
+          const proven = storeError === undefined;
+          emitResult(io, opts, { checkpoints: stored, verdict: proven ? 'proven' : 'not-proven', integrity: { verdict: proven ? 'PROVEN' : 'NOT PROVEN' }, ...(storeError ? { error: storeError } : {}) }, (x) => [
+            `store ${store.path}: ${x.integrity.verdict} against ${x.checkpoints.length} checkpoint(s)`,
+            ...x.checkpoints.flatMap(checkpointLines),
+            ...(x.error ? [`${x.error.code} ${x.error.message}`, `  next: ${x.error.hint}`] : []),
+          ].join('\n'));
+          if (storeError) outcome.exitCode = errorCodes[storeError.code].exitCode;
+          return;
+        }
         const v = verifyRun(store, runId, trusted);
         if (o.html) await writeOutputFile('--html', o.html, evidenceHtml(v, collectEvidence(store, runId)));
-        const error = notProvenError(v);
-        emitResult(io, opts, { ...v, ...(o.html ? { report: resolve(o.html) } : {}), ...(error ? { error } : {}) }, (x) => [
+        const error = notProvenError(v) ?? storeError;
+        emitResult(io, opts, { ...v, ...(o.html ? { report: resolve(o.html) } : {}), ...(stored.length ? { checkpoints: stored } : {}), ...(error ? { error } : {}) }, (x) => [
           `run ${x.runId}: ${x.headline}`,
           ...verificationLines(x).map(([ok, text]) => `  ${ok ? '✔' : '✖'} ${text}`),
+          ...(x.checkpoints ?? []).flatMap(checkpointLines),
           ...x.limits.map((l) => `  note: ${l}`),
           ...(x.report ? [`  report: ${x.report}`] : []),
           ...(x.error ? [`${x.error.code} ${x.error.message}`, `  next: ${x.error.hint}`] : []),
