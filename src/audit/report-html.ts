@@ -29,13 +29,13 @@ export const PRINT_CSS = `body{font-family:system-ui,sans-serif;margin:2em;max-w
 
 const value = (v: unknown): string => (v === null || v === undefined ? '<i>not recorded</i>' : esc(typeof v === 'string' ? v : JSON.stringify(v)));
 
-function factsHtml(e: Evidence): string {
+function factsHtml(e: Evidence, shippedIn: readonly string[]): string {
   const f = e.facts;
   const q = f.quietWindow;
   const rows: [string, string][] = [
     ['host / pid', `${esc(f.host)} / ${f.pid}`],
     ['OS user', value(f.osUser)],
-    ['oeflow version', value(f.oeflowVersion)],
+    ['oeflow version', f.oeflowVersion !== null ? esc(f.oeflowVersion) : `<i>not recorded</i>${shippedIn.length ? `; the definition it ran under shipped in oeflow ${esc(shippedIn.join(', '))}` : ''}`],
     ['definition', `${esc(f.machineId)} <code>${esc(f.definitionHash)}</code>`],
     ['DLC version', value(f.dlcVersion)],
     ['database', `<code>${esc(f.db)}</code>`],
@@ -83,7 +83,7 @@ ${verificationLines(v).map(([ok, text]) => `<li>${mark(ok)} ${esc(text)}</li>`).
 ${v.limits.map((l) => `<li>${esc(l)}</li>`).join('\n')}
 </ul>
 <h2>Who, where, what</h2>
-${factsHtml(e)}
+${factsHtml(e, v.definition.shippedIn)}
 <h2>Events (crash, resume, lock takeover, decision)</h2>
 ${events ? `<table><tr><th>at</th><th>event</th><th>state</th><th>what</th></tr>\n${events}\n</table>` : '<p>None: the run ran in one process, without a crash, takeover or operator decision.</p>'}
 <h2>Steps</h2>

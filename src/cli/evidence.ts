@@ -59,7 +59,8 @@ export function registerEvidenceCommands(program: Command, io: CliIO, _outcome: 
     .requiredOption('--to <date>', 'last day (YYYY-MM-DD, UTC), inclusive')
     .option('--db <db>', 'only this database')
     .option('--html <file>', 'also write the report as a printable HTML page')
-    .option('--no-daily', 'do not ask for a completed, proven backup every day (the default policy)')
+    .option('--daily', 'ask for a completed, proven backup of every database every day (the default policy)', true)
+    .option('--no-daily', 'no daily policy: list no gaps')
     .option('--checkpoint <file...>', 'checkpoints handed out: which runs of the period they cover')
     .option('--public-key <file...>', 'Ed25519 public key(s) you trust: runs (and checkpoints) must be signed by one of them to be PROVEN')
     .action(async (o: { from: string; to: string; db?: string; html?: string; daily: boolean; checkpoint?: string[]; publicKey?: string[] }, command: Command) => {

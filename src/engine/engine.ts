@@ -1,7 +1,7 @@
 // Run lifecycle (DESIGN §engine): start a procedure, resume it, record operator
 // decisions. Owns the lock, the run row and the wiring of steps, tools and store.
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import type { Snapshot } from 'xstate';
 import type { ProcedureInput } from '../../machines/contract.js';
 import { definitionFor, definitionRegistry, machineHash, machines, versionsShipping, type DefinitionRegistry, type MachineId } from '../../machines/index.js';
@@ -75,7 +75,7 @@ export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind
   refuseIfOpenRun(store, o.lockDb);
   // The run row exists before the lock is taken: a stale lock's takeover is journaled on it,
   // and a refused start stays on record (failed, not resumable) for the audit trail.
-  store.createRun({ runId, machineId: o.machineId, machineHash: machineHash(machine), db: o.lockDb, kind: o.kind, input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, oeflowVersion: OEFLOW_VERSION }, host: hostname(), pid: process.pid });
+  store.createRun({ runId, machineId: o.machineId, machineHash: machineHash(machine), db: o.lockDb, kind: o.kind, input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, oeflowVersion: OEFLOW_VERSION }, host: hostname(), pid: process.pid, osUser: userInfo().username });
   try {
     acquireDbLock(store, o.lockDb, runId);
   } catch (err) {

@@ -51,6 +51,8 @@ export interface CreateRunInput {
   input: unknown;
   host: string;
   pid: number;
+  /** The OS user who started the run (journaled in run-started when given, for the evidence). */
+  osUser?: string;
 }
 
 export interface SetRunStatusExtra {
@@ -724,8 +726,8 @@ export class Store {
     if (this.#s.getRun.get(r.runId) !== undefined) throw misuse(`Run ${r.runId} already exists`, { runId: r.runId });
     const now = this.#stamp();
     this.#s.insertRun.run(r.runId, r.machineId, r.machineHash, r.db, r.kind, canonicalJson(r.input), now, now, r.host, r.pid, GENESIS_HASH);
-    const { machineId, machineHash, db, kind, input, host, pid } = r;
-    this.#append(r.runId, 'run-started', null, null, { machineId, machineHash, db, kind, input, host, pid });
+    const { machineId, machineHash, db, kind, input, host, pid, osUser } = r;
+    this.#append(r.runId, 'run-started', null, null, { machineId, machineHash, db, kind, input, host, pid, ...(osUser === undefined ? {} : { osUser }) });
   }
 
   #setRunStatus(runId: string, status: RunStatus, extra: SetRunStatusExtra): void {
