@@ -81,5 +81,5 @@ describe('versioned machine definitions', () => {
     } finally {
       store.close();
     }
-  });
+  }, 180_000);
 });

@@ -43,7 +43,7 @@ describe('verify: integrity and outcome', () => {
     const shown = await oeflowText(['show', runId], env);
     expect(shown.stdout.split('\n')[0]).toContain(`FAILED at OFFLINE-4 (aiSwitch): ${outcome.code}`);
     expect(shown.stdout).toMatch(/\(90001\) \S/); // the message text, not only its number
-  });
+  }, 180_000);
 
   it('shows the crash and the resume of a killed-and-resumed run on the timeline and the chart', async () => {
     const sim = newSim({ serve: true });
@@ -73,5 +73,5 @@ describe('verify: integrity and outcome', () => {
     const text = await oeflowText(['show', runId], env);
     expect(text.stdout).toMatch(/! \S+ +crash: the oeflow process died in aiSwitch/);
     expect(text.stdout).toMatch(/! \S+ +resume: resumed from running/);
-  });
+  }, 180_000);
 });
