@@ -9,7 +9,7 @@ import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { OeflowError } from '../errors.js';
 import { GENESIS_HASH, canonicalJson, storeLogHash, type Store, type StoreLogRow } from '../store/index.js';
-import { oeflowVersion } from './oeflow-version.js';
+import { OEFLOW_VERSION } from '../version.js';
 import { documentSignatureValid, keyIdOf, type DocumentSignature, type DocumentSigner } from './signing.js';
 
 export const CHECKPOINT_FORMAT = 'oeflow-checkpoint-v1';
@@ -36,7 +36,7 @@ function signedText(c: Omit<Checkpoint, 'signature'>): string {
 /** A checkpoint of the store as it is now, signed when `sign` is given. */
 export function takeCheckpoint(store: Store, sign?: DocumentSigner, now = new Date()): Checkpoint {
   const head = store.storeLogHead();
-  const body = { format: CHECKPOINT_FORMAT, store: store.path, size: head.size, headHash: head.headHash, at: now.toISOString(), oeflowVersion: oeflowVersion() } as const;
+  const body = { format: CHECKPOINT_FORMAT, store: store.path, size: head.size, headHash: head.headHash, at: now.toISOString(), oeflowVersion: OEFLOW_VERSION } as const;
   return { ...body, signature: sign ? sign(DOMAIN, signedText(body)) : null };
 }
 

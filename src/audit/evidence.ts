@@ -122,7 +122,7 @@ export function runFacts(store: Store, runId: string, rows: readonly TimelineRow
   const backup = store.listBackups({ db: run.db }).find((b) => b.runId === runId) ?? null;
   const dlc = findFact(facts, 'dlcVersion') ?? findFact(facts, 'release');
   return {
-    host: run.host, pid: run.pid, osUser: started.osUser ?? null, oeflowVersion: started.oeflowVersion ?? null,
+    host: run.host, pid: run.pid, osUser: started.osUser ?? null, oeflowVersion: started.oeflowVersion ?? (run.input as { oeflowVersion?: string } | null)?.oeflowVersion ?? null,
     machineId: run.machineId, definitionHash: run.machineHash, dlcVersion: typeof dlc === 'string' ? dlc : null, db: run.db,
     backup: backup ? { backupId: backup.backupId, kind: backup.kind, destination: backup.destination, manifestDigest: backup.manifestDigest, pairedAiSeq: backup.pairedAiSeq, dbIdentity: backup.dbIdentity, completedAt: backup.completedAt } : null,
     quietWindow: quietWindowOf(rows, journal),

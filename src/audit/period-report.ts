@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson, type Store } from '../store/index.js';
 import { type CheckpointVerification } from './checkpoint.js';
-import { oeflowVersion } from './oeflow-version.js';
+import { OEFLOW_VERSION } from '../version.js';
 import { PRINT_CSS, esc } from './report-html.js';
 import type { DocumentSignature, DocumentSigner } from './signing.js';
 import { verifyRun } from './verify.js';
@@ -85,7 +85,7 @@ export function periodReport(store: Store, o: { from: string; to: string; db?: s
   const dbs = o.db ? [o.db] : [...new Set(runs.filter((r) => BACKUP_KINDS.has(r.kind)).map((r) => r.db))].sort();
   const gaps = o.daily ? dbs.flatMap((db) => daysOf(o.from, o.to).filter((day) => !good.some((r) => r.db === db && r.createdAt.slice(0, 10) === day)).map((day) => ({ db, day }))) : [];
   const body: Omit<PeriodReport, 'signature'> = {
-    format: REPORT_FORMAT, from: o.from, to: o.to, db: o.db ?? null, store: store.path, generatedAt: (o.now ?? new Date()).toISOString(), oeflowVersion: oeflowVersion(),
+    format: REPORT_FORMAT, from: o.from, to: o.to, db: o.db ?? null, store: store.path, generatedAt: (o.now ?? new Date()).toISOString(), oeflowVersion: OEFLOW_VERSION,
     policy: { daily: o.daily }, runs, backups, restores, gaps,
     coverage: { runs: runs.length, anchored: runs.filter((r) => r.anchored).length, coveredByCheckpoint: runs.filter((r) => r.checkpoints.length > 0).length, checkpoints: o.checkpoints },
   };
