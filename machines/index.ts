@@ -6,6 +6,8 @@ import { offlineBackupMachine } from './offline-backup.js';
 import { onlineBackupMachine } from './online-backup.js';
 import { rollForwardMachine } from './roll-forward.js';
 import { sha256Hex } from './sha256.js';
+import { archivedDefinitions, type ArchivedDefinition } from './versions/archive.js';
+import { shippedDefinitions, type ShippedDefinition } from './versions/shipped.js';
 
 export const machines = {
   'offline-backup': offlineBackupMachine,
@@ -18,6 +20,46 @@ export type MachineId = keyof typeof machines;
 /** sha256 of the canonical definition: a resume refuses a changed machine unless its state still exists. */
 export function machineHash(machine: AnyStateMachine): string {
   return sha256Hex(canonicalJson(describeMachine(machine)));
+}
+
+/**
+ * Where definitions are looked up by the hash a run recorded: today's machines, the frozen
+ * archive of older ones, and the list of what each oeflow version shipped. Passed in (not
+ * imported) by verify and resume so a test can stand for an upgrade that edited a machine.
+ */
+export interface DefinitionRegistry {
+  current: Readonly<Record<string, AnyStateMachine>>;
+  archived: readonly ArchivedDefinition[];
+  shipped: readonly ShippedDefinition[];
+}
+
+export const definitionRegistry: DefinitionRegistry = { current: machines, archived: archivedDefinitions, shipped: shippedDefinitions };
+
+const hashes = new WeakMap<AnyStateMachine, string>();
+/** machineHash, computed once per machine object. */
+function hashOf(machine: AnyStateMachine): string {
+  let h = hashes.get(machine);
+  if (h === undefined) hashes.set(machine, (h = machineHash(machine)));
+  return h;
+}
+
+/** The definition a run ran under (by its recorded id and hash): today's, an archived one, or undefined. */
+export function definitionFor(registry: DefinitionRegistry, machineId: string, hash: string): { machine: AnyStateMachine; current: boolean } | undefined {
+  const current = Object.hasOwn(registry.current, machineId) ? registry.current[machineId] : undefined;
+  if (current !== undefined && hashOf(current) === hash) return { machine: current, current: true };
+  const archived = registry.archived.find((a) => a.machineId === machineId && a.hash === hash);
+  return archived ? { machine: archived.machine, current: false } : undefined;
+}
+
+/** The hash of today's definition of `machineId`, if there is one. */
+export function currentHash(registry: DefinitionRegistry, machineId: string): string | undefined {
+  const current = Object.hasOwn(registry.current, machineId) ? registry.current[machineId] : undefined;
+  return current === undefined ? undefined : hashOf(current);
+}
+
+/** The oeflow versions known to have shipped this definition (empty when none is known). */
+export function versionsShipping(registry: DefinitionRegistry, machineId: string, hash: string): readonly string[] {
+  return registry.shipped.find((s) => s.machineId === machineId && s.hash === hash)?.oeflowVersions ?? [];
 }
 
 /** True when every state named in a persisted state value exists in the machine. */

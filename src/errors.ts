@@ -36,7 +36,7 @@ export const errorCodes = {
   'OEF-022': { title: 'State store schema is newer than this oeflow', exitCode: ExitCode.failed, hint: 'Upgrade oeflow, or point --state at another store.' },
   'OEF-030': { title: 'Run not found', exitCode: ExitCode.usage, hint: 'List runs with `oeflow runs`.' },
   'OEF-031': { title: 'Run is not resumable', exitCode: ExitCode.usage, hint: 'Only runs with status running, failed (resumable), aborted or needs-decision can resume; see `oeflow show <run-id>`.' },
-  'OEF-032': { title: 'Machine definition changed since the run started', exitCode: ExitCode.failed, hint: 'Resume with the oeflow version that started the run, or start a new run.' },
+  'OEF-032': { title: 'Machine definition of the run is not in this oeflow', exitCode: ExitCode.failed, hint: 'Resume with the oeflow version named in the message (it shipped the definition the run started under), or abandon the run and start a new one.' },
   'OEF-033': { title: 'No open run for this database', exitCode: ExitCode.usage, hint: 'List runs with `oeflow runs --db <db>`.' },
   'OEF-034': { title: 'No decision is pending for this run', exitCode: ExitCode.usage, hint: '`oeflow resolve` applies only to runs with status needs-decision.' },
   'OEF-035': { title: 'Run cannot be abandoned while it holds a quiet point', exitCode: ExitCode.invariant, hint: 'Resume it (`oeflow resume <run-id>`) so the quiet point is disabled; abort it with Ctrl-C if needed, then abandon it.' },
@@ -78,6 +78,9 @@ export const errorCodes = {
   'OEF-310': { title: 'Backup not found in the catalog', exitCode: ExitCode.usage, hint: 'List backups with `oeflow backups`.' },
   'OEF-320': { title: 'AI chain is not provable', exitCode: ExitCode.verification, hint: 'Find the missing or foreign AI files listed, and replace any listed as incomplete or damaged with a complete copy of that sequence, then run the restore again.' },
   'OEF-330': { title: 'Run not proven (journal verification failed)', exitCode: ExitCode.verification, hint: 'The journal was altered or a transition is illegal (see the failed checks of `oeflow verify <run-id>`); keep the store unchanged for investigation.' },
+  'OEF-331': { title: 'Store history not proven against a checkpoint', exitCode: ExitCode.verification, hint: 'Something recorded before the checkpoint was removed, cut or rewritten (see the problems listed by `oeflow verify --checkpoint`); keep the store and the checkpoint unchanged for investigation.' },
+  'OEF-332': { title: 'Checkpoint file unreadable', exitCode: ExitCode.usage, hint: 'Pass a file written by `oeflow checkpoint --out <file>` (JSON, format oeflow-checkpoint-v1).' },
+  'OEF-333': { title: 'Report period invalid', exitCode: ExitCode.usage, hint: 'Give --from and --to as dates (YYYY-MM-DD), --from not after --to.' },
 } as const satisfies Record<string, CodeEntry>;
 
 export type ErrorCode = keyof typeof errorCodes;

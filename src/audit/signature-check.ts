@@ -15,7 +15,7 @@ export interface Authenticity {
   problems: string[];
 }
 
-const MAX_PROBLEMS = 20;
+const MAX_SEQS = 8;
 
 /** Check every row's signature against `trusted` keys, or the store's own keys when none are given. */
 export function checkSignatures(rows: readonly JournalRow[], storeKeys: ReadonlyMap<string, string>, trusted?: readonly KeyObject[]): Authenticity {
@@ -25,20 +25,19 @@ export function checkSignatures(rows: readonly JournalRow[], storeKeys: Readonly
   const keys = new Map<string, KeyObject>();
   if (trusted !== undefined) for (const k of trusted) keys.set(keyIdOf(k), k);
   else for (const [id, pem] of storeKeys) keys.set(id, createPublicKey(pem));
-  const problems: string[] = [];
-  if (rows.length === 0) problems.push('no journal rows to check');
+  // One line per kind of problem, with the count of rows and the first seqs: a wrong key
+  // is one problem, not one sentence per row.
+  const grouped = new Map<string, number[]>();
+  const note = (problem: string, seq: number): void => { grouped.set(problem, [...(grouped.get(problem) ?? []), seq]); };
   for (const row of rows) {
-    if (problems.length >= MAX_PROBLEMS) {
-      problems.push('… (further rows not listed)');
-      break;
+    if (row.signature === null || row.sigKeyId === null) note('not signed', row.seq);
+    else {
+      const key = keys.get(row.sigKeyId);
+      if (key === undefined) note(`signed by key ${row.sigKeyId.slice(0, 16)}…, ${trusted === undefined ? 'which the store does not record' : 'which is not a key you passed'}`, row.seq);
+      else if (!rowSignatureValid(key, row.hash, row.signature)) note('signature does not verify for the row hash', row.seq);
     }
-    if (row.signature === null || row.sigKeyId === null) {
-      problems.push(`seq ${row.seq} (${row.kind}) is not signed`);
-      continue;
-    }
-    const key = keys.get(row.sigKeyId);
-    if (key === undefined) problems.push(`seq ${row.seq} is signed by key ${row.sigKeyId.slice(0, 16)}…, ${trusted === undefined ? 'which the store does not record' : 'which is not a key you passed'}`);
-    else if (!rowSignatureValid(key, row.hash, row.signature)) problems.push(`seq ${row.seq}: the signature does not verify for its row hash`);
   }
+  const problems = rows.length === 0 ? ['no journal rows to check'] : [...grouped].map(([problem, seqs]) =>
+    `${seqs.length} of ${rows.length} rows ${problem} (seq ${seqs.slice(0, MAX_SEQS).join(', ')}${seqs.length > MAX_SEQS ? ', …' : ''})`);
   return { checkedWith: trusted === undefined ? 'store-keys' : 'public-key', rows: rows.length, signedRows, keyIds, ok: problems.length === 0, problems };
 }

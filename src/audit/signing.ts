@@ -74,3 +74,29 @@ export function generateSigningKey(path: string): { keyId: string; privateKeyPat
   }
   return { keyId: keyIdOf(publicKey), privateKeyPath: path, publicKeyPath };
 }
+
+/** A detached Ed25519 signature over a document (a checkpoint, a period report). */
+export interface DocumentSignature {
+  keyId: string;
+  /** Base64 Ed25519 signature of `<domain>:<canonical text>`. */
+  value: string;
+}
+
+/** Signs documents of one kind (`domain` keeps a checkpoint signature from passing as a report's or a row's). */
+export type DocumentSigner = (domain: string, text: string) => DocumentSignature;
+
+/** A document signer from the same Ed25519 private key that signs journal rows: OEF-023 when it is unusable. */
+export function loadDocumentSigner(path: string): DocumentSigner {
+  const keyId = loadRowSigner(path).keyId; // validates the key (Ed25519, readable) with the row signer's checks
+  const key = createPrivateKey(readFileSync(path));
+  return (domain, text) => ({ keyId, value: sign(null, Buffer.from(`${domain}:${text}`, 'utf8'), key).toString('base64') });
+}
+
+/** True when `signature` is `publicKey`'s signature of `<domain>:<text>`. */
+export function documentSignatureValid(publicKey: KeyObject, domain: string, text: string, signature: string): boolean {
+  try {
+    return verify(null, Buffer.from(`${domain}:${text}`, 'utf8'), publicKey, Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}

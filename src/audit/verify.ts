@@ -5,11 +5,12 @@
 // signed, the signatures verify. What the proof does not cover is stated in `limits`.
 import type { KeyObject } from 'node:crypto';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
-import { machineHash, machines, type MachineId } from '../../machines/index.js';
+import { currentHash, definitionFor, definitionRegistry, versionsShipping, type DefinitionRegistry } from '../../machines/index.js';
 import { stateName } from '../engine/run-status.js';
 import { OeflowError } from '../errors.js';
 import { isEffectCommand } from '../openedge/effect-commands.js';
 import type { JournalRow, Store } from '../store/index.js';
+import { runOutcome, type Outcome } from './outcome.js';
 import { checkRecord } from './record-check.js';
 import { checkSignatures, type Authenticity } from './signature-check.js';
 
@@ -26,8 +27,12 @@ export interface Verification {
   machineId: string;
   status: string;
   chain: { ok: boolean; rows: number; brokenAtSeq?: number; reason?: string };
-  /** The definition the run recorded (run-started) is the one the replay used (today's). */
-  definition: { sameAsNow: boolean; recorded: string; current: string };
+  /**
+   * The definition the run recorded (run-started) and the one the replay used: today's when
+   * unchanged, else the archived one of that hash (machines/versions); `available` is false
+   * when this oeflow carries neither, and `shippedIn` names the versions that shipped it.
+   */
+  definition: { sameAsNow: boolean; available: boolean; recorded: string; current: string; replayedWith: 'current' | 'archived' | 'none'; shippedIn: readonly string[] };
   replay: { ok: boolean; transitions: VerifiedTransition[]; problem?: string };
   ordering: { ok: boolean; problems: string[] };
   /** The run, attempts and commands tables (what reports display) agree with the journal. */
@@ -40,6 +45,12 @@ export interface Verification {
   /** States the run went through, for the highlighted diagram. */
   visited: string[];
   verdict: 'proven' | 'not-proven';
+  /** The integrity verdict, never merged with the outcome: is this journal proven, and is it signed. */
+  integrity: { verdict: 'PROVEN' | 'NOT PROVEN'; signed: boolean; authenticated: boolean };
+  /** What the run did (COMPLETED / FAILED at … / ABORTED / NEEDS DECISION / OPEN), read from the journal. */
+  outcome: Outcome;
+  /** Both verdicts in one line: "PROVEN — FAILED at OFFLINE-5 (copyFiles): OEF-050 …". */
+  headline: string;
 }
 
 const stepEvent = /^xstate\.(done|error)\.actor\.(.+)$/;
@@ -64,30 +75,46 @@ function limitsOf(authenticity: Authenticity): string[] {
  * Replay the run's journaled events through its machine and check the journal's integrity.
  * With `trustedKeys`, every row must be signed by one of them for the run to be proven.
  */
-export function verifyRun(store: Store, runId: string, trustedKeys?: readonly KeyObject[]): Verification {
+export function verifyRun(store: Store, runId: string, trustedKeys?: readonly KeyObject[], registry: DefinitionRegistry = definitionRegistry): Verification {
   const run = store.getRun(runId);
   if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
-  const machine: AnyStateMachine | undefined = machines[run.machineId as MachineId];
-  if (!machine) throw new OeflowError('OEF-032', `run ${runId} uses an unknown machine ${run.machineId}`);
+  const current = currentHash(registry, run.machineId);
+  const ranUnder = definitionFor(registry, run.machineId, run.machineHash);
+  if (current === undefined && ranUnder === undefined) throw new OeflowError('OEF-032', `run ${runId} uses an unknown machine ${run.machineId}`);
   const chain = store.verifyChain(runId);
   const rows = store.journal(runId);
-  const replay = replayTransitions(machine, run.input, rows);
+  const replay: Verification['replay'] = ranUnder
+    ? replayTransitions(ranUnder.machine, run.input, rows)
+    : { ok: false, transitions: [], problem: `this oeflow does not carry the ${run.machineId} definition ${run.machineHash.slice(0, 16)}… the run ran under` };
   const ordering = checkOrdering(rows);
   const record = checkRecord(run, rows, store.attempts(runId), store.commands(runId));
   const authenticity = checkSignatures(rows, store.signingKeys(), trustedKeys);
-  const current = machineHash(machine);
-  const definition = { sameAsNow: current === run.machineHash, recorded: run.machineHash, current };
+  const definition = {
+    sameAsNow: current === run.machineHash, available: ranUnder !== undefined, recorded: run.machineHash, current: current ?? '',
+    replayedWith: ranUnder === undefined ? 'none' as const : ranUnder.current ? 'current' as const : 'archived' as const,
+    shippedIn: versionsShipping(registry, run.machineId, run.machineHash),
+  };
   const authenticated = authenticity.checkedWith === 'public-key' && authenticity.ok;
   // Signatures that do not verify are evidence of tampering even when no key was passed.
   const signaturesOk = authenticity.checkedWith === 'none' || authenticity.ok;
-  const proven = chain.ok && definition.sameAsNow && replay.ok && ordering.ok && record.ok && signaturesOk && (trustedKeys === undefined || authenticated);
+  const proven = chain.ok && definition.available && replay.ok && ordering.ok && record.ok && signaturesOk && (trustedKeys === undefined || authenticated);
+  const machineForNames = ranUnder?.machine ?? registry.current[run.machineId]!;
+  const outcome = runOutcome(machineForNames, rows);
+  const integrity = { verdict: proven ? 'PROVEN' as const : 'NOT PROVEN' as const, signed: authenticity.signedRows > 0, authenticated };
   return {
     runId, machineId: run.machineId, status: run.status,
     chain: chain.ok ? { ok: true, rows: chain.rows } : { ok: false, rows: rows.length, brokenAtSeq: chain.brokenAtSeq, reason: chain.reason },
     definition, replay, ordering, record, authenticity, authenticated, limits: limitsOf(authenticity),
     visited: [...new Set(replay.transitions.map((t) => t.state))],
     verdict: proven ? 'proven' : 'not-proven',
+    integrity, outcome, headline: headlineOf(integrity, outcome),
   };
+}
+
+/** "PROVEN (signed, authenticated) — FAILED at OFFLINE-5 (copyFiles): OEF-050 …". */
+export function headlineOf(integrity: Verification['integrity'], outcome: Outcome): string {
+  const how = integrity.authenticated ? 'signed, authenticated' : integrity.signed ? 'signed' : 'unsigned';
+  return `${integrity.verdict} (${how}) — ${outcome.summary}`;
 }
 
 function replayTransitions(machine: AnyStateMachine, input: unknown, rows: JournalRow[]): Verification['replay'] {

@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import type { DrillReport } from '../drill/drill.js';
 import type { DrillEvidence } from '../drill/evidence.js';
 import { generateSigningKey, loadRowSigner } from '../audit/signing.js';
-import { timeline } from './runs.js';
 import { OeflowError, ExitCode } from '../errors.js';
 import { openStore } from '../store/index.js';
 import { dlcFor, storeFor, storeOptionsFor, withSignals } from './context.js';
@@ -88,7 +87,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
           store, dlc, db, scratch, reporter, abortSignal, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}),
           ...(o.tx !== undefined || o.demo ? { loadTx: positiveTx(o.tx ?? String(DEMO_TX)) } : {}),
         }));
-        const evidence = await drillEvidence(store, { backup: report.backup.runId, ...(report.restore ? { restore: report.restore.runId } : {}) }, scratch, storeOptions.signer, (id) => timeline(store, id));
+        const evidence = await drillEvidence(store, { backup: report.backup.runId, ...(report.restore ? { restore: report.restore.runId } : {}) }, scratch, storeOptions.signer);
         // runId: the restore run, which carries the drill's evidence in its journal
         emitResult(io, opts, { runId: report.restore?.runId ?? report.backup.runId, ...report, evidence, store: store.path }, (r) => [render(r), renderEvidence(r.evidence)].join('\n'));
         const aborted = report.backup.status === 'aborted' || report.restore?.status === 'aborted';

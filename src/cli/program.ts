@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { CliIO } from './io.js';
 import { registerBackupCommands } from './backup.js';
 import { registerDrillCommand } from './drill.js';
+import { registerEvidenceCommands } from './evidence.js';
 import { registerKeyCommands } from './key.js';
 import { registerRestoreCommand } from './restore.js';
 import { registerRunCommands } from './runs.js';
@@ -48,5 +49,6 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome, usage: UsageCap
   registerVerifyBackupCommand(program, io, outcome);
   registerExpireCommand(program, io);
   registerCompletionCommand(program, io);
+  registerEvidenceCommands(program, io, outcome);
   return program;
 }

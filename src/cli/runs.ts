@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
-import type { MachineId } from '../../machines/index.js';
+import type { CheckpointVerification } from '../audit/checkpoint.js';
 import { errorCodes, OeflowError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
@@ -19,56 +19,28 @@ import { backupFigures, renderFigures } from './backup-figures.js';
 import { writeOutputFile } from './output-file.js';
 import { notifySettingFor } from './notify-setting.js';
 
-/** One row of a run's timeline: a step attempt with its commands. */
-export interface TimelineRow {
-  stepKey: string;
-  stepId: string;
-  attempt: number;
-  outcome: string;
-  startedAt: string | null;
-  durationMs: number | null;
-  commands: { argv: string[]; exitCode: number | null; signal: string | null; durationMs: number; messages: unknown[] }[];
-  /** An operator's `oeflow resolve` on this attempt: verdict, reason, who and when. */
-  decision?: { as: string; reason: string; operator: string; at: string };
-}
-
-/** Build the timeline of a run from its attempts, journal times and commands. */
-export function timeline(store: Store, runId: string): TimelineRow[] {
-  const at = store.journalTimes(runId);
-  // commands by attempt, grouped once (not filtered per attempt: a 2,000-file restore has ~4,000 attempts)
-  const commands = new Map<string, TimelineRow['commands']>();
-  for (const c of store.commands(runId)) {
-    const key = `${c.attempt} ${c.stepKey}`;
-    const list = commands.get(key) ?? [];
-    list.push({ argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages });
-    commands.set(key, list);
-  }
-  return store.attempts(runId).map((a) => {
-    // the intent records when the attempt began (before its probe ran)
-    const start = (a.intent as { at?: string } | null)?.at ?? at.get(a.intentSeq) ?? null;
-    const end = a.resultSeq !== null ? at.get(a.resultSeq) ?? null : null;
-    const decision = (a.output as { decision?: TimelineRow['decision'] } | null | undefined)?.decision;
-    return {
-      ...(decision ? { decision } : {}),
-      stepKey: a.stepKey, stepId: a.stepId, attempt: a.attempt, outcome: a.outcome ?? 'in-doubt', startedAt: start,
-      durationMs: start && end ? Date.parse(end) - Date.parse(start) : null,
-      commands: commands.get(`${a.attempt} ${a.stepKey}`) ?? [],
-    };
-  });
-}
-
 /** The machine's chart in the format the file extension names, with the run's visited states and current state highlighted. */
-async function runDiagram(store: Store, runId: string, machineId: MachineId, file: string): Promise<string> {
-  const [{ machines }, { toDot }, { toMermaid }, { toSvg }] = await Promise.all([
-    import('../../machines/index.js'), import('../diagram/dot.js'), import('../diagram/mermaid.js'), import('../diagram/svg.js'),
+async function runDiagram(store: Store, runId: string, file: string): Promise<string> {
+  const [{ collectEvidence }, { toDot }, { toMermaid }, { toSvg }] = await Promise.all([
+    import('../audit/evidence.js'), import('../diagram/dot.js'), import('../diagram/mermaid.js'), import('../diagram/svg.js'),
   ]);
-  const path = store.journal(runId).filter((r) => r.kind === 'transition').map((r) => stateName((r.data as { to: unknown }).to));
-  const highlight = { visited: [...new Set(path)], ...(path.length ? { current: path[path.length - 1]! } : {}) };
-  const machine = machines[machineId];
+  const { machine, highlight } = collectEvidence(store, runId);
   if (file.endsWith('.mmd')) return toMermaid(machine, { highlight });
   if (file.endsWith('.dot')) return toDot(machine, { highlight });
   if (file.endsWith('.svg')) return toSvg(machine, { highlight });
   throw new OeflowError('OEF-001', `--diagram ${file}: use a .svg, .mmd or .dot file name`);
+}
+
+/** OEF-331 when a checkpoint does not prove the store's history; undefined when all do. */
+function storeNotProven(stored: readonly CheckpointVerification[]): { code: 'OEF-331'; message: string; hint: string } | undefined {
+  const failed = stored.filter((c) => !c.ok);
+  if (failed.length === 0) return undefined;
+  return { code: 'OEF-331', message: `the store's history is not proven against ${failed.map((c) => c.file).join(', ')}: ${failed.flatMap((c) => c.problems).join('; ')}`, hint: errorCodes['OEF-331'].hint };
+}
+
+function checkpointLines(c: CheckpointVerification): string[] {
+  const sig = c.signature.signed ? `signed by ${c.signature.keyId?.slice(0, 16) ?? '?'}… (${c.signature.ok ? 'verifies' : 'does NOT verify'} against ${c.signature.checkedWith === 'public-key' ? 'the key(s) you passed' : 'the keys the store records'})` : 'unsigned';
+  return [`  ${c.ok ? '✔' : '✖'} checkpoint ${c.file} (${c.at}, ${c.size} log entries, ${c.runsCovered} runs, ${sig})${c.ok ? ': nothing recorded before it was removed, cut or rewritten' : ''}`, ...c.problems.map((p) => `      ${p}`)];
 }
 
 const withStore = async <T>(opts: GlobalOptions, body: (store: Store) => Promise<T> | T): Promise<T> => {
@@ -98,42 +70,64 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       await withStore(opts, async (store) => {
         const run = store.getRun(runId);
         if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
-        if (o.diagram) await writeOutputFile('--diagram', o.diagram, await runDiagram(store, runId, run.machineId as MachineId, o.diagram));
+        if (o.diagram) await writeOutputFile('--diagram', o.diagram, await runDiagram(store, runId, o.diagram));
         const interrupted = isInterrupted(store, run);
-        const result = { runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue), createdAt: run.createdAt, error: run.error, input: run.input, ...backupFigures((run.snapshot as { context?: { facts?: Record<string, unknown> } } | undefined)?.context?.facts ?? {}), timeline: timeline(store, runId), ...(o.diagram ? { diagram: resolve(o.diagram) } : {}) };
+        const { collectEvidence, messageTexts } = await import('../audit/evidence.js');
+        const evidence = collectEvidence(store, runId);
+        const result = {
+          runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue),
+          createdAt: run.createdAt, error: run.error, input: run.input, outcome: evidence.outcome, events: evidence.events, timeline: evidence.timeline, ...(o.diagram ? { diagram: resolve(o.diagram) } : {}),
+        };
         emitResult(io, opts, result, (r) => [
-          `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.interrupted ? 'interrupted (no process drives it)' : r.status} in ${r.state}`,
+          `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.interrupted ? 'interrupted (no process drives it)' : r.status} in ${r.state} — ${r.outcome.summary}`,
           ...(typeof (r.input as { oeflowVersion?: unknown } | null)?.oeflowVersion === 'string' ? [`  made by oeflow ${(r.input as { oeflowVersion: string }).oeflowVersion}`] : []),
           ...(r.next ? [`next: ${r.next}`] : []),
-          ...[renderFigures(r)].filter((l) => l !== null),
+          ...r.events.map((e) => `  ! ${e.at.padEnd(24)} ${e.kind}: ${e.text}`),
           ...r.timeline.map((t) => {
-            const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.signal ?? c.exitCode} (${c.durationMs} ms)${(c.messages as { number: number }[]).length ? ` [${(c.messages as { number: number }[]).map((m) => m.number).join(',')}]` : ''}`).join('');
+            const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.reading} (${c.durationMs} ms)${messageTexts(c).map((m) => `\n          ${m}`).join('')}`).join('');
             const decided = t.decision ? `\n      decided ${t.decision.as} by ${t.decision.operator} at ${t.decision.at}: ${t.decision.reason}` : '';
-            return `  ${(t.startedAt ?? '').padEnd(24)} ${t.stepKey.padEnd(26)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms${cmds}${decided}`;
+            return `  ${(t.startedAt ?? '').padEnd(24)} ${`${t.kb} ${t.stepKey}`.padEnd(32)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms  ${t.title}${cmds}${decided}`;
           }),
         ].join('\n'));
       });
     });
 
-  program.command('verify <runId>')
-    .description('Prove a run: hash chain, replay through the machine, results before transitions, stored record = journal, signatures')
-    .option('--html <file>', 'also write the evidence report (timeline + highlighted state chart) as HTML')
-    .option('--public-key <file...>', 'Ed25519 public key(s) you trust (the .pub from `oeflow key generate`): every row must be signed by one of them')
-    .action(async (runId: string, o: { html?: string; publicKey?: string[] }, command: Command) => {
+  program.command('verify [runId]')
+    .description('Prove a run (hash chain, replay through the definition it ran under, results before transitions, stored record = journal, signatures) and/or the whole store against checkpoints')
+    .option('--html <file>', 'also write the evidence report (verdicts, facts, events, timeline, state chart) as printable HTML')
+    .option('--public-key <file...>', 'Ed25519 public key(s) you trust (the .pub from `oeflow key generate`): every row (and checkpoint) must be signed by one of them')
+    .option('--checkpoint <file...>', 'checkpoint(s) from `oeflow checkpoint`: prove nothing recorded before each was removed, cut or rewritten')
+    .action(async (runId: string | undefined, o: { html?: string; publicKey?: string[]; checkpoint?: string[] }, command: Command) => {
       const opts = globalOptions(command);
-      const [{ machines }, { evidenceHtml }, { notProvenError }, { loadPublicKey }, { verificationLines }, { verifyRun }] = await Promise.all([
-        import('../../machines/index.js'), import('../audit/report-html.js'), import('../audit/not-proven.js'),
+      if (!runId && !o.checkpoint) throw new OeflowError('OEF-001', 'name a run id, or --checkpoint <file> to verify the store');
+      if (!runId && o.html) throw new OeflowError('OEF-001', '--html writes one run\'s evidence: name the run id');
+      const [{ collectEvidence }, { evidenceHtml }, { notProvenError }, { loadPublicKey }, { verificationLines }, { verifyRun }] = await Promise.all([
+        import('../audit/evidence.js'), import('../audit/report-html.js'), import('../audit/not-proven.js'),
         import('../audit/signing.js'), import('../audit/verification-lines.js'), import('../audit/verify.js'),
       ]);
       const trusted = o.publicKey?.map(loadPublicKey);
+      const { readCheckpoint, verifyCheckpoint } = await import('../audit/checkpoint.js');
+      const checkpoints = (o.checkpoint ?? []).map((f) => ({ file: resolve(f), c: readCheckpoint(f) }));
       await withStore(opts, async (store) => {
+        const stored = checkpoints.map(({ file, c }) => verifyCheckpoint(store, c, file, trusted));
+        const storeError = storeNotProven(stored);
+        if (!runId) {
+          const proven = storeError === undefined;
+          emitResult(io, opts, { checkpoints: stored, verdict: proven ? 'proven' : 'not-proven', integrity: { verdict: proven ? 'PROVEN' : 'NOT PROVEN' }, ...(storeError ? { error: storeError } : {}) }, (x) => [
+            `store ${store.path}: ${x.integrity.verdict} against ${x.checkpoints.length} checkpoint(s)`,
+            ...x.checkpoints.flatMap(checkpointLines),
+            ...(x.error ? [`${x.error.code} ${x.error.message}`, `  next: ${x.error.hint}`] : []),
+          ].join('\n'));
+          if (storeError) outcome.exitCode = errorCodes[storeError.code].exitCode;
+          return;
+        }
         const v = verifyRun(store, runId, trusted);
-        const run = store.getRun(runId)!;
-        if (o.html) await writeOutputFile('--html', o.html, evidenceHtml(v, machines[run.machineId as MachineId], timeline(store, runId), run.db));
-        const error = notProvenError(v);
-        emitResult(io, opts, { ...v, ...(o.html ? { report: resolve(o.html) } : {}), ...(error ? { error } : {}) }, (x) => [
-          `run ${x.runId}: ${x.verdict.toUpperCase()}${x.authenticated ? ' (authenticated)' : ''}`,
+        if (o.html) await writeOutputFile('--html', o.html, evidenceHtml(v, collectEvidence(store, runId)));
+        const error = notProvenError(v) ?? storeError;
+        emitResult(io, opts, { ...v, ...(o.html ? { report: resolve(o.html) } : {}), ...(stored.length ? { checkpoints: stored } : {}), ...(error ? { error } : {}) }, (x) => [
+          `run ${x.runId}: ${x.headline}`,
           ...verificationLines(x).map(([ok, text]) => `  ${ok ? '✔' : '✖'} ${text}`),
+          ...(x.checkpoints ?? []).flatMap(checkpointLines),
           ...x.limits.map((l) => `  note: ${l}`),
           ...(x.report ? [`  report: ${x.report}`] : []),
           ...(x.error ? [`${x.error.code} ${x.error.message}`, `  next: ${x.error.hint}`] : []),

@@ -1,15 +1,18 @@
 // Graphviz DOT text of a machine (compound states as clusters), optionally with a
 // run's path overlaid.
 import type { AnyStateMachine } from 'xstate';
-import { diagramModel, visitedNames, type DiagramModel, type DiagramNode, type Highlight } from './model.js';
+import { MARKER_STYLE, diagramModel, visitedNames, type DiagramModel, type DiagramNode, type Highlight } from './model.js';
 
 const q = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-function nodeAttrs(node: DiagramNode, visited: Set<string>, current: string | undefined): string {
-  const attrs = [`label=${q(`${node.key}\n${node.kb}`)}`];
+function nodeAttrs(node: DiagramNode, visited: Set<string>, highlight: Highlight | undefined): string {
+  const current = highlight?.current;
+  const marks = (highlight?.markers ?? []).filter((m) => m.state === node.name).map((m) => MARKER_STYLE[m.kind].letter);
+  const attrs = [`label=${q(`${node.key}\n${node.kb}${marks.length ? `\n[${[...new Set(marks)].join(' ')}]` : ''}`)}`];
   if (node.kind === 'final') attrs.push('peripheries=2');
   if (node.status !== null) attrs.push('style="rounded,dashed"');
-  if (node.name === current) attrs.push('style="rounded,filled,bold"', 'fillcolor="#ffe8b3"', 'color="#e65100"', 'penwidth=3');
+  if (node.name === highlight?.failed) attrs.push('style="rounded,filled,bold"', 'fillcolor="#fde2e2"', 'color="#c62828"', 'penwidth=3');
+  else if (node.name === current) attrs.push('style="rounded,filled,bold"', 'fillcolor="#ffe8b3"', 'color="#e65100"', 'penwidth=3');
   else if (visited.has(node.name)) attrs.push('style="rounded,filled"', 'fillcolor="#d8f0dc"', 'color="#2e7d32"');
   return attrs.join(', ');
 }
@@ -26,7 +29,6 @@ export function toDot(machine: AnyStateMachine, options: { highlight?: Highlight
   const model = diagramModel(machine);
   const byName = new Map(model.nodes.map((n) => [n.name, n]));
   const visited = visitedNames(options.highlight);
-  const current = options.highlight?.current;
   const lines = [
     `digraph ${q(model.machineId)} {`,
     '  compound=true;',
@@ -37,7 +39,7 @@ export function toDot(machine: AnyStateMachine, options: { highlight?: Highlight
   ];
   const emit = (node: DiagramNode, indent: string): void => {
     if (node.kind !== 'compound') {
-      lines.push(`${indent}${q(node.id)} [${nodeAttrs(node, visited, current)}];`);
+      lines.push(`${indent}${q(node.id)} [${nodeAttrs(node, visited, options.highlight)}];`);
       return;
     }
     const style = visited.has(node.name) ? ', style="rounded,filled", fillcolor="#eef8f0"' : ', style=rounded';

@@ -30,11 +30,30 @@ export interface DiagramModel {
   edges: DiagramEdge[];
 }
 
-/** Overlay of a run's path: states visited so far and the one it rests in. */
+/** Something that happened to a run in a state, drawn as a lettered marker on that state. */
+export interface StateMarker {
+  state: string;
+  kind: 'crash' | 'resume' | 'lock-takeover' | 'decision';
+  /** Tooltip text (when and what). */
+  text: string;
+}
+
+/** Overlay of a run's path: states visited so far, the one it rests in, the step that failed and its events. */
 export interface Highlight {
   visited: string[];
   current?: string;
+  /** The step state whose error failed the run: drawn as failed, never as a visited success. */
+  failed?: string;
+  markers?: StateMarker[];
 }
+
+/** Letter, colour and legend text of each marker kind (every renderer uses the same). */
+export const MARKER_STYLE: Record<StateMarker['kind'], { letter: string; colour: string; legend: string }> = {
+  crash: { letter: 'C', colour: '#b71c1c', legend: 'C crash (process died here)' },
+  resume: { letter: 'R', colour: '#1565c0', legend: 'R resumed here' },
+  'lock-takeover': { letter: 'L', colour: '#6d4c41', legend: 'L lock taken over' },
+  decision: { letter: 'D', colour: '#8e24aa', legend: 'D operator decision' },
+};
 
 const nameOf = (node: AnyStateNode): string => node.path.join('.');
 

@@ -4,8 +4,8 @@
 import { createPublicKey } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { machines, type MachineId } from '../../machines/index.js';
-import { evidenceHtml, type TimelineEntry } from '../audit/report-html.js';
+import { collectEvidence } from '../audit/evidence.js';
+import { evidenceHtml } from '../audit/report-html.js';
 import { verifyRun } from '../audit/verify.js';
 import type { RowSigner, Store } from '../store/index.js';
 
@@ -18,8 +18,8 @@ export interface DrillEvidence {
   keyId: string | null;
 }
 
-/** Verify the drill's runs; `timeline` renders a run's steps for the report (the CLI's `show`). */
-export async function drillEvidence(store: Store, runs: { backup: string; restore?: string }, scratch: string, signer: RowSigner | undefined, timeline: (runId: string) => TimelineEntry[]): Promise<DrillEvidence> {
+/** Verify the drill's runs and write the restore's evidence report. */
+export async function drillEvidence(store: Store, runs: { backup: string; restore?: string }, scratch: string, signer: RowSigner | undefined): Promise<DrillEvidence> {
   const trusted = signer === undefined ? undefined : [createPublicKey(signer.publicKeyPem)];
   const check = (runId: string) => {
     const v = verifyRun(store, runId, trusted);
@@ -29,9 +29,8 @@ export async function drillEvidence(store: Store, runs: { backup: string; restor
   const evidence: DrillEvidence = { backup: { runId: backup.runId, verdict: backup.verdict, authenticated: backup.authenticated }, keyId: signer?.keyId ?? null };
   if (runs.restore !== undefined) {
     const restore = check(runs.restore);
-    const run = store.getRun(runs.restore)!;
     const report = join(scratch, `evidence-${runs.restore}.html`);
-    await writeFile(report, evidenceHtml(restore.v, machines[run.machineId as MachineId], timeline(runs.restore), run.db));
+    await writeFile(report, evidenceHtml(restore.v, collectEvidence(store, runs.restore)));
     Object.assign(evidence, { restore: { runId: restore.runId, verdict: restore.verdict, authenticated: restore.authenticated }, report });
   }
   return evidence;

@@ -1,9 +1,9 @@
 // Run lifecycle (DESIGN §engine): start a procedure, resume it, record operator
 // decisions. Owns the lock, the run row and the wiring of steps, tools and store.
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import type { Snapshot } from 'xstate';
 import type { ProcedureInput } from '../../machines/contract.js';
-import { machineHash, machines, stateExists, type MachineId } from '../../machines/index.js';
+import { definitionFor, definitionRegistry, machineHash, machines, versionsShipping, type DefinitionRegistry, type MachineId } from '../../machines/index.js';
 import { OeflowError } from '../errors.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { ToolResult } from '../openedge/types.js';
@@ -24,6 +24,8 @@ export interface EngineDeps {
   dlc: string;
   reporter: Reporter;
   abortSignal?: AbortSignal;
+  /** Where a resumed run's definition is found by its recorded hash (default: the shipped ones). */
+  definitions?: DefinitionRegistry;
 }
 
 export const DEFAULT_MAX_QUIET_MS = 5 * 60_000;
@@ -65,7 +67,7 @@ export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind
   refuseIfOpenRun(store, o.lockDb);
   // The run row exists before the lock is taken: a stale lock's takeover is journaled on it,
   // and a refused start stays on record (failed, not resumable) for the audit trail.
-  store.createRun({ runId, machineId: o.machineId, machineHash: machineHash(machine), db: o.lockDb, kind: o.kind, input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, oeflowVersion: OEFLOW_VERSION }, host: hostname(), pid: process.pid });
+  store.createRun({ runId, machineId: o.machineId, machineHash: machineHash(machine), db: o.lockDb, kind: o.kind, input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, oeflowVersion: OEFLOW_VERSION }, host: hostname(), pid: process.pid, osUser: userInfo().username });
   try {
     acquireDbLock(store, o.lockDb, runId);
   } catch (err) {
@@ -109,11 +111,19 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
   if (run.status === 'completed' || (run.status === 'failed' && !run.resumable)) {
     throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status} and cannot resume`);
   }
-  const machine = machines[run.machineId as MachineId];
-  if (!machine) throw new OeflowError('OEF-032', `run ${run.runId} uses an unknown machine ${run.machineId}`);
-  if (machineHash(machine) !== run.machineHash && !stateExists(machine, run.stateValue)) {
-    throw new OeflowError('OEF-032', `the ${run.machineId} machine changed since run ${run.runId} started and its state ${stateName(run.stateValue)} no longer exists`);
+  // A run continues on the definition it started under (machines/versions), never on a
+  // changed one: one run, one definition, so a replay reproduces it.
+  const registry = deps.definitions ?? definitionRegistry;
+  const ranUnder = definitionFor(registry, run.machineId, run.machineHash);
+  if (!ranUnder) {
+    const versions = versionsShipping(registry, run.machineId, run.machineHash);
+    const which = versions.length ? `oeflow ${versions.join(' or ')}` : 'the oeflow version that started it';
+    throw new OeflowError('OEF-032', `run ${run.runId} started under a ${run.machineId} definition (${run.machineHash.slice(0, 16)}…) this oeflow does not carry`, {
+      hint: `Resume it with ${which}, or abandon it (\`oeflow abandon ${run.runId} --reason …\`) and start a new run.`,
+      details: { machineId: run.machineId, machineHash: run.machineHash, oeflowVersions: versions },
+    });
   }
+  const machine = ranUnder.machine;
   const state = stateName(run.stateValue);
   let sendOnStart: { type: 'RESUME' } | { type: 'RETRY' } | undefined;
   if (run.status === 'aborted') sendOnStart = { type: 'RESUME' };

@@ -92,3 +92,19 @@ export function journalHash(prevHash: string, fields: HashedFields): string {
   const { runId, seq, at, kind, stepKey, attempt, data } = fields;
   return sha256Hex(prevHash + canonicalJson({ runId, seq, at, kind, stepKey, attempt, data }));
 }
+
+/** The fields of a store log entry its hash covers: which journal row it anchors, and that row's hash. */
+export interface StoreLogFields {
+  seq: number;
+  at: string;
+  kind: string;
+  runId: string;
+  runSeq: number;
+  runHash: string;
+}
+
+/** hash = sha256(prevHash + canonical JSON of {seq, at, kind, runId, runSeq, runHash}). */
+export function storeLogHash(prevHash: string, f: StoreLogFields): string {
+  const { seq, at, kind, runId, runSeq, runHash } = f;
+  return sha256Hex(prevHash + canonicalJson({ seq, at, kind, runId, runSeq, runHash }));
+}

@@ -148,6 +148,26 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (dev, ino)
       );
       CREATE INDEX ai_scan_cache_content ON ai_scan_cache (content_sha256);
+      `,
+    },
+    {
+      version: 5,
+      description: 'store log: one hash chain over the whole store anchoring every run start, end and decision (checkpoints prove it whole)',
+    sql: `
+      CREATE TABLE store_log (
+        seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+        at        TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        run_id    TEXT NOT NULL,
+        run_seq   INTEGER NOT NULL,
+        run_hash  TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+      );
+      CREATE TRIGGER store_log_no_update BEFORE UPDATE ON store_log
+        BEGIN SELECT RAISE(ABORT, 'store log entries are append-only'); END;
+      CREATE TRIGGER store_log_no_delete BEFORE DELETE ON store_log
+        BEGIN SELECT RAISE(ABORT, 'store log entries are append-only'); END;
     `,
   },
 ];

@@ -7,7 +7,7 @@ import { sqlite } from './sqlite.js';
 import { OeflowError } from '../errors.js';
 import { readPragmas, type PragmaReadings } from './pragmas.js';
 import type { CachedHeader, FileIdentity } from '../aichain/scan-cache.js';
-import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex } from './hash-chain.js';
+import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex, storeLogHash } from './hash-chain.js';
 import type {
   RowSigner,
   AttemptOutcome,
@@ -21,7 +21,22 @@ import type {
   RunRow,
   RunStatus,
   RunSummary,
+  StoreLogRow,
 } from './types.js';
+
+/** Journal kinds the store log anchors: a run's start, its end and every operator decision (docs: README, store checkpoints). */
+const ANCHORED_KINDS: ReadonlySet<JournalKind> = new Set(['run-started', 'run-ended', 'decision']);
+
+interface StoreLogRecord {
+  seq: number;
+  at: string;
+  kind: string;
+  run_id: string;
+  run_seq: number;
+  run_hash: string;
+  prev_hash: string;
+  hash: string;
+}
 
 export interface StoreOptions {
   /** Clock for every timestamp the store writes (tests pin it); defaults to the system clock. */
@@ -39,6 +54,8 @@ export interface CreateRunInput {
   input: unknown;
   host: string;
   pid: number;
+  /** The OS user who started the run (journaled in run-started when given, for the evidence). */
+  osUser?: string;
 }
 
 export interface SetRunStatusExtra {
@@ -372,6 +389,14 @@ export class Store {
         `SELECT run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash, sig_key_id, signature FROM journal WHERE run_id = ? ORDER BY seq`,
       ),
       journalTimes: db.prepare<[string], { seq: number; at: string }>(`SELECT seq, at FROM journal WHERE run_id = ? ORDER BY seq`),
+      storeLogHead: db.prepare<[], { seq: number; hash: string }>(`SELECT seq, hash FROM store_log ORDER BY seq DESC LIMIT 1`),
+      insertStoreLog: db.prepare<[number, string, string, string, number, string, string, string]>(
+        `INSERT INTO store_log (seq, at, kind, run_id, run_seq, run_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      storeLog: db.prepare<[], StoreLogRecord>(`SELECT seq, at, kind, run_id, run_seq, run_hash, prev_hash, hash FROM store_log ORDER BY seq`),
+      journalRow: db.prepare<[string, number], JournalRecord>(
+        `SELECT run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash, sig_key_id, signature FROM journal WHERE run_id = ? AND seq = ?`,
+      ),
       insertAttempt: db.prepare<[string, string, number, string, number]>(
         `INSERT INTO attempts (run_id, step_key, attempt, step_id, intent_seq) VALUES (?, ?, ?, ?, ?)`,
       ),
@@ -577,6 +602,25 @@ export class Store {
     return { ok: true, rows };
   }
 
+  /** One journal row, or undefined when it is not there. */
+  journalRow(runId: string, seq: number): JournalRow | undefined {
+    const r = this.#s.journalRow.get(runId, seq);
+    return r === undefined ? undefined : toJournal(r);
+  }
+
+  // ---- store log (store-wide chain of run starts, ends and decisions) ----
+
+  /** Every store log entry, in order. */
+  storeLog(): StoreLogRow[] {
+    return this.#s.storeLog.all().map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, runId: r.run_id, runSeq: r.run_seq, runHash: r.run_hash, prevHash: r.prev_hash, hash: r.hash }));
+  }
+
+  /** Size and head hash of the store log (0 and the genesis hash when empty): what a checkpoint records. */
+  storeLogHead(): { size: number; headHash: string } {
+    const head = this.#s.storeLogHead.get();
+    return head === undefined ? { size: 0, headHash: GENESIS_HASH } : { size: head.seq, headHash: head.hash };
+  }
+
   // ---- steps ----
 
   /** Journal an 'intent' and create its attempts row, in one transaction (commit before spawning). */
@@ -731,15 +775,24 @@ export class Store {
     const signature = signer?.sign(hash) ?? null;
     this.#s.insertJournal.run(runId, seq, at, kind, stepKey, attempt, dataJson, head.head_hash, hash, sigKeyId, signature);
     this.#s.setHead.run(seq, hash, at, runId);
+    // in the row's transaction: an anchored row never exists without its log entry
+    if (ANCHORED_KINDS.has(kind)) this.#anchor(kind, runId, seq, hash, at);
     return { runId, seq, at, kind, stepKey, attempt, data: parsed, prevHash: head.head_hash, hash, sigKeyId, signature };
+  }
+
+  #anchor(kind: JournalKind, runId: string, runSeq: number, runHash: string, at: string): void {
+    const head = this.#s.storeLogHead.get();
+    const seq = (head?.seq ?? 0) + 1;
+    const prevHash = head?.hash ?? GENESIS_HASH;
+    this.#s.insertStoreLog.run(seq, at, kind, runId, runSeq, runHash, prevHash, storeLogHash(prevHash, { seq, at, kind, runId, runSeq, runHash }));
   }
 
   #createRun(r: CreateRunInput): void {
     if (this.#s.getRun.get(r.runId) !== undefined) throw misuse(`Run ${r.runId} already exists`, { runId: r.runId });
     const now = this.#stamp();
     this.#s.insertRun.run(r.runId, r.machineId, r.machineHash, r.db, r.kind, canonicalJson(r.input), now, now, r.host, r.pid, GENESIS_HASH);
-    const { machineId, machineHash, db, kind, input, host, pid } = r;
-    this.#append(r.runId, 'run-started', null, null, { machineId, machineHash, db, kind, input, host, pid });
+    const { machineId, machineHash, db, kind, input, host, pid, osUser } = r;
+    this.#append(r.runId, 'run-started', null, null, { machineId, machineHash, db, kind, input, host, pid, ...(osUser === undefined ? {} : { osUser }) });
   }
 
   #setRunStatus(runId: string, status: RunStatus, extra: SetRunStatusExtra): void {

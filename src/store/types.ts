@@ -137,3 +137,15 @@ export interface RowSigner {
   /** Base64 signature of the row hash. */
   sign(rowHash: string): string;
 }
+
+/** One entry of the store log: a journal row (run start, end, decision) anchored in the store-wide chain. */
+export interface StoreLogRow {
+  seq: number;
+  at: string;
+  kind: string;
+  runId: string;
+  runSeq: number;
+  runHash: string;
+  prevHash: string;
+  hash: string;
+}

@@ -89,7 +89,7 @@ describe('oeflow verify against a store someone rewrote', () => {
       { name: 'command-table', expect: /stored exit code differ/, tamper: (db, id) => { db.prepare("UPDATE commands SET exit_code = 7 WHERE run_id = ? AND step_key LIKE 'quietEnable%'").run(id); } },
       { name: 'attempt-table', expect: /stored outcome error differs/, tamper: (db, id) => { db.prepare("UPDATE attempts SET outcome = 'error' WHERE run_id = ? AND step_key LIKE 'copyFiles%'").run(id); } },
       { name: 'database', expect: /database/, tamper: (db, id) => { db.prepare("UPDATE runs SET db = '/prod/db/payroll' WHERE run_id = ?").run(id); } },
-      { name: 'definition', expect: /machine definition hash|"sameAsNow":false/, tamper: (db, id) => { db.prepare("UPDATE runs SET machine_hash = 'deadbeef' WHERE run_id = ?").run(id); } },
+      { name: 'definition', expect: /machine definition hash|"available":false/, tamper: (db, id) => { db.prepare("UPDATE runs SET machine_hash = 'deadbeef' WHERE run_id = ?").run(id); } },
       {
         // rewrite a command's exit code in the journal and the table, then recompute the chain:
         // the chain holds, the signatures do not
@@ -120,7 +120,7 @@ describe('oeflow verify against a store someone rewrote', () => {
       expect(bad.json.verdict, c.name).toBe('not-proven');
       expect(problemsOf(bad.json), c.name).toMatch(c.expect);
       expect((bad.json.error as { code?: string } | undefined)?.code, c.name).toBe('OEF-330');
-      if (c.name === 'definition') expect((bad.json.error as { message: string }).message).toContain('machine definition changed since the run');
+      if (c.name === 'definition') expect((bad.json.error as { message: string }).message).toContain('the machine definition the run ran under is not in this oeflow');
     }
 
     // signatures stripped after a rehash: without a trusted key the chain looks intact, but the
@@ -134,6 +134,9 @@ describe('oeflow verify against a store someone rewrote', () => {
     expect((looksFine.json.limits as string[])[0]).toMatch(/rows are not signed/);
     const caught = await verify(stripped, '--public-key', `${key}.pub`);
     expect(caught.exitCode).toBe(8);
-    expect(problemsOf(caught.json)).toMatch(/is not signed/);
+    expect(problemsOf(caught.json)).toMatch(/rows not signed/);
+    // a signature problem is said once, with the count of rows
+    expect((caught.json.authenticity as { problems: string[] }).problems).toHaveLength(1);
+    expect((caught.json.authenticity as { problems: string[] }).problems[0]).toMatch(/^(\d+) of \1 rows not signed \(seq 1, 2,/);
   });
 });

@@ -23,6 +23,10 @@ describe('oeflow verify', () => {
     expect(ok.exitCode).toBe(0);
     expect(ok.json.verdict).toBe('proven');
     expect(ok.json.error).toBeUndefined();
+    // two verdicts, never merged: the journal is proven, and the backup completed
+    expect(ok.json.integrity).toEqual({ verdict: 'PROVEN', signed: false, authenticated: false });
+    expect(ok.json.outcome).toEqual({ verdict: 'COMPLETED', summary: 'COMPLETED' });
+    expect(ok.json.headline).toBe('PROVEN (unsigned) — COMPLETED');
     expect((ok.json.replay as { transitions: unknown[] }).transitions.length).toBeGreaterThanOrEqual(7);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('PROVEN');
@@ -78,7 +82,7 @@ describe('oeflow verify', () => {
     expect(Object.keys(bad.json)).toEqual(expect.arrayContaining(['runId', 'machineId', 'status', 'chain', 'definition', 'replay', 'ordering', 'record', 'authenticity', 'authenticated', 'limits', 'visited', 'verdict']));
     const badText = await oeflowText(['verify', runId], env);
     expect(badText.exitCode).toBe(8);
-    expect(badText.stdout).toContain(`run ${runId}: NOT-PROVEN`);
+    expect(badText.stdout).toContain(`run ${runId}: NOT PROVEN (unsigned) — `);
     expect(badText.stdout).toContain(`OEF-330 run ${runId} is not proven: journal hash chain broken at seq ${row.seq}`);
     expect(badText.stdout).toMatch(/\n {2}next: .*keep the store unchanged for investigation/);
   });

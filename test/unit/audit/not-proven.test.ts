@@ -7,12 +7,15 @@ import type { Verification } from '../../../src/audit/verify.js';
 const proven: Verification = {
   runId: 'r-1', machineId: 'online-backup', status: 'completed',
   chain: { ok: true, rows: 10 },
-  definition: { sameAsNow: true, recorded: 'a'.repeat(64), current: 'a'.repeat(64) },
+  definition: { sameAsNow: true, available: true, recorded: 'a'.repeat(64), current: 'a'.repeat(64), replayedWith: 'current', shippedIn: ['0.1.0'] },
   replay: { ok: true, transitions: [] },
   ordering: { ok: true, problems: [] },
   record: { ok: true, problems: [] },
   authenticity: { checkedWith: 'none', rows: 10, signedRows: 0, keyIds: [], ok: false, problems: [] },
   authenticated: false, limits: [], visited: [], verdict: 'proven',
+  integrity: { verdict: 'PROVEN', signed: false, authenticated: false },
+  outcome: { verdict: 'COMPLETED', summary: 'COMPLETED' },
+  headline: 'PROVEN (unsigned) — COMPLETED',
 };
 
 describe('notProvenError', () => {
@@ -20,9 +23,10 @@ describe('notProvenError', () => {
     expect(notProvenError(proven)).toBeUndefined();
   });
 
-  it('sends the auditor to the oeflow version that ran the run when only the definition changed', () => {
-    const e = notProvenError({ ...proven, definition: { sameAsNow: false, recorded: 'b'.repeat(64), current: 'a'.repeat(64) }, verdict: 'not-proven' });
-    expect(e).toEqual({ code: 'OEF-330', message: 'run r-1 is not proven: machine definition changed since the run', hint: expect.stringMatching(/^Verify with the oeflow version that ran it \(definition b{16}…\)/) as unknown });
+  it('sends the auditor to the oeflow version that shipped the definition when this oeflow does not carry it', () => {
+    const definition = { sameAsNow: false, available: false, recorded: 'b'.repeat(64), current: 'a'.repeat(64), replayedWith: 'none' as const, shippedIn: ['0.0.9'] };
+    const e = notProvenError({ ...proven, definition, replay: { ok: false, transitions: [], problem: 'no definition' }, verdict: 'not-proven' });
+    expect(e).toEqual({ code: 'OEF-330', message: 'run r-1 is not proven: the machine definition the run ran under is not in this oeflow', hint: expect.stringMatching(/^Verify with oeflow 0\.0\.9 \(definition b{16}…\)/) as unknown });
   });
 
   it('names every failed check and keeps the store for investigation when the journal was altered', () => {

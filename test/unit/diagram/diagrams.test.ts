@@ -52,8 +52,22 @@ describe('diagram renderers', () => {
     expect(dot).toMatch(/"preflight" \[[^\]]*fillcolor="#d8f0dc"/);
     expect(dot).not.toMatch(/"verifyCopy" \[[^\]]*fillcolor/);
     const svg = toSvg(online, { highlight });
-    expect(svg.match(/fill="#ffe8b3"/g)).toHaveLength(1);
+    expect(svg.match(/<rect data-state="[^"]*"[^>]*fill="#ffe8b3"/g)).toHaveLength(1);
+    expect(svg).toContain('where the run rests'); // a run's chart carries a legend of its fills
     expect(toSvg(online)).not.toContain('#ffe8b3');
+  });
+
+  it('draws the failed step as failed and the run\'s events as lettered markers, with a legend', () => {
+    const overlay = { visited: ['preflight', 'quietEnable', 'quiesced.copyFiles', 'quietDisableAfterFailure', 'failed'], current: 'failed', failed: 'quiesced.copyFiles',
+      markers: [{ state: 'quiesced.copyFiles', kind: 'crash' as const, text: 'died' }, { state: 'quiesced.copyFiles', kind: 'resume' as const, text: 'resumed' }] };
+    const svg = toSvg(online, { highlight: overlay });
+    expect(svg).toMatch(/<rect data-state="quiesced\.copyFiles"[^>]*fill="#fde2e2" stroke="#c62828"/);
+    expect(svg).toContain('data-failed="quiesced.copyFiles"');
+    expect(svg).toContain('<g data-marker="crash" data-marker-state="quiesced.copyFiles"><title>died</title>');
+    expect(svg).toContain('<g data-marker="resume" data-marker-state="quiesced.copyFiles"><title>resumed</title>');
+    for (const text of ['step that failed the run', 'crash (process died here)', 'resumed here']) expect(svg).toContain(text);
+    expect(toMermaid(online, { highlight: overlay })).toContain('class quiesced_copyFiles failed');
+    expect(toDot(online, { highlight: overlay })).toMatch(/"quiesced_copyFiles" \[label="copyFiles\nONLINE-\d\n\[C R\]"[^\]]*fillcolor="#fde2e2"/);
   });
 
   it('draws the quiesced state as a DOT cluster when a state is compound', () => {

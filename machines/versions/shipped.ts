@@ -1,0 +1,19 @@
+// Every machine definition an oeflow release has shipped: id, definition hash
+// (machineHash) and the oeflow versions that carried it. Runs record the hash; `verify`
+// replays a run with the definition of that hash and `resume` continues it on it, so a
+// definition listed here must stay resolvable for good: the current machines in
+// machines/index.ts, older ones frozen in machines/versions/archive.ts.
+// Editing a machine: freeze the old definition into the archive first, then add the new
+// hash here with the version that ships it (test/unit/machines/versions.test.ts checks both).
+
+export interface ShippedDefinition {
+  machineId: string;
+  hash: string;
+  oeflowVersions: readonly string[];
+}
+
+export const shippedDefinitions: readonly ShippedDefinition[] = [
+  { machineId: 'offline-backup', hash: '81ff4b6cceb6b6cda411e43b680a0033d46fde81bdde66f43fe0f8cb7059c156', oeflowVersions: ['0.1.0'] },
+  { machineId: 'online-backup', hash: '0effd1c999c240453facf37301e0c47f56121ec845e7fa3366714909583e568f', oeflowVersions: ['0.1.0'] },
+  { machineId: 'roll-forward', hash: '496cd8b43e0ec76bbc6d5a71fb2ef34e1acbde0e09bcd2bb211d769c8d94f307', oeflowVersions: ['0.1.0'] },
+];
