@@ -93,7 +93,8 @@ export type ProcedureEvent =
   | { type: 'ABORT'; reason: string } // SIGINT/SIGTERM or operator
   | { type: 'WATCHDOG'; reason: string } // --max-quiet exceeded
   | { type: 'RESUME' } // continue an aborted run
-  | { type: 'RETRY' }; // operator asked roll forward retry after an error exit
+  | { type: 'RETRY' } // operator asked roll forward retry after an error exit
+  | { type: 'WORLD_CHANGED'; reason: string }; // resume found the quiet point lost or the database reopened: start over
 
 /**
  * Article steps a state may cite (PROCEDURE.md ids), plus the project's own phases:

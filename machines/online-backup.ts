@@ -47,7 +47,8 @@ export const onlineBackupMachine = setup({
         // refused before/without enabling (precheck, or someone else's quiet point): nothing to disable
         onError: [{ target: 'failed', guard: 'refusedWithoutEnabling' }, ...toDisableAfterFailure],
       }),
-      on: { ABORT: { target: 'quietDisableAfterAbort' } },
+      // resume found the quiet point asked for here already released: ask for a new one
+      on: { ABORT: { target: 'quietDisableAfterAbort' }, WORLD_CHANGED: { target: 'preflight' } },
     },
     quiesced: {
       description: 'The quiet point is held: nothing is written to the database files until ONLINE-4',
@@ -56,6 +57,8 @@ export const onlineBackupMachine = setup({
       on: {
         ABORT: { target: 'quietDisableAfterAbort' },
         WATCHDOG: { target: 'quietDisableAfterTimeout', actions: { type: 'recordTimeout', params: ({ event }) => ({ reason: event.reason }) } },
+        // resume found the quiet point no longer this run's: the copy is invalid, start over
+        WORLD_CHANGED: { target: 'preflight' },
       },
       states: {
         snapshot: stepState({ stepId: 'snapshot', stateId: 'snapshot', kb: 'ONLINE-2', description: 'Split the mirrors or take the storage snapshot', onDone: [{ target: 'copyFiles' }], onError: toDisableAfterFailure }),

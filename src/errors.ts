@@ -47,6 +47,7 @@ export const errorCodes = {
   'OEF-052': { title: 'Run aborted', exitCode: ExitCode.aborted, hint: 'Resume with `oeflow resume <run-id>` when ready.' },
   'OEF-053': { title: 'Roll forward failed with an error exit', exitCode: ExitCode.failed, hint: 'Read the rfutil messages in `oeflow show <run-id>`. Retry is only for crashes; if you are sure, `oeflow resume <run-id> --retry`. Otherwise restore the copy again.' },
   'OEF-054': { title: 'A compensation failed', exitCode: ExitCode.failed, hint: 'The database may be left in a special state (e.g. quiet point enabled): fix it by hand now (e.g. `proquiet <db> disable`).' },
+  'OEF-055': { title: 'Copy invalidated: the world changed while the run was interrupted', exitCode: ExitCode.failed, hint: 'Nothing to do: the resumed run journaled what it found (quiet point released, database reopened) and started over from its checks.' },
   'OEF-060': { title: 'Quiet point held longer than --max-quiet', exitCode: ExitCode.quietTimeout, hint: 'The copy was stopped and the quiet point disabled. Use a faster copy, a snapshot (--snapshot-cmd), or a larger --max-quiet.' },
   'OEF-120': { title: 'Configuration file invalid', exitCode: ExitCode.usage, hint: 'Fix the key at the line named (see `oeflow config show` and docs/operations.md for the keys); nothing ran.' },
   'OEF-121': { title: 'Configuration file readable by others names a secret', exitCode: ExitCode.usage, hint: 'Make the file readable by its owner only (chmod 600 <file>), or keep the secret out of it; nothing ran.' },

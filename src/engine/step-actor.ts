@@ -14,6 +14,7 @@ import type { CatalogEntry, Facts, Intent, Step, StepEnv } from '../steps/step.j
 import { StepFailureError, failure } from '../steps/step.js';
 import type { AttemptRow, Store } from '../store/index.js';
 import { crashPoint } from './crash-points.js';
+import type { QuietGuardControl } from './quiet-guard-control.js';
 import type { Reporter } from './reporter.js';
 
 /** What the step actor needs from the run it belongs to. */
@@ -37,6 +38,7 @@ export interface StepActorDeps {
   reporter: Reporter;
   control: RunControl;
   catalog(entry: CatalogEntry): void;
+  quietGuard: QuietGuardControl;
 }
 
 const never = (): Promise<never> => new Promise<never>(() => undefined);
@@ -84,6 +86,7 @@ export function createStepActor(deps: StepActorDeps) {
       progress: (p) => reporter({ type: 'step-progress', runId, stepKey: input.stepKey, ...p }),
       catalog: (entry) => deps.catalog(entry),
       runStartedAt: control.runStartedAt,
+      quietGuard: { arm: () => deps.quietGuard.arm(input.stepKey, forAttempt), release: (how) => deps.quietGuard.release(how) },
     });
 
     if (ofThisVisit !== undefined) {

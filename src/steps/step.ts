@@ -43,6 +43,8 @@ export interface StepEnv {
   catalog(entry: CatalogEntry): void;
   /** Run start time: backups and catalog ids derive from it, so reruns are identical. */
   readonly runStartedAt: string;
+  /** The run's quiet-point guard (src/guard/): armed before `proquiet enable`, released after the disable. */
+  readonly quietGuard: { arm(): void; release(how: 'finalize' | 'stand-down'): void };
 }
 
 /** An in-doubt attempt as recorded before the crash. */
