@@ -80,6 +80,8 @@ export interface ProcedureContext {
   failure: StepFailure | null;
   /** RF: automatic `retry` runs in a row after crashes on the current file (absent = 0). */
   automaticRetries?: number;
+  /** Backups: why a resume started the run over (WORLD_CHANGED); its own earlier copy is then void. Absent otherwise. */
+  restartedBecause?: string;
   /**
    * Added by the machines: set only when a compensation (quietDisable after a failure,
    * abort or timeout) itself failed, so the report can say the database may still be

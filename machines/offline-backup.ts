@@ -1,7 +1,8 @@
 // OFFLINE — offline OS backup with after-imaging (PROCEDURE.md OFFLINE-1..7).
 // Pure: the engine provide()s the `step` actor that runs each step.
 import { setup } from 'xstate';
-import { initialContext, procedureTypes, recordCompensationFailure, recordFacts, recordFailure, stepPlaceholder } from './procedure-setup.js';
+import type { ProcedureEvent } from './contract.js';
+import { initialContext, procedureTypes, recordCompensationFailure, recordFacts, recordFailure, recordRestart, stepPlaceholder } from './procedure-setup.js';
 import { compensationState, stepState } from './step-state.js';
 
 // Before the shutdown, ABORT and failures simply end the run. From OFFLINE-1 on, the
@@ -12,7 +13,7 @@ const toFailed = [{ target: 'failed' }] as const;
 const abortableAfterShutdown = { on: { ABORT: [{ target: 'restartAfterAbort', guard: 'restartWanted' }, { target: 'aborted' }] } } as const;
 // Resume found the database opened since the shutdown: the copy would not be of the database
 // the run shut down, so the run starts over from its checks.
-const restartable = { WORLD_CHANGED: { target: 'preflight' } } as const;
+const restartable = { WORLD_CHANGED: { target: 'preflight', actions: { type: 'recordRestart', params: ({ event }: { event: ProcedureEvent }) => ({ reason: 'reason' in event ? event.reason : '' }) } } } as const;
 const whileDown = { on: { ...abortableAfterShutdown.on, ...restartable } } as const;
 const toFailedAfterShutdown = [{ target: 'restartAfterFailure', guard: 'restartWanted' }, { target: 'failed' }] as const;
 
@@ -23,7 +24,7 @@ export const offlineBackupMachine = setup({
     /** OFFLINE-7 runs unless the operator asked to leave the server down (input.restart false). */
     restartWanted: ({ context }) => context.input.restart !== false,
   },
-  actions: { recordFacts, recordFailure, recordCompensationFailure },
+  actions: { recordFacts, recordFailure, recordCompensationFailure, recordRestart },
 }).createMachine({
   id: 'offline-backup',
   context: initialContext,

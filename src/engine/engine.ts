@@ -173,7 +173,7 @@ function refuseIfDriven(store: Store, run: RunRow): void {
 function recheckWorld(store: Store, run: RunRow, guard: QuietGuardControl, reporter: Reporter): string | null {
   const check = checkWorld(store, run);
   if (check === null) return null;
-  store.appendJournal(run.runId, { kind: 'note', data: { worldCheck: { ...check.found, changed: check.changed } } as never });
+  store.appendJournal(run.runId, { kind: 'note', data: { worldCheck: { ...check.found, changed: check.changed } } });
   if (check.changed === null) {
     if (check.adoptQuietPointSinceMs !== undefined) {
       const enable = store.attempts(run.runId).filter((a) => a.stepId === 'quietEnable').at(-1);

@@ -49,7 +49,8 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
   const done = new Promise<RunOutcome>((resolve) => (settle = resolve));
   const restoring = o.snapshot !== undefined;
 
-  const heartbeat = setInterval(() => store.heartbeat(o.db, runId), 5_000);
+  // a failing store must not crash the process from a timer: the next write stops the run properly
+  const heartbeat = setInterval(() => { try { store.heartbeat(o.db, runId); } catch { /* see above */ } }, 5_000);
   heartbeat.unref();
 
   const finish = (status: RunStatus, resumable: boolean, failure: StepFailure | null, snap: AnyMachineSnapshot): void => {

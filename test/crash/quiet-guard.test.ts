@@ -3,6 +3,7 @@
 // resume then finds the quiet point gone and starts over with a new one, and abandon is safe.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { quietPointOfRun } from '../../src/guard/quiet-point-log.js';
 import { openStore } from '../../src/store/index.js';
@@ -91,6 +92,24 @@ describe('quiet-point guard', () => {
     const checks = journalNotes(state).flatMap((d) => (d.worldCheck ? [d.worldCheck as { changed: string | null }] : []));
     expect(checks[0]?.changed).toMatch(/was disabled/);
     expect(invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0)).toHaveLength(2);
+  });
+
+  it('disables the quiet point when the store refuses writes under it', async () => {
+    const sim = newSim({ serve: true });
+    const state = join(sim.dir, 'state.db');
+    const { child, hold, startedAt } = await startHeldUnderQuietPoint(sim, state);
+    // another process holds the store's write lock: every write of the run fails (OEF-020)
+    const locker = new Database(state);
+    try {
+      locker.exec('BEGIN EXCLUSIVE');
+      rmSync(hold);
+      const r = await child;
+      expect(r.exitCode, String(r.stdout)).not.toBe(0);
+      expect(String(r.stdout)).toContain('OEF-020');
+      await eventually(() => quietPoint(sim, startedAt) === 'released', 5_000, 'the quiet point disabled after the store failed');
+    } finally {
+      locker.close();
+    }
   });
 
   it('SIGHUP under the quiet point aborts the run and disables the quiet point', async () => {

@@ -1,11 +1,12 @@
 // Kill-and-resume driver for the crash tests: run oeflow until a chosen step is in
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // flight (or has just returned), SIGKILL it there, and read what the store recorded.
 import { expect } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { stateName } from '../../src/engine/run-status.js';
+import { pidAlive } from '../../src/openedge/liveness.js';
 import { isSimProcess, type Sim } from './sim.js';
 import { eventually, invocationLines, killGroup, spawnOeflow } from './oeflow.js';
 
@@ -40,6 +41,8 @@ function failureOf(statePath: string): unknown {
 
 /** Start (args) or resume (--db) oeflow, kill it at `at`, and check the kill hit that step. */
 export async function killAt(sim: Sim, statePath: string, args: readonly string[], at: KillAt): Promise<void> {
+  // the guard of an earlier kill may still be disabling its quiet point: its proquiet call is not the one to hang
+  await eventually(() => guardsSettled(statePath), 30_000, 'the quiet-point guards of earlier kills to finish');
   const env = { ...sim.env, OEFLOW_STATE: statePath, OEFLOW_SIM_FAULTS: 'hang' in at ? at.hang : '', OEFLOW_CRASH_AT: 'crashAt' in at ? `${at.crashAt}:${at.stepKey}` : '' };
   // earlier kills may have left hung calls without an end line: count only new ones
   const before = 'hang' in at ? unfinished(sim.dlc, at.words) : 0;
@@ -59,6 +62,16 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
   if (r.signal !== "SIGKILL") writeFileSync(join(tmpdir(), "oeflow-crash-failure.txt"), `${String(r.stdout)}\n${String(r.stderr)}`);
   expect(r.signal, `oeflow should die at ${at.stepKey}: exit ${r.exitCode} ${String(r.stdout).slice(-600)} ${String(r.stderr).slice(-800)}`).toBe('SIGKILL');
   expect(storeView(statePath).open).toContain(at.stepKey);
+}
+
+/** True when no quiet-point guard of the store is still working (its record says watching and it lives). */
+export function guardsSettled(statePath: string): boolean {
+  const dir = `${statePath}-guards`;
+  if (!existsSync(dir)) return true;
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).every((f) => {
+    const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { outcome: string; guardPid: number };
+    return r.outcome !== 'watching' || !pidAlive(r.guardPid);
+  });
 }
 
 /** Calls of the utility (matching `words`) that started and never wrote their end line. */
