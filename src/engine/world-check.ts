@@ -2,11 +2,11 @@
 // under its quiet point, or after its offline shutdown, goes on from its snapshot, the engine
 // looks at the database. Our quiet point no longer held, or the database opened since the
 // shutdown, makes the copy in progress invalid: the run starts over from its checks.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readGuardRecord, type GuardRecord } from '../guard/guard-record.js';
 import { quietPointOfRun, type QuietPointOfRun } from '../guard/quiet-point-log.js';
 import { dbPaths } from '../openedge/dlc.js';
-import { parseLg } from '../openedge/parse-lg.js';
+import { openedEvidence } from '../openedge/opened-since.js';
 import type { RunRow, Store } from '../store/index.js';
 import { stateName } from './run-status.js';
 
@@ -20,18 +20,6 @@ export function quietPointOfLatestEnable(store: Store, run: Pick<RunRow, 'runId'
   const askedAt = (enable?.intent as { at?: string } | null)?.at;
   if (enable === undefined || askedAt === undefined) return null;
   return { found: quietPointOfRun(readLg(run.db), Date.parse(askedAt)), askedAt, attempt: enable.attempt, guard: readGuardRecord(store.path, run.runId) };
-}
-
-/** Session begins (333 multi-user, 451 single-user) in the `.lg` after `sinceMs`. */
-function openedSince(db: string, sinceMs: number): { at: string; text: string }[] {
-  return parseLg(readLg(db)).filter((e) => e.epochMs > sinceMs && (e.number === 333 || e.number === 451)).map((e) => ({ at: e.at, text: e.text }));
-}
-
-/** Evidence that the database was opened since `sinceMs` (a session began in the .lg, or a .lk exists); null when none. */
-export function openedEvidence(db: string, sinceMs: number): { sessions: { at: string; text: string }[]; lk: boolean } | null {
-  const sessions = openedSince(db, sinceMs);
-  const lk = existsSync(dbPaths(db).lkFile);
-  return sessions.length > 0 || lk ? { sessions, lk } : null;
 }
 
 export interface WorldCheck {
