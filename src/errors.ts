@@ -39,7 +39,7 @@ export const errorCodes = {
   'OEF-032': { title: 'Machine definition changed since the run started', exitCode: ExitCode.failed, hint: 'Resume with the oeflow version that started the run, or start a new run.' },
   'OEF-033': { title: 'No open run for this database', exitCode: ExitCode.usage, hint: 'List runs with `oeflow runs --db <db>`.' },
   'OEF-034': { title: 'No decision is pending for this run', exitCode: ExitCode.usage, hint: '`oeflow resolve` applies only to runs with status needs-decision.' },
-  'OEF-035': { title: 'Run cannot be abandoned while it holds a quiet point', exitCode: ExitCode.invariant, hint: 'Resume it (`oeflow resume <run-id>`) so the quiet point is disabled; abort it with Ctrl-C if needed, then abandon it.' },
+  'OEF-035': { title: 'Run cannot be abandoned while it holds a quiet point', exitCode: ExitCode.invariant, hint: 'The guard of a killed run disables its quiet point within seconds: try again then (see `<store>-guards/<run-id>.json`), or resume the run (`oeflow resume <run-id>`).' },
   'OEF-041': { title: 'A utility from the interrupted run is still running', exitCode: ExitCode.locked, hint: 'Let it finish (see its pid in the message and the database .lg) or stop it, then run `oeflow resume` again; the step is then reconciled from the database.' },
   'OEF-040': { title: 'Database is locked by another oeflow run', exitCode: ExitCode.locked, hint: 'Wait for the holder to finish. If its process is gone (oeflow runs shows the run as interrupted), `oeflow resume <run-id>` takes it over.' },
   'OEF-050': { title: 'A step failed', exitCode: ExitCode.failed, hint: 'See `oeflow show <run-id>` for the command output; fix the cause, then run the procedure again.' },
