@@ -46,7 +46,7 @@ describe('online backup under SIGKILL', () => {
     // rc 7: "Quiet point does not need to be disabled" — nothing was left enabled
     expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
     // ~12 kill/resume cycles, three of which start over with a new quiet point
-  }, 150_000);
+  }, 300_000);
 
   it('completes after a kill during and after the snapshot step (--snapshot-cmd)', async () => {
     const sim = newSim({ serve: true });

@@ -49,7 +49,8 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
   const child = spawnOeflow(args, env);
   if ('hang' in at) {
     const hung = () => unfinished(sim.dlc, at.words) > before;
-    await eventually(() => hung(), 60_000, `a hung ${at.words.join(' ')} in ${at.stepKey}`);
+    // a resume that starts over (a quiet point its guard released) runs a whole cycle first
+    await eventually(() => hung(), 120_000, `a hung ${at.words.join(' ')} in ${at.stepKey}`);
     // Durability protocol: at the moment the command runs, the state and the intent are committed.
     const view = storeView(statePath);
     // on a mismatch, say why the run went elsewhere (the failure it recorded)
