@@ -57,7 +57,7 @@ describe('quiet-point guard', () => {
     const env = { ...sim.env, OEFLOW_STATE: state };
     const runId = String(((await oeflow(['runs', '--db', sim.db], env)).json.runs as { runId: string }[])[0]!.runId);
     // the guard records what it did where abandon and resume read it
-    await eventually(() => JSON.parse(readFileSync(join(`${state}-guards`, `${runId}.json`), 'utf8') as string).outcome === 'disabled', 5_000, 'the guard record');
+    await eventually(() => (JSON.parse(readFileSync(join(`${state}-guards`, `${runId}.json`), 'utf8')) as { outcome: string }).outcome === 'disabled', 5_000, 'the guard record');
     const closed = await oeflow(['abandon', runId, '--reason', 'quiet point known down'], env);
     expect(closed.exitCode, closed.stdout + closed.stderr).toBe(0);
   });
@@ -118,7 +118,7 @@ describe('quiet-point guard', () => {
     const { child, startedAt } = await startHeldUnderQuietPoint(sim, state);
     process.kill(child.pid!, 'SIGHUP');
     const r = await child;
-    expect(JSON.parse(String(r.stdout)).status, String(r.stdout) + String(r.stderr)).toBe('aborted');
+    expect((JSON.parse(String(r.stdout)) as { status: string }).status, String(r.stdout) + String(r.stderr)).toBe('aborted');
     expect(quietPoint(sim, startedAt)).toBe('released');
   });
 });

@@ -40,7 +40,7 @@ describe('oeflow resume', () => {
       rmSync(hold, { force: true });
     }
     const done = await child;
-    expect(JSON.parse(String(done.stdout)).status).toBe('completed');
+    expect((JSON.parse(String(done.stdout)) as { status: string }).status).toBe('completed');
   });
 
   it('starts an offline backup over when the database was opened after the run shut it down', async () => {
