@@ -8,7 +8,7 @@ import { ON_OPEN_RUN, type OnOpenRun } from '../config/keys.js';
 import { createTools } from '../openedge/create-tools.js';
 import { planBackup, renderPlan } from '../plan/plan.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
-import { parseDuration } from './duration.js';
+import { parseMaxQuiet } from './duration.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import { dbArgument } from './db-argument.js';
 import { offlineWarnings } from '../plan/offline-warnings.js';
@@ -25,6 +25,9 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     const opts = globalOptions(command);
     // --to names the directory; else the repository names it <repo>/<db name>/<backup-id>/
     if (!o.to && !o.repo) throw new OeflowError('OEF-001', 'name the backup\'s directory with --to <dir>, or a repository with --repo <dir> (or `repo` in the configuration)', { hint: `Run \`oeflow backup ${procedure === 'online-backup' ? 'online' : 'offline'} --help\` for the syntax.` });
+    // bad values are refused before anything is opened; an empty one is never taken as "not given"
+    if (o.to !== undefined && o.to.trim() === '') throw new OeflowError('OEF-001', '--to is empty: name the destination directory of the copy');
+    const maxQuietMs = o.maxQuiet !== undefined ? parseMaxQuiet(o.maxQuiet) : undefined;
     const dlc = await dlcFor(opts);
     const store = storeFor(opts);
     try {
@@ -37,7 +40,6 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         ...(procedure === 'offline-backup' ? { restart: o.restart, proserveArgs: o.proserveArgs ? o.proserveArgs.split(/\s+/).filter(Boolean) : [] } : {}),
         ...(o.snapshotCmd ? { snapshotCmd: o.snapshotCmd } : {}),
       };
-      const maxQuietMs = o.maxQuiet ? parseDuration(o.maxQuiet) : undefined;
       if (o.plan) {
         const planned = await planBackup(createTools({ dlc }), input);
         // an open run refuses the backup as surely as a precondition does
