@@ -50,7 +50,14 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
   if ('hang' in at) {
     const hung = () => unfinished(sim.dlc, at.words) > before;
     // a resume that starts over (a quiet point its guard released) runs a whole cycle first
-    await eventually(() => hung(), 120_000, `a hung ${at.words.join(' ')} in ${at.stepKey}`);
+    try {
+      await eventually(() => hung(), 120_000, `a hung ${at.words.join(' ')} in ${at.stepKey}`);
+    } catch (err) {
+      // say what the run did instead
+      killGroup(child.pid);
+      const r = await child;
+      throw new Error(`${(err as Error).message}: ${String(r.stdout).slice(-1500)} ${String(r.stderr).slice(-800)}`);
+    }
     // Durability protocol: at the moment the command runs, the state and the intent are committed.
     const view = storeView(statePath);
     // on a mismatch, say why the run went elsewhere (the failure it recorded)
