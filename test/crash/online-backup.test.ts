@@ -24,7 +24,8 @@ function restartsAfterLostQuietPoint(statePath: string): number {
 
 describe('online backup under SIGKILL', () => {
   it('completes after a kill during and after every step, enabling the quiet point once and disabling it', async () => {
-    const sim = newSim({ serve: true });
+    // each quiet point switches AI extents, and a restart raises a new one: room for them
+    const sim = newSim({ serve: true, aiExtents: 8 });
     const state = join(sim.dir, 'state.db');
     await sim.oeflow(['sim', 'load', sim.db, '--tx', '100']);
     const start = ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')];
@@ -49,7 +50,8 @@ describe('online backup under SIGKILL', () => {
   }, 300_000);
 
   it('completes after a kill during and after the snapshot step (--snapshot-cmd)', async () => {
-    const sim = newSim({ serve: true });
+    // each quiet point switches AI extents, and a restart raises a new one: room for them
+    const sim = newSim({ serve: true, aiExtents: 8 });
     const state = join(sim.dir, 'state.db');
     const start = ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'true'];
     for (const [i, at] of killPlan([{ key: 'snapshot' }]).entries()) await killAt(sim, state, i === 0 ? start : ['resume', '--db', sim.db], at);
@@ -57,5 +59,5 @@ describe('online backup under SIGKILL', () => {
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
     expect(invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0)).toHaveLength(1 + restartsAfterLostQuietPoint(state));
     expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
-  });
+  }, 150_000);
 });
