@@ -65,6 +65,8 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
     expect(view.open).toContain(at.stepKey);
     killGroup(child.pid);
     killUnfinished(sim.dlc); // utilities run in their own process group: end the hung one too
+    // the run's guard inherited the fault too: its own call hangs the same way; end those until it gives up
+    await eventually(() => { killUnfinished(sim.dlc); return guardsSettled(statePath); }, 60_000, 'the guard of the killed run to finish');
   }
   const r = await child;
   if (r.signal !== "SIGKILL") writeFileSync(join(tmpdir(), "oeflow-crash-failure.txt"), `${String(r.stdout)}\n${String(r.stderr)}`);
