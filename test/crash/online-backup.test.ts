@@ -23,7 +23,7 @@ function restartsAfterLostQuietPoint(statePath: string): number {
 }
 
 describe('online backup under SIGKILL', () => {
-  it('completes after a kill during and after every step, enabling the quiet point once and disabling it', async () => {
+  it('completes after a kill during and after every step, disabling every quiet point it raised', async () => {
     // each quiet point switches AI extents, and a restart raises a new one: room for them
     const sim = newSim({ serve: true, aiExtents: 8 });
     const state = join(sim.dir, 'state.db');
