@@ -90,6 +90,8 @@ export interface ProcedureContext {
   failure: StepFailure | null;
   /** RF: automatic `retry` runs in a row after crashes on the current file (absent = 0). */
   automaticRetries?: number;
+  /** Backups: why a resume started the run over (WORLD_CHANGED); its own earlier copy is then void. Absent otherwise. */
+  restartedBecause?: string;
   /**
    * Added by the machines: set only when a compensation (quietDisable after a failure,
    * abort or timeout) itself failed, so the report can say the database may still be
@@ -103,7 +105,8 @@ export type ProcedureEvent =
   | { type: 'ABORT'; reason: string } // SIGINT/SIGTERM or operator
   | { type: 'WATCHDOG'; reason: string } // --max-quiet exceeded
   | { type: 'RESUME' } // continue an aborted run
-  | { type: 'RETRY' }; // operator asked roll forward retry after an error exit
+  | { type: 'RETRY' } // operator asked roll forward retry after an error exit
+  | { type: 'WORLD_CHANGED'; reason: string }; // resume found the quiet point lost or the database reopened: start over
 
 /**
  * Article steps a state may cite (PROCEDURE.md ids), plus the project's own phases:

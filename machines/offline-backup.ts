@@ -1,7 +1,8 @@
 // OFFLINE — offline OS backup with after-imaging (PROCEDURE.md OFFLINE-1..7).
 // Pure: the engine provide()s the `step` actor that runs each step.
 import { setup } from 'xstate';
-import { initialContext, procedureTypes, recordCompensationFailure, recordFacts, recordFailure, stepPlaceholder } from './procedure-setup.js';
+import type { ProcedureEvent } from './contract.js';
+import { initialContext, procedureTypes, recordCompensationFailure, recordFacts, recordFailure, recordRestart, stepPlaceholder } from './procedure-setup.js';
 import { compensationState, stepState } from './step-state.js';
 
 // Before the shutdown, ABORT and failures simply end the run. From OFFLINE-1 on, the
@@ -10,6 +11,10 @@ import { compensationState, stepState } from './step-state.js';
 const abortable = { on: { ABORT: { target: 'aborted' } } } as const;
 const toFailed = [{ target: 'failed' }] as const;
 const abortableAfterShutdown = { on: { ABORT: [{ target: 'restartAfterAbort', guard: 'restartWanted' }, { target: 'aborted' }] } } as const;
+// Resume found the database opened since the shutdown: the copy would not be of the database
+// the run shut down, so the run starts over from its checks.
+const restartable = { WORLD_CHANGED: { target: 'preflight', actions: { type: 'recordRestart', params: ({ event }: { event: ProcedureEvent }) => ({ reason: 'reason' in event ? event.reason : '' }) } } } as const;
+const whileDown = { on: { ...abortableAfterShutdown.on, ...restartable } } as const;
 const toFailedAfterShutdown = [{ target: 'restartAfterFailure', guard: 'restartWanted' }, { target: 'failed' }] as const;
 
 export const offlineBackupMachine = setup({
@@ -19,7 +24,7 @@ export const offlineBackupMachine = setup({
     /** OFFLINE-7 runs unless the operator asked to leave the server down (input.restart false). */
     restartWanted: ({ context }) => context.input.restart !== false,
   },
-  actions: { recordFacts, recordFailure, recordCompensationFailure },
+  actions: { recordFacts, recordFailure, recordCompensationFailure, recordRestart },
 }).createMachine({
   id: 'offline-backup',
   context: initialContext,
@@ -35,32 +40,32 @@ export const offlineBackupMachine = setup({
     },
     truncateBi: {
       ...stepState({ stepId: 'truncateBi', stateId: 'truncateBi', kb: 'OFFLINE-2', description: 'Truncate the before-image file (proutil -C truncate bi)', onDone: [{ target: 'jobsCheck' }], onError: toFailedAfterShutdown }),
-      ...abortableAfterShutdown,
+      ...whileDown,
     },
     jobsCheck: {
       ...stepState({ stepId: 'jobsCheck', stateId: 'jobsCheck', kb: 'OFFLINE-3', description: 'Make sure no scheduled job is running against the database', onDone: [{ target: 'verifyNotInUseBefore' }], onError: toFailedAfterShutdown }),
-      ...abortableAfterShutdown,
+      ...whileDown,
     },
     // From here to verifyNotInUseAfter nothing may touch the database (OFFLINE-3..5).
     verifyNotInUseBefore: {
       ...stepState({ stepId: 'verifyNotInUse', stateId: 'verifyNotInUseBefore', kb: 'OFFLINE-3', description: 'Prove the database is not in use before the AI switch and the copy', onDone: [{ target: 'aiSwitch' }], onError: toFailedAfterShutdown }),
-      ...abortableAfterShutdown,
+      ...whileDown,
     },
     aiSwitch: {
       ...stepState({ stepId: 'aiSwitch', stateId: 'aiSwitch', kb: 'OFFLINE-4', description: 'Switch to a new AI extent so the copy is not in the middle of an AI file (rfutil -C aimage new)', onDone: [{ target: 'copyFiles' }], onError: toFailedAfterShutdown }),
-      ...abortableAfterShutdown,
+      ...whileDown,
     },
     copyFiles: {
       ...stepState({ stepId: 'copyFiles', stateId: 'copyFiles', kb: 'OFFLINE-5', description: 'Copy every database file, AI files included', onDone: [{ target: 'verifyNotInUseAfter' }], onError: toFailedAfterShutdown }),
-      ...abortableAfterShutdown,
+      ...whileDown,
     },
     verifyNotInUseAfter: {
       ...stepState({ stepId: 'verifyNotInUse', stateId: 'verifyNotInUseAfter', kb: 'OFFLINE-5', description: 'Prove nothing opened the database while it was copied', onDone: [{ target: 'verifyCopy' }], onError: toFailedAfterShutdown }),
-      ...abortableAfterShutdown,
+      ...whileDown,
     },
     verifyCopy: {
       ...stepState({ stepId: 'verifyCopy', stateId: 'verifyCopy', kb: 'OFFLINE-5', description: 'Verify the copy is complete against its manifest', onDone: [{ target: 'markBackedup' }], onError: toFailedAfterShutdown }),
-      ...abortableAfterShutdown,
+      ...whileDown,
     },
     markBackedup: {
       ...stepState({
@@ -68,7 +73,7 @@ export const offlineBackupMachine = setup({
         onDone: [{ target: 'restart', guard: 'restartWanted' }, { target: 'recordBackup' }],
         onError: toFailedAfterShutdown,
       }),
-      ...abortableAfterShutdown,
+      ...whileDown,
     },
     restart: {
       ...stepState({ stepId: 'restart', stateId: 'restart', kb: 'OFFLINE-7', description: 'Restart the database server (proserve)', onDone: [{ target: 'recordBackup' }], onError: toFailed }),

@@ -5,7 +5,7 @@
 import { assign, setup } from 'xstate';
 import type { ProcedureContext } from './contract.js';
 import {
-  initialContext, procedureTypes, recordCompensationFailure, recordFacts, recordFailure, stepPlaceholder,
+  initialContext, procedureTypes, recordCompensationFailure, recordFacts, recordFailure, recordRestart, stepPlaceholder,
 } from './procedure-setup.js';
 import { compensationState, stepState } from './step-state.js';
 
@@ -30,6 +30,7 @@ export const onlineBackupMachine = setup({
     recordFacts,
     recordFailure,
     recordCompensationFailure,
+    recordRestart,
     /** The watchdog stopped the copy: the run fails with OEF-060 once the quiet point is released. */
     recordTimeout: assign((_args, params: { reason: string }): Partial<ProcedureContext> => ({
       failure: { kind: 'failed', code: 'OEF-060', message: params.reason },
@@ -55,7 +56,8 @@ export const onlineBackupMachine = setup({
         // refused before/without enabling (precheck, or someone else's quiet point): nothing to disable
         onError: [{ target: 'failed', guard: 'refusedWithoutEnabling' }, ...toDisableAfterFailure],
       }),
-      on: { ABORT: { target: 'quietDisableAfterAbort' } },
+      // resume found the quiet point asked for here already released: ask for a new one
+      on: { ABORT: { target: 'quietDisableAfterAbort' }, WORLD_CHANGED: { target: 'preflight', actions: { type: 'recordRestart', params: ({ event }) => ({ reason: event.reason }) } } },
     },
     quiesced: {
       description: 'The quiet point is held: nothing is written to the database files until ONLINE-4',
@@ -64,6 +66,8 @@ export const onlineBackupMachine = setup({
       on: {
         ABORT: { target: 'quietDisableAfterAbort' },
         WATCHDOG: { target: 'quietDisableAfterTimeout', actions: { type: 'recordTimeout', params: ({ event }) => ({ reason: event.reason }) } },
+        // resume found the quiet point no longer this run's: the copy is invalid, start over
+        WORLD_CHANGED: { target: 'preflight', actions: { type: 'recordRestart', params: ({ event }) => ({ reason: event.reason }) } },
       },
       states: {
         snapshot: stepState({ stepId: 'snapshot', stateId: 'snapshot', kb: 'ONLINE-2', description: 'Split the mirrors or take the storage snapshot', onDone: [{ target: 'copyFiles' }], onError: toDisableAfterFailure }),

@@ -45,3 +45,8 @@ export const recordCompensationFailure: Assign<{ failure: StepFailure }> = assig
     compensationFailure: params.failure,
   }),
 );
+
+/** A resume found the world changed (WORLD_CHANGED): the run starts over and says why. */
+export const recordRestart: Assign<{ reason: string }> = assign(
+  (_args, params: { reason: string }) => ({ restartedBecause: params.reason }),
+);

@@ -5,7 +5,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { offlineBackupMachine as offline010 } from './v0.1.0/offline-backup.js';
 import { onlineBackupMachine as online010 } from './v0.1.0/online-backup.js';
-import { rollForwardMachine as rollForward010 } from './v0.1.0/roll-forward.js';
 
 export interface ArchivedDefinition {
   machineId: string;
@@ -17,5 +16,4 @@ export interface ArchivedDefinition {
 export const archivedDefinitions: readonly ArchivedDefinition[] = [
   { machineId: 'offline-backup', hash: '81ff4b6cceb6b6cda411e43b680a0033d46fde81bdde66f43fe0f8cb7059c156', machine: offline010 },
   { machineId: 'online-backup', hash: '0effd1c999c240453facf37301e0c47f56121ec845e7fa3366714909583e568f', machine: online010 },
-  { machineId: 'roll-forward', hash: '496cd8b43e0ec76bbc6d5a71fb2ef34e1acbde0e09bcd2bb211d769c8d94f307', machine: rollForward010 },
 ];

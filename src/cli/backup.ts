@@ -6,7 +6,7 @@ import { ExitCode, OeflowError } from '../errors.js';
 import { ON_OPEN_RUN, type OnOpenRun } from '../config/keys.js';
 import { backupFigures, renderFigures } from './backup-figures.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
-import { parseDuration } from './duration.js';
+import { parseMaxQuiet } from './duration.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import { dbArgument } from './db-argument.js';
 import { offlineWarnings } from '../plan/offline-warnings.js';
@@ -25,6 +25,9 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     const opts = globalOptions(command);
     // --to names the directory; else the repository names it <repo>/<db name>/<backup-id>/
     if (!o.to && !o.repo) throw new OeflowError('OEF-001', 'name the backup\'s directory with --to <dir>, or a repository with --repo <dir> (or `repo` in the configuration)', { hint: `Run \`oeflow backup ${procedure === 'online-backup' ? 'online' : 'offline'} --help\` for the syntax.` });
+    // bad values are refused before anything is opened; an empty one is never taken as "not given"
+    if (o.to !== undefined && o.to.trim() === '') throw new OeflowError('OEF-001', '--to is empty: name the destination directory of the copy');
+    const maxQuietMs = o.maxQuiet !== undefined ? parseMaxQuiet(o.maxQuiet) : undefined;
     const dlc = await dlcFor(opts);
     const store = storeFor(opts);
     try {
@@ -40,7 +43,6 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         ...(o.snapshotCmd ? { snapshotCmd: o.snapshotCmd } : {}),
         ...(procedure === 'online-backup' ? { copyMethod: copyMethod as (typeof COPY_METHODS)[number], ...(o.stagingDir ? { stagingDir: resolve(o.stagingDir) } : {}) } : {}),
       };
-      const maxQuietMs = o.maxQuiet ? parseDuration(o.maxQuiet) : undefined;
       if (o.plan) {
         // loaded here, not at start: read-only commands stay cheap to start
         const [{ createTools }, { planBackup, renderPlan }] = await Promise.all([import('../openedge/create-tools.js'), import('../plan/plan.js')]);

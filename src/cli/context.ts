@@ -35,16 +35,21 @@ export async function dlcFor(opts: GlobalOptions): Promise<string> {
   return (await discoverDlc({ flag: opts.dlc, env: process.env })).dlc;
 }
 
-/** Abort signal fed by SIGINT/SIGTERM while `body` runs. */
+/**
+ * The signals that abort a run (README "Signals"): Ctrl-C, kill, a dropped SSH session (SIGHUP)
+ * and Ctrl-\\ (SIGQUIT). Each ends the run the documented way: a running `once` step finishes,
+ * the quiet point is disabled, an offline backup restarts the database as chosen.
+ */
+export const ABORT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
+/** Abort signal fed by the abort signals while `body` runs. */
 export async function withSignals<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => controller.abort(sig);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const sig of ABORT_SIGNALS) process.on(sig, onSignal);
   try {
     return await body(controller.signal);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const sig of ABORT_SIGNALS) process.off(sig, onSignal);
   }
 }

@@ -9,3 +9,17 @@ export function parseDuration(text: string): number {
   if (!m) throw new OeflowError('OEF-001', `not a duration: ${text} (use e.g. 90s, 5m, 1h, 7d)`);
   return Math.round(Number(m[1]) * unitMs[m[2] ?? 's']!);
 }
+
+/** The range --max-quiet accepts (README "Commands"): a quiet point shorter than a second cannot hold a copy, one longer than a day freezes production. */
+export const MAX_QUIET_RANGE_MS = { min: 1_000, max: 24 * 3_600_000 } as const;
+
+/** --max-quiet in milliseconds, within MAX_QUIET_RANGE_MS; OEF-001 with the range otherwise (also for ""). */
+export function parseMaxQuiet(text: string): number {
+  const range = 'between 1s and 24h (e.g. 90s, 5m, 1h)';
+  if (text.trim() === '') throw new OeflowError('OEF-001', `--max-quiet is empty: give a duration ${range}`);
+  const ms = parseDuration(text);
+  if (!Number.isFinite(ms) || ms < MAX_QUIET_RANGE_MS.min || ms > MAX_QUIET_RANGE_MS.max) {
+    throw new OeflowError('OEF-001', `--max-quiet ${text} is out of range: give a duration ${range}`);
+  }
+  return ms;
+}

@@ -38,7 +38,8 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const targetDb = join(into, basename(backup.db));
         const clock = sourceClockEnv(backup);
         const tools = createTools({ dlc, ...(clock ? { env: clock } : {}) });
-        const endtime = o.until ? toEndtime(o.until) : undefined;
+        if (o.until !== undefined && o.until.trim() === '') throw new OeflowError('OEF-001', '--until is empty: give the time to stop the roll forward at, or leave --until out to roll to the end of the chain');
+        const endtime = o.until !== undefined ? toEndtime(o.until) : undefined;
         const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(backup.destination, basename(backup.db));
         const plan = await planAiChain({
           tools, db: scanDb, inputs: o.ai.map((p) => resolve(p)), pairedSeq: backup.pairedAiSeq,

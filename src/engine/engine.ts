@@ -10,12 +10,14 @@ import type { ToolResult } from '../openedge/types.js';
 import { steps } from '../steps/index.js';
 import type { CatalogEntry } from '../steps/step.js';
 import type { RunRow, Store } from '../store/index.js';
-import { pidAlive } from '../openedge/liveness.js';
+import { pidAlive, staleOnThisHost } from '../openedge/liveness.js';
 import { acquireDbLock } from './lock.js';
+import { createQuietGuardControl, type QuietGuardControl } from './quiet-guard-control.js';
 import { refuseUnsafeRetry } from './retry-guard.js';
-import { waitForLeftovers } from './leftover-utilities.js';
+import { leftoverUtilities, waitForLeftovers } from './leftover-utilities.js';
 import type { Reporter } from './reporter.js';
-import { driveRun, type RunOutcome } from './run-driver.js';
+import { driveRun, type DriveOptions, type RunOutcome } from './run-driver.js';
+import { checkWorld, quietPointOfLatestEnable } from './world-check.js';
 import { stateName } from './run-status.js';
 import { OEFLOW_VERSION } from '../version.js';
 
@@ -34,9 +36,10 @@ import { backupIdFor, newRunId } from './run-ids.js';
 
 export { backupIdFor, newRunId };
 
-function stepDeps(deps: EngineDeps) {
+function stepDeps(deps: EngineDeps, run: { runId: string; db: string; maxQuietMs: number }) {
   return {
     steps,
+    quietGuard: createQuietGuardControl({ store: deps.store, runId: run.runId, db: run.db, dlc: deps.dlc, maxQuietMs: run.maxQuietMs }),
     toolsFor: (record: (r: ToolResult) => void, spawned: (s: { pid: number; argv: string[] }) => void) => createTools({ dlc: deps.dlc, onResult: record, onSpawn: spawned }),
     // Idempotent on backupId: a recordBackup re-run after a crash finds its own row.
     catalog: (e: CatalogEntry) =>
@@ -80,7 +83,7 @@ export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind
   return guarded(store, o.lockDb, runId, () => driveRun({
     // the stored input (with maxQuietMs), as a resumed run gets it
     store, runId, db: o.lockDb, machine, input: run.input as ProcedureInput, runStartedAt: run.createdAt, reporter: deps.reporter,
-    deps: stepDeps(deps), maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, ...(deps.abortSignal ? { abortSignal: deps.abortSignal } : {}),
+    deps: stepDeps(deps, { runId, db: o.input.db, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS }), maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, ...(deps.abortSignal ? { abortSignal: deps.abortSignal } : {}),
   }));
 }
 
@@ -108,6 +111,7 @@ export function findResumable(store: Store, by: { runId?: string; db?: string })
 export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: string; retry?: boolean }): Promise<RunOutcome> {
   const { store } = deps;
   const run = findResumable(store, o);
+  refuseIfDriven(store, run);
   if (run.status === 'completed' || (run.status === 'failed' && !run.resumable)) {
     throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status} and cannot resume`);
   }
@@ -125,7 +129,7 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
   }
   const machine = ranUnder.machine;
   const state = stateName(run.stateValue);
-  let sendOnStart: { type: 'RESUME' } | { type: 'RETRY' } | undefined;
+  let sendOnStart: DriveOptions['sendOnStart'];
   if (run.status === 'aborted') sendOnStart = { type: 'RESUME' };
   else if (run.status === 'failed') {
     if (!o.retry) {
@@ -134,16 +138,56 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
     refuseUnsafeRetry(store, run);
     sendOnStart = { type: 'RETRY' };
   }
+  // what the killed run left running (utilities, site commands, its quiet-point guard) ends first
   await waitForLeftovers(store.journal(run.runId), run.runId, deps.reporter);
   acquireDbLock(store, run.db, run.runId);
   store.changeStatus(run.runId, 'running', { resumable: true }, { kind: 'note', data: { resumedBy: { host: hostname(), pid: process.pid }, retry: Boolean(o.retry), fromStatus: run.status } });
   deps.reporter({ type: 'run', runId: run.runId, machineId: run.machineId, db: run.db, resumed: true });
   const input = run.input as ProcedureInput & { maxQuietMs?: number };
+  const maxQuietMs = input.maxQuietMs ?? DEFAULT_MAX_QUIET_MS;
+  const wired = stepDeps(deps, { runId: run.runId, db: input.db, maxQuietMs });
+  if (sendOnStart === undefined && run.status === 'running') {
+    const changed = recheckWorld(store, run, wired.quietGuard, deps.reporter);
+    if (changed !== null) sendOnStart = { type: 'WORLD_CHANGED', reason: changed };
+  }
   return guarded(store, run.db, run.runId, () => driveRun({
     store, runId: run.runId, db: run.db, machine, input, runStartedAt: run.createdAt, reporter: deps.reporter,
-    deps: stepDeps(deps), snapshot: run.snapshot as Snapshot<unknown>, maxQuietMs: input.maxQuietMs ?? DEFAULT_MAX_QUIET_MS,
+    deps: wired, snapshot: run.snapshot as Snapshot<unknown>, maxQuietMs,
     ...(sendOnStart ? { sendOnStart } : {}), ...(deps.abortSignal ? { abortSignal: deps.abortSignal } : {}),
   }));
+}
+
+/** One driver per run: a run whose process lives (here, or on another host) is refused before anything else. */
+function refuseIfDriven(store: Store, run: RunRow): void {
+  const lock = store.getLock(run.db);
+  if (lock === undefined || lock.runId !== run.runId || staleOnThisHost(lock)) return;
+  throw new OeflowError('OEF-040', `run ${run.runId} is still being driven by pid ${lock.pid} on ${lock.host}`, {
+    hint: lock.host === hostname() ? `Let it finish, or stop it with \`kill -INT ${lock.pid}\` (it stops safely), then resume.` : `It runs on ${lock.host}: let it finish there, or stop it there, then resume.`,
+    details: { holder: run.runId, pid: lock.pid, host: lock.host, since: lock.acquiredAt },
+  });
+}
+
+/**
+ * Before an interrupted run goes on from its snapshot, check the world it assumes (world-check.ts)
+ * and journal what was found. A changed world closes the steps left in doubt (their work is void)
+ * and returns why, for WORLD_CHANGED; a quiet point still held gets a new guard.
+ */
+function recheckWorld(store: Store, run: RunRow, guard: QuietGuardControl, reporter: Reporter): string | null {
+  const check = checkWorld(store, run);
+  if (check === null) return null;
+  store.appendJournal(run.runId, { kind: 'note', data: { worldCheck: { ...check.found, changed: check.changed } } });
+  if (check.changed === null) {
+    if (check.adoptQuietPointSinceMs !== undefined) {
+      const enable = store.attempts(run.runId).filter((a) => a.stepId === 'quietEnable').at(-1);
+      guard.arm(enable?.stepKey ?? 'quietEnable', enable?.attempt ?? 1, check.adoptQuietPointSinceMs);
+    }
+    return null;
+  }
+  for (const open of store.attempts(run.runId).filter((a) => a.outcome === null)) {
+    store.recordResult(run.runId, { stepKey: open.stepKey, attempt: open.attempt, outcome: 'error', error: { kind: 'failed', code: 'OEF-055', message: `void: ${check.changed}` } });
+  }
+  reporter({ type: 'notice', runId: run.runId, message: check.changed });
+  return check.changed;
 }
 
 /** Record an operator decision on the in-doubt step of a run that needs one. */
@@ -161,7 +205,7 @@ export function resolveRun(store: Store, o: { runId: string; as: 'done' | 'not-d
   return { runId: o.runId, stepKey: target.stepKey, attempt: target.attempt, decision: o.as };
 }
 
-/** States in which a run may have left a quiet point raised: it must be resumed, not abandoned. */
+/** States in which a run may have left a quiet point raised. */
 const QUIET_STATES = /^(quietEnable|quiesced|quietDisable)/;
 
 /** True when the run (an offline backup stopped between shutdown and restart) may have left its database shut down. */
@@ -175,9 +219,10 @@ export function mayHoldQuietPoint(run: RunRow): boolean {
 }
 
 /**
- * Close an open run that will not be resumed (an operator decision, journaled), so a new
- * run may start on its database. Refused while the run's process lives or a quiet point may
- * be up; reports when an offline backup may have left the database shut down.
+ * Close an open run that will not be resumed (an operator decision, journaled), so a new run may
+ * start on its database. Refused while the run's process lives, and in a quiet-point state unless
+ * the quiet point is known down (its guard finished and the .lg shows it released or never
+ * enabled); reports when an offline backup may have left the database shut down.
  */
 export function abandonRun(store: Store, o: { runId: string; reason: string; operator: string }): { runId: string; state: string; warning: string | null } {
   const run = findResumable(store, { runId: o.runId });
@@ -189,10 +234,18 @@ export function abandonRun(store: Store, o: { runId: string; reason: string; ope
     throw new OeflowError('OEF-040', `run ${run.runId} is still running (pid ${lock.pid})`, { hint: 'Stop it with Ctrl-C (SIGINT) first.' });
   }
   const state = stateName(run.stateValue);
-  if (QUIET_STATES.test(state)) throw new OeflowError('OEF-035', `run ${run.runId} rests in ${state}: a quiet point may still be enabled`);
+  let quietPoint: unknown = null;
+  if (QUIET_STATES.test(state)) {
+    const left = leftoverUtilities(store.journal(run.runId));
+    const qp = quietPointOfLatestEnable(store, run);
+    quietPoint = qp === null ? null : { ...qp.found, askedAt: qp.askedAt, guard: qp.guard };
+    if (left.length > 0 || qp?.found.state === 'held') {
+      throw new OeflowError('OEF-035', `run ${run.runId} rests in ${state}: ${left.length > 0 ? `what it started still runs (${left.map((u) => `pid ${u.pid}`).join(', ')})` : `its quiet point (enabled ${qp?.found.state === 'held' ? qp.found.enabledAt : '?'}) is still up`}`);
+    }
+  }
   const warning = mayHaveLeftDbDown(run) ? `the database ${run.db} may still be shut down: start it with proserve if it should run` : null;
   store.changeStatus(run.runId, 'failed', { error: { code: 'OEF-052', message: `abandoned by ${o.operator}: ${o.reason}` }, resumable: false, ended: true },
-    { kind: 'decision', data: { abandoned: true, reason: o.reason, operator: o.operator, at: new Date().toISOString(), state } });
+    { kind: 'decision', data: { abandoned: true, reason: o.reason, operator: o.operator, at: new Date().toISOString(), state, ...(quietPoint === null ? {} : { quietPoint }) } });
   if (lock && lock.runId === run.runId) store.releaseLock(run.db, run.runId);
   return { runId: run.runId, state, warning };
 }

@@ -30,7 +30,7 @@ export interface DriveOptions {
   /** Persisted snapshot to restore (resume); absent for a new run. */
   snapshot?: Snapshot<unknown>;
   /** Event to send once restored (RESUME / RETRY). */
-  sendOnStart?: { type: 'RESUME' } | { type: 'RETRY' };
+  sendOnStart?: { type: 'RESUME' } | { type: 'RETRY' } | { type: 'WORLD_CHANGED'; reason: string };
   /** Abort trigger (SIGINT/SIGTERM wired by the CLI). */
   abortSignal?: AbortSignal;
   maxQuietMs: number;
@@ -49,7 +49,8 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
   const done = new Promise<RunOutcome>((resolve) => (settle = resolve));
   const restoring = o.snapshot !== undefined;
 
-  const heartbeat = setInterval(() => store.heartbeat(o.db, runId), 5_000);
+  // a failing store must not crash the process from a timer: the next write stops the run properly
+  const heartbeat = setInterval(() => { try { store.heartbeat(o.db, runId); } catch { /* see above */ } }, 5_000);
   heartbeat.unref();
 
   const finish = (status: RunStatus, resumable: boolean, failure: StepFailure | null, snap: AnyMachineSnapshot): void => {
@@ -58,6 +59,8 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     clearInterval(heartbeat);
     if (watchdog) clearTimeout(watchdog);
     o.abortSignal?.removeEventListener('abort', onAbort);
+    // the run stops driving: its guard makes sure no quiet point of it stays up
+    o.deps.quietGuard.release('finalize');
     store.changeStatus(runId, status, { error: failure, resumable, ended: status !== 'running' }, { kind: 'run-ended', data: { status, resumable, state: snap.value as never, failure } });
     store.releaseLock(o.db, runId);
     settle({ runId, status, resumable, state: stateName(snap.value), failure, facts: (snap.context as { facts: Record<string, unknown> }).facts });
@@ -71,6 +74,8 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     clearInterval(heartbeat);
     if (watchdog) clearTimeout(watchdog);
     o.abortSignal?.removeEventListener('abort', onAbort);
+    // the store fails, maybe under the quiet point: the guard disables it now (no store needed)
+    o.deps.quietGuard.release('finalize');
     try { store.setRunStatus(runId, 'running', { error: failure, resumable: true }); store.releaseLock(o.db, runId); } catch { /* the store is failing: resume reconciles */ }
     settle({ runId, status: 'failed', resumable: true, state: stateName(previous), failure, facts: {} });
     queueMicrotask(() => actor.stop());

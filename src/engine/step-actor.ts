@@ -14,6 +14,7 @@ import type { CatalogEntry, Facts, Intent, Step, StepEnv } from '../steps/step.j
 import { StepFailureError, failure } from '../steps/step.js';
 import type { AttemptRow, Store } from '../store/index.js';
 import { crashPoint } from './crash-points.js';
+import type { QuietGuardControl } from './quiet-guard-control.js';
 import type { Reporter } from './reporter.js';
 
 /** What the step actor needs from the run it belongs to. */
@@ -39,6 +40,7 @@ export interface StepActorDeps {
   catalog(entry: CatalogEntry): void;
   /** The run's stored input, with what the machine's context leaves out (the AI file list). */
   runInput: ProcedureInput;
+  quietGuard: QuietGuardControl;
 }
 
 const never = (): Promise<never> => new Promise<never>(() => undefined);
@@ -87,6 +89,7 @@ export function createStepActor(deps: StepActorDeps) {
       catalog: (entry) => deps.catalog(entry),
       runStartedAt: control.runStartedAt,
       runInput: deps.runInput,
+      quietGuard: { arm: () => deps.quietGuard.arm(input.stepKey, forAttempt), release: (how) => deps.quietGuard.release(how) },
     });
 
     if (ofThisVisit !== undefined) {

@@ -42,7 +42,7 @@ export const preflight = {
     const readAi = input.procedure === 'online-backup' ? aiStateForSwitch : aiState;
     const [busy, ai, desc] = await Promise.all([busyState(env, input.db), readAi(env, input.db), env.tools.describe(input.db, { signal: env.signal })]);
     // a restart after an abort finds this run's own finished copy there: that one may be redone
-    const dest = input.destination === undefined ? null : await destinationProblem(input.destination, dbPaths(input.db).dir, env.ctx.facts['copyFiles'] !== undefined || env.ctx.facts['transferClone'] !== undefined);
+    const dest = input.destination === undefined ? null : await destinationProblem(input.destination, dbPaths(input.db).dir, env.ctx.facts['copyFiles'] !== undefined || env.ctx.facts['transferClone'] !== undefined || env.ctx.restartedBecause !== undefined);
     return {
       destinationProblem: dest,
       exists: true, busy, aiEnabled: ai.enabled && desc.value.aiEnabled, extents: ai.extents, busySeq: ai.busySeq, nextStatus: ai.nextStatus,

@@ -1,6 +1,12 @@
-// ONLINE-4: disable the quiet point. Idempotent: rc 7 ("does not need to be disabled") is success.
+// ONLINE-4: disable the quiet point. Idempotent: rc 7 ("does not need to be disabled") is
+// success on the compensation paths (a failure, an abort, the watchdog). On the main path it
+// means the quiet point was released while the copy ran (an operator, the guard): the copy
+// is no baseline, and the run fails instead of cataloguing it.
 import { messageSummary } from './probes.js';
-import { fail, factText, type Step } from './step.js';
+import { fail, factText, type Facts, type Step } from './step.js';
+
+/** The machines' main-path state for ONLINE-4; the others (quietDisableAfter…) compensate. */
+const MAIN_PATH_STATE = 'quietDisable';
 
 export const quietDisable = {
   id: 'quietDisable',
@@ -14,10 +20,16 @@ export const quietDisable = {
     // Issue 9: how long production writes were held, from the enable's return to the disable's.
     const enabledAt = Date.parse(factText(env.ctx.facts.quietEnable?.enabledAt));
     const window = Number.isNaN(enabledAt) ? {} : { quietWindowMs: Date.parse(disabledAt) - enabledAt };
-    // Never cancelled by the run's signal: a quiet point must always be disabled.
-    if (r.exitCode === 0) return { disabledAt, wasEnabled: true, ...window };
-    if (r.exitCode === 7) return { disabledAt, wasEnabled: false, ...window };
-    if (r.exitCode === 16) return { disabledAt, wasEnabled: false, note: 'broker gone: no quiet point survives it', ...window };
+    // Never cancelled by the run's signal: a quiet point must always be disabled. Once it is
+    // down, the guard double-checks (a late grant) and leaves.
+    const down = (facts: Facts): Facts => { env.quietGuard.release('finalize'); return facts; };
+    if (r.exitCode === 0) return down({ disabledAt, wasEnabled: true, ...window });
+    if (r.exitCode === 7 && env.stepKey === MAIN_PATH_STATE) {
+      down({});
+      fail('failed', 'OEF-056', 'the quiet point was already disabled when the copy finished (proquiet disable rc 7): someone or something released it while the files were copied, so the copy is not a consistent baseline and is not catalogued', 'Take the backup again; do not disable an oeflow quiet point by hand while its run copies (the run disables it itself, and its guard does if the run dies).');
+    }
+    if (r.exitCode === 7) return down({ disabledAt, wasEnabled: false, ...window });
+    if (r.exitCode === 16) return down({ disabledAt, wasEnabled: false, note: 'broker gone: no quiet point survives it', ...window });
     fail('failed', 'OEF-054', `proquiet disable exited ${r.exitCode ?? r.signal}: ${messageSummary(r)}`, `Disable it by hand now: proquiet ${env.ctx.input.db} disable`);
   },
 } satisfies Step<null>;

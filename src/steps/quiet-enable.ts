@@ -15,9 +15,6 @@ const enableRc: Record<number, [code: string, why: string]> = {
   16: ['OEF-205', 'the broker is not running or is shutting down (rc 16)'],
 };
 
-/** After stopping a proquiet enable that timed out: time for a request the broker had already queued to take effect. */
-const LATE_ENABLE_GRACE_MS = 2_000;
-
 export const quietEnable = {
   id: 'quietEnable',
   title: 'Enable a quiet point (proquiet enable)',
@@ -32,19 +29,22 @@ export const quietEnable = {
     // by --max-quiet like the quiet point itself; then proquiet is stopped and the machine
     // disables whatever it may have left.
     const limitMs = env.ctx.input.maxQuietMs;
+    // The guard exists before the request does: whatever happens to this process from here on,
+    // including a grant that lands after it died, the quiet point is disabled (src/guard/).
+    env.quietGuard.arm();
     const timeout = limitMs === undefined ? undefined : AbortSignal.timeout(limitMs);
     // where the .lg ends before the request: confirmQuietPoint reads the switch lines from here
     const lgOffset = await stat(dbPaths(env.ctx.input.db).lgFile).then((s) => s.size, () => 0);
     const r = await env.tools.quietEnable(env.ctx.input.db, { signal: timeout === undefined ? env.signal : AbortSignal.any([env.signal, timeout]) });
     const enabledAt = new Date().toISOString();
     if (timeout?.aborted === true) {
-      // the broker may still grant the request it had queued: let that land before the disable
-      await new Promise((done) => setTimeout(done, LATE_ENABLE_GRACE_MS));
+      // a grant that lands after the stop is the guard's to disable, whenever it comes
       fail('failed', 'OEF-060', `proquiet enable did not finish within --max-quiet (${limitMs} ms): it was waiting for the transaction lock while new transactions queued behind it. It was stopped; the quiet point is disabled`);
     }
     if (r.exitCode !== 0) {
       const [code, why] = enableRc[r.exitCode ?? -1] ?? ['OEF-050', `proquiet enable exited ${r.exitCode ?? r.signal}`];
       // rc 4/6: a quiet point someone else raised: never disable it for them (kind invariant)
+      if (r.exitCode === 4 || r.exitCode === 6) env.quietGuard.release('stand-down');
       fail(r.exitCode === 4 || r.exitCode === 6 ? 'invariant' : 'failed', code, `${why}: ${messageSummary(r)}`);
     }
     // Issue 9: nothing else runs while writes are held. Which AI sequence the forced switch

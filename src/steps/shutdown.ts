@@ -10,11 +10,12 @@ export const shutdown = {
   probe: async (env) => ({ busy: await busyState(env, env.ctx.input.db) }),
   async run(env, probe) {
     const db = env.ctx.input.db;
-    if (probe.busy === 'not-in-use') return { alreadyDown: true };
+    // shutdownAt: from then on no session may begin (verify-not-in-use.ts, engine/world-check.ts)
+    if (probe.busy === 'not-in-use') return { alreadyDown: true, shutdownAt: new Date().toISOString() };
     requireSuccess(await env.tools.proshut(db, 'by', { signal: env.signal }), 'proshut -by');
     const down = await waitUntil(async () => (await busyState(env, db)) === 'not-in-use', 60_000, env.signal);
     if (!down) throw new Error('proshut -by returned but the database is still in use after 60 s');
     return { alreadyDown: false, shutdownAt: new Date().toISOString() };
   },
-  reconcile: (now) => (now.busy === 'not-in-use' ? { verdict: 'done', facts: { alreadyDown: true } } : { verdict: 'not-done' }),
+  reconcile: (now, intent) => (now.busy === 'not-in-use' ? { verdict: 'done', facts: { alreadyDown: true, shutdownAt: intent.at } } : { verdict: 'not-done' }),
 } satisfies Step<{ busy: string }>;

@@ -1,11 +1,12 @@
 // Kill-and-resume driver for the crash tests: run oeflow until a chosen step is in
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // flight (or has just returned), SIGKILL it there, and read what the store recorded.
 import { expect } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { stateName } from '../../src/engine/run-status.js';
+import { pidAlive } from '../../src/openedge/liveness.js';
 import { isSimProcess, type Sim } from './sim.js';
 import { eventually, invocationLines, killGroup, spawnOeflow } from './oeflow.js';
 
@@ -40,13 +41,23 @@ function failureOf(statePath: string): unknown {
 
 /** Start (args) or resume (--db) oeflow, kill it at `at`, and check the kill hit that step. */
 export async function killAt(sim: Sim, statePath: string, args: readonly string[], at: KillAt): Promise<void> {
+  // the guard of an earlier kill may still be disabling its quiet point: its proquiet call is not the one to hang
+  await eventually(() => guardsSettled(statePath), 30_000, 'the quiet-point guards of earlier kills to finish');
   const env = { ...sim.env, OEFLOW_STATE: statePath, OEFLOW_SIM_FAULTS: 'hang' in at ? at.hang : '', OEFLOW_CRASH_AT: 'crashAt' in at ? `${at.crashAt}:${at.stepKey}` : '' };
   // earlier kills may have left hung calls without an end line: count only new ones
   const before = 'hang' in at ? unfinished(sim.dlc, at.words) : 0;
   const child = spawnOeflow(args, env);
   if ('hang' in at) {
     const hung = () => unfinished(sim.dlc, at.words) > before;
-    await eventually(() => hung(), 60_000, `a hung ${at.words.join(' ')} in ${at.stepKey}`);
+    // a resume that starts over (a quiet point its guard released) runs a whole cycle first
+    try {
+      await eventually(() => hung(), 120_000, `a hung ${at.words.join(' ')} in ${at.stepKey}`);
+    } catch (err) {
+      // say what the run did instead
+      killGroup(child.pid);
+      const r = await child;
+      throw new Error(`${(err as Error).message}: ${String(r.stdout).slice(-1500)} ${String(r.stderr).slice(-800)}`);
+    }
     // Durability protocol: at the moment the command runs, the state and the intent are committed.
     const view = storeView(statePath);
     // on a mismatch, say why the run went elsewhere (the failure it recorded)
@@ -54,11 +65,23 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
     expect(view.open).toContain(at.stepKey);
     killGroup(child.pid);
     killUnfinished(sim.dlc); // utilities run in their own process group: end the hung one too
+    // the run's guard inherited the fault too: its own call hangs the same way; end those until it gives up
+    await eventually(() => { killUnfinished(sim.dlc); return guardsSettled(statePath); }, 60_000, 'the guard of the killed run to finish');
   }
   const r = await child;
   if (r.signal !== "SIGKILL") writeFileSync(join(tmpdir(), "oeflow-crash-failure.txt"), `${String(r.stdout)}\n${String(r.stderr)}`);
   expect(r.signal, `oeflow should die at ${at.stepKey}: exit ${r.exitCode} ${String(r.stdout).slice(-600)} ${String(r.stderr).slice(-800)}`).toBe('SIGKILL');
   expect(storeView(statePath).open).toContain(at.stepKey);
+}
+
+/** True when no quiet-point guard of the store is still working (its record says watching and it lives). */
+export function guardsSettled(statePath: string): boolean {
+  const dir = `${statePath}-guards`;
+  if (!existsSync(dir)) return true;
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).every((f) => {
+    const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { outcome: string; guardPid: number };
+    return r.outcome !== 'watching' || !pidAlive(r.guardPid);
+  });
 }
 
 /** Calls of the utility (matching `words`) that started and never wrote their end line. */

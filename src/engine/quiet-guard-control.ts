@@ -1,0 +1,30 @@
+// The run's side of its quiet-point guard (src/guard/): armed by quietEnable right before
+// `proquiet enable`, journaled like a utility (a resume waits for a guard still finishing its
+// job), released by quietDisable and, whatever happens, when the run stops driving.
+import { armQuietGuard, releaseQuietGuard, type ArmedGuard, type GuardRelease } from '../guard/quiet-guard.js';
+import type { Store } from '../store/index.js';
+import { spawnNote } from './leftover-utilities.js';
+
+export interface QuietGuardControl {
+  /** Start the guard of the quiet point this run is about to ask for (or, on resume, still holds since `sinceMs`). */
+  arm(stepKey: string, attempt: number, sinceMs?: number): void;
+  /** finalize: the run is done with its quiet point; stand-down: the one up is not the run's. No-op when not armed. */
+  release(how: GuardRelease): void;
+}
+
+export function createQuietGuardControl(o: { store: Store; runId: string; db: string; dlc: string; maxQuietMs: number }): QuietGuardControl {
+  let armed: ArmedGuard | null = null;
+  return {
+    arm(stepKey, attempt, sinceMs) {
+      if (armed) releaseQuietGuard(armed, 'finalize');
+      armed = armQuietGuard({ runId: o.runId, db: o.db, dlc: o.dlc, storePath: o.store.path, maxQuietMs: o.maxQuietMs, ...(sinceMs === undefined ? {} : { sinceMs }) });
+      // journaled like a utility's spawn (no command row ever matches it): a resume waits for it
+      o.store.appendJournal(o.runId, { kind: 'note', stepKey, attempt, data: { ...spawnNote(armed.pid, [armed.argv[0]!, o.runId]), quietGuard: { recordFile: armed.recordFile } } });
+    },
+    release(how) {
+      if (!armed) return;
+      releaseQuietGuard(armed, how);
+      armed = null;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// A resume never trusts a world that changed (docs: README "Resume"): before a run resting
+// under its quiet point, or after its offline shutdown, goes on from its snapshot, the engine
+// looks at the database. Our quiet point no longer held, or the database opened since the
+// shutdown, makes the copy in progress invalid: the run starts over from its checks.
+import { readFileSync } from 'node:fs';
+import { readGuardRecord, type GuardRecord } from '../guard/guard-record.js';
+import { quietPointOfRun, type QuietPointOfRun } from '../guard/quiet-point-log.js';
+import { dbPaths } from '../openedge/dlc.js';
+import { openedEvidence } from '../openedge/opened-since.js';
+import type { RunRow, Store } from '../store/index.js';
+import { stateName } from './run-status.js';
+
+function readLg(db: string): string {
+  try { return readFileSync(dbPaths(db).lgFile, 'utf8'); } catch { return ''; }
+}
+
+/** The run's latest quiet point as the `.lg` tells it, and what its guard recorded; null when it never asked for one. */
+export function quietPointOfLatestEnable(store: Store, run: Pick<RunRow, 'runId' | 'db'>): { found: QuietPointOfRun; askedAt: string; attempt: number; guard: GuardRecord | null } | null {
+  const enable = store.attempts(run.runId).filter((a) => a.stepId === 'quietEnable').at(-1);
+  const askedAt = (enable?.intent as { at?: string } | null)?.at;
+  if (enable === undefined || askedAt === undefined) return null;
+  return { found: quietPointOfRun(readLg(run.db), Date.parse(askedAt)), askedAt, attempt: enable.attempt, guard: readGuardRecord(store.path, run.runId) };
+}
+
+export interface WorldCheck {
+  /** What was looked at and found (journaled). */
+  found: Record<string, unknown>;
+  /** Why the snapshot cannot be trusted; null when it can. */
+  changed: string | null;
+  /** The run still holds its quiet point since this time: a new guard adopts it. */
+  adoptQuietPointSinceMs?: number;
+}
+
+const ONLINE_UNDER_QUIET = /^(quietEnable|quiesced)/;
+const OFFLINE_AFTER_SHUTDOWN = /^(truncateBi|jobsCheck|verifyNotInUse|aiSwitch|copyFiles|verifyCopy|markBackedup)/;
+
+/** Check the world a resumed run's snapshot assumes; null when its state assumes nothing checkable. */
+export function checkWorld(store: Store, run: RunRow): WorldCheck | null {
+  const state = stateName(run.stateValue);
+  if (run.machineId === 'online-backup' && ONLINE_UNDER_QUIET.test(state)) {
+    const qp = quietPointOfLatestEnable(store, run);
+    if (qp === null) return null;
+    const found = { state, quietPoint: qp.found, askedAt: qp.askedAt, guard: qp.guard };
+    if (qp.found.state === 'held') return { found, changed: null, ...(state.startsWith('quiesced') ? { adoptQuietPointSinceMs: Date.parse(qp.askedAt) } : {}) };
+    // in quietEnable and never enabled: the step's own reconcile decides (not done: ask again)
+    if (qp.found.state === 'never-enabled' && state.startsWith('quietEnable')) return { found, changed: null };
+    const why = qp.found.state === 'released'
+      ? `the run's quiet point (enabled ${qp.found.enabledAt}) was ${qp.found.how} at ${qp.found.releasedAt}${qp.guard?.outcome === 'disabled' ? ' by its guard' : ''}`
+      : 'the log shows no quiet point of this run';
+    return { found, changed: `${why}: a copy taken from here would not be consistent; the run starts again with a new quiet point` };
+  }
+  if (run.machineId === 'offline-backup' && OFFLINE_AFTER_SHUTDOWN.test(state)) {
+    const shutdown = store.attempts(run.runId).filter((a) => a.stepId === 'shutdown' && a.outcome !== null && a.outcome !== 'error').at(-1);
+    const facts = (shutdown?.output as { facts?: { shutdownAt?: string } } | null)?.facts;
+    const since = facts?.shutdownAt ?? (shutdown?.intent as { at?: string } | null)?.at;
+    if (since === undefined) return null;
+    const opened = openedEvidence(run.db, Date.parse(since));
+    const found = { state, downSince: since, opened };
+    if (opened === null) return { found, changed: null };
+    return {
+      found,
+      changed: `the database was opened after the run shut it down (${opened.sessions.map((s) => `${s.text} at ${s.at}`).join('; ') || 'a .lk file exists'}): a copy taken from here would not be the database the run shut down; the run starts again from its checks`,
+    };
+  }
+  return null;
+}

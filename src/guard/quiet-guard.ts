@@ -1,0 +1,73 @@
+// Arming and releasing a run's quiet-point guard (the process is quiet-guard-main.ts). The run
+// arms it right before it spawns `proquiet enable`, so even a grant that lands after the run
+// died is disabled; it releases it after its own disable, and the guard double-checks.
+import { spawn } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dbPaths } from '../openedge/dlc.js';
+import { guardRecordPath } from './guard-record.js';
+
+/** How often the guard looks at the run's process and the database log. */
+export const GUARD_POLL_MS = 100;
+/** The run's own --max-quiet watchdog acts first; the guard only if the run cannot. */
+export const MAX_QUIET_MARGIN_MS = 5_000;
+
+export const GUARD_SCRIPT = fileURLToPath(new URL('./quiet-guard-main.js', import.meta.url));
+
+export interface GuardArgs {
+  runId: string;
+  db: string;
+  dlc: string;
+  ownerPid: number;
+  sinceMs: number;
+  /** Size of the .lg when armed: the guard reads only what follows. */
+  lgOffset: number;
+  maxQuietMs: number;
+  recordFile: string;
+}
+
+export interface ArmedGuard {
+  pid: number;
+  recordFile: string;
+  /** argv of the guard, as journaled (leftover-utilities waits for it like a utility). */
+  argv: string[];
+}
+
+/** Start the guard for the quiet point `runId` is about to ask for on `db`. */
+export function armQuietGuard(o: { runId: string; db: string; dlc: string; storePath: string; maxQuietMs: number; sinceMs?: number }): ArmedGuard {
+  const lgFile = dbPaths(o.db).lgFile;
+  // adopting a quiet point raised earlier (resume): its enable line is already in the log
+  let lgOffset = 0;
+  if (o.sinceMs === undefined) try { lgOffset = statSync(lgFile).size; } catch { /* no log yet */ }
+  const args: GuardArgs = {
+    runId: o.runId, db: o.db, dlc: o.dlc, ownerPid: process.pid, sinceMs: o.sinceMs ?? Date.now(), lgOffset, maxQuietMs: o.maxQuietMs,
+    recordFile: guardRecordPath(o.storePath, o.runId),
+  };
+  const argv = [GUARD_SCRIPT, JSON.stringify(args)];
+  // Own session (setsid), no terminal, no pipes: a hang-up, a Ctrl-C or a kill of oeflow's
+  // process group never reaches it, and it never holds oeflow's event loop open.
+  const child = spawn(process.execPath, argv, { detached: true, stdio: 'ignore' });
+  child.unref();
+  if (child.pid === undefined) throw new Error('the quiet-point guard could not be started');
+  return { pid: child.pid, recordFile: args.recordFile, argv };
+}
+
+export type GuardRelease = 'finalize' | 'stand-down';
+
+/** The file through which a run releases its guard (a signal could arrive before the guard listens). */
+export function releaseFile(recordFile: string): string {
+  return `${recordFile}.release`;
+}
+
+/**
+ * Release a guard. finalize: the run is done with its quiet point (the guard disables it if it is
+ * still up, then exits); stand-down: the quiet point up is someone else's (it disables nothing).
+ * Through a file; by signal when the disk refuses even that.
+ */
+export function releaseQuietGuard(guard: ArmedGuard, how: GuardRelease): void {
+  try {
+    writeFileSync(releaseFile(guard.recordFile), how);
+  } catch {
+    try { process.kill(guard.pid, how === 'finalize' ? 'SIGUSR2' : 'SIGUSR1'); } catch { /* already gone */ }
+  }
+}

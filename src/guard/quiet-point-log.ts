@@ -1,0 +1,31 @@
+// Whose quiet point is up? Read from the database log (FACTS §5): the first "Quiet point has
+// been enabled" (5583) logged after a run asked for its quiet point is that run's; any later
+// "disabled" line (5584, matched by text too since its number is unconfirmed) or a broker
+// session end/begin (334/333: no quiet point survives the broker) means it is down. A 5583
+// after that is someone else's, and is never ours to disable.
+import { parseLg, type LgEntry } from '../openedge/parse-lg.js';
+
+export type QuietPointOfRun =
+  | { state: 'never-enabled' }
+  | { state: 'held'; enabledAt: string; enabledAtMs: number }
+  | { state: 'released'; enabledAt: string; releasedAt: string; how: string };
+
+const ENABLED = 5583;
+const DISABLED = 5584;
+const SESSION_BEGIN = 333;
+const SESSION_END = 334;
+
+function isDisable(e: LgEntry): boolean {
+  return e.number === DISABLED || /quiet point has been disabled/i.test(e.text);
+}
+
+/** The state of the quiet point a run requested at `sinceMs` (epoch ms), from `.lg` text. */
+export function quietPointOfRun(lgText: string, sinceMs: number): QuietPointOfRun {
+  const entries = parseLg(lgText).filter((e) => e.epochMs >= sinceMs);
+  const enabled = entries.findIndex((e) => e.number === ENABLED);
+  if (enabled < 0) return { state: 'never-enabled' };
+  const ours = entries[enabled]!;
+  const end = entries.slice(enabled + 1).find((e) => isDisable(e) || e.number === SESSION_END || e.number === SESSION_BEGIN);
+  if (end === undefined) return { state: 'held', enabledAt: ours.at, enabledAtMs: ours.epochMs };
+  return { state: 'released', enabledAt: ours.at, releasedAt: end.at, how: isDisable(end) ? 'disabled' : 'broker restarted' };
+}
