@@ -76,12 +76,13 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
         const evidence = collectEvidence(store, runId);
         const result = {
           runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue),
-          createdAt: run.createdAt, error: run.error, input: run.input, outcome: evidence.outcome, events: evidence.events, timeline: evidence.timeline, ...(o.diagram ? { diagram: resolve(o.diagram) } : {}),
+          createdAt: run.createdAt, error: run.error, input: run.input, ...backupFigures((run.snapshot as { context?: { facts?: Record<string, unknown> } } | undefined)?.context?.facts ?? {}), outcome: evidence.outcome, events: evidence.events, timeline: evidence.timeline, ...(o.diagram ? { diagram: resolve(o.diagram) } : {}),
         };
         emitResult(io, opts, result, (r) => [
           `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.interrupted ? 'interrupted (no process drives it)' : r.status} in ${r.state} — ${r.outcome.summary}`,
           ...(typeof (r.input as { oeflowVersion?: unknown } | null)?.oeflowVersion === 'string' ? [`  made by oeflow ${(r.input as { oeflowVersion: string }).oeflowVersion}`] : []),
           ...(r.next ? [`next: ${r.next}`] : []),
+          ...[renderFigures(r)].filter((l) => l !== null),
           ...r.events.map((e) => `  ! ${e.at.padEnd(24)} ${e.kind}: ${e.text}`),
           ...r.timeline.map((t) => {
             const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.reading} (${c.durationMs} ms)${messageTexts(c).map((m) => `\n          ${m}`).join('')}`).join('');

@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
-import { aiState, aiStateForSwitch, aiSwitchRefusal, messageSummary, type AiState } from './probes.js';
+import { aiStateForSwitch, aiSwitchRefusal, messageSummary, type AiState } from './probes.js';
 import { fail, failure, type Step } from './step.js';
 
 /** proquiet enable return codes (FACTS §5, KB P41028) mapped to oeflow codes. */
