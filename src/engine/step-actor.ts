@@ -89,6 +89,7 @@ export function createStepActor(deps: StepActorDeps) {
       catalog: (entry) => deps.catalog(entry),
       runStartedAt: control.runStartedAt,
       runInput: deps.runInput,
+      enteredAt: () => (control.visitSeq() > 0 ? store.journalRow(runId, control.visitSeq())?.at ?? null : null),
       quietGuard: { arm: () => deps.quietGuard.arm(input.stepKey, forAttempt), release: (how) => deps.quietGuard.release(how) },
     });
 

@@ -8,7 +8,7 @@ import { parseLg, type LgEntry } from '../openedge/parse-lg.js';
 export type QuietPointOfRun =
   | { state: 'never-enabled' }
   | { state: 'held'; enabledAt: string; enabledAtMs: number }
-  | { state: 'released'; enabledAt: string; releasedAt: string; how: string };
+  | { state: 'released'; enabledAt: string; releasedAt: string; releasedAtMs: number; how: string };
 
 const ENABLED = 5583;
 const DISABLED = 5584;
@@ -27,5 +27,5 @@ export function quietPointOfRun(lgText: string, sinceMs: number): QuietPointOfRu
   const ours = entries[enabled]!;
   const end = entries.slice(enabled + 1).find((e) => isDisable(e) || e.number === SESSION_END || e.number === SESSION_BEGIN);
   if (end === undefined) return { state: 'held', enabledAt: ours.at, enabledAtMs: ours.epochMs };
-  return { state: 'released', enabledAt: ours.at, releasedAt: end.at, how: isDisable(end) ? 'disabled' : 'broker restarted' };
+  return { state: 'released', enabledAt: ours.at, releasedAt: end.at, releasedAtMs: end.epochMs, how: isDisable(end) ? 'disabled' : 'broker restarted' };
 }

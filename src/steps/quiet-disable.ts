@@ -1,12 +1,25 @@
 // ONLINE-4: disable the quiet point. Idempotent: rc 7 ("does not need to be disabled") is
-// success on the compensation paths (a failure, an abort, the watchdog). On the main path it
-// means the quiet point was released while the copy ran (an operator, the guard): the copy
-// is no baseline, and the run fails instead of cataloguing it.
+// success on the compensation paths (a failure, an abort, the watchdog), and after this
+// step's own earlier attempt (a crash right after the disable). On the main path, a release
+// the log shows before the run entered ONLINE-4 means someone (an operator, say) released the
+// quiet point while the copy ran: the copy is no baseline, and the run fails instead of
+// cataloguing it.
+import { readFile } from 'node:fs/promises';
+import { quietPointOfRun } from '../guard/quiet-point-log.js';
+import { dbPaths } from '../openedge/dlc.js';
 import { messageSummary } from './probes.js';
 import { fail, factText, type Facts, type Step } from './step.js';
 
 /** The machines' main-path state for ONLINE-4; the others (quietDisableAfter…) compensate. */
 const MAIN_PATH_STATE = 'quietDisable';
+
+/** True when the log, from where it ended right before this run's `proquiet enable`, shows that quiet point released before the run entered ONLINE-4. */
+async function releasedBeforeDisable(db: string, lgOffset: number, enteredAt: string | null): Promise<boolean> {
+  if (!Number.isInteger(lgOffset) || lgOffset < 0 || enteredAt === null) return false;
+  const lg = await readFile(dbPaths(db).lgFile).catch(() => Buffer.alloc(0));
+  const qp = quietPointOfRun(lg.subarray(lgOffset).toString('utf8'), 0);
+  return qp.state === 'released' && qp.releasedAtMs < Date.parse(enteredAt);
+}
 
 export const quietDisable = {
   id: 'quietDisable',
@@ -24,7 +37,7 @@ export const quietDisable = {
     // down, the guard double-checks (a late grant) and leaves.
     const down = (facts: Facts): Facts => { env.quietGuard.release('finalize'); return facts; };
     if (r.exitCode === 0) return down({ disabledAt, wasEnabled: true, ...window });
-    if (r.exitCode === 7 && env.stepKey === MAIN_PATH_STATE) {
+    if (r.exitCode === 7 && env.stepKey === MAIN_PATH_STATE && (await releasedBeforeDisable(env.ctx.input.db, Number(env.ctx.facts.quietEnable?.lgOffset), env.enteredAt()))) {
       down({});
       fail('failed', 'OEF-056', 'the quiet point was already disabled when the copy finished (proquiet disable rc 7): someone or something released it while the files were copied, so the copy is not a consistent baseline and is not catalogued', 'Take the backup again; do not disable an oeflow quiet point by hand while its run copies (the run disables it itself, and its guard does if the run dies).');
     }

@@ -45,6 +45,8 @@ export interface StepEnv {
   readonly runStartedAt: string;
   /** The run's stored input: what ctx.input holds plus the AI file list (ctx.input has only its count). */
   readonly runInput: ProcedureInput;
+  /** When the run entered the state this step runs in (the journaled transition), for steps that must tell their own earlier attempt from someone else's act. */
+  enteredAt(): string | null;
   /** The run's quiet-point guard (src/guard/): armed before `proquiet enable`, released after the disable. */
   readonly quietGuard: { arm(): void; release(how: 'finalize' | 'stand-down'): void };
 }

@@ -4,24 +4,13 @@
 // released and starts over with a new one, so each such kill costs one more enable.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
-import { killAt, killPlan, storeView } from '../helpers/crash.js';
+import { killAt, killPlan, restartsAfterLostQuietPoint, storeView } from '../helpers/crash.js';
 import { invocations, oeflow } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
 
 /** Resumes that found the run's quiet point released and started over (journaled world checks). */
-function restartsAfterLostQuietPoint(statePath: string): number {
-  const store = openStore(statePath);
-  try {
-    const run = store.listRuns()[0]!;
-    return store.journal(run.runId).filter((r) => r.kind === 'note' && typeof (r.data as { worldCheck?: { changed?: unknown } }).worldCheck?.changed === 'string').length;
-  } finally {
-    store.close();
-  }
-}
-
 describe('online backup under SIGKILL', () => {
   it('completes after a kill during and after every step, disabling every quiet point it raised', async () => {
     // each quiet point switches AI extents, and a restart raises a new one: room for them

@@ -46,7 +46,7 @@ describe('oeflow … --plan', () => {
     const run = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
     expect(run.json.status).toBe('completed');
     expect(executed(env.OEFLOW_STATE, String(run.json.runId))).toEqual((plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')));
-    expect((run.json.facts as { quietEnable: { pairedSeq: number } }).quietEnable.pairedSeq).toBe(plan.json.aiSeqToBecomeBusy);
+    expect((run.json.facts as { confirmQuietPoint: { pairedSeq: number } }).confirmQuietPoint.pairedSeq).toBe(plan.json.aiSeqToBecomeBusy);
   });
 
   it('lists exactly the restore commands, and refuses a plan whose AI chain has a gap', async () => {

@@ -57,8 +57,8 @@ describe('oeflow verify', () => {
     }
 
     const timeline = (await oeflow(['show', runId], env)).json.timeline as { stepKey: string; commands: { argv: string[] }[] }[];
-    expect(timeline.map((t) => t.stepKey)).toEqual(['preflight', 'quietEnable', 'copyFiles', 'quietDisable', 'verifyCopy', 'recordBackup']);
-    expect(timeline[1]!.commands.map((c) => c.argv.slice(0, 1).concat(c.argv.slice(2)).join(' '))).toContain('proquiet enable');
+    expect(timeline.map((t) => t.stepKey)).toEqual(['preflight', 'prepareCopy', 'quietEnable', 'copyFiles', 'quietDisable', 'confirmQuietPoint', 'verifyCopy', 'recordBackup']);
+    expect(timeline[2]!.commands.map((c) => c.argv.slice(0, 1).concat(c.argv.slice(2)).join(' '))).toContain('proquiet enable');
 
     // rewrite history: claim the copy step went straight to completed
     const db = new Database(state);

@@ -108,3 +108,14 @@ export function killUnfinished(dlc: string): void {
     }
   }
 }
+
+/** How many times a resume found the run's quiet point (or shut-down database) lost and started over (journaled world checks). */
+export function restartsAfterLostQuietPoint(statePath: string): number {
+  const store = openStore(statePath);
+  try {
+    const run = store.listRuns()[0]!;
+    return store.journal(run.runId).filter((r) => r.kind === 'note' && typeof (r.data as { worldCheck?: { changed?: unknown } }).worldCheck?.changed === 'string').length;
+  } finally {
+    store.close();
+  }
+}

@@ -22,7 +22,7 @@ function envFor(lg: string, shutdownAt: string): StepEnv {
   return {
     runId: 'run-x', stepKey: 'verifyNotInUseAfter', tools, signal: new AbortController().signal, progress: () => undefined, catalog: () => undefined,
     runStartedAt: '2026-12-01T09:00:00.000Z', quietGuard: { arm: () => undefined, release: () => undefined },
-    runInput: { procedure: 'offline-backup', db },
+    runInput: { procedure: 'offline-backup', db }, enteredAt: () => null,
     ctx: { input: { procedure: 'offline-backup', db }, facts: { shutdown: { alreadyDown: false, shutdownAt } }, aiIndex: 0, rollForwardStarted: false, failure: null },
   };
 }
