@@ -1,4 +1,4 @@
-// Lint: type-aware rules everywhere; machines/ must stay pure (STYLE §3: no Node builtins,
+// Lint: type-aware rules everywhere; machines/ must stay pure (docs/architecture.md §9.3: no Node builtins,
 // no execa/SQLite, no engine code), and no promise may float.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

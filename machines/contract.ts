@@ -109,7 +109,7 @@ export type ProcedureEvent =
   | { type: 'WORLD_CHANGED'; reason: string }; // resume found the quiet point lost or the database reopened: start over
 
 /**
- * Article steps a state may cite (PROCEDURE.md ids), plus the project's own phases:
+ * Article steps a state may cite (docs/procedure.md ids), plus the project's own phases:
  * PRE (preflight checks), CATALOG (recording the backup), END (final states),
  * ABORT (resting after an abort). Added by the machines; StateMeta.kb stays a string.
  */

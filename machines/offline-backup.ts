@@ -1,4 +1,4 @@
-// OFFLINE — offline OS backup with after-imaging (PROCEDURE.md OFFLINE-1..7).
+// OFFLINE — offline OS backup with after-imaging (docs/procedure.md OFFLINE-1..7).
 // Pure: the engine provide()s the `step` actor that runs each step.
 import { setup } from 'xstate';
 import type { ProcedureEvent } from './contract.js';

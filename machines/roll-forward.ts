@@ -1,4 +1,4 @@
-// ROLLFORWARD — restore an OS copy and roll the AI files forward (PROCEDURE.md RF-1..5,
+// ROLLFORWARD — restore an OS copy and roll the AI files forward (docs/procedure.md RF-1..5,
 // RF-5r). The article's invariant "no RF-4 after any RF-5 has begun" is a guard on every
 // way into aiSequence, and rollForwardStarted is set on entry to RF-5, before the step
 // actor can run anything. Pure: the engine provide()s `step`.

@@ -1,4 +1,4 @@
-// Builds the one shape every step state has (STYLE §5): an invoke of the engine's
+// Builds the one shape every step state has (docs/architecture.md §9.5): an invoke of the engine's
 // `step` actor with a stable id, facts recorded on success, the failure recorded on
 // error, a description and the article step in meta.kb.
 import type { DoneActorEvent, ErrorActorEvent } from 'xstate';

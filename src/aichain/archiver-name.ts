@@ -1,4 +1,4 @@
-// Recognises AI archiver file names (FACTS §7):
+// Recognises AI archiver file names (docs/openedge.md §7):
 // `<dir>~<db>.<YYYYMMDD>.<HHMMSS>.<backupSeq>.<aiSeq>.<extentName>`; 10.1C02+ drops backupSeq.
 // Only a hint: the header read by `aimage scan` is authoritative.
 

@@ -1,4 +1,4 @@
-// `--until` → roll forward's `endtime yyyy:mm:dd:hh:mm:ss` (FACTS §4). rfutil reads an endtime
+// `--until` → roll forward's `endtime yyyy:mm:dd:hh:mm:ss` (docs/openedge.md §4). rfutil reads an endtime
 // in the local time of the machine it runs on, so oeflow accepts only times that cannot be
 // misread: an endtime (the restore host's local time, as rfutil reads it) or an ISO 8601 time
 // with an explicit offset (converted to the restore host's local time). A date alone, or an ISO

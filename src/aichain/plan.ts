@@ -98,7 +98,7 @@ function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
 
 // A scan that printed the file's header and then 9333 (cut short) or 1029/1028 (a broken
 // note) found an AI file that cannot be rolled forward whole: it is kept, with its sequence,
-// so the proof names it (FACTS §4, KB 000046795).
+// so the proof names it (docs/openedge.md §4, KB 000046795).
 function defectOf(c: Candidate, messages: readonly OeMessage[]): ScannedFile | null {
   const said = messages.find((m) => m.number === Msg.incompleteAiFile) ?? messages.find((m) => m.number === Msg.noteCountsMismatch || m.number === Msg.rfApplyNoteError);
   if (said === undefined) return null;

@@ -1,9 +1,9 @@
 // How an exit code reads in the evidence: the documented meaning where Progress documents one
-// (proutil -C busy / -C holder, FACTS §Exit codes), and what the step made of it. A
+// (proutil -C busy / -C holder, docs/openedge.md §Exit codes), and what the step made of it. A
 // non-zero code the step accepted is shown as expected, not as a failure ("6: in use —
 // expected by preflight").
 
-/** Documented return codes (FACTS: only busy and holder have guaranteed meanings). */
+/** Documented return codes (docs/openedge.md: only busy and holder have guaranteed meanings). */
 const DOCUMENTED: Record<string, Record<number, string>> = {
   busy: { 0: 'not in use', 6: 'in use', 64: 'starting up' },
   holder: { 0: 'not in use', 14: 'locked by single user, PROUTIL or RFUTIL', 16: 'open in multi-user mode' },

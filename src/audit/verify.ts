@@ -1,4 +1,4 @@
-// Compliance proof of a run (DESIGN §6): the journal's hash chain is intact, and replaying
+// Compliance proof of a run (docs/architecture.md §5.6): the journal's hash chain is intact, and replaying
 // the recorded events through the machine definition reproduces every recorded state, in
 // order; every step result was journaled before the transition that consumed it and agrees
 // with it; the tables the reports display agree with the journal; and, when the rows are

@@ -1,4 +1,4 @@
-// Run lifecycle (DESIGN §engine): start a procedure, resume it, record operator
+// Run lifecycle (docs/architecture.md §6): start a procedure, resume it, record operator
 // decisions. Owns the lock, the run row and the wiring of steps, tools and store.
 import { hostname, userInfo } from 'node:os';
 import type { Snapshot } from 'xstate';

@@ -1,4 +1,4 @@
-// One open run per database (DESIGN §4): a lock row with host and pid; a lock whose pid
+// One open run per database (docs/architecture.md §5.4): a lock row with host and pid; a lock whose pid
 // is dead on this host is stale and taken over, and the takeover is journaled.
 import { hostname } from 'node:os';
 import { OeflowError } from '../errors.js';

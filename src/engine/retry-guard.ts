@@ -1,6 +1,6 @@
 // When may an operator ask for `roll forward retry` after an error exit? The vendor allows
 // retry only after a power or system failure: retry skips the timestamp check and "will ignore
-// system errors" (FACTS §4, KB P39426, KB 000046795). So retry is refused when the failed roll
+// system errors" (docs/openedge.md §4, KB P39426, KB 000046795). So retry is refused when the failed roll
 // forward reported a sequence or timestamp mismatch or a system error, and when the target was
 // opened since the roll forward began (its transactions were backed out: only a new restore helps).
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import type { Store } from '../store/index.js';
 
 /** 8019 wrong sequence; 831–833 (+11014) wrong file for this database; 1028/1029/4554 system errors while applying. */
 export const NO_RETRY_AFTER: readonly number[] = [8019, 831, 832, 833, 1028, 1029, 4554];
-/** A session began on the target: 333 multi-user (FACTS §1); 451 single-user (not in FACTS: as real .lg files show it, unverified here). */
+/** A session began on the target: 333 multi-user (docs/openedge.md §1); 451 single-user (not in docs/openedge.md: as real .lg files show it, unverified here). */
 const SESSION_BEGIN: readonly number[] = [333, 451];
 
 /** Why retry must not run after this failure, or null: from the failed command's messages and the target's log. */

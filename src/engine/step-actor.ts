@@ -1,5 +1,5 @@
 // The engine's `step` actor, memoised by (run, stepKey, attempt) through the journal
-// (DESIGN.md durability protocol §2): a recorded result is replayed, an intent without
+// (docs/architecture.md §5.2): a recorded result is replayed, an intent without
 // a result is reconciled, and only a step with nothing recorded is run — after its
 // intent row is committed.
 /* eslint-disable @typescript-eslint/only-throw-error -- the actor rejects with a plain StepFailure: it becomes the machine's onError payload and is persisted in the snapshot as JSON */
@@ -179,7 +179,7 @@ export function createStepActor(deps: StepActorDeps) {
     }
   }
 
-  /** DESIGN §3: reconcile an intent without a result; never re-run a `once` step blindly. */
+  /** docs/architecture.md §5.3: reconcile an intent without a result; never re-run a `once` step blindly. */
   async function reconcileInDoubt(
     step: Step<unknown>, row: AttemptRow, env: StepEnv,
   ): Promise<{ ok: true; output: StepOutput } | { ok: false; failure: StepFailure | null } | 'run-again'> {

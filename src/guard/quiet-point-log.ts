@@ -1,4 +1,4 @@
-// Whose quiet point is up? Read from the database log (FACTS §5): the first "Quiet point has
+// Whose quiet point is up? Read from the database log (docs/openedge.md §5): the first "Quiet point has
 // been enabled" (5583) logged after a run asked for its quiet point is that run's; any later
 // "disabled" line (5584, matched by text too since its number is unconfirmed) or a broker
 // session end/begin (334/333: no quiet point survives the broker) means it is down. A 5583

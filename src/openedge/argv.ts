@@ -1,12 +1,12 @@
-// Pure argv builders, one per utility call in tools.ts (FACTS §1–§6 syntax).
+// Pure argv builders, one per utility call in tools.ts (docs/openedge.md §1–§6 syntax).
 // The database argument is passed exactly as given; dlc.ts resolves it beforehand.
 
-/** `proshut <db> -by | -bn | -byF` (FACTS §1). */
+/** `proshut <db> -by | -bn | -byF` (docs/openedge.md §1). */
 export function proshutArgv(db: string, mode: 'by' | 'bn' | 'byF'): string[] {
   return [db, `-${mode}`];
 }
 
-/** `proserve <db> <parameters…>` (FACTS §2). */
+/** `proserve <db> <parameters…>` (docs/openedge.md §2). */
 export function proserveArgv(db: string, args: readonly string[]): string[] {
   return [db, ...args];
 }
@@ -36,7 +36,7 @@ export function disableSiteReplicationArgv(db: string, role: 'source' | 'target'
   return [db, '-C', 'disablesitereplication', role];
 }
 
-/** `rfutil <db> -C aimage list` (short form of `aimage extent list`, FACTS §4). */
+/** `rfutil <db> -C aimage list` (short form of `aimage extent list`, docs/openedge.md §4). */
 export function aimageListArgv(db: string): string[] {
   return [db, '-C', 'aimage', 'list'];
 }

@@ -1,5 +1,5 @@
 // Is the process behind a `.lk` file or a run lock still alive on this host? One rule for
-// both (FACTS §2): a holder on this host whose pid is dead is stale; another host's is
+// both (docs/openedge.md §2): a holder on this host whose pid is dead is stale; another host's is
 // assumed valid, since it cannot be checked from here.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';

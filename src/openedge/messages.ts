@@ -1,8 +1,8 @@
 // Numbered OpenEdge messages: parsing `text. (8019)` lines and the numbers the engine
-// classifies results by (STYLE §7: classify by message number, never by free text).
+// classifies results by (docs/architecture.md §9.7: classify by message number, never by free text).
 import type { OeMessage, ToolResult } from './types.js';
 
-/** Message numbers the engine and parsers classify by (FACTS §9). */
+/** Message numbers the engine and parsers classify by (docs/openedge.md §9). */
 export const Msg = {
   cannotOpenFile: 43,
   inUseSingleUser: 263,
@@ -41,10 +41,10 @@ export const Msg = {
   endtimeLocated: 17923,
 } as const;
 
-/** The messages the first roll forward prints when it disables after-imaging (FACTS, top box). */
+/** The messages the first roll forward prints when it disables after-imaging (docs/openedge.md §4.28). */
 export const AI_DISABLED_BY_ROLL_FORWARD: readonly number[] = [663, 648, 659, 13292, 846];
 
-/** Messages that mean a roll forward did not apply its file (FACTS §4 failure outputs). */
+/** Messages that mean a roll forward did not apply its file (docs/openedge.md §4 failure outputs). */
 export const ROLL_FORWARD_FAILURES: readonly number[] = [8019, 831, 832, 833, 11014, 9333, 1028, 1029, 4554];
 
 // `... text. (8019)` at the end of a line (utility stdout), or `(8019) text` at the start

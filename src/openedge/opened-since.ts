@@ -1,5 +1,5 @@
 // Was the database opened since a given time? A session began in its `.lg` (333 multi-user,
-// 451 single-user, FACTS §2 message table) or a live `.lk` exists (a stale one, e.g. of a
+// 451 single-user, docs/openedge.md §2 message table) or a live `.lk` exists (a stale one, e.g. of a
 // utility of this run that was killed, is not an opener): used by the offline backup to prove
 // nobody touched the database it shut down (verify-not-in-use.ts, engine/world-check.ts).
 import { readFileSync } from 'node:fs';

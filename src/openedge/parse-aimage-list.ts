@@ -1,4 +1,4 @@
-// Parser for `rfutil <db> -C aimage list` (FACTS §4, ProTop's verbatim 11.7.2 output).
+// Parser for `rfutil <db> -C aimage list` (docs/openedge.md §4, ProTop's verbatim 11.7.2 output).
 // Keys on the `Label:` tokens, not on column positions; LastOp (11.7+) is optional.
 import { OeflowError } from '../errors.js';
 import type { AiExtent, AiExtentStatus } from './types.js';

@@ -1,5 +1,5 @@
 // Classifies `proutil -C busy` and `proutil -C holder` by exit code only: these are the
-// two utilities whose return codes Progress documents (FACTS §0, §3); stdout is ignored.
+// two utilities whose return codes Progress documents (docs/openedge.md §0, §3); stdout is ignored.
 import { OeflowError } from '../errors.js';
 import type { BusyState, HolderState, ToolResult } from './types.js';
 

@@ -1,4 +1,4 @@
-// Parser for `proutil <db> -C describe` (FACTS §3 layout). Reads `Label : value` lines
+// Parser for `proutil <db> -C describe` (docs/openedge.md §3 layout). Reads `Label : value` lines
 // per section and the Database Features table; an absent or blank AI section = AI off.
 import { OeflowError } from '../errors.js';
 import type { DbDescription } from './types.js';

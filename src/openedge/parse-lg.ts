@@ -1,4 +1,4 @@
-// Parser for the database log (`<db>.lg`, FACTS §0 line format) and the roll-forward
+// Parser for the database log (`<db>.lg`, docs/openedge.md §0 line format) and the roll-forward
 // progress it shows: which AI files began (17047), completed, or failed.
 import { ROLL_FORWARD_FAILURES, Msg } from './messages.js';
 import type { RollForwardLogState } from './types.js';
@@ -22,7 +22,7 @@ const LINE = /^\[(\d{4})\/(\d{2})\/(\d{2})@(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})
 /**
  * Roll-forward completion markers: 1634 ("notes were processed") in the file's trailer,
  * and 90015, the simulator's documented "Completed roll forward" line (the real
- * completion message is unknown, FACTS §11 q2).
+ * completion message is unknown, docs/openedge.md §11.2).
  */
 export const ROLL_FORWARD_COMPLETIONS: readonly number[] = [Msg.notesProcessed, 90015];
 
@@ -52,7 +52,7 @@ export function parseLg(lgText: string): LgEntry[] {
  * Roll-forward progress from log text. A file begun (17047) is completed when the same
  * process logs a completion marker before its next 17047 and no failure: one of the
  * roll-forward failure messages, or any numbered line of severity E/F (tolerant of numbers
- * not in FACTS). `since` (any Date-parseable time) drops earlier lines.
+ * not in docs/openedge.md). `since` (any Date-parseable time) drops earlier lines.
  */
 export function rollForwardLogState(lgText: string, since?: string): RollForwardLogState {
   const sinceMs = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);

@@ -1,10 +1,10 @@
-// Parser for the binary `<db>.lk` file (FACTS §2, dbmon layout): int32 mode, int32 pid,
+// Parser for the binary `<db>.lk` file (docs/openedge.md §2, dbmon layout): int32 mode, int32 pid,
 // then the hostname, NUL-terminated, written in the host's native byte order. Whatever
 // does not fit the documented layout is kept as a `problem`: such a lock counts as in use.
 import { endianness } from 'node:os';
 import type { LkInfo } from './types.js';
 
-/** `.lk` modes documented (FACTS §2): 1 single-user, 2 multi-user, 5 crash recovery. */
+/** `.lk` modes documented (docs/openedge.md §2): 1 single-user, 2 multi-user, 5 crash recovery. */
 export const LkMode = { singleUser: 1, multiUser: 2, crashRecovery: 5 } as const;
 
 const KNOWN_MODES: ReadonlySet<number> = new Set(Object.values(LkMode));

@@ -1,6 +1,6 @@
 // Extent paths of a `prostrct list` .st made absolute, and compared with the on-disk .st.
 // OpenEdge keeps relative paths as given at create time and resolves them against the
-// process's working directory (FACTS §6, 12475), so a relative path is only trusted when
+// process's working directory (docs/openedge.md §6, 12475), so a relative path is only trusted when
 // it leads to exactly one existing file.
 import path from 'node:path';
 import { OeflowError } from '../errors.js';

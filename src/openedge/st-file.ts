@@ -1,4 +1,4 @@
-// Structure description (.st) file: parser, writer and path rewriting (FACTS §6 grammar).
+// Structure description (.st) file: parser, writer and path rewriting (docs/openedge.md §6 grammar).
 // Comments and blank lines are kept, and untouched lines are written back verbatim.
 import path from 'node:path';
 import { OeflowError } from '../errors.js';

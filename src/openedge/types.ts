@@ -27,14 +27,14 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/** `proutil -C busy`: 0 not in use, 6 in use, 64 starting up (FACTS §3). */
+/** `proutil -C busy`: 0 not in use, 6 in use, 64 starting up (docs/openedge.md §3). */
 export type BusyState = 'not-in-use' | 'in-use' | 'starting';
-/** `proutil -C holder`: 0 / 14 / 16 (FACTS §3). */
+/** `proutil -C holder`: 0 / 14 / 16 (docs/openedge.md §3). */
 export type HolderState = 'not-in-use' | 'single-user' | 'multi-user';
 
 export type AiExtentStatus = 'Empty' | 'Busy' | 'Full' | 'Locked' | 'Archived';
 
-/** One block of `rfutil -C aimage list` (FACTS §4). */
+/** One block of `rfutil -C aimage list` (docs/openedge.md §4). */
 export interface AiExtent {
   extent: number;
   status: AiExtentStatus;
@@ -60,7 +60,7 @@ export interface AiFileHeader {
   lastOpenedDate: string | null;
 }
 
-/** The parts of `proutil -C describe` the engine uses (FACTS §3). */
+/** The parts of `proutil -C describe` the engine uses (docs/openedge.md §3). */
 export interface DbDescription {
   databaseName: string;
   aiEnabled: boolean;
@@ -74,7 +74,7 @@ export interface DbDescription {
   raw: Record<string, string>;
 }
 
-/** `.lk` contents (FACTS §2): mode 1 single-user, 2 multi-user, 5 crash recovery. */
+/** `.lk` contents (docs/openedge.md §2): mode 1 single-user, 2 multi-user, 5 crash recovery. */
 export interface LkInfo {
   mode: number;
   pid: number;

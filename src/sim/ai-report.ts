@@ -1,4 +1,4 @@
-// The read-only AI renderings: `aimage list` blocks (FACTS §4 exact layout),
+// The read-only AI renderings: `aimage list` blocks (docs/openedge.md §4 exact layout),
 // `aimage query` values, and the 1640–1643 header / 1634… trailer of an AI file.
 import { notesOf, aiUsedKb, type AiFile, type TxNote } from './ai-file.js';
 import { oeDate } from './dates.js';

@@ -1,4 +1,4 @@
-// `oeflow sim archive <db> --to <dir>`: what the AI archiver does (FACTS §7) — copy each
+// `oeflow sim archive <db> --to <dir>`: what the AI archiver does (docs/openedge.md §7) — copy each
 // FULL extent, oldest first, to `<dir>/<db path with ~>.<YYYYMMDD>.<HHMMSS>.<bkseq 5>.<aiseq 8>.<extent>`,
 // record it in `<db>.archival.log`, and mark it EMPTY (3789). Online or offline.
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ function sameContent(a: string, b: string): boolean {
   return readFileSync(a).equals(readFileSync(b));
 }
 
-/** Archival-log record types (FACTS §7): 0001 automatic (the daemon), 0003 manual. */
+/** Archival-log record types (docs/openedge.md §7): 0001 automatic (the daemon), 0003 manual. */
 export type ArchiveRecordType = '0001' | '0003';
 
 /**

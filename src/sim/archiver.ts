@@ -1,4 +1,4 @@
-// The AI File Management daemon ("AI archiver", FACTS §7), run inside the broker while the
+// The AI File Management daemon ("AI archiver", docs/openedge.md §7), run inside the broker while the
 // master block says it is enabled: every 5 seconds it archives the FULL extents, oldest
 // first, to the first archive directory under the archiver's name (record type 0001,
 // 13199, 13154 ARCHIVED, then EMPTY), and in timed mode (-aiarcinterval n) it forces a
@@ -11,7 +11,7 @@ import { aiExtents, readMaster, writeMaster, type MasterBlock } from './master-b
 import { msg, type Msg } from './messages.js';
 import type { DbPaths } from './paths.js';
 
-/** How often the daemon looks for FULL extents (FACTS §7: every 5 seconds). */
+/** How often the daemon looks for FULL extents (docs/openedge.md §7: every 5 seconds). */
 export const ARCHIVER_TICK_MS = 5000;
 
 export interface ArchiverParams {

@@ -14,7 +14,7 @@ import { stText } from './st-file.js';
 import { seedRecords } from './workload.js';
 
 export const UTILITIES = ['proserve', 'proshut', 'proutil', 'rfutil', 'proquiet', 'prostrct'] as const;
-/** The executables the real scripts run (FACTS §0): `_dbutil prostrct …`, `_mprosrv` the broker. */
+/** The executables the real scripts run (docs/openedge.md §0): `_dbutil prostrct …`, `_mprosrv` the broker. */
 export const EXECUTABLES = ['_mprosrv', '_mprshut', '_proutil', '_rfutil', '_dbutil'] as const;
 export const DEFAULT_BANNER = 'OpenEdge Release 12.8 as of Fri Sep 13 10:00:00 EDT 2024';
 

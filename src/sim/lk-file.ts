@@ -1,4 +1,4 @@
-// The `.lk` file (FACTS §2): int32 mode (1 single-user, 2 multi-user), int32 pid, then
+// The `.lk` file (docs/openedge.md §2): int32 mode (1 single-user, 2 multi-user), int32 pid, then
 // the hostname NUL-padded to 38 bytes, native byte order as dbmon.sh reads it.
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { endianness, hostname } from 'node:os';

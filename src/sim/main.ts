@@ -28,7 +28,7 @@ function banner(dlc: string): string {
   }
 }
 
-// The executables behind the scripts (FACTS §0): `_dbutil prostrct …` is prostrct.
+// The executables behind the scripts (docs/openedge.md §0): `_dbutil prostrct …` is prostrct.
 const EXECUTABLES: Record<string, string> = { _mprosrv: 'proserve', _mprshut: 'proshut', _proutil: 'proutil', _rfutil: 'rfutil' };
 
 function resolveUtility(name: string, args: readonly string[]): { utility: string; args: readonly string[] } {

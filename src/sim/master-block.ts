@@ -58,7 +58,7 @@ export interface MasterBlock {
     archiveDirCreate?: boolean;
   };
   backup: { counter: number; lastDate: number | null; changedSinceBackup: boolean };
-  /** FACTS §5 states: 0 normal, 1 enable requested, 2 enabled. */
+  /** docs/openedge.md §5 states: 0 normal, 1 enable requested, 2 enabled. */
   quiet: { state: 0 | 1 | 2; nolock: boolean };
   roll: {
     /** DBROLL_STARTED: a roll forward is applying a file. */

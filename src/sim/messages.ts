@@ -22,7 +22,7 @@ export function logForm(msg: Msg): string {
 }
 
 export const msg = {
-  // files and locking (FACTS §2, §6)
+  // files and locking (docs/openedge.md §2, §6)
   cannotOpen: (path: string) => m(43, `** Cannot find or open file ${path}, errno = 2.`),
   inUseSingle: (db: string) => m(263, `** The database ${db} is in use in single-user mode.`),
   inUseMulti: (db: string) => m(276, `** The database ${db} is in use in multi-user mode.`),
@@ -30,7 +30,7 @@ export const msg = {
   lkMissing: (db: string) => m(4195, `${db}.lk is missing, shutting down...`),
   prostrctNoDb: (file: string) => m(6921, `PROSTRCT LIST: file ${file} does not exist, command ignored.`),
   noFileStatus: (path: string) => m(12475, `Unable to get file status for extent ${path}.`),
-  // broker (FACTS §2)
+  // broker (docs/openedge.md §2)
   sessionBegin: () => m(333, 'Multi-user session begin.'),
   sessionEnd: (kind: string) => m(334, `${kind} session end.`),
   release: (version: string, platform: string) => m(4234, `Progress OpenEdge Release ${version} on ${platform}.`),
@@ -40,7 +40,7 @@ export const msg = {
   logoutBy: (user: string, tty: string) => m(453, `Logout by ${user} on ${tty}.`),
   usrSetName: (usr: number, name: string) => m(7129, `Usr ${usr} set name to ${name}.`),
   crashRecovery: () => m(90030, 'Crash recovery: the database was not shut down cleanly; in-flight transactions were backed out.'),
-  // shutdown (FACTS §1)
+  // shutdown (docs/openedge.md §1)
   shutdownExecuting: () => m(1613, 'Shutdown is executing.'),
   shutdownComplete: () => m(1614, 'Shutdown complete.'),
   noServer: (db: string) => m(1423, `There is no server for database ${db}.`),
@@ -51,7 +51,7 @@ export const msg = {
   emergencyCancelled: () => m(6795, 'Emergency shutdown cancelled.'),
   emergencyShutdown: () => m(90032, 'Emergency shutdown: the broker was killed, the database is marked crashed.'),
   userDisconnect: (usr: number) => m(null, `User ${usr} disconnect initiated`),
-  // after-imaging (FACTS §4, §7)
+  // after-imaging (docs/openedge.md §4, §7)
   switched: (name: string) => m(3777, `Switched to ai extent ${name}.`),
   fileNumberSinceBegin: (n: number) => m(3778, `This is after-image file number ${n} since the last AIMAGE BEGIN`),
   markedEmpty: (name: string) => m(3789, `Marked after-image extent ${name} EMPTY.`),
@@ -79,10 +79,10 @@ export const msg = {
   archiverNoDir: (dir: string) => m(90043, `The After-image File Management Archiver cannot write to ${dir}: the directory does not exist.`),
   archiverEnded: () => m(90044, 'The After-image File Management Archiver has been ended.'),
   archiverSetting: (what: string) => m(90045, `After-image File Management ${what}.`),
-  // sequence (FACTS §4)
+  // sequence (docs/openedge.md §4)
   aiSequenceChanged: (from: number, to: number) => m(12428, `Ai sequence ${from} changed to ${to}`),
   sequenceRefused: (db: string) => m(90014, `Cannot change the ai sequence of ${db}: after-imaging is disabled (a roll forward has been run).`),
-  // roll forward (FACTS top box, §4)
+  // roll forward (docs/openedge.md §4.28, §4)
   rfWarning: () => m(663, 'WARNING: ROLL FORWARD disables after-imaging.'),
   rfReenable: () => m(648, 'After this is complete, you should re-enable it.'),
   rfContinued: () => m(659, 'If you desire continued after-image protection'),
@@ -115,13 +115,13 @@ export const msg = {
   noteCounts: () => m(1029, "SYSTEM ERROR: Note leading and trailing counts don't match"),
   applyNote: (bkupdctr: number, noteUpdctr: number) => m(1028, `SYSTEM ERROR: Rollforward Apply AI note, BKUPDCTR=${bkupdctr}, note updctr=${noteUpdctr}.`),
   noteLocation: (area: number, dbkey: number, recordType: number) => m(8999, `area ${area}, dbkey ${dbkey}, record type ${recordType}`),
-  // `aimage scan verbose` / `roll forward verbose` note lines, as real scripts show them (GAPS, 4.27)
+  // `aimage scan verbose` / `roll forward verbose` note lines, as real scripts show them (docs/simulator.md, fidelity row 4.27)
   noteCode: (code: string) => m(1637, `code = ${code}`),
   transactionIndex: (n: number) => m(1638, `transaction index = ${n}`),
   tridLine: (trid: number, date: string) => m(2598, `Trid: ${trid} ${date}.`),
   userIdLine: (user: string) => m(2599, `User Id: ${user}.`),
   noteArea: (area: number, dbkey: number, updctr: number) => m(9016, `area = ${area}   dbkey = ${dbkey}   update counter = ${updctr}`),
-  // quiet point (FACTS §5)
+  // quiet point (docs/openedge.md §5)
   quietLogin: (user: string, tty: string) => m(5569, `Quiet point request login by ${user} on ${tty}.`),
   quietLogout: () => m(5570, 'Quiet point request logout'),
   quietEnabled: () => m(5583, 'Quiet point has been enabled by the broker.'),
@@ -132,14 +132,14 @@ export const msg = {
   quietInEffect: () => m(90025, 'Enabling the quiet point is already in effect.'),
   quietNotNeeded: () => m(90026, 'Quiet point does not need to be disabled.'),
   quietNoBroker: () => m(90027, 'Broker does not exist or a shutdown request was received.'),
-  // proutil (FACTS §3)
+  // proutil (docs/openedge.md §3)
   biTruncated: () => m(1526, 'The BI file is being automatically truncated.'),
   notInUse: (db: string) => m(90028, `The database ${db} is not in use.`),
   startingUp: (db: string) => m(90029, `The database ${db} is in process of starting up.`),
   replicationEnabled: (role: string) => m(90033, `OpenEdge Replication has been enabled for this database as a ${role}.`),
   replicationDisabled: (role: string) => m(90034, `OpenEdge Replication has been disabled for this ${role} database.`),
   replicationWrongRole: (role: string, actual: string) => m(90035, `The database is not a replication ${role} (replication: ${actual}).`),
-  // prostrct (FACTS §6)
+  // prostrct (docs/openedge.md §6)
   repairRelative: (path: string) => m(90036, `prostrct repair needs a full path name for extent ${path}.`),
   repairMismatch: (detail: string) => m(90037, `prostrct repair cannot add or remove extents: ${detail}.`),
   repairDone: (db: string) => m(90038, `The extent locations of ${db} have been updated.`),

@@ -64,7 +64,7 @@ function openFile(s: Session, path: string): Opened {
   return s.fail([why, msg.rfOpenError(path)]);
 }
 
-// The open checks, in the order the engine makes them (FACTS §4, [I]).
+// The open checks, in the order the engine makes them (docs/openedge.md §4, [I]).
 function checkFile(s: Session, mb: MasterBlock, path: string, f: AiFile, retry: boolean): void {
   const h = f.header;
   if (h.seqno !== mb.ai.expectedSeq) {
@@ -105,7 +105,7 @@ function applyFile(s: Session, paths: DbPaths, opened: Opened, o: RollForwardOpt
   const mb = readMaster(paths);
   checkFile(s, mb, path, f, retry);
   s.say([msg.beginProcessing(path), ...headerMessages(f)]);
-  // The completeness check is part of opening the file (FACTS §4, rlaiopn): said before any note is applied.
+  // The completeness check is part of opening the file (docs/openedge.md §4, rlaiopn): said before any note is applied.
   if (defect?.kind === 'truncated') s.say(defectMessage(defect), 'E');
   const target = dataExtent(mb).path;
   let txs: TxNote[] = notesToApply(s, mb, target, f, retry);
@@ -121,7 +121,7 @@ function applyFile(s: Session, paths: DbPaths, opened: Opened, o: RollForwardOpt
   if (o.verbose) for (const tx of txs) verboseNotes(tx, userInfo().username).forEach((m) => s.print(screen(m)));
   if (defect !== null) {
     // DBROLL_PARTIAL stays set and the sequence does not move, "so if the user happens to
-    // find the correct, full ai file they can retry" (FACTS §4, S40).
+    // find the correct, full ai file they can retry" (docs/openedge.md §4, S40).
     setFlags(paths, (m) => {
       m.roll.started = false;
       m.backup.changedSinceBackup = true;

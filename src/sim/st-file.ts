@@ -1,4 +1,4 @@
-// The structure description file (.st, FACTS §6): written by sim init and prostrct list,
+// The structure description file (.st, docs/openedge.md §6): written by sim init and prostrct list,
 // read by prostrct repair. Areas are written with `"Name":num,rpb;bpc` and separated
 // by `#` lines; a fixed extent carries `f <KB>`, a variable one no size.
 import type { Extent, ExtentType } from './master-block.js';

@@ -1,5 +1,5 @@
 // The startup parameters every OpenEdge utility accepts, wherever they stand on the command
-// line (FACTS §0, §4 general syntax; rfutil takes `-T <dir>` after the qualifier): they are
+// line (docs/openedge.md §0, §4 general syntax; rfutil takes `-T <dir>` after the qualifier): they are
 // taken out before a utility parses its own arguments. The simulator has no codepages,
 // users or encryption, so their values are accepted and otherwise unused.
 

@@ -1,6 +1,6 @@
 // Committing one workload transaction (broker side, under the lock): data extent, BI
 // note, AI notes in the BUSY extent, switching to the next EMPTY extent when the busy
-// one is full (3777/3778), or reporting "AI full" when none is EMPTY (FACTS §7).
+// one is full (3777/3778), or reporting "AI full" when none is EMPTY (docs/openedge.md §7).
 import { aiBytes, appendAiTx, txLine, type TxNote } from './ai-file.js';
 import { busyIndex, extentName, switchAi } from './ai-switch.js';
 import { appendBi, appendData } from './data-file.js';

@@ -9,8 +9,8 @@ import { parseLg } from '../openedge/parse-lg.js';
 import { listDatabaseFiles, preparedFiles } from './db-files.js';
 import { fail, type Facts, type Step, type StepEnv } from './step.js';
 
-const SWITCHED = 3777; // "Switched to ai extent <name>." (FACTS §7)
-const QUIET_ENABLED = 5583; // "Quiet point has been enabled by the broker." (FACTS §5)
+const SWITCHED = 3777; // "Switched to ai extent <name>." (docs/openedge.md §7)
+const QUIET_ENABLED = 5583; // "Quiet point has been enabled by the broker." (docs/openedge.md §5)
 
 export const confirmQuietPoint = {
   id: 'confirmQuietPoint',

@@ -1,6 +1,6 @@
 // The files of a database as the copy must take them (issue 4: every extent plus .db, .st
 // and the AI files). The list comes from `prostrct list` (the control area), never from the
-// on-disk .st, which OpenEdge does not keep current (`prostrct add` leaves it; FACTS §6).
+// on-disk .st, which OpenEdge does not keep current (`prostrct add` leaves it; docs/openedge.md §6).
 import { realpathSync } from 'node:fs';
 import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -133,7 +133,7 @@ function structureFacts(listed: StFile, onDisk: OnDisk, stFile: string, dbDir: s
   };
 }
 
-// The temporary .st must never land among the database's files (FACTS §6: list replaces the file it writes).
+// The temporary .st must never land among the database's files (docs/openedge.md §6: list replaces the file it writes).
 async function refuseInside(tmp: string, dbDir: string): Promise<void> {
   const rel = path.relative(await realpath(dbDir).catch(() => dbDir), await realpath(tmp));
   if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {

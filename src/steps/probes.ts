@@ -29,7 +29,7 @@ export async function aiState(env: StepEnv, db: string): Promise<AiState> {
   };
 }
 
-/** Two passes of the AI archiver daemon (it archives FULL extents every 5 s, FACTS §7), plus margin. */
+/** Two passes of the AI archiver daemon (it archives FULL extents every 5 s, docs/openedge.md §7), plus margin. */
 export const ARCHIVER_SETTLE_MS = 12_000;
 
 /**
@@ -53,7 +53,7 @@ export async function aiStateForSwitch(env: StepEnv, db: string): Promise<AiStat
 
 /**
  * `proutil -C busy` by exit code, except that a `.lk` naming a dead process on this host
- * is stale (FACTS §2: the utilities themselves then take it over), e.g. one left by a
+ * is stale (docs/openedge.md §2: the utilities themselves then take it over), e.g. one left by a
  * utility that died with a crashed run. busy/holder only read the `.lk`, so they cannot tell.
  */
 export async function busyState(env: StepEnv, db: string): Promise<BusyState> {

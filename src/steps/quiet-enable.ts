@@ -6,7 +6,7 @@ import { parseLg } from '../openedge/parse-lg.js';
 import { aiStateForSwitch, aiSwitchRefusal, messageSummary, type AiState } from './probes.js';
 import { fail, failure, type Step } from './step.js';
 
-/** proquiet enable return codes (FACTS §5, KB P41028) mapped to oeflow codes. */
+/** proquiet enable return codes (docs/openedge.md §5, KB P41028) mapped to oeflow codes. */
 const enableRc: Record<number, [code: string, why: string]> = {
   2: ['OEF-204', 'cannot enable a quiet point with a single AI extent (rc 2)'],
   4: ['OEF-206', 'a quiet point has already been requested (rc 4)'],
@@ -24,7 +24,7 @@ export const quietEnable = {
   probe: (env) => aiStateForSwitch(env, env.ctx.input.db),
   precheck: (p, env) => aiSwitchRefusal(p, env.ctx.input.db, "the quiet point's AI switch", 2),
   async run(env, before) {
-    // proquiet enable waits for the TXE lock, and new transactions queue behind it (FACTS §5):
+    // proquiet enable waits for the TXE lock, and new transactions queue behind it (docs/openedge.md §5):
     // a long transaction would freeze production for as long as it runs. The wait is bounded
     // by --max-quiet like the quiet point itself; then proquiet is stopped and the machine
     // disables whatever it may have left.

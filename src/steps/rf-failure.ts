@@ -2,7 +2,7 @@
 // action. A file cut short (9333) is the one error exit that retry is made for: rfutil
 // applied what the file held, left the target partially rolled forward (DBROLL_PARTIAL) and
 // kept its AI sequence "so if the user happens to find the correct, full ai file they can
-// retry" (FACTS §4). Every other error exit halts for an operator (OEF-053).
+// retry" (docs/openedge.md §4). Every other error exit halts for an operator (OEF-053).
 import { Msg } from '../openedge/messages.js';
 import type { ToolResult } from '../openedge/types.js';
 import { failure } from './step.js';

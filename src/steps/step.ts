@@ -1,4 +1,4 @@
-// The step contract (DESIGN.md "A step"): everything needed to run, resume and prove
+// The step contract (docs/architecture.md §4): everything needed to run, resume and prove
 // one procedure step, declared once per step module.
 import type { Json, ProcedureContext, ProcedureInput, StepFailure } from '../../machines/contract.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';

@@ -48,7 +48,7 @@ export const transferClone = {
       await rm(stagingDir, { recursive: true, force: true });
     }
   },
-  // DESIGN §3: a transfer cut by a crash is not continued from a clone nobody verified.
+  // docs/architecture.md §5.3: a transfer cut by a crash is not continued from a clone nobody verified.
   reconcile: () => ({
     verdict: 'failed',
     failure: failure('failed', CLONE_INTERRUPTED, 'the transfer of the clone was interrupted: a new clone is taken under a new quiet point'),

@@ -28,7 +28,7 @@ export const verifyNotInUse = {
     const [busy, holder, lk] = await Promise.all([
       env.tools.busy(db, { signal: env.signal }), env.tools.holder(db, { signal: env.signal }), env.tools.readLk(db),
     ]);
-    // a well-formed .lk of a dead process on this host is stale, not a user (FACTS §2);
+    // a well-formed .lk of a dead process on this host is stale, not a user (docs/openedge.md §2);
     // an unreadable one or one of an undocumented mode is never taken as stale
     const stale = lk !== null && lkStale(lk);
     const openedSince = openedEvidence(db, Date.parse(downSince(env)))?.sessions ?? [];

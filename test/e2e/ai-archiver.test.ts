@@ -1,5 +1,5 @@
 // The AI archiver daemon running through an online backup, and a restore that takes the
-// archiver's directory and names (issue 11; FACTS §7: archives FULL extents every 5 s,
+// archiver's directory and names (issue 11; docs/openedge.md §7: archives FULL extents every 5 s,
 // record type 0001, 13199/13154, `extent empty` refused while it runs).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // Real rfutil on AI files that are cut short, damaged, applied twice, or retried after an
-// ordinary error (FACTS §4: 9333, 1029, 1028 + 8999, 8019; KB 000046795; Gemini rlaiopn).
+// ordinary error (docs/openedge.md §4: 9333, 1029, 1028 + 8999, 8019; KB 000046795; Gemini rlaiopn).
 import { copyFileSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The three procedures of PROCEDURE.md run by hand (plain bash over the fake $DLC/bin,
+// The three procedures of docs/procedure.md run by hand (plain bash over the fake $DLC/bin,
 // no oeflow engine) on a database under load, with the article's outcomes.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // Every utility accepts the standard startup parameters anywhere on its command line, and the
-// executables behind the scripts exist (FACTS §0, §4 general syntax; GAPS 0.7, 4.1, 4.3, 6.10).
+// executables behind the scripts exist (docs/openedge.md §0, §4 general syntax; docs/simulator.md rows 0.7, 4.1, 4.3, 6.10).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useSim } from '../helpers/sim.js';

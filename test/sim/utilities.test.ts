@@ -1,4 +1,4 @@
-// The simulated utilities' outputs, return codes and state changes (FACTS §1–§7).
+// The simulated utilities' outputs, return codes and state changes (docs/openedge.md §1–§7).
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ describe('proutil busy/holder', () => {
 describe('rfutil aimage', () => {
   const newSim = useSim();
 
-  it('lists extents in the exact FACTS §4 layout', async () => {
+  it('lists extents in the exact docs/openedge.md §4 layout', async () => {
     const sim = newSim({ aiExtents: 2, aiType: 'fixed', aiSizeKb: 32 });
     const r = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'list']);
     const body = r.stdout.split('\n').slice(2).join('\n');

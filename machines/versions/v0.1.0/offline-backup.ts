@@ -1,5 +1,5 @@
 // Frozen copy of the 0.1.0 definition (machines/versions/archive.ts): never edit.
-// OFFLINE — offline OS backup with after-imaging (PROCEDURE.md OFFLINE-1..7).
+// OFFLINE — offline OS backup with after-imaging (docs/procedure.md OFFLINE-1..7).
 // Pure: the engine provide()s the `step` actor that runs each step.
 import { setup } from 'xstate';
 import { initialContext, procedureTypes, recordCompensationFailure, recordFacts, recordFailure, stepPlaceholder } from './procedure-setup.js';

@@ -1,5 +1,5 @@
 // Frozen copy of the 0.1.0 definition (machines/versions/archive.ts): never edit.
-// ONLINE — online OS backup under a quiet point (PROCEDURE.md ONLINE-1..4).
+// ONLINE — online OS backup under a quiet point (docs/procedure.md ONLINE-1..4).
 // Every way out of a raised quiet point passes a quietDisable state: success, a failed
 // step, an abort and the --max-quiet watchdog each have their own, so the journal and
 // the diagram say why the quiet point was released. Pure: the engine provide()s `step`.

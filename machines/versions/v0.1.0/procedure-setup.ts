@@ -5,7 +5,7 @@
 import { assign, fromPromise } from 'xstate';
 import type { Json, ProcedureContext, ProcedureEvent, ProcedureInput, StepFailure, StepInput, StepOutput } from './contract.js';
 
-/** Fails loudly when a machine is started without the engine's step actor (STYLE §2). */
+/** Fails loudly when a machine is started without the engine's step actor (docs/architecture.md §9.2). */
 export const stepPlaceholder = fromPromise<StepOutput, StepInput>(async ({ input }) => {
   throw new Error(`step actor not provided (step ${input.stepId}): the engine must provide() it`);
 });

@@ -1,5 +1,5 @@
 // Frozen copy of the 0.1.0 definition (machines/versions/archive.ts): never edit.
-// Builds the one shape every step state has (STYLE §5): an invoke of the engine's
+// Builds the one shape every step state has (docs/architecture.md §9.5): an invoke of the engine's
 // `step` actor with a stable id, facts recorded on success, the failure recorded on
 // error, a description and the article step in meta.kb.
 import type { DoneActorEvent, ErrorActorEvent } from 'xstate';

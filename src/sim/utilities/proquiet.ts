@@ -1,5 +1,5 @@
 // proquiet dbname [-C] { enable [nolock] | disable [markbackedup] }: the quiet point,
-// with the return codes of KB P41028 (FACTS §5): 0, 2, 4, 5, 6, 7, 16.
+// with the return codes of KB P41028 (docs/openedge.md §5): 0, 2, 4, 5, 6, 7, 16.
 import { userInfo } from 'node:os';
 import { switchAi, extentName } from '../ai-switch.js';
 import { brokerRunning, requireDb } from '../db-open.js';

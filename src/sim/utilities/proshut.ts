@@ -1,5 +1,5 @@
 // proshut db-name { -by | -bn | -F | -byF | -C list }: shut the broker down through
-// its socket (or signals), or list the connected users (FACTS §1).
+// its socket (or signals), or list the connected users (docs/openedge.md §1).
 import { createInterface } from 'node:readline';
 import { userInfo } from 'node:os';
 import { brokerCall, type UserRow } from '../broker-protocol.js';

@@ -1,4 +1,4 @@
-// prostrct list db-name [st-file] | prostrct repair db-name [st-file] (FACTS §6).
+// prostrct list db-name [st-file] | prostrct repair db-name [st-file] (docs/openedge.md §6).
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { openSingleUser } from '../db-open.js';

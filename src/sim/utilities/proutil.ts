@@ -11,7 +11,7 @@ import { busyIndex } from '../ai-switch.js';
 
 const SYNTAX = 'proutil db-name -C { busy | holder | truncate bi | describe | enablesitereplication source|target | disablesitereplication source|target }';
 
-// busy/holder read only the .lk (FACTS §3, KB 000035390): a left-over .lk reads "in use".
+// busy/holder read only the .lk (docs/openedge.md §3, KB 000035390): a left-over .lk reads "in use".
 function busy(s: Session, paths: DbPaths, mb: MasterBlock): never {
   const st = lkState(paths);
   if (st.kind === 'none') {
@@ -56,7 +56,7 @@ async function truncateBi(s: Session, paths: DbPaths): Promise<void> {
 const na = (d: number | null): string => (d === null ? '*** Not yet performed ***' : oeDate(d));
 const label = (name: string, value: string | number, indent = 0): string => `${' '.repeat(indent)}${name.padEnd(28 - indent)}: ${value}`;
 
-/** The `proutil -C describe` text (FACTS §3 layout). */
+/** The `proutil -C describe` text (docs/openedge.md §3 layout). */
 export function describeText(paths: DbPaths, mb: MasterBlock): string[] {
   const lines = [
     'OpenEdge Database Description',

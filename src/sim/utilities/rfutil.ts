@@ -78,7 +78,7 @@ async function extentEmpty(s: Session, paths: DbPaths, which: string | undefined
   openOnlineOrSingle(s, paths);
   await s.gate([msg.noFullExtent()]);
   const r = updateMasterSync(paths, (m) => {
-    // refused while AI File Management is enabled: the archiver owns the FULL extents (FACTS §4)
+    // refused while AI File Management is enabled: the archiver owns the FULL extents (docs/openedge.md §4)
     if (m.ai.archiver) return msg.emptyRefusedArchiver();
     const views = aiViews(m);
     const v = which === undefined
@@ -184,7 +184,7 @@ function rollOptions(s: Session, raw: readonly string[]): RollForwardOptions {
 }
 
 // aiarchiver enable -aiarcdir d [-aiarcinterval n] [-aiarcdircreate] | disable | end | setdir d | setinterval n.
-// The broker's daemon reads the master block, so a change here takes effect online (FACTS §7).
+// The broker's daemon reads the master block, so a change here takes effect online (docs/openedge.md §7).
 async function archiver(s: Session, paths: DbPaths, raw: readonly string[]): Promise<void> {
   const verb = raw[1]?.toLowerCase();
   const arg = raw[2];
@@ -225,7 +225,7 @@ async function archiver(s: Session, paths: DbPaths, raw: readonly string[]): Pro
 }
 
 // aiarchive extent <extent number|path> <target>: archive one FULL extent by hand (record
-// 0003), online or offline; the target must not exist (FACTS §7).
+// 0003), online or offline; the target must not exist (docs/openedge.md §7).
 async function aiarchiveExtent(s: Session, paths: DbPaths, which: string, target: string): Promise<void> {
   openOnlineOrSingle(s, paths);
   const to = resolve(target);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArchiverName } from '../../../src/aichain/archiver-name.js';
 
 describe('parseArchiverName', () => {
-  it('reads the parts when given the FACTS §7 example with a backup sequence', () => {
+  it('reads the parts when given the docs/openedge.md §7 example with a backup sequence', () => {
     expect(parseArchiverName('aiarc~dbname.20080728.101732.00004.00000006.dbname.a1')).toEqual({
       db: 'dbname', startDate: '20080728', startTime: '101732', backupSeq: 4, aiSeq: 6, extentName: 'dbname.a1',
     });

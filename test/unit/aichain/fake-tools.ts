@@ -1,4 +1,4 @@
-// A fake `aimageScan` for planner tests (fakes over mocks, STYLE §14): headers by path;
+// A fake `aimageScan` for planner tests (fakes over mocks, docs/architecture.md §9.14): headers by path;
 // any other file behaves like rfutil on a non-AI file (OEF-013 carrying the run).
 import { OeflowError } from '../../../src/errors.js';
 import type { OpenEdgeTools } from '../../../src/openedge/tools.js';

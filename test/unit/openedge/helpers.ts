@@ -1,5 +1,5 @@
 // Test helpers for the openedge layer: fixture text and a fake $DLC whose utilities are
-// real executables (fixture processes, STYLE §14) that print a file and exit with a code.
+// real executables (fixture processes, docs/architecture.md §9.14) that print a file and exit with a code.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
