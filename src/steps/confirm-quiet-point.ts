@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
 import { listDatabaseFiles, preparedFiles } from './db-files.js';
-import { fail, type Facts, type Step, type StepEnv } from './step.js';
+import { fail, factText, type Facts, type Step, type StepEnv } from './step.js';
 
 const SWITCHED = 3777; // "Switched to ai extent <name>." (docs/openedge.md §7)
 const QUIET_ENABLED = 5583; // "Quiet point has been enabled by the broker." (docs/openedge.md §5)
@@ -20,6 +20,11 @@ export const confirmQuietPoint = {
   probe: async () => null,
   async run(env) {
     const pairing = await pairedSequence(env);
+    // the snapshot command was told the sequence the switch was expected to make current
+    const announced = factText(env.ctx.facts.snapshot?.pairedSeqAnnounced);
+    if (announced !== '' && announced !== factText(pairing.pairedSeq)) {
+      fail('failed', 'OEF-050', `the snapshot command was given PAIRED_AI_SEQ ${announced}, but the quiet point paired sequence ${factText(pairing.pairedSeq)} (an extent switched by itself just before the enable): the snapshot's label is wrong, so the backup is not catalogued`, 'Take the backup again.');
+    }
     const structure = await structureUnchanged(env);
     return { ...pairing, ...structure };
   },

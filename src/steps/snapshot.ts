@@ -2,7 +2,7 @@
 // while the quiet point holds; a copy it produces is verified against a manifest.
 import { runSnapshotCommand } from '../copy/index.js';
 import { withDatabaseFiles } from './db-files.js';
-import { factText, type Step } from './step.js';
+import type { Step } from './step.js';
 
 export const snapshot = {
   id: 'snapshot',
@@ -17,13 +17,18 @@ export const snapshot = {
     // a copy it leaves gets the listed .st in place of the on-disk one (restores repair with it).
     return withDatabaseFiles(env, input.db, async (files) => {
       const listed = files.sources.find((f) => f.role === 'structure' && f.relPath !== undefined);
+      // The quiet point's forced switch makes the sequence after the one BUSY before it current;
+      // nothing switches while it holds. confirmQuietPoint checks this after the disable (the
+      // AI list is read outside the window), and the run fails if it differs.
+      const previous = Number(facts.quietEnable?.previousSeq);
+      const pairedSeq = Number.isInteger(previous) ? String(previous + 1) : '';
       const r = await runSnapshotCommand({
         command: input.snapshotCmd!, sources: files.onDiskSources, db: input.db, destination: input.destination!,
-        facts: { PAIRED_AI_SEQ: factText(facts.quietEnable?.pairedSeq) }, signal: env.signal,
+        facts: { PAIRED_AI_SEQ: pairedSeq }, signal: env.signal,
         ...(listed?.relPath !== undefined ? { structure: { path: listed.path, relPath: listed.relPath } } : {}),
       });
       return {
-        exitCode: r.exitCode, ...(r.copyDir ? { copyDir: r.copyDir } : {}),
+        exitCode: r.exitCode, pairedSeqAnnounced: pairedSeq, ...(r.copyDir ? { copyDir: r.copyDir } : {}),
         ...(r.report ? { manifestDigest: r.report.manifest.digest } : {}), output: r.stdout.slice(-2000),
         structure: files.structure,
       };
