@@ -1,6 +1,7 @@
 // The one exit point: maps OeflowError / CommanderError / anything else to an exit code.
 import { CommanderError } from 'commander';
 import { errorCodes, ExitCode, OeflowError } from '../errors.js';
+import { damagedStoreError } from '../store/damaged.js';
 import { buildProgram, type CommandOutcome } from './program.js';
 import { emitError, type CliIO } from './io.js';
 import { usageCapture, usageError } from './usage-error.js';
@@ -29,6 +30,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (err instanceof OeflowError) {
       emitError(io, json, err);
       return err.exitCode;
+    }
+    const damaged = damagedStoreError(err);
+    if (damaged) {
+      emitError(io, json, damaged);
+      return damaged.exitCode;
     }
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
     if (json) io.out(`${JSON.stringify({ status: 'error', error: { code: 'OEF-002', message, hint: errorCodes['OEF-002'].hint, details: {} } }, null, 2)}\n`);

@@ -1,7 +1,10 @@
 // Open the store: set the durability pragmas, assert them, migrate via user_version.
 
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, rmSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { OeflowError, isOeflowError } from '../errors.js';
+import { damagedStoreError } from './damaged.js';
 import { migrations, schemaVersion } from './schema.js';
 import { BUSY_TIMEOUT_MS, assertDurable, readPragmas } from './pragmas.js';
 import { sqlite } from './sqlite.js';
@@ -28,6 +31,51 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
 
 /** Open the SQLite file with pragmas asserted and schema migrated (the Store's connection). */
 export function openDatabase(path: string): Database.Database {
+  if (path !== ':memory:') {
+    refuseEmptyFile(path);
+    if (!existsSync(path)) createWhole(path);
+  }
+  return openExisting(path);
+}
+
+/**
+ * A zero-length file at the store's path is not a store oeflow made (it creates stores whole,
+ * below): a truncated store. Opening it would silently start a new, empty store and forget
+ * its open runs.
+ */
+function refuseEmptyFile(path: string): void {
+  let size: number;
+  try { size = statSync(path).size; } catch { return; }
+  if (size === 0) {
+    throw new OeflowError('OEF-020', `The state store ${path} is empty (0 bytes): it was truncated, and oeflow will not start a new store over it.`, {
+      hint: 'Restore the store from your backup of it; only if you are sure no run was ever recorded there, move the file aside and run again.',
+      details: { path, size: 0 },
+    });
+  }
+}
+
+/**
+ * Create a new store under a temporary name, migrate it, and link it into place: another
+ * process creating the same store at the same time either wins the link or opens the one that
+ * won; nobody ever sees a half-made or empty store.
+ */
+function createWhole(path: string): void {
+  const tmp = `${path}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    openExisting(tmp).close();
+    try {
+      linkSync(tmp, path);
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new OeflowError('OEF-020', `Cannot create the state store ${path}: ${message(cause)}`, { cause, details: { path } });
+      }
+    }
+  } finally {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  }
+}
+
+function openExisting(path: string): Database.Database {
   let db: Database.Database;
   try {
     db = new (sqlite())(path, { timeout: BUSY_TIMEOUT_MS });
@@ -41,7 +89,7 @@ export function openDatabase(path: string): Database.Database {
   } catch (cause) {
     db.close();
     if (isOeflowError(cause)) throw cause;
-    throw new OeflowError('OEF-020', `Cannot open the state store ${path}: ${message(cause)}`, { cause, details: { path } });
+    throw damagedStoreError(cause, path) ?? new OeflowError('OEF-020', `Cannot open the state store ${path}: ${message(cause)}`, { cause, details: { path } });
   }
 }
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { assertDurable, openStore, schemaVersion } from '../../../src/store/index.js';
@@ -115,12 +115,21 @@ describe('openStore', () => {
       [0, 'opened', ''],
       [0, 'opened', ''],
     ]);
+    // created whole under a temporary name and linked into place: nothing else is left
+    expect(readdirSync(dirname(path)).filter((f) => !/^oeflow\.db(-wal|-shm)?$/.test(f))).toEqual([]);
     const raw = new Database(path, { readonly: true });
     try {
       expect(raw.pragma('user_version', { simple: true })).toBe(schemaVersion);
     } finally {
       raw.close();
     }
+  });
+
+  it('refuses a zero-length store (OEF-020) and leaves it as it is, never starting a new empty store over it', () => {
+    const path = join(dir(), 'oeflow.db');
+    writeFileSync(path, '');
+    expectOeflowError(() => openStore(path), 'OEF-020');
+    expect(readFileSync(path).length).toBe(0);
   });
 
   it('accepts :memory: and skips only the WAL assertion when given :memory:', () => {
