@@ -10,13 +10,18 @@ export async function destinationProblem(destination: string, dbDir: string, own
   try {
     await checkDestinationOutsideDb(destination, dbDir);
   } catch (err) {
-    return { code: (err as { code?: string }).code ?? 'OEF-303', message: err instanceof Error ? err.message : String(err) };
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOTDIR') return notADirectory(destination);
+    // an OEF code of the check itself; any other file-system error is the destination's problem
+    if (code === undefined || /^OEF-\d{3}$/.test(code)) return { code: code ?? 'OEF-303', message: err instanceof Error ? err.message : String(err) };
+    return { code: 'OEF-305', message: `cannot check the destination ${destination}: ${err instanceof Error ? err.message : String(err)}` };
   }
   let names: string[];
   try {
     names = readdirSync(destination);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return notADirectory(destination);
     return { code: 'OEF-305', message: `cannot read the destination ${destination}: ${(err as Error).message}` };
   }
   if (names.includes(MANIFEST_FILE) && !ownManifest) {
@@ -27,4 +32,9 @@ export async function destinationProblem(destination: string, dbDir: string, own
     return { code: 'OEF-305', message: `${destination} is not empty and holds no oeflow copy (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})` };
   }
   return null;
+}
+
+/** `--to <file>/sub`, or `--to <file>`: said in words, not as a raw ENOTDIR. */
+function notADirectory(destination: string): { code: string; message: string } {
+  return { code: 'OEF-305', message: `the destination ${destination} cannot be a directory: it, or a directory above it, is an existing file` };
 }

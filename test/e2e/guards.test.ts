@@ -238,6 +238,14 @@ describe('backup destinations are checked before the database is touched', () =>
     expect(again.exitCode).toBe(2);
     expect((again.json.error as { code: string }).code).toBe('OEF-305');
     expect(invocations(sim.dlc, 'enable')).toHaveLength(enables); // no quiet point spent on it
+
+    // a path through an existing file: said in words, before any quiet point
+    const underFile = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk', 'oeflow-manifest.json', 'sub')], env);
+    expect(underFile.exitCode).toBe(2);
+    expect((underFile.json.error as { code: string; message: string }).code).toBe('OEF-305');
+    expect((underFile.json.error as { message: string }).message).toMatch(/is an existing file/);
+    expect((underFile.json.error as { message: string }).message).not.toMatch(/ENOTDIR/);
+    expect(invocations(sim.dlc, 'enable')).toHaveLength(enables);
   });
 });
 
