@@ -3,7 +3,8 @@
 // the same DLC when the run's process is gone without having released it, when the run says it
 // is done (it double-checks), or when --max-quiet has passed; then it records what it did
 // (guard-record.ts) and exits. It only ever disables the run's own quiet point (quiet-point-log.ts).
-import { closeSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readTextFrom } from '../openedge/read-text-from.js';
 import { quietDisableArgv } from '../openedge/argv.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { pidAlive } from '../openedge/liveness.js';
@@ -32,23 +33,7 @@ process.on('SIGINT', () => { finalizeAsked = true; });
 process.on('SIGTERM', () => { finalizeAsked = true; });
 
 /** The `.lg` from where it ended when the guard was armed (a production log can be large). */
-function readLogSinceArm(): string {
-  let fd: number;
-  try { fd = openSync(lgFile, 'r'); } catch { return ''; }
-  try {
-    const chunks: Buffer[] = [];
-    const buf = Buffer.allocUnsafe(64 * 1024);
-    for (let pos = args.lgOffset; ;) {
-      const n = readSync(fd, buf, 0, buf.length, pos);
-      if (n === 0) break;
-      chunks.push(Buffer.from(buf.subarray(0, n)));
-      pos += n;
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
+const readLogSinceArm = (): Promise<string> => readTextFrom(lgFile, args.lgOffset).catch(() => '');
 
 function record(outcome: GuardOutcome, why: string, exitCode?: number | null): void {
   writeGuardRecord(args.recordFile, {
@@ -88,7 +73,7 @@ async function watch(): Promise<void> {
   for (;;) {
     readRelease();
     if (standDownAsked) return record('stood-down', 'the quiet point up is not this run\'s');
-    const qp = quietPointOfRun(readLogSinceArm(), args.sinceMs);
+    const qp = quietPointOfRun(await readLogSinceArm(), args.sinceMs);
     const ownerGone = !pidAlive(args.ownerPid);
     const overdue = qp.state === 'held' && Date.now() > qp.enabledAtMs + args.maxQuietMs + MAX_QUIET_MARGIN_MS;
     if (ownerGone || finalizeAsked || overdue) {
@@ -98,7 +83,7 @@ async function watch(): Promise<void> {
       // never enabled yet: a request still running may be granted later (the late-enable race)
       if (!enableStillRunning()) {
         // its grant may have been logged between the two reads
-        if (quietPointOfRun(readLogSinceArm(), args.sinceMs).state === 'never-enabled') return record('never-enabled', why);
+        if (quietPointOfRun(await readLogSinceArm(), args.sinceMs).state === 'never-enabled') return record('never-enabled', why);
         continue;
       }
     }

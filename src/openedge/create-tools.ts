@@ -1,6 +1,6 @@
 // createTools(): the OpenEdgeTools implementation over runTool, the argv builders and the
 // parsers. Every utility run is reported to `onResult` (the engine journals each command).
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { OeflowError } from '../errors.js';
 import * as A from './argv.js';
 import { dbPaths } from './dlc.js';
@@ -10,6 +10,7 @@ import { parseBusy, parseHolder } from './parse-busy.js';
 import { parseDescribe } from './parse-describe.js';
 import { rollForwardLogState } from './parse-lg.js';
 import { parseLk, unreadableLk } from './parse-lk.js';
+import { readTextFrom } from './read-text-from.js';
 import { runTool, type Utility } from './runner.js';
 import type { OpenEdgeTools } from './tools.js';
 import type { CallOptions, LkInfo, Parsed, ToolResult } from './types.js';
@@ -73,7 +74,7 @@ export function createTools(o: CreateToolsOptions): OpenEdgeTools {
     prostrctList: (db, stFile, c) => run('prostrct', A.prostrctListArgv(db, stFile), c),
     prostrctRepair: (db, stFile, c) => run('prostrct', A.prostrctRepairArgv(db, stFile), c),
     readLk: async (db) => readLk(dbPaths(db, o.cwd).lkFile),
-    rollForwardLog: async (db, since, fromByte) => rollForwardLogState(await readText(dbPaths(db, o.cwd).lgFile, fromByte), since),
+    rollForwardLog: async (db, since, fromByte) => rollForwardLogState(await readTextFrom(dbPaths(db, o.cwd).lgFile, fromByte), since),
   };
 }
 
@@ -104,28 +105,5 @@ async function readLk(file: string): Promise<LkInfo | null> {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
     return unreadableLk(code ?? String(err));
-  }
-}
-
-// From `fromByte` to the end; the whole file when it is shorter than that (truncated since).
-async function readText(file: string, fromByte = 0): Promise<string> {
-  const fh = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw err;
-  });
-  if (fh === null) return '';
-  try {
-    const { size } = await fh.stat();
-    const start = fromByte <= size ? fromByte : 0;
-    const buf = Buffer.allocUnsafe(size - start);
-    let got = 0;
-    while (got < buf.length) {
-      const { bytesRead } = await fh.read(buf, got, buf.length - got, start + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    return buf.subarray(0, got).toString('utf8');
-  } finally {
-    await fh.close();
   }
 }

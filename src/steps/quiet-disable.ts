@@ -4,9 +4,9 @@
 // the log shows before the run entered ONLINE-4 means someone (an operator, say) released the
 // quiet point while the copy ran: the copy is no baseline, and the run fails instead of
 // cataloguing it.
-import { readFile } from 'node:fs/promises';
 import { quietPointOfRun } from '../guard/quiet-point-log.js';
 import { dbPaths } from '../openedge/dlc.js';
+import { readTextFrom } from '../openedge/read-text-from.js';
 import { messageSummary } from './probes.js';
 import { fail, factText, type Facts, type Step } from './step.js';
 
@@ -16,8 +16,7 @@ const MAIN_PATH_STATE = 'quietDisable';
 /** True when the log, from where it ended right before this run's `proquiet enable`, shows that quiet point released before the run entered ONLINE-4. */
 async function releasedBeforeDisable(db: string, lgOffset: number, enteredAt: string | null): Promise<boolean> {
   if (!Number.isInteger(lgOffset) || lgOffset < 0 || enteredAt === null) return false;
-  const lg = await readFile(dbPaths(db).lgFile).catch(() => Buffer.alloc(0));
-  const qp = quietPointOfRun(lg.subarray(lgOffset).toString('utf8'), 0);
+  const qp = quietPointOfRun(await readTextFrom(dbPaths(db).lgFile, lgOffset).catch(() => ''), 0);
   return qp.state === 'released' && qp.releasedAtMs < Date.parse(enteredAt);
 }
 
