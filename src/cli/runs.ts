@@ -86,7 +86,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
           ...[renderFigures(r)].filter((l) => l !== null),
           ...r.events.map((e) => `  ! ${e.at.padEnd(24)} ${e.kind}: ${e.text}`),
           ...r.timeline.map((t) => {
-            const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.reading} (${c.durationMs} ms)${messageTexts(c).map((m) => `\n          ${m}`).join('')}`).join('');
+            const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')}${c.stdin ? ` [${c.stdin}]` : ''} → ${c.reading} (${c.durationMs} ms)${messageTexts(c).map((m) => `\n          ${m}`).join('')}`).join('');
             const decided = t.decision ? `\n      decided ${t.decision.as} by ${t.decision.operator} at ${t.decision.at}: ${t.decision.reason}` : '';
             return `  ${(t.startedAt ?? '').padEnd(24)} ${`${t.kb} ${t.stepKey}`.padEnd(32)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms  ${t.title}${cmds}${decided}`;
           }),
