@@ -81,6 +81,8 @@ describe('an encrypted database', () => {
     const shown = await run(['show', String(r.json.runId)]);
     expect(shown.stdout).toContain('-Passphrase');
     expect(shown.stdout).toContain('passphrase: supplied on stdin');
+    const config = await run(['config', 'show'], { OEFLOW_PASSPHRASE: secret });
+    expect(config.json.settings).toContainEqual({ key: 'passphrase', value: '********', source: 'environment', where: 'OEFLOW_PASSPHRASE' });
     for (const file of allFiles(sim.dir).filter((f) => f !== passFile)) {
       expect(readFileSync(file).includes(secret), file).toBe(false);
     }
