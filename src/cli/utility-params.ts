@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { passphraseFromEnv, readPassphraseFile } from '../config/passphrase.js';
 import type { ConfigValue } from '../config/keys.js';
-import { effectiveSettings, findSection } from '../config/resolve.js';
+import { effectiveSettings, findSection, type Setting } from '../config/resolve.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import type { Store } from '../store/index.js';
 import { configFor } from './apply-config.js';
@@ -23,7 +23,11 @@ export function withUtilityParamOptions(command: Command): Command {
 export function utilityParamsFor(command: Command, db: string | undefined, env: NodeJS.ProcessEnv = process.env): UtilityParams {
   const { config, settings: applied } = configFor(command);
   const cli = new Map<string, ConfigValue>([...applied.values()].filter((s) => s.source === 'command line').map((s) => [s.key, s.value]));
-  const settings = effectiveSettings(config, db === undefined ? undefined : findSection(config, db), env, cli);
+  return paramsFromSettings(effectiveSettings(config, db === undefined ? undefined : findSection(config, db), env, cli), env);
+}
+
+/** The parameters the settings in effect for one database give (the passphrase file is read now). */
+export function paramsFromSettings(settings: ReadonlyMap<string, Setting>, env: NodeJS.ProcessEnv = process.env): UtilityParams {
   const value = (key: string): string | undefined => {
     const v = settings.get(key)?.value;
     return typeof v === 'string' ? v : undefined;
