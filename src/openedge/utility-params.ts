@@ -56,13 +56,3 @@ export function paramsFor(utility: Utility, argv: readonly string[], p: UtilityP
   }
   return { args };
 }
-
-/** What the journal may say about the parameters in effect: which were given, never the passphrase. */
-export function describeParams(p: UtilityParams): Record<string, string | boolean> {
-  return {
-    ...(p.passphrase !== undefined ? { passphrase: true } : {}),
-    ...(p.cpinternal !== undefined ? { cpinternal: p.cpinternal } : {}),
-    ...(p.cpstream !== undefined ? { cpstream: p.cpstream } : {}),
-    ...(p.tempDir !== undefined ? { tempDir: p.tempDir } : {}),
-  };
-}
