@@ -8,6 +8,7 @@ import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
 import { createTools } from '../openedge/create-tools.js';
+import type { UtilityParams } from '../openedge/utility-params.js';
 import type { AiExtent } from '../openedge/types.js';
 import { schemaVersion, type BackupRow, type RunRow, type Store } from '../store/index.js';
 import { nextActionFor } from './open-run.js';
@@ -103,10 +104,11 @@ function lastDrill(store: Store, db: string, now: number): DrillInfo | null {
   return best;
 }
 
-async function aiInfo(store: Store, db: string, backup: BackupRow | undefined, o: { dlc?: string | undefined; aiArchive?: string | undefined }): Promise<AiInfo> {
+async function aiInfo(store: Store, db: string, backup: BackupRow | undefined, o: { dlc?: string | undefined; aiArchive?: string | undefined; params?: UtilityParams | undefined }): Promise<AiInfo> {
   const info: AiInfo = { archive: o.aiArchive ?? null, filesSince: null, lastSeq: null, provable: null, problems: [], extents: null };
   if (!o.dlc) return info;
-  const tools = createTools({ dlc: o.dlc });
+  const params = o.params ?? {};
+  const tools = createTools({ dlc: o.dlc, params });
   if (existsSync(`${db}.db`)) {
     try {
       const extents: AiExtent[] = (await tools.aimageList(db)).value;
@@ -119,7 +121,7 @@ async function aiInfo(store: Store, db: string, backup: BackupRow | undefined, o
   const found = findBackup(store, backup.backupId);
   const clock = sourceClockEnv(found);
   const scanDb = existsSync(`${db}.db`) ? db : join(found.destination, basename(db));
-  const plan = await planAiChain({ tools: createTools({ dlc: o.dlc, ...(clock ? { env: clock } : {}) }), db: scanDb, inputs: [o.aiArchive], pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '' });
+  const plan = await planAiChain({ tools: createTools({ dlc: o.dlc, params, ...(clock ? { env: clock } : {}) }), db: scanDb, inputs: [o.aiArchive], pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '' });
   info.filesSince = plan.files.length;
   info.lastSeq = plan.lastSeq;
   // The live BUSY extent (and the FULL ones not yet archived) are still in the database: the
@@ -136,7 +138,7 @@ async function aiInfo(store: Store, db: string, backup: BackupRow | undefined, o
 }
 
 /** Everything `oeflow info` shows for one database. */
-export async function dbStatus(store: Store, db: string, o: { section?: string | undefined; dlc?: string | undefined; aiArchive?: string | undefined; now?: number }): Promise<DbStatus> {
+export async function dbStatus(store: Store, db: string, o: { section?: string | undefined; dlc?: string | undefined; aiArchive?: string | undefined; params?: UtilityParams; now?: number }): Promise<DbStatus> {
   const now = o.now ?? Date.now();
   const b = lastBackup(store, db);
   const details = (b?.details ?? {}) as { bytes?: number | null };

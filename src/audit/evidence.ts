@@ -19,6 +19,8 @@ export interface TimelineCommand {
   messages: { number: number; text?: string }[];
   /** "6: in use — expected by preflight (the step succeeded)". */
   reading: string;
+  /** What the utility got on stdin, as journaled (`passphrase: supplied on stdin`), never the text. */
+  stdin?: string;
 }
 
 /** One row of a run's timeline: a step attempt with its commands. */
@@ -73,9 +75,17 @@ export function timeline(store: Store, runId: string, machine?: AnyStateMachine)
       commands: (byAttempt.get(`${a.attempt} ${a.stepKey}`) ?? []).map((c) => ({
         argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages as TimelineCommand['messages'],
         reading: exitReading(c.argv, c.exitCode, c.signal, a.stepId, ok),
+        ...stdinOf(store, runId, c),
       })),
     };
   });
+}
+
+/** The journal's note on a command's stdin (kept in its journal row only); looked up only for a -Passphrase call. */
+function stdinOf(store: Store, runId: string, c: { argv: string[]; journalSeq: number }): { stdin?: string } {
+  if (!c.argv.includes('-Passphrase')) return {};
+  const note = (store.journalRow(runId, c.journalSeq)?.data as { stdin?: unknown } | undefined)?.stdin;
+  return typeof note === 'string' ? { stdin: note } : {};
 }
 
 /** "OEF-050 … (6082)" → the messages of a command as "(number) text" lines. */

@@ -12,6 +12,7 @@ import { dbArgument } from './db-argument.js';
 import { offlineWarnings } from '../plan/offline-warnings.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
+import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 
 interface BackupOpts { plan?: boolean; to?: string; repo?: string; onOpenRun?: OnOpenRun; notify?: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string; copyMethod?: string; stagingDir?: string }
@@ -28,6 +29,8 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     // bad values are refused before anything is opened; an empty one is never taken as "not given"
     if (o.to !== undefined && o.to.trim() === '') throw new OeflowError('OEF-001', '--to is empty: name the destination directory of the copy');
     const maxQuietMs = o.maxQuiet !== undefined ? parseMaxQuiet(o.maxQuiet) : undefined;
+    // the passphrase file is read (and refused if others can read it) before anything is opened
+    const utilityParams = utilityParamsFor(command, dbArgument(dbArg));
     const dlc = await dlcFor(opts);
     const store = storeFor(opts);
     try {
@@ -46,7 +49,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
       if (o.plan) {
         // loaded here, not at start: read-only commands stay cheap to start
         const [{ createTools }, { planBackup, renderPlan }] = await Promise.all([import('../openedge/create-tools.js'), import('../plan/plan.js')]);
-        const planned = await planBackup(createTools({ dlc }), input);
+        const planned = await planBackup(createTools({ dlc, params: utilityParams }), input);
         // an open run refuses the backup as surely as a precondition does
         const open = store.openRunForDb(db);
         const { openRunError } = await import('../app/open-run.js');
@@ -57,7 +60,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
       }
       const { startProcedure } = await import('../app/start-procedure.js');
       const { outcome: result, openRun } = await withSignals((abortSignal) =>
-        startProcedure({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, runId, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) },
+        startProcedure({ store, dlc, utilityParams, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, runId, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) },
           { onOpenRun: o.onOpenRun ?? 'fail', notify: o.notify }),
       );
       const figures = backupFigures(result.facts);
@@ -69,7 +72,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     }
   };
 
-  backup.command('offline <db>')
+  withUtilityParamOptions(backup.command('offline <db>'))
     .description('OFFLINE-1..7: shut down, truncate BI, switch AI, copy + verify, mark backed up, restart')
     .option('--to <dir>', 'destination directory of the copy (new or empty)')
     .option('--repo <dir>', 'backup repository: the copy goes to <repo>/<db name>/<backup-id>/ (default: `repo` in the configuration)')
@@ -81,7 +84,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     .option('--plan', 'print the commands and preconditions, change nothing')
     .action(async (db: string, o: BackupOpts, command: Command) => run(command, 'offline-backup', db, o));
 
-  backup.command('online <db>')
+  withUtilityParamOptions(backup.command('online <db>'))
     .description('ONLINE-1..4: quiet point (forces an AI switch), snapshot and/or copy + verify, disable the quiet point')
     .option('--to <dir>', 'destination directory of the copy (new or empty)')
     .option('--repo <dir>', 'backup repository: the copy goes to <repo>/<db name>/<backup-id>/ (default: `repo` in the configuration)')

@@ -13,6 +13,8 @@ import { emitResult, globalOptions, type CliIO } from './io.js';
 import { dbArgument } from './db-argument.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
+import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
+import type { UtilityParams } from '../openedge/utility-params.js';
 
 interface DrillOpts { scratch?: string; ai?: string[]; demo?: boolean; tx?: string }
 
@@ -49,7 +51,7 @@ function positiveTx(text: string): number {
 }
 
 export function registerDrillCommand(program: Command, io: CliIO, outcome: CommandOutcome): void {
-  program.command('drill [db]')
+  withUtilityParamOptions(program.command('drill [db]'))
     .description('DR rehearsal: online backup → restore into scratch → roll forward archived AI → compare; --demo on a fresh simulated database under load')
     .option('--scratch <dir>', 'scratch directory for the backup, the AI archive and the restored copy')
     .option('--ai <dir...>', 'directories of archived AI files (required on a real installation)')
@@ -66,12 +68,14 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
       const scratch = o.scratch ? resolve(o.scratch) : await mkdtemp(join(tmpdir(), 'oeflow-drill-'));
       let db: string;
       let dlc: string;
+      let utilityParams: UtilityParams = {};
       if (o.demo) {
         reporter({ type: 'notice', runId: 'drill', message: `creating a simulated database in ${scratch}/sim` });
         const made = await simJson<{ dlc: string; db: string }>(['init', join(scratch, 'sim'), '--name', 'sports', '--ai-extents', '8', '--serve']);
         ({ db, dlc } = made);
       } else {
         db = dbArgument(dbArg!);
+        utilityParams = utilityParamsFor(command, db);
         dlc = await dlcFor(opts);
       }
       // the demo signs its journal with a key of its own (unless one is configured), to show
@@ -84,7 +88,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
       const store = o.demo && !opts.state && !process.env.OEFLOW_STATE ? openStore(join(scratch, 'oeflow.db'), storeOptions) : storeFor(opts);
       try {
         const report = await withSignals((abortSignal) => runDrill({
-          store, dlc, db, scratch, reporter, abortSignal, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}),
+          store, dlc, db, scratch, reporter, abortSignal, utilityParams, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}),
           ...(o.tx !== undefined || o.demo ? { loadTx: positiveTx(o.tx ?? String(DEMO_TX)) } : {}),
         }));
         const evidence = await drillEvidence(store, { backup: report.backup.runId, ...(report.restore ? { restore: report.restore.runId } : {}) }, scratch, storeOptions.signer);

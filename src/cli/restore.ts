@@ -8,13 +8,14 @@ import { dlcFor, storeFor, withSignals } from './context.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
+import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 import { notifySettingFor } from './notify-setting.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
 
 interface RestoreOpts { into: string; ai: string[]; until?: string; plan?: boolean }
 
 export function registerRestoreCommand(program: Command, io: CliIO, outcome: CommandOutcome): void {
-  program.command('restore <backup>')
+  withUtilityParamOptions(program.command('restore <backup>'))
     .description('RF-1..5: restore an OS copy, repair its structure, sequence, and roll the AI files forward in proven order')
     .requiredOption('--into <dir>', 'directory to restore the database into (empty or new)')
     .requiredOption('--ai <file|dir...>', 'AI files and/or directories of archived AI files')
@@ -36,8 +37,10 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           throw new OeflowError('OEF-212', `--into ${into} is not empty`, { hint: 'Pass an empty or new directory; to continue an interrupted restore, use `oeflow resume --db <target db>`.' });
         }
         const targetDb = join(into, basename(backup.db));
+        // the copy is the source's: encrypted with its passphrase, in its codepages
+        const utilityParams = utilityParamsFor(command, backup.db);
         const clock = sourceClockEnv(backup);
-        const tools = createTools({ dlc, ...(clock ? { env: clock } : {}) });
+        const tools = createTools({ dlc, params: utilityParams, ...(clock ? { env: clock } : {}) });
         if (o.until !== undefined && o.until.trim() === '') throw new OeflowError('OEF-001', '--until is empty: give the time to stop the roll forward at, or leave --until out to roll to the end of the chain');
         const endtime = o.until !== undefined ? toEndtime(o.until) : undefined;
         const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(backup.destination, basename(backup.db));
@@ -60,7 +63,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         }
         assertChainProven(plan); // nothing destructive starts unless the chain is proven
         const result = await withSignals((abortSignal) =>
-          startRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input }),
+          startRun({ store, dlc, utilityParams, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input }),
         );
         const { notifyOutcome } = await import('../app/start-procedure.js');
         await notifyOutcome(notifySettingFor(command, backup.db), store, result, { db: targetDb, machineId: 'roll-forward' });

@@ -18,6 +18,7 @@ import { exitCodeFor, renderRun, runResult } from './run-result.js';
 import { backupFigures, renderFigures } from './backup-figures.js';
 import { writeOutputFile } from './output-file.js';
 import { notifySettingFor } from './notify-setting.js';
+import { paramsDbOfRun, utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 
 /** The machine's chart in the format the file extension names, with the run's visited states and current state highlighted. */
 async function runDiagram(store: Store, runId: string, file: string): Promise<string> {
@@ -85,7 +86,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
           ...[renderFigures(r)].filter((l) => l !== null),
           ...r.events.map((e) => `  ! ${e.at.padEnd(24)} ${e.kind}: ${e.text}`),
           ...r.timeline.map((t) => {
-            const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')} → ${c.reading} (${c.durationMs} ms)${messageTexts(c).map((m) => `\n          ${m}`).join('')}`).join('');
+            const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')}${c.stdin ? ` [${c.stdin}]` : ''} → ${c.reading} (${c.durationMs} ms)${messageTexts(c).map((m) => `\n          ${m}`).join('')}`).join('');
             const decided = t.decision ? `\n      decided ${t.decision.as} by ${t.decision.operator} at ${t.decision.at}: ${t.decision.reason}` : '';
             return `  ${(t.startedAt ?? '').padEnd(24)} ${`${t.kb} ${t.stepKey}`.padEnd(32)} #${t.attempt} ${t.outcome.padEnd(20)} ${t.durationMs ?? '?'} ms  ${t.title}${cmds}${decided}`;
           }),
@@ -137,7 +138,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       });
     });
 
-  program.command('resume [runId]')
+  withUtilityParamOptions(program.command('resume [runId]'))
     .description('Resume a run from its last committed step; in-doubt steps are reconciled against the database')
     .option('--db <db>', 'resume the open run of this database')
     .option('--retry', 'after a roll forward error exit, run roll forward retry on the same file')
@@ -147,7 +148,8 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       const { resumeRun } = await import('../engine/engine.js');
       const dlc = await dlcFor(opts);
       await withStore(opts, async (store) => {
-        const result = await withSignals((abortSignal) => resumeRun({ store, dlc, reporter: progressReporter(io, opts.json), abortSignal }, {
+        const utilityParams = utilityParamsFor(command, paramsDbOfRun(store, runId ? { runId } : { db: dbArgument(o.db!) }));
+        const result = await withSignals((abortSignal) => resumeRun({ store, dlc, utilityParams, reporter: progressReporter(io, opts.json), abortSignal }, {
           ...(runId ? { runId } : { db: dbArgument(o.db!) }), retry: Boolean(o.retry),
         }));
         const backupId = (result.facts.recordBackup as { backupId?: string } | undefined)?.backupId;

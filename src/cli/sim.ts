@@ -29,8 +29,10 @@ export function registerSimCommands(program: Command, io: CliIO, _outcome: Comma
     .option('--ai-size <kb>', 'capacity of each AI extent in KB', '64')
     .option('--replication <role>', 'source | target')
     .option('--serve', 'start the server (proserve) after creating the database', false)
-    .action(async (dir: string, o: { name: string; aiExtents: string; aiType: string; aiSize: string; replication?: string; serve: boolean }, cmd: Command) => {
+    .option('--passphrase-file <file>', 'encrypt the database with the passphrase on the first line of <file> (mode 600): its utilities then need -Passphrase')
+    .action(async (dir: string, o: { name: string; aiExtents: string; aiType: string; aiSize: string; replication?: string; serve: boolean; passphraseFile?: string }, cmd: Command) => {
       const { initSim } = await import('../sim/init.js');
+      const { readPassphraseFile } = await import('../config/passphrase.js');
       const r = initSim({
         dir,
         name: o.name,
@@ -39,8 +41,9 @@ export function registerSimCommands(program: Command, io: CliIO, _outcome: Comma
         aiSizeKb: positiveInt('--ai-size', o.aiSize, 16),
         replication: oneOf('--replication', o.replication, ['source', 'target'] as const),
         serve: o.serve,
+        ...(o.passphraseFile === undefined ? {} : { passphrase: readPassphraseFile(o.passphraseFile) }),
       });
-      emitResult(io, globalOptions(cmd), r, (x) => `export DLC=${x.dlc}\nexport PATH="$DLC/bin:$PATH"\n# database: ${x.db} (${x.aiExtents} AI extents, AI enabled, marked backed up)`);
+      emitResult(io, globalOptions(cmd), r, (x) => `export DLC=${x.dlc}\nexport PATH="$DLC/bin:$PATH"\n# database: ${x.db} (${x.aiExtents} AI extents, AI enabled, marked backed up${o.passphraseFile === undefined ? '' : ', encrypted'})`);
     });
 
   sim.command('load <db>')

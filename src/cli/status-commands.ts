@@ -13,9 +13,9 @@ async function optionalDlc(opts: GlobalOptions): Promise<string | undefined> {
 }
 
 async function statuses(opts: GlobalOptions, targets: DbTarget[], store: Parameters<typeof dbTargets>[2]) {
-  const { dbStatus } = await import('../app/db-status.js');
+  const [{ dbStatus }, { paramsFromSettings }] = await Promise.all([import('../app/db-status.js'), import('./utility-params.js')]);
   const dlc = await optionalDlc(opts);
-  return Promise.all(targets.map((t) => dbStatus(store, t.db, { section: t.section, dlc, aiArchive: t.settings.get('ai-archive')?.value as string | undefined })));
+  return Promise.all(targets.map((t) => dbStatus(store, t.db, { section: t.section, dlc, aiArchive: t.settings.get('ai-archive')?.value as string | undefined, params: paramsFromSettings(t.settings) })));
 }
 
 export function registerStatusCommands(program: Command, io: CliIO, outcome: CommandOutcome): void {

@@ -18,7 +18,7 @@ export interface KeyDef {
   readonly option?: string;
   /** For a `no-x` key: the option is the negation (`no-restart = true` sets `restart` false). */
   readonly negates?: boolean;
-  /** The key names a secret (a private key): the file must not be readable by others. */
+  /** The key names a secret (a private key, a passphrase file): the file must not be readable by others. */
   readonly secret?: boolean;
   readonly help: string;
 }
@@ -58,6 +58,10 @@ export const keyDefs: readonly KeyDef[] = [
   { key: 'max-quiet', scope: 'both', check: duration, env: 'OEFLOW_MAX_QUIET', option: 'maxQuiet', help: 'longest a quiet point may be held (--max-quiet)' },
   { key: 'copy-method', scope: 'both', check: oneOf('auto', 'clone', 'copy'), env: 'OEFLOW_COPY_METHOD', option: 'copyMethod', help: 'how an online backup copies: auto, clone or copy (--copy-method)' },
   { key: 'staging-dir', scope: 'both', check: path, env: 'OEFLOW_STAGING_DIR', option: 'stagingDir', help: 'where an online backup stages its clones, on the database\'s file system (--staging-dir)' },
+  { key: 'passphrase-file', scope: 'both', check: path, env: 'OEFLOW_PASSPHRASE_FILE', option: 'passphraseFile', secret: true, help: 'file whose first line is the key store passphrase of an encrypted database, mode 600 (--passphrase-file; OEFLOW_PASSPHRASE gives the passphrase itself)' },
+  { key: 'cpinternal', scope: 'both', check: text, env: 'OEFLOW_CPINTERNAL', option: 'cpinternal', help: 'codepage the utilities get as -cpinternal (--cpinternal)' },
+  { key: 'cpstream', scope: 'both', check: text, env: 'OEFLOW_CPSTREAM', option: 'cpstream', help: 'codepage the utilities get as -cpstream (--cpstream)' },
+  { key: 'temp-dir', scope: 'both', check: path, env: 'OEFLOW_TEMP_DIR', option: 'tempDir', help: 'temporary-file directory the utilities get as -T (--temp-dir)' },
   { key: 'ai-archive', scope: 'both', check: path, env: 'OEFLOW_AI_ARCHIVE', help: 'directory where the site archives FULL AI extents (info, check)' },
   { key: 'retain-count', scope: 'both', check: count, env: 'OEFLOW_RETAIN_COUNT', option: 'retainCount', help: 'expire: keep at least this many newest backups (--retain-count)' },
   { key: 'retain-age', scope: 'both', check: duration, env: 'OEFLOW_RETAIN_AGE', option: 'retainAge', help: 'expire: keep every backup younger than this (--retain-age)' },

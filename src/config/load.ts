@@ -1,11 +1,12 @@
 // Find, read and validate the configuration file (TOML). Everything wrong with it is
 // refused here, with file, line and key, before any command runs (docs/operations.md).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { OeflowError } from '../errors.js';
 import { keyDef, type ConfigValue } from './keys.js';
+import { readableByOthers } from './secret-file.js';
 
 /** One validated key: its value and the line that set it. */
 export interface ConfigEntry {
@@ -73,7 +74,7 @@ function configError(file: string, line: number, key: string, message: string, h
 }
 
 // A command whose text carries credentials (a password, a token, user:pass@ in a URL).
-const CREDENTIALS = /(:\/\/[^/\s:@]+:[^/\s@]+@)|((password|passwd|token|secret|api[-_]?key)\s*[=:])|(authorization:)/i;
+export const CREDENTIALS = /(:\/\/[^/\s:@]+:[^/\s@]+@)|((password|passwd|token|secret|api[-_]?key)\s*[=:])|(authorization:)/i;
 
 /** Read and validate a configuration file (nothing else happens until it is valid). */
 export function readConfig(file: string): Config {
@@ -127,7 +128,7 @@ export function readConfig(file: string): Config {
 
 /** A file others can read must not name a secret (a signing key, credentials in a command). */
 function refuseReadableSecrets(file: string, global: Map<string, ConfigEntry>, dbs: Map<string, DbSection>): void {
-  if ((statSync(file).mode & 0o004) === 0) return;
+  if (!readableByOthers(file)) return;
   const scopes: [string, Map<string, ConfigEntry>][] = [['', global], ...[...dbs.values()].map((s): [string, Map<string, ConfigEntry>] => [`db.${s.name}.`, s.entries])];
   for (const [prefix, entries] of scopes) {
     for (const [key, entry] of entries) {

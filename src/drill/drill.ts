@@ -7,6 +7,7 @@ import { backupIdFor, startRun } from '../engine/engine.js';
 import type { Reporter } from '../engine/reporter.js';
 import type { RunOutcome } from '../engine/run-driver.js';
 import { createTools } from '../openedge/create-tools.js';
+import type { UtilityParams } from '../openedge/utility-params.js';
 import type { Store } from '../store/index.js';
 import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { OeflowError } from '../errors.js';
@@ -23,6 +24,8 @@ export interface DrillOptions {
   aiDirs?: string[];
   /** Simulator only: transactions of background load during the backup window. */
   loadTx?: number;
+  /** The database's startup parameters; the restored copy takes the same (it is encrypted alike). */
+  utilityParams?: UtilityParams;
 }
 
 export interface DrillReport {
@@ -46,14 +49,15 @@ const failed = (o: RunOutcome) => o.status !== 'completed';
 export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   const sim = isSimulator(o.dlc);
   if (!sim && o.aiDirs === undefined) throw new OeflowError('OEF-001', 'on a real installation the drill needs --ai <dir> (where your AI files are archived)');
-  const tools = createTools({ dlc: o.dlc });
+  const params = o.utilityParams ?? {};
+  const tools = createTools({ dlc: o.dlc, params });
   // With the site's AI archiver running, the drill archives nothing itself (no `oeflow sim
   // archive`, no `extent empty`: the daemon owns the FULL extents) and reads its directories.
   if (sim && o.aiDirs === undefined && (await tools.describe(o.db)).value.aiArchiver) {
     throw new OeflowError('OEF-001', `the AI archiver runs on ${o.db}: the drill needs --ai <dir> naming its -aiarcdir directories (it never empties extents under the archiver)`);
   }
   await mkdir(o.scratch, { recursive: true });
-  const engine = { store: o.store, dlc: o.dlc, reporter: o.reporter, ...(o.abortSignal ? { abortSignal: o.abortSignal } : {}) };
+  const engine = { store: o.store, dlc: o.dlc, utilityParams: params, reporter: o.reporter, ...(o.abortSignal ? { abortSignal: o.abortSignal } : {}) };
 
   // Simulator: a steady background load that keeps switching AI extents through the
   // backup window (only when asked: --tx, or --demo); the backup starts once the first switch
@@ -105,7 +109,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   const found = findBackup(o.store, report.backup.backupId);
   const targetDb = join(o.scratch, 'restore', found.db.split('/').pop()!);
   const clock = sourceClockEnv(found);
-  const plan = await planAiChain({ tools: clock ? createTools({ dlc: o.dlc, env: clock }) : tools, db: o.db, inputs: aiDirs, pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '', cache: o.store });
+  const plan = await planAiChain({ tools: clock ? createTools({ dlc: o.dlc, params, env: clock }) : tools, db: o.db, inputs: aiDirs, pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '', cache: o.store });
   assertChainProven(plan);
   const started = Date.now();
   const restore = await startRun(engine, {

@@ -7,6 +7,7 @@ import { definitionFor, definitionRegistry, machineHash, machines, versionsShipp
 import { OeflowError } from '../errors.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { ToolResult } from '../openedge/types.js';
+import type { UtilityParams } from '../openedge/utility-params.js';
 import { steps } from '../steps/index.js';
 import type { CatalogEntry } from '../steps/step.js';
 import type { RunRow, Store } from '../store/index.js';
@@ -26,6 +27,8 @@ export interface EngineDeps {
   dlc: string;
   reporter: Reporter;
   abortSignal?: AbortSignal;
+  /** The database's startup parameters (-Passphrase, -cpinternal, -cpstream, -T) every utility call takes. */
+  utilityParams?: UtilityParams;
   /** Where a resumed run's definition is found by its recorded hash (default: the shipped ones). */
   definitions?: DefinitionRegistry;
 }
@@ -40,7 +43,7 @@ function stepDeps(deps: EngineDeps, run: { runId: string; db: string; maxQuietMs
   return {
     steps,
     quietGuard: createQuietGuardControl({ store: deps.store, runId: run.runId, db: run.db, dlc: deps.dlc, maxQuietMs: run.maxQuietMs }),
-    toolsFor: (record: (r: ToolResult) => void, spawned: (s: { pid: number; argv: string[] }) => void) => createTools({ dlc: deps.dlc, onResult: record, onSpawn: spawned }),
+    toolsFor: (record: (r: ToolResult) => void, spawned: (s: { pid: number; argv: string[] }) => void) => createTools({ dlc: deps.dlc, onResult: record, onSpawn: spawned, ...(deps.utilityParams ? { params: deps.utilityParams } : {}) }),
     // Idempotent on backupId: a recordBackup re-run after a crash finds its own row.
     catalog: (e: CatalogEntry) =>
       deps.store.getBackup(e.backupId) ?? deps.store.addBackup({

@@ -78,6 +78,7 @@ export function createStepActor(deps: StepActorDeps) {
         store.recordCommand(runId, {
           stepKey: input.stepKey, attempt: forAttempt, argv: [r.utility, ...r.argv], exitCode: r.exitCode, signal: r.signal,
           durationMs: r.durationMs, stdout: r.stdout, stderr: r.stderr, messages: r.messages, startedAt: r.startedAt,
+          ...(r.stdin === undefined ? {} : { stdin: r.stdin }),
         }),
         // a state-changing utility's pid, so a resume after a kill can wait for it (leftover-utilities.ts)
         (sp) => {

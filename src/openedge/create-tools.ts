@@ -11,7 +11,9 @@ import { parseDescribe } from './parse-describe.js';
 import { rollForwardLogState } from './parse-lg.js';
 import { parseLk, unreadableLk } from './parse-lk.js';
 import { readTextFrom } from './read-text-from.js';
+import { hasMessage, Msg } from './messages.js';
 import { runTool, type Utility } from './runner.js';
+import { paramsFor, type UtilityParams } from './utility-params.js';
 import type { OpenEdgeTools } from './tools.js';
 import type { CallOptions, LkInfo, Parsed, ToolResult } from './types.js';
 
@@ -19,6 +21,8 @@ export interface CreateToolsOptions {
   dlc: string;
   cwd?: string;
   env?: Readonly<Record<string, string>>;
+  /** The database's startup parameters (utility-params.ts): each call gets those it takes. */
+  params?: UtilityParams;
   onResult?: (r: ToolResult) => void;
   /** A utility process started: its pid, with the utility first in argv. */
   onSpawn?: (s: { pid: number; argv: string[] }) => void;
@@ -26,15 +30,20 @@ export interface CreateToolsOptions {
 
 /** The OpenEdge operations for one installation; database paths are passed through as given. */
 export function createTools(o: CreateToolsOptions): OpenEdgeTools {
-  const run = async (utility: Utility, argv: string[], c: CallOptions = {}): Promise<ToolResult> => {
-    const r = await runTool(o.dlc, utility, argv, {
+  const run = async (utility: Utility, ownArgv: string[], c: CallOptions = {}): Promise<ToolResult> => {
+    const extra = paramsFor(utility, ownArgv, o.params ?? {});
+    const argv = [...ownArgv, ...extra.args];
+    const ran = await runTool(o.dlc, utility, argv, {
       ...(c.signal === undefined ? {} : { signal: c.signal }),
       ...(c.timeoutMs === undefined ? {} : { timeoutMs: c.timeoutMs }),
       ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
       ...(o.env === undefined ? {} : { env: o.env }),
+      ...(extra.stdin === undefined ? {} : { input: extra.stdin.text }),
       ...(o.onSpawn === undefined ? {} : { onSpawn: (pid: number) => o.onSpawn?.({ pid, argv: [utility, ...argv] }) }),
     });
+    const r: ToolResult = extra.stdin === undefined ? ran : { ...ran, stdin: extra.stdin.note };
     o.onResult?.(r);
+    refuseKeyStore(r, o.params ?? {});
     return r;
   };
   // Parsed outputs are only trusted from a clean exit; anything else is OEF-013 with the run.
@@ -87,6 +96,21 @@ export function resultOf(err: unknown): ToolResult | undefined {
 
 function isToolResult(v: unknown): v is ToolResult {
   return typeof v === 'object' && v !== null && 'argv' in v && 'messages' in v && Array.isArray((v as { messages: unknown }).messages);
+}
+
+/**
+ * An encrypted database's key store refused the call: no step can go on, whatever it was
+ * doing, so this is a coded refusal (OEF-124 no passphrase, OEF-125 wrong one) rather than a
+ * result to classify. The utility refused before opening the database: nothing was changed.
+ */
+function refuseKeyStore(r: ToolResult, p: UtilityParams): void {
+  const db = r.argv[r.utility === 'prostrct' ? 1 : 0] ?? '?';
+  if (hasMessage(r, Msg.passphraseRequired) && p.passphrase === undefined) {
+    throw new OeflowError('OEF-124', `${db} is encrypted: ${r.utility} needs its key store passphrase, and none was given.`, { details: { result: r, db } });
+  }
+  if (hasMessage(r, Msg.passphraseWrong) || hasMessage(r, Msg.passphraseRequired)) {
+    throw new OeflowError('OEF-125', `${r.utility} did not accept the passphrase given for ${db} (message ${hasMessage(r, Msg.passphraseWrong) ? Msg.passphraseWrong : Msg.passphraseRequired}).`, { details: { result: r, db } });
+  }
 }
 
 function failedRun(r: ToolResult): OeflowError {

@@ -39,6 +39,10 @@ export const Msg = {
   aiManagementDisabled: 13292,
   beginningProcessing: 17047,
   endtimeLocated: 17923,
+  // An encrypted database's key store refused: no -Passphrase / a wrong passphrase. No source
+  // gave the real numbers; these are the simulator's (docs/simulator.md fidelity table).
+  passphraseRequired: 90080,
+  passphraseWrong: 90081,
 } as const;
 
 /** The messages the first roll forward prints when it disables after-imaging (docs/openedge.md §4.28). */

@@ -19,6 +19,8 @@ export interface RunOptions {
   timeoutMs?: number;
   cwd?: string;
   env?: Readonly<Record<string, string>>;
+  /** Written to the utility's standard input, which is then closed (a passphrase: never in argv). */
+  input?: string;
   /** Called once the process exists, before it ends (the engine journals state-changing spawns). */
   onSpawn?: (pid: number) => void;
 }
@@ -73,7 +75,9 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
   try {
     ended = await new Promise<Ended>((resolve) => {
       const child = spawn(file, [...argv], {
-        stdio: ['ignore', outFd, errFd],
+        // stdin is a pipe only when there is something to say on it (utility-params.ts: the
+        // passphrase); if oeflow dies the utility just reads end-of-file there.
+        stdio: [o.input === undefined ? 'ignore' : 'pipe', outFd, errFd],
         // Own process group: a Ctrl-C at the terminal reaches oeflow (which waits for a running
         // `once` step, e.g. a roll forward) but never kills the utility half way.
         detached: true,
@@ -103,6 +107,10 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
       });
       child.once('exit', (code, signal) => settle({ exitCode: code, signal, cancelled }));
       if (child.pid === undefined) return; // did not start: 'error' follows
+      if (o.input !== undefined && child.stdin) {
+        child.stdin.on('error', () => undefined); // a utility that exits without reading its input (EPIPE)
+        child.stdin.end(o.input);
+      }
       o.onSpawn?.(child.pid);
       if (o.signal?.aborted) stop();
       else o.signal?.addEventListener('abort', stop, { once: true });

@@ -20,6 +20,8 @@ export interface ToolResult {
   startedAt: string;
   /** True when the run was cancelled through the AbortSignal or timed out. */
   cancelled: boolean;
+  /** What the utility was given on standard input, described (`passphrase: supplied on stdin`), never the text itself. */
+  stdin?: string;
 }
 
 export interface CallOptions {

@@ -2,6 +2,7 @@
 // .lk decides who may open it (276/263, stale takeover 4194), and a single-user open
 // holds a mode-1 .lk until the utility ends (a crash leaves it behind).
 import { existsSync } from 'node:fs';
+import { requireKeyStore } from './encryption.js';
 import { createLk, LK_MULTI, LK_SINGLE, lkValid, readLk, removeLk, type LkInfo } from './lk-file.js';
 import { masterExists, readMaster, type MasterBlock } from './master-block.js';
 import { msg } from './messages.js';
@@ -31,7 +32,9 @@ export function requireDb(s: Session, arg: string | undefined): { paths: DbPaths
   const paths = dbPaths(arg);
   if (!masterExists(paths)) s.fail(msg.cannotOpen(paths.dbFile));
   s.lg = paths.lg;
-  return { paths, mb: readMaster(paths) };
+  const mb = readMaster(paths);
+  requireKeyStore(s, paths.base, mb);
+  return { paths, mb };
 }
 
 /** Refuse when another process holds the db; a stale .lk is taken over (4194). */

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { OeflowError } from '../errors.js';
 import { beginAi } from './ai-switch.js';
+import { newKeyStore } from './encryption.js';
 import { writeData } from './data-file.js';
 import { writeMaster, type Extent, type MasterBlock } from './master-block.js';
 import { dbPaths } from './paths.js';
@@ -26,6 +27,8 @@ export interface InitOptions {
   aiSizeKb?: number;
   replication?: 'source' | 'target';
   serve?: boolean;
+  /** Encrypt the database: its utilities then need `-Passphrase` and this passphrase on stdin (encryption.ts). */
+  passphrase?: string;
   /** main.js the bin scripts run (default: the one next to this module; tests running TS pass dist's). */
   mainJs?: string;
 }
@@ -96,6 +99,7 @@ export function initSim(o: InitOptions): InitResult {
     quiet: { state: 0, nolock: false },
     roll: { started: false, partial: null, endtimeLocated: null },
     replication: o.replication ?? 'none',
+    ...(o.passphrase === undefined ? {} : { encryption: newKeyStore(o.passphrase) }),
   };
   writeFileSync(`${paths.base}.b1`, '');
   writeFileSync(`${paths.base}.d1`, '{"schema":"oeflow simulator: customer(key, value)"}\n');
@@ -105,7 +109,9 @@ export function initSim(o: InitOptions): InitResult {
   writeFileSync(paths.st, stText(extents));
   writeFileSync(paths.lg, '');
   if (o.serve === true) {
-    const r = spawnSync(join(dlc, 'bin', 'proserve'), [paths.base], { encoding: 'utf8' });
+    const r = o.passphrase === undefined
+      ? spawnSync(join(dlc, 'bin', 'proserve'), [paths.base], { encoding: 'utf8' })
+      : spawnSync(join(dlc, 'bin', 'proserve'), [paths.base, '-Passphrase'], { encoding: 'utf8', input: `${o.passphrase}\n` });
     if (r.status !== 0) throw new OeflowError('OEF-012', `proserve failed: ${r.stdout}${r.stderr}`);
   }
   return { dlc, db: paths.base, name, aiExtents: n };

@@ -4,6 +4,7 @@
 // Writes are atomic (temp + rename) and done under `<db>.simlock`.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { lock, lockSync, unlock } from './file-lock.js';
+import type { KeyStore } from './encryption.js';
 import type { DbPaths } from './paths.js';
 
 export type ExtentType = 'b' | 'd' | 'a';
@@ -69,6 +70,8 @@ export interface MasterBlock {
     endtimeLocated: number | null;
   };
   replication: 'none' | 'source' | 'target';
+  /** Present when the database is encrypted: its key store (encryption.ts). */
+  encryption?: KeyStore;
 }
 
 /** True when `<db>.db` exists. */

@@ -850,6 +850,7 @@ export class Store {
       stdoutLength: c.stdout.length,
       stderrSha256: sha256Hex(c.stderr),
       stderrLength: c.stderr.length,
+      ...(c.stdin === undefined ? {} : { stdin: c.stdin }),
     });
     this.#s.insertCommand.run(
       runId,

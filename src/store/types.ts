@@ -97,6 +97,8 @@ export interface CommandRow {
   stderr: string;
   messages: unknown[];
   startedAt: string;
+  /** What went to the utility's stdin, described (`passphrase: supplied on stdin`); kept in the journal row only. */
+  stdin?: string;
 }
 
 export interface LockRow {

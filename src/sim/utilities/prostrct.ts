@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { openSingleUser } from '../db-open.js';
+import { requireKeyStore } from '../encryption.js';
 import { masterExists, readMaster, updateMasterSync, type Extent, type MasterBlock } from '../master-block.js';
 import { msg } from '../messages.js';
 import { dbPaths, type DbPaths } from '../paths.js';
@@ -113,5 +114,6 @@ export async function run(s: Session): Promise<void> {
   const paths = dbPaths(dbArg);
   if (!masterExists(paths)) s.fail(v === 'list' ? msg.prostrctNoDb(paths.dbFile) : msg.cannotOpen(paths.dbFile));
   s.lg = paths.lg;
+  requireKeyStore(s, paths.base, readMaster(paths));
   return v === 'list' ? list(s, paths, stArg) : repair(s, paths, stArg);
 }

@@ -96,6 +96,13 @@ describe('readConfig', () => {
     expect(readConfig(file(text, 0o600)).global.get('signing-key')!.value).toBe('/secure/dba.key');
   });
 
+  it('takes the per-database utility parameters; a readable file naming a passphrase file is OEF-121', () => {
+    const text = '[db.sports]\npath = "/db/sports"\npassphrase-file = "/secure/sports.pp"\ncpinternal = "UTF-8"\ncpstream = "ISO8859-1"\ntemp-dir = "/scratch"\n';
+    expect(refusal(() => readConfig(file(text, 0o644))).details).toMatchObject({ line: 3, key: 'db.sports.passphrase-file' });
+    const entries = readConfig(file(text, 0o600)).dbs.get('sports')!.entries;
+    expect([...entries.keys()]).toEqual(['path', 'passphrase-file', 'cpinternal', 'cpstream', 'temp-dir']);
+  });
+
   it('is empty when no file exists', () => {
     expect(loadConfig({ env: {}, cwd: '/', home: tmp(), systemFile: '/no/such/file' })).toEqual({ file: null, global: new Map(), dbs: new Map() });
   });
