@@ -73,7 +73,8 @@ describe('oeflow drill', () => {
   it('rehearses backup, restore and roll forward on a simulated database under load, digests equal', async () => {
     const sim = newSim({ serve: true, aiExtents: 8 });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const r = await oeflow(['drill', sim.db, '--scratch', join(sim.dir, 'drill'), '--tx', '2000'], env);
+    // under load the drill archives FULL extents, into the database's archive directory only
+    const r = await oeflow(['drill', sim.db, '--scratch', join(sim.dir, 'drill'), '--tx', '2000', '--ai-archive', join(sim.dir, 'arch')], env);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.json.status).toBe('passed');
     const cmp = r.json.comparison as { method: string; match: boolean; source: string };
