@@ -13,6 +13,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { OeflowError } from '../errors.js';
+import { contentSha256 } from './scan-cache.js';
 
 export type CompressionFormat = 'gzip' | 'compress' | 'bzip2' | 'zstd';
 
@@ -71,7 +72,7 @@ export async function decompressFile(compressed: string, to: string, signal?: Ab
   const def = FORMATS.find((f) => f.format === kind?.format);
   if (def === undefined) throw new Error(`${compressed} has no compressed-file extension`);
   try {
-    const compressedSha256 = await sha256Of(compressed, signal);
+    const compressedSha256 = await contentSha256(compressed);
     const out = new HashTap();
     if (def.tool === undefined) {
       await pipeline(createReadStream(compressed), createGunzip(), out, createWriteStream(to, { flags: 'wx' }), ...(signal ? [{ signal }] : []));
@@ -87,12 +88,6 @@ export async function decompressFile(compressed: string, to: string, signal?: Ab
     if (err instanceof OeflowError || (err as Error).name === 'AbortError') throw err;
     throw corrupt(compressed, def.format, (err as Error).message);
   }
-}
-
-async function sha256Of(file: string, signal?: AbortSignal): Promise<string> {
-  const tap = new HashTap();
-  await pipeline(createReadStream(file), tap, async function* drain(source) { for await (const _ of source) { /* hashed by the tap */ } }, ...(signal ? [{ signal }] : []));
-  return tap.hash.digest('hex');
 }
 
 /** `<tool> -dc <file>` with stdout through the hash tap into `to`; a non-zero exit is a corrupt file. */

@@ -82,7 +82,7 @@ describe('oeflow drill', () => {
     const cmp = r.json.comparison as { method: string; match: boolean; source: string };
     expect(cmp.method).toBe('digest');
     expect(cmp.match).toBe(true);
-    expect((r.json.restore as { aiFiles: string[] }).aiFiles.length).toBeGreaterThanOrEqual(2);
+    expect((r.json.restore as { aiFiles: string[] }).aiFiles.length, r.stdout + r.stderr).toBeGreaterThanOrEqual(2);
     // archived into the database's archive directory, never into the scratch space
     expect(readdirSync(join(sim.dir, 'arch')).length).toBeGreaterThan(0);
     expect(existsSync(join(sim.dir, 'drill', 'ai-archive'))).toBe(false);

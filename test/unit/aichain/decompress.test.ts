@@ -19,7 +19,7 @@ const plain = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
 async function codeOf(p: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> }> {
   const err = await p.then(() => null, (e: unknown) => e);
   expect(err).toBeInstanceOf(OeflowError);
-  return err as OeflowError as unknown as { code: string; details: Record<string, unknown> };
+  return err as { code: string; details: Record<string, unknown> };
 }
 
 describe('compressionOf', () => {
