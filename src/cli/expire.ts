@@ -23,7 +23,9 @@ export function registerExpireCommand(program: Command, io: CliIO): void {
       const { liveAi } = await import('../app/chain-reach.js');
       const { planAiFileExpiry, applyAiFileExpiry } = await import('../app/expire-ai-files.js');
       const { dlcFor } = await import('./context.js');
-      const dlc = await dlcFor(opts);
+      // the chain proof needs rfutil; without a DLC nothing is proven and the newest backup is kept (said)
+      const dlcError = await dlcFor(opts).then(() => null, (err: unknown) => err);
+      const dlc = dlcError === null ? await dlcFor(opts) : undefined;
       // values the configuration put on the options are taken per database below, from its section
       const given = (attr: string) => command.getOptionValueSource(attr) === 'cli' || command.getOptionValueSource(attr) === 'env';
       const count = o.retainCount === undefined || !given('retainCount') ? undefined : Number(o.retainCount);
@@ -41,11 +43,12 @@ export function registerExpireCommand(program: Command, io: CliIO): void {
           const aiArchive = setting('ai-archive') as string | undefined;
           // the chain is proven only when there is a policy to apply (planExpiry refuses otherwise)
           const anchor = policy.count === undefined && policy.ageMs === undefined ? null
-            : await chainAnchor(store, keptCandidates(store, t.db), await liveAi(dlc, t.db), { dlc, aiArchive });
+            : await chainAnchor(store, keptCandidates(store, t.db), dlc === undefined ? { busySeq: null, fullSeqs: [], unreadable: 'no OpenEdge installation (DLC) to read it with' } : await liveAi(dlc, t.db), { dlc: dlc ?? '', aiArchive });
           const plan = planExpiry(store, t.db, policy, anchor);
           const oldestKept = keptCandidates(store, t.db).filter((b) => plan.find((d) => d.backupId === b.backupId)?.keep).at(-1);
           const expireAi = setting('expire-ai-files') === true && aiArchive !== undefined;
-          const aiFiles = expireAi ? await planAiFileExpiry(store, oldestKept, { dlc, aiArchive }) : [];
+          if (expireAi && dlc === undefined) throw dlcError; // the files' sequences are read with rfutil
+          const aiFiles = expireAi ? await planAiFileExpiry(store, oldestKept, { dlc: dlc!, aiArchive }) : [];
           const { removed } = o.plan ? { removed: [] as string[] } : await applyExpiry(store, plan, userInfo().username);
           const removedAiFiles = o.plan ? [] : await applyAiFileExpiry(store, oldestKept, aiFiles, userInfo().username);
           results.push({
