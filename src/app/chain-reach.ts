@@ -9,6 +9,7 @@ import { ranges } from '../aichain/prove-chain.js';
 import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { AiExtent } from '../openedge/types.js';
+import type { UtilityParams } from '../openedge/utility-params.js';
 import type { BackupRow, Store } from '../store/index.js';
 
 export interface ChainReach {
@@ -26,10 +27,10 @@ export interface LiveAi {
 }
 
 /** The live database's BUSY and FULL AI sequences. */
-export async function liveAi(dlc: string, db: string): Promise<LiveAi> {
+export async function liveAi(dlc: string, db: string, params: UtilityParams = {}): Promise<LiveAi> {
   if (!existsSync(`${db}.db`)) return { busySeq: null, fullSeqs: [], unreadable: `${db}.db does not exist here` };
   try {
-    const extents: AiExtent[] = (await createTools({ dlc }).aimageList(db)).value;
+    const extents: AiExtent[] = (await createTools({ dlc, params }).aimageList(db)).value;
     const busy = extents.find((e) => e.status === 'Busy');
     return { busySeq: busy?.seqno ?? null, fullSeqs: extents.filter((e) => e.status === 'Full').map((e) => e.seqno), ...(busy ? {} : { unreadable: 'no BUSY AI extent' }) };
   } catch (err) {
@@ -38,7 +39,7 @@ export async function liveAi(dlc: string, db: string): Promise<LiveAi> {
 }
 
 /** Whether every AI sequence from `backup`'s paired one up to the live BUSY one is there, whole, in its chain. */
-export async function chainReachesPresent(store: Store, backup: BackupRow, live: LiveAi, o: { dlc: string; aiArchive?: string | undefined }): Promise<ChainReach> {
+export async function chainReachesPresent(store: Store, backup: BackupRow, live: LiveAi, o: { dlc: string; aiArchive?: string | undefined; params?: UtilityParams }): Promise<ChainReach> {
   if (live.busySeq === null) return { reaches: false, detail: `the live database's current AI file is unknown (${live.unreadable ?? 'not read'})` };
   const found = findBackup(store, backup.backupId);
   const paired = found.pairedAiSeq;
@@ -48,7 +49,7 @@ export async function chainReachesPresent(store: Store, backup: BackupRow, live:
   if (o.aiArchive !== undefined && paired < live.busySeq) {
     const clock = sourceClockEnv(found);
     const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(found.destination, basename(backup.db));
-    const plan = await planAiChain({ tools: createTools({ dlc: o.dlc, ...(clock ? { env: clock } : {}) }), db: scanDb, inputs: [o.aiArchive], pairedSeq: paired, aiBeginDate: found.aiBeginDate ?? '', cache: store });
+    const plan = await planAiChain({ tools: createTools({ dlc: o.dlc, params: o.params ?? {}, ...(clock ? { env: clock } : {}) }), db: scanDb, inputs: [o.aiArchive], pairedSeq: paired, aiBeginDate: found.aiBeginDate ?? '', cache: store });
     archived = plan.files.map((f) => f.seqno);
     // files of other chains in the archive do not break this one; cut or damaged files of it do
     broken.push(...plan.problems.filter((p) => p.kind === 'truncated' || p.kind === 'damaged' || p.kind === 'duplicate' || p.kind === 'unreadable').map((p) => p.message));

@@ -10,6 +10,7 @@ import { planAiChain } from '../aichain/index.js';
 import { contentSha256 } from '../aichain/scan-cache.js';
 import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { createTools } from '../openedge/create-tools.js';
+import type { UtilityParams } from '../openedge/utility-params.js';
 import type { BackupRow, Store } from '../store/index.js';
 import { isOpen } from './db-status.js';
 
@@ -22,7 +23,7 @@ export interface AiFileDecision {
 }
 
 /** What becomes of each archived AI file of the oldest kept backup's chain (empty when there is none). */
-export async function planAiFileExpiry(store: Store, oldestKept: BackupRow | undefined, o: { dlc: string; aiArchive: string }): Promise<AiFileDecision[]> {
+export async function planAiFileExpiry(store: Store, oldestKept: BackupRow | undefined, o: { dlc: string; aiArchive: string; params?: UtilityParams }): Promise<AiFileDecision[]> {
   if (oldestKept === undefined || !existsSync(o.aiArchive)) return [];
   const found = findBackup(store, oldestKept.backupId);
   const named = new Set<string>();
@@ -30,7 +31,7 @@ export async function planAiFileExpiry(store: Store, oldestKept: BackupRow | und
   const clock = sourceClockEnv(found);
   const scanDb = existsSync(`${found.db}.db`) ? found.db : join(found.destination, basename(found.db));
   // from sequence 0: every file of the chain is listed with its sequence (other chains are not)
-  const plan = await planAiChain({ tools: createTools({ dlc: o.dlc, ...(clock ? { env: clock } : {}) }), db: scanDb, inputs: [o.aiArchive], pairedSeq: 0, aiBeginDate: found.aiBeginDate ?? '', cache: store });
+  const plan = await planAiChain({ tools: createTools({ dlc: o.dlc, params: o.params ?? {}, ...(clock ? { env: clock } : {}) }), db: scanDb, inputs: [o.aiArchive], pairedSeq: 0, aiBeginDate: found.aiBeginDate ?? '', cache: store });
   return plan.files.map((f) => {
     const path = f.compressed ?? f.path;
     if (named.has(path) || named.has(f.path)) return { path, seqno: f.seqno, remove: false, reason: 'named by an open run' };

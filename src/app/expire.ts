@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { OeflowError } from '../errors.js';
 import { MANIFEST_FILE } from '../copy/index.js';
 import { BACKUP_DESCRIPTION_FILE } from '../steps/record-backup.js';
+import type { UtilityParams } from '../openedge/utility-params.js';
 import type { BackupRow, Store } from '../store/index.js';
 import { chainReachesPresent, type ChainReach, type LiveAi } from './chain-reach.js';
 import { isOpen } from './db-status.js';
@@ -42,7 +43,7 @@ export function keptCandidates(store: Store, db: string): BackupRow[] {
  * The newest backup from which the AI chain reaches the present, proven newest first (the first
  * that reaches ends the search); when none does, the newest, with why not.
  */
-export async function chainAnchor(store: Store, backups: readonly BackupRow[], live: LiveAi, o: { dlc: string; aiArchive?: string | undefined }): Promise<{ backupId: string; reaches: boolean; detail: string } | null> {
+export async function chainAnchor(store: Store, backups: readonly BackupRow[], live: LiveAi, o: { dlc: string; aiArchive?: string | undefined; params?: UtilityParams }): Promise<{ backupId: string; reaches: boolean; detail: string } | null> {
   let newest: ChainReach | undefined;
   for (const b of backups) {
     const reach = await chainReachesPresent(store, b, live, o);

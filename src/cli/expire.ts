@@ -23,6 +23,7 @@ export function registerExpireCommand(program: Command, io: CliIO): void {
       const { liveAi } = await import('../app/chain-reach.js');
       const { planAiFileExpiry, applyAiFileExpiry } = await import('../app/expire-ai-files.js');
       const { dlcFor } = await import('./context.js');
+      const { paramsFromSettings } = await import('./utility-params.js');
       // the chain proof needs rfutil; without a DLC nothing is proven and the newest backup is kept (said)
       const dlcError = await dlcFor(opts).then(() => null, (err: unknown) => err);
       const dlc = dlcError === null ? await dlcFor(opts) : undefined;
@@ -41,14 +42,15 @@ export function registerExpireCommand(program: Command, io: CliIO): void {
           const ageText = age ?? (setting('retain-age') as string | undefined);
           const policy = { count: tCount, ageMs: ageText ? parseDuration(ageText) : undefined };
           const aiArchive = setting('ai-archive') as string | undefined;
+          const params = paramsFromSettings(t.settings); // an encrypted database's utilities need them
           // the chain is proven only when there is a policy to apply (planExpiry refuses otherwise)
           const anchor = policy.count === undefined && policy.ageMs === undefined ? null
-            : await chainAnchor(store, keptCandidates(store, t.db), dlc === undefined ? { busySeq: null, fullSeqs: [], unreadable: 'no OpenEdge installation (DLC) to read it with' } : await liveAi(dlc, t.db), { dlc: dlc ?? '', aiArchive });
+            : await chainAnchor(store, keptCandidates(store, t.db), dlc === undefined ? { busySeq: null, fullSeqs: [], unreadable: 'no OpenEdge installation (DLC) to read it with' } : await liveAi(dlc, t.db, params), { dlc: dlc ?? '', aiArchive, params });
           const plan = planExpiry(store, t.db, policy, anchor);
           const oldestKept = keptCandidates(store, t.db).filter((b) => plan.find((d) => d.backupId === b.backupId)?.keep).at(-1);
           const expireAi = setting('expire-ai-files') === true && aiArchive !== undefined;
           if (expireAi && dlc === undefined) throw dlcError; // the files' sequences are read with rfutil
-          const aiFiles = expireAi ? await planAiFileExpiry(store, oldestKept, { dlc: dlc!, aiArchive }) : [];
+          const aiFiles = expireAi ? await planAiFileExpiry(store, oldestKept, { dlc: dlc!, aiArchive, params }) : [];
           const { removed } = o.plan ? { removed: [] as string[] } : await applyExpiry(store, plan, userInfo().username);
           const removedAiFiles = o.plan ? [] : await applyAiFileExpiry(store, oldestKept, aiFiles, userInfo().username);
           results.push({
