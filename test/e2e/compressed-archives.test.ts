@@ -74,6 +74,9 @@ describe('restore from compressed AI archives', () => {
     } finally {
       store.close();
     }
+    // the note recorded before the first transition keeps the run provable
+    const verified = await oeflow(['verify', String(run.json.runId)], env);
+    expect(verified.exitCode, verified.stdout).toBe(0);
 
     // a corrupt archive: OEF-325 naming it, before anything is restored
     const broken = join(sim.dir, 'broken');
