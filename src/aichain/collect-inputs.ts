@@ -4,6 +4,7 @@ import { access, readdir, realpath, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import { parseArchiverName } from './archiver-name.js';
+import { compressionOf } from './decompress.js';
 import type { ChainProblem } from './types.js';
 
 export interface Candidate {
@@ -12,6 +13,8 @@ export interface Candidate {
   explicit: boolean;
   /** Named like an AI archiver file: if its scan fails, that is reported, not skipped. */
   archiverName: boolean;
+  /** Compressed by the site (by its extension): decompressed before its scan (decompress.ts). */
+  compressed: boolean;
 }
 
 /** The candidate AI files of `inputs`, each real file once, plus the inputs that cannot be read. */
@@ -26,7 +29,9 @@ export async function collectInputs(inputs: readonly string[]): Promise<{ candid
       prior.explicit ||= explicit;
       return;
     }
-    const c = { path: file, explicit, archiverName: parseArchiverName(path.basename(file)) !== null };
+    const compressed = compressionOf(file);
+    const plainName = compressed ? path.basename(file).slice(0, -compressed.ext.length) : path.basename(file);
+    const c = { path: file, explicit, archiverName: parseArchiverName(plainName) !== null, compressed: compressed !== null };
     seen.set(real, c);
     candidates.push(c);
   };

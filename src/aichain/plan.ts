@@ -2,13 +2,16 @@
 // and proves the chain; assertChainProven() stops anything destructive unless it holds.
 // Scans run concurrently (at most `concurrency`, default the core count) and their results
 // are cached (scan-cache.ts): a second plan, or the restore after `--plan`, does not scan again.
-import { availableParallelism } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { OeflowError, isOeflowError } from '../errors.js';
 import { resultOf } from '../openedge/create-tools.js';
 import { Msg, hasMessage } from '../openedge/messages.js';
 import { parseAimageScan } from '../openedge/parse-aimage-scan.js';
 import type { OeMessage } from '../openedge/types.js';
 import { collectInputs, unreadable, type Candidate } from './collect-inputs.js';
+import { compressionOf, decompressFile, type DecompressedFile } from './decompress.js';
 import { toEndtime } from './endtime.js';
 import { proveChain } from './prove-chain.js';
 import { contentSha256, fileIdentity, type FileIdentity } from './scan-cache.js';
@@ -17,9 +20,69 @@ import type { AiChainPlan, ChainProblem, PlanAiChainInput, ScannedFile } from '.
 /** Scans `inputs` and proves the AI chain from `pairedSeq`; every problem is reported at once. */
 export async function planAiChain(input: PlanAiChainInput): Promise<AiChainPlan> {
   const endtime = input.until === undefined ? undefined : toEndtime(input.until);
-  const { candidates, problems } = await collectInputs(input.inputs);
-  const scanned: ScannedFile[] = [];
+  const collected = await collectInputs(input.inputs);
+  const { problems } = collected;
   const skipped: AiChainPlan['skipped'] = [];
+  const compressed = collected.candidates.filter((c) => c.compressed);
+  if (compressed.length === 0) return { ...(await proveCandidates(input, collected.candidates, problems, skipped)), decompressed: [], ...(endtime === undefined ? {} : { endtime }) };
+  // compressed archives: decompressed into the caller's scratch space (kept: the restore rolls
+  // them forward), or into a temporary directory removed once the proof is made (a plan)
+  const scratch = input.decompressInto ?? await mkdtemp(join(tmpdir(), 'oeflow-ai-'));
+  try {
+    await mkdir(scratch, { recursive: true });
+    const made = await decompressCandidates(compressed, scratch, skipped, input.signal);
+    const byFile = new Map(made.map((d) => [d.file, d]));
+    const candidates = collected.candidates.flatMap((c) => {
+      if (!c.compressed) return [c];
+      const d = made.find((x) => x.compressed === c.path);
+      return d ? [{ ...c, path: d.file, compressed: false }] : [];
+    });
+    const plan = await proveCandidates(input, candidates, problems, skipped);
+    // problems and the plan name the site's file beside the decompressed copy
+    const named = (text: string) => made.reduce((t, d) => t.replaceAll(d.file, `${d.compressed} (decompressed to ${d.file})`), text);
+    return {
+      ...plan,
+      files: plan.files.map((f) => (byFile.has(f.path) ? { ...f, compressed: byFile.get(f.path)!.compressed } : f)),
+      problems: plan.problems.map((p) => ({ ...p, message: named(p.message), ...(p.paths ? { paths: p.paths.map((x) => byFile.get(x)?.compressed ?? x) } : {}) })),
+      skipped: plan.skipped.map((s) => ({ ...s, path: byFile.get(s.path)?.compressed ?? s.path })),
+      decompressed: made,
+      ...(endtime === undefined ? {} : { endtime }),
+    };
+  } catch (err) {
+    if (input.decompressInto !== undefined) await rm(scratch, { recursive: true, force: true });
+    throw err;
+  } finally {
+    if (input.decompressInto === undefined) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Decompress every compressed candidate into `scratch` (a name each: the archive's name less its
+ * extension). A named or archiver-named file that cannot be decompressed stops the plan (OEF-325);
+ * any other compressed file found in a directory is skipped with the reason, as a non-AI file is.
+ */
+async function decompressCandidates(compressed: readonly Candidate[], scratch: string, skipped: AiChainPlan['skipped'], signal?: AbortSignal): Promise<DecompressedFile[]> {
+  const names = new Set<string>();
+  const made: DecompressedFile[] = [];
+  for (const c of compressed) {
+    signal?.throwIfAborted();
+    const plain = basename(c.path).slice(0, -(compressionOf(c.path)?.ext.length ?? 0));
+    let name = plain;
+    for (let i = 2; names.has(name); i++) name = `${i}-${plain}`;
+    names.add(name);
+    try {
+      made.push(await decompressFile(c.path, join(scratch, name), signal));
+    } catch (err) {
+      if (!isOeflowError(err, 'OEF-325') || c.explicit || c.archiverName) throw err;
+      skipped.push({ path: c.path, reason: err.message });
+    }
+  }
+  return made;
+}
+
+/** Scan the (plain) candidates and prove the chain. */
+async function proveCandidates(input: PlanAiChainInput, candidates: readonly Candidate[], problems: ChainProblem[], skipped: AiChainPlan['skipped']): Promise<Omit<AiChainPlan, 'decompressed' | 'endtime'>> {
+  const scanned: ScannedFile[] = [];
   const outcomes = await inPool(candidates, input.concurrency ?? availableParallelism(), (c) => {
     input.signal?.throwIfAborted();
     return cachedScan(input, c);
@@ -40,7 +103,6 @@ export async function planAiChain(input: PlanAiChainInput): Promise<AiChainPlan>
     skipped: [...skipped, ...proof.skipped],
     firstSeq: proof.files[0]?.seqno ?? null,
     lastSeq: proof.files.at(-1)?.seqno ?? null,
-    ...(endtime === undefined ? {} : { endtime }),
   };
 }
 

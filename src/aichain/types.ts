@@ -1,5 +1,6 @@
 // Types of the AI-chain planner: what the chain proof reports.
 import type { OpenEdgeTools } from '../openedge/tools.js';
+import type { DecompressedFile } from './decompress.js';
 import type { AiScanCache } from './scan-cache.js';
 
 export type ChainProblemKind = 'gap' | 'duplicate' | 'foreign' | 'wrong-start' | 'unreadable' | 'not-ai' | 'truncated' | 'damaged';
@@ -15,6 +16,8 @@ export interface ChainFile {
   path: string;
   seqno: number;
   aiBeginDate: string;
+  /** The site's compressed archive `path` was decompressed from (absent: not compressed). */
+  compressed?: string;
 }
 
 export interface AiChainPlan {
@@ -28,6 +31,8 @@ export interface AiChainPlan {
   lastSeq: number | null;
   /** `--until` as roll forward's `endtime` (yyyy:mm:dd:hh:mm:ss, local time). */
   endtime?: string;
+  /** Compressed archives among the inputs and the plain files made from them (both hashed). */
+  decompressed: DecompressedFile[];
 }
 
 export interface PlanAiChainInput {
@@ -46,6 +51,11 @@ export interface PlanAiChainInput {
   concurrency?: number;
   /** Scan results to reuse and to keep (the state store); absent: every file is scanned. */
   cache?: AiScanCache;
+  /**
+   * Where compressed archives are decompressed and kept (the restore's scratch space, removed
+   * again if the plan throws); absent: a temporary directory removed once the proof is made.
+   */
+  decompressInto?: string;
 }
 
 /** Why a file whose header reads cannot be rolled forward whole (its scan said so). */

@@ -16,7 +16,7 @@ import { progressReporter } from './progress.js';
 import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 
-interface DrillOpts { scratch?: string; ai?: string[]; demo?: boolean; tx?: string }
+interface DrillOpts { scratch?: string; ai?: string[]; aiArchive?: string; demo?: boolean; tx?: string }
 
 /** Background load of the demo; a named database gets none unless --tx asks for it. */
 const DEMO_TX = 3000;
@@ -54,7 +54,8 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
   withUtilityParamOptions(program.command('drill [db]'))
     .description('DR rehearsal: online backup → restore into scratch → roll forward archived AI → compare; --demo on a fresh simulated database under load')
     .option('--scratch <dir>', 'scratch directory for the backup, the AI archive and the restored copy')
-    .option('--ai <dir...>', 'directories of archived AI files (required on a real installation)')
+    .option('--ai <dir...>', 'directories of archived AI files, read only (on a real installation: this or --ai-archive)')
+    .option('--ai-archive <dir>', 'the database\'s AI archive directory (default: ai-archive in the configuration); on the simulator the drill archives FULL extents into it, as the site would')
     .option('--demo', 'create a simulated database, serve it, and rehearse on it under load')
     .option('--tx <n>', `simulator only: transactions of background load during the backup (default: none on a named database, ${DEMO_TX} with --demo)`)
     .action(async (dbArg: string | undefined, o: DrillOpts, command: Command) => {
@@ -69,7 +70,10 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
       let db: string;
       let dlc: string;
       let utilityParams: UtilityParams = {};
+      // the demo database lives in the scratch directory, so its archive may too
+      let aiArchive = o.aiArchive ? resolve(o.aiArchive) : undefined;
       if (o.demo) {
+        aiArchive ??= join(scratch, 'ai-archive');
         reporter({ type: 'notice', runId: 'drill', message: `creating a simulated database in ${scratch}/sim` });
         const made = await simJson<{ dlc: string; db: string }>(['init', join(scratch, 'sim'), '--name', 'sports', '--ai-extents', '8', '--serve']);
         ({ db, dlc } = made);
@@ -88,7 +92,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
       const store = o.demo && !opts.state && !process.env.OEFLOW_STATE ? openStore(join(scratch, 'oeflow.db'), storeOptions) : storeFor(opts);
       try {
         const report = await withSignals((abortSignal) => runDrill({
-          store, dlc, db, scratch, reporter, abortSignal, utilityParams, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}),
+          store, dlc, db, scratch, reporter, abortSignal, utilityParams, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}), ...(aiArchive ? { aiArchive } : {}),
           ...(o.tx !== undefined || o.demo ? { loadTx: positiveTx(o.tx ?? String(DEMO_TX)) } : {}),
         }));
         const evidence = await drillEvidence(store, { backup: report.backup.runId, ...(report.restore ? { restore: report.restore.runId } : {}) }, scratch, storeOptions.signer);

@@ -2,6 +2,7 @@
 // then run the roll-forward procedure (RF-1..5) on a fresh copy.
 import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ExitCode, OeflowError } from '../errors.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
@@ -11,6 +12,10 @@ import { progressReporter } from './progress.js';
 import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 import { notifySettingFor } from './notify-setting.js';
 import { exitCodeFor, renderRun, runResult } from './run-result.js';
+
+/** Inside --into, beside the restored database: where compressed AI archives are decompressed. */
+export const AI_SCRATCH_DIR = '.oeflow-ai';
+
 
 interface RestoreOpts { into: string; ai: string[]; until?: string; plan?: boolean }
 
@@ -24,7 +29,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
     .action(async (ref: string, o: RestoreOpts, command: Command) => {
       const opts = globalOptions(command);
       // loaded here, not at start: `--help` and the read-only commands never need them
-      const [{ assertChainProven, endtimeZone, planAiChain, toEndtime }, { startRun }, { planRestore, renderPlan }, { createTools }, { findBackup, sourceClockEnv }] = await Promise.all([
+      const [{ assertChainProven, decompressedNotes, endtimeZone, planAiChain, toEndtime }, { startRun }, { planRestore, renderPlan }, { createTools }, { findBackup, sourceClockEnv }] = await Promise.all([
         import('../aichain/index.js'), import('../engine/engine.js'), import('../plan/plan.js'), import('../openedge/create-tools.js'), import('../engine/catalog.js'),
       ]);
       const dlc = await dlcFor(opts);
@@ -44,11 +49,19 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         if (o.until !== undefined && o.until.trim() === '') throw new OeflowError('OEF-001', '--until is empty: give the time to stop the roll forward at, or leave --until out to roll to the end of the chain');
         const endtime = o.until !== undefined ? toEndtime(o.until) : undefined;
         const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(backup.destination, basename(backup.db));
+        // compressed archives are decompressed into the restore's scratch space beside the target
+        // (a plan uses a temporary directory and removes it); both files are hashed and journaled
+        const scratch = join(into, AI_SCRATCH_DIR);
+        // a chain that does not prove, or an archive that does not decompress, leaves nothing behind
+        const intoWasNew = !existsSync(into);
+        const undo = async () => { await rm(intoWasNew ? into : scratch, { recursive: true, force: true }); };
         const plan = await planAiChain({
           tools, db: scanDb, inputs: o.ai.map((p) => resolve(p)), pairedSeq: backup.pairedAiSeq,
           aiBeginDate: backup.aiBeginDate ?? '', ...(endtime ? { until: endtime } : {}),
           cache: store, // a restore after `--plan` (or a second plan) does not scan the files again
-        });
+          ...(o.plan ? {} : { decompressInto: scratch }),
+        }).catch(async (err: unknown) => { if (!o.plan) await undo(); throw err; });
+        if (!o.plan && !plan.ok) await undo();
         const input = {
           procedure: 'roll-forward' as const, db: targetDb, targetDb, backupDir: backup.destination,
           aiFiles: plan.files.map((f) => f.path), pairedAiSeq: backup.pairedAiSeq, replication: backup.replication,
@@ -56,14 +69,20 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           ...(backup.manifestDigest ? { manifestDigest: backup.manifestDigest } : {}),
         };
         if (o.plan) {
-          const dry = planRestore(input, plan);
-          emitResult(io, opts, { ...dry, backupId: backup.backupId, chainProblems: plan.problems, ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}) }, renderPlan);
+          // the plan decompressed into a temporary directory: show where the run will put each file
+          const runPath = (f: { path: string; compressed?: string }) => (f.compressed ? join(scratch, basename(f.path)) : f.path);
+          const dry = planRestore({ ...input, aiFiles: plan.files.map(runPath) }, plan);
+          for (const [i, f] of plan.files.entries()) {
+            const cmd = dry.commands.filter((c) => c.kb === 'RF-5')[i];
+            if (cmd && f.compressed) cmd.note = [`decompressed from ${f.compressed} first`, cmd.note].filter(Boolean).join('; ');
+          }
+          emitResult(io, opts, { ...dry, backupId: backup.backupId, chainProblems: plan.problems, decompressed: plan.decompressed.map(({ file, ...d }) => ({ ...d, file: join(scratch, basename(file)) })), ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}) }, renderPlan);
           outcome.exitCode = dry.ready ? ExitCode.ok : ExitCode.verification;
           return;
         }
         assertChainProven(plan); // nothing destructive starts unless the chain is proven
         const result = await withSignals((abortSignal) =>
-          startRun({ store, dlc, utilityParams, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input }),
+          startRun({ store, dlc, utilityParams, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input, notes: decompressedNotes(plan.decompressed) }),
         );
         const { notifyOutcome } = await import('../app/start-procedure.js');
         await notifyOutcome(notifySettingFor(command, backup.db), store, result, { db: targetDb, machineId: 'roll-forward' });
@@ -71,7 +90,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const located = (result.facts['rollForward'] as { endtimeLocated?: boolean } | undefined)?.endtimeLocated === true;
         const warnings = endtime && result.status === 'completed' && !located
           ? [`--until ${endtime} (${endtimeZone()}) lies after the last AI file: the database is at the end of the AI chain, not at the time asked for`] : [];
-        emitResult(io, opts, { ...runResult(result), backupId: backup.backupId, targetDb, aiFiles: input.aiFiles, ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}), warnings },
+        emitResult(io, opts, { ...runResult(result), backupId: backup.backupId, targetDb, aiFiles: input.aiFiles, decompressed: plan.decompressed, ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}), warnings },
           (r) => [renderRun(r), ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
         outcome.exitCode = exitCodeFor(result);
       } finally {

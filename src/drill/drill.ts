@@ -1,8 +1,10 @@
-// DR drill (issue 4): online backup → restore into scratch → roll forward every archived
-// AI file → compare → record achieved RPO/RTO and the evidence in the store.
+// DR drill (issue 4): online backup → restore into scratch → roll forward copies of every
+// archived AI file → compare → record achieved RPO/RTO and the evidence in the store. The
+// source's FULL extents and archived files are only ever copied (issue 8): the drill empties
+// extents only into the database's configured archive directory, as the site's archiver would.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { planAiChain, assertChainProven } from '../aichain/index.js';
+import { assertChainProven, decompressedNotes } from '../aichain/index.js';
 import { backupIdFor, startRun } from '../engine/engine.js';
 import type { Reporter } from '../engine/reporter.js';
 import type { RunOutcome } from '../engine/run-driver.js';
@@ -11,6 +13,7 @@ import type { UtilityParams } from '../openedge/utility-params.js';
 import type { Store } from '../store/index.js';
 import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { OeflowError } from '../errors.js';
+import { gatherAiCopies } from './gather-ai.js';
 import { archiveUntil, isSimulator, simJson, startLoad } from './sim-cli.js';
 
 export interface DrillOptions {
@@ -20,9 +23,14 @@ export interface DrillOptions {
   scratch: string;
   reporter: Reporter;
   abortSignal?: AbortSignal;
-  /** Directories of archived AI files (required on a real installation). */
+  /** Directories of archived AI files, read only (required on a real installation unless aiArchive is set). */
   aiDirs?: string[];
-  /** Simulator only: transactions of background load during the backup window. */
+  /**
+   * The database's configured AI archive directory (`ai-archive`): on the simulator without a
+   * running archiver daemon, the drill archives FULL extents into it, as the site would.
+   */
+  aiArchive?: string;
+  /** Simulator only: transactions of background load during the backup window (needs aiArchive). */
   loadTx?: number;
   /** The database's startup parameters; the restored copy takes the same (it is encrypted alike). */
   utilityParams?: UtilityParams;
@@ -48,13 +56,23 @@ const failed = (o: RunOutcome) => o.status !== 'completed';
 /** Run one rehearsal against `db` and return its evidence (also journaled on the restore run). */
 export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   const sim = isSimulator(o.dlc);
-  if (!sim && o.aiDirs === undefined) throw new OeflowError('OEF-001', 'on a real installation the drill needs --ai <dir> (where your AI files are archived)');
+  const archiveDirs = [...new Set([...(o.aiDirs ?? []), ...(o.aiArchive ? [o.aiArchive] : [])])];
+  if (!sim && archiveDirs.length === 0) throw new OeflowError('OEF-001', 'on a real installation the drill needs --ai <dir> or an ai-archive directory (where your AI files are archived)');
   const params = o.utilityParams ?? {};
   const tools = createTools({ dlc: o.dlc, params });
   // With the site's AI archiver running, the drill archives nothing itself (no `oeflow sim
   // archive`, no `extent empty`: the daemon owns the FULL extents) and reads its directories.
-  if (sim && o.aiDirs === undefined && (await tools.describe(o.db)).value.aiArchiver) {
-    throw new OeflowError('OEF-001', `the AI archiver runs on ${o.db}: the drill needs --ai <dir> naming its -aiarcdir directories (it never empties extents under the archiver)`);
+  const daemon = sim && (await tools.describe(o.db)).value.aiArchiver;
+  if (daemon && archiveDirs.length === 0) {
+    throw new OeflowError('OEF-001', `the AI archiver runs on ${o.db}: the drill needs --ai <dir> (or ai-archive) naming its -aiarcdir directories (it never empties extents under the archiver)`);
+  }
+  // The drill archives (empties FULL extents) only into the database's own archive directory,
+  // never into its scratch space: deleting the scratch must never break a real restore's chain.
+  const archive = sim && !daemon ? o.aiArchive : undefined;
+  if (o.loadTx && archive === undefined && !daemon) {
+    throw new OeflowError('OEF-001', `--tx needs an AI archive directory for ${o.db}: under load FULL extents must be archived (and emptied) somewhere that outlives the drill`, {
+      hint: 'Pass --ai-archive <dir> (or set ai-archive in the database\'s configuration section), or leave --tx out.',
+    });
   }
   await mkdir(o.scratch, { recursive: true });
   const engine = { store: o.store, dlc: o.dlc, utilityParams: params, reporter: o.reporter, ...(o.abortSignal ? { abortSignal: o.abortSignal } : {}) };
@@ -62,13 +80,11 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   // Simulator: a steady background load that keeps switching AI extents through the
   // backup window (only when asked: --tx, or --demo); the backup starts once the first switch
   // under load has happened. FULL extents are archived meanwhile, as a site's archiver would.
-  const archive = join(o.scratch, 'ai-archive');
-  const simArchive = sim && o.aiDirs === undefined;
   const firstSeq = (await tools.aimageList(o.db)).value.find((e) => e.status === 'Busy')?.seqno ?? 0;
   const load = sim && o.loadTx ? startLoad(o.db, o.loadTx, 7, o.dlc, Math.max(50, Math.round(o.loadTx / 8))) : undefined;
   const stopArchiving = new AbortController();
   let backingUp = false; // commits wait during the quiet point, so nothing fills meanwhile
-  const archiving = load && simArchive
+  const archiving = load && archive !== undefined
     ? archiveUntil(o.db, archive, o.dlc, { stop: stopArchiving.signal, paused: () => backingUp, onError: (m) => notice(o, `archiver: ${m}`) })
     : undefined;
   if (load) {
@@ -95,21 +111,24 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   if (backupFailure !== undefined || loadFailure !== undefined) return { ...report, failure: [backupFailure, loadFailure].filter(Boolean).join('; ') };
   report.backup.backupId = backupIdFor(backup.runId);
 
-  // Close the AI window so every change so far sits in a FULL extent, then archive it.
-  // On the simulator oeflow archives (FULL extents first, so the switch finds an EMPTY one);
-  // on a real installation the site's archiver does, into the --ai directories.
-  if (simArchive) await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
+  // Close the AI window so every change so far sits in a FULL extent. With an archive
+  // directory, oeflow archives into it as the site would (FULL extents first, so the switch
+  // finds an EMPTY one); otherwise the FULL extents stay FULL and the drill copies them.
+  if (archive !== undefined) await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
   const closedAt = new Date();
   const switched = await tools.aimageNew(o.db);
   if (switched.exitCode !== 0) return { ...report, failure: `rfutil -C aimage new exited ${switched.exitCode}: ${switched.stdout.trim().split('\n').pop() ?? ''}` };
   const source = sim ? await simJson<{ digest: string }>(['digest', o.db], { DLC: o.dlc }) : undefined;
-  if (simArchive) await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
-  const aiDirs = simArchive ? [archive] : o.aiDirs ?? [];
+  if (archive !== undefined) await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
 
   const found = findBackup(o.store, report.backup.backupId);
   const targetDb = join(o.scratch, 'restore', found.db.split('/').pop()!);
   const clock = sourceClockEnv(found);
-  const plan = await planAiChain({ tools: clock ? createTools({ dlc: o.dlc, params, env: clock }) : tools, db: o.db, inputs: aiDirs, pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '', cache: o.store });
+  // the restore rolls forward copies in the scratch space, never the archive's files or the source's extents
+  const { plan, decompressed } = await gatherAiCopies({
+    tools: clock ? createTools({ dlc: o.dlc, params, env: clock }) : tools, db: o.db, archiveDirs, into: join(o.scratch, 'ai'),
+    pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '', cache: o.store, ...(o.abortSignal ? { signal: o.abortSignal } : {}),
+  });
   assertChainProven(plan);
   const started = Date.now();
   const restore = await startRun(engine, {
@@ -119,6 +138,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
       pairedAiSeq: found.pairedAiSeq, replication: found.replication, ...(found.aiBeginDate ? { aiBeginDate: found.aiBeginDate } : {}),
       ...(found.manifestDigest ? { manifestDigest: found.manifestDigest } : {}),
     },
+    notes: decompressedNotes(decompressed),
   });
   report.rtoSeconds = (Date.now() - started) / 1000;
   report.restore = { runId: restore.runId, status: restore.status, targetDb, aiFiles: plan.files.map((f) => f.path) };

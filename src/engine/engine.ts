@@ -66,7 +66,7 @@ function refuseIfOpenRun(store: Store, db: string): void {
 }
 
 /** Start a procedure run and drive it until it settles. */
-export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind: string; lockDb: string; input: ProcedureInput; runId?: string; maxQuietMs?: number }): Promise<RunOutcome> {
+export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind: string; lockDb: string; input: ProcedureInput; runId?: string; maxQuietMs?: number; notes?: readonly Record<string, unknown>[] }): Promise<RunOutcome> {
   const { store } = deps;
   const machine = machines[o.machineId];
   const runId = o.runId ?? newRunId();
@@ -74,6 +74,8 @@ export async function startRun(deps: EngineDeps, o: { machineId: MachineId; kind
   // The run row exists before the lock is taken: a stale lock's takeover is journaled on it,
   // and a refused start stays on record (failed, not resumable) for the audit trail.
   store.createRun({ runId, machineId: o.machineId, machineHash: machineHash(machine), db: o.lockDb, kind: o.kind, input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, oeflowVersion: OEFLOW_VERSION }, host: hostname(), pid: process.pid, osUser: userInfo().username });
+  // what was prepared for the run before it existed (e.g. decompressed AI archives), on its record
+  for (const data of o.notes ?? []) store.appendJournal(runId, { kind: 'note', data });
   try {
     acquireDbLock(store, o.lockDb, runId);
   } catch (err) {

@@ -1,8 +1,10 @@
 // --plan changes nothing and lists exactly the commands the run then executes (issue 4);
 // the drill rehearses backup → restore → roll forward under load and compares digests.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createTools } from '../../src/openedge/create-tools.js';
 import { isEffectCommand } from '../../src/plan/plan.js';
 import { openStore } from '../../src/store/index.js';
 import { oeflow } from '../helpers/oeflow.js';
@@ -73,13 +75,17 @@ describe('oeflow drill', () => {
   it('rehearses backup, restore and roll forward on a simulated database under load, digests equal', async () => {
     const sim = newSim({ serve: true, aiExtents: 8 });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const r = await oeflow(['drill', sim.db, '--scratch', join(sim.dir, 'drill'), '--tx', '2000'], env);
+    // under load the drill archives FULL extents, into the database's archive directory only
+    const r = await oeflow(['drill', sim.db, '--scratch', join(sim.dir, 'drill'), '--tx', '2000', '--ai-archive', join(sim.dir, 'arch')], env);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.json.status).toBe('passed');
     const cmp = r.json.comparison as { method: string; match: boolean; source: string };
     expect(cmp.method).toBe('digest');
     expect(cmp.match).toBe(true);
-    expect((r.json.restore as { aiFiles: string[] }).aiFiles.length).toBeGreaterThanOrEqual(2);
+    expect((r.json.restore as { aiFiles: string[] }).aiFiles.length, r.stdout + r.stderr).toBeGreaterThanOrEqual(2);
+    // archived into the database's archive directory, never into the scratch space
+    expect(readdirSync(join(sim.dir, 'arch')).length).toBeGreaterThan(0);
+    expect(existsSync(join(sim.dir, 'drill', 'ai-archive'))).toBe(false);
     expect(typeof r.json.rtoSeconds).toBe('number');
     // both runs proven as an auditor would; unsigned here (no key configured), so not authenticated
     expect(r.json.evidence).toMatchObject({ backup: { verdict: 'proven', authenticated: false }, restore: { verdict: 'proven', authenticated: false }, keyId: null });
@@ -94,4 +100,36 @@ describe('oeflow drill', () => {
     expect(quiet.json.status, quiet.stdout + quiet.stderr).toBe('passed');
     expect(await simDigest(sim, sim.db)).toBe(before); // no transactions were written
   });
+
+  it('leaves the source\'s archive intact: FULL extents and archived files are copied, so a real restore still succeeds after the scratch is deleted', async () => {
+    const sim = newSim({ serve: true, aiExtents: 8 });
+    const state = join(sim.dir, 'state.db');
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    const b0 = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk0')], env);
+    expect(b0.json.status, b0.stderr).toBe('completed');
+    await sim.oeflow(['sim', 'load', sim.db, '--tx', '600']);
+    const archive = join(sim.dir, 'arch');
+    await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]); // the site's archiver
+    expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'])).exitCode).toBe(0); // a FULL extent not archived yet
+    const tools = createTools({ dlc: sim.dlc });
+    const fullExtents = async () => (await tools.aimageList(sim.db)).value.filter((e) => e.status === 'Full').map((e) => ({ seqno: e.seqno, hash: createHash('sha256').update(readFileSync(e.path)).digest('hex') }));
+    const fullBefore = await fullExtents();
+    expect(fullBefore.length).toBeGreaterThan(0);
+    const archiveBefore = sim.hashDir(archive);
+
+    const scratch = join(sim.dir, 'drill');
+    const r = await oeflow(['drill', sim.db, '--scratch', scratch, '--ai', archive], env);
+    expect(r.json.status, r.stdout + r.stderr).toBe('passed');
+    expect((r.json.restore as { aiFiles: string[] }).aiFiles.every((f) => f.startsWith(join(scratch, 'ai')))).toBe(true);
+    expect(sim.hashDir(archive)).toBe(archiveBefore);
+    const fullAfter = await fullExtents();
+    expect(fullAfter.filter((e) => fullBefore.some((b) => b.seqno === e.seqno))).toEqual(fullBefore); // still FULL, same bytes
+
+    rmSync(scratch, { recursive: true, force: true });
+    await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]); // the site archives what the drill left FULL
+    const digest = await simDigest(sim, sim.db);
+    const restore = await oeflow(['restore', String(b0.json.backupId), '--into', join(sim.dir, 'real'), '--ai', archive], env);
+    expect(restore.json.status, restore.stdout + restore.stderr).toBe('completed');
+    expect(await simDigest(sim, join(sim.dir, 'real', sim.name))).toBe(digest);
+  }, 240_000);
 });

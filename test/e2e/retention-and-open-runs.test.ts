@@ -1,7 +1,7 @@
 // Retention keeps exactly what the policy says (never the newest backup, never one an open run
 // uses; removals journaled), and the on-open-run policy: an interrupted run is abandoned when
 // that is safe, resumed when asked, and a needs-decision one is never passed over.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -22,10 +22,10 @@ function configured(sim: Sim, section: string[] = []) {
 }
 
 describe('oeflow expire', () => {
-  it('keeps exactly what retain-count says, never the newest nor a backup an open run uses, and journals each removal', async () => {
+  it('keeps exactly what retain-count says, never the backup the chain needs nor one an open run uses, expires archived AI files only before the oldest kept, and journals each removal', async () => {
     const sim = newSim({ serve: true, aiExtents: 6 });
-    const { state, env } = configured(sim, ['retain-count = 1']);
     const archive = join(sim.dir, 'arch');
+    const { state, env } = configured(sim, ['retain-count = 1', `ai-archive = "${archive}"`, 'expire-ai-files = true']);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const b = await oeflow(['backup', 'online', 'sports'], env);
@@ -39,16 +39,37 @@ describe('oeflow expire', () => {
     // a restore from the middle backup was interrupted: its files must stay
     await killAt(sim, state, ['restore', middle, '--into', join(sim.dir, 'restored'), '--ai', archive], { stepKey: 'restoreCopy', crashAt: 'after-intent' });
 
+    type Db = { plan: { backupId: string; keep: boolean; reasons: string[]; pairedAiSeq: number }[]; aiFiles: { plan: { path: string; seqno: number; remove: boolean }[]; removed: string[] } };
+    // an archived file the chain needs is missing: no backup reaches the present, the newest is kept and the plan says so
+    const files = readdirSync(archive).sort();
+    const needed = join(archive, files.at(-1)!);
+    renameSync(needed, join(sim.dir, 'away'));
+    const broken = await oeflow(['expire', 'sports', '--plan'], env);
+    renameSync(join(sim.dir, 'away'), needed);
+    expect((broken.json.databases as Db[])[0]!.plan[0]!.reasons.join()).toMatch(/no backup's AI chain reaches the present \(sequence \d+/);
+
+    const archiveBefore = sim.hashDir(archive);
     const plan = await oeflow(['expire', 'sports', '--plan'], env);
     expect(plan.exitCode, plan.stdout).toBe(0);
-    const decisions = (plan.json.databases as { plan: { backupId: string; keep: boolean; reasons: string[] }[] }[])[0]!.plan;
+    const db0 = (plan.json.databases as Db[])[0]!;
+    const decisions = db0.plan;
     expect(decisions.map((d) => [d.backupId, d.keep])).toEqual([[newest, true], [middle, true], [oldest, false]]);
+    expect(decisions[0]!.reasons.join()).toMatch(/the newest backup from which the AI chain reaches the present/);
     expect(decisions[1]!.reasons.join()).toMatch(/used by open run run-/);
+    // archived AI files: exactly those before the oldest kept backup's (the middle one's) paired sequence
+    const middlePaired = decisions[1]!.pairedAiSeq;
+    expect(db0.aiFiles.plan.length).toBe(files.length);
+    expect(db0.aiFiles.plan.filter((f) => f.remove).map((f) => f.seqno).sort()).toEqual(db0.aiFiles.plan.map((f) => f.seqno).filter((q) => q < middlePaired).sort());
+    expect(db0.aiFiles.plan.some((f) => f.remove)).toBe(true);
     expect(existsSync(join(sim.dir, 'repo', 'sports', oldest))).toBe(true); // --plan removes nothing
+    expect(sim.hashDir(archive)).toBe(archiveBefore);
 
     const done = await oeflow(['expire', 'sports'], env);
     expect(done.exitCode, done.stdout).toBe(0);
     expect((done.json.databases as { removed: string[] }[])[0]!.removed).toEqual([oldest]);
+    const goneAi = db0.aiFiles.plan.filter((f) => f.remove).map((f) => f.path);
+    expect((done.json.databases as Db[])[0]!.aiFiles.removed.sort()).toEqual(goneAi.sort());
+    for (const f of db0.aiFiles.plan) expect(existsSync(f.path)).toBe(!f.remove);
     expect(existsSync(join(sim.dir, 'repo', 'sports', oldest))).toBe(false);
     expect(existsSync(join(sim.dir, 'repo', 'sports', middle))).toBe(true);
     const listed = await oeflow(['backups', '--db', sim.db], env);
@@ -57,11 +78,16 @@ describe('oeflow expire', () => {
     try {
       const notes = db.prepare(`SELECT data_json FROM journal WHERE kind = 'note' AND data_json LIKE '%"expired"%'`).all() as { data_json: string }[];
       expect(notes.map((n) => (JSON.parse(n.data_json) as { expired: { backupId: string } }).expired.backupId)).toEqual([oldest]);
+      const aiNotes = db.prepare(`SELECT data_json FROM journal WHERE kind = 'note' AND data_json LIKE '%"expiredAiFile"%'`).all() as { data_json: string }[];
+      expect(aiNotes.map((n) => (JSON.parse(n.data_json) as { expiredAiFile: { path: string } }).expiredAiFile.path).sort()).toEqual(goneAi.sort());
     } finally {
       db.close();
     }
     const restore = await oeflow(['restore', oldest, '--into', join(sim.dir, 'r2'), '--ai', archive], env);
     expect((restore.json.error as { code: string }).code).toBe('OEF-310');
+    // the chain the kept newest backup needs is whole: it restores from what is left
+    const kept = await oeflow(['restore', newest, '--into', join(sim.dir, 'r3'), '--ai', archive, '--plan'], env);
+    expect(kept.json.ready, kept.stdout).toBe(true);
   }, 240_000); // three backups, a killed restore and an expiry: long on a loaded 2-core machine
 
   it('refuses to run without a retention policy', async () => {

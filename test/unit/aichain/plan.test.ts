@@ -75,7 +75,7 @@ describe('planAiChain', () => {
   });
 
   it('does not throw when the plan is proven', () => {
-    expect(() => assertChainProven({ ok: true, files: [], problems: [], skipped: [], firstSeq: null, lastSeq: null })).not.toThrow();
+    expect(() => assertChainProven({ ok: true, files: [], problems: [], skipped: [], firstSeq: null, lastSeq: null, decompressed: [] })).not.toThrow();
   });
 });
 
