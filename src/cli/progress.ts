@@ -58,7 +58,7 @@ export function progressReporter(io: CliIO, quiet = false, log?: CommandLog): Re
   };
   return (e: EngineEvent) => {
     const d = describe(e);
-    if (d && log) log.write(d.level, `${d.mark ? `${d.mark} ` : ''}${d.text}`, e.runId === 'drill' ? undefined : e.runId);
+    if (d && log) log.write(d.level, `${d.mark ? `${d.mark} ` : ''}${d.text}`, e.runId === 'drill' || e.type === 'run' ? undefined : e.runId);
     if (quiet) return;
     if (d && e.type !== 'command') line(e.type === 'run' ? d.text : `  ${d.mark} ${d.text}`);
     // bytes redraw in place on a terminal; off a terminal the step lines are enough

@@ -58,7 +58,9 @@ const FINAL_STATES = new Set(['completed', 'failed', 'aborted']);
 async function lastStepNamer(store: Store): Promise<(runId: string) => string | undefined> {
   const { steps } = await import('../steps/index.js'); // only when a run did not complete: `runs` stays light
   return (runId) => {
-    const last = store.attempts(runId).sort((a, b) => a.intentSeq - b.intentSeq).at(-1);
+    // the step that failed, not the restart that followed it; else the last step (interrupted, aborted, in doubt)
+    const attempts = store.attempts(runId).sort((a, b) => a.intentSeq - b.intentSeq);
+    const last = attempts.filter((a) => a.outcome === 'error').at(-1) ?? attempts.at(-1);
     const step = last ? steps[last.stepId] : undefined;
     return last && step ? `${stepTitle({ title: step.title, stepKey: last.stepKey })} (${step.kb})` : undefined;
   };
