@@ -28,7 +28,7 @@ describe('openCommandLog', () => {
     expect(lines[0]).toBe('an older line');
     expect(lines.slice(1)).toHaveLength(2);
     for (const l of lines.slice(1)) expect(l).toMatch(LINE);
-    expect(lines[1]).toMatch(/ WARN  oeflow\[\d+\] run-1 a notice \| with two lines$/);
+    expect(lines[1]).toMatch(/ WARN {2}oeflow\[\d+\] run-1 a notice \| with two lines$/);
     expect(log.problem).toBeUndefined();
   });
 
