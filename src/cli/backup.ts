@@ -74,7 +74,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         ...backupFigures(result.facts), ...(openRun ? { openRun } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)],
       };
       const paired = (result.facts['recordBackup'] as { pairedAiSeq?: number } | undefined)?.pairedAiSeq;
-      emitRun(io, opts, printed, (r) => [
+      emitRun(io, opts, outcome, printed, (r) => [
         renderRun(r, {
           lines: [
             ...(r.openRun ? [`open run    ${r.openRun.runId} ${r.openRun.action} first (--on-open-run)`] : []),

@@ -81,7 +81,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           ...runResult(result, { procedure: 'roll-forward', db: targetDb, step: tracker.failed() ?? tracker.last(), durationMs }),
           backupId: backup.backupId, targetDb, aiFiles: input.aiFiles, ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}), warnings,
         };
-        emitRun(io, opts, printed, (r) => [
+        emitRun(io, opts, outcome, printed, (r) => [
           renderRun(r, {
             lines: [
               `AI files     ${r.aiFiles.length} rolled forward${r.endtime ? `, up to ${r.endtime} (${r.endtimeZone ?? ''})` : ''}`,

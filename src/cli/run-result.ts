@@ -11,6 +11,7 @@ import { formatDuration } from './duration.js';
 import { procedureName, stepTitle } from './progress.js';
 import type { StepRef } from './step-tracker.js';
 import { emitResult, type CliIO, type GlobalOptions } from './io.js';
+import type { CommandOutcome } from './program.js';
 
 export interface RunResult {
   runId: string;
@@ -120,7 +121,8 @@ export function renderRunProblem(r: RunResult): string | null {
 }
 
 /** Print a run's result: stdout as emitResult does, and (without --json) the reason and next action of a run that did not complete on stderr, even with --quiet. */
-export function emitRun<T extends RunResult>(io: CliIO, opts: GlobalOptions, result: T, human: (r: T) => string): void {
+export function emitRun<T extends RunResult>(io: CliIO, opts: GlobalOptions, outcome: CommandOutcome, result: T, human: (r: T) => string): void {
+  if (result.error) outcome.failure = { code: result.error.code, message: result.error.message }; // the log's last line names it
   emitResult(io, opts, result, human);
   if (opts.json) return;
   const problem = renderRunProblem(result);

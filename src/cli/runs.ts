@@ -193,7 +193,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
         const { notifyOutcome } = await import('../app/start-procedure.js');
         await notifyOutcome(notifySettingFor(command, run.db), store, result, { db: run.db, machineId: run.machineId });
         const printed = { ...runResult(result, { backupId, procedure: run.machineId, db: run.db, step: tracker.failed() ?? tracker.last(), durationMs: Date.now() - started }), ...backupFigures(result.facts) };
-        emitRun(io, opts, printed, (r) => renderRun(r, { next: backupId ? `to restore: oeflow restore ${backupId} --into <empty dir> --ai <archived AI files>` : `oeflow verify ${r.runId} proves the run` }));
+        emitRun(io, opts, outcome, printed, (r) => renderRun(r, { next: backupId ? `to restore: oeflow restore ${backupId} --into <empty dir> --ai <archived AI files>` : `oeflow verify ${r.runId} proves the run` }));
         outcome.exitCode = exitCodeFor(result);
       });
     });
