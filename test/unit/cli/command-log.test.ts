@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openCommandLog } from '../../../src/cli/command-log.js';
+import { journalLogProblem, openCommandLog } from '../../../src/cli/command-log.js';
+import { openStore } from '../../../src/store/index.js';
 
 const dirs: string[] = [];
 const temp = () => { const d = mkdtempSync(join(tmpdir(), 'oeflow-log-')); dirs.push(d); return d; };
@@ -50,5 +51,22 @@ describe('openCommandLog', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^oeflow: warning: cannot write the log file .*missing-dir\/oeflow\.log: ENOENT/);
     expect(log.problem).toMatch(/ENOENT/);
+  });
+
+  it('is journaled on the run when it failed, so the record says the log has a gap', () => {
+    const store = openStore(':memory:');
+    try {
+      store.createRun({ runId: 'run-1', machineId: 'offline-backup', machineHash: 'h', db: '/db/x', kind: 'offline-backup', input: { procedure: 'offline-backup', db: '/db/x' }, host: 'h', pid: 1 });
+      const good = openCommandLog(join(temp(), 'ok.log'), 'info', () => undefined);
+      journalLogProblem(good, store, 'run-1');
+      good.close();
+      expect(store.journal('run-1').filter((r) => r.kind === 'note')).toHaveLength(0);
+      const bad = openCommandLog(join(temp(), 'missing-dir', 'oeflow.log'), 'info', () => undefined);
+      journalLogProblem(bad, store, 'run-1');
+      const notes = store.journal('run-1').filter((r) => r.kind === 'note');
+      expect(notes.map((n) => n.data)).toEqual([{ logFile: { file: bad.file, error: expect.stringMatching(/ENOENT/) as unknown } }]);
+    } finally {
+      store.close();
+    }
   });
 });
