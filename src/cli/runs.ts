@@ -54,12 +54,15 @@ function checkpointLines(c: CheckpointVerification): string[] {
 /** Final states: "failed in failed" says nothing a reader needs. */
 const FINAL_STATES = new Set(['completed', 'failed', 'aborted']);
 
-/** Names the step a run stopped at, in plain words beside its article id ("Switch to a new AI extent … (OFFLINE-4)"), from its last attempt. */
-async function lastStepNamer(store: Store): Promise<(runId: string) => string | undefined> {
-  const { steps } = await import('../steps/index.js'); // only when a run did not complete: `runs` stays light
-  return (runId) => {
-    // the step that failed, not the restart that followed it; else the last step (interrupted, aborted, in doubt)
-    const attempts = store.attempts(runId).sort((a, b) => a.intentSeq - b.intentSeq);
+/**
+ * Names a run's step in plain words beside its article id ("Switch to a new AI extent … (OFFLINE-4)"):
+ * the step `stepKey` names, else the one the run stopped at (the failed one, not the restart
+ * after it; else the last one: interrupted, aborted, in doubt).
+ */
+async function stepNamer(store: Store): Promise<(runId: string, stepKey?: string) => string | undefined> {
+  const { steps } = await import('../steps/index.js'); // only when needed: `runs` of completed runs stays light
+  return (runId, stepKey) => {
+    const attempts = store.attempts(runId).sort((a, b) => a.intentSeq - b.intentSeq).filter((a) => stepKey === undefined || a.stepKey === stepKey);
     const last = attempts.filter((a) => a.outcome === 'error').at(-1) ?? attempts.at(-1);
     const step = last ? steps[last.stepId] : undefined;
     return last && step ? `${stepTitle({ title: step.title, stepKey: last.stepKey })} (${step.kb})` : undefined;
@@ -81,7 +84,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
         const runs = store.listRunSummaries(o.db ? { db: dbArgument(o.db) } : {}).map((r) => ({
           runId: r.runId, machineId: r.machineId, db: r.db, status: r.status, interrupted: isInterrupted(store, r), state: stateName(r.stateValue), createdAt: r.createdAt, updatedAt: r.updatedAt, endedAt: r.endedAt,
         }));
-        const stepOf = runs.some((r) => r.status !== 'completed') ? await lastStepNamer(store) : undefined;
+        const stepOf = runs.some((r) => r.status !== 'completed') ? await stepNamer(store) : undefined;
         emitResult(io, opts, { runs }, (x) => x.runs.length === 0 ? 'no runs' : table(
           ['RUN', 'STATUS', 'PROCEDURE', 'STARTED', 'DURATION', 'DATABASE', 'STOPPED AT'],
           x.runs.map((r) => {
@@ -206,10 +209,11 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       const opts = globalOptions(command);
       if (o.as !== 'done' && o.as !== 'not-done') throw new OeflowError('OEF-001', `--as must be done or not-done, not ${o.as}`);
       const { findResumable, resolveRun } = await import('../engine/engine.js');
-      await withStore(opts, (store) => {
+      await withStore(opts, async (store) => {
         findResumable(store, { runId });
         const r = resolveRun(store, { runId, as: o.as as 'done' | 'not-done', reason: o.reason, operator: userInfo().username });
-        emitResult(io, opts, { ...r, status: 'running', interrupted: true, next: `oeflow resume ${runId}` }, (x) => `recorded: ${x.stepKey} attempt ${x.attempt} is ${x.decision}\nnext: oeflow resume ${runId}`);
+        const name = (await stepNamer(store))(runId, r.stepKey) ?? r.stepKey;
+        emitResult(io, opts, { ...r, status: 'running', interrupted: true, next: `oeflow resume ${runId}` }, (x) => `recorded: ${name}, attempt ${x.attempt}, is ${x.decision}\nnext: oeflow resume ${runId}`);
       });
     });
 
@@ -219,9 +223,10 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .action(async (runId: string, o: { reason: string }, command: Command) => {
       const opts = globalOptions(command);
       const { abandonRun } = await import('../engine/engine.js');
-      await withStore(opts, (store) => {
+      await withStore(opts, async (store) => {
         const r = abandonRun(store, { runId, reason: o.reason, operator: userInfo().username });
-        emitResult(io, opts, { ...r, status: 'failed' }, (x) => `run ${x.runId} abandoned in ${x.state}${x.warning ? `\nwarning: ${x.warning}` : ''}`);
+        const at = (await stepNamer(store))(runId);
+        emitResult(io, opts, { ...r, status: 'failed' }, (x) => `run ${x.runId} abandoned${at ? ` at ${at}` : FINAL_STATES.has(x.state) ? '' : ` in ${x.state}`}${x.warning ? `\nwarning: ${x.warning}` : ''}`);
       });
     });
 
