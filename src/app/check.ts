@@ -2,6 +2,7 @@
 // (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; one status line with performance data), and the
 // same as Prometheus textfile metrics (docs/operations.md).
 import type { DbStatus } from './db-status.js';
+import { humanSeconds } from '../cli/duration.js';
 
 export const CheckStatus = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;
 export type CheckStatusValue = (typeof CheckStatus)[keyof typeof CheckStatus];
@@ -85,16 +86,5 @@ export function prometheusText(statuses: readonly DbStatus[], verdicts: readonly
   return `${lines.join('\n')}\n`;
 }
 
-/** 90 → "1m30s", 7200 → "2h", 200000 → "2d7h". */
-export function human(seconds: number): string {
-  const units: [number, string][] = [[86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']];
-  const parts: string[] = [];
-  let rest = Math.round(seconds);
-  for (const [size, unit] of units) {
-    if (rest >= size && parts.length < 2) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return parts.length ? parts.join('') : '0s';
-}
+/** 90 → "1m30s", 7200 → "2h", 200000 → "2d7h" (the one formatter, src/cli/duration.ts). */
+export const human = humanSeconds;

@@ -43,7 +43,7 @@ export async function notify(command: string | undefined, payload: NotifyPayload
       input: `${JSON.stringify(payload, null, 2)}\n`, reject: false, all: true, timeout: NOTIFY_TIMEOUT_MS,
       env: {
         OEFLOW_EVENT: payload.event, OEFLOW_RUN_ID: payload.runId ?? '', OEFLOW_DB: payload.db ?? '', OEFLOW_STATUS: payload.status ?? payload.event,
-        OEFLOW_BACKUP_ID: payload.backupId ?? '', OEFLOW_ERROR_CODE: payload.error?.code ?? '', OEFLOW_ERROR: payload.error?.message ?? '',
+        OEFLOW_BACKUP_ID: payload.backupId ?? '', OEFLOW_ERROR_CODE: payload.error?.code ?? '', OEFLOW_ERROR: payload.error?.message ?? (typeof payload['failure'] === 'string' ? payload['failure'] : ''),
       },
     });
     const output = typeof r.all === 'string' ? r.all : '';

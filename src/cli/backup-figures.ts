@@ -1,5 +1,6 @@
 // What an online backup says about its quiet point (issues 9 and 14): which copy method ran
 // and how long production writes were held. Shared by `backup --json` and `show`.
+import { formatDuration } from './duration.js';
 
 export interface BackupFigures {
   copyMethod?: string;
@@ -19,5 +20,5 @@ export function backupFigures(facts: Record<string, unknown>): BackupFigures {
 /** One line for humans, or null when there is nothing to say. */
 export function renderFigures(f: BackupFigures): string | null {
   if (f.copyMethod === undefined && f.quietWindowMs === undefined) return null;
-  return `copy method: ${f.copyMethod ?? '?'}; quiet point held ${f.quietWindowMs === undefined ? '?' : `${f.quietWindowMs} ms`}`;
+  return `copy method: ${f.copyMethod ?? '?'}; quiet point held ${f.quietWindowMs === undefined ? '?' : formatDuration(f.quietWindowMs)}`;
 }

@@ -4,7 +4,9 @@ import { basename, join, resolve } from 'node:path';
 import { backupIdFor, newRunId } from '../engine/run-ids.js';
 import { ExitCode, OeflowError } from '../errors.js';
 import { ON_OPEN_RUN, type OnOpenRun } from '../config/keys.js';
-import { backupFigures, renderFigures } from './backup-figures.js';
+import { backupFigures } from './backup-figures.js';
+import { journalLogProblem } from './command-log.js';
+import { trackSteps } from './step-tracker.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { parseMaxQuiet } from './duration.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
@@ -13,7 +15,7 @@ import { offlineWarnings } from '../plan/offline-warnings.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
-import { exitCodeFor, renderRun, runResult } from './run-result.js';
+import { emitRun, exitCodeFor, renderRun, runResult } from './run-result.js';
 
 interface BackupOpts { plan?: boolean; to?: string; repo?: string; onOpenRun?: OnOpenRun; notify?: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string; copyMethod?: string; stagingDir?: string }
 
@@ -59,13 +61,30 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         return;
       }
       const { startProcedure } = await import('../app/start-procedure.js');
+      const tracker = trackSteps(progressReporter(io, opts.json || opts.quiet === true, outcome.log));
+      const started = Date.now();
       const { outcome: result, openRun } = await withSignals((abortSignal) =>
-        startProcedure({ store, dlc, utilityParams, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, runId, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) },
+        startProcedure({ store, dlc, utilityParams, reporter: tracker.reporter, abortSignal }, { machineId: procedure, kind: procedure, lockDb: db, input, runId, ...(maxQuietMs !== undefined ? { maxQuietMs } : {}) },
           { onOpenRun: o.onOpenRun ?? 'fail', notify: o.notify }),
       );
-      const figures = backupFigures(result.facts);
-      const printed = { ...runResult(result, result.status === 'completed' ? { backupId: backupIdFor(result.runId) } : {}), ...figures, ...(openRun ? { openRun } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)] };
-      emitResult(io, opts, printed, (r) => [renderRun(r), renderFigures(figures), ...r.warnings.map((w) => `warning: ${w}`)].filter((l) => l !== null).join('\n'));
+      journalLogProblem(outcome.log, store, result.runId);
+      const backupId = result.status === 'completed' ? backupIdFor(result.runId) : undefined;
+      const printed = {
+        ...runResult(result, { backupId, procedure, db, step: tracker.failed() ?? tracker.last(), durationMs: Date.now() - started }),
+        ...backupFigures(result.facts), ...(openRun ? { openRun } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)],
+      };
+      const paired = (result.facts['recordBackup'] as { pairedAiSeq?: number } | undefined)?.pairedAiSeq;
+      emitRun(io, opts, outcome, printed, (r) => [
+        renderRun(r, {
+          lines: [
+            ...(r.openRun ? [`open run    ${r.openRun.runId} ${r.openRun.action} first (--on-open-run)`] : []),
+            ...(backupId ? [`stored in    ${destination}`] : []),
+            ...(paired !== undefined ? [`AI sequence  ${paired}: the first AI file a restore of this backup rolls forward`] : []),
+          ],
+          next: `keep the AI files from sequence ${paired ?? '?'} on; to restore: oeflow restore ${backupId ?? '<backup-id>'} --into <empty dir> --ai <archived AI files>`,
+        }),
+        ...r.warnings.map((w) => `warning: ${w}`),
+      ].join('\n'));
       outcome.exitCode = exitCodeFor(result);
     } finally {
       store.close();

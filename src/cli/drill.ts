@@ -15,6 +15,8 @@ import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
+import { journalLogProblem } from './command-log.js';
+import { notifySettingFor } from './notify-setting.js';
 
 interface DrillOpts { scratch?: string; ai?: string[]; aiArchive?: string; demo?: boolean; tx?: string }
 
@@ -64,7 +66,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
       const [{ runDrill }, { drillEvidence }, { simJson }, { createTools }] = await Promise.all([
         import('../drill/drill.js'), import('../drill/evidence.js'), import('../drill/sim-cli.js'), import('../openedge/create-tools.js'),
       ]);
-      const reporter = progressReporter(io, opts.json);
+      const reporter = progressReporter(io, opts.json || opts.quiet === true, outcome.log);
       if (!o.demo && (!dbArg || !o.scratch)) throw new OeflowError('OEF-001', 'name a database and --scratch <dir>, or use --demo');
       const scratch = o.scratch ? resolve(o.scratch) : await mkdtemp(join(tmpdir(), 'oeflow-drill-'));
       let db: string;
@@ -90,17 +92,36 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
         storeOptions = { signer: loadRowSigner(key.privateKeyPath) };
       }
       const store = o.demo && !opts.state && !process.env.OEFLOW_STATE ? openStore(join(scratch, 'oeflow.db'), storeOptions) : storeFor(opts);
+      const { notify } = await import('../app/notify.js');
+      const hook = notifySettingFor(command, db);
       try {
-        const report = await withSignals((abortSignal) => runDrill({
-          store, dlc, db, scratch, reporter, abortSignal, utilityParams, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}), ...(aiArchive ? { aiArchive } : {}),
-          ...(o.tx !== undefined || o.demo ? { loadTx: positiveTx(o.tx ?? String(DEMO_TX)) } : {}),
-        }));
+        let report: DrillReport;
+        try {
+          report = await withSignals((abortSignal) => runDrill({
+            store, dlc, db, scratch, reporter, abortSignal, utilityParams, ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}), ...(aiArchive ? { aiArchive } : {}),
+            ...(o.tx !== undefined || o.demo ? { loadTx: positiveTx(o.tx ?? String(DEMO_TX)) } : {}),
+          }));
+        } catch (err) {
+          // a drill that could not even finish (e.g. the AI chain is not provable) is a failure the hook hears of
+          if (err instanceof OeflowError) await notify(hook, { event: 'failed', kind: 'drill', db, status: 'failed', error: { code: err.code, message: err.message, hint: err.hint } });
+          throw err;
+        }
         const evidence = await drillEvidence(store, { backup: report.backup.runId, ...(report.restore ? { restore: report.restore.runId } : {}) }, scratch, storeOptions.signer);
-        // runId: the restore run, which carries the drill's evidence in its journal
-        emitResult(io, opts, { runId: report.restore?.runId ?? report.backup.runId, ...report, evidence, store: store.path }, (r) => [render(r), renderEvidence(r.evidence)].join('\n'));
+        const runId = report.restore?.runId ?? report.backup.runId; // the restore run carries the drill's evidence in its journal
+        journalLogProblem(outcome.log, store, runId);
         const aborted = report.backup.status === 'aborted' || report.restore?.status === 'aborted';
+        const undecided = report.backup.status === 'needs-decision' || report.restore?.status === 'needs-decision';
         const proven = evidence.backup.verdict === 'proven' && evidence.restore?.verdict !== 'not-proven';
-        outcome.exitCode = report.status === 'passed' && proven ? ExitCode.ok : aborted ? ExitCode.aborted : ExitCode.verification;
+        const passed = report.status === 'passed' && proven;
+        await notify(hook, {
+          event: passed ? 'completed' : aborted ? 'aborted' : undecided ? 'needs-decision' : 'failed', kind: 'drill', runId, db, status: passed ? 'passed' : 'failed',
+          ...(report.backup.backupId ? { backupId: report.backup.backupId } : {}), rtoSeconds: report.rtoSeconds ?? null, rpoSeconds: report.rpoSeconds ?? null,
+          evidence: { backup: evidence.backup.verdict, ...(evidence.restore ? { restore: evidence.restore.verdict } : {}) },
+          ...(passed ? {} : { failure: report.failure ?? (proven ? 'the restored data differs from the source' : 'a run of the drill is not proven (oeflow verify)') }),
+        }, store, runId);
+        emitResult(io, opts, { runId, ...report, evidence, store: store.path }, (r) => [render(r), renderEvidence(r.evidence)].join('\n'));
+        if (!passed && !opts.json) io.err(`oeflow: drill FAILED on ${db}${report.failure ? `: ${report.failure}` : ''}\n  next: oeflow show ${runId}\n`);
+        outcome.exitCode = passed ? ExitCode.ok : aborted ? ExitCode.aborted : ExitCode.verification;
       } finally {
         store.close();
         if (o.demo) await createTools({ dlc }).proshut(db, 'by').catch(() => undefined);

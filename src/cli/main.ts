@@ -2,7 +2,7 @@
 import { CommanderError } from 'commander';
 import { errorCodes, ExitCode, OeflowError } from '../errors.js';
 import { damagedStoreError } from '../store/damaged.js';
-import { buildProgram, type CommandOutcome } from './program.js';
+import { buildProgram, CHANGING, type CommandOutcome } from './program.js';
 import { emitError, type CliIO } from './io.js';
 import { usageCapture, usageError } from './usage-error.js';
 
@@ -12,6 +12,21 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const usage = usageCapture();
   const program = buildProgram(io, outcome, usage);
   const json = argv.includes('--json');
+  const code = await run(program, outcome, usage, argv, io, json);
+  logEnd(outcome, code);
+  return code;
+}
+
+/** The command's last log line: how it ended (an error with its code and message). */
+function logEnd(outcome: CommandOutcome, code: number): void {
+  if (!outcome.log) return;
+  const changing = CHANGING.has((outcome.command ?? '').split(' ')[0]!);
+  const failure = outcome.failure ? `: ${outcome.failure.code} ${outcome.failure.message}` : '';
+  outcome.log.write(code === ExitCode.ok ? (changing ? 'info' : 'debug') : 'error', `command ended: oeflow ${outcome.command ?? ''}, exit ${code}${failure}`);
+  outcome.log.close();
+}
+
+async function run(program: ReturnType<typeof buildProgram>, outcome: CommandOutcome, usage: ReturnType<typeof usageCapture>, argv: readonly string[], io: CliIO, json: boolean): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return outcome.exitCode;
@@ -29,6 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     if (err instanceof OeflowError) {
       emitError(io, json, err);
+      outcome.failure = { code: err.code, message: err.message };
       return err.exitCode;
     }
     const damaged = damagedStoreError(err);

@@ -11,7 +11,9 @@ import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 import { notifySettingFor } from './notify-setting.js';
-import { exitCodeFor, renderRun, runResult } from './run-result.js';
+import { emitRun, exitCodeFor, renderRun, runResult } from './run-result.js';
+import { journalLogProblem } from './command-log.js';
+import { trackSteps } from './step-tracker.js';
 
 /** Inside --into, beside the restored database: where compressed AI archives are decompressed. */
 export const AI_SCRATCH_DIR = '.oeflow-ai';
@@ -81,17 +83,32 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           return;
         }
         assertChainProven(plan); // nothing destructive starts unless the chain is proven
+        const tracker = trackSteps(progressReporter(io, opts.json || opts.quiet === true, outcome.log));
+        const started = Date.now();
         const result = await withSignals((abortSignal) =>
-          startRun({ store, dlc, utilityParams, reporter: progressReporter(io, opts.json), abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input, notes: decompressedNotes(plan.decompressed) }),
+          startRun({ store, dlc, utilityParams, reporter: tracker.reporter, abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input, notes: decompressedNotes(plan.decompressed) }),
         );
+        journalLogProblem(outcome.log, store, result.runId);
+        const durationMs = Date.now() - started;
         const { notifyOutcome } = await import('../app/start-procedure.js');
         await notifyOutcome(notifySettingFor(command, backup.db), store, result, { db: targetDb, machineId: 'roll-forward' });
         // rfutil says 17923 in the file that holds the endtime; never seen = the AI files end before it
         const located = (result.facts['rollForward'] as { endtimeLocated?: boolean } | undefined)?.endtimeLocated === true;
         const warnings = endtime && result.status === 'completed' && !located
           ? [`--until ${endtime} (${endtimeZone()}) lies after the last AI file: the database is at the end of the AI chain, not at the time asked for`] : [];
-        emitResult(io, opts, { ...runResult(result), backupId: backup.backupId, targetDb, aiFiles: input.aiFiles, decompressed: plan.decompressed, ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}), warnings },
-          (r) => [renderRun(r), ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
+        const printed = {
+          ...runResult(result, { procedure: 'roll-forward', db: targetDb, step: tracker.failed() ?? tracker.last(), durationMs }),
+          backupId: backup.backupId, targetDb, aiFiles: input.aiFiles, decompressed: plan.decompressed, ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}), warnings,
+        };
+        emitRun(io, opts, outcome, printed, (r) => [
+          renderRun(r, {
+            lines: [
+              `AI files     ${r.aiFiles.length} rolled forward${r.endtime ? `, up to ${r.endtime} (${r.endtimeZone ?? ''})` : ''}`,
+            ],
+            next: `check the data in ${targetDb}, then start it (proserve ${targetDb}); once it is opened, no further AI file can be rolled forward into it`,
+          }),
+          ...r.warnings.map((w) => `warning: ${w}`),
+        ].join('\n'));
         outcome.exitCode = exitCodeFor(result);
       } finally {
         store.close();

@@ -14,9 +14,16 @@ import { dbArgument } from './db-argument.js';
 import { emitResult, globalOptions, type CliIO, type GlobalOptions } from './io.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
-import { exitCodeFor, renderRun, runResult } from './run-result.js';
+import { emitRun, exitCodeFor, renderRun, runResult } from './run-result.js';
+import { journalLogProblem } from './command-log.js';
+import { trackSteps } from './step-tracker.js';
 import { backupFigures, renderFigures } from './backup-figures.js';
 import { writeOutputFile } from './output-file.js';
+import { table } from './table.js';
+import { localTime } from './local-time.js';
+import { formatDuration } from './duration.js';
+import { formatBytes } from '../copy/progress.js';
+import { procedureName, stepTitle } from './progress.js';
 import { notifySettingFor } from './notify-setting.js';
 import { paramsDbOfRun, utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 
@@ -44,6 +51,24 @@ function checkpointLines(c: CheckpointVerification): string[] {
   return [`  ${c.ok ? '✔' : '✖'} checkpoint ${c.file} (${c.at}, ${c.size} log entries, ${c.runsCovered} runs, ${sig})${c.ok ? ': nothing recorded before it was removed, cut or rewritten' : ''}`, ...c.problems.map((p) => `      ${p}`)];
 }
 
+/** Final states: "failed in failed" says nothing a reader needs. */
+const FINAL_STATES = new Set(['completed', 'failed', 'aborted']);
+
+/**
+ * Names a run's step in plain words beside its article id ("Switch to a new AI extent … (OFFLINE-4)"):
+ * the step `stepKey` names, else the one the run stopped at (the failed one, not the restart
+ * after it; else the last one: interrupted, aborted, in doubt).
+ */
+async function stepNamer(store: Store): Promise<(runId: string, stepKey?: string) => string | undefined> {
+  const { steps } = await import('../steps/index.js'); // only when needed: `runs` of completed runs stays light
+  return (runId, stepKey) => {
+    const attempts = store.attempts(runId).sort((a, b) => a.intentSeq - b.intentSeq).filter((a) => stepKey === undefined || a.stepKey === stepKey);
+    const last = attempts.filter((a) => a.outcome === 'error').at(-1) ?? attempts.at(-1);
+    const step = last ? steps[last.stepId] : undefined;
+    return last && step ? `${stepTitle({ title: step.title, stepKey: last.stepKey })} (${step.kb})` : undefined;
+  };
+}
+
 const withStore = async <T>(opts: GlobalOptions, body: (store: Store) => Promise<T> | T): Promise<T> => {
   const store = storeFor(opts, { existing: true });
   try { return await body(store); } finally { store.close(); }
@@ -55,11 +80,22 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .option('--db <db>', 'only runs on this database')
     .action(async (o: { db?: string }, command: Command) => {
       const opts = globalOptions(command);
-      await withStore(opts, (store) => {
+      await withStore(opts, async (store) => {
         const runs = store.listRunSummaries(o.db ? { db: dbArgument(o.db) } : {}).map((r) => ({
-          runId: r.runId, machineId: r.machineId, db: r.db, status: r.status, interrupted: isInterrupted(store, r), state: stateName(r.stateValue), createdAt: r.createdAt, updatedAt: r.updatedAt,
+          runId: r.runId, machineId: r.machineId, db: r.db, status: r.status, interrupted: isInterrupted(store, r), state: stateName(r.stateValue), createdAt: r.createdAt, updatedAt: r.updatedAt, endedAt: r.endedAt,
         }));
-        emitResult(io, opts, { runs }, (x) => x.runs.length === 0 ? 'no runs' : x.runs.map((r) => `${r.runId}  ${(r.interrupted ? 'interrupted' : r.status).padEnd(14)} ${r.machineId.padEnd(15)} ${r.state.padEnd(24)} ${r.db}`).join('\n'));
+        const stepOf = runs.some((r) => r.status !== 'completed') ? await stepNamer(store) : undefined;
+        emitResult(io, opts, { runs }, (x) => x.runs.length === 0 ? 'no runs' : table(
+          ['RUN', 'STATUS', 'PROCEDURE', 'STARTED', 'DURATION', 'DATABASE', 'STOPPED AT'],
+          x.runs.map((r) => {
+            const live = r.status === 'running' && !r.interrupted;
+            return [
+              r.runId, r.interrupted ? 'interrupted' : r.status, procedureName(r.machineId), localTime(r.createdAt),
+              live ? 'running' : formatDuration(Date.parse(r.endedAt ?? r.updatedAt) - Date.parse(r.createdAt)), r.db,
+              r.status === 'completed' ? '' : stepOf?.(r.runId) ?? r.state,
+            ];
+          }),
+        ));
       });
     });
 
@@ -80,7 +116,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
           createdAt: run.createdAt, error: run.error, input: run.input, ...backupFigures((run.snapshot as { context?: { facts?: Record<string, unknown> } } | undefined)?.context?.facts ?? {}), outcome: evidence.outcome, events: evidence.events, timeline: evidence.timeline, ...(o.diagram ? { diagram: resolve(o.diagram) } : {}),
         };
         emitResult(io, opts, result, (r) => [
-          `run ${r.runId} (${r.machineId}) on ${r.db}: ${r.interrupted ? 'interrupted (no process drives it)' : r.status} in ${r.state} — ${r.outcome.summary}`,
+          `run ${r.runId}: ${procedureName(r.machineId)} of ${r.db}, started ${localTime(r.createdAt)}: ${r.interrupted ? 'interrupted (no process drives it)' : r.status}${FINAL_STATES.has(r.state) ? '' : ` in ${r.state}`} — ${r.outcome.summary}`,
           ...(typeof (r.input as { oeflowVersion?: unknown } | null)?.oeflowVersion === 'string' ? [`  made by oeflow ${(r.input as { oeflowVersion: string }).oeflowVersion}`] : []),
           ...(r.next ? [`next: ${r.next}`] : []),
           ...[renderFigures(r)].filter((l) => l !== null),
@@ -149,14 +185,18 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       const dlc = await dlcFor(opts);
       await withStore(opts, async (store) => {
         const utilityParams = utilityParamsFor(command, paramsDbOfRun(store, runId ? { runId } : { db: dbArgument(o.db!) }));
-        const result = await withSignals((abortSignal) => resumeRun({ store, dlc, utilityParams, reporter: progressReporter(io, opts.json), abortSignal }, {
+        const tracker = trackSteps(progressReporter(io, opts.json || opts.quiet === true, outcome.log));
+        const started = Date.now();
+        const result = await withSignals((abortSignal) => resumeRun({ store, dlc, utilityParams, reporter: tracker.reporter, abortSignal }, {
           ...(runId ? { runId } : { db: dbArgument(o.db!) }), retry: Boolean(o.retry),
         }));
+        journalLogProblem(outcome.log, store, result.runId);
         const backupId = (result.facts.recordBackup as { backupId?: string } | undefined)?.backupId;
         const run = store.getRun(result.runId)!;
         const { notifyOutcome } = await import('../app/start-procedure.js');
         await notifyOutcome(notifySettingFor(command, run.db), store, result, { db: run.db, machineId: run.machineId });
-        emitResult(io, opts, runResult(result, backupId ? { backupId } : {}), renderRun);
+        const printed = { ...runResult(result, { backupId, procedure: run.machineId, db: run.db, step: tracker.failed() ?? tracker.last(), durationMs: Date.now() - started }), ...backupFigures(result.facts) };
+        emitRun(io, opts, outcome, printed, (r) => renderRun(r, { next: backupId ? `to restore: oeflow restore ${backupId} --into <empty dir> --ai <archived AI files>` : `oeflow verify ${r.runId} proves the run` }));
         outcome.exitCode = exitCodeFor(result);
       });
     });
@@ -169,10 +209,11 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       const opts = globalOptions(command);
       if (o.as !== 'done' && o.as !== 'not-done') throw new OeflowError('OEF-001', `--as must be done or not-done, not ${o.as}`);
       const { findResumable, resolveRun } = await import('../engine/engine.js');
-      await withStore(opts, (store) => {
+      await withStore(opts, async (store) => {
         findResumable(store, { runId });
         const r = resolveRun(store, { runId, as: o.as as 'done' | 'not-done', reason: o.reason, operator: userInfo().username });
-        emitResult(io, opts, { ...r, status: 'running', interrupted: true, next: `oeflow resume ${runId}` }, (x) => `recorded: ${x.stepKey} attempt ${x.attempt} is ${x.decision}\nnext: oeflow resume ${runId}`);
+        const name = (await stepNamer(store))(runId, r.stepKey) ?? r.stepKey;
+        emitResult(io, opts, { ...r, status: 'running', interrupted: true, next: `oeflow resume ${runId}` }, (x) => `recorded: ${name}, attempt ${x.attempt}, is ${x.decision}\nnext: oeflow resume ${runId}`);
       });
     });
 
@@ -182,9 +223,10 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
     .action(async (runId: string, o: { reason: string }, command: Command) => {
       const opts = globalOptions(command);
       const { abandonRun } = await import('../engine/engine.js');
-      await withStore(opts, (store) => {
+      await withStore(opts, async (store) => {
         const r = abandonRun(store, { runId, reason: o.reason, operator: userInfo().username });
-        emitResult(io, opts, { ...r, status: 'failed' }, (x) => `run ${x.runId} abandoned in ${x.state}${x.warning ? `\nwarning: ${x.warning}` : ''}`);
+        const at = (await stepNamer(store))(runId);
+        emitResult(io, opts, { ...r, status: 'failed' }, (x) => `run ${x.runId} abandoned${at ? ` at ${at}` : FINAL_STATES.has(x.state) ? '' : ` in ${x.state}`}${x.warning ? `\nwarning: ${x.warning}` : ''}`);
       });
     });
 
@@ -195,7 +237,17 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
       const opts = globalOptions(command);
       await withStore(opts, (store) => {
         const backups = store.listBackups(o.db ? { db: dbArgument(o.db) } : {});
-        emitResult(io, opts, { backups }, (x) => x.backups.length === 0 ? 'no backups' : x.backups.map((b) => `${b.backupId}  ${b.kind.padEnd(7)} ai-seq ${String(b.pairedAiSeq).padEnd(5)} ${b.completedAt}  ${b.db} → ${b.destination}`).join('\n'));
+        emitResult(io, opts, { backups }, (x) => x.backups.length === 0 ? 'no backups' : table(
+          ['BACKUP', 'KIND', 'TAKEN', 'SIZE', 'DURATION', 'AI SEQ', 'DATABASE', 'DESTINATION'],
+          x.backups.map((b) => {
+            const bytes = (b.details as { bytes?: unknown } | null)?.bytes;
+            return [
+              b.backupId, b.kind, b.completedAt ? localTime(b.completedAt) : 'unfinished', typeof bytes === 'number' ? formatBytes(bytes) : '?',
+              b.completedAt ? formatDuration(Date.parse(b.completedAt) - Date.parse(b.startedAt)) : '?', String(b.pairedAiSeq), b.db,
+              b.expiredAt ? `${b.destination} (expired ${localTime(b.expiredAt)})` : b.destination,
+            ];
+          }),
+        ));
       });
     });
 }

@@ -5,6 +5,8 @@ import { configFor } from './apply-config.js';
 import { storeFor } from './context.js';
 import { dbTargets, type DbTarget } from './db-targets.js';
 import { emitResult, globalOptions, type CliIO, type GlobalOptions } from './io.js';
+import { formatDuration } from './duration.js';
+import { localTime } from './local-time.js';
 import type { CommandOutcome } from './program.js';
 
 async function optionalDlc(opts: GlobalOptions): Promise<string | undefined> {
@@ -34,7 +36,7 @@ export function registerStatusCommands(program: Command, io: CliIO, outcome: Com
           ...r.databases.flatMap((s) => [
             `${s.section ? `${s.section} (${s.db})` : s.db}`,
             s.lastBackup
-              ? `  last backup  ${s.lastBackup.backupId} ${s.lastBackup.kind}, ${human(s.lastBackup.ageSeconds)} ago (${new Date(s.lastBackup.completedAt).toLocaleString()}), ${s.lastBackup.bytes !== null ? formatBytes(s.lastBackup.bytes) : 'size unknown'}, took ${s.lastBackup.durationSeconds} s${s.lastBackup.quietSeconds !== null ? `, quiet point held ${s.lastBackup.quietSeconds} s` : ''}, AI sequence ${s.lastBackup.pairedAiSeq}\n               ${s.lastBackup.destination}`
+              ? `  last backup  ${s.lastBackup.backupId} ${s.lastBackup.kind}, ${human(s.lastBackup.ageSeconds)} ago (${localTime(s.lastBackup.completedAt)}), ${s.lastBackup.bytes !== null ? formatBytes(s.lastBackup.bytes) : 'size unknown'}, took ${formatDuration(s.lastBackup.durationSeconds * 1000)}${s.lastBackup.quietSeconds !== null ? `, quiet point held ${formatDuration(s.lastBackup.quietSeconds * 1000)}` : ''}, AI sequence ${s.lastBackup.pairedAiSeq}\n               ${s.lastBackup.destination}`
               : '  last backup  none',
             `  AI           ${s.ai.extents ? `${s.ai.extents.empty} EMPTY, ${s.ai.extents.full} FULL, BUSY sequence ${s.ai.extents.busySeq ?? '?'}` : 'extents not read (no DLC)'}${s.ai.archive ? `; ${s.ai.filesSince ?? 0} archived since the backup in ${s.ai.archive}, chain ${s.ai.provable ? 'provable' : 'NOT provable'}` : '; no ai-archive configured'}`,
             ...s.ai.problems.map((p) => `               ${p}`),

@@ -48,6 +48,8 @@ export const keyDefs: readonly KeyDef[] = [
   { key: 'store', scope: 'global', check: path, env: 'OEFLOW_STATE', option: 'state', help: 'state store file (--state)' },
   { key: 'dlc', scope: 'global', check: path, env: 'DLC', option: 'dlc', help: 'OpenEdge installation (--dlc)' },
   { key: 'signing-key', scope: 'global', check: path, env: 'OEFLOW_SIGNING_KEY', option: 'signingKey', secret: true, help: 'Ed25519 private key that signs every journal row (--signing-key)' },
+  { key: 'log-file', scope: 'global', check: path, env: 'OEFLOW_LOG_FILE', option: 'logFile', help: 'file every command appends its log lines to (--log-file)' },
+  { key: 'log-level', scope: 'global', check: oneOf('error', 'warn', 'info', 'debug'), env: 'OEFLOW_LOG_LEVEL', option: 'logLevel', help: 'least severe lines written to the log file: error, warn, info (default) or debug (--log-level)' },
   { key: 'repo', scope: 'both', check: path, env: 'OEFLOW_REPO', option: 'repo', help: 'backup repository: each backup goes to <repo>/<db name>/<backup-id>/ (--repo)' },
   { key: 'notify', scope: 'both', check: text, env: 'OEFLOW_NOTIFY', option: 'notify', help: 'command run when a run completes, fails, needs a decision or aborts (--notify)' },
   { key: 'on-open-run', scope: 'both', check: oneOf(...ON_OPEN_RUN), env: 'OEFLOW_ON_OPEN_RUN', option: 'onOpenRun', help: 'what a new run does when the database has an open run (--on-open-run)' },

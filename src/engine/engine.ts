@@ -107,7 +107,7 @@ export function findResumable(store: Store, by: { runId?: string; db?: string })
   const run = by.runId !== undefined ? store.getRun(by.runId) : by.db !== undefined ? store.openRunForDb(by.db) : undefined;
   if (!run) {
     if (by.runId !== undefined) throw new OeflowError('OEF-030', `no run ${by.runId} in this store`);
-    throw new OeflowError('OEF-033', `no open run for database ${by.db ?? '?'}`);
+    throw new OeflowError('OEF-033', `no open run for database ${by.db ?? '?'}`, { details: { ...(by.db ? { db: by.db } : {}) } });
   }
   return run;
 }
@@ -118,7 +118,7 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
   const run = findResumable(store, o);
   refuseIfDriven(store, run);
   if (run.status === 'completed' || (run.status === 'failed' && !run.resumable)) {
-    throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status} and cannot resume`);
+    throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status} and cannot resume`, { details: { runId: run.runId } });
   }
   // A run continues on the definition it started under (machines/versions), never on a
   // changed one: one run, one definition, so a replay reproduces it.
@@ -138,7 +138,7 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
   if (run.status === 'aborted') sendOnStart = { type: 'RESUME' };
   else if (run.status === 'failed') {
     if (!o.retry) {
-      throw new OeflowError('OEF-053', `run ${run.runId} halted in ${state}: ${(run.error as { message?: string } | null)?.message ?? 'roll forward failed'}`);
+      throw new OeflowError('OEF-053', `run ${run.runId} halted in ${state}: ${(run.error as { message?: string } | null)?.message ?? 'roll forward failed'}`, { details: { runId: run.runId } });
     }
     refuseUnsafeRetry(store, run);
     sendOnStart = { type: 'RETRY' };
@@ -232,7 +232,7 @@ export function mayHoldQuietPoint(run: RunRow): boolean {
 export function abandonRun(store: Store, o: { runId: string; reason: string; operator: string }): { runId: string; state: string; warning: string | null } {
   const run = findResumable(store, { runId: o.runId });
   if (run.status === 'completed' || (run.status === 'failed' && !run.resumable)) {
-    throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status}: nothing to abandon`, { hint: 'A completed or closed run holds nothing; `oeflow show <run-id>` shows how it ended.' });
+    throw new OeflowError('OEF-031', `run ${run.runId} is ${run.status}: nothing to abandon`, { hint: 'A completed or closed run holds nothing; `oeflow show <run-id>` shows how it ended.', details: { runId: run.runId } });
   }
   const lock = store.getLock(run.db);
   if (lock && lock.runId === run.runId && lock.host === hostname() && pidAlive(lock.pid)) {

@@ -68,6 +68,6 @@ export async function waitForLeftovers(rows: readonly JournalRow[], runId: strin
     left = left.filter(stillRunning);
   }
   if (left.length > 0) {
-    throw new OeflowError('OEF-041', `run ${runId} cannot resume while a utility it started is still running (${names(left)})`, { details: { leftover: left } });
+    throw new OeflowError('OEF-041', `run ${runId} cannot resume while a utility it started is still running (${names(left)})`, { details: { runId, leftover: left } });
   }
 }

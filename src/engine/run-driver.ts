@@ -86,10 +86,10 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     runStartedAt: o.runStartedAt,
     visitSeq: () => visitSeq,
     holdForAbort: () => abortReason !== null && !abortSent && (actor.getSnapshot() as AnyMachineSnapshot).can({ type: 'ABORT', reason: abortReason }),
-    needsDecision: (stepKey: string, why: string) => {
+    needsDecision: (stepKey: string, why: string, label = stepKey) => {
       const snap = actor.getSnapshot() as AnyMachineSnapshot;
-      reporter({ type: 'notice', runId, message: `${stepKey} is in doubt: ${why}` });
-      finish('needs-decision', true, { kind: 'failed', code: 'OEF-051', message: `${stepKey} is in doubt: ${why}` }, snap);
+      reporter({ type: 'notice', runId, message: `${label} is in doubt: ${why}` });
+      finish('needs-decision', true, { kind: 'failed', code: 'OEF-051', message: `${label} is in doubt: ${why}` }, snap);
     },
     // A pending abort is delivered by the inspector after the step's own transition is
     // committed, never before: the step's done/error event must not be lost to ABORT.

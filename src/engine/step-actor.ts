@@ -26,7 +26,7 @@ export interface RunControl {
   /** True when an abort is pending and the current state would take ABORT: do not start anything new. */
   holdForAbort(): boolean;
   /** The engine stops the run and reports `needs-decision`. */
-  needsDecision(stepKey: string, why: string): void;
+  needsDecision(stepKey: string, why: string, label?: string): void;
   /** Tells the run which kind of step is in flight (aborts wait for `once` steps). */
   inFlight(effect: Step['effect'] | null): void;
 }
@@ -41,6 +41,12 @@ export interface StepActorDeps {
   /** The run's stored input, with what the machine's context leaves out (the AI file list). */
   runInput: ProcedureInput;
   quietGuard: QuietGuardControl;
+}
+
+/** A step that had nothing to do says so in its facts (`skipped: true` and a `note`): the reporter shows it as skipped, not done. */
+function skippedBecause(facts: Facts): { skipped?: string } {
+  if (facts['skipped'] !== true) return {};
+  return { skipped: typeof facts['note'] === 'string' ? facts['note'] : 'nothing to do' };
 }
 
 const never = (): Promise<never> => new Promise<never>(() => undefined);
@@ -66,6 +72,7 @@ export function createStepActor(deps: StepActorDeps) {
     const step = deps.steps[input.stepId] as Step<unknown> | undefined;
     if (step === undefined) throw failure('failed', 'OEF-002', `no step module named ${input.stepId}`);
     const started = Date.now();
+    const named = { title: step.title, kb: input.kb ?? step.kb };
 
     const latest = store.latestAttempt(runId, input.stepKey);
     const ofThisVisit = latest !== undefined && latest.intentSeq > control.visitSeq() ? latest : undefined;
@@ -74,12 +81,14 @@ export function createStepActor(deps: StepActorDeps) {
       runId,
       stepKey: input.stepKey,
       ctx: input.context,
-      tools: deps.toolsFor((r) =>
+      tools: deps.toolsFor((r) => {
         store.recordCommand(runId, {
           stepKey: input.stepKey, attempt: forAttempt, argv: [r.utility, ...r.argv], exitCode: r.exitCode, signal: r.signal,
           durationMs: r.durationMs, stdout: r.stdout, stderr: r.stderr, messages: r.messages, startedAt: r.startedAt,
           ...(r.stdin === undefined ? {} : { stdin: r.stdin }),
-        }),
+        });
+        reporter({ type: 'command', runId, stepKey: input.stepKey, argv: [r.utility, ...r.argv], exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs });
+      },
         // a state-changing utility's pid, so a resume after a kill can wait for it (leftover-utilities.ts)
         (sp) => {
           if (isEffectCommand(sp.argv)) store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: spawnNote(sp.pid, sp.argv) });
@@ -104,12 +113,12 @@ export function createStepActor(deps: StepActorDeps) {
       }
       const replay = replayRecorded(ofThisVisit);
       if (replay !== 'run-again') {
-        reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'memo', durationMs: 0, ...(replay.ok ? {} : { failure: replay.failure }) });
+        reporter({ type: 'step-end', runId, stepKey: input.stepKey, ...named, outcome: 'memo', durationMs: 0, ...(replay.ok ? skippedBecause(replay.output.facts) : { failure: replay.failure }) });
         if (replay.ok) return replay.output;
         throw replay.failure;
       }
       if (ofThisVisit.outcome === null) {
-        const verdict = await reconcileInDoubt(step, ofThisVisit, env(ofThisVisit.attempt));
+        const verdict = await reconcileInDoubt(step, ofThisVisit, env(ofThisVisit.attempt), named.kb);
         if (signal.aborted) return never(); // the state was left while reconciling
         if (verdict !== 'run-again') {
           if (verdict.ok) return verdict.output;
@@ -121,7 +130,7 @@ export function createStepActor(deps: StepActorDeps) {
     }
 
     if (signal.aborted || control.holdForAbort()) return never(); // the engine delivers ABORT now
-    reporter({ type: 'step-start', runId, stepKey: input.stepKey, stepId: step.id, title: step.title, kb: input.kb ?? step.kb, attempt });
+    reporter({ type: 'step-start', runId, stepKey: input.stepKey, stepId: step.id, ...named, attempt });
     const stepEnv = env(attempt);
     const at = new Date().toISOString();
     let probe: unknown;
@@ -131,7 +140,7 @@ export function createStepActor(deps: StepActorDeps) {
       const f = toFailure(err);
       store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probeError: f } });
       store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f });
-      reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'error', failure: f, durationMs: Date.now() - started });
+      reporter({ type: 'step-end', runId, stepKey: input.stepKey, ...named, outcome: 'error', failure: f, durationMs: Date.now() - started });
       throw f;
     }
     // an ABORT (or watchdog) that arrived during the probe stopped this actor: start nothing
@@ -140,7 +149,7 @@ export function createStepActor(deps: StepActorDeps) {
     store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probe, effect: step.effect, ...(refused ? { refused } : {}) } });
     if (refused !== null) {
       store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: refused });
-      reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'error', failure: refused, durationMs: Date.now() - started });
+      reporter({ type: 'step-end', runId, stepKey: input.stepKey, ...named, outcome: 'error', failure: refused, durationMs: Date.now() - started });
       throw refused;
     }
     crashPoint('after-intent', input.stepKey);
@@ -153,7 +162,7 @@ export function createStepActor(deps: StepActorDeps) {
       crashPoint('after-command', input.stepKey);
       const f = signal.aborted ? failure('failed', 'OEF-052', `step cancelled: ${toFailure(err).message}`) : toFailure(err);
       store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f });
-      reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'error', failure: f, durationMs: Date.now() - started });
+      reporter({ type: 'step-end', runId, stepKey: input.stepKey, ...named, outcome: 'error', failure: f, durationMs: Date.now() - started });
       throw f;
     }
     control.inFlight(null);
@@ -161,7 +170,7 @@ export function createStepActor(deps: StepActorDeps) {
     const output = JSON.parse(JSON.stringify({ facts })) as StepOutput;
     store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'ok', output });
     crashPoint('after-result', input.stepKey);
-    reporter({ type: 'step-end', runId, stepKey: input.stepKey, outcome: 'ok', durationMs: Date.now() - started });
+    reporter({ type: 'step-end', runId, stepKey: input.stepKey, ...named, outcome: 'ok', durationMs: Date.now() - started, ...skippedBecause(facts) });
     return output;
   });
 
@@ -182,18 +191,18 @@ export function createStepActor(deps: StepActorDeps) {
 
   /** docs/architecture.md §5.3: reconcile an intent without a result; never re-run a `once` step blindly. */
   async function reconcileInDoubt(
-    step: Step<unknown>, row: AttemptRow, env: StepEnv,
+    step: Step<unknown>, row: AttemptRow, env: StepEnv, kb: string,
   ): Promise<{ ok: true; output: StepOutput } | { ok: false; failure: StepFailure | null } | 'run-again'> {
     const data = row.intent as { at: string; probe: unknown } | null;
     const intent: Intent<unknown> = { at: data?.at ?? new Date(0).toISOString(), probe: data?.probe ?? null };
     const stepKey = env.stepKey;
     if (step.effect === 'read' || step.reconcile === undefined) {
       if (step.effect === 'once') {
-        control.needsDecision(stepKey, `${step.id} is a once step without reconcile`);
+        control.needsDecision(stepKey, `${step.id} is a once step without reconcile`, `${step.title} (${kb})`);
         return { ok: false, failure: null };
       }
       store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'reconciled-not-done', output: { why: `${step.effect} step: safe to run again` } });
-      reporter({ type: 'reconcile', runId, stepKey, verdict: 'not-done', why: `${step.effect} step: run again` });
+      reporter({ type: 'reconcile', runId, stepKey, title: step.title, kb, verdict: 'not-done', why: `${step.effect} step: run again` });
       return 'run-again';
     }
     let verdict;
@@ -202,7 +211,7 @@ export function createStepActor(deps: StepActorDeps) {
     } catch (err) {
       verdict = { verdict: 'unknown' as const, why: `probe failed: ${toFailure(err).message}` };
     }
-    reporter({ type: 'reconcile', runId, stepKey, verdict: verdict.verdict, ...('why' in verdict ? { why: verdict.why } : {}) });
+    reporter({ type: 'reconcile', runId, stepKey, title: step.title, kb, verdict: verdict.verdict, ...('why' in verdict ? { why: verdict.why } : {}) });
     switch (verdict.verdict) {
       case 'done': {
         const output = JSON.parse(JSON.stringify({ facts: { ...verdict.facts, reconciled: true } })) as StepOutput;
@@ -222,7 +231,7 @@ export function createStepActor(deps: StepActorDeps) {
       }
       case 'unknown':
         store.appendJournal(runId, { kind: 'reconciliation', stepKey, attempt: row.attempt, data: { verdict: 'unknown', why: verdict.why } });
-        control.needsDecision(stepKey, verdict.why);
+        control.needsDecision(stepKey, verdict.why, `${step.title} (${kb})`);
         return { ok: false, failure: null };
     }
   }

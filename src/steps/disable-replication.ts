@@ -11,7 +11,7 @@ export const disableReplication = {
   probe: async (env) => ({ replication: (await env.tools.describe(env.ctx.input.db, { signal: env.signal })).value.replication }),
   async run(env, probe) {
     const role = env.ctx.input.replication;
-    if (role !== 'source' && role !== 'target') return { skipped: true };
+    if (role !== 'source' && role !== 'target') return { skipped: true, note: 'the backed-up database does not replicate' };
     if (probe.replication === null) return { disabled: role, alreadyOff: true };
     requireSuccess(await env.tools.disableSiteReplication(env.ctx.input.db, role, { signal: env.signal }), `proutil -C disablesitereplication ${role}`);
     return { disabled: role };

@@ -9,7 +9,7 @@ export const jobsCheck = {
   probe: async () => null,
   async run(env) {
     const cmd = env.ctx.input.jobsCheck;
-    if (cmd === undefined || cmd === '') return { checked: false, note: 'no --jobs-check command configured' };
+    if (cmd === undefined || cmd === '') return { checked: false, skipped: true, note: 'no --jobs-check command configured' };
     // The operator's own command line, run by their shell on purpose (like cron would).
     const { execa } = await import('execa'); // loaded only by runs with a jobs check (~0.2 s)
     const r = await execa(cmd, { shell: true, reject: false, cancelSignal: env.signal, env: { OEFLOW_DB: env.ctx.input.db } });

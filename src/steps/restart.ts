@@ -18,7 +18,7 @@ export const restart = {
   probe: async (env) => ({ holder: await holderNow(env) }),
   async run(env, probe) {
     const { db } = env.ctx.input;
-    if (env.ctx.input.restart === false) return { restarted: false, note: '--no-restart: left shut down' };
+    if (env.ctx.input.restart === false) return { restarted: false, skipped: true, note: '--no-restart: left shut down' };
     if (probe.holder === 'multi-user') return { restarted: true, alreadyRunning: true };
     if (probe.holder !== 'not-in-use') {
       fail('failed', 'OEF-050', `${db} is held in ${probe.holder} mode (proutil -C holder), not by a server: it was NOT restarted. Find the process in the .lk / .lg, let it finish or stop it, then start the server with proserve`);

@@ -1,7 +1,7 @@
 // --plan changes nothing and lists exactly the commands the run then executes (issue 4);
 // the drill rehearses backup → restore → roll forward under load and compares digests.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTools } from '../../src/openedge/create-tools.js';
@@ -92,13 +92,20 @@ describe('oeflow drill', () => {
     expect(readFileSync(String((r.json.evidence as { report: string }).report), 'utf8')).toContain('PROVEN');
   });
 
-  it('puts no load on a named database unless --tx asks', async () => {
+  it('puts no load on a named database unless --tx asks, and tells the notify hook how the drill ended', async () => {
     const sim = newSim({ serve: true, aiExtents: 4 });
-    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const hook = join(sim.dir, 'hook');
+    mkdirSync(hook);
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db'), OEFLOW_NOTIFY: `cat > ${hook}/$OEFLOW_EVENT.json` };
     const before = await simDigest(sim, sim.db);
     const quiet = await oeflow(['drill', sim.db, '--scratch', join(sim.dir, 'drill1')], env);
     expect(quiet.json.status, quiet.stdout + quiet.stderr).toBe('passed');
     expect(await simDigest(sim, sim.db)).toBe(before); // no transactions were written
+    // one notification for the drill (not one per run inside it), like a backup's or a restore's
+    expect(readdirSync(hook)).toEqual(['completed.json']);
+    expect(JSON.parse(readFileSync(join(hook, 'completed.json'), 'utf8'))).toMatchObject({
+      event: 'completed', kind: 'drill', runId: quiet.json.runId, db: sim.db, status: 'passed', rtoSeconds: expect.any(Number) as unknown, evidence: { backup: 'proven', restore: 'proven' },
+    });
   });
 
   it('leaves the source\'s archive intact: FULL extents and archived files are copied, so a real restore still succeeds after the scratch is deleted', async () => {
