@@ -6,10 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { killAt, killUnfinished } from '../helpers/crash.js';
-import { eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow, useInProcessCli } from '../helpers/oeflow.js';
+import { eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
 import { isSimProcess, useSim } from '../helpers/sim.js';
-
-useInProcessCli();
 
 const newSim = useSim();
 const errorCode = (json: Record<string, unknown>) => (json.error as { code?: string } | undefined)?.code;

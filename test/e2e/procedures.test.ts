@@ -3,10 +3,8 @@ import { execa } from 'execa';
 import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, invocations, oeflow, tempDir, useInProcessCli } from '../helpers/oeflow.js';
+import { BIN, invocations, oeflow, tempDir } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
-
-useInProcessCli();
 
 const newSim = useSim();
 

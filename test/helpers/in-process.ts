@@ -20,6 +20,18 @@ export interface InProcessResult {
 
 let runCliOfDist: RunCli | undefined;
 let running: string | undefined;
+let outsideEnv: NodeJS.ProcessEnv = process.env;
+let outsideCwd = process.cwd();
+
+/** True while a command runs in this process: another one at the same time needs a process of its own. */
+export function inProcessBusy(): boolean {
+  return running !== undefined;
+}
+
+/** The test process's own environment and directory (not those of a command running in it), for a child spawned meanwhile. */
+export function outsideCommand(): { env: Record<string, string>; cwd: string } {
+  return running === undefined ? { env: { ...process.env } as Record<string, string>, cwd: process.cwd() } : { env: { ...outsideEnv } as Record<string, string>, cwd: outsideCwd };
+}
 
 /** What a spawned CLI's stream looks like once execa has read it: one final newline stripped. */
 function stripFinalNewline(text: string): string {
@@ -60,6 +72,8 @@ export async function runOeflowInProcess(argv: readonly string[], o: { env?: Rec
   runCliOfDist ??= ((await import(pathToFileURL(MAIN_JS).href)) as { runCli: RunCli }).runCli;
   const savedEnv = { ...process.env };
   const savedCwd = process.cwd();
+  outsideEnv = savedEnv;
+  outsideCwd = savedCwd;
   const savedExitCode = process.exitCode;
   const signalListeners = new Map(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'].map((s) => [s, process.listeners(s as NodeJS.Signals)] as const));
   const filesBefore = openFiles();

@@ -13,7 +13,7 @@ import { readInvocations } from '../../src/sim/invocation-log.js';
 import { socketPath } from '../../src/sim/paths.js';
 import { listBrokers } from '../../src/sim/registry.js';
 import { runOeflowInProcess } from './in-process.js';
-import { inProcessFor } from './oeflow.js';
+import { inProcessFor, spawnedEnv } from './oeflow.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const MAIN_JS = join(ROOT, 'dist/src/sim/main.js');
@@ -151,7 +151,7 @@ export function createSim(opts: SimOptions = {}, where: { parentDir?: string } =
     },
     async oeflow(args, o = {}) {
       if (inProcessFor({ ...env, ...o.env })) return toResult(await runOeflowInProcess(args, { env: { ...env, ...o.env }, cwd: dir }));
-      return toResult(await track(execa(process.execPath, [CLI_JS, ...args], { env: { ...env, ...o.env }, reject: false, cwd: dir })));
+      return toResult(await track(execa(process.execPath, [CLI_JS, ...args], { ...spawnedEnv({ ...env, ...o.env }, dir), reject: false })));
     },
     async bash(script, o = {}) {
       const p = track(execa('bash', ['-c', script], { env: { ...env, ...o.env }, reject: false, detached: true, cwd: dir, timeout: o.timeoutMs ?? 50_000, input: '' }));
