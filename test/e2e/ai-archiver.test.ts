@@ -7,9 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { parseArchiverName } from '../../src/aichain/archiver-name.js';
 import { readMaster } from '../../src/sim/master-block.js';
 import { dbPaths } from '../../src/sim/paths.js';
-import { eventually, oeflow } from '../helpers/oeflow.js';
+import { eventually, oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArchiverName } from '../../src/aichain/archiver-name.js';
 import { storeView } from '../helpers/crash.js';
-import { invocations, oeflow } from '../helpers/oeflow.js';
+import { invocations, oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim, type Sim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

@@ -6,8 +6,10 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, journalHash, storeLogHash } from '../../src/store/index.js';
-import { oeflow, oeflowText } from '../helpers/oeflow.js';
+import { oeflow, oeflowText, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

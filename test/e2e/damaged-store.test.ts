@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { oeflow, oeflowText } from '../helpers/oeflow.js';
+import { oeflow, oeflowText, useInProcessCli } from '../helpers/oeflow.js';
+
+useInProcessCli();
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });

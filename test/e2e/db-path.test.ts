@@ -4,8 +4,10 @@ import { symlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { killAt } from '../helpers/crash.js';
-import { oeflow } from '../helpers/oeflow.js';
+import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

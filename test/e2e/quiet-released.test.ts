@@ -3,8 +3,10 @@
 // is no consistent baseline. The run must fail (OEF-056), not catalogue it.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { oeflow } from '../helpers/oeflow.js';
+import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { killAt } from '../helpers/crash.js';
-import { eventually, invocations, oeflow, spawnOeflow } from '../helpers/oeflow.js';
+import { eventually, invocations, oeflow, spawnOeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { killAt } from '../helpers/crash.js';
-import { oeflow } from '../helpers/oeflow.js';
+import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim, type Sim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

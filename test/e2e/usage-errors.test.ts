@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { oeflow, oeflowText, tempDir } from '../helpers/oeflow.js';
+import { oeflow, oeflowText, tempDir, useInProcessCli } from '../helpers/oeflow.js';
+
+useInProcessCli();
 
 describe('oeflow usage errors', () => {
   const dir = tempDir();

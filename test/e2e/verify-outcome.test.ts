@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { killAt } from '../helpers/crash.js';
-import { oeflow, oeflowText } from '../helpers/oeflow.js';
+import { oeflow, oeflowText, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

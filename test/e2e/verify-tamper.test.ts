@@ -6,8 +6,10 @@ import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, journalHash } from '../../src/store/index.js';
-import { oeflow } from '../helpers/oeflow.js';
+import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

@@ -4,8 +4,10 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { oeflow, oeflowText } from '../helpers/oeflow.js';
+import { oeflow, oeflowText, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
+import { inProcessBusy, outsideCommand, runOeflowInProcess } from './in-process.js';
 
 export const BIN = resolve(import.meta.dirname, '../../dist/src/cli/bin.js');
 
@@ -14,9 +15,36 @@ export interface CliRun {
   json: Record<string, unknown>;
 }
 
+let inProcess = false;
+
+/**
+ * From now on this test file's `oeflow`, `oeflowText` and `sim.oeflow` run the CLI in the test's
+ * own process (test/helpers/in-process.ts), which saves starting node for every command;
+ * `spawnOeflow` still spawns. For files whose commands need no process of their own.
+ */
+export function useInProcessCli(): void {
+  inProcess = true;
+}
+
+/**
+ * Whether a command with this environment runs in-process: a crash point kills its process, and
+ * a command started while another runs in-process runs beside it, so those spawn.
+ */
+export function inProcessFor(env: Record<string, string>): boolean {
+  return inProcess && !env['OEFLOW_CRASH_AT'] && !inProcessBusy();
+}
+
+/** execa options for a spawned CLI: the test process's own environment and directory, not those of a command running in-process. */
+export function spawnedEnv(env: Record<string, string>, cwd?: string): { env: Record<string, string>; extendEnv: false; cwd: string } {
+  const outside = outsideCommand();
+  return { env: { ...outside.env, ...env }, extendEnv: false, cwd: cwd ?? outside.cwd };
+}
+
 /** Run `oeflow <args> --json` to completion. */
 export async function oeflow(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
-  const r = await execa(process.execPath, [BIN, ...args, '--json'], { reject: false, env, timeout: 120_000 });
+  const r = inProcessFor(env)
+    ? await runOeflowInProcess([...args, '--json'], { env })
+    : await execa(process.execPath, [BIN, ...args, '--json'], { reject: false, ...spawnedEnv(env), timeout: 120_000 });
   let json: Record<string, unknown> = {};
   try { json = JSON.parse(r.stdout) as Record<string, unknown>; } catch { /* not JSON: leave empty, tests assert on it */ }
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, json };
@@ -24,13 +52,15 @@ export async function oeflow(args: readonly string[], env: Record<string, string
 
 /** Run `oeflow <args>` without --json (the human output) to completion. */
 export async function oeflowText(args: readonly string[], env: Record<string, string>): Promise<Omit<CliRun, 'json'>> {
-  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env, timeout: 120_000 });
+  const r = inProcessFor(env)
+    ? await runOeflowInProcess(args, { env })
+    : await execa(process.execPath, [BIN, ...args], { reject: false, ...spawnedEnv(env), timeout: 120_000 });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Start oeflow detached in its own process group, so a test can SIGKILL it with every child. */
 export function spawnOeflow(args: readonly string[], env: Record<string, string>): ResultPromise {
-  return execa(process.execPath, [BIN, ...args, '--json'], { reject: false, env, detached: true, timeout: 120_000 });
+  return execa(process.execPath, [BIN, ...args, '--json'], { reject: false, ...spawnedEnv(env), detached: true, timeout: 120_000 });
 }
 
 /** SIGKILL a whole process group (oeflow and the utilities it runs). */

@@ -12,6 +12,8 @@ import { initSim, type InitOptions } from '../../src/sim/init.js';
 import { readInvocations } from '../../src/sim/invocation-log.js';
 import { socketPath } from '../../src/sim/paths.js';
 import { listBrokers } from '../../src/sim/registry.js';
+import { runOeflowInProcess } from './in-process.js';
+import { inProcessFor, spawnedEnv } from './oeflow.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const MAIN_JS = join(ROOT, 'dist/src/sim/main.js');
@@ -36,7 +38,7 @@ export interface Sim {
   env: Record<string, string>;
   /** Run `$DLC/bin/<utility> args…`. */
   run(utility: string, args: readonly string[], opts?: { env?: Record<string, string>; input?: string; cwd?: string }): Promise<RunResult>;
-  /** Run the oeflow CLI (`node dist/src/cli/bin.js …`) with this sim's env. */
+  /** Run the oeflow CLI (`node dist/src/cli/bin.js …`, or in-process after useInProcessCli()) with this sim's env. */
   oeflow(args: readonly string[], opts?: { env?: Record<string, string> }): Promise<RunResult>;
   /** Run a bash script (own process group, killed at cleanup) with this sim's env. */
   bash(script: string, opts?: { env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult>;
@@ -148,7 +150,8 @@ export function createSim(opts: SimOptions = {}, where: { parentDir?: string } =
       return toResult(await track(execa(join(r.dlc, 'bin', utility), [...args], { env: { ...env, ...o.env }, reject: false, input: o.input ?? '', cwd: o.cwd ?? dir })));
     },
     async oeflow(args, o = {}) {
-      return toResult(await track(execa(process.execPath, [CLI_JS, ...args], { env: { ...env, ...o.env }, reject: false, cwd: dir })));
+      if (inProcessFor({ ...env, ...o.env })) return toResult(await runOeflowInProcess(args, { env: { ...env, ...o.env }, cwd: dir }));
+      return toResult(await track(execa(process.execPath, [CLI_JS, ...args], { ...spawnedEnv({ ...env, ...o.env }, dir), reject: false })));
     },
     async bash(script, o = {}) {
       const p = track(execa('bash', ['-c', script], { env: { ...env, ...o.env }, reject: false, detached: true, cwd: dir, timeout: o.timeoutMs ?? 50_000, input: '' }));
