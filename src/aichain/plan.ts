@@ -10,6 +10,7 @@ import { parseAimageScan } from '../openedge/parse-aimage-scan.js';
 import type { OeMessage } from '../openedge/types.js';
 import { collectInputs, unreadable, type Candidate } from './collect-inputs.js';
 import { toEndtime } from './endtime.js';
+import { refuseLiveExtents } from './live-extents.js';
 import { proveChain } from './prove-chain.js';
 import { contentSha256, fileIdentity, type FileIdentity } from './scan-cache.js';
 import type { AiChainPlan, ChainProblem, PlanAiChainInput, ScannedFile } from './types.js';
@@ -18,6 +19,8 @@ import type { AiChainPlan, ChainProblem, PlanAiChainInput, ScannedFile } from '.
 export async function planAiChain(input: PlanAiChainInput): Promise<AiChainPlan> {
   const endtime = input.until === undefined ? undefined : toEndtime(input.until);
   const { candidates, problems } = await collectInputs(input.inputs);
+  // an extent of a live database is refused before anything is scanned (OEF-321)
+  refuseLiveExtents(candidates.map((c) => c.path), [input.db]);
   const scanned: ScannedFile[] = [];
   const skipped: AiChainPlan['skipped'] = [];
   const outcomes = await inPool(candidates, input.concurrency ?? availableParallelism(), (c) => {
