@@ -83,6 +83,21 @@ describe('preflight refusals', () => {
     expect(r.exitCode).toBe(6);
     expect(errorCode(r.json)).toBe('OEF-205');
   });
+
+  it('ends an offline backup of a database held single-user with OEF-200 (in use) before any shutdown, not OEF-054 (issue 8)', async () => {
+    const sim = newSim({ serve: false });
+    // a utility opens the database single-user (mode-1 .lk) and stays
+    const other = sim.run('proutil', [sim.db, '-C', 'truncate', 'bi'], { env: { OEFLOW_SIM_FAULTS: 'proutil:truncate:hang' } });
+    await eventually(async () => (await sim.run('proutil', [sim.db, '-C', 'holder'])).exitCode === 14, 30_000, 'the single-user holder');
+    const r = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') });
+    expect(r.exitCode, r.stdout).toBe(6);
+    expect(errorCode(r.json)).toBe('OEF-200');
+    expect((r.json.error as { message: string }).message).toMatch(/single-user/);
+    // nothing was shut down, switched or (re)started
+    for (const words of [['proshut'], ['proserve'], ['aimage', 'new'], ['truncate', 'bi']]) expect(invocations(sim.dlc, ...words), words.join(' ')).toHaveLength(0);
+    killUnfinished(sim.dlc);
+    await other;
+  });
 });
 
 describe('signals and the quiet-point watchdog', () => {
