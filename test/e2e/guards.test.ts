@@ -1,7 +1,7 @@
 // The engine itself refuses to break the procedures' invariants, aborts cleanly on
 // signals, bounds the quiet point, halts on a roll-forward error exit, and asks an
 // operator when it cannot reconcile a step.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
@@ -119,6 +119,33 @@ describe('signals and the quiet-point watchdog', () => {
     expect(resumed.json.status, resumed.stdout + resumed.stderr).toBe('completed');
     expect(invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0)).toHaveLength(2);
     expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
+  });
+
+  it('prints exactly one JSON document when SIGINT or SIGTERM arrives before the run exists (a restore scanning its AI files), and records no run (issue 8)', async () => {
+    const sim = newSim({ serve: true });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
+    expect(b.json.status, b.stderr).toBe('completed');
+    const ai = join(sim.dir, 'ai');
+    mkdirSync(ai);
+    writeFileSync(join(ai, 'f1'), 'not yet scanned');
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const scans = () => invocationLines(sim.dlc, 'scan').filter((l) => l.phase === 'start');
+      const before = scans().length;
+      const child = spawnOeflow(['restore', String(b.json.backupId), '--into', join(sim.dir, `into-${sig}`), '--ai', ai], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage scan:hang' });
+      await eventually(() => scans().length > before, 60_000, 'the AI-chain scan to start'); // before any run exists
+      process.kill(child.pid!, sig);
+      const r = await child;
+      expect(r.exitCode, `${sig}: ${String(r.stdout)} ${String(r.stderr)}`).toBe(5);
+      const doc = JSON.parse(String(r.stdout)) as { status: string; error: { code: string; message: string } }; // the whole stdout is one document
+      expect(doc.status).toBe('error');
+      expect(doc.error.code).toBe('OEF-052');
+      expect(doc.error.message).toContain(sig);
+      // the scan it had started was stopped with it
+      const scanPid = scans().at(-1)!.pid!;
+      await eventually(() => !isSimProcess(scanPid), 30_000, 'the scan to be stopped');
+    }
+    expect((await oeflow(['runs'], env)).json.runs).toEqual([expect.objectContaining({ runId: b.json.runId })]);
   });
 
   it('restarts the database on SIGINT after the shutdown unless --no-restart was chosen', async () => {
