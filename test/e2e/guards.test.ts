@@ -1,12 +1,13 @@
 // The engine itself refuses to break the procedures' invariants, aborts cleanly on
 // signals, bounds the quiet point, halts on a roll-forward error exit, and asks an
 // operator when it cannot reconcile a step.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
-import { killAt, killUnfinished } from '../helpers/crash.js';
-import { eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
+import { killAt, killUnfinished, storeView } from '../helpers/crash.js';
+import { execa } from 'execa';
+import { BIN, eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
 import { isSimProcess, useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
@@ -345,6 +346,32 @@ describe('leftovers of a killed run', () => {
     expect(errorCode(r.json)).toBe('OEF-041');
     expect(String((r.json.error as { message: string }).message)).toMatch(/pid \d+: rfutil .* aimage new/);
     expect(invocationLines(sim.dlc, 'new')).toHaveLength(1); // not started a second time
+  });
+
+  it('waits for a snapshot command the killed run left running, never starting a second one alongside (leftover snapshot command, issue 8)', async () => {
+    const sim = newSim({ serve: true });
+    const state = join(sim.dir, 'state.db');
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    const [log, running, hold] = ['snap.log', 'snap.running', 'hold'].map((f) => join(sim.dir, f)) as [string, string, string];
+    writeFileSync(hold, '');
+    // says `overlap` if another one runs at the same time; holds while `hold` exists
+    const cmd = `if [ -e ${running} ]; then echo overlap >> ${log}; fi; touch ${running}; echo start >> ${log}; while [ -e ${hold} ]; do sleep 0.05; done; rm -f ${running}; echo end >> ${log}`;
+    const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+    const first = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', cmd], env);
+    await eventually(() => lines().includes('start'), 60_000, 'the snapshot command running');
+    killGroup(first.pid); // kill -9 of oeflow; the command leads its own process group and runs on
+    await first;
+    // human output: the resume says what it waits for on stderr
+    const resume = execa(process.execPath, [BIN, 'resume', '--db', sim.db], { env, reject: false, detached: true, timeout: 120_000 });
+    let stderr = '';
+    resume.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    await eventually(() => stderr.includes(running) || lines().filter((l) => l === 'start').length > 1, 120_000, 'the resume to wait for the leftover snapshot command');
+    expect(stderr).toMatch(/left running \(.*pid \d+: \S*sh -c /);
+    expect(lines()).toEqual(['start']); // not started again while the first one runs
+    rmSync(hold); // the first command ends: only now may the resume go on (and take its snapshot again under a new quiet point)
+    const r = await resume;
+    expect(storeView(state).status, `${String(r.stdout)} ${stderr}`).toBe('completed');
+    expect(lines()).toEqual(['start', 'end', 'start', 'end']);
   });
 
   it('does not call a database held by someone else\'s single-user utility restarted', async () => {
