@@ -94,8 +94,11 @@ export function createStepActor(deps: StepActorDeps) {
       quietGuard: { arm: () => deps.quietGuard.arm(input.stepKey, forAttempt), release: (how) => deps.quietGuard.release(how) },
       // a site command's pid, so a resume after a kill waits for it as for a utility (leftover-utilities.ts)
       siteCommandStarted: (pid, argv, ownGroup) => {
-        store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: siteCommandNote(pid, argv, ownGroup) });
-        return () => store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: siteCommandEndNote(pid) });
+        // best effort too: a failing store stops the run at its next write; the command is not stopped half way for it
+        try { store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: siteCommandNote(pid, argv, ownGroup) }); } catch { /* see above */ }
+        // best effort: a store failing now is reported by the step's own result write; without
+        // this note a resume finds the pid gone, which is as good
+        return () => { try { store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: siteCommandEndNote(pid) }); } catch { /* see above */ } };
       },
     });
 
