@@ -13,6 +13,7 @@ import type { OeMessage } from '../openedge/types.js';
 import { collectInputs, unreadable, type Candidate } from './collect-inputs.js';
 import { compressionOf, decompressFile, type DecompressedFile } from './decompress.js';
 import { toEndtime } from './endtime.js';
+import { refuseLiveExtents } from './live-extents.js';
 import { proveChain } from './prove-chain.js';
 import { contentSha256, fileIdentity, type FileIdentity } from './scan-cache.js';
 import type { AiChainPlan, ChainProblem, PlanAiChainInput, ScannedFile } from './types.js';
@@ -22,6 +23,8 @@ export async function planAiChain(input: PlanAiChainInput): Promise<AiChainPlan>
   const endtime = input.until === undefined ? undefined : toEndtime(input.until);
   const collected = await collectInputs(input.inputs);
   const { problems } = collected;
+  // an extent of a live database is refused before anything is scanned (OEF-321)
+  refuseLiveExtents(collected.candidates.map((c) => c.path), [input.db]);
   const skipped: AiChainPlan['skipped'] = [];
   const compressed = collected.candidates.filter((c) => c.compressed);
   if (compressed.length === 0) return { ...(await proveCandidates(input, collected.candidates, problems, skipped)), decompressed: [], ...(endtime === undefined ? {} : { endtime }) };

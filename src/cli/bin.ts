@@ -3,5 +3,11 @@
 // so pending stdout is flushed).
 import { runCli } from './main.js';
 import { processIO } from './io.js';
+import { installEarlySignals, trackedIO } from './early-signals.js';
 
-process.exitCode = await runCli(process.argv.slice(2), processIO);
+const argv = process.argv.slice(2);
+const io = trackedIO(processIO);
+// a signal before the run exists still ends with one --json document (early-signals.ts)
+const removeEarlySignals = installEarlySignals(io, argv.includes('--json'));
+process.exitCode = await runCli(argv, io);
+removeEarlySignals();

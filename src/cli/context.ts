@@ -5,6 +5,7 @@ import { loadRowSigner } from '../audit/signing.js';
 import { OeflowError } from '../errors.js';
 import { discoverDlc } from '../openedge/dlc.js';
 import { openStore, resolveStatePath, type Store, type StoreOptions } from '../store/index.js';
+import { ABORT_SIGNALS, drivingRun } from './early-signals.js';
 import type { GlobalOptions } from './io.js';
 
 /** Store options from --signing-key / OEFLOW_SIGNING_KEY: every journal row written is signed. */
@@ -35,12 +36,6 @@ export async function dlcFor(opts: GlobalOptions): Promise<string> {
   return (await discoverDlc({ flag: opts.dlc, env: process.env })).dlc;
 }
 
-/**
- * The signals that abort a run (README "Signals"): Ctrl-C, kill, a dropped SSH session (SIGHUP)
- * and Ctrl-\\ (SIGQUIT). Each ends the run the documented way: a running `once` step finishes,
- * the quiet point is disabled, an offline backup restarts the database as chosen.
- */
-export const ABORT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
 /** Abort signal fed by the abort signals while `body` runs. */
 export async function withSignals<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -48,7 +43,7 @@ export async function withSignals<T>(body: (signal: AbortSignal) => Promise<T>):
   const onSignal = (sig: NodeJS.Signals) => controller.abort(sig);
   for (const sig of ABORT_SIGNALS) process.on(sig, onSignal);
   try {
-    return await body(controller.signal);
+    return await drivingRun(() => body(controller.signal));
   } finally {
     for (const sig of ABORT_SIGNALS) process.off(sig, onSignal);
   }

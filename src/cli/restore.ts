@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ExitCode, OeflowError } from '../errors.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
+import { preRunSignal } from './early-signals.js';
 import { emitResult, globalOptions, type CliIO } from './io.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
@@ -61,6 +62,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           tools, db: scanDb, inputs: o.ai.map((p) => resolve(p)), pairedSeq: backup.pairedAiSeq,
           aiBeginDate: backup.aiBeginDate ?? '', ...(endtime ? { until: endtime } : {}),
           cache: store, // a restore after `--plan` (or a second plan) does not scan the files again
+          signal: preRunSignal(), // a signal during the scans stops them (early-signals.ts)
           ...(o.plan ? {} : { decompressInto: scratch }),
         }).catch(async (err: unknown) => { if (!o.plan) await undo(); throw err; });
         if (!o.plan && !plan.ok) await undo();

@@ -28,6 +28,8 @@ export interface SnapshotOptions {
    * .st the command copied, which OpenEdge does not keep current; the manifest records it.
    */
   structure?: { path: string; relPath: string };
+  /** Told the command's pid as it starts (it leads its own process group); the returned function is called once it has ended. */
+  onStart?: (pid: number, argv: readonly string[]) => () => void;
 }
 
 export interface SnapshotResult {
@@ -149,6 +151,7 @@ export async function runSnapshotCommand(o: SnapshotOptions): Promise<SnapshotRe
     };
     o.signal?.addEventListener('abort', stop, { once: true });
     const timer = o.timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; stop(); }, o.timeoutMs);
+    const ended = sub.pid === undefined ? undefined : o.onStart?.(sub.pid, [sub.spawnfile, ...sub.spawnargs.slice(1)]);
     let r;
     try {
       r = await sub;
@@ -156,6 +159,7 @@ export async function runSnapshotCommand(o: SnapshotOptions): Promise<SnapshotRe
       o.signal?.removeEventListener('abort', stop);
       if (timer !== undefined) clearTimeout(timer);
     }
+    ended?.();
     throwIfAborted(o.signal);
     const exitCode = r.exitCode ?? -1;
     if (exitCode !== 0) {

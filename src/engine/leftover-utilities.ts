@@ -2,11 +2,13 @@
 // kill did not reach it. A resume that reconciled or re-ran its step meanwhile would race it
 // (a proserve still starting the broker, a roll forward still applying its file). So every
 // state-changing spawn is journaled with its pid, and a resume first waits for those that have
-// no recorded result and still run on this host.
+// no recorded result and still run on this host. Site commands (--snapshot-cmd, --jobs-check)
+// are journaled the same way (siteCommandNote), and their end too: a resume never starts a
+// second snapshot of the volume while the killed run's one still runs.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { OeflowError } from '../errors.js';
-import { pidAlive } from '../openedge/liveness.js';
+import { groupAlive, pidAlive } from '../openedge/liveness.js';
 import { canonicalJson, type JournalRow } from '../store/index.js';
 import type { Reporter } from './reporter.js';
 
@@ -15,6 +17,8 @@ export interface SpawnedUtility {
   host: string;
   /** Utility first. */
   argv: string[];
+  /** A site command: alive while its pid (or, leading its own group, any process of the group) runs. */
+  siteCommand?: { ownGroup: boolean };
 }
 
 /** How long a resume waits for a leftover utility before it gives up (OEF-041); OEFLOW_LEFTOVER_WAIT_MS overrides. */
@@ -31,8 +35,19 @@ export function spawnNote(pid: number, argv: readonly string[]): { spawned: Spaw
   return { spawned: { pid, host: hostname(), argv: [...argv] } };
 }
 
+/** Journal data of a site command's start: its shell's pid (a shell may exec its command, so no argv check). */
+export function siteCommandNote(pid: number, argv: readonly string[], ownGroup: boolean): { spawned: SpawnedUtility } {
+  return { spawned: { ...spawnNote(pid, argv).spawned, siteCommand: { ownGroup } } };
+}
+
+/** Journal data of a site command's end. */
+export function siteCommandEndNote(pid: number): { siteCommandEnded: { pid: number } } {
+  return { siteCommandEnded: { pid } };
+}
+
 /** True while the pid lives and (where /proc tells) still runs that utility, not a reused pid. */
 function stillRunning(u: SpawnedUtility): boolean {
+  if (u.siteCommand !== undefined) return u.siteCommand.ownGroup ? groupAlive(u.pid) : pidAlive(u.pid);
   if (!pidAlive(u.pid)) return false;
   try {
     return readFileSync(`/proc/${u.pid}/cmdline`, 'utf8').includes(u.argv[0] ?? '');
@@ -47,6 +62,11 @@ export function leftoverUtilities(rows: readonly JournalRow[]): SpawnedUtility[]
   for (const row of rows) {
     const spawned = (row.data as { spawned?: SpawnedUtility } | null)?.spawned;
     if (row.kind === 'note' && spawned !== undefined) open.push({ row, u: spawned });
+    const ended = (row.data as { siteCommandEnded?: { pid: number } } | null)?.siteCommandEnded;
+    if (row.kind === 'note' && ended !== undefined) {
+      const i = open.findIndex((o) => o.row.stepKey === row.stepKey && o.row.attempt === row.attempt && o.u.pid === ended.pid);
+      if (i >= 0) open.splice(i, 1);
+    }
     if (row.kind === 'command') {
       const argv = canonicalJson((row.data as { argv?: unknown }).argv);
       const i = open.findIndex((o) => o.row.stepKey === row.stepKey && o.row.attempt === row.attempt && canonicalJson(o.u.argv) === argv);
@@ -68,6 +88,6 @@ export async function waitForLeftovers(rows: readonly JournalRow[], runId: strin
     left = left.filter(stillRunning);
   }
   if (left.length > 0) {
-    throw new OeflowError('OEF-041', `run ${runId} cannot resume while a utility it started is still running (${names(left)})`, { details: { runId, leftover: left } });
+    throw new OeflowError('OEF-041', `run ${runId} cannot resume while a utility or site command it started is still running (${names(left)})`, { details: { runId, leftover: left } });
   }
 }

@@ -1,7 +1,7 @@
 // The run's side of its quiet-point guard (src/guard/): armed by quietEnable right before
 // `proquiet enable`, journaled like a utility (a resume waits for a guard still finishing its
 // job), released by quietDisable and, whatever happens, when the run stops driving.
-import { armQuietGuard, releaseQuietGuard, type ArmedGuard, type GuardRelease } from '../guard/quiet-guard.js';
+import { armQuietGuard, guardExited, releaseQuietGuard, type ArmedGuard, type GuardRelease } from '../guard/quiet-guard.js';
 import type { Store } from '../store/index.js';
 import { spawnNote } from './leftover-utilities.js';
 
@@ -10,6 +10,12 @@ export interface QuietGuardControl {
   arm(stepKey: string, attempt: number, sinceMs?: number): void;
   /** finalize: the run is done with its quiet point; stand-down: the one up is not the run's. No-op when not armed. */
   release(how: GuardRelease): void;
+  /**
+   * finalize, then wait until the guard has done its job and exited: a run whose store fails
+   * under its quiet point must not exit before the quiet point is down (issue 8). True when
+   * no guard was armed or it exited in time.
+   */
+  finalizeAndWait(): Promise<boolean>;
 }
 
 export function createQuietGuardControl(o: { store: Store; runId: string; db: string; dlc: string; maxQuietMs: number }): QuietGuardControl {
@@ -25,6 +31,13 @@ export function createQuietGuardControl(o: { store: Store; runId: string; db: st
       if (!armed) return;
       releaseQuietGuard(armed, how);
       armed = null;
+    },
+    async finalizeAndWait() {
+      if (!armed) return true;
+      const guard = armed;
+      releaseQuietGuard(guard, 'finalize');
+      armed = null;
+      return guardExited(guard);
     },
   };
 }

@@ -74,11 +74,15 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     clearInterval(heartbeat);
     if (watchdog) clearTimeout(watchdog);
     o.abortSignal?.removeEventListener('abort', onAbort);
-    // the store fails, maybe under the quiet point: the guard disables it now (no store needed)
-    o.deps.quietGuard.release('finalize');
+    // the store fails, maybe under the quiet point: the guard disables it now (no store needed),
+    // and the run settles (and oeflow exits) only once the guard is done
+    const guardDone = o.deps.quietGuard.finalizeAndWait();
     try { store.setRunStatus(runId, 'running', { error: failure, resumable: true }); store.releaseLock(o.db, runId); } catch { /* the store is failing: resume reconciles */ }
-    settle({ runId, status: 'failed', resumable: true, state: stateName(previous), failure, facts: {} });
     queueMicrotask(() => actor.stop());
+    void guardDone.then((inTime) => settle({
+      runId, status: 'failed', resumable: true, state: stateName(previous), facts: {},
+      failure: inTime ? failure : { ...failure, message: `${failure.message} (the quiet-point guard was still disabling the quiet point when oeflow exited: check \`proquiet <db> disable\`)` },
+    }));
   };
 
   const control = {

@@ -5,7 +5,7 @@
 /* eslint-disable @typescript-eslint/only-throw-error -- the actor rejects with a plain StepFailure: it becomes the machine's onError payload and is persisted in the snapshot as JSON */
 import { fromPromise } from 'xstate';
 import { isEffectCommand } from '../openedge/effect-commands.js';
-import { spawnNote } from './leftover-utilities.js';
+import { siteCommandEndNote, siteCommandNote, spawnNote } from './leftover-utilities.js';
 import type { ProcedureInput, StepFailure, StepInput, StepOutput } from '../../machines/contract.js';
 import { OeflowError } from '../errors.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
@@ -101,6 +101,14 @@ export function createStepActor(deps: StepActorDeps) {
       runInput: deps.runInput,
       enteredAt: () => (control.visitSeq() > 0 ? store.journalRow(runId, control.visitSeq())?.at ?? null : null),
       quietGuard: { arm: () => deps.quietGuard.arm(input.stepKey, forAttempt), release: (how) => deps.quietGuard.release(how) },
+      // a site command's pid, so a resume after a kill waits for it as for a utility (leftover-utilities.ts)
+      siteCommandStarted: (pid, argv, ownGroup) => {
+        // best effort too: a failing store stops the run at its next write; the command is not stopped half way for it
+        try { store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: siteCommandNote(pid, argv, ownGroup) }); } catch { /* see above */ }
+        // best effort: a store failing now is reported by the step's own result write; without
+        // this note a resume finds the pid gone, which is as good
+        return () => { try { store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: siteCommandEndNote(pid) }); } catch { /* see above */ } };
+      },
     });
 
     if (ofThisVisit !== undefined) {

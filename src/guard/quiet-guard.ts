@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dbPaths } from '../openedge/dlc.js';
+import { pidAlive } from '../openedge/liveness.js';
 import { guardRecordPath } from './guard-record.js';
 
 /** How often the guard looks at the run's process and the database log. */
@@ -70,4 +71,17 @@ export function releaseQuietGuard(guard: ArmedGuard, how: GuardRelease): void {
   } catch {
     try { process.kill(guard.pid, how === 'finalize' ? 'SIGUSR2' : 'SIGUSR1'); } catch { /* already gone */ }
   }
+}
+
+/** Longest a run that cannot write its store waits for its guard's disable before it exits anyway (the guard goes on). */
+export const GUARD_FINALIZE_WAIT_MS = 60_000;
+
+/** Resolves true once the guard process has exited (its job done), false after `limitMs`. */
+export async function guardExited(guard: ArmedGuard, limitMs: number = GUARD_FINALIZE_WAIT_MS): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
+  while (pidAlive(guard.pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((done) => setTimeout(done, GUARD_POLL_MS));
+  }
+  return true;
 }

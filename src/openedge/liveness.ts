@@ -1,7 +1,7 @@
 // Is the process behind a `.lk` file or a run lock still alive on this host? One rule for
 // both (docs/openedge.md §2): a holder on this host whose pid is dead is stale; another host's is
 // assumed valid, since it cannot be checked from here.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /**
@@ -30,4 +30,26 @@ export function staleOnThisHost(holder: { host: string; pid: number }): boolean 
 /** True only for a well-formed `.lk` of a documented mode naming a dead process on this host (fail safe). */
 export function lkStale(lk: { host: string; pid: number; problem?: string }): boolean {
   return lk.problem === undefined && staleOnThisHost(lk);
+}
+
+/**
+ * True while any process of process group `pgid` runs (zombies do not count): a site command
+ * started as a group leader lives on in its children after its shell exec'd or exited.
+ */
+export function groupAlive(pgid: number): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    try { process.kill(-pgid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; } // no /proc
+  }
+  return pids.some((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(pgrp) === pgid && state !== 'Z';
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 }

@@ -7,6 +7,7 @@ import { lkStale } from './liveness.js';
 import { parseLk, unreadableLk } from './parse-lk.js';
 import { dbPaths } from './dlc.js';
 import { parseLg } from './parse-lg.js';
+import type { LkInfo } from './types.js';
 
 export interface OpenedEvidence {
   sessions: { at: string; text: string }[];
@@ -30,12 +31,17 @@ export function openedEvidence(db: string, sinceMs: number): OpenedEvidence | nu
 
 /** A `.lk` that is present and not provably stale (unreadable counts as live: fail safe). */
 function liveLk(file: string): boolean {
-  let info;
+  return liveLkHolder(file) !== null;
+}
+
+/** Who holds the database by its `.lk`, when the `.lk` is present and not provably stale (unreadable: live, fail safe); null otherwise. */
+export function liveLkHolder(file: string): LkInfo | null {
+  let info: LkInfo;
   try {
     info = parseLk(readFileSync(file));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     info = unreadableLk(String(err));
   }
-  return !lkStale(info);
+  return lkStale(info) ? null : info;
 }

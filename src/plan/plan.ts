@@ -53,6 +53,9 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
   const next = busyExt ? extents[(extents.indexOf(busyExt) + 1) % extents.length] : undefined;
   pre.push({ check: 'after-imaging enabled', ok: desc.value.aiEnabled && extents.length > 0, detail: desc.value.aiBeginDate ? `AI begin ${desc.value.aiBeginDate}` : 'AI disabled' });
   pre.push({ check: 'next AI extent is EMPTY', ok: next?.status === 'Empty' && next !== busyExt, detail: next ? `extent ${next.extent} (${next.path}) is ${next.status}` : 'no BUSY extent' });
+  // a database held single-user (a utility, a -1 session) is neither served nor stoppable by proshut
+  const holder = busy.value === 'in-use' ? (await tools.holder(db)).value : null;
+  pre.push({ check: 'database not held single-user', ok: holder !== 'single-user', detail: `proutil -C holder: ${holder ?? 'not in use'}` });
   if (online) {
     pre.push({ check: 'database is running', ok: busy.value === 'in-use', detail: `proutil -C busy: ${busy.value}` });
     pre.push({ check: 'more than one AI extent', ok: extents.length > 1, detail: `${extents.length} AI extents` });

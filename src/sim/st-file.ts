@@ -22,12 +22,18 @@ export function stText(extents: readonly Extent[]): string {
     lastArea = areaKey;
     const area = e.type === 'd' ? ` "${e.areaName}":${e.areaNum},${e.recsPerBlock};${e.clusterSize}` : '';
     const size = e.kind === 'fixed' ? ` f ${e.sizeKb}` : '';
-    lines.push(`${e.type}${area} ${e.path}${size}`);
+    lines.push(`${e.type}${area} ${stPath(e.path)}${size}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-const LINE = /^([abdt])\s+(?:"([^"]+)"(?::(\d+))?(?:,(\d+))?(?:;(\d+))?\s+)?(\S+)(?:\s+([fv])\s+(\d+))?\s*$/;
+/** A path as OpenEdge writes it in a .st: in double quotes when it holds whitespace (docs/openedge.md §6). */
+function stPath(p: string): string {
+  return /\s/.test(p) ? `"${p}"` : p;
+}
+
+// type, optional area info, then the path: bare, or double-quoted when it holds spaces
+const LINE = /^([abdt])\s+(?:"([^"]+)"(?::(\d+))?(?:,(\d+))?(?:;(\d+))?\s+)?(?:"([^"]+)"|(\S+))(?:\s+([fv])\s+(\d+))?\s*$/;
 
 /** Parse .st text; returns the extent lines or the first line it cannot read. */
 export function parseSt(text: string): { lines: StLine[] } | { bad: string } {
@@ -41,9 +47,9 @@ export function parseSt(text: string): { lines: StLine[] } | { bad: string } {
       type: m[1] as ExtentType,
       areaName: m[2] ?? null,
       areaNum: m[3] === undefined ? null : Number(m[3]),
-      path: m[6] ?? '',
-      kind: m[7] === 'f' ? 'fixed' : 'variable',
-      sizeKb: m[8] === undefined ? 0 : Number(m[8]),
+      path: m[6] ?? m[7] ?? '',
+      kind: m[8] === 'f' ? 'fixed' : 'variable',
+      sizeKb: m[9] === undefined ? 0 : Number(m[9]),
     });
   }
   return { lines };

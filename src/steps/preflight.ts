@@ -17,6 +17,8 @@ interface Probe {
   databaseName: string | null;
   replication: string | null;
   manifestError: string | null;
+  /** Backups, database in use: who holds it (proutil -C holder); a single-user holder is no server. */
+  holder?: string | null;
   /** Backups: why the destination cannot take the copy (OEF-303 inside the database, OEF-305 not free), or null. */
   destinationProblem?: { code: string; message: string } | null;
 }
@@ -42,10 +44,12 @@ export const preflight = {
     const readAi = input.procedure === 'online-backup' ? aiStateForSwitch : aiState;
     const [busy, ai, desc] = await Promise.all([busyState(env, input.db), readAi(env, input.db), env.tools.describe(input.db, { signal: env.signal })]);
     // a restart after an abort finds this run's own finished copy there: that one may be redone
+    // in use, but by whom: a single-user utility or session is no server (proshut cannot stop it)
+    const holder = busy === 'in-use' ? (await env.tools.holder(input.db, { signal: env.signal })).value : null;
     const dest = input.destination === undefined ? null : await destinationProblem(input.destination, dbPaths(input.db).dir, env.ctx.facts['copyFiles'] !== undefined || env.ctx.facts['transferClone'] !== undefined || env.ctx.restartedBecause !== undefined);
     return {
       destinationProblem: dest,
-      exists: true, busy, aiEnabled: ai.enabled && desc.value.aiEnabled, extents: ai.extents, busySeq: ai.busySeq, nextStatus: ai.nextStatus,
+      exists: true, busy, holder, aiEnabled: ai.enabled && desc.value.aiEnabled, extents: ai.extents, busySeq: ai.busySeq, nextStatus: ai.nextStatus,
       aiBeginDate: desc.value.aiBeginDate, databaseName: desc.value.databaseName, replication: desc.value.replication, manifestError: null,
     };
   },
@@ -58,6 +62,11 @@ export const preflight = {
     }
     if (p.destinationProblem) return failure('failed', p.destinationProblem.code, p.destinationProblem.message);
     const online = input.procedure === 'online-backup';
+    if (p.holder === 'single-user') {
+      return online
+        ? failure('invariant', 'OEF-205', `${input.db} is held in single-user mode (proutil -C holder), not served: an online backup needs the broker`)
+        : failure('invariant', 'OEF-200', `${input.db} is in use, held in single-user mode (proutil -C holder) by a utility or session, not by a server: proshut cannot shut it down and nothing may touch the database during an offline copy. Let that process finish or stop it (see the .lk and the .lg), then run the backup again${env.ctx.facts['shutdown'] === undefined ? '' : '. This run shut the server down earlier (OFFLINE-1) and it was NOT restarted: start it with proserve once that process is gone'}`);
+    }
     if (online && p.aiEnabled && p.busy !== 'in-use') return failure('invariant', 'OEF-205', `${input.db} is not running (busy: ${p.busy}): an online backup needs the broker`);
     return aiSwitchRefusal({ enabled: p.aiEnabled, extents: p.extents, nextStatus: p.nextStatus as AiState['nextStatus'] }, input.db, 'the AI switch', online ? 2 : 1);
   },

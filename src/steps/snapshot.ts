@@ -25,6 +25,8 @@ export const snapshot = {
       const r = await runSnapshotCommand({
         command: input.snapshotCmd!, sources: files.onDiskSources, db: input.db, destination: input.destination!,
         facts: { PAIRED_AI_SEQ: pairedSeq }, signal: env.signal,
+        // journaled with its pid: a resume after a kill waits for it, never runs a second one alongside
+        onStart: (pid, argv) => env.siteCommandStarted(pid, argv, true),
         ...(listed?.relPath !== undefined ? { structure: { path: listed.path, relPath: listed.relPath } } : {}),
       });
       return {

@@ -49,6 +49,12 @@ export interface StepEnv {
   enteredAt(): string | null;
   /** The run's quiet-point guard (src/guard/): armed before `proquiet enable`, released after the disable. */
   readonly quietGuard: { arm(): void; release(how: 'finalize' | 'stand-down'): void };
+  /**
+   * Journals a site command (--snapshot-cmd, --jobs-check) the moment it runs, with its pid, so
+   * a resume after a kill waits for it like a leftover utility; the returned function journals
+   * its end. ownGroup: it leads its own process group (its children count as it).
+   */
+  siteCommandStarted(pid: number, argv: readonly string[], ownGroup: boolean): () => void;
 }
 
 /** An in-doubt attempt as recorded before the crash. */

@@ -1,7 +1,9 @@
 // Issue 8: a quiet point never outlives oeflow. The run's guard (src/guard/) disables it when
 // oeflow is killed (kill -9 of its process group) or hangs up, with no operator action; a
 // resume then finds the quiet point gone and starts over with a new one, and abandon is safe.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -18,17 +20,30 @@ function quietPoint(sim: Sim, sinceMs: number): string {
 }
 
 /** Start an online backup whose snapshot command holds the run under its quiet point until `hold` is removed. */
-async function startHeldUnderQuietPoint(sim: Sim, state: string) {
+async function startHeldUnderQuietPoint(sim: Sim, state: string, thenRun = '') {
   const hold = join(sim.dir, 'hold');
   const inside = join(sim.dir, 'in-snapshot');
   writeFileSync(hold, '');
-  const cmd = `touch ${inside}; while [ -e ${hold} ]; do sleep 0.05; done`;
+  const cmd = `touch ${inside}; while [ -e ${hold} ]; do sleep 0.05; done${thenRun ? `; ${thenRun}` : ''}`;
   const startedAt = Date.now();
   const child = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', cmd], { ...sim.env, OEFLOW_STATE: state });
   await eventually(() => existsSync(inside), 60_000, 'the run under its quiet point');
   rmSync(inside);
   expect(quietPoint(sim, startedAt)).toBe('held');
   return { child, hold, startedAt };
+}
+
+/** Write to `file` until its file system has no space left (ENOSPC). */
+function fillUp(file: string): void {
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function journalNotes(state: string): Record<string, unknown>[] {
@@ -106,9 +121,39 @@ describe('quiet-point guard', () => {
       const r = await child;
       expect(r.exitCode, String(r.stdout)).not.toBe(0);
       expect(String(r.stdout)).toContain('OEF-020');
-      await eventually(() => quietPoint(sim, startedAt) === 'released', 5_000, 'the quiet point disabled after the store failed');
+      expect(quietPoint(sim, startedAt)).toBe('released'); // already down when oeflow exited
     } finally {
       locker.close();
+    }
+  });
+
+  it('disables the quiet point before exiting when the store\'s file system is full under it (ENOSPC on a real tmpfs)', async ({ skip }) => {
+    const mnt = mkdtempSync(join(tmpdir(), 'oeflow-full-store-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt], { stdio: 'pipe' });
+    } catch (err) {
+      rmSync(mnt, { recursive: true, force: true });
+      skip(`a tmpfs cannot be mounted here (needs root or CAP_SYS_ADMIN): ${(err as Error).message.split('\n')[0]}`);
+      return;
+    }
+    try {
+      const sim = newSim({ serve: true });
+      const state = join(mnt, 'state.db');
+      // the snapshot command then prints 4 MB: its result cannot be journaled on the full file system
+      const { child, hold, startedAt } = await startHeldUnderQuietPoint(sim, state, `head -c 4000000 /dev/zero | tr '\\0' x`);
+      fillUp(join(mnt, 'filler'));
+      rmSync(hold);
+      const r = await child;
+      // oeflow exits with a coded error, never a crash, and the quiet point is already down
+      expect(quietPoint(sim, startedAt), `exit ${r.exitCode} ${r.signal} ${String(r.stdout).slice(0, 3000)} ${String(r.stderr).slice(-3000)}`).toBe('released');
+      expect(r.signal).toBeUndefined();
+      expect(r.exitCode, String(r.stdout) + String(r.stderr)).toBe(1);
+      const doc = JSON.parse(String(r.stdout)) as { error?: { code: string; message: string } };
+      expect(doc.error?.code).toBe('OEF-020');
+      expect(doc.error?.message).toMatch(/full|SQLITE_FULL|ENOSPC/i);
+    } finally {
+      execFileSync('umount', ['-l', mnt]);
+      rmSync(mnt, { recursive: true, force: true });
     }
   });
 

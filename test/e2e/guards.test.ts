@@ -1,12 +1,13 @@
 // The engine itself refuses to break the procedures' invariants, aborts cleanly on
 // signals, bounds the quiet point, halts on a roll-forward error exit, and asks an
 // operator when it cannot reconcile a step.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
-import { killAt, killUnfinished } from '../helpers/crash.js';
-import { eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
+import { killAt, killUnfinished, storeView } from '../helpers/crash.js';
+import { execa } from 'execa';
+import { BIN, eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
 import { isSimProcess, useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
@@ -83,6 +84,21 @@ describe('preflight refusals', () => {
     expect(r.exitCode).toBe(6);
     expect(errorCode(r.json)).toBe('OEF-205');
   });
+
+  it('ends an offline backup of a database held single-user with OEF-200 (in use) before any shutdown, not OEF-054 (issue 8)', async () => {
+    const sim = newSim({ serve: false });
+    // a utility opens the database single-user (mode-1 .lk) and stays
+    const other = sim.run('proutil', [sim.db, '-C', 'truncate', 'bi'], { env: { OEFLOW_SIM_FAULTS: 'proutil:truncate:hang' } });
+    await eventually(async () => (await sim.run('proutil', [sim.db, '-C', 'holder'])).exitCode === 14, 30_000, 'the single-user holder');
+    const r = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') });
+    expect(r.exitCode, r.stdout).toBe(6);
+    expect(errorCode(r.json)).toBe('OEF-200');
+    expect((r.json.error as { message: string }).message).toMatch(/single-user/);
+    // nothing was shut down, switched or (re)started
+    for (const words of [['proshut'], ['proserve'], ['aimage', 'new'], ['truncate', 'bi']]) expect(invocations(sim.dlc, ...words), words.join(' ')).toHaveLength(0);
+    killUnfinished(sim.dlc);
+    await other;
+  });
 });
 
 describe('signals and the quiet-point watchdog', () => {
@@ -104,6 +120,33 @@ describe('signals and the quiet-point watchdog', () => {
     expect(resumed.json.status, resumed.stdout + resumed.stderr).toBe('completed');
     expect(invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0)).toHaveLength(2);
     expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
+  });
+
+  it('prints exactly one JSON document when SIGINT or SIGTERM arrives before the run exists (a restore scanning its AI files), and records no run (issue 8)', async () => {
+    const sim = newSim({ serve: true });
+    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
+    expect(b.json.status, b.stderr).toBe('completed');
+    const ai = join(sim.dir, 'ai');
+    mkdirSync(ai);
+    writeFileSync(join(ai, 'f1'), 'not yet scanned');
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const scans = () => invocationLines(sim.dlc, 'scan').filter((l) => l.phase === 'start');
+      const before = scans().length;
+      const child = spawnOeflow(['restore', String(b.json.backupId), '--into', join(sim.dir, `into-${sig}`), '--ai', ai], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage scan:hang' });
+      await eventually(() => scans().length > before, 60_000, 'the AI-chain scan to start'); // before any run exists
+      process.kill(child.pid!, sig);
+      const r = await child;
+      expect(r.exitCode, `${sig}: ${String(r.stdout)} ${String(r.stderr)}`).toBe(5);
+      const doc = JSON.parse(String(r.stdout)) as { status: string; error: { code: string; message: string } }; // the whole stdout is one document
+      expect(doc.status).toBe('error');
+      expect(doc.error.code).toBe('OEF-052');
+      expect(doc.error.message).toContain(sig);
+      // the scan it had started was stopped with it
+      const scanPid = scans().at(-1)!.pid!;
+      await eventually(() => !isSimProcess(scanPid), 30_000, 'the scan to be stopped');
+    }
+    expect((await oeflow(['runs'], env)).json.runs).toEqual([expect.objectContaining({ runId: b.json.runId })]);
   });
 
   it('restarts the database on SIGINT after the shutdown unless --no-restart was chosen', async () => {
@@ -303,6 +346,32 @@ describe('leftovers of a killed run', () => {
     expect(errorCode(r.json)).toBe('OEF-041');
     expect(String((r.json.error as { message: string }).message)).toMatch(/pid \d+: rfutil .* aimage new/);
     expect(invocationLines(sim.dlc, 'new')).toHaveLength(1); // not started a second time
+  });
+
+  it('waits for a snapshot command the killed run left running, never starting a second one alongside (leftover snapshot command, issue 8)', async () => {
+    const sim = newSim({ serve: true });
+    const state = join(sim.dir, 'state.db');
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    const [log, running, hold] = ['snap.log', 'snap.running', 'hold'].map((f) => join(sim.dir, f)) as [string, string, string];
+    writeFileSync(hold, '');
+    // says `overlap` if another one runs at the same time; holds while `hold` exists
+    const cmd = `if [ -e ${running} ]; then echo overlap >> ${log}; fi; touch ${running}; echo start >> ${log}; while [ -e ${hold} ]; do sleep 0.05; done; rm -f ${running}; echo end >> ${log}`;
+    const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+    const first = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', cmd], env);
+    await eventually(() => lines().includes('start'), 60_000, 'the snapshot command running');
+    killGroup(first.pid); // kill -9 of oeflow; the command leads its own process group and runs on
+    await first;
+    // human output: the resume says what it waits for on stderr
+    const resume = execa(process.execPath, [BIN, 'resume', '--db', sim.db], { env, reject: false, detached: true, timeout: 120_000 });
+    let stderr = '';
+    resume.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    await eventually(() => stderr.includes(running) || lines().filter((l) => l === 'start').length > 1, 120_000, 'the resume to wait for the leftover snapshot command');
+    expect(stderr).toMatch(/left running \(.*pid \d+: \S*sh -c /);
+    expect(lines()).toEqual(['start']); // not started again while the first one runs
+    rmSync(hold); // the first command ends: only now may the resume go on (and take its snapshot again under a new quiet point)
+    const r = await resume;
+    expect(storeView(state).status, `${String(r.stdout)} ${stderr}`).toBe('completed');
+    expect(lines()).toEqual(['start', 'end', 'start', 'end']);
   });
 
   it('does not call a database held by someone else\'s single-user utility restarted', async () => {

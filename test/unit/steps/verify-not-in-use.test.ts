@@ -21,7 +21,7 @@ function envFor(lg: string, shutdownAt: string): StepEnv {
   const tools = { busy: async () => down, holder: async () => down, readLk: async () => null } as unknown as OpenEdgeTools;
   return {
     runId: 'run-x', stepKey: 'verifyNotInUseAfter', tools, signal: new AbortController().signal, progress: () => undefined, catalog: () => undefined,
-    runStartedAt: '2026-12-01T09:00:00.000Z', quietGuard: { arm: () => undefined, release: () => undefined },
+    runStartedAt: '2026-12-01T09:00:00.000Z', quietGuard: { arm: () => undefined, release: () => undefined }, siteCommandStarted: () => () => undefined,
     runInput: { procedure: 'offline-backup', db }, enteredAt: () => null,
     ctx: { input: { procedure: 'offline-backup', db }, facts: { shutdown: { alreadyDown: false, shutdownAt } }, aiIndex: 0, rollForwardStarted: false, failure: null },
   };
