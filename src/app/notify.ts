@@ -2,7 +2,6 @@
 // aborted, and when a new run is refused because of an open one. It gets the result as JSON on
 // stdin and OEFLOW_* variables; its exit code and output are journaled on the run. It is never
 // fatal: a broken hook must not turn a good backup into a failed one (docs/operations.md).
-import { execa } from 'execa';
 import type { Store } from '../store/index.js';
 
 export type NotifyEvent = 'completed' | 'failed' | 'needs-decision' | 'aborted' | 'open-run';
@@ -39,6 +38,8 @@ export async function notify(command: string | undefined, payload: NotifyPayload
   if (!command) return undefined;
   let record: NotifyRecord;
   try {
+    // execa is loaded only when a hook is configured: ~150 modules every backup and restore paid (bench/README.md)
+    const { execa } = await import('execa');
     const r = await execa('sh', ['-c', command], {
       input: `${JSON.stringify(payload, null, 2)}\n`, reject: false, all: true, timeout: NOTIFY_TIMEOUT_MS,
       env: {

@@ -7,7 +7,7 @@ import { OeflowError } from '../errors.js';
 import { buildManifest, Journal, MANIFEST_FILE, readJournal, readManifest, relPathFor, writeManifest } from './manifest.js';
 import { HashWorker } from './hash-worker.js';
 import { ProgressThrottle } from './progress.js';
-import { BufferPool, copyFileHashing, fsyncPath, hashFile, throwIfAborted } from './stream.js';
+import { BufferPool, copyFileHashing, copyFileInKernelHashing, fsyncPath, hashFile, throwIfAborted } from './stream.js';
 import { sourceStat, type CopyOptions, type CopyProgress, type CopyReport, type CopySource, type ManifestEntry, type SourceStat, type StatfsFn } from './types.js';
 
 /** Free-space margin over the bytes still to write. */
@@ -235,7 +235,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
       dirs.add(dirname(p.dest));
       let copied;
       try {
-        copied = await copyFileHashing(p.source.path, p.dest, { ...stream, fsync: false });
+        copied = o.copyInKernel === true ? await copyFileInKernelHashing(p.source.path, p.dest, stream) : await copyFileHashing(p.source.path, p.dest, { ...stream, fsync: false });
       } catch (err) {
         if (errno(err) === 'ENOSPC') throw new OeflowError('OEF-302', `The destination ran out of space while copying ${p.source.path}.`, { cause: err, details: { destination: o.destination } });
         throw err;

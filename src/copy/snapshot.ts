@@ -142,6 +142,8 @@ export async function runSnapshotCommand(o: SnapshotOptions): Promise<SnapshotRe
     // started (a shell's children would otherwise keep its output pipes open).
     // execa is loaded only by the runs that have a snapshot command (it costs ~0.2 s to load)
     const { execa } = await import('execa');
+    // an abort while execa loaded (or the list was written) would find no listener yet: never start the command then
+    throwIfAborted(o.signal);
     const sub = execa(o.command, { shell: true, env: snapshotEnv(o, dbDir, fileList), reject: false, stdin: 'ignore', detached: true });
     let timedOut = false;
     const stop = (): void => {

@@ -56,6 +56,13 @@ export interface CopyOptions {
   progressIntervalMs?: number;
   /** Re-read each copied file and compare its hash right after writing it (default true). */
   verifyAfterCopy?: boolean;
+  /**
+   * Copy each file inside the kernel (as `cp`) while its source bytes are hashed by a separate
+   * read, both at once (default false: one user-space pass, read -> sha256 -> write). Shorter
+   * under a quiet point, where the sources cannot change; the copy is then checked against the
+   * source's hash by the re-read (verifyAfterCopy, or verifyCopy after the disable).
+   */
+  copyInKernel?: boolean;
   /** fsync every file, the journal and the directories (default true; off only for benchmarks). */
   fsync?: boolean;
   /** Buffer size per read/write in bytes (default 4 MiB). */

@@ -19,14 +19,18 @@ export const confirmQuietPoint = {
   effect: 'read',
   probe: async () => null,
   async run(env) {
-    const pairing = await pairedSequence(env);
+    // Two independent utility calls (rfutil aimage list, prostrct list): run at once, both
+    // settled before the step ends; a pairing failure is reported first.
+    const [paired, listed] = await Promise.allSettled([pairedSequence(env), structureUnchanged(env)]);
+    if (paired.status === 'rejected') throw paired.reason;
+    const pairing = paired.value;
     // the snapshot command was told the sequence the switch was expected to make current
     const announced = factText(env.ctx.facts.snapshot?.pairedSeqAnnounced);
     if (announced !== '' && announced !== factText(pairing.pairedSeq)) {
       fail('failed', 'OEF-050', `the snapshot command was given PAIRED_AI_SEQ ${announced}, but the quiet point paired sequence ${factText(pairing.pairedSeq)} (an extent switched by itself just before the enable): the snapshot's label is wrong, so the backup is not catalogued`, 'Take the backup again.');
     }
-    const structure = await structureUnchanged(env);
-    return { ...pairing, ...structure };
+    if (listed.status === 'rejected') throw listed.reason;
+    return { ...pairing, ...listed.value };
   },
 } satisfies Step<null>;
 

@@ -27,9 +27,10 @@ export const copyFiles = {
         destination: input.destination!,
         dbDir: dbPaths(input.db).dir,
         mode: input.procedure === 'offline-backup' ? 'offline' : 'quiesced',
-        // Issue 9: under the quiet point only the copy runs; the re-read and the fsyncs are
-        // verifyCopy's, after the disable (a resume re-hashes every file it kept anyway)
-        ...(input.procedure === 'online-backup' ? { verifyAfterCopy: false, fsync: false } : {}),
+        // Issue 9: under the quiet point only the copy runs: in the kernel, as `cp`, while the
+        // source bytes are hashed at the same time; the re-read of the copy against those hashes
+        // and the fsyncs are verifyCopy's, after the disable (a resume re-hashes every file it kept)
+        ...(input.procedure === 'online-backup' ? { verifyAfterCopy: false, fsync: false, copyInKernel: true } : {}),
         signal: env.signal,
         onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
       });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileS
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
-import { copyDatabaseFiles, JOURNAL_FILE, MANIFEST_FILE, manifestDigest, readManifest, type CopyProgress } from '../../../src/copy/index.js';
+import { copyDatabaseFiles, JOURNAL_FILE, MANIFEST_FILE, manifestDigest, readManifest, verifyCopy, type CopyProgress } from '../../../src/copy/index.js';
 import { expectOeflowError, makeFakeDb, type FakeDb } from './helpers.js';
 
 const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -136,6 +136,31 @@ describe('copyDatabaseFiles', () => {
     let grown = false;
     await expectOeflowError(copyDatabaseFiles({
       sources: db.sources, destination: db.dest, dbDir: db.dbDir, mode: 'offline', progressIntervalMs: 0, chunkSize: 16 * 1024,
+      onProgress: (p) => {
+        if (!grown && p.file === victim && p.fileBytes > 0) {
+          grown = true;
+          appendFileSync(victim, Buffer.alloc(50_000, 1));
+        }
+      },
+    }), 'OEF-301', ExitCode.verification);
+  });
+
+  it('copies in the kernel with the sources hashed at the same time (copyInKernel): the manifest holds the sources\' hashes and the copy verifies', async () => {
+    db = makeFakeDb({ data: [300_000, 10] });
+    const r = await copyDatabaseFiles({ sources: db.sources, destination: db.dest, dbDir: db.dbDir, mode: 'quiesced', copyInKernel: true, verifyAfterCopy: false, fsync: false, chunkSize: 16 * 1024 });
+    for (const [i, e] of r.manifest.entries.entries()) {
+      expect(e.sha256).toBe(sha(db.sources[i]!.path));
+      expect(sha(join(db.dest, e.relPath))).toBe(e.sha256);
+    }
+    expect(await verifyCopy(db.dest)).toEqual({ ok: true, problems: [] });
+  });
+
+  it('fails with OEF-301 when a source grows during a kernel copy (copyInKernel)', async () => {
+    db = makeFakeDb({ data: [400_000, 10] });
+    const victim = db.sources[3]!.path;
+    let grown = false;
+    await expectOeflowError(copyDatabaseFiles({
+      sources: db.sources, destination: db.dest, dbDir: db.dbDir, mode: 'quiesced', copyInKernel: true, verifyAfterCopy: false, fsync: false, progressIntervalMs: 0, chunkSize: 16 * 1024,
       onProgress: (p) => {
         if (!grown && p.file === victim && p.fileBytes > 0) {
           grown = true;

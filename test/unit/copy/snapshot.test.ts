@@ -57,6 +57,16 @@ describe('runSnapshotCommand', () => {
     expect(() => readFileSync(marker)).toThrow();
   });
 
+  it('never starts the command when the signal aborts before it is spawned (OEF-052)', async () => {
+    db = makeFakeDb();
+    const marker = join(db.root, 'ran');
+    const ac = new AbortController();
+    const running = runSnapshotCommand({ ...base(`touch ${marker}`), signal: ac.signal });
+    ac.abort(); // while it awaits its checks and loads execa, before the spawn
+    await expectOeflowError(running, 'OEF-052', ExitCode.aborted);
+    expect(() => readFileSync(marker)).toThrow();
+  });
+
   it('stops the command with OEF-052 when the signal aborts it', async () => {
     db = makeFakeDb();
     const ac = new AbortController();
