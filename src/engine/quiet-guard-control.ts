@@ -20,9 +20,11 @@ export interface QuietGuardControl {
 
 export function createQuietGuardControl(o: { store: Store; runId: string; db: string; dlc: string; maxQuietMs: number }): QuietGuardControl {
   let armed: ArmedGuard | null = null;
+  let finalizing: Promise<boolean> | null = null;
   return {
     arm(stepKey, attempt, sinceMs) {
       if (armed) releaseQuietGuard(armed, 'finalize');
+      finalizing = null; // a new quiet point, a new guard to wait for
       armed = armQuietGuard({ runId: o.runId, db: o.db, dlc: o.dlc, storePath: o.store.path, maxQuietMs: o.maxQuietMs, ...(sinceMs === undefined ? {} : { sinceMs }) });
       // journaled like a utility's spawn (no command row ever matches it): a resume waits for it
       o.store.appendJournal(o.runId, { kind: 'note', stepKey, attempt, data: { ...spawnNote(armed.pid, [armed.argv[0]!, o.runId]), quietGuard: { recordFile: armed.recordFile } } });
@@ -32,12 +34,15 @@ export function createQuietGuardControl(o: { store: Store; runId: string; db: st
       releaseQuietGuard(armed, how);
       armed = null;
     },
-    async finalizeAndWait() {
-      if (!armed) return true;
+    finalizeAndWait() {
+      // a second call (the store failed, then the run stopped) waits for the same guard
+      if (finalizing) return finalizing;
+      if (!armed) return Promise.resolve(true);
       const guard = armed;
       releaseQuietGuard(guard, 'finalize');
       armed = null;
-      return guardExited(guard);
+      finalizing = guardExited(guard);
+      return finalizing;
     },
   };
 }

@@ -49,6 +49,11 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
   const done = new Promise<RunOutcome>((resolve) => (settle = resolve));
   const restoring = o.snapshot !== undefined;
 
+  // A write that fails (store locked past busy_timeout, disk full, I/O error) may come under the
+  // quiet point: the guard disables it at once, without the store, and the run's later writes
+  // fail at once too, so the run stops at its next transition instead of holding production
+  // writes for another busy_timeout per write (docs/architecture.md, quiet-point guard).
+  const endWatch = store.watchWriteFailure(() => void o.deps.quietGuard.finalizeAndWait());
   // a failing store must not crash the process from a timer: the next write stops the run properly
   const heartbeat = setInterval(() => { try { store.heartbeat(o.db, runId); } catch { /* see above */ } }, 5_000);
   heartbeat.unref();
@@ -63,6 +68,7 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     o.deps.quietGuard.release('finalize');
     store.changeStatus(runId, status, { error: failure, resumable, ended: status !== 'running' }, { kind: 'run-ended', data: { status, resumable, state: snap.value as never, failure } });
     store.releaseLock(o.db, runId);
+    endWatch();
     settle({ runId, status, resumable, state: stateName(snap.value), failure, facts: (snap.context as { facts: Record<string, unknown> }).facts });
     queueMicrotask(() => actor.stop());
   };
@@ -77,6 +83,7 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     // the store fails, maybe under the quiet point: the guard disables it now (no store needed),
     // and the run settles (and oeflow exits) only once the guard is done
     const guardDone = o.deps.quietGuard.finalizeAndWait();
+    endWatch(); // one more try to record the failure: the lock may have been released since
     try { store.setRunStatus(runId, 'running', { error: failure, resumable: true }); store.releaseLock(o.db, runId); } catch { /* the store is failing: resume reconciles */ }
     queueMicrotask(() => actor.stop());
     void guardDone.then((inTime) => settle({

@@ -322,6 +322,12 @@ function runNotFound(runId: string): OeflowError {
   return new OeflowError('OEF-030', `Run ${runId} not found in the state store`, { details: { runId } });
 }
 
+/** A run's watch over its store's writes (Store.watchWriteFailure). */
+interface WriteWatch {
+  listener: (err: OeflowError) => void;
+  failed?: OeflowError;
+}
+
 /** The state store. Create it with openStore(); all methods are synchronous. */
 export class Store {
   readonly path: string;
@@ -330,6 +336,8 @@ export class Store {
   readonly #signer: RowSigner | undefined;
   /** Whether the signer's public key is committed to signing_keys by this connection. */
   #keyState: 'not-yet' | 'in-transaction' | 'committed' = 'not-yet';
+  /** While a run watches its store (watchWriteFailure): the first write that failed. */
+  #watch: WriteWatch | undefined;
   readonly #s;
   readonly #tx;
 
@@ -683,7 +691,22 @@ export class Store {
 
   /** Refresh the heartbeat; false when `runId` no longer holds the lock (it was taken over). */
   heartbeat(db: string, runId: string): boolean {
-    return this.#write(() => this.#tx.heartbeat.immediate(db, runId));
+    // a missed heartbeat is not a lost record: it never ends the watched run by itself
+    return this.#write(() => this.#tx.heartbeat.immediate(db, runId), false);
+  }
+
+  /**
+   * While a run is driven: the first write that fails calls `listener` at once (the run's
+   * quiet-point guard disables the quiet point without waiting for the store), and every later
+   * write fails at once with that error instead of waiting out busy_timeout again: the run stops
+   * at its next transition and a resume reconciles. Returns the function that ends the watch.
+   */
+  watchWriteFailure(listener: (err: OeflowError) => void): () => void {
+    const watch: WriteWatch = { listener };
+    this.#watch = watch;
+    return () => {
+      if (this.#watch === watch) this.#watch = undefined;
+    };
   }
 
   /** Drop the lock if `runId` holds it; false when it did not. */
@@ -738,7 +761,9 @@ export class Store {
   }
 
   /** Run a write; SQLite failures (busy past the timeout, disk full, I/O) become OEF-020. */
-  #write<T>(fn: () => T): T {
+  #write<T>(fn: () => T, trips = true): T {
+    const failedBefore = this.#watch?.failed;
+    if (failedBefore) throw failedBefore;
     try {
       const out = fn();
       // committed: the signer's public key is in the store from now on
@@ -747,10 +772,16 @@ export class Store {
     } catch (cause) {
       if (this.#keyState === 'in-transaction') this.#keyState = 'not-yet';
       if (cause instanceof sqlite().SqliteError) {
-        throw new OeflowError('OEF-020', `State store write failed (${this.path}): ${cause.message}`, {
+        const err = new OeflowError('OEF-020', `State store write failed (${this.path}): ${cause.message}`, {
           cause,
           details: { path: this.path, sqliteCode: cause.code },
         });
+        const watch = this.#watch;
+        if (watch && trips && !watch.failed) {
+          watch.failed = err;
+          watch.listener(err);
+        }
+        throw err;
       }
       throw cause;
     }
