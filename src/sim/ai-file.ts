@@ -23,14 +23,26 @@ export interface AiHeader {
 /** The header line's fixed width, newline included. */
 export const AI_HEADER_BYTES = 512;
 
-/** One committed transaction: trid, begin/end time and its record updates. */
+/**
+ * One note group: a whole transaction (`tx`: begin, updates, end), the first part of a
+ * transaction that is still active when the group is written (`begin`: begin + updates), the
+ * rest of such a transaction (`end`: updates + end), or its backout (`undo`). Transactions
+ * therefore span AI files (docs/openedge.md §4: 3785, 1636). `u` is the database's update
+ * counter: every group carries the next one, so a group fits a database only when its `u`
+ * follows the last one applied there (the 1028 check). `begin` is the transaction's begin
+ * time, `end` the time the group was written.
+ */
 export interface TxNote {
-  t: 'tx';
+  t: NotePart;
+  u: number;
   trid: number;
   begin: number;
   end: number;
   ops: [string, string][];
 }
+
+export type NotePart = 'tx' | 'begin' | 'end' | 'undo';
+const PARTS: readonly string[] = ['tx', 'begin', 'end', 'undo'];
 
 interface CloseNote {
   t: 'close';
@@ -53,9 +65,9 @@ export type AiDefect =
 /** `defect` is null for a complete file; with a defect, `file.txs` holds the notes before it. */
 export type AiRead = { kind: 'ok'; file: AiFile; defect: AiDefect | null } | { kind: 'missing' } | { kind: 'empty' } | { kind: 'invalid' };
 
-/** Notes a transaction counts for (begin + one per update + end). */
+/** Notes a group counts for: one per update, plus its begin and/or end note. */
 export function notesOf(tx: TxNote): number {
-  return tx.ops.length + 2;
+  return tx.ops.length + (tx.t === 'tx' ? 2 : 1);
 }
 
 /** The text line a transaction occupies in the extent. */
@@ -134,7 +146,7 @@ function parseNote(line: string): TxNote | CloseNote | null {
   if (typeof v !== 'object' || v === null) return null;
   const n = v as Record<string, unknown>;
   if (n['t'] === 'close') return typeof n['closeLstmod'] === 'number' ? (v as CloseNote) : null;
-  const ok = n['t'] === 'tx' && Number.isInteger(n['trid']) && typeof n['begin'] === 'number' && typeof n['end'] === 'number' && Array.isArray(n['ops']) && n['ops'].every(isPair);
+  const ok = PARTS.includes(n['t'] as string) && Number.isInteger(n['u']) && Number.isInteger(n['trid']) && typeof n['begin'] === 'number' && typeof n['end'] === 'number' && Array.isArray(n['ops']) && n['ops'].every(isPair);
   return ok ? (v as TxNote) : null;
 }
 
@@ -175,7 +187,7 @@ export function readAiFile(path: string): AiRead {
       defect = { kind: 'damaged', goodTxs: txs.length };
       break;
     }
-    if (note.t === 'tx') txs.push(note);
+    if (note.t !== 'close') txs.push(note);
     else closeLstmod = note.closeLstmod;
   }
   const eof = header.eofBytes;
