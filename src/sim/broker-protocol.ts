@@ -17,7 +17,7 @@ export type BrokerRequest =
   | { op: 'shutdown'; mode: 'by' | 'bn' }
   | { op: 'load'; count: number; seed: number; pid: number; rate?: number }
   /** Begin a transaction that holds the update lock until `commit` on the same connection (or backout when the connection goes). */
-  | { op: 'hold'; pid: number }
+  | { op: 'hold'; pid: number; updateLock?: boolean }
   | { op: 'commit' };
 
 export interface BrokerReply {
@@ -75,8 +75,12 @@ export interface HeldTransaction {
   abandon(): void;
 }
 
-/** Begin a transaction on the broker of `base` and keep it open (a long update holding the update lock). */
-export function holdTransaction(base: string, timeoutMs = 10_000): Promise<HeldTransaction> {
+/**
+ * Begin a transaction on the broker of `base` and keep it open: with `updateLock` (default) it
+ * is in the middle of an update and holds the update lock (a quiet point enable waits for
+ * it); without, it is between updates (a quiet point comes and the copy holds it in flight).
+ */
+export function holdTransaction(base: string, updateLock = true, timeoutMs = 10_000): Promise<HeldTransaction> {
   return new Promise((resolveHeld, reject) => {
     const sock = connect(socketPath(base));
     let buf = '';
@@ -85,7 +89,7 @@ export function holdTransaction(base: string, timeoutMs = 10_000): Promise<HeldT
       sock.destroy();
       reject(new Error('broker did not answer'));
     }, timeoutMs);
-    sock.on('connect', () => sock.write(`${JSON.stringify({ op: 'hold', pid: process.pid } satisfies BrokerRequest)}\n`));
+    sock.on('connect', () => sock.write(`${JSON.stringify({ op: 'hold', pid: process.pid, updateLock } satisfies BrokerRequest)}\n`));
     sock.on('error', (err) => reject(err));
     sock.on('data', (chunk) => {
       buf += chunk.toString('utf8');

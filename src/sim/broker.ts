@@ -296,15 +296,17 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number, r
 // A transaction held open in the middle of an update (it holds the update lock): its first
 // group is written now, the rest when the client asks to commit; if the client goes away it
 // is backed out. A quiet point enable waits for it (docs/openedge.md §5).
-async function holdTransaction(conn: Socket, pid: number): Promise<void> {
+async function holdTransaction(conn: Socket, pid: number, updateLock: boolean): Promise<void> {
   addUser(conn, pid);
   const r = await runBatch(conn, [{ part: 'begin', index: -1, ops: [[`held-${nextTrid}`, `held-by-${pid}`]] }]);
   if (r.kind !== 'ok') return reply(conn, { final: true, error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown', message: 'The transaction could not begin.' });
   const held = openTxs(conn).get(-1);
   if (held === undefined) return reply(conn, { final: true, error: 'shutdown', message: 'The transaction could not begin.' });
-  updateMasterSync(paths, (mb) => {
-    mb.quiet.txe = [...(mb.quiet.txe ?? []), held.trid];
-  });
+  if (updateLock) {
+    updateMasterSync(paths, (mb) => {
+      mb.quiet.txe = [...(mb.quiet.txe ?? []), held.trid];
+    });
+  }
   reply(conn, { held: held.trid });
 }
 
@@ -335,7 +337,7 @@ function handle(conn: Socket, req: BrokerRequest): void {
       return;
     case 'hold':
       if (shuttingDown) return reply(conn, { final: true, error: 'shutdown', message: 'The database is shutting down.' });
-      void holdTransaction(conn, req.pid);
+      void holdTransaction(conn, req.pid, req.updateLock ?? true);
       return;
     case 'commit':
       void commitHeld(conn);
