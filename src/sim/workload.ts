@@ -42,9 +42,11 @@ export function seedRecords(count = 50): DataTx {
 // Transactions that stay active while others commit, so that some span an AI switch
 // (docs/openedge.md §4, 3785/1636): every LONG_EVERY-th transaction (index ≡ LONG_AT)
 // writes its first updates when it begins and the rest, with its end, LONG_SPAN groups later.
-export const LONG_EVERY = 8;
+// The windows overlap, so from the fourth transaction of a load on one is always active and
+// every switch a load causes splits one.
+export const LONG_EVERY = 4;
 const LONG_AT = 3;
-export const LONG_SPAN = 5;
+export const LONG_SPAN = 6;
 
 /** One note group of a load, in the order the load writes them. */
 export interface LoadEvent {
@@ -56,10 +58,10 @@ export interface LoadEvent {
 
 const isLong = (index: number): boolean => index % LONG_EVERY === LONG_AT;
 
-// A long transaction updates its own records (`order-…`), which no other transaction of the
-// load touches while it is active: as if it held their record locks.
+// A long transaction updates its own records (`order-<index>-<n>`), which no other
+// transaction of the load touches while it is active: as if it held their record locks.
 function longOps(seed: number, index: number): { first: [string, string][]; rest: [string, string][] } {
-  const ops = txOps(seed, index).map(([k, v]): [string, string] => [k.replace('customer-', 'order-'), v]);
+  const ops = txOps(seed, index).map(([, v], n): [string, string] => [`order-${String(index % 500).padStart(4, '0')}-${n}`, v]);
   const half = Math.ceil(ops.length / 2);
   return { first: ops.slice(0, half), rest: ops.slice(half) };
 }
