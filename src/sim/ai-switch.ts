@@ -57,7 +57,8 @@ export function beginAi(mb: MasterBlock, now: number): void {
   mb.ai.lastNewDate = null;
   mb.ai.currentSeq = 1;
   mb.ai.expectedSeq = 1;
-  mb.lstmod = now;
+  // the data is not touched: file 1 expects the db as it is, so an OS copy taken after
+  // `aimage end` and before this begin can be rolled forward with it (docs/openedge.md §4, 9.1E re-baseline)
   mb.ai.extents = files.map((_, i) => ({ status: i === 0 ? 'Busy' : 'Empty', seqno: i === 0 ? 1 : 0, startDate: i === 0 ? now : null, lastOp: null }));
   const first = files[0];
   if (first === undefined) return;
@@ -67,7 +68,7 @@ export function beginAi(mb: MasterBlock, now: number): void {
     aiBeginDate: now,
     lastAimageNew: null,
     seqno: 1,
-    expectedLstmod: now,
+    expectedLstmod: mb.lstmod,
     blockSize: mb.blockSize,
     openedAt: now,
   });

@@ -67,8 +67,10 @@ function openFile(s: Session, path: string): Opened {
 // The open checks, in the order the engine makes them (docs/openedge.md §4, [I]).
 function checkFile(s: Session, mb: MasterBlock, path: string, f: AiFile, retry: boolean): void {
   const h = f.header;
-  if (h.seqno !== mb.ai.expectedSeq) {
-    s.fail([msg.expectedAiFile(mb.ai.expectedSeq, h.seqno), ...(retry ? [] : [msg.datesMismatch()]), msg.rfOpenError(path)]);
+  // a master block without an AI sequence (aimage end) expects file 1: the engine takes 0 as 1 (docs/openedge.md §4, S40)
+  const expected = Math.max(1, mb.ai.expectedSeq);
+  if (h.seqno !== expected) {
+    s.fail([msg.expectedAiFile(expected, h.seqno), ...(retry ? [] : [msg.datesMismatch()]), msg.rfOpenError(path)]);
   }
   if (!retry && h.expectedLstmod !== mb.lstmod) {
     s.fail([msg.lastChanged(oeDate(mb.lstmod)), msg.aiExpected(oeDate(h.expectedLstmod)), msg.datesMismatch(), msg.rfOpenError(path)]);

@@ -40,6 +40,9 @@ async function aimageEnd(s: Session, paths: DbPaths): Promise<void> {
   updateMasterSync(paths, (m) => {
     aiExtents(m).forEach((f) => emptyAiFile(f.path));
     m.ai.extents = m.ai.extents.map(() => ({ status: 'Empty', seqno: 0, startDate: null, lastOp: null }));
+    // no AI sequence any more: the next begin starts at 1, and a roll forward takes 0 as 1 (S40)
+    m.ai.currentSeq = 0;
+    m.ai.expectedSeq = 0;
     disableAi(m);
   });
   s.crashPoint();
