@@ -2,7 +2,7 @@
 // (re)starting the AI chain (aimage begin, sim init). Callers hold the lock and write
 // the master block afterwards; this module changes it in memory and writes AI files.
 import { basename } from 'node:path';
-import { closeAiFile, emptyAiFile, writeAiHeader } from './ai-file.js';
+import { closeAiFile, emptyAiFile, preallocOf, writeAiHeader } from './ai-file.js';
 import { aiExtents, type MasterBlock } from './master-block.js';
 
 export type SwitchOutcome =
@@ -44,14 +44,14 @@ export function switchAi(mb: MasterBlock, now: number): SwitchOutcome {
     expectedLstmod: now,
     blockSize: mb.blockSize,
     openedAt: now,
-  });
+  }, preallocOf(nextFile));
   return { ok: true, fromPath: curFile.path, toPath: nextFile.path, toNumber: n + 1, seq: mb.ai.currentSeq, time: now };
 }
 
 /** aimage begin: every extent EMPTY, extent 1 BUSY with sequence 1, counters aligned. */
 export function beginAi(mb: MasterBlock, now: number): void {
   const files = aiExtents(mb);
-  files.forEach((f) => emptyAiFile(f.path));
+  files.forEach((f) => emptyAiFile(f.path, preallocOf(f)));
   mb.ai.enabled = true;
   mb.ai.beginDate = now;
   mb.ai.lastNewDate = null;
@@ -71,7 +71,7 @@ export function beginAi(mb: MasterBlock, now: number): void {
     expectedLstmod: mb.lstmod,
     blockSize: mb.blockSize,
     openedAt: now,
-  });
+  }, preallocOf(first));
 }
 
 /** aimage end / roll forward: AI off, with AI management and replication. */
