@@ -228,12 +228,12 @@ describe('broker', () => {
   it('stalls writers with -aistall until an extent is archived, then continues', async () => {
     const sim = newSim({ aiExtents: 2, aiSizeKb: 16 });
     await sim.run('proserve', [sim.db, '-aistall']);
-    const load = sim.oeflow(['--json', 'sim', 'load', sim.db, '--tx', '250']);
+    const load = sim.oeflow(['--json', 'sim', 'load', sim.db, '--tx', '200']);
     await waitFor(() => lg(sim).includes('(90010) Forward processing stalled'));
     const a = await sim.oeflow(['--json', 'sim', 'archive', sim.db, '--to', join(sim.dir, 'arch')]);
     expect((JSON.parse(a.stdout) as { archived: unknown[] }).archived).toHaveLength(1);
     const r = await load;
-    expect(JSON.parse(r.stdout)).toMatchObject({ committed: 250 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ committed: 200 });
     expect(lg(sim)).toContain('(90011) Forward processing continuing.');
   });
 });
