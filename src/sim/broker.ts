@@ -176,7 +176,7 @@ function openTxs(conn: Socket): OpenTxs {
 // no longer holds the writers back.
 function clearOrphanedQuietRequest(): void {
   updateMasterSync(paths, (mb) => {
-    if (mb.quiet.state === 1 && mb.quiet.requester !== undefined && !pidAlive(mb.quiet.requester)) mb.quiet = { state: 0, nolock: false, txe: mb.quiet.txe ?? [] };
+    if (mb.quiet.state === 1 && mb.quiet.requester !== undefined && !pidAlive(mb.quiet.requester)) mb.quiet = { state: 0, nolock: false, ...((mb.quiet.txe ?? []).length > 0 ? { txe: mb.quiet.txe } : {}) };
   });
 }
 
@@ -241,7 +241,7 @@ function backOutConnection(conn: Socket): void {
   const logs = updateMasterSync(paths, (mb) => {
     const r = backOut(mb, trids, nextU, Date.now());
     nextU = r.nextU;
-    mb.quiet.txe = (mb.quiet.txe ?? []).filter((t) => !trids.includes(t));
+    if (mb.quiet.txe !== undefined) mb.quiet.txe = mb.quiet.txe.filter((t) => !trids.includes(t));
     return r.logs;
   });
   const usr = users.get(conn)?.usr ?? 5;

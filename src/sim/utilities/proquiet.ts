@@ -1,9 +1,9 @@
 // proquiet dbname [-C] { enable [nolock] | disable [markbackedup] }: the quiet point,
 // with the return codes of KB P41028 (docs/openedge.md §5): 0, 2, 4, 5, 6, 7, 16.
 import { userInfo } from 'node:os';
-import { switchAi, extentName } from '../ai-switch.js';
+import { busyIndex, switchAi, extentName } from '../ai-switch.js';
 import { brokerRunning, requireDb } from '../db-open.js';
-import { updateMasterSync } from '../master-block.js';
+import { aiExtents, updateMasterSync, type MasterBlock } from '../master-block.js';
 import { pidAlive } from '../file-lock.js';
 import type { DbPaths } from '../paths.js';
 import { msg, type Msg } from '../messages.js';
@@ -23,7 +23,10 @@ async function enableQuietPoint(s: Session, paths: DbPaths, nolock: boolean): Pr
   const requested = updateMasterSync(paths, (mb): EnableResult | null => {
     if (mb.quiet.state === 2) return { rc: 6, m: msg.quietInEffect() };
     if (mb.quiet.state === 1 && mb.quiet.requester !== undefined && pidAlive(mb.quiet.requester)) return { rc: 4, m: msg.quietRequested() };
-    mb.quiet = { state: 1, nolock, requester: process.pid, txe: mb.quiet.txe ?? [] };
+    // a switch that cannot happen refuses the request before anything changes
+    const refusal = switchRefusal(mb, nolock);
+    if (refusal !== null) return refusal;
+    mb.quiet = { state: 1, nolock, requester: process.pid, ...withTxe(mb) };
     return null;
   });
   if (requested !== null) return requested;
@@ -36,12 +39,12 @@ async function enableQuietPoint(s: Session, paths: DbPaths, nolock: boolean): Pr
       if (mb.ai.enabled && !nolock) {
         const sw = switchAi(mb, Date.now());
         if (!sw.ok) {
-          mb.quiet = { state: 0, nolock: false, txe: [] };
+          mb.quiet = { state: 0, nolock: false };
           return sw.reason === 'single' ? { rc: 2, m: msg.quietSingleExtent() } : { rc: 5, m: msg.quietSwitchFailed() };
         }
         logs.push(msg.switched(extentName(sw.toPath)), msg.fileNumberSinceBegin(sw.seq));
       }
-      mb.quiet = { state: 2, nolock, txe: [] };
+      mb.quiet = { state: 2, nolock };
       return { rc: 0, logs };
     });
     if (r !== null) return r;
@@ -49,10 +52,24 @@ async function enableQuietPoint(s: Session, paths: DbPaths, nolock: boolean): Pr
   }
 }
 
+// The update-lock holders carried over when the quiet state changes (the field stays absent when none).
+function withTxe(mb: MasterBlock): { txe?: number[] } {
+  return (mb.quiet.txe ?? []).length > 0 ? { txe: mb.quiet.txe } : {};
+}
+
+// rc 2 with a single AI extent, rc 5 when the next extent is not EMPTY (KB P41028).
+function switchRefusal(mb: MasterBlock, nolock: boolean): EnableResult | null {
+  if (!mb.ai.enabled || nolock) return null;
+  const files = aiExtents(mb);
+  if (files.length < 2) return { rc: 2, m: msg.quietSingleExtent() };
+  const b = busyIndex(mb);
+  return mb.ai.extents[(b + 1) % files.length]?.status === 'Empty' ? null : { rc: 5, m: msg.quietSwitchFailed() };
+}
+
 /** A request still pending when proquiet ends (error, interrupt) is withdrawn. */
 function withdrawRequest(paths: DbPaths): void {
   updateMasterSync(paths, (mb) => {
-    if (mb.quiet.state === 1 && mb.quiet.requester === process.pid) mb.quiet = { state: 0, nolock: false, txe: mb.quiet.txe ?? [] };
+    if (mb.quiet.state === 1 && mb.quiet.requester === process.pid) mb.quiet = { state: 0, nolock: false, ...withTxe(mb) };
   });
 }
 
@@ -81,7 +98,7 @@ export async function run(s: Session): Promise<void> {
     }
     const ok = updateMasterSync(paths, (mb) => {
       if (mb.quiet.state !== 2) return false;
-      mb.quiet = { state: 0, nolock: false, txe: mb.quiet.txe ?? [] };
+      mb.quiet = { state: 0, nolock: false, ...withTxe(mb) };
       if (what === 'disable markbackedup') {
         mb.backup.counter += 1;
         mb.backup.lastDate = Date.now();
