@@ -17,7 +17,7 @@ const newSim = useSim();
 
 describe('oeflow with the AI archiver running', () => {
   it('takes an online backup while the daemon archives, and restores from the archiver directory to the source digest', async () => {
-    const sim = newSim({ aiExtents: 4 });
+    const sim = newSim({ aiExtents: 6 }); // room for the load's AI notes while the daemon archives every 5 s
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
     const arch = join(sim.dir, 'aiarc');
