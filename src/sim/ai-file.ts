@@ -97,8 +97,8 @@ export function writeAiHeader(path: string, header: AiHeader, prealloc = 0): voi
 }
 
 // Write `text` where the notes end: appended to a variable extent, over the padding of a fixed one.
-function writeAtEnd(path: string, text: string): void {
-  const end = aiBytes(path);
+function writeAtEnd(path: string, text: string, mayBePadded: boolean): void {
+  const end = aiBytes(path, mayBePadded);
   if (end === fileSize(path)) {
     appendFileSync(path, text);
     return;
@@ -112,14 +112,14 @@ function writeAtEnd(path: string, text: string): void {
 }
 
 /** Append one note group to the BUSY extent. */
-export function appendAiTx(path: string, tx: TxNote): void {
-  writeAtEnd(path, txLine(tx));
+export function appendAiTx(path: string, tx: TxNote, mayBePadded = true): void {
+  writeAtEnd(path, txLine(tx), mayBePadded);
 }
 
 /** Close the extent at a switch: record the lstmod the next file expects. */
 export function closeAiFile(path: string, closeLstmod: number): void {
   const note: CloseNote = { t: 'close', closeLstmod };
-  writeAtEnd(path, `${JSON.stringify(note)}\n`);
+  writeAtEnd(path, `${JSON.stringify(note)}\n`, true);
   const eof = aiBytes(path);
   const fd = openSync(path, 'r+');
   try {
@@ -151,9 +151,9 @@ function fileSize(path: string): number {
  * Bytes of notes in the extent (0 when missing or empty): the file size, or for a fixed
  * extent where its NUL padding begins (notes never hold a NUL, so a binary search finds it).
  */
-export function aiBytes(path: string): number {
+export function aiBytes(path: string, mayBePadded = true): number {
   const size = fileSize(path);
-  if (size === 0) return 0;
+  if (size === 0 || !mayBePadded) return size; // a variable extent: no padding to look for (the commit path)
   const fd = openSync(path, 'r');
   try {
     const b = Buffer.alloc(1);

@@ -43,10 +43,11 @@ export function commitTx(mb: MasterBlock, u: number, spec: NoteSpec, now: number
   let dirty = !mb.backup.changedSinceBackup;
   let switched = false;
   let aiPath: string | null = null;
+  let aiFixed = false;
   if (mb.ai.enabled) {
     const files = aiExtents(mb);
     let busy = files[busyIndex(mb)];
-    if (busy !== undefined && aiBytes(busy.path) + txLine(tx).length + TRAILER_ROOM > busy.sizeKb * 1024) {
+    if (busy !== undefined && aiBytes(busy.path, busy.kind === 'fixed') + txLine(tx).length + TRAILER_ROOM > busy.sizeKb * 1024) {
       const sw = switchAi(mb, now);
       if (!sw.ok) return { kind: 'ai-full', nextPath: sw.reason === 'next-not-empty' ? sw.nextPath : busy.path };
       logs.push(msg.switched(extentName(sw.toPath)), msg.fileNumberSinceBegin(sw.seq));
@@ -55,10 +56,11 @@ export function commitTx(mb: MasterBlock, u: number, spec: NoteSpec, now: number
       busy = files[busyIndex(mb)];
     }
     aiPath = busy?.path ?? null;
+    aiFixed = busy?.kind === 'fixed';
   }
   appendData(dataExtent(mb).path, { trid, u, ops, p: spec.part });
   appendBi(biExtent(mb).path, trid, now, spec.part);
-  if (aiPath !== null) appendAiTx(aiPath, tx);
+  if (aiPath !== null) appendAiTx(aiPath, tx, aiFixed);
   mb.backup.changedSinceBackup = true;
   return { kind: 'ok', switched, seq: mb.ai.currentSeq, logs, dirty };
 }
