@@ -4,7 +4,8 @@
 // zero-length file. The header line has a fixed width so that a switch can rewrite it in
 // place with the file's final length, as the real header records its last block: a copy
 // cut short is then detectable (9333), and a note whose framing is broken is damage (1029).
-import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import type { Extent } from './master-block.js';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 
 export interface AiHeader {
   kind: 'oeflow-sim-ai';
@@ -23,14 +24,26 @@ export interface AiHeader {
 /** The header line's fixed width, newline included. */
 export const AI_HEADER_BYTES = 512;
 
-/** One committed transaction: trid, begin/end time and its record updates. */
+/**
+ * One note group: a whole transaction (`tx`: begin, updates, end), the first part of a
+ * transaction that is still active when the group is written (`begin`: begin + updates), the
+ * rest of such a transaction (`end`: updates + end), or its backout (`undo`). Transactions
+ * therefore span AI files (docs/openedge.md §4: 3785, 1636). `u` is the database's update
+ * counter: every group carries the next one, so a group fits a database only when its `u`
+ * follows the last one applied there (the 1028 check). `begin` is the transaction's begin
+ * time, `end` the time the group was written.
+ */
 export interface TxNote {
-  t: 'tx';
+  t: NotePart;
+  u: number;
   trid: number;
   begin: number;
   end: number;
   ops: [string, string][];
 }
+
+export type NotePart = 'tx' | 'begin' | 'end' | 'undo';
+const PARTS: readonly string[] = ['tx', 'begin', 'end', 'undo'];
 
 interface CloseNote {
   t: 'close';
@@ -53,9 +66,9 @@ export type AiDefect =
 /** `defect` is null for a complete file; with a defect, `file.txs` holds the notes before it. */
 export type AiRead = { kind: 'ok'; file: AiFile; defect: AiDefect | null } | { kind: 'missing' } | { kind: 'empty' } | { kind: 'invalid' };
 
-/** Notes a transaction counts for (begin + one per update + end). */
+/** Notes a group counts for: one per update, plus its begin and/or end note. */
 export function notesOf(tx: TxNote): number {
-  return tx.ops.length + 2;
+  return tx.ops.length + (tx.t === 'tx' ? 2 : 1);
 }
 
 /** The text line a transaction occupies in the extent. */
@@ -69,43 +82,96 @@ function headerLine(header: AiHeader): string {
   return `${json.padEnd(AI_HEADER_BYTES - 1)}\n`;
 }
 
-/** Start a new AI file (the extent becomes BUSY). */
-export function writeAiHeader(path: string, header: AiHeader): void {
-  writeFileSync(path, headerLine(header));
+/**
+ * The bytes a fixed extent is preallocated to (its size), 0 for a variable one. A fixed
+ * extent's file always has its full size: the notes, then NUL padding (docs/simulator.md).
+ */
+export function preallocOf(extent: Pick<Extent, 'kind' | 'sizeKb'>): number {
+  return extent.kind === 'fixed' ? extent.sizeKb * 1024 : 0;
 }
 
-/** Append one transaction to the BUSY extent. */
-export function appendAiTx(path: string, tx: TxNote): void {
-  appendFileSync(path, txLine(tx));
+/** Start a new AI file (the extent becomes BUSY); a fixed extent keeps its preallocated size. */
+export function writeAiHeader(path: string, header: AiHeader, prealloc = 0): void {
+  const line = Buffer.from(headerLine(header));
+  writeFileSync(path, prealloc > line.length ? Buffer.concat([line, Buffer.alloc(prealloc - line.length)]) : line);
 }
 
-/** Close the extent at a switch: record the lstmod the next file expects. */
-export function closeAiFile(path: string, closeLstmod: number): void {
-  const note: CloseNote = { t: 'close', closeLstmod };
-  appendFileSync(path, `${JSON.stringify(note)}\n`);
+// Write `text` where the notes end: appended to a variable extent, over the padding of a fixed one.
+function writeAtEnd(path: string, text: string, mayBePadded: boolean): void {
+  const end = aiBytes(path, mayBePadded);
+  if (end === fileSize(path)) {
+    appendFileSync(path, text);
+    return;
+  }
   const fd = openSync(path, 'r+');
   try {
-    const buf = Buffer.alloc(AI_HEADER_BYTES);
-    readSync(fd, buf, 0, AI_HEADER_BYTES, 0);
-    const header = JSON.parse(buf.toString('utf8')) as AiHeader;
-    writeSync(fd, headerLine({ ...header, eofBytes: fstatSync(fd).size }), 0);
+    writeSync(fd, text, end);
   } finally {
     closeSync(fd);
   }
 }
 
-/** Empty an extent (FULL → EMPTY, aimage begin/end): zero length. */
-export function emptyAiFile(path: string): void {
-  if (existsSync(path)) truncateSync(path, 0);
+/** Append one note group to the BUSY extent. */
+export function appendAiTx(path: string, tx: TxNote, mayBePadded = true): void {
+  writeAtEnd(path, txLine(tx), mayBePadded);
+}
+
+/** Close the extent at a switch: record the lstmod the next file expects. */
+export function closeAiFile(path: string, closeLstmod: number): void {
+  const note: CloseNote = { t: 'close', closeLstmod };
+  writeAtEnd(path, `${JSON.stringify(note)}\n`, true);
+  const eof = aiBytes(path);
+  const fd = openSync(path, 'r+');
+  try {
+    const buf = Buffer.alloc(AI_HEADER_BYTES);
+    readSync(fd, buf, 0, AI_HEADER_BYTES, 0);
+    const header = JSON.parse(buf.toString('utf8')) as AiHeader;
+    writeSync(fd, headerLine({ ...header, eofBytes: eof }), 0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Empty an extent (FULL → EMPTY, aimage begin/end): a variable one to zero length, a fixed one to its size of NULs. */
+export function emptyAiFile(path: string, prealloc = 0): void {
+  if (prealloc > 0) writeFileSync(path, Buffer.alloc(prealloc));
+  else if (existsSync(path)) truncateSync(path, 0);
   else writeFileSync(path, '');
 }
 
-/** Bytes in the extent; 0 when missing. */
-export function aiBytes(path: string): number {
+function fileSize(path: string): number {
   try {
     return statSync(path).size;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * Bytes of notes in the extent (0 when missing or empty): the file size, or for a fixed
+ * extent where its NUL padding begins (notes never hold a NUL, so a binary search finds it).
+ */
+export function aiBytes(path: string, mayBePadded = true): number {
+  const size = fileSize(path);
+  if (size === 0 || !mayBePadded) return size; // a variable extent: no padding to look for (the commit path)
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    const nulAt = (pos: number): boolean => {
+      readSync(fd, b, 0, 1, pos);
+      return b[0] === 0;
+    };
+    if (!nulAt(size - 1)) return size;
+    let lo = 0;
+    let hi = size - 1; // the first NUL is in [lo, hi]
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (nulAt(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -134,7 +200,7 @@ function parseNote(line: string): TxNote | CloseNote | null {
   if (typeof v !== 'object' || v === null) return null;
   const n = v as Record<string, unknown>;
   if (n['t'] === 'close') return typeof n['closeLstmod'] === 'number' ? (v as CloseNote) : null;
-  const ok = n['t'] === 'tx' && Number.isInteger(n['trid']) && typeof n['begin'] === 'number' && typeof n['end'] === 'number' && Array.isArray(n['ops']) && n['ops'].every(isPair);
+  const ok = PARTS.includes(n['t'] as string) && Number.isInteger(n['u']) && Number.isInteger(n['trid']) && typeof n['begin'] === 'number' && typeof n['end'] === 'number' && Array.isArray(n['ops']) && n['ops'].every(isPair);
   return ok ? (v as TxNote) : null;
 }
 
@@ -155,8 +221,9 @@ export function readAiFile(path: string): AiRead {
   } catch {
     return { kind: 'missing' };
   }
+  text = text.replace(/\0+$/, ''); // a fixed extent's padding
   if (text.length === 0) return { kind: 'empty' };
-  const size = aiBytes(path);
+  const size = Buffer.byteLength(text);
   const lines = text.split('\n');
   const tail = lines.pop() ?? ''; // the part after the last newline is incomplete or ''
   let header: unknown;
@@ -175,7 +242,7 @@ export function readAiFile(path: string): AiRead {
       defect = { kind: 'damaged', goodTxs: txs.length };
       break;
     }
-    if (note.t === 'tx') txs.push(note);
+    if (note.t !== 'close') txs.push(note);
     else closeLstmod = note.closeLstmod;
   }
   const eof = header.eofBytes;

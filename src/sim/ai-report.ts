@@ -83,10 +83,20 @@ export function headerMessages(f: AiFile): Msg[] {
   ];
 }
 
-/** The 1634/3785/1635/11138/1636 trailer for the transactions processed. */
+/**
+ * The 1634/3785/1635/11138/1636 trailer for the note groups processed: in flight = the
+ * transactions that end (or are backed out) here but began before; started = began here;
+ * completed = ended or backed out here; still active = in flight + started − completed
+ * (the real sample: 2 + 1670 − 1669 = 3, docs/openedge.md §4).
+ */
 export function trailerMessages(txs: readonly TxNote[]): Msg[] {
   const notes = txs.reduce((n, tx) => n + notesOf(tx), 0);
-  return [msg.notesProcessed(notes), msg.inFlight(0), msg.txStarted(txs.length), msg.txCompleted(txs.length), msg.txStillActive(0)];
+  const begun = new Set(txs.filter((tx) => tx.t === 'tx' || tx.t === 'begin').map((tx) => tx.trid));
+  const finishing = txs.filter((tx) => tx.t === 'end' || tx.t === 'undo');
+  const inFlight = new Set(finishing.filter((tx) => !begun.has(tx.trid)).map((tx) => tx.trid)).size;
+  const started = begun.size;
+  const completed = txs.filter((tx) => tx.t === 'tx').length + finishing.length;
+  return [msg.notesProcessed(notes), msg.inFlight(inFlight), msg.txStarted(started), msg.txCompleted(completed), msg.txStillActive(inFlight + started - completed)];
 }
 
 /**
@@ -97,9 +107,12 @@ export function trailerMessages(txs: readonly TxNote[]): Msg[] {
  * simulator's choice [I].
  */
 export function verboseNotes(tx: TxNote, user: string): Msg[] {
+  const begins = tx.t === 'tx' || tx.t === 'begin';
+  const ends = tx.t === 'tx' || tx.t === 'end';
   return [
-    msg.noteCode('RL_TBGN'), msg.transactionIndex(tx.trid), msg.tridLine(tx.trid, oeDate(tx.begin)), msg.userIdLine(user),
-    ...tx.ops.flatMap((_, i) => [msg.noteCode('RL_RMCHG'), msg.noteArea(7, tx.trid * 32 + i, tx.trid)]),
-    msg.noteCode('RL_TEND'), msg.transactionIndex(tx.trid),
+    ...(begins ? [msg.noteCode('RL_TBGN'), msg.transactionIndex(tx.trid), msg.tridLine(tx.trid, oeDate(tx.begin)), msg.userIdLine(user)] : []),
+    ...tx.ops.flatMap((_, i) => [msg.noteCode('RL_RMCHG'), msg.noteArea(7, tx.trid * 32 + i, tx.u)]),
+    ...(ends ? [msg.noteCode('RL_TEND'), msg.transactionIndex(tx.trid)] : []),
+    ...(tx.t === 'undo' ? [msg.noteCode('RL_TABRT'), msg.transactionIndex(tx.trid)] : []),
   ];
 }

@@ -2,7 +2,7 @@
 // (re)starting the AI chain (aimage begin, sim init). Callers hold the lock and write
 // the master block afterwards; this module changes it in memory and writes AI files.
 import { basename } from 'node:path';
-import { closeAiFile, emptyAiFile, writeAiHeader } from './ai-file.js';
+import { closeAiFile, emptyAiFile, preallocOf, writeAiHeader } from './ai-file.js';
 import { aiExtents, type MasterBlock } from './master-block.js';
 
 export type SwitchOutcome =
@@ -44,20 +44,21 @@ export function switchAi(mb: MasterBlock, now: number): SwitchOutcome {
     expectedLstmod: now,
     blockSize: mb.blockSize,
     openedAt: now,
-  });
+  }, preallocOf(nextFile));
   return { ok: true, fromPath: curFile.path, toPath: nextFile.path, toNumber: n + 1, seq: mb.ai.currentSeq, time: now };
 }
 
 /** aimage begin: every extent EMPTY, extent 1 BUSY with sequence 1, counters aligned. */
 export function beginAi(mb: MasterBlock, now: number): void {
   const files = aiExtents(mb);
-  files.forEach((f) => emptyAiFile(f.path));
+  files.forEach((f) => emptyAiFile(f.path, preallocOf(f)));
   mb.ai.enabled = true;
   mb.ai.beginDate = now;
   mb.ai.lastNewDate = null;
   mb.ai.currentSeq = 1;
   mb.ai.expectedSeq = 1;
-  mb.lstmod = now;
+  // the data is not touched: file 1 expects the db as it is, so an OS copy taken after
+  // `aimage end` and before this begin can be rolled forward with it (docs/openedge.md §4, 9.1E re-baseline)
   mb.ai.extents = files.map((_, i) => ({ status: i === 0 ? 'Busy' : 'Empty', seqno: i === 0 ? 1 : 0, startDate: i === 0 ? now : null, lastOp: null }));
   const first = files[0];
   if (first === undefined) return;
@@ -67,10 +68,10 @@ export function beginAi(mb: MasterBlock, now: number): void {
     aiBeginDate: now,
     lastAimageNew: null,
     seqno: 1,
-    expectedLstmod: now,
+    expectedLstmod: mb.lstmod,
     blockSize: mb.blockSize,
     openedAt: now,
-  });
+  }, preallocOf(first));
 }
 
 /** aimage end / roll forward: AI off, with AI management and replication. */

@@ -4,7 +4,7 @@
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OeflowError } from '../errors.js';
-import { emptyAiFile } from './ai-file.js';
+import { emptyAiFile, preallocOf } from './ai-file.js';
 import { archiveStamp } from './dates.js';
 import { appendLog } from './log-file.js';
 import { aiExtents, masterExists, readMaster, withLockSync, writeMaster, type MasterBlock } from './master-block.js';
@@ -51,7 +51,7 @@ export function archiveExtent(paths: DbPaths, mb: MasterBlock, i: number, to: st
   const begin = archiveStamp(mb.ai.beginDate ?? mb.createDate);
   if (!existsSync(paths.archivalLog)) appendFileSync(paths.archivalLog, `0255,${now.date},${now.time},12.8\n`);
   appendFileSync(paths.archivalLog, `${type},${paths.base},${now.date},${now.time},${begin.date},${begin.time},${mb.backup.counter},${e.seqno},${from},${dirname(to)},${to}\n`);
-  emptyAiFile(from);
+  emptyAiFile(from, preallocOf(aiExtents(mb)[i] ?? { kind: 'variable', sizeKb: 0 }));
   mb.ai.extents[i] = { status: 'Empty', seqno: 0, startDate: null, lastOp: null };
   return [msg.copiedTo(from, to), ...(type === '0001' ? [msg.markedArchived(basename(from))] : []), msg.markedEmpty(basename(from))];
 }

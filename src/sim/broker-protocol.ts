@@ -15,7 +15,10 @@ export type BrokerRequest =
   | { op: 'ping' }
   | { op: 'list' }
   | { op: 'shutdown'; mode: 'by' | 'bn' }
-  | { op: 'load'; count: number; seed: number; pid: number; rate?: number };
+  | { op: 'load'; count: number; seed: number; pid: number; rate?: number }
+  /** Begin a transaction that holds the update lock until `commit` on the same connection (or backout when the connection goes). */
+  | { op: 'hold'; pid: number; updateLock?: boolean }
+  | { op: 'commit' };
 
 export interface BrokerReply {
   final?: boolean;
@@ -28,6 +31,8 @@ export interface BrokerReply {
   committed?: number;
   switches?: number;
   finalSeq?: number;
+  /** `hold`: the trid of the transaction now held open. */
+  held?: number;
   error?: 'ai-full' | 'shutdown' | 'bad-request';
   message?: string;
 }
@@ -60,5 +65,61 @@ export function brokerCall(base: string, req: BrokerRequest, onEvent?: (r: Broke
     });
     sock.on('error', (err) => finish(err));
     sock.on('close', () => finish(new Error('connection to the broker was closed')));
+  });
+}
+
+/** A transaction held open by `holdTransaction`: `commit` ends it, `abandon` drops the connection (the broker backs it out). */
+export interface HeldTransaction {
+  trid: number;
+  commit(): Promise<BrokerReply>;
+  abandon(): void;
+}
+
+/**
+ * Begin a transaction on the broker of `base` and keep it open: with `updateLock` (default) it
+ * is in the middle of an update and holds the update lock (a quiet point enable waits for
+ * it); without, it is between updates (a quiet point comes and the copy holds it in flight).
+ */
+export function holdTransaction(base: string, updateLock = true, timeoutMs = 10_000): Promise<HeldTransaction> {
+  return new Promise((resolveHeld, reject) => {
+    const sock = connect(socketPath(base));
+    let buf = '';
+    let onFinal: ((r: BrokerReply) => void) | null = null;
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error('broker did not answer'));
+    }, timeoutMs);
+    sock.on('connect', () => sock.write(`${JSON.stringify({ op: 'hold', pid: process.pid, updateLock } satisfies BrokerRequest)}\n`));
+    sock.on('error', (err) => reject(err));
+    sock.on('data', (chunk) => {
+      buf += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const r = JSON.parse(buf.slice(0, nl)) as BrokerReply;
+        buf = buf.slice(nl + 1);
+        if (r.held !== undefined) {
+          clearTimeout(timer);
+          const trid = r.held;
+          resolveHeld({
+            trid,
+            commit: () => new Promise((res) => {
+              onFinal = (x) => {
+                sock.destroy();
+                res(x);
+              };
+              sock.write(`${JSON.stringify({ op: 'commit' } satisfies BrokerRequest)}\n`);
+            }),
+            abandon: () => sock.destroy(),
+          });
+        } else if (r.final === true) {
+          clearTimeout(timer);
+          if (onFinal !== null) onFinal(r);
+          else {
+            sock.destroy();
+            reject(new Error(r.message ?? r.error ?? 'hold refused'));
+          }
+        }
+      }
+    });
   });
 }

@@ -8,16 +8,18 @@ import { createServer, type Socket } from 'node:net';
 import { hostname, platform, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { BrokerReply, BrokerRequest, UserRow } from './broker-protocol.js';
-import { lastTrid } from './data-file.js';
+import { maxTrid, readData, lastCounter } from './data-file.js';
+import { backOut, recoverAtOpen } from './crash-recovery.js';
 import { createLk, LK_MULTI, readLk, removeLk } from './lk-file.js';
 import { appendLog, type LogSource, type Severity } from './log-file.js';
 import { dataExtent, readMaster, updateMasterSync, withLock } from './master-block.js';
 import { msg, type Msg } from './messages.js';
 import { dbPaths, socketPath } from './paths.js';
 import { registerBroker, unregisterBroker } from './registry.js';
-import { commitBatch } from './tx-commit.js';
+import { commitBatch, type NoteSpec } from './tx-commit.js';
 import { ARCHIVER_TICK_MS, archiverParams, archiverTick, enableArchiver } from './archiver.js';
-import { txOps } from './workload.js';
+import { loadEvents, type LoadEvent } from './workload.js';
+import { pidAlive } from './file-lock.js';
 
 const [baseArg = '', ...flags] = process.argv.slice(2);
 const paths = dbPaths(baseArg);
@@ -33,6 +35,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const users = new Map<Socket, UserRow>();
 let shuttingDown = false;
 let nextTrid = 1;
+/** The update counter the next note group gets. */
+let nextU = 1;
+/** Transactions begun and not yet ended, per connection: backed out when it goes (or at shutdown). */
+const active = new Map<Socket, Map<number, { trid: number; begin: number }>>();
 
 function version(): string {
   try {
@@ -49,9 +55,12 @@ function open(): void {
   }
   registerBroker(dlc, { pid: process.pid, base: paths.base });
   const now = Date.now();
-  let recovered = false;
+  // crash recovery first: what the blocks hold of transactions that never ended is backed out
+  const recovery = updateMasterSync(paths, (mb) => {
+    mb.quiet = { state: 0, nolock: false };
+    return recoverAtOpen(mb, now);
+  });
   updateMasterSync(paths, (mb) => {
-    recovered = mb.state !== 'closed';
     mb.priorOpenDate = mb.lastOpenDate;
     mb.lastOpenDate = now;
     mb.lstmod = now;
@@ -66,14 +75,16 @@ function open(): void {
       return true;
     })
     : false;
-  nextTrid = lastTrid(dataExtent(readMaster(paths)).path) + 1;
+  const data = dataExtent(readMaster(paths)).path;
+  nextTrid = maxTrid(readData(data)) + 1;
+  nextU = lastCounter(data) + 1;
   log([
     msg.sessionBegin(),
     msg.release(version(), platform() === 'linux' ? 'Linux 64bit' : platform()),
     msg.parameter(`Physical Database Name (-db): ${paths.base}.`),
     msg.parameter(`Host Name (-H): ${hostname()}.`),
     msg.parameter(`After-image Stall (-aistall): ${aistall ? 'Enabled' : 'Not Enabled'}.`),
-    ...(recovered ? [msg.crashRecovery()] : []),
+    ...recovery.logs,
     msg.connectionsEnabled(),
   ]);
   if (archiving && archiver !== null && !('text' in archiver)) log([msg.archiverEnabled(archiver.dirs.join(','))]);
@@ -101,6 +112,8 @@ function shutdown(code = 0): void {
   try {
     if (users.size > 0) log([msg.sendingSignal(15, users.size)]);
     for (const conn of users.keys()) reply(conn, { final: true, error: 'shutdown', message: 'The database was shut down.' });
+    // the clients' active transactions are backed out before the database closes (docs/openedge.md §1)
+    for (const conn of [...active.keys()]) backOutConnection(conn);
     if (existsSync(paths.dbFile)) {
       updateMasterSync(paths, (mb) => {
         mb.state = 'closed';
@@ -136,6 +149,7 @@ function addUser(conn: Socket, pid: number): UserRow {
 }
 
 function removeUser(conn: Socket): void {
+  backOutConnection(conn);
   const row = users.get(conn);
   if (row === undefined) return;
   users.delete(conn);
@@ -144,31 +158,95 @@ function removeUser(conn: Socket): void {
 
 const BATCH = 20;
 
-type BatchResult = { kind: 'ok'; committed: number; switches: number; seq: number } | { kind: 'shutdown' } | { kind: 'ai-full'; nextPath: string };
+type BatchResult = { kind: 'ok'; written: number; committed: number; switches: number; seq: number } | { kind: 'shutdown' } | { kind: 'ai-full'; nextPath: string };
 
-// Commit a batch of transactions (one lock hold): waits during a quiet point, and when AI
-// is full stalls (-aistall) or reports it. Returns after at least one commit or a stop.
-async function runBatch(batch: [string, string][][]): Promise<BatchResult> {
+/** The transactions a connection has begun and not ended: its load index (or -1 for a held one) → trid and begin time. */
+type OpenTxs = Map<number, { trid: number; begin: number }>;
+
+function openTxs(conn: Socket): OpenTxs {
+  let m = active.get(conn);
+  if (m === undefined) {
+    m = new Map<number, { trid: number; begin: number }>();
+    active.set(conn, m);
+  }
+  return m;
+}
+
+// A quiet point requested by a proquiet that died while it waited (state 1, requester gone)
+// no longer holds the writers back.
+function clearOrphanedQuietRequest(): void {
+  updateMasterSync(paths, (mb) => {
+    if (mb.quiet.state === 1 && mb.quiet.requester !== undefined && !pidAlive(mb.quiet.requester)) mb.quiet = { state: 0, nolock: false, ...((mb.quiet.txe ?? []).length > 0 ? { txe: mb.quiet.txe } : {}) };
+  });
+}
+
+// Write a batch of load groups (one lock hold), giving trids and update counters at write
+// time: waits during a quiet point, and when AI is full stalls (-aistall) or reports it.
+// Returns after at least one group was written or a stop.
+async function runBatch(conn: Socket, events: readonly LoadEvent[]): Promise<BatchResult> {
   let stalled = false;
+  const mine = openTxs(conn);
   for (;;) {
-    if (shuttingDown) return { kind: 'shutdown' };
-    const { results } = await withLock(paths, () => commitBatch(paths, nextTrid, batch, Date.now()));
-    const ok = results.filter((r) => r.kind === 'ok');
-    for (const r of ok) log(r.logs);
-    if (ok.length > 0) {
-      nextTrid += ok.length;
+    if (shuttingDown || conn.destroyed) return { kind: 'shutdown' };
+    const now = Date.now();
+    const out = await withLock(paths, () => {
+      let trid = nextTrid;
+      // an end finds its transaction among the open ones or among the begins of this batch
+      const begunHere = new Map<number, { trid: number; begin: number }>();
+      const specs: NoteSpec[] = events.map((e) => {
+        const open = mine.get(e.index) ?? begunHere.get(e.index);
+        if (e.part === 'end' && open !== undefined) return { part: 'end', trid: open.trid, begin: open.begin, ops: e.ops };
+        const spec: NoteSpec = { part: e.part === 'end' ? 'tx' : e.part, trid: trid++, begin: now, ops: e.ops };
+        if (e.part === 'begin') begunHere.set(e.index, { trid: spec.trid, begin: now });
+        return spec;
+      });
+      const { results } = commitBatch(paths, nextU, specs, now);
+      const ok = results.filter((r) => r.kind === 'ok').length;
+      // the counters move only for what was written, inside the lock hold
+      specs.slice(0, ok).forEach((spec, i) => {
+        const index = events[i]?.index ?? -2;
+        if (spec.part === 'begin') mine.set(index, { trid: spec.trid, begin: now });
+        if (spec.part === 'end') mine.delete(index);
+        else nextTrid = spec.trid + 1;
+      });
+      nextU += ok;
+      return { results, specs };
+    });
+    const okResults = out.results.filter((r) => r.kind === 'ok');
+    for (const r of okResults) log(r.logs);
+    if (okResults.length > 0) {
       if (stalled) log([msg.aiContinuing()]);
-      const last = ok[ok.length - 1];
-      return { kind: 'ok', committed: ok.length, switches: ok.filter((r) => r.switched).length, seq: last?.seq ?? 0 };
+      const last = okResults[okResults.length - 1];
+      const committed = out.specs.slice(0, okResults.length).filter((x) => x.part === 'tx' || x.part === 'end').length;
+      return { kind: 'ok', written: okResults.length, committed, switches: okResults.filter((r) => r.switched).length, seq: last?.seq ?? 0 };
     }
-    const stop = results[0];
+    const stop = out.results[0];
     if (stop?.kind === 'ai-full' && !aistall) return stop;
     if (stop?.kind === 'ai-full' && !stalled) {
       stalled = true;
       log([msg.aiStalled()], 'W');
     }
+    if (stop?.kind === 'quiet') clearOrphanedQuietRequest();
     await sleep(stop?.kind === 'quiet' ? 20 : 50);
   }
+}
+
+// Back out what a connection left active (it went away, or the database shuts down): one
+// undo group per transaction, logged as the user's backout (2252/2253).
+function backOutConnection(conn: Socket): void {
+  const mine = active.get(conn);
+  active.delete(conn);
+  if (mine === undefined || mine.size === 0 || !existsSync(paths.dbFile)) return;
+  const trids = [...mine.values()].map((t) => t.trid);
+  const logs = updateMasterSync(paths, (mb) => {
+    const r = backOut(mb, trids, nextU, Date.now());
+    nextU = r.nextU;
+    if (mb.quiet.txe !== undefined) mb.quiet.txe = mb.quiet.txe.filter((t) => !trids.includes(t));
+    return r.logs;
+  });
+  const usr = users.get(conn)?.usr ?? 5;
+  appendLog(paths.lg, { tag: 'ABL', usr }, [msg.backoutBegin(), msg.backoutDone()]);
+  log(logs);
 }
 
 async function runLoad(conn: Socket, count: number, seed: number, pid: number, rate: number): Promise<void> {
@@ -180,12 +258,15 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number, r
   let reported = 0;
   const started = Date.now();
   const batchSize = rate > 0 ? Math.max(1, Math.min(BATCH, Math.floor(rate / 50))) : BATCH;
+  // the groups are generated as they are written (a load may be millions of transactions)
+  const events = loadEvents(seed, count);
+  let pending: LoadEvent[] = [];
   try {
-    while (committed < count) {
+    for (;;) {
+      for (let next = pending.length < batchSize ? events.next() : null; next !== null && next.done !== true; next = pending.length < batchSize ? events.next() : null) pending.push(next.value);
+      if (pending.length === 0) break;
       if (conn.destroyed) return;
-      const batch: [string, string][][] = [];
-      for (let i = committed; i < Math.min(count, committed + batchSize); i++) batch.push(txOps(seed, i));
-      const r = await runBatch(batch);
+      const r = await runBatch(conn, pending.slice(0, batchSize));
       if (r.kind === 'shutdown') return reply(conn, { final: true, error: 'shutdown', message: 'The database was shut down.', committed, switches, finalSeq });
       if (r.kind === 'ai-full') {
         const m = [msg.cannotSwitch(r.nextPath), msg.backupAiExtent(), msg.aiFullShutdown()];
@@ -194,6 +275,7 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number, r
         users.delete(conn);
         return shutdown(1);
       }
+      pending = pending.slice(r.written);
       committed += r.committed;
       switches += r.switches;
       finalSeq = r.seq;
@@ -211,6 +293,34 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number, r
   }
 }
 
+// A transaction held open in the middle of an update (it holds the update lock): its first
+// group is written now, the rest when the client asks to commit; if the client goes away it
+// is backed out. A quiet point enable waits for it (docs/openedge.md §5).
+async function holdTransaction(conn: Socket, pid: number, updateLock: boolean): Promise<void> {
+  addUser(conn, pid);
+  const r = await runBatch(conn, [{ part: 'begin', index: -1, ops: [[`held-${nextTrid}`, `held-by-${pid}`]] }]);
+  if (r.kind !== 'ok') return reply(conn, { final: true, error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown', message: 'The transaction could not begin.' });
+  const held = openTxs(conn).get(-1);
+  if (held === undefined) return reply(conn, { final: true, error: 'shutdown', message: 'The transaction could not begin.' });
+  if (updateLock) {
+    updateMasterSync(paths, (mb) => {
+      mb.quiet.txe = [...(mb.quiet.txe ?? []), held.trid];
+    });
+  }
+  reply(conn, { held: held.trid });
+}
+
+async function commitHeld(conn: Socket): Promise<void> {
+  const held = active.get(conn)?.get(-1);
+  if (held === undefined) return reply(conn, { final: true, error: 'bad-request', message: 'no transaction is held on this connection' });
+  const r = await runBatch(conn, [{ part: 'end', index: -1, ops: [] }]);
+  if (r.kind !== 'ok') return reply(conn, { final: true, error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown', message: 'The transaction could not end.' });
+  updateMasterSync(paths, (mb) => {
+    mb.quiet.txe = (mb.quiet.txe ?? []).filter((t) => t !== held.trid);
+  });
+  reply(conn, { final: true, ok: true, committed: 1 });
+}
+
 function handle(conn: Socket, req: BrokerRequest): void {
   switch (req.op) {
     case 'ping':
@@ -224,6 +334,13 @@ function handle(conn: Socket, req: BrokerRequest): void {
     case 'load':
       if (shuttingDown) return reply(conn, { final: true, error: 'shutdown', message: 'The database is shutting down.' });
       void runLoad(conn, req.count, req.seed, req.pid, req.rate ?? 0);
+      return;
+    case 'hold':
+      if (shuttingDown) return reply(conn, { final: true, error: 'shutdown', message: 'The database is shutting down.' });
+      void holdTransaction(conn, req.pid, req.updateLock ?? true);
+      return;
+    case 'commit':
+      void commitHeld(conn);
       return;
     default:
       return reply(conn, { final: true, error: 'bad-request' });

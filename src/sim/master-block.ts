@@ -59,8 +59,12 @@ export interface MasterBlock {
     archiveDirCreate?: boolean;
   };
   backup: { counter: number; lastDate: number | null; changedSinceBackup: boolean };
-  /** docs/openedge.md §5 states: 0 normal, 1 enable requested, 2 enabled. */
-  quiet: { state: 0 | 1 | 2; nolock: boolean };
+  /**
+   * docs/openedge.md §5 states: 0 normal, 1 enable requested (proquiet `requester` waits for the
+   * update lock), 2 enabled. `txe`: transactions holding the update lock (a long update in
+   * progress): an enable waits until it is released.
+   */
+  quiet: { state: 0 | 1 | 2; nolock: boolean; requester?: number; txe?: number[] };
   roll: {
     /** DBROLL_STARTED: a roll forward is applying a file. */
     started: boolean;

@@ -39,7 +39,6 @@ export const msg = {
   loginBy: (user: string, tty: string) => m(452, `Login by ${user} on ${tty}.`),
   logoutBy: (user: string, tty: string) => m(453, `Logout by ${user} on ${tty}.`),
   usrSetName: (usr: number, name: string) => m(7129, `Usr ${usr} set name to ${name}.`),
-  crashRecovery: () => m(90030, 'Crash recovery: the database was not shut down cleanly; in-flight transactions were backed out.'),
   // shutdown (docs/openedge.md §1)
   shutdownExecuting: () => m(1613, 'Shutdown is executing.'),
   shutdownComplete: () => m(1614, 'Shutdown complete.'),
@@ -132,6 +131,15 @@ export const msg = {
   quietInEffect: () => m(90025, 'Enabling the quiet point is already in effect.'),
   quietNotNeeded: () => m(90026, 'Quiet point does not need to be disabled.'),
   quietNoBroker: () => m(90027, 'Broker does not exist or a shutdown request was received.'),
+  quietBrokerDied: () => m(90046, 'Broker died during a quiet point enable request.'),
+  // crash recovery and backout (message numbers and texts from a public .lg parser: docs/simulator.md)
+  redoBegin: (block: number) => m(5326, `Begin Physical Redo Phase at ${block} .`),
+  redoDone: (block: number, offset: number, upd: number) => m(7161, `Physical Redo Phase Completed at blk ${block} off ${offset} upd ${upd}.`),
+  physicalUndo: (n: number, block: number, offset: number) => m(7163, `Begin Physical Undo ${n} transactions at block ${block} offset ${offset}`),
+  logicalUndo: (n: number) => m(7162, `Begin Logical Undo Phase, ${n} incomplete transactions are being backed out.`),
+  logicalUndoDone: () => m(5329, 'Logical Undo Phase Complete.'),
+  backoutBegin: () => m(2252, 'Begin transaction backout'),
+  backoutDone: () => m(2253, 'Transaction backout completed.'),
   // proutil (docs/openedge.md §3)
   biTruncated: () => m(1526, 'The BI file is being automatically truncated.'),
   notInUse: (db: string) => m(90028, `The database ${db} is not in use.`),

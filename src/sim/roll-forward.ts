@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { readAiFile, type AiDefect, type AiFile, type TxNote } from './ai-file.js';
 import { headerMessages, trailerMessages, verboseNotes } from './ai-report.js';
 import { disableAi } from './ai-switch.js';
-import { appendData, lastTrid } from './data-file.js';
+import { appendData, counterOf, lastLine, type DataTx } from './data-file.js';
 import { oeDate } from './dates.js';
 import { dataExtent, readMaster, updateMasterSync, withLockSync, writeMaster, type MasterBlock } from './master-block.js';
 import { msg, screen, type Msg } from './messages.js';
@@ -67,8 +67,10 @@ function openFile(s: Session, path: string): Opened {
 // The open checks, in the order the engine makes them (docs/openedge.md §4, [I]).
 function checkFile(s: Session, mb: MasterBlock, path: string, f: AiFile, retry: boolean): void {
   const h = f.header;
-  if (h.seqno !== mb.ai.expectedSeq) {
-    s.fail([msg.expectedAiFile(mb.ai.expectedSeq, h.seqno), ...(retry ? [] : [msg.datesMismatch()]), msg.rfOpenError(path)]);
+  // a master block without an AI sequence (aimage end) expects file 1: the engine takes 0 as 1 (docs/openedge.md §4, S40)
+  const expected = Math.max(1, mb.ai.expectedSeq);
+  if (h.seqno !== expected) {
+    s.fail([msg.expectedAiFile(expected, h.seqno), ...(retry ? [] : [msg.datesMismatch()]), msg.rfOpenError(path)]);
   }
   if (!retry && h.expectedLstmod !== mb.lstmod) {
     s.fail([msg.lastChanged(oeDate(mb.lstmod)), msg.aiExpected(oeDate(h.expectedLstmod)), msg.datesMismatch(), msg.rfOpenError(path)]);
@@ -79,18 +81,26 @@ function setFlags(paths: DbPaths, fn: (mb: MasterBlock) => void): void {
   updateMasterSync(paths, fn);
 }
 
-// The update counter check, made before anything is applied: the first note to apply must
-// follow the database's last transaction. A retry first skips what the interrupted run
-// applied; but when the database changed since this file began (its lstmod moved: it was
-// opened, or an ordinary error was retried past its timestamp check), the notes no longer
-// fit its blocks (KB 000046795). Either way: 1028 + 8999, nothing applied.
+// The update counter check, made before anything is applied: the first group to apply must
+// carry the counter that follows the database's last one. A retry first skips what the
+// interrupted run applied (the groups up to the database's counter, the last of which must be
+// the one the database holds); but when the database changed since this file began (its
+// lstmod moved: it was opened and crash recovery backed transactions out, or an ordinary
+// error was retried past its timestamp check), the notes no longer fit its blocks (KB
+// 000046795). Either way: 1028 + 8999, nothing applied.
+function sameGroup(note: TxNote | undefined, line: DataTx | null): boolean {
+  return note !== undefined && line !== null && note.trid === line.trid && note.t === (line.p ?? 'tx');
+}
+
 function notesToApply(s: Session, mb: MasterBlock, target: string, f: AiFile, retry: boolean): TxNote[] {
-  const last = lastTrid(target);
-  const txs = retry ? f.txs.filter((tx) => tx.trid > last) : f.txs;
+  const lastApplied = lastLine(target);
+  const last = lastApplied === null ? 0 : counterOf(lastApplied);
+  const skipped = retry ? f.txs.filter((tx) => tx.u <= last) : [];
+  const txs = retry ? f.txs.filter((tx) => tx.u > last) : f.txs;
   const first = txs[0];
-  const changed = retry && mb.lstmod !== f.header.expectedLstmod;
-  if (first !== undefined && (changed || first.trid - 1 !== last)) {
-    s.fail([msg.applyNote(last, first.trid - 1), msg.noteLocation(7, first.trid * 32, 34)]);
+  const changed = retry && (mb.lstmod !== f.header.expectedLstmod || (skipped.length > 0 && !sameGroup(skipped.at(-1), lastApplied)));
+  if (first !== undefined && (changed || first.u - 1 !== last)) {
+    s.fail([msg.applyNote(last, first.u - 1), msg.noteLocation(7, first.trid * 32, 34)]);
   }
   return txs;
 }
@@ -116,7 +126,7 @@ function applyFile(s: Session, paths: DbPaths, opened: Opened, o: RollForwardOpt
     m.roll.partial = { path, seq: f.header.seqno };
   });
   const half = s.fault?.mode === 'crash-half' ? Math.max(1, Math.floor(txs.length / 2)) : txs.length;
-  txs.slice(0, half).forEach((tx) => appendData(target, tx));
+  txs.slice(0, half).forEach((tx) => appendData(target, { trid: tx.trid, u: tx.u, ops: tx.ops, p: tx.t }));
   if (s.fault?.mode === 'crash-half') s.die();
   if (o.verbose) for (const tx of txs) verboseNotes(tx, userInfo().username).forEach((m) => s.print(screen(m)));
   if (defect !== null) {

@@ -1,7 +1,9 @@
-// Committing one workload transaction (broker side, under the lock): data extent, BI
-// note, AI notes in the BUSY extent, switching to the next EMPTY extent when the busy
-// one is full (3777/3778), or reporting "AI full" when none is EMPTY (docs/openedge.md §7).
-import { aiBytes, appendAiTx, txLine, type TxNote } from './ai-file.js';
+// Writing one note group (broker side, under the lock): data extent, BI note, AI notes in
+// the BUSY extent, switching to the next EMPTY extent when the busy one is full
+// (3777/3778), or reporting "AI full" when none is EMPTY (docs/openedge.md §7). A group may
+// be a whole transaction or a part of one that stays active across other groups (and
+// across a switch).
+import { aiBytes, appendAiTx, txLine, type NotePart, type TxNote } from './ai-file.js';
 import { busyIndex, extentName, switchAi } from './ai-switch.js';
 import { appendBi, appendData } from './data-file.js';
 import { aiExtents, biExtent, dataExtent, readMaster, writeMaster, type MasterBlock } from './master-block.js';
@@ -16,18 +18,36 @@ export type CommitOutcome =
   | { kind: 'quiet' }
   | { kind: 'ai-full'; nextPath: string };
 
-/** Try to commit one transaction into `mb` (caller holds the lock and writes `mb` when dirty). */
-export function commitTx(mb: MasterBlock, trid: number, ops: [string, string][], now: number): CommitOutcome {
-  if (mb.quiet.state !== 0) return { kind: 'quiet' };
-  const tx: TxNote = { t: 'tx', trid, begin: now, end: now, ops };
+/** A note group to write: `begin` is the transaction's begin time (now for `tx`/`begin`). */
+export interface NoteSpec {
+  part: NotePart;
+  trid: number;
+  begin: number;
+  ops: [string, string][];
+}
+
+// Under a requested quiet point (state 1) the groups that end a transaction still go
+// through: the broker waits for the transactions holding the update lock to finish
+// (docs/openedge.md §5, KB P99512); new work waits. Under an enabled one nothing is written.
+function blockedByQuiet(mb: MasterBlock, part: NotePart): boolean {
+  if (mb.quiet.state === 2) return true;
+  return mb.quiet.state === 1 && part !== 'end' && part !== 'undo';
+}
+
+/** Try to write one note group with update counter `u` into `mb` (caller holds the lock and writes `mb` when dirty). */
+export function commitTx(mb: MasterBlock, u: number, spec: NoteSpec, now: number): CommitOutcome {
+  if (blockedByQuiet(mb, spec.part)) return { kind: 'quiet' };
+  const { trid, ops } = spec;
+  const tx: TxNote = { t: spec.part, u, trid, begin: spec.part === 'tx' || spec.part === 'begin' ? now : spec.begin, end: now, ops };
   const logs: Msg[] = [];
   let dirty = !mb.backup.changedSinceBackup;
   let switched = false;
   let aiPath: string | null = null;
+  let aiFixed = false;
   if (mb.ai.enabled) {
     const files = aiExtents(mb);
     let busy = files[busyIndex(mb)];
-    if (busy !== undefined && aiBytes(busy.path) + txLine(tx).length + TRAILER_ROOM > busy.sizeKb * 1024) {
+    if (busy !== undefined && aiBytes(busy.path, busy.kind === 'fixed') + txLine(tx).length + TRAILER_ROOM > busy.sizeKb * 1024) {
       const sw = switchAi(mb, now);
       if (!sw.ok) return { kind: 'ai-full', nextPath: sw.reason === 'next-not-empty' ? sw.nextPath : busy.path };
       logs.push(msg.switched(extentName(sw.toPath)), msg.fileNumberSinceBegin(sw.seq));
@@ -36,21 +56,22 @@ export function commitTx(mb: MasterBlock, trid: number, ops: [string, string][],
       busy = files[busyIndex(mb)];
     }
     aiPath = busy?.path ?? null;
+    aiFixed = busy?.kind === 'fixed';
   }
-  appendData(dataExtent(mb).path, { trid, ops });
-  appendBi(biExtent(mb).path, trid, now);
-  if (aiPath !== null) appendAiTx(aiPath, tx);
+  appendData(dataExtent(mb).path, { trid, u, ops, p: spec.part });
+  appendBi(biExtent(mb).path, trid, now, spec.part);
+  if (aiPath !== null) appendAiTx(aiPath, tx, aiFixed);
   mb.backup.changedSinceBackup = true;
   return { kind: 'ok', switched, seq: mb.ai.currentSeq, logs, dirty };
 }
 
-/** Commit up to `batch.length` transactions in one lock hold; stops at the first that cannot commit. */
-export function commitBatch(paths: DbPaths, firstTrid: number, batch: readonly [string, string][][], now: number): { results: CommitOutcome[] } {
+/** Write up to `batch.length` groups (counters from `firstU`) in one lock hold; stops at the first that cannot be written. */
+export function commitBatch(paths: DbPaths, firstU: number, batch: readonly NoteSpec[], now: number): { results: CommitOutcome[] } {
   const mb = readMaster(paths);
   const results: CommitOutcome[] = [];
   let dirty = false;
-  for (const [i, ops] of batch.entries()) {
-    const r = commitTx(mb, firstTrid + i, ops, now);
+  for (const [i, spec] of batch.entries()) {
+    const r = commitTx(mb, firstU + i, spec, now);
     results.push(r);
     if (r.kind !== 'ok') break;
     dirty ||= r.dirty;

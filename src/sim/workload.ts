@@ -38,3 +38,40 @@ export function seedRecords(count = 50): DataTx {
   for (let i = 0; i < count; i++) ops.push([key(i), `initial-${Math.floor(rnd() * 1e9)}`]);
   return { trid: 0, ops };
 }
+
+// Transactions that stay active while others commit, so that some span an AI switch
+// (docs/openedge.md §4, 3785/1636): every LONG_EVERY-th transaction (index ≡ LONG_AT)
+// writes its first updates when it begins and the rest, with its end, LONG_SPAN groups later.
+// The windows overlap, so from the fourth transaction of a load on one is always active and
+// every switch a load causes splits one.
+export const LONG_EVERY = 4;
+const LONG_AT = 3;
+export const LONG_SPAN = 6;
+
+/** One note group of a load, in the order the load writes them. */
+export interface LoadEvent {
+  part: 'tx' | 'begin' | 'end';
+  /** The transaction's index in the load. */
+  index: number;
+  ops: [string, string][];
+}
+
+const isLong = (index: number): boolean => index % LONG_EVERY === LONG_AT;
+
+// A long transaction updates its own records (`order-<index>-<n>`), which no other
+// transaction of the load touches while it is active: as if it held their record locks.
+function longOps(seed: number, index: number): { first: [string, string][]; rest: [string, string][] } {
+  const ops = txOps(seed, index).map(([, v], n): [string, string] => [`order-${String(index % 500).padStart(4, '0')}-${n}`, v]);
+  const half = Math.ceil(ops.length / 2);
+  return { first: ops.slice(0, half), rest: ops.slice(half) };
+}
+
+/** The note groups of a load of `count` transactions: the same seed and count always give the same groups in the same order. */
+export function* loadEvents(seed: number, count: number): Generator<LoadEvent> {
+  for (let i = 0; i < count; i++) {
+    yield isLong(i) ? { part: 'begin', index: i, ops: longOps(seed, i).first } : { part: 'tx', index: i, ops: txOps(seed, i) };
+    const j = i - LONG_SPAN;
+    if (j >= 0 && isLong(j)) yield { part: 'end', index: j, ops: longOps(seed, j).rest };
+  }
+  for (let j = Math.max(0, count - LONG_SPAN); j < count; j++) if (isLong(j)) yield { part: 'end', index: j, ops: longOps(seed, j).rest };
+}

@@ -17,7 +17,7 @@ const newSim = useSim();
 
 describe('oeflow with the AI archiver running', () => {
   it('takes an online backup while the daemon archives, and restores from the archiver directory to the source digest', async () => {
-    const sim = newSim({ aiExtents: 4 });
+    const sim = newSim({ aiExtents: 6 }); // room for the load's AI notes while the daemon archives every 5 s
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
     const arch = join(sim.dir, 'aiarc');
@@ -36,6 +36,8 @@ describe('oeflow with the AI archiver running', () => {
     expect(await sim.run('rfutil', [sim.db, '-C', 'aimage', 'extent', 'empty'])).toMatchObject({ exitCode: 1, messages: [90040] });
     expect(sim.hashDir()).toBe(before);
 
+    // the load filled extents the daemon may not have reached yet: the switch needs the next one EMPTY
+    await eventually(() => readMaster(dbPaths(sim.db)).ai.extents.every((e) => e.status !== 'Full'), 30_000, 'no FULL extent left');
     // close the last file; the daemon archives it within its 5 s pass
     expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'])).exitCode).toBe(0);
     const digest = await simDigest(sim, sim.db);

@@ -8,6 +8,7 @@ import { msg, screen } from '../messages.js';
 import { Exit, type Session } from '../session.js';
 import type { DbPaths } from '../paths.js';
 import { busyIndex } from '../ai-switch.js';
+import { recoverAtOpen } from '../crash-recovery.js';
 
 const SYNTAX = 'proutil db-name -C { busy | holder | truncate bi | describe | enablesitereplication source|target | disablesitereplication source|target }';
 
@@ -43,14 +44,17 @@ function holder(s: Session, paths: DbPaths): never {
 async function truncateBi(s: Session, paths: DbPaths): Promise<void> {
   const mb = openSingleUser(s, paths);
   await s.gate([msg.inUseMulti(paths.base)]);
-  truncateBiFile(biExtent(mb).path);
-  updateMasterSync(paths, (m) => {
+  // it opens the database: crash recovery backs out what was active before the BI goes (docs/openedge.md §3)
+  const recovery = updateMasterSync(paths, (m) => {
+    const r = recoverAtOpen(m, Date.now());
     m.state = 'closed';
     m.shmId = null;
     m.lstmod = Date.now();
+    return r.logs;
   });
+  truncateBiFile(biExtent(mb).path);
   s.crashPoint();
-  s.say(msg.biTruncated());
+  s.say([...recovery, msg.biTruncated()]);
 }
 
 const na = (d: number | null): string => (d === null ? '*** Not yet performed ***' : oeDate(d));

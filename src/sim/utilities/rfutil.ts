@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { archiveExtent } from '../archive.js';
 import { archiverParams, enableArchiver } from '../archiver.js';
-import { emptyAiFile, readAiFile } from '../ai-file.js';
+import { emptyAiFile, preallocOf, readAiFile } from '../ai-file.js';
 import { aiViews, findExtent, headerMessages, listBlock, QUERY_OPTIONS, queryValue, trailerMessages, verboseNotes, type QueryOption } from '../ai-report.js';
 import { beginAi, disableAi, extentName, switchAi } from '../ai-switch.js';
 import { parseEndtime } from '../dates.js';
@@ -38,8 +38,11 @@ async function aimageEnd(s: Session, paths: DbPaths): Promise<void> {
   if (!mb.ai.enabled) s.fail(msg.aiNotEnabled(paths.base));
   await s.gate([msg.aiNotEnabled(paths.base)]);
   updateMasterSync(paths, (m) => {
-    aiExtents(m).forEach((f) => emptyAiFile(f.path));
+    aiExtents(m).forEach((f) => emptyAiFile(f.path, preallocOf(f)));
     m.ai.extents = m.ai.extents.map(() => ({ status: 'Empty', seqno: 0, startDate: null, lastOp: null }));
+    // no AI sequence any more: the next begin starts at 1, and a roll forward takes 0 as 1 (S40)
+    m.ai.currentSeq = 0;
+    m.ai.expectedSeq = 0;
     disableAi(m);
   });
   s.crashPoint();
@@ -86,7 +89,7 @@ async function extentEmpty(s: Session, paths: DbPaths, which: string | undefined
       : /^\d+$/.test(which) ? views.find((x) => String(x.extent) === which) : views.find((x) => x.path === which || basename(x.path) === which);
     if (v === undefined) return which === undefined ? msg.noFullExtent() : msg.noSuchExtent(which);
     if (v.status !== 'Full') return msg.cannotEmpty(extentName(v.path), v.status);
-    emptyAiFile(v.path);
+    emptyAiFile(v.path, preallocOf(aiExtents(m)[v.extent - 1] ?? { kind: 'variable', sizeKb: 0 }));
     m.ai.extents[v.extent - 1] = { status: 'Empty', seqno: 0, startDate: null, lastOp: null };
     return v.path;
   });

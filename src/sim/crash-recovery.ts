@@ -1,0 +1,66 @@
+// Crash recovery when a database is opened (proserve, truncate bi): the transactions its
+// blocks hold that never ended (a crashed or quiet-point copy, a partially rolled-forward
+// copy, a broker killed by -byF) are backed out. Each backout is a note group of its own
+// (data, BI and, when AI is on, the BUSY AI extent, as real backouts are logged), so the
+// update counter moves: the next AI file of a roll forward no longer fits (1028), and only a
+// new restore helps (docs/openedge.md §4, S8). Message numbers and texts from a public .lg
+// parser (docs/simulator.md, crash recovery row); their order is the simulator's choice.
+import { statSync } from 'node:fs';
+import { activeTrids, appendBi, appendData, lastCounter, readData } from './data-file.js';
+import { biExtent, dataExtent, type MasterBlock } from './master-block.js';
+import { msg, type Msg } from './messages.js';
+import { commitTx } from './tx-commit.js';
+
+export interface Recovery {
+  /** The transactions backed out, in begin order. */
+  backedOut: number[];
+  /** What the open logs (empty when nothing needed recovering). */
+  logs: Msg[];
+}
+
+function biBytes(mb: MasterBlock): number {
+  try {
+    return statSync(biExtent(mb).path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Write one backout group per transaction in `trids` (counters from `firstU`); returns the next counter. */
+export function backOut(mb: MasterBlock, trids: readonly number[], firstU: number, now: number): { nextU: number; logs: Msg[] } {
+  let u = firstU;
+  const logs: Msg[] = [];
+  for (const trid of trids) {
+    const r = commitTx(mb, u, { part: 'undo', trid, begin: now, ops: [] }, now);
+    if (r.kind === 'ok') logs.push(...r.logs);
+    else {
+      // no room in AI (or a stale quiet state): the backout still reaches the blocks and the BI
+      appendData(dataExtent(mb).path, { trid, u, ops: [], p: 'undo' });
+      appendBi(biExtent(mb).path, trid, now, 'undo');
+    }
+    u += 1;
+  }
+  return { nextU: u, logs };
+}
+
+/**
+ * Recover `mb`'s database at open (caller holds the lock and writes `mb` afterwards): redo
+ * (nothing to redo: every group reached the blocks) and undo of the active transactions.
+ * Nothing is logged for a database that was closed cleanly and holds no active transaction.
+ */
+export function recoverAtOpen(mb: MasterBlock, now: number): Recovery {
+  const data = dataExtent(mb).path;
+  const active = activeTrids(readData(data));
+  if (mb.state === 'closed' && active.length === 0) return { backedOut: [], logs: [] };
+  const bi = biBytes(mb);
+  const block = Math.floor(bi / mb.blockSize);
+  const offset = bi % mb.blockSize;
+  const last = lastCounter(data);
+  const logs: Msg[] = [msg.redoBegin(block), msg.redoDone(block, offset, last)];
+  if (active.length > 0) {
+    logs.push(msg.physicalUndo(active.length, block, offset), msg.logicalUndo(active.length));
+    logs.push(...backOut(mb, active, last + 1, now).logs);
+    logs.push(msg.logicalUndoDone());
+  }
+  return { backedOut: active, logs };
+}
