@@ -42,6 +42,8 @@ export {
   snapshotFacts,
   inputOeflowVersion,
   inputAiFiles,
+  inputText,
+  decodeRunError,
   closingOf,
   entriesOf,
   decodeJournalEntry,

@@ -321,6 +321,16 @@ export function inputOeflowVersion(input: unknown): string | null {
   return str(input, 'oeflowVersion');
 }
 
+/** A text member of a run's stored input (destination, backupDir, …), or null. */
+export function inputText(input: unknown, key: string): string | null {
+  return str(input, key);
+}
+
+/** Code and message of a run's recorded error (a step failure or an engine error), or null. */
+export function decodeRunError(v: unknown): { code: string | null; message: string | null } | null {
+  return isRecord(v) ? { code: str(v, 'code'), message: str(v, 'message') } : null;
+}
+
 /** The planned AI files a restore's stored input lists, in roll-forward order ([] when none). */
 export function inputAiFiles(input: unknown): string[] {
   const files = field(input, 'aiFiles');
