@@ -6,11 +6,11 @@
 import { fromPromise } from 'xstate';
 import { isEffectCommand } from '../openedge/effect-commands.js';
 import { spawnNote } from './leftover-utilities.js';
-import type { ProcedureInput, StepFailure, StepInput, StepOutput } from '../../machines/contract.js';
+import type { ProcedureInput, StepInput, StepOutput } from '../../machines/contract.js';
 import { OeflowError } from '../errors.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 import type { ToolResult } from '../openedge/types.js';
-import type { CatalogEntry, Facts, Intent, Step, StepEnv } from '../steps/step.js';
+import type { CatalogEntry, Facts, Intent, Step, StepEnv, StepFailure } from '../steps/step.js';
 import { StepFailureError, failure } from '../steps/step.js';
 import { decodeAttempt, decodeIntent, type AttemptRow, type Store } from '../store/index.js';
 import { crashPoint } from './crash-points.js';

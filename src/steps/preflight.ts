@@ -1,6 +1,7 @@
 // PRE: check every precondition of the procedure before anything is changed, and
 // record the database facts the later steps and the catalog need.
 import { existsSync } from 'node:fs';
+import type { ErrorCode } from '../errors.js';
 import { destinationProblem, readManifest } from '../copy/index.js';
 import { assertDbExists, dbPaths, readDlcVersion } from '../openedge/dlc.js';
 import { aiState, aiStateForSwitch, aiSwitchRefusal, busyState, type AiState } from './probes.js';
@@ -20,7 +21,7 @@ interface Probe {
   /** First line of `$DLC/version` the run's utilities belong to (the evidence shows it); null when unreadable. */
   dlcVersion: string | null;
   /** Backups: why the destination cannot take the copy (OEF-303 inside the database, OEF-305 not free), or null. */
-  destinationProblem?: { code: string; message: string } | null;
+  destinationProblem?: { code: ErrorCode; message: string } | null;
 }
 
 export const preflight = {

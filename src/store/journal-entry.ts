@@ -3,8 +3,12 @@
 // decoder checks each field's type and never trusts a shape, so a reader never casts a
 // payload. A field that is absent or of the wrong type decodes as null/undefined (a tampered
 // or older row), which the readers then report instead of crashing.
-import type { Json, StepFailure } from '../../machines/contract.js';
+import type { Json, StepFailure as MachineStepFailure } from '../../machines/contract.js';
+import { isErrorCode, type ErrorCode } from '../errors.js';
 import type { AttemptOutcome, AttemptRow, CommandRow, JournalKind, JournalRow, RunStatus } from './types.js';
+
+/** A step failure with a registered OEF code. */
+export type StepFailure = MachineStepFailure<ErrorCode>;
 
 /** A JSON object (what a parsed payload's objects are). */
 export type JsonRecord = { [key: string]: Json };
@@ -169,9 +173,9 @@ export function decodeJsonRecord(v: unknown): JsonRecord | null {
 /** A StepFailure as persisted (kind, code, message, hint), or null. */
 export function decodeStepFailure(v: unknown): StepFailure | null {
   const kind = oneOf(FAILURE_KINDS, field(v, 'kind'));
-  const code = str(v, 'code');
+  const code = field(v, 'code');
   const message = str(v, 'message');
-  if (kind === null || code === null || message === null) return null;
+  if (kind === null || !isErrorCode(code) || message === null) return null;
   const hint = str(v, 'hint');
   return hint === null ? { kind, code, message } : { kind, code, message, hint };
 }

@@ -141,7 +141,7 @@ describe('oeflow backup online + restore', () => {
     const dlcVersion = readFileSync(join(s.dlc, 'version'), 'utf8').split('\n')[0];
     const shown = await oeflow(['show', String(r.json.runId)], s.env);
     expect(shown.json.dlcVersion).toBe(dlcVersion);
-    expect(shown.json.aiFilesApplied).toEqual(expected.map((e) => expect.objectContaining(e)));
+    expect(shown.json.aiFilesApplied).toMatchObject(expected);
     const shownText = await oeflowText(['show', String(r.json.runId)], s.env);
     expect(shownText.stdout).toContain(`DLC: ${dlcVersion}`);
     expect(shownText.stdout).toContain(`AI files applied (${planned.length}):`);
