@@ -27,6 +27,7 @@ import { formatBytes } from '../copy/progress.js';
 import { procedureName, stepTitle } from './progress.js';
 import { notifySettingFor } from './notify-setting.js';
 import { paramsDbOfRun, utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
+import { fact } from '../steps/step-facts.js';
 
 /** The machine's chart in the format the file extension names, with the run's visited states and current state highlighted. */
 async function runDiagram(store: Store, runId: string, file: string): Promise<string> {
@@ -203,7 +204,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
           ...(runId ? { runId } : { db: dbArgument(o.db!) }), retry: Boolean(o.retry),
         }));
         journalLogProblem(outcome.log, store, result.runId);
-        const backupId = (result.facts.recordBackup as { backupId?: string } | undefined)?.backupId;
+        const backupId = fact(result.facts, 'recordBackup', 'backupId');
         const run = store.getRun(result.runId)!;
         const { notifyOutcome } = await import('../app/start-procedure.js');
         await notifyOutcome(notifySettingFor(command, run.db), store, result, { db: run.db, machineId: run.machineId });
