@@ -6,7 +6,7 @@ import type { AnyStateMachine } from 'xstate';
 import { definitionFor, definitionRegistry, machines, type DefinitionRegistry } from '../../machines/index.js';
 import type { Highlight } from '../diagram/model.js';
 import { stateName } from '../engine/run-status.js';
-import { closingOf, decodeAttempt, decodeCommand, entriesOf, snapshotFacts, type DecodedAttempt, type DecodedCommand, type BackupRow, type JournalEntry, type JsonRecord, type JournaledMessage, type OperatorDecision, type Store } from '../store/index.js';
+import { closingOf, decodeAttempt, decodeCommand, decodeJournalEntry, entriesOf, snapshotFacts, type DecodedAttempt, type DecodedCommand, type BackupRow, type JournalEntry, type JsonRecord, type JournaledMessage, type OperatorDecision, type Store } from '../store/index.js';
 import { aiFilesApplied, type AppliedAiFile } from './ai-files-applied.js';
 import { exitReading } from './exit-reading.js';
 import { runOutcome, stepNames, type StepName } from './outcome.js';
@@ -85,8 +85,10 @@ export function timeline(store: Store, runId: string, machine?: AnyStateMachine)
 /** The journal's note on a command's stdin (kept in its journal row only); looked up only for a -Passphrase call. */
 function stdinOf(store: Store, runId: string, c: { argv: string[]; journalSeq: number }): { stdin?: string } {
   if (!c.argv.includes('-Passphrase')) return {};
-  const note = (store.journalRow(runId, c.journalSeq)?.data as { stdin?: unknown } | undefined)?.stdin;
-  return typeof note === 'string' ? { stdin: note } : {};
+  const row = store.journalRow(runId, c.journalSeq);
+  const entry = row === undefined ? undefined : decodeJournalEntry(row);
+  const note = entry?.kind === 'command' ? entry.data.stdin : null;
+  return note !== null ? { stdin: note } : {};
 }
 
 /** "OEF-050 … (6082)" → the messages of a command as "(number) text" lines. */

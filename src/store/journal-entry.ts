@@ -62,6 +62,8 @@ export interface CommandData {
   messages: JournaledMessage[] | null;
   stdoutSha256: string | null;
   stderrSha256: string | null;
+  /** What was written to the utility's stdin, as journaled (a -Passphrase call's note; never the secret). */
+  stdin: string | null;
 }
 
 /** An operator's `oeflow resolve` as recorded in the attempt's output. */
@@ -262,7 +264,7 @@ export function decodeJournalEntry(row: JournalRow): JournalEntry {
       return { ...b, kind: 'command', data: {
         n: num(d, 'n'), argv: Array.isArray(argv) && argv.every((a): a is string => typeof a === 'string') ? argv : null,
         exitCode: num(d, 'exitCode'), signal: str(d, 'signal'), durationMs: num(d, 'durationMs'), startedAt: str(d, 'startedAt'),
-        messages: decodeMessages(field(d, 'messages')), stdoutSha256: str(d, 'stdoutSha256'), stderrSha256: str(d, 'stderrSha256'),
+        messages: decodeMessages(field(d, 'messages')), stdoutSha256: str(d, 'stdoutSha256'), stderrSha256: str(d, 'stderrSha256'), stdin: str(d, 'stdin'),
       } };
     }
     case 'result':
