@@ -74,7 +74,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         ...runResult(result, { backupId, procedure, db, step: tracker.failed() ?? tracker.last(), durationMs: Date.now() - started }),
         ...backupFigures(result.facts), ...(openRun ? { openRun } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)],
       };
-      const paired = (result.facts['recordBackup'] as { pairedAiSeq?: number } | undefined)?.pairedAiSeq;
+      const paired = fact(result.facts, 'recordBackup', 'pairedAiSeq');
       emitRun(io, opts, outcome, printed, (r) => [
         renderRun(r, {
           lines: [
