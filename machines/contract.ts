@@ -22,8 +22,12 @@ export interface StepOutput {
   facts: { [key: string]: Json };
 }
 
-/** Why a step failed; carried as the error of the actor's onError event. */
-export interface StepFailure {
+/**
+ * Why a step failed; carried as the error of the actor's onError event. The engine and steps
+ * use it with `Code` = ErrorCode (src/errors.ts: one of the registered OEF codes); machines
+ * stay free of src/ imports, so here the code is any string.
+ */
+export interface StepFailure<Code extends string = string> {
   /**
    * failed: the command failed or a precondition did not hold (run fails).
    * invariant: the engine refused to break a procedure invariant.
@@ -31,7 +35,7 @@ export interface StepFailure {
    * rf-error: roll forward exited with an error (not a crash); the run halts until an operator asks for retry.
    */
   kind: 'failed' | 'invariant' | 'interrupted' | 'rf-error';
-  code: string;
+  code: Code;
   message: string;
   hint?: string;
 }

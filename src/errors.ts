@@ -93,6 +93,11 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
+/** True when `v` is a registered code (a journaled failure's code is checked with it when decoded). */
+export function isErrorCode(v: unknown): v is ErrorCode {
+  return typeof v === 'string' && Object.hasOwn(errorCodes, v);
+}
+
 /** Base of every error oeflow reports: a stable code, an exit code and the next action. */
 export class OeflowError extends Error {
   override readonly name: string = 'OeflowError';

@@ -10,7 +10,7 @@ import { stateName } from '../engine/run-status.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import type { AiExtent } from '../openedge/types.js';
-import { schemaVersion, type BackupRow, type RunRow, type Store } from '../store/index.js';
+import { entriesOf, schemaVersion, type BackupRow, type RunRow, type Store } from '../store/index.js';
 import { nextActionFor } from './open-run.js';
 
 export interface LastBackup {
@@ -93,9 +93,9 @@ function lastDrill(store: Store, db: string, now: number): DrillInfo | null {
   let best: DrillInfo | null = null;
   for (const run of store.listRuns()) {
     if (run.kind !== 'restore') continue;
-    for (const row of store.journal(run.runId)) {
-      const drill = (row.kind === 'note' ? (row.data as { drill?: { db?: string; status?: string; rtoSeconds?: number; rpoSeconds?: number } }).drill : undefined);
-      if (drill?.db !== db) continue;
+    for (const row of entriesOf(store.entries(run.runId), 'note')) {
+      const drill = row.data.drill;
+      if (drill === null || drill.db !== db) continue;
       if (!best || Date.parse(row.at) > Date.parse(best.at)) {
         best = { runId: run.runId, status: drill.status ?? 'unknown', at: row.at, ageSeconds: seconds(row.at, now), rtoSeconds: drill.rtoSeconds ?? null, rpoSeconds: drill.rpoSeconds ?? null };
       }

@@ -11,7 +11,7 @@ import { contentSha256 } from '../aichain/scan-cache.js';
 import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
-import type { BackupRow, Store } from '../store/index.js';
+import { inputAiFiles, type BackupRow, type Store } from '../store/index.js';
 import { isOpen } from './db-status.js';
 
 export interface AiFileDecision {
@@ -27,7 +27,7 @@ export async function planAiFileExpiry(store: Store, oldestKept: BackupRow | und
   if (oldestKept === undefined || !existsSync(o.aiArchive)) return [];
   const found = findBackup(store, oldestKept.backupId);
   const named = new Set<string>();
-  for (const run of store.listRuns().filter(isOpen)) for (const f of ((run.input ?? {}) as { aiFiles?: string[] }).aiFiles ?? []) named.add(f);
+  for (const run of store.listRuns().filter(isOpen)) for (const f of inputAiFiles(run.input)) named.add(f);
   const clock = sourceClockEnv(found);
   const scanDb = existsSync(`${found.db}.db`) ? found.db : join(found.destination, basename(found.db));
   // from sequence 0: every file of the chain is listed with its sequence (other chains are not)

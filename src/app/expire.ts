@@ -12,7 +12,7 @@ import { OeflowError } from '../errors.js';
 import { MANIFEST_FILE } from '../copy/index.js';
 import { BACKUP_DESCRIPTION_FILE } from '../steps/record-backup.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
-import type { BackupRow, Store } from '../store/index.js';
+import { inputText, type BackupRow, type Store } from '../store/index.js';
 import { chainReachesPresent, type ChainReach, type LiveAi } from './chain-reach.js';
 import { isOpen } from './db-status.js';
 
@@ -61,8 +61,7 @@ export function planExpiry(store: Store, db: string, policy: RetentionPolicy, an
   }
   const inUse = new Map<string, string>();
   for (const run of store.listRuns().filter(isOpen)) {
-    const input = (run.input ?? {}) as { backupDir?: string; destination?: string };
-    for (const dir of [input.backupDir, input.destination]) if (dir) inUse.set(dir, run.runId);
+    for (const dir of [inputText(run.input, 'backupDir'), inputText(run.input, 'destination')]) if (dir) inUse.set(dir, run.runId);
   }
   return keptCandidates(store, db).map((b, i) => {
     const reasons: string[] = [];

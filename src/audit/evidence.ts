@@ -6,7 +6,8 @@ import type { AnyStateMachine } from 'xstate';
 import { definitionFor, definitionRegistry, machines, type DefinitionRegistry } from '../../machines/index.js';
 import type { Highlight } from '../diagram/model.js';
 import { stateName } from '../engine/run-status.js';
-import type { BackupRow, JournalRow, Store } from '../store/index.js';
+import { closingOf, decodeAttempt, decodeCommand, decodeJournalEntry, entriesOf, snapshotFacts, type DecodedAttempt, type DecodedCommand, type BackupRow, type JournalEntry, type JsonRecord, type JournaledMessage, type OperatorDecision, type Store } from '../store/index.js';
+import { aiFilesApplied, type AppliedAiFile } from './ai-files-applied.js';
 import { exitReading } from './exit-reading.js';
 import { runOutcome, stepNames, type StepName } from './outcome.js';
 import { runEvents, type RunEvent } from './run-events.js';
@@ -16,7 +17,7 @@ export interface TimelineCommand {
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
-  messages: { number: number; text?: string }[];
+  messages: JournaledMessage[];
   /** "6: in use — expected by preflight (the step succeeded)". */
   reading: string;
   /** What the utility got on stdin, as journaled (`passphrase: supplied on stdin`), never the text. */
@@ -36,7 +37,7 @@ export interface TimelineRow {
   durationMs: number | null;
   commands: TimelineCommand[];
   /** An operator's `oeflow resolve` on this attempt: verdict, reason, who and when. */
-  decision?: { as: string; reason: string; operator: string; at: string };
+  decision?: OperatorDecision;
 }
 
 /** The state whose step an attempt ran: its stepKey without the `#<aiIndex>` of looping states. */
@@ -52,8 +53,8 @@ function nameOfStateId(names: ReturnType<typeof stepNames>, stateId: string): { 
 export function timeline(store: Store, runId: string, machine?: AnyStateMachine): TimelineRow[] {
   const at = store.journalTimes(runId);
   // commands by attempt, grouped once (not filtered per attempt: a 2,000-file restore has ~4,000 attempts)
-  const byAttempt = new Map<string, ReturnType<Store['commands']>>();
-  for (const c of store.commands(runId)) {
+  const byAttempt = new Map<string, DecodedCommand[]>();
+  for (const c of store.commands(runId).map(decodeCommand)) {
     const key = `${c.attempt} ${c.stepKey}`;
     const list = byAttempt.get(key) ?? [];
     list.push(c);
@@ -62,18 +63,18 @@ export function timeline(store: Store, runId: string, machine?: AnyStateMachine)
   const run = store.getRun(runId);
   const m = machine ?? (run ? definitionFor(definitionRegistry, run.machineId, run.machineHash)?.machine ?? (machines as Record<string, AnyStateMachine>)[run.machineId] : undefined);
   const names = m ? stepNames(m) : new Map<string, StepName>();
-  return store.attempts(runId).map((a) => {
+  return store.attempts(runId).map(decodeAttempt).map((a) => {
     // the intent records when the attempt began (before its probe ran)
-    const start = (a.intent as { at?: string } | null)?.at ?? at.get(a.intentSeq) ?? null;
+    const start = a.intent.at ?? at.get(a.intentSeq) ?? null;
     const end = a.resultSeq !== null ? at.get(a.resultSeq) ?? null : null;
-    const decision = (a.output as { decision?: TimelineRow['decision'] } | null | undefined)?.decision;
+    const decision = a.output?.decision;
     const ok = a.outcome === 'ok' || a.outcome === 'reconciled-done' || a.outcome === 'decided-done';
     return {
       ...(decision ? { decision } : {}),
       stepKey: a.stepKey, stepId: a.stepId, ...nameOfStateId(names, stateIdOf(a.stepKey)), attempt: a.attempt, outcome: a.outcome ?? 'in-doubt', startedAt: start,
       durationMs: start && end ? Date.parse(end) - Date.parse(start) : null,
       commands: (byAttempt.get(`${a.attempt} ${a.stepKey}`) ?? []).map((c) => ({
-        argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages as TimelineCommand['messages'],
+        argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages,
         reading: exitReading(c.argv, c.exitCode, c.signal, a.stepId, ok),
         ...stdinOf(store, runId, c),
       })),
@@ -84,8 +85,10 @@ export function timeline(store: Store, runId: string, machine?: AnyStateMachine)
 /** The journal's note on a command's stdin (kept in its journal row only); looked up only for a -Passphrase call. */
 function stdinOf(store: Store, runId: string, c: { argv: string[]; journalSeq: number }): { stdin?: string } {
   if (!c.argv.includes('-Passphrase')) return {};
-  const note = (store.journalRow(runId, c.journalSeq)?.data as { stdin?: unknown } | undefined)?.stdin;
-  return typeof note === 'string' ? { stdin: note } : {};
+  const row = store.journalRow(runId, c.journalSeq);
+  const entry = row === undefined ? undefined : decodeJournalEntry(row);
+  const note = entry?.kind === 'command' ? entry.data.stdin : null;
+  return note !== null ? { stdin: note } : {};
 }
 
 /** "OEF-050 … (6082)" → the messages of a command as "(number) text" lines. */
@@ -106,21 +109,17 @@ export interface RunFacts {
   backup: Pick<BackupRow, 'backupId' | 'kind' | 'destination' | 'manifestDigest' | 'pairedAiSeq' | 'dbIdentity' | 'completedAt'> | null;
   /** Enable → disable of the quiet point (online backups), with its length. */
   quietWindow: { enabledAt: string; disabledAt: string | null; durationMs: number | null } | null;
-  /** Every step's facts as the run recorded them (AI files applied with sequence and hash, copy manifest, …). */
-  facts: Record<string, unknown>;
+  /** Every AI file the run rolled forward: file, AI sequence, sha256 and size, in order (restores). */
+  aiFilesApplied: AppliedAiFile[];
+  /** Every step's facts as the run recorded them (copy manifest, sequences, …). */
+  facts: { [stepId: string]: JsonRecord };
 }
 
-/** The newest value of `key` anywhere in the step facts (e.g. a DLC version a step read). */
-function findFact(facts: Record<string, unknown>, key: string): unknown {
-  for (const f of Object.values(facts)) if (f !== null && typeof f === 'object' && key in f) return (f as Record<string, unknown>)[key];
-  return undefined;
-}
-
-function quietWindowOf(rows: readonly TimelineRow[], journal: readonly JournalRow[]): RunFacts['quietWindow'] {
+function quietWindowOf(rows: readonly TimelineRow[], journal: readonly JournalEntry[]): RunFacts['quietWindow'] {
   const endOf = (stateId: string): string | null => {
     const last = [...rows].reverse().find((r) => stateIdOf(r.stepKey) === stateId && (r.outcome === 'ok' || r.outcome.endsWith('-done')));
     if (!last) return null;
-    const result = journal.find((j) => j.stepKey === last.stepKey && j.attempt === last.attempt && (j.kind === 'result' || j.kind === 'reconciliation' || j.kind === 'decision'));
+    const result = journal.find((j) => j.stepKey === last.stepKey && j.attempt === last.attempt && closingOf(j) !== null);
     return result?.at ?? null;
   };
   const enabledAt = endOf('quietEnable');
@@ -132,23 +131,30 @@ function quietWindowOf(rows: readonly TimelineRow[], journal: readonly JournalRo
 /** The facts block of the evidence. */
 export function runFacts(store: Store, runId: string, rows: readonly TimelineRow[]): RunFacts {
   const run = store.getRun(runId)!;
-  const journal = store.journal(runId);
-  const started = (journal[0]?.data ?? {}) as { osUser?: string; oeflowVersion?: string };
-  const facts = ((run.snapshot as { context?: { facts?: Record<string, unknown> } } | undefined)?.context?.facts) ?? {};
+  const journal = store.entries(runId);
+  const started = entriesOf(journal, 'run-started')[0]?.data;
+  const facts = snapshotFacts(run.snapshot);
   const backup = store.listBackups({ db: run.db }).find((b) => b.runId === runId) ?? null;
-  const dlc = findFact(facts, 'dlcVersion') ?? findFact(facts, 'release');
+  const attempts = store.attempts(runId).map(decodeAttempt);
   return {
-    host: run.host, pid: run.pid, osUser: started.osUser ?? null, oeflowVersion: started.oeflowVersion ?? (run.input as { oeflowVersion?: string } | null)?.oeflowVersion ?? null,
-    machineId: run.machineId, definitionHash: run.machineHash, dlcVersion: typeof dlc === 'string' ? dlc : null, db: run.db,
+    host: run.host, pid: run.pid, osUser: started?.osUser ?? null, oeflowVersion: started?.oeflowVersion ?? null,
+    machineId: run.machineId, definitionHash: run.machineHash, dlcVersion: dlcVersionOf(attempts), db: run.db,
     backup: backup ? { backupId: backup.backupId, kind: backup.kind, destination: backup.destination, manifestDigest: backup.manifestDigest, pairedAiSeq: backup.pairedAiSeq, dbIdentity: backup.dbIdentity, completedAt: backup.completedAt } : null,
     quietWindow: quietWindowOf(rows, journal),
+    aiFilesApplied: aiFilesApplied(attempts, run.input),
     facts,
   };
 }
 
+/** The DLC release the run's newest preflight read from `$DLC/version`, or null (runs of an oeflow that did not record it). */
+export function dlcVersionOf(attempts: readonly DecodedAttempt[]): string | null {
+  const recorded = attempts.filter((a) => a.stepId === 'preflight').map((a) => a.output?.facts['dlcVersion']).filter((v) => typeof v === 'string').at(-1);
+  return typeof recorded === 'string' ? recorded : null;
+}
+
 /** The chart overlay of a run: its path, where it rests, the step that failed it and its events. */
-export function runHighlight(machine: AnyStateMachine, journal: readonly JournalRow[], events: readonly RunEvent[]): Highlight {
-  const path = journal.filter((r) => r.kind === 'transition').map((r) => stateName((r.data as { to: unknown }).to));
+export function runHighlight(machine: AnyStateMachine, journal: readonly JournalEntry[], events: readonly RunEvent[]): Highlight {
+  const path = entriesOf(journal, 'transition').map((r) => stateName(r.data.to));
   const outcome = runOutcome(machine, journal);
   return {
     visited: [...new Set(path)],
@@ -162,7 +168,7 @@ export function runHighlight(machine: AnyStateMachine, journal: readonly Journal
 export function collectEvidence(store: Store, runId: string, registry: DefinitionRegistry = definitionRegistry) {
   const run = store.getRun(runId)!;
   const machine = definitionFor(registry, run.machineId, run.machineHash)?.machine ?? registry.current[run.machineId]!;
-  const journal = store.journal(runId);
+  const journal = store.entries(runId);
   const rows = timeline(store, runId, machine);
   const events = runEvents(journal);
   return { machine, timeline: rows, events, facts: runFacts(store, runId, rows), highlight: runHighlight(machine, journal, events), outcome: runOutcome(machine, journal) };

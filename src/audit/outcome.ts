@@ -3,7 +3,7 @@
 // proven, and an auditor must read both. Derived from the journal only, so a verified
 // journal gives a verified outcome.
 import type { AnyStateMachine } from 'xstate';
-import type { JournalRow } from '../store/index.js';
+import type { JournalEntry } from '../store/index.js';
 import { stateName } from '../engine/run-status.js';
 
 export type OutcomeVerdict = 'COMPLETED' | 'FAILED' | 'ABORTED' | 'NEEDS DECISION' | 'OPEN';
@@ -26,7 +26,7 @@ export interface Outcome {
   summary: string;
 }
 
-interface Failure { code?: string; message?: string }
+interface Failure { code?: string | null; message?: string | null }
 
 /** Article step, state name and description of every state of the machine, by dotted name. */
 export function stepNames(machine: AnyStateMachine): Map<string, StepName> {
@@ -48,19 +48,19 @@ export function stepLabel(s: StepName): string {
 }
 
 /** The state a step error left: the source of the last `xstate.error.actor.*` transition. */
-function failedState(rows: readonly JournalRow[]): string | undefined {
-  const errored = rows.filter((r) => r.kind === 'transition' && /^xstate\.error\.actor\./.test((r.data as { event: { type: string } }).event.type)).at(-1);
-  return errored ? stateName((errored.data as { from: unknown }).from) : undefined;
+function failedState(rows: readonly JournalEntry[]): string | undefined {
+  let from: unknown;
+  for (const r of rows) if (r.kind === 'transition' && /^xstate\.error\.actor\./.test(r.data.event.type)) from = r.data.from;
+  return from === undefined ? undefined : stateName(from);
 }
 
 /** The outcome the journal records: the last run-ended (or abandon), unless a resume reopened the run since. */
-export function runOutcome(machine: AnyStateMachine, rows: readonly JournalRow[]): Outcome {
+export function runOutcome(machine: AnyStateMachine, rows: readonly JournalEntry[]): Outcome {
   let ended: { status: string; failure?: Failure } | undefined;
   for (const row of rows) {
-    const d = (row.data ?? {}) as { status?: string; failure?: Failure | null; resumedBy?: unknown; abandoned?: boolean; reason?: string; operator?: string; outcome?: string };
-    if (row.kind === 'run-ended' && d.status) ended = { status: d.status, ...(d.failure ? { failure: d.failure } : {}) };
-    else if (row.kind === 'decision' && d.abandoned === true) ended = { status: 'failed', failure: { code: 'OEF-052', message: `abandoned by ${d.operator ?? '?'}: ${d.reason ?? ''}` } };
-    else if ((row.kind === 'note' && d.resumedBy !== undefined) || (row.kind === 'decision' && d.outcome?.startsWith('decided-') === true)) ended = undefined;
+    if (row.kind === 'run-ended' && row.data.status) ended = { status: row.data.status, ...(row.data.failure ? { failure: row.data.failure } : {}) };
+    else if (row.kind === 'decision' && row.data.abandoned) ended = { status: 'failed', failure: { code: 'OEF-052', message: `abandoned by ${row.data.operator ?? '?'}: ${row.data.reason ?? ''}` } };
+    else if ((row.kind === 'note' && row.data.resumedBy !== null) || (row.kind === 'decision' && !row.data.abandoned && row.data.outcome?.startsWith('decided-') === true)) ended = undefined;
   }
   if (ended === undefined) return { verdict: 'OPEN', summary: 'OPEN (the run has not ended: it is running, or was interrupted and can resume)' };
   const code = ended.failure?.code;

@@ -3,7 +3,9 @@
 // RTO/RPO, the days the policy asked for a good backup and got none, and how much of the
 // period the store log and the checkpoints handed out cover. Signed when a key is configured.
 import type { KeyObject } from 'node:crypto';
-import { canonicalJson, type Store } from '../store/index.js';
+import { canonicalJson, decodeAttempt, entriesOf, type Store } from '../store/index.js';
+import { aiFilesApplied, type AppliedAiFile } from './ai-files-applied.js';
+import { dlcVersionOf } from './evidence.js';
 import { type CheckpointVerification } from './checkpoint.js';
 import { OEFLOW_VERSION } from '../version.js';
 import { PRINT_CSS, esc } from './report-html.js';
@@ -22,6 +24,8 @@ export interface ReportRun {
   integrity: 'PROVEN' | 'NOT PROVEN';
   outcome: string;
   headline: string;
+  /** The DLC release its preflight read (`$DLC/version`); null when not recorded. */
+  dlcVersion: string | null;
   /** Its start is anchored in the store log (runs older than the log are not). */
   anchored: boolean;
   /** The checkpoints (files) whose verified history includes this run's start. */
@@ -39,7 +43,7 @@ export interface PeriodReport {
   policy: { daily: boolean };
   runs: ReportRun[];
   backups: { backupId: string; db: string; kind: string; completedAt: string | null; pairedAiSeq: number; runId: string | null; integrity: string; destination: string }[];
-  restores: { runId: string; db: string; createdAt: string; integrity: string; outcome: string; drill: { status: string; rtoSeconds: number | null; rpoSeconds: number | null } | null }[];
+  restores: { runId: string; db: string; createdAt: string; integrity: string; outcome: string; drill: { status: string; rtoSeconds: number | null; rpoSeconds: number | null } | null; aiFilesApplied: AppliedAiFile[] }[];
   /** Days without a completed, proven backup, per database (with --daily). */
   gaps: { db: string; day: string }[];
   coverage: { runs: number; anchored: number; coveredByCheckpoint: number; checkpoints: CheckpointVerification[] };
@@ -69,16 +73,21 @@ export function periodReport(store: Store, o: { from: string; to: string; db?: s
     const anchor = anchors.get(r.runId);
     return {
       runId: r.runId, machineId: r.machineId, kind: r.kind, db: r.db, createdAt: r.createdAt, endedAt: r.endedAt,
-      integrity: v.integrity.verdict, outcome: v.outcome.summary, headline: v.headline, anchored: anchor !== undefined,
+      integrity: v.integrity.verdict, outcome: v.outcome.summary, headline: v.headline, dlcVersion: dlcVersionOf(store.attempts(r.runId).map(decodeAttempt)), anchored: anchor !== undefined,
       checkpoints: anchor === undefined ? [] : o.checkpoints.filter((c) => c.ok && anchor <= c.size).map((c) => c.file),
     };
   });
   const integrityOf = (runId: string | null): string => (runId === null ? 'no run' : proven.get(runId) === undefined ? 'run outside the period' : proven.get(runId) ? 'PROVEN' : 'NOT PROVEN');
   const backups = store.listBackups(o.db ? { db: o.db } : {}).filter((b) => inPeriod(b.completedAt ?? b.startedAt)).reverse()
     .map((b) => ({ backupId: b.backupId, db: b.db, kind: b.kind, completedAt: b.completedAt, pairedAiSeq: b.pairedAiSeq, runId: b.runId, integrity: integrityOf(b.runId), destination: b.destination }));
+  const inputs = new Map(runRows.map((r) => [r.runId, r.input]));
   const restores = runs.filter((r) => r.kind === 'restore').map((r) => {
-    const drill = store.journal(r.runId).map((j) => (j.data as { drill?: { status: string; rtoSeconds?: number; rpoSeconds?: number } }).drill).find((d) => d !== undefined);
-    return { runId: r.runId, db: r.db, createdAt: r.createdAt, integrity: r.integrity, outcome: r.outcome, drill: drill ? { status: drill.status, rtoSeconds: drill.rtoSeconds ?? null, rpoSeconds: drill.rpoSeconds ?? null } : null };
+    const drill = entriesOf(store.entries(r.runId), 'note').map((j) => j.data.drill).find((d) => d !== null);
+    return {
+      runId: r.runId, db: r.db, createdAt: r.createdAt, integrity: r.integrity, outcome: r.outcome,
+      drill: drill ? { status: drill.status ?? '?', rtoSeconds: drill.rtoSeconds, rpoSeconds: drill.rpoSeconds } : null,
+      aiFilesApplied: aiFilesApplied(store.attempts(r.runId).map(decodeAttempt), inputs.get(r.runId)),
+    };
   });
   // a good backup: a backup run that completed and whose journal is proven
   const good = runs.filter((r) => BACKUP_KINDS.has(r.kind) && r.integrity === 'PROVEN' && r.outcome === 'COMPLETED');
@@ -96,9 +105,10 @@ export function periodReport(store: Store, o: { from: string; to: string; db?: s
 export function periodReportHtml(r: PeriodReport): string {
   const cls = (v: string): string => (v === 'PROVEN' || v === 'COMPLETED' ? 'ok' : v.startsWith('FAILED') || v === 'NOT PROVEN' ? 'bad' : 'warn');
   const secs = (s: number | null): string => (s === null ? '—' : `${s.toFixed(1)} s`);
-  const runs = r.runs.map((x) => `<tr><td>${esc(x.createdAt)}</td><td><code>${esc(x.runId)}</code></td><td>${esc(x.kind)}</td><td><code>${esc(x.db)}</code></td><td class="${cls(x.integrity)}">${esc(x.integrity)}</td><td class="${cls(x.outcome.split(' ')[0]!)}">${esc(x.outcome)}</td><td>${x.anchored ? (x.checkpoints.length ? `checkpoint ${esc(x.checkpoints.map((f) => f.split('/').pop()!).join(', '))}` : 'store log') : '<b class="warn">not anchored</b>'}</td></tr>`).join('\n');
+  const runs = r.runs.map((x) => `<tr><td>${esc(x.createdAt)}</td><td><code>${esc(x.runId)}</code></td><td>${esc(x.kind)}</td><td><code>${esc(x.db)}</code></td><td class="${cls(x.integrity)}">${esc(x.integrity)}</td><td class="${cls(x.outcome.split(' ')[0]!)}">${esc(x.outcome)}</td><td>${x.dlcVersion ? esc(x.dlcVersion) : '<i>not recorded</i>'}</td><td>${x.anchored ? (x.checkpoints.length ? `checkpoint ${esc(x.checkpoints.map((f) => f.split('/').pop()!).join(', '))}` : 'store log') : '<b class="warn">not anchored</b>'}</td></tr>`).join('\n');
   const backups = r.backups.map((b) => `<tr><td>${esc(b.completedAt ?? '')}</td><td><code>${esc(b.backupId)}</code></td><td>${esc(b.kind)}</td><td><code>${esc(b.db)}</code></td><td>${b.pairedAiSeq}</td><td class="${cls(b.integrity)}">${esc(b.integrity)}</td></tr>`).join('\n');
   const restores = r.restores.map((x) => `<tr><td>${esc(x.createdAt)}</td><td><code>${esc(x.runId)}</code></td><td><code>${esc(x.db)}</code></td><td class="${cls(x.integrity)}">${esc(x.integrity)}</td><td>${esc(x.outcome)}</td><td>${x.drill ? `${esc(x.drill.status)}, RTO ${secs(x.drill.rtoSeconds)}, RPO ${secs(x.drill.rpoSeconds)}` : '—'}</td></tr>`).join('\n');
+  const applied = r.restores.flatMap((x) => x.aiFilesApplied.map((a) => `<tr><td><code>${esc(x.runId)}</code></td><td>${a.aiSeq ?? '?'}</td><td><code>${esc(a.file)}</code></td><td>${a.bytes ?? '?'}</td><td><code>${esc(a.sha256 ?? 'not recorded')}</code></td></tr>`)).join('\n');
   const gaps = r.gaps.map((g) => `<li class="bad"><b>${esc(g.day)}</b>: no completed, proven backup of <code>${esc(g.db)}</code></li>`).join('\n');
   const cps = r.coverage.checkpoints.map((c) => `<li class="${c.ok ? 'ok' : 'bad'}">${esc(c.file)} (${esc(c.at)}, ${c.size} entries, ${c.signature.signed ? `signed ${c.signature.ok ? 'and verified' : 'but NOT verified'}` : 'unsigned'}): ${c.ok ? 'nothing before it removed, cut or rewritten' : esc(c.problems.join('; '))}</li>`).join('\n');
   return `<!doctype html>
@@ -109,7 +119,7 @@ export function periodReportHtml(r: PeriodReport): string {
 <h2>Policy: ${r.policy.daily ? 'a completed, proven backup every day' : 'no daily policy'}</h2>
 ${r.policy.daily ? (gaps ? `<ul>\n${gaps}\n</ul>` : '<p class="ok">Every day of the period has a completed, proven backup of every database.</p>') : ''}
 <h2>Runs (${r.runs.length})</h2>
-<table><tr><th>started</th><th>run</th><th>procedure</th><th>database</th><th>integrity</th><th>outcome</th><th>anchored in</th></tr>
+<table><tr><th>started</th><th>run</th><th>procedure</th><th>database</th><th>integrity</th><th>outcome</th><th>DLC</th><th>anchored in</th></tr>
 ${runs}
 </table>
 <h2>Backups taken (${r.backups.length})</h2>
@@ -120,6 +130,8 @@ ${backups}
 <table><tr><th>started</th><th>run</th><th>target</th><th>integrity</th><th>outcome</th><th>drill (RTO, RPO)</th></tr>
 ${restores}
 </table>
+<h2>AI files applied by the restores (${r.restores.reduce((n, x) => n + x.aiFilesApplied.length, 0)})</h2>
+${applied ? `<table class="ai-files"><tr><th>run</th><th>AI sequence</th><th>file</th><th>bytes</th><th>sha256</th></tr>\n${applied}\n</table>` : '<p>None.</p>'}
 <h2>Checkpoint coverage</h2>
 <p>${r.coverage.anchored} of ${r.coverage.runs} runs anchored in the store log; ${r.coverage.coveredByCheckpoint} covered by a verified checkpoint you passed.</p>
 ${cps ? `<ul>\n${cps}\n</ul>` : '<p>No checkpoint was passed (<code>--checkpoint</code>): runs after the last checkpoint handed out could be removed without a trace.</p>'}

@@ -45,9 +45,14 @@ function factsHtml(e: Evidence, shippedIn: readonly string[]): string {
     ['copy manifest digest', value(f.backup?.manifestDigest)],
     ['quiet point', q ? `enabled ${esc(q.enabledAt)} → disabled ${q.disabledAt ? esc(q.disabledAt) : '<b class="bad">not disabled</b>'}${q.durationMs !== null ? ` (${q.durationMs} ms)` : ''}` : '<i>none</i>'],
   ];
+  const applied = f.aiFilesApplied.map((a, i) => `<tr><td>${i + 1}</td><td><code>${esc(a.file)}</code></td><td>${value(a.aiSeq)}</td><td><code>${value(a.sha256)}</code></td><td>${value(a.bytes)}</td><td>${esc(a.stepKey)} #${a.attempt} ${esc(a.outcome)}${a.retry ? ' (retry)' : ''}</td></tr>`).join('\n');
+  const aiTable = applied
+    ? `<h3>AI files applied (${f.aiFilesApplied.length})</h3>\n<table class="ai-files"><tr><th>#</th><th>file</th><th>AI sequence</th><th>sha256</th><th>bytes</th><th>step</th></tr>\n${applied}\n</table>`
+    : f.machineId === 'roll-forward' ? '<h3>AI files applied (0)</h3>\n<p>No AI file was rolled forward.</p>' : '';
   const stepFacts = Object.entries(f.facts).map(([step, facts]) => `<tr><td>${esc(step)}</td><td><code>${esc(JSON.stringify(facts))}</code></td></tr>`).join('\n');
   return `<dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
-<h3>What each step recorded (AI files applied, copy manifest, sequences)</h3>
+${aiTable}
+<h3>What each step recorded (copy manifest, sequences)</h3>
 <table><tr><th>step</th><th>facts</th></tr>
 ${stepFacts}
 </table>`;

@@ -3,7 +3,7 @@
 // shows each on the timeline and as a marker on the chart, so a killed-and-resumed run never
 // reads as a clean one.
 import { stateName } from '../engine/run-status.js';
-import type { JournalRow } from '../store/index.js';
+import type { JournalEntry } from '../store/index.js';
 
 export type RunEventKind = 'crash' | 'resume' | 'lock-takeover' | 'decision';
 
@@ -17,10 +17,8 @@ export interface RunEvent {
   text: string;
 }
 
-interface Holder { host?: string; pid?: number; runId?: string }
-
 /** Crashes, resumes, lock takeovers and decisions, in journal order. */
-export function runEvents(rows: readonly JournalRow[]): RunEvent[] {
+export function runEvents(rows: readonly JournalEntry[]): RunEvent[] {
   const out: RunEvent[] = [];
   let state = '';
   let lastAt = '';
@@ -31,23 +29,25 @@ export function runEvents(rows: readonly JournalRow[]): RunEvent[] {
     crashShown = true;
   };
   for (const row of rows) {
-    const d = (row.data ?? {}) as { to?: unknown; resumedBy?: Holder; fromStatus?: string; retry?: boolean; previous?: Holder; abandoned?: boolean; reason?: string; operator?: string; outcome?: string; details?: { decision?: { as?: string; reason?: string; operator?: string } } };
-    if (row.kind === 'note' && d.resumedBy !== undefined) {
+    if (row.kind === 'note' && row.data.resumedBy !== null) {
+      const d = { ...row.data, resumedBy: row.data.resumedBy };
       // a run left 'running' without a process is one whose process died: the crash came after the last row before the resume
       if (d.fromStatus === 'running') crash(row.seq);
       crashShown = false;
       out.push({ kind: 'resume', seq: row.seq, at: row.at, state, text: `resumed${d.retry ? ' with --retry' : ''} from ${d.fromStatus ?? '?'} by ${d.resumedBy.host ?? '?'} pid ${d.resumedBy.pid ?? '?'}` });
     } else if (row.kind === 'lock-takeover') {
+      const d = row.data;
       if (d.previous?.runId === row.runId) crash(row.seq);
       out.push({ kind: 'lock-takeover', seq: row.seq, at: row.at, state, text: `took over the database lock from run ${d.previous?.runId ?? '?'} (${d.previous?.host ?? '?'} pid ${d.previous?.pid ?? '?'}), whose process was gone` });
     } else if (row.kind === 'decision') {
-      const decision = (row.data as { output?: { decision?: { as?: string; reason?: string; operator?: string } } }).output?.decision;
-      const text = d.abandoned === true
+      const d = row.data;
+      const decision = d.abandoned ? null : d.output?.decision;
+      const text = d.abandoned
         ? `abandoned by ${d.operator ?? '?'}: ${d.reason ?? ''}`
         : `operator decided ${row.stepKey ?? '?'} attempt ${row.attempt ?? '?'} ${decision?.as ?? d.outcome ?? '?'} (${decision?.operator ?? '?'}: ${decision?.reason ?? ''})`;
       out.push({ kind: 'decision', seq: row.seq, at: row.at, state, text });
     }
-    if (row.kind === 'transition') state = stateName(d.to);
+    if (row.kind === 'transition') state = stateName(row.data.to);
     lastAt = row.at;
   }
   return out;

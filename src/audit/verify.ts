@@ -9,7 +9,7 @@ import { currentHash, definitionFor, definitionRegistry, versionsShipping, type 
 import { stateName } from '../engine/run-status.js';
 import { OeflowError } from '../errors.js';
 import { isEffectCommand } from '../openedge/effect-commands.js';
-import type { JournalRow, Store } from '../store/index.js';
+import { closingOf, decodeJournal, type JournalEntry, type Store } from '../store/index.js';
 import { runOutcome, type Outcome } from './outcome.js';
 import { checkRecord } from './record-check.js';
 import { checkSignatures, type Authenticity } from './signature-check.js';
@@ -82,13 +82,14 @@ export function verifyRun(store: Store, runId: string, trustedKeys?: readonly Ke
   const ranUnder = definitionFor(registry, run.machineId, run.machineHash);
   if (current === undefined && ranUnder === undefined) throw new OeflowError('OEF-032', `run ${runId} uses an unknown machine ${run.machineId}`);
   const chain = store.verifyChain(runId);
-  const rows = store.journal(runId);
+  const raw = store.journal(runId);
+  const rows = decodeJournal(raw);
   const replay: Verification['replay'] = ranUnder
     ? replayTransitions(ranUnder.machine, run.input, rows)
     : { ok: false, transitions: [], problem: `this oeflow does not carry the ${run.machineId} definition ${run.machineHash.slice(0, 16)}… the run ran under` };
   const ordering = checkOrdering(rows);
   const record = checkRecord(run, rows, store.attempts(runId), store.commands(runId));
-  const authenticity = checkSignatures(rows, store.signingKeys(), trustedKeys);
+  const authenticity = checkSignatures(raw, store.signingKeys(), trustedKeys);
   const definition = {
     sameAsNow: current === run.machineHash, available: ranUnder !== undefined, recorded: run.machineHash, current: current ?? '',
     replayedWith: ranUnder === undefined ? 'none' as const : ranUnder.current ? 'current' as const : 'archived' as const,
@@ -117,11 +118,12 @@ export function headlineOf(integrity: Verification['integrity'], outcome: Outcom
   return `${integrity.verdict} (${how}) — ${outcome.summary}`;
 }
 
-function replayTransitions(machine: AnyStateMachine, input: unknown, rows: JournalRow[]): Verification['replay'] {
+function replayTransitions(machine: AnyStateMachine, input: unknown, rows: readonly JournalEntry[]): Verification['replay'] {
   let [snap] = initialTransition(machine, input) as [AnyMachineSnapshot, unknown];
   const out: VerifiedTransition[] = [];
-  for (const row of rows.filter((r) => r.kind === 'transition')) {
-    const data = row.data as { event: { type: string }; to: unknown };
+  for (const row of rows) {
+    if (row.kind !== 'transition') continue;
+    const data = row.data;
     if (data.event.type !== 'xstate.init') [snap] = transition(machine, snap, data.event) as [AnyMachineSnapshot, unknown];
     const ok = JSON.stringify(snap.value) === JSON.stringify(data.to);
     out.push({ seq: row.seq, at: row.at, event: data.event.type, state: stateName(data.to), ok });
@@ -131,21 +133,22 @@ function replayTransitions(machine: AnyStateMachine, input: unknown, rows: Journ
 }
 
 /** Every step outcome event must follow the journaled result (or reconciliation) of that step. */
-function checkOrdering(rows: JournalRow[]): Verification['ordering'] {
+function checkOrdering(rows: readonly JournalEntry[]): Verification['ordering'] {
   const problems: string[] = [];
   const results = new Map<string, { seq: number; outcome: string }>();
   const intents = new Map<string, number>();
   for (const row of rows) {
     if (row.kind === 'intent' && row.stepKey) intents.set(row.stepKey, row.seq);
-    if ((row.kind === 'result' || row.kind === 'reconciliation' || row.kind === 'decision') && row.stepKey) {
+    const closing = closingOf(row);
+    if (closing !== null && row.stepKey) {
       results.delete(row.stepKey); // re-inserted last: the map's order is the journal's
-      results.set(row.stepKey, { seq: row.seq, outcome: String((row.data as { outcome?: unknown }).outcome) });
+      results.set(row.stepKey, { seq: row.seq, outcome: String(closing.outcome ?? undefined) });
     }
-    if (row.kind === 'command' && row.stepKey && !intents.has(row.stepKey) && isEffectCommand(commandArgv(row.data))) {
+    if (row.kind === 'command' && row.stepKey && !intents.has(row.stepKey) && isEffectCommand(row.data.argv ?? [])) {
       problems.push(`seq ${row.seq}: state-changing command of ${row.stepKey} without a prior intent`);
     }
     if (row.kind !== 'transition') continue;
-    const type = (row.data as { event: { type: string } }).event.type;
+    const type = row.data.event.type;
     const m = stepEvent.exec(type);
     if (!m) continue;
     const invokeId = m[2]!;
@@ -156,10 +159,4 @@ function checkOrdering(rows: JournalRow[]): Verification['ordering'] {
     }
   }
   return { ok: problems.length === 0, problems };
-}
-
-/** The argv a journaled command row carries (utility first). */
-function commandArgv(data: unknown): string[] {
-  const argv = (data as { argv?: unknown }).argv;
-  return Array.isArray(argv) ? argv.map(String) : [];
 }

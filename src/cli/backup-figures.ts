@@ -1,6 +1,7 @@
 // What an online backup says about its quiet point (issues 9 and 14): which copy method ran
 // and how long production writes were held. Shared by `backup --json` and `show`.
 import { formatDuration } from './duration.js';
+import { fact, type FactsByStep } from '../steps/step-facts.js';
 
 export interface BackupFigures {
   copyMethod?: string;
@@ -8,12 +9,12 @@ export interface BackupFigures {
 }
 
 /** The figures from a run's facts (absent members: the run never got that far). */
-export function backupFigures(facts: Record<string, unknown>): BackupFigures {
-  const prepared = facts['prepareCopy'] as { copyMethod?: unknown } | undefined;
-  const disabled = facts['quietDisable'] as { quietWindowMs?: unknown } | undefined;
+export function backupFigures(facts: FactsByStep): BackupFigures {
+  const copyMethod = fact(facts, 'prepareCopy', 'copyMethod');
+  const quietWindowMs = fact(facts, 'quietDisable', 'quietWindowMs');
   return {
-    ...(typeof prepared?.copyMethod === 'string' ? { copyMethod: prepared.copyMethod } : {}),
-    ...(typeof disabled?.quietWindowMs === 'number' ? { quietWindowMs: disabled.quietWindowMs } : {}),
+    ...(copyMethod !== undefined ? { copyMethod } : {}),
+    ...(quietWindowMs !== undefined ? { quietWindowMs } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 import { emitRun, exitCodeFor, renderRun, runResult } from './run-result.js';
+import { fact, type FactsByStep } from '../steps/step-facts.js';
 
 interface BackupOpts { plan?: boolean; to?: string; repo?: string; onOpenRun?: OnOpenRun; notify?: string; jobsCheck?: string; restart: boolean; proserveArgs?: string; snapshotCmd?: string; maxQuiet?: string; copyMethod?: string; stagingDir?: string }
 
@@ -73,7 +74,7 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
         ...runResult(result, { backupId, procedure, db, step: tracker.failed() ?? tracker.last(), durationMs: Date.now() - started }),
         ...backupFigures(result.facts), ...(openRun ? { openRun } : {}), warnings: [...offlineWarnings(input), ...structureWarnings(result.facts)],
       };
-      const paired = (result.facts['recordBackup'] as { pairedAiSeq?: number } | undefined)?.pairedAiSeq;
+      const paired = fact(result.facts, 'recordBackup', 'pairedAiSeq');
       emitRun(io, opts, outcome, printed, (r) => [
         renderRun(r, {
           lines: [
@@ -118,10 +119,10 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
 }
 
 // A stale on-disk .st does not fail the backup (the copy follows prostrct list), but is said.
-function structureWarnings(facts: Record<string, unknown>): string[] {
-  const clone = facts['prepareCopy'] as { warning?: unknown } | undefined;
-  return [...new Set(['snapshot', 'copyFiles', 'transferClone'].flatMap((step) => {
-    const s = facts[step] as { structure?: { warning?: unknown } } | undefined;
-    return typeof s?.structure?.warning === 'string' ? [s.structure.warning] : [];
-  })), ...(typeof clone?.warning === 'string' ? [clone.warning] : [])];
+function structureWarnings(facts: FactsByStep): string[] {
+  const clone = fact(facts, 'prepareCopy', 'warning');
+  return [...new Set((['snapshot', 'copyFiles', 'transferClone'] as const).flatMap((step) => {
+    const warning = fact(facts, step, 'structure');
+    return warning !== undefined ? [warning] : [];
+  })), ...(clone !== undefined ? [clone] : [])];
 }

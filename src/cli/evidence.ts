@@ -83,6 +83,7 @@ export function registerEvidenceCommands(program: Command, io: CliIO, _outcome: 
           ...r.runs.map((x) => `  ${x.createdAt}  ${x.runId}  ${x.kind.padEnd(14)} ${x.integrity.padEnd(10)} ${x.outcome}`),
           ...(r.policy.daily ? (r.gaps.length ? r.gaps.map((g) => `  gap: ${g.day} has no completed, proven backup of ${g.db}`) : ['  policy: every day has a completed, proven backup']) : []),
           ...r.restores.filter((x) => x.drill).map((x) => `  drill ${x.runId}: ${x.drill!.status}, RTO ${x.drill!.rtoSeconds ?? '?'} s, RPO ${x.drill!.rpoSeconds ?? '?'} s`),
+          ...r.restores.flatMap((x) => x.aiFilesApplied.map((a) => `  restore ${x.runId} applied seq ${a.aiSeq ?? '?'} ${a.file} (${a.bytes ?? '?'} bytes, sha256 ${a.sha256 ?? 'not recorded'})`)),
           `  coverage: ${r.coverage.anchored} of ${r.coverage.runs} runs anchored in the store log, ${r.coverage.coveredByCheckpoint} covered by a verified checkpoint`,
           ...(r.html ? [`  html: ${r.html}`] : []),
         ].join('\n'));

@@ -12,6 +12,7 @@ import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 import { notifySettingFor } from './notify-setting.js';
+import { fact } from '../steps/step-facts.js';
 import { emitRun, exitCodeFor, renderRun, runResult } from './run-result.js';
 import { journalLogProblem } from './command-log.js';
 import { trackSteps } from './step-tracker.js';
@@ -95,7 +96,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const { notifyOutcome } = await import('../app/start-procedure.js');
         await notifyOutcome(notifySettingFor(command, backup.db), store, result, { db: targetDb, machineId: 'roll-forward' });
         // rfutil says 17923 in the file that holds the endtime; never seen = the AI files end before it
-        const located = (result.facts['rollForward'] as { endtimeLocated?: boolean } | undefined)?.endtimeLocated === true;
+        const located = fact(result.facts, 'rollForward', 'endtimeLocated') === true;
         const warnings = endtime && result.status === 'completed' && !located
           ? [`--until ${endtime} (${endtimeZone()}) lies after the last AI file: the database is at the end of the AI chain, not at the time asked for`] : [];
         const printed = {

@@ -43,7 +43,7 @@ export function exitCodeFor(o: RunOutcome): number {
     case 'needs-decision': return ExitCode.needsDecision;
     case 'running': return ExitCode.ok;
     case 'failed': {
-      const entry = o.failure ? errorCodes[o.failure.code as ErrorCode] : undefined;
+      const entry = o.failure ? errorCodes[o.failure.code] : undefined;
       return entry?.exitCode ?? ExitCode.failed;
     }
   }
@@ -68,7 +68,7 @@ export interface RunContext {
 
 /** The plain result object a run command prints. */
 export function runResult(o: RunOutcome, extra: RunContext = {}): RunResult {
-  const code = o.failure?.code as ErrorCode | undefined;
+  const code = o.failure?.code;
   const hint = o.failure ? o.failure.hint ?? (code && errorCodes[code] ? errorCodes[code].hint : '') : '';
   const { backupId, procedure, db, step, durationMs } = extra;
   return {

@@ -8,7 +8,8 @@ import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
 import type { CheckpointVerification } from '../audit/checkpoint.js';
 import { errorCodes, OeflowError } from '../errors.js';
-import type { Store } from '../store/index.js';
+import { inputOeflowVersion, snapshotFacts, type Store } from '../store/index.js';
+import type { AppliedAiFile } from '../audit/ai-files-applied.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { dbArgument } from './db-argument.js';
 import { emitResult, globalOptions, type CliIO, type GlobalOptions } from './io.js';
@@ -26,6 +27,7 @@ import { formatBytes } from '../copy/progress.js';
 import { procedureName, stepTitle } from './progress.js';
 import { notifySettingFor } from './notify-setting.js';
 import { paramsDbOfRun, utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
+import { fact } from '../steps/step-facts.js';
 
 /** The machine's chart in the format the file extension names, with the run's visited states and current state highlighted. */
 async function runDiagram(store: Store, runId: string, file: string): Promise<string> {
@@ -67,6 +69,12 @@ async function stepNamer(store: Store): Promise<(runId: string, stepKey?: string
     const step = last ? steps[last.stepId] : undefined;
     return last && step ? `${stepTitle({ title: step.title, stepKey: last.stepKey })} (${step.kb})` : undefined;
   };
+}
+
+/** The AI files a restore applied, one line each: sequence, file, size and sha256. */
+function aiFilesLines(files: readonly AppliedAiFile[]): string[] {
+  if (files.length === 0) return [];
+  return [`  AI files applied (${files.length}):`, ...files.map((a) => `    seq ${String(a.aiSeq ?? '?').padEnd(6)} ${a.file}  ${a.bytes ?? '?'} bytes  sha256 ${a.sha256 ?? 'not recorded'}${a.retry ? '  (retry)' : ''}`)];
 }
 
 const withStore = async <T>(opts: GlobalOptions, body: (store: Store) => Promise<T> | T): Promise<T> => {
@@ -113,14 +121,17 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
         const evidence = collectEvidence(store, runId);
         const result = {
           runId, machineId: run.machineId, db: run.db, status: run.status, interrupted, ...(interrupted ? { next: `oeflow resume ${runId}` } : {}), state: stateName(run.stateValue),
-          createdAt: run.createdAt, error: run.error, input: run.input, ...backupFigures((run.snapshot as { context?: { facts?: Record<string, unknown> } } | undefined)?.context?.facts ?? {}), outcome: evidence.outcome, events: evidence.events, timeline: evidence.timeline, ...(o.diagram ? { diagram: resolve(o.diagram) } : {}),
+          createdAt: run.createdAt, error: run.error, input: run.input, ...backupFigures(snapshotFacts(run.snapshot)), outcome: evidence.outcome, events: evidence.events,
+          dlcVersion: evidence.facts.dlcVersion, aiFilesApplied: evidence.facts.aiFilesApplied, timeline: evidence.timeline, ...(o.diagram ? { diagram: resolve(o.diagram) } : {}),
         };
         emitResult(io, opts, result, (r) => [
           `run ${r.runId}: ${procedureName(r.machineId)} of ${r.db}, started ${localTime(r.createdAt)}: ${r.interrupted ? 'interrupted (no process drives it)' : r.status}${FINAL_STATES.has(r.state) ? '' : ` in ${r.state}`} — ${r.outcome.summary}`,
-          ...(typeof (r.input as { oeflowVersion?: unknown } | null)?.oeflowVersion === 'string' ? [`  made by oeflow ${(r.input as { oeflowVersion: string }).oeflowVersion}`] : []),
+          ...(inputOeflowVersion(r.input) !== null ? [`  made by oeflow ${inputOeflowVersion(r.input)}`] : []),
           ...(r.next ? [`next: ${r.next}`] : []),
           ...[renderFigures(r)].filter((l) => l !== null),
           ...r.events.map((e) => `  ! ${e.at.padEnd(24)} ${e.kind}: ${e.text}`),
+          ...(r.dlcVersion !== null ? [`  DLC: ${r.dlcVersion}`] : []),
+          ...aiFilesLines(r.aiFilesApplied),
           ...r.timeline.map((t) => {
             const cmds = t.commands.map((c) => `\n      $ ${c.argv.join(' ')}${c.stdin ? ` [${c.stdin}]` : ''} → ${c.reading} (${c.durationMs} ms)${messageTexts(c).map((m) => `\n          ${m}`).join('')}`).join('');
             const decided = t.decision ? `\n      decided ${t.decision.as} by ${t.decision.operator} at ${t.decision.at}: ${t.decision.reason}` : '';
@@ -160,9 +171,11 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
           return;
         }
         const v = verifyRun(store, runId, trusted);
-        if (o.html) await writeOutputFile('--html', o.html, evidenceHtml(v, collectEvidence(store, runId)));
+        const evidence = collectEvidence(store, runId);
+        if (o.html) await writeOutputFile('--html', o.html, evidenceHtml(v, evidence));
         const error = notProvenError(v) ?? storeError;
-        emitResult(io, opts, { ...v, ...(o.html ? { report: resolve(o.html) } : {}), ...(stored.length ? { checkpoints: stored } : {}), ...(error ? { error } : {}) }, (x) => [
+        // the JSON evidence: both verdicts and what the HTML shows about who, where and what (DLC, backup, AI files applied)
+        emitResult(io, opts, { ...v, evidence: evidence.facts, ...(o.html ? { report: resolve(o.html) } : {}), ...(stored.length ? { checkpoints: stored } : {}), ...(error ? { error } : {}) }, (x) => [
           `run ${x.runId}: ${x.headline}`,
           ...verificationLines(x).map(([ok, text]) => `  ${ok ? '✔' : '✖'} ${text}`),
           ...(x.checkpoints ?? []).flatMap(checkpointLines),
@@ -191,7 +204,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
           ...(runId ? { runId } : { db: dbArgument(o.db!) }), retry: Boolean(o.retry),
         }));
         journalLogProblem(outcome.log, store, result.runId);
-        const backupId = (result.facts.recordBackup as { backupId?: string } | undefined)?.backupId;
+        const backupId = fact(result.facts, 'recordBackup', 'backupId');
         const run = store.getRun(result.runId)!;
         const { notifyOutcome } = await import('../app/start-procedure.js');
         await notifyOutcome(notifySettingFor(command, run.db), store, result, { db: run.db, machineId: run.machineId });

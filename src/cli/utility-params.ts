@@ -7,7 +7,7 @@ import { passphraseFromEnv, readPassphraseFile } from '../config/passphrase.js';
 import type { ConfigValue } from '../config/keys.js';
 import { effectiveSettings, findSection, type Setting } from '../config/resolve.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
-import type { Store } from '../store/index.js';
+import { inputText, type Store } from '../store/index.js';
 import { configFor } from './apply-config.js';
 
 /** Add the options to a command that runs a database's utilities. */
@@ -57,7 +57,7 @@ export function paramsFromSettings(settings: ReadonlyMap<string, Setting>, env: 
 export function paramsDbOfRun(store: Store, by: { runId: string } | { db: string }): string | undefined {
   const run = 'runId' in by ? store.getRun(by.runId) : store.openRunForDb(by.db);
   if (!run) return 'db' in by ? by.db : undefined;
-  const backupDir = (run.input as { backupDir?: unknown }).backupDir;
-  const source = typeof backupDir === 'string' ? store.listBackups().find((b) => b.destination === backupDir) : undefined;
+  const backupDir = inputText(run.input, 'backupDir');
+  const source = backupDir !== null ? store.listBackups().find((b) => b.destination === backupDir) : undefined;
   return source?.db ?? run.db;
 }

@@ -2,18 +2,19 @@
 // touched (a shutdown or a quiet point spent on a copy that cannot be written uses up an AI
 // extent for nothing): not inside the database directory, and not over another backup.
 import { readdirSync } from 'node:fs';
+import { isErrorCode, type ErrorCode } from '../errors.js';
 import { checkDestinationOutsideDb } from './copier.js';
 import { JOURNAL_FILE, MANIFEST_FILE } from './manifest.js';
 
 /** Why `destination` cannot take a new copy (null: it can). `ownManifest`: this run already finished a copy there. */
-export async function destinationProblem(destination: string, dbDir: string, ownManifest: boolean): Promise<{ code: string; message: string } | null> {
+export async function destinationProblem(destination: string, dbDir: string, ownManifest: boolean): Promise<{ code: ErrorCode; message: string } | null> {
   try {
     await checkDestinationOutsideDb(destination, dbDir);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ENOTDIR') return notADirectory(destination);
     // an OEF code of the check itself; any other file-system error is the destination's problem
-    if (code === undefined || /^OEF-\d{3}$/.test(code)) return { code: code ?? 'OEF-303', message: err instanceof Error ? err.message : String(err) };
+    if (code === undefined || isErrorCode(code)) return { code: code ?? 'OEF-303', message: err instanceof Error ? err.message : String(err) };
     return { code: 'OEF-305', message: `cannot check the destination ${destination}: ${err instanceof Error ? err.message : String(err)}` };
   }
   let names: string[];
@@ -35,6 +36,6 @@ export async function destinationProblem(destination: string, dbDir: string, own
 }
 
 /** `--to <file>/sub`, or `--to <file>`: said in words, not as a raw ENOTDIR. */
-function notADirectory(destination: string): { code: string; message: string } {
+function notADirectory(destination: string): { code: ErrorCode; message: string } {
   return { code: 'OEF-305', message: `the destination ${destination} cannot be a directory: it, or a directory above it, is an existing file` };
 }

@@ -10,7 +10,7 @@ import type { ToolResult } from '../openedge/types.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import { steps } from '../steps/index.js';
 import type { CatalogEntry } from '../steps/step.js';
-import type { RunRow, Store } from '../store/index.js';
+import { decodeRunError, type RunRow, type Store } from '../store/index.js';
 import { pidAlive, staleOnThisHost } from '../openedge/liveness.js';
 import { acquireDbLock } from './lock.js';
 import { createQuietGuardControl, type QuietGuardControl } from './quiet-guard-control.js';
@@ -138,7 +138,7 @@ export async function resumeRun(deps: EngineDeps, o: { runId?: string; db?: stri
   if (run.status === 'aborted') sendOnStart = { type: 'RESUME' };
   else if (run.status === 'failed') {
     if (!o.retry) {
-      throw new OeflowError('OEF-053', `run ${run.runId} halted in ${state}: ${(run.error as { message?: string } | null)?.message ?? 'roll forward failed'}`, { details: { runId: run.runId } });
+      throw new OeflowError('OEF-053', `run ${run.runId} halted in ${state}: ${decodeRunError(run.error)?.message ?? 'roll forward failed'}`, { details: { runId: run.runId } });
     }
     refuseUnsafeRetry(store, run);
     sendOnStart = { type: 'RETRY' };

@@ -9,17 +9,10 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { OeflowError } from '../errors.js';
 import { groupAlive, pidAlive } from '../openedge/liveness.js';
-import { canonicalJson, type JournalRow } from '../store/index.js';
+import { canonicalJson, decodeJournal, type JournalEntry, type JournalRow, type SpawnedUtility } from '../store/index.js';
 import type { Reporter } from './reporter.js';
 
-export interface SpawnedUtility {
-  pid: number;
-  host: string;
-  /** Utility first. */
-  argv: string[];
-  /** A site command: alive while its pid (or, leading its own group, any process of the group) runs. */
-  siteCommand?: { ownGroup: boolean };
-}
+export type { SpawnedUtility };
 
 /** How long a resume waits for a leftover utility before it gives up (OEF-041); OEFLOW_LEFTOVER_WAIT_MS overrides. */
 export const LEFTOVER_WAIT_MS = 60_000;
@@ -58,17 +51,16 @@ function stillRunning(u: SpawnedUtility): boolean {
 
 /** Utilities the run spawned on this host whose command row was never journaled and that still run. */
 export function leftoverUtilities(rows: readonly JournalRow[]): SpawnedUtility[] {
-  const open: { row: JournalRow; u: SpawnedUtility }[] = [];
-  for (const row of rows) {
-    const spawned = (row.data as { spawned?: SpawnedUtility } | null)?.spawned;
-    if (row.kind === 'note' && spawned !== undefined) open.push({ row, u: spawned });
-    const ended = (row.data as { siteCommandEnded?: { pid: number } } | null)?.siteCommandEnded;
-    if (row.kind === 'note' && ended !== undefined) {
+  const open: { row: JournalEntry; u: SpawnedUtility }[] = [];
+  for (const row of decodeJournal(rows)) {
+    if (row.kind === 'note' && row.data.spawned !== null) open.push({ row, u: row.data.spawned });
+    const ended = row.kind === 'note' ? row.data.siteCommandEnded : null;
+    if (ended !== null) {
       const i = open.findIndex((o) => o.row.stepKey === row.stepKey && o.row.attempt === row.attempt && o.u.pid === ended.pid);
       if (i >= 0) open.splice(i, 1);
     }
     if (row.kind === 'command') {
-      const argv = canonicalJson((row.data as { argv?: unknown }).argv);
+      const argv = canonicalJson(row.data.argv);
       const i = open.findIndex((o) => o.row.stepKey === row.stepKey && o.row.attempt === row.attempt && canonicalJson(o.u.argv) === argv);
       if (i >= 0) open.splice(i, 1);
     }

@@ -1,5 +1,5 @@
 // Progress events the engine emits; the CLI renders them (the engine never prints).
-import type { StepFailure } from '../../machines/contract.js';
+import type { StepFailure } from '../steps/step.js';
 
 export type EngineEvent =
   | { type: 'run'; runId: string; machineId: string; db: string; resumed: boolean }

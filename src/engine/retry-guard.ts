@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { OeflowError } from '../errors.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
-import type { Store } from '../store/index.js';
+import { decodeAttempt, decodeCommand, type Store } from '../store/index.js';
 
 /** 8019 wrong sequence; 831–833 (+11014) wrong file for this database; 1028/1029/4554 system errors while applying. */
 export const NO_RETRY_AFTER: readonly number[] = [8019, 831, 832, 833, 1028, 1029, 4554];
@@ -28,8 +28,8 @@ export function refuseUnsafeRetry(store: Store, run: { runId: string; db: string
   const first = rollForwards[0];
   if (first === undefined) return;
   const failed = store.commands(run.runId).filter((c) => c.stepKey === rollForwards.at(-1)?.stepKey).at(-1);
-  const numbers = ((failed?.messages ?? []) as { number?: number }[]).flatMap((m) => (typeof m.number === 'number' ? [m.number] : []));
-  const began = Date.parse((first.intent as { at?: string } | null)?.at ?? '');
+  const numbers = (failed === undefined ? [] : decodeCommand(failed).messages).map((m) => m.number);
+  const began = Date.parse(decodeAttempt(first).intent.at ?? '');
   let lg = '';
   try {
     lg = readFileSync(dbPaths(run.db).lgFile, 'utf8');

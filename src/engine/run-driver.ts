@@ -2,7 +2,8 @@
 // settles the run (completed / failed / aborted / needs-decision), delivers aborts
 // once no `once` step is in flight, and runs the --max-quiet watchdog.
 import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type Snapshot } from 'xstate';
-import type { ProcedureInput, StepFailure } from '../../machines/contract.js';
+import type { ProcedureInput } from '../../machines/contract.js';
+import type { StepFailure } from '../steps/step.js';
 import type { Effect } from '../steps/step.js';
 import type { Store } from '../store/index.js';
 import type { Reporter } from './reporter.js';

@@ -1,6 +1,7 @@
 // Maps a machine snapshot to the run status the store and CLI report.
 import type { AnyMachineSnapshot } from 'xstate';
-import type { StateMeta, StepFailure } from '../../machines/contract.js';
+import type { StateMeta } from '../../machines/contract.js';
+import { decodeStepFailure, type StepFailure } from '../store/journal-entry.js';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'aborted' | 'needs-decision';
 
@@ -14,10 +15,12 @@ export interface Settled {
 /** The status a snapshot settles the run in, or null while the machine keeps working. */
 export function settledStatus(snapshot: AnyMachineSnapshot): Settled | null {
   // a failed compensation (quiet point maybe still enabled) is what the operator must see first
-  const ctx = snapshot.context as { failure?: StepFailure | null; compensationFailure?: StepFailure };
-  const failure = ctx.compensationFailure
-    ? { ...ctx.compensationFailure, code: 'OEF-054', message: `${ctx.compensationFailure.message}${ctx.failure ? ` (after: ${ctx.failure.code} ${ctx.failure.message})` : ''}` }
-    : ctx.failure ?? null;
+  const context: unknown = snapshot.context;
+  const original = decodeStepFailure(typeof context === 'object' && context !== null && 'failure' in context ? context.failure : null);
+  const compensation = decodeStepFailure(typeof context === 'object' && context !== null && 'compensationFailure' in context ? context.compensationFailure : null);
+  const failure: StepFailure | null = compensation
+    ? { ...compensation, code: 'OEF-054', message: `${compensation.message}${original ? ` (after: ${original.code} ${original.message})` : ''}` }
+    : original;
   if (snapshot.status === 'done') {
     const completed = snapshot.matches('completed');
     return { status: completed ? 'completed' : 'failed', resumable: false, failure: completed ? null : failure };

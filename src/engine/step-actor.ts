@@ -6,13 +6,13 @@
 import { fromPromise } from 'xstate';
 import { isEffectCommand } from '../openedge/effect-commands.js';
 import { siteCommandEndNote, siteCommandNote, spawnNote } from './leftover-utilities.js';
-import type { ProcedureInput, StepFailure, StepInput, StepOutput } from '../../machines/contract.js';
+import type { ProcedureInput, StepInput, StepOutput } from '../../machines/contract.js';
 import { OeflowError } from '../errors.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 import type { ToolResult } from '../openedge/types.js';
-import type { CatalogEntry, Facts, Intent, Step, StepEnv } from '../steps/step.js';
+import type { CatalogEntry, Facts, Intent, Step, StepEnv, StepFailure } from '../steps/step.js';
 import { StepFailureError, failure } from '../steps/step.js';
-import type { AttemptRow, Store } from '../store/index.js';
+import { decodeAttempt, decodeIntent, type AttemptRow, type Store } from '../store/index.js';
 import { crashPoint } from './crash-points.js';
 import type { QuietGuardControl } from './quiet-guard-control.js';
 import type { Reporter } from './reporter.js';
@@ -113,8 +113,8 @@ export function createStepActor(deps: StepActorDeps) {
 
     if (ofThisVisit !== undefined) {
       if (ofThisVisit.outcome === 'decided-done' && step.factsWhenDecided) {
-        const intent = ofThisVisit.intent as { at: string; probe: unknown };
-        const facts = step.factsWhenDecided(await step.probe(env(ofThisVisit.attempt)), { at: intent.at, probe: intent.probe });
+        const intent = decodeIntent(ofThisVisit.intent);
+        const facts = step.factsWhenDecided(await step.probe(env(ofThisVisit.attempt)), { at: intent.at ?? new Date(0).toISOString(), probe: intent.probe });
         const output = JSON.parse(JSON.stringify({ facts: { ...facts, decidedByOperator: true } })) as StepOutput;
         store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: ofThisVisit.attempt, data: { factsAfterDecision: output.facts } });
         return output;
@@ -183,15 +183,16 @@ export function createStepActor(deps: StepActorDeps) {
   });
 
   /** A finished attempt replays its outcome; a not-done verdict or an open intent runs again. */
-  function replayRecorded(row: AttemptRow): { ok: true; output: StepOutput } | { ok: false; failure: StepFailure } | 'run-again' {
+  function replayRecorded(recorded: AttemptRow): { ok: true; output: StepOutput } | { ok: false; failure: StepFailure } | 'run-again' {
+    const row = decodeAttempt(recorded);
     switch (row.outcome) {
       case 'ok':
       case 'reconciled-done':
-        return { ok: true, output: row.output as StepOutput };
+        return { ok: true, output: { facts: row.output?.facts ?? {} } };
       case 'decided-done':
-        return { ok: true, output: { facts: { decidedByOperator: true, ...((row.output as StepOutput | null)?.facts ?? {}) } } };
+        return { ok: true, output: { facts: { decidedByOperator: true, ...(row.output?.facts ?? {}) } } };
       case 'error':
-        return { ok: false, failure: row.error as StepFailure };
+        return { ok: false, failure: row.error ?? failure('failed', 'OEF-002', `the recorded failure of ${row.stepKey} attempt ${row.attempt} cannot be read`) };
       default:
         return 'run-again';
     }
@@ -201,8 +202,8 @@ export function createStepActor(deps: StepActorDeps) {
   async function reconcileInDoubt(
     step: Step<unknown>, row: AttemptRow, env: StepEnv, kb: string,
   ): Promise<{ ok: true; output: StepOutput } | { ok: false; failure: StepFailure | null } | 'run-again'> {
-    const data = row.intent as { at: string; probe: unknown } | null;
-    const intent: Intent<unknown> = { at: data?.at ?? new Date(0).toISOString(), probe: data?.probe ?? null };
+    const data = decodeIntent(row.intent);
+    const intent: Intent<unknown> = { at: data.at ?? new Date(0).toISOString(), probe: data.probe };
     const stepKey = env.stepKey;
     if (step.effect === 'read' || step.reconcile === undefined) {
       if (step.effect === 'once') {

@@ -7,7 +7,7 @@ import { readGuardRecord, type GuardRecord } from '../guard/guard-record.js';
 import { quietPointOfRun, type QuietPointOfRun } from '../guard/quiet-point-log.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { openedEvidence } from '../openedge/opened-since.js';
-import type { RunRow, Store } from '../store/index.js';
+import { decodeAttempt, type RunRow, type Store } from '../store/index.js';
 import { stateName } from './run-status.js';
 
 function readLg(db: string): string {
@@ -16,8 +16,8 @@ function readLg(db: string): string {
 
 /** The run's latest quiet point as the `.lg` tells it, and what its guard recorded; null when it never asked for one. */
 export function quietPointOfLatestEnable(store: Store, run: Pick<RunRow, 'runId' | 'db'>): { found: QuietPointOfRun; askedAt: string; attempt: number; guard: GuardRecord | null } | null {
-  const enable = store.attempts(run.runId).filter((a) => a.stepId === 'quietEnable').at(-1);
-  const askedAt = (enable?.intent as { at?: string } | null)?.at;
+  const enable = store.attempts(run.runId).filter((a) => a.stepId === 'quietEnable').map(decodeAttempt).at(-1);
+  const askedAt = enable?.intent.at ?? undefined;
   if (enable === undefined || askedAt === undefined) return null;
   return { found: quietPointOfRun(readLg(run.db), Date.parse(askedAt)), askedAt, attempt: enable.attempt, guard: readGuardRecord(store.path, run.runId) };
 }
@@ -50,9 +50,9 @@ export function checkWorld(store: Store, run: RunRow): WorldCheck | null {
     return { found, changed: `${why}: a copy taken from here would not be consistent; the run starts again with a new quiet point` };
   }
   if (run.machineId === 'offline-backup' && OFFLINE_AFTER_SHUTDOWN.test(state)) {
-    const shutdown = store.attempts(run.runId).filter((a) => a.stepId === 'shutdown' && a.outcome !== null && a.outcome !== 'error').at(-1);
-    const facts = (shutdown?.output as { facts?: { shutdownAt?: string } } | null)?.facts;
-    const since = facts?.shutdownAt ?? (shutdown?.intent as { at?: string } | null)?.at;
+    const shutdown = store.attempts(run.runId).filter((a) => a.stepId === 'shutdown' && a.outcome !== null && a.outcome !== 'error').map(decodeAttempt).at(-1);
+    const recorded = shutdown?.output?.facts['shutdownAt'];
+    const since = (typeof recorded === 'string' ? recorded : null) ?? shutdown?.intent.at ?? undefined;
     if (since === undefined) return null;
     const opened = openedEvidence(run.db, Date.parse(since));
     const found = { state, downSince: since, opened };

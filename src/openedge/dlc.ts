@@ -25,11 +25,16 @@ export async function discoverDlc(o: { flag?: string | undefined; env?: Readonly
   }
   let version: string;
   try {
-    version = (await readFile(path.join(dlc, 'version'), 'utf8')).split(/\r?\n/)[0]?.trim() ?? '';
+    version = await readDlcVersion(dlc);
   } catch (cause) {
     throw new OeflowError('OEF-010', `${dlc} is not an OpenEdge installation: ${path.join(dlc, 'version')} cannot be read.`, { cause, details: { dlc } });
   }
   return { dlc, version };
+}
+
+/** First line of `$DLC/version` (what every utility prints as its banner, docs/openedge.md); throws when unreadable. */
+export async function readDlcVersion(dlc: string): Promise<string> {
+  return (await readFile(path.join(dlc, 'version'), 'utf8')).split(/\r?\n/)[0]?.trim() ?? '';
 }
 
 export interface DbPaths {

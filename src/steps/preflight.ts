@@ -1,8 +1,9 @@
 // PRE: check every precondition of the procedure before anything is changed, and
 // record the database facts the later steps and the catalog need.
 import { existsSync } from 'node:fs';
+import type { ErrorCode } from '../errors.js';
 import { destinationProblem, readManifest } from '../copy/index.js';
-import { assertDbExists, dbPaths } from '../openedge/dlc.js';
+import { assertDbExists, dbPaths, readDlcVersion } from '../openedge/dlc.js';
 import { aiState, aiStateForSwitch, aiSwitchRefusal, busyState, type AiState } from './probes.js';
 import { failure, type Step } from './step.js';
 
@@ -19,8 +20,10 @@ interface Probe {
   manifestError: string | null;
   /** Backups, database in use: who holds it (proutil -C holder); a single-user holder is no server. */
   holder?: string | null;
+  /** First line of `$DLC/version` the run's utilities belong to (the evidence shows it); null when unreadable. */
+  dlcVersion: string | null;
   /** Backups: why the destination cannot take the copy (OEF-303 inside the database, OEF-305 not free), or null. */
-  destinationProblem?: { code: string; message: string } | null;
+  destinationProblem?: { code: ErrorCode; message: string } | null;
 }
 
 export const preflight = {
@@ -30,13 +33,15 @@ export const preflight = {
   effect: 'read',
   async probe(env) {
     const { input } = env.ctx;
+    // the installation's release, recorded by every run (discoverDlc refused an unreadable one before the run began)
+    const dlcVersion = await readDlcVersion(env.tools.dlc).catch(() => null);
     if (input.procedure === 'roll-forward') {
       let manifestError: string | null = null;
       try { readManifest(input.backupDir!); } catch (err) { manifestError = err instanceof Error ? err.message : String(err); }
       const exists = existsSync(`${input.db}.db`);
       return {
         exists, busy: exists ? await busyState(env, input.db) : null, aiEnabled: false, extents: 0, busySeq: null, nextStatus: null,
-        aiBeginDate: input.aiBeginDate ?? null, databaseName: input.db, replication: input.replication ?? null, manifestError,
+        aiBeginDate: input.aiBeginDate ?? null, databaseName: input.db, replication: input.replication ?? null, manifestError, dlcVersion,
       };
     }
     await assertDbExists(input.db);
@@ -50,7 +55,7 @@ export const preflight = {
     return {
       destinationProblem: dest,
       exists: true, busy, holder, aiEnabled: ai.enabled && desc.value.aiEnabled, extents: ai.extents, busySeq: ai.busySeq, nextStatus: ai.nextStatus,
-      aiBeginDate: desc.value.aiBeginDate, databaseName: desc.value.databaseName, replication: desc.value.replication, manifestError: null,
+      aiBeginDate: desc.value.aiBeginDate, databaseName: desc.value.databaseName, replication: desc.value.replication, manifestError: null, dlcVersion,
     };
   },
   precheck(p, env) {

@@ -3,7 +3,8 @@
 import { lkStale } from '../openedge/liveness.js';
 import type { AiExtent, BusyState, ToolResult } from '../openedge/types.js';
 import { fail, failure, type StepEnv } from './step.js';
-import type { StepFailure } from '../../machines/contract.js';
+import type { StepFailure } from './step.js';
+import type { ErrorCode } from '../errors.js';
 
 /** The AI picture the switch steps and reconciliation compare: who is BUSY, who is next. */
 export interface AiState {
@@ -76,7 +77,7 @@ export function messageSummary(r: ToolResult): string {
 }
 
 /** Throw a `failed` step failure unless the utility exited 0. */
-export function requireSuccess(r: ToolResult, what: string, code = 'OEF-050'): ToolResult {
+export function requireSuccess(r: ToolResult, what: string, code: ErrorCode = 'OEF-050'): ToolResult {
   if (r.exitCode === 0) return r;
   const how = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
   fail('failed', code, `${what} ${how}: ${messageSummary(r)}`);

@@ -1,5 +1,6 @@
 // ONLINE-1: raise a quiet point; on an AI-enabled database this forces an AI switch,
 // and the sequence it makes BUSY is where roll forward starts.
+import type { ErrorCode } from '../errors.js';
 import { readFile, stat } from 'node:fs/promises';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
@@ -7,7 +8,7 @@ import { aiStateForSwitch, aiSwitchRefusal, messageSummary, type AiState } from 
 import { fail, failure, type Step } from './step.js';
 
 /** proquiet enable return codes (docs/openedge.md §5, KB P41028) mapped to oeflow codes. */
-const enableRc: Record<number, [code: string, why: string]> = {
+const enableRc: Record<number, [code: ErrorCode, why: string]> = {
   2: ['OEF-204', 'cannot enable a quiet point with a single AI extent (rc 2)'],
   4: ['OEF-206', 'a quiet point has already been requested (rc 4)'],
   5: ['OEF-203', 'the quiet point could not switch AI extents: the next extent is not EMPTY (rc 5)'],

@@ -6,7 +6,7 @@ import { readManifest } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { formatSt, parseSt, rewriteStPaths, stFiles } from '../openedge/st-file.js';
 import { requireSuccess } from './probes.js';
-import type { Step } from './step.js';
+import { fail, type Step } from './step.js';
 
 export const repairStructure = {
   id: 'repairStructure',
@@ -24,7 +24,7 @@ export const repairStructure = {
     const mapping = new Map([...manifest.entries.map((e, i) => [e.source, restored[i]!] as const), ...restored.map((p) => [p, p] as const)]);
     const st = rewriteStPaths(parseSt(await readFile(target.stFile, 'utf8')), (old) => {
       const now = mapping.get(old);
-      if (now === undefined) throw new Error(`the restored .st names ${old}, which is not in the backup's manifest`);
+      if (now === undefined) fail('failed', 'OEF-300', `the restored .st names ${old}, which is not in the backup's manifest`);
       return now;
     });
     await writeFile(`${target.stFile}.tmp`, formatSt(st));

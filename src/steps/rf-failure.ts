@@ -6,7 +6,7 @@
 import { Msg } from '../openedge/messages.js';
 import type { ToolResult } from '../openedge/types.js';
 import { failure } from './step.js';
-import type { StepFailure } from '../../machines/contract.js';
+import type { StepFailure } from './step.js';
 
 /** The failure to halt with after `roll forward [retry]` of `file` exited non-zero. */
 export function rollForwardFailure(o: { runId: string; file: string; retry: boolean; result: ToolResult; summary: string }): StepFailure {

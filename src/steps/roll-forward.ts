@@ -5,6 +5,7 @@
 // database log (not its content), so a reconciliation reads only what was logged since; and
 // the in-use check runs once per step visit sequence in this process, not per file (below).
 import { stat } from 'node:fs/promises';
+import { contentSha256 } from '../aichain/scan-cache.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { ROLL_FORWARD_FAILURES } from '../openedge/messages.js';
 import { busyState, messageSummary } from './probes.js';
@@ -34,6 +35,17 @@ function currentFile(env: StepEnv): string {
   return file;
 }
 
+/**
+ * What the evidence lists for an applied AI file: its sequence (the chain was proven before
+ * the run started: contiguous from the backup's paired sequence, so file i is pairedAiSeq + i),
+ * and the sha256 and size of the bytes rolled forward (null when the file cannot be read).
+ */
+async function appliedFileFacts(env: StepEnv, file: string) {
+  const paired = env.runInput.pairedAiSeq ?? env.ctx.input.pairedAiSeq;
+  const [sha256, bytes] = await Promise.all([contentSha256(file).catch(() => null), stat(file).then((s) => s.size, () => null)]);
+  return { file, index: env.ctx.aiIndex, aiSeq: paired === undefined ? null : paired + env.ctx.aiIndex, sha256, bytes };
+}
+
 async function lgSize(db: string): Promise<number> {
   return (await stat(dbPaths(db).lgFile).catch(() => null))?.size ?? 0;
 }
@@ -53,6 +65,8 @@ function probeFor(retry: boolean) {
 function makeRun(retry: boolean) {
   return async (env: StepEnv, probed: Probe) => {
     const file = currentFile(env);
+    // hashed before the command: the evidence records the bytes that were applied
+    const applied = await appliedFileFacts(env, file);
     // --until applies to every file: rfutil keeps the transactions that ended before it
     // and says 17923 in the file where it found the endtime; the machine stops there.
     const until = env.ctx.input.until;
@@ -65,7 +79,7 @@ function makeRun(retry: boolean) {
     if (r.exitCode !== 0) throw new StepFailureError(rollForwardFailure({ runId: env.runId, file, retry, result: r, summary: messageSummary(r) }));
     const endtimeLocated = r.messages.some((m) => m.number === 17923);
     cleanRun.set(env.runId, { lastIndex: env.ctx.aiIndex, checkedAt: probed.busyCheckedAt });
-    return { file, index: env.ctx.aiIndex, retry, appliedAt: new Date().toISOString(), ...(until ? { endtime: until, endtimeLocated } : {}) };
+    return { ...applied, retry, appliedAt: new Date().toISOString(), ...(until ? { endtime: until, endtimeLocated } : {}) };
   };
 }
 
@@ -81,7 +95,7 @@ async function reconcileFromLog(_now: Probe, intent: { at: string; probe: Partia
   const entries = log.files.filter((f) => f.path === file && Date.parse(f.begunAt) >= since);
   const last = entries[entries.length - 1];
   if (last === undefined) return { verdict: 'not-done' };
-  if (last.completed) return { verdict: 'done', facts: { file, reconciledFromLog: true } };
+  if (last.completed) return { verdict: 'done', facts: { ...(await appliedFileFacts(env, file)), reconciledFromLog: true } };
   if (last.failedWith.some((n) => ROLL_FORWARD_FAILURES.includes(n))) {
     return { verdict: 'failed', failure: failure('rf-error', 'OEF-053', `roll forward of ${file} failed with ${last.failedWith.join(', ')} (from the database log)`) };
   }

@@ -1,6 +1,6 @@
 // OFFLINE-1: shut the database down gracefully (proshut -by).
 import { busyState, requireSuccess, waitUntil } from './probes.js';
-import type { Step } from './step.js';
+import { fail, type Step } from './step.js';
 
 export const shutdown = {
   id: 'shutdown',
@@ -14,7 +14,7 @@ export const shutdown = {
     if (probe.busy === 'not-in-use') return { alreadyDown: true, shutdownAt: new Date().toISOString() };
     requireSuccess(await env.tools.proshut(db, 'by', { signal: env.signal }), 'proshut -by');
     const down = await waitUntil(async () => (await busyState(env, db)) === 'not-in-use', 60_000, env.signal);
-    if (!down) throw new Error('proshut -by returned but the database is still in use after 60 s');
+    if (!down) fail('failed', 'OEF-200', `proshut -by returned but ${db} is still in use after 60 s`);
     return { alreadyDown: false, shutdownAt: new Date().toISOString() };
   },
   reconcile: (now, intent) => (now.busy === 'not-in-use' ? { verdict: 'done', facts: { alreadyDown: true, shutdownAt: intent.at } } : { verdict: 'not-done' }),

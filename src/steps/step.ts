@@ -1,7 +1,11 @@
 // The step contract (docs/architecture.md §4): everything needed to run, resume and prove
 // one procedure step, declared once per step module.
-import type { Json, ProcedureContext, ProcedureInput, StepFailure } from '../../machines/contract.js';
+import type { Json, ProcedureContext, ProcedureInput, StepFailure as MachineStepFailure } from '../../machines/contract.js';
+import type { ErrorCode } from '../errors.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
+
+/** A step failure whose code is a registered OEF code (src/errors.ts). */
+export type StepFailure = MachineStepFailure<ErrorCode>;
 
 /** read: no side effect; idempotent: safe to run again; once: must never run twice. */
 export type Effect = 'read' | 'idempotent' | 'once';
@@ -106,12 +110,12 @@ export class StepFailureError extends Error {
 }
 
 /** Build a StepFailure (plain, JSON-safe: it is persisted in the snapshot). */
-export function failure(kind: StepFailure['kind'], code: string, message: string, hint?: string): StepFailure {
+export function failure(kind: StepFailure['kind'], code: ErrorCode, message: string, hint?: string): StepFailure {
   return hint === undefined ? { kind, code, message } : { kind, code, message, hint };
 }
 
 /** Throw a StepFailureError. */
-export function fail(kind: StepFailure['kind'], code: string, message: string, hint?: string): never {
+export function fail(kind: StepFailure['kind'], code: ErrorCode, message: string, hint?: string): never {
   throw new StepFailureError(failure(kind, code, message, hint));
 }
 

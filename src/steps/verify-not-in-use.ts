@@ -5,6 +5,7 @@
 import { lkStale } from '../openedge/liveness.js';
 import { openedEvidence } from '../openedge/opened-since.js';
 import { failure, type Step } from './step.js';
+import { fact } from './step-facts.js';
 
 interface Probe {
   busy: string; holder: string; lk: { mode: number; pid: number; host: string; problem?: string } | null;
@@ -14,8 +15,7 @@ interface Probe {
 
 /** When the database went down for this run: the shutdown's time, else the run's start. */
 function downSince(env: Parameters<Step<Probe>['probe']>[0]): string {
-  const shutdown = env.ctx.facts['shutdown'] as { shutdownAt?: string } | undefined;
-  return shutdown?.shutdownAt ?? env.runStartedAt;
+  return fact(env.ctx.facts, 'shutdown', 'shutdownAt') ?? env.runStartedAt;
 }
 
 export const verifyNotInUse = {

@@ -23,6 +23,7 @@ import type {
   RunSummary,
   StoreLogRow,
 } from './types.js';
+import { decodeJournal, type JournalEntry } from './journal-entry.js';
 
 /** Journal kinds the store log anchors: a run's start, its end and every operator decision (docs: README, store checkpoints). */
 const ANCHORED_KINDS: ReadonlySet<JournalKind> = new Set(['run-started', 'run-ended', 'decision']);
@@ -569,6 +570,11 @@ export class Store {
 
   journal(runId: string): JournalRow[] {
     return this.#s.journal.all(runId).map(toJournal);
+  }
+
+  /** The run's journal as typed records (journal-entry.ts): what every reader of a payload uses. */
+  entries(runId: string): JournalEntry[] {
+    return decodeJournal(this.journal(runId));
   }
 
   /** When each journal row of the run was written, by seq (no row data read: `show` needs only the times). */

@@ -1,9 +1,10 @@
 // End to end: the CLI runs the three procedures against the simulator, database under load.
 import { execa } from 'execa';
-import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, invocations, oeflow, tempDir } from '../helpers/oeflow.js';
+import { BIN, invocations, oeflow, oeflowText, tempDir } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
@@ -130,6 +131,28 @@ describe('oeflow backup online + restore', () => {
     expect(r.json.status, r.stderr).toBe('completed');
     expect(await digest(s, String(r.json.targetDb))).toBe(sourceDigest);
     expect(invocations(s.dlc, '-C', 'sequence').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    // the evidence names the DLC release and every AI file applied with its sequence, sha256 and size (issue 12)
+    const planned = r.json.aiFiles as string[];
+    expect(planned.length).toBeGreaterThan(0);
+    const pairedAiSeq = ((await oeflow(['backups'], s.env)).json.backups as { backupId: string; pairedAiSeq: number }[]).find((x) => x.backupId === b.json.backupId)!.pairedAiSeq;
+    const expected = planned.map((file, i) => ({
+      file, aiSeq: pairedAiSeq + i, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), bytes: statSync(file).size,
+    }));
+    const dlcVersion = readFileSync(join(s.dlc, 'version'), 'utf8').split('\n')[0];
+    const shown = await oeflow(['show', String(r.json.runId)], s.env);
+    expect(shown.json.dlcVersion).toBe(dlcVersion);
+    expect(shown.json.aiFilesApplied).toMatchObject(expected);
+    const shownText = await oeflowText(['show', String(r.json.runId)], s.env);
+    expect(shownText.stdout).toContain(`DLC: ${dlcVersion}`);
+    expect(shownText.stdout).toContain(`AI files applied (${planned.length}):`);
+    expect(shownText.stdout).toContain(`seq ${String(expected[0]!.aiSeq).padEnd(6)} ${planned[0]}  ${expected[0]!.bytes} bytes  sha256 ${expected[0]!.sha256}`);
+    const html = join(dir, 'restore.html');
+    const verified = await oeflow(['verify', String(r.json.runId), '--html', html], s.env);
+    expect((verified.json.evidence as { aiFilesApplied: unknown[] }).aiFilesApplied).toEqual(shown.json.aiFilesApplied);
+    expect((verified.json.evidence as { dlcVersion: string }).dlcVersion).toBe(dlcVersion);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain(`<h3>AI files applied (${planned.length})</h3>`);
+    for (const e of expected) expect(page).toContain(`<td><code>${e.file}</code></td><td>${e.aiSeq}</td><td><code>${e.sha256}</code></td><td>${e.bytes}</td>`);
     // never restored over existing files
     const again = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')], s.env);
     expect(again.exitCode).toBe(2);

@@ -1,0 +1,44 @@
+// The AI files a restore rolled forward, as an auditor checks them: file, AI sequence, sha256
+// and size of the bytes applied, in the order they were applied. Read from the attempts of
+// the roll-forward steps that ended done (ok, reconciled from the log, or declared done by an
+// operator), whose facts the step recorded before running the command (src/steps/roll-forward.ts).
+import type { Json } from '../../machines/contract.js';
+import { inputAiFiles, type AttemptOutcome, type DecodedAttempt } from '../store/index.js';
+
+export interface AppliedAiFile {
+  file: string;
+  /** AI sequence of the file (the proven chain from the backup's paired sequence); null when not recorded. */
+  aiSeq: number | null;
+  /** sha256 (hex) and size of the file as it was applied; null for runs of an oeflow that did not record them. */
+  sha256: string | null;
+  bytes: number | null;
+  stepKey: string;
+  attempt: number;
+  outcome: AttemptOutcome;
+  /** Applied by `roll forward retry` (after a crash or an operator's --retry). */
+  retry: boolean;
+}
+
+const ROLL_FORWARD_STEPS = new Set(['rollForward', 'rollForwardRetry']);
+const DONE = new Set<AttemptOutcome>(['ok', 'reconciled-done', 'decided-done']);
+
+const text = (v: Json | undefined): string | null => (typeof v === 'string' ? v : null);
+const count = (v: Json | undefined): number | null => (typeof v === 'number' ? v : null);
+
+/** Every AI file the run rolled forward, in order; [] for runs that are not restores. */
+export function aiFilesApplied(attempts: readonly DecodedAttempt[], runInput: unknown): AppliedAiFile[] {
+  const planned = inputAiFiles(runInput);
+  const out: AppliedAiFile[] = [];
+  for (const a of attempts) {
+    if (!ROLL_FORWARD_STEPS.has(a.stepId) || a.outcome === null || !DONE.has(a.outcome)) continue;
+    const facts = a.output?.facts ?? {};
+    // the stepKey carries the machine's aiIndex (`rollForward#3`): the planned file when the facts name none (an operator's decision)
+    const index = count(facts['index']) ?? Number(a.stepKey.split('#')[1]);
+    const file = text(facts['file']) ?? planned[index] ?? '?';
+    out.push({
+      file, aiSeq: count(facts['aiSeq']), sha256: text(facts['sha256']), bytes: count(facts['bytes']),
+      stepKey: a.stepKey, attempt: a.attempt, outcome: a.outcome, retry: a.stepId === 'rollForwardRetry',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+// The facts steps record that other code reads, as one typed map: step id → fact → its type.
+// Facts are persisted JSON (snapshot context, journal results); each entry below is the
+// reader of one fact, so `fact(facts, 'quietEnable', 'enabledAt')` is a string or undefined,
+// checked at run time, and no reader re-declares a fact's shape with a cast.
+import type { Json } from '../../machines/contract.js';
+
+const text = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+const count = (v: Json | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+const flag = (v: Json | undefined): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+/** The `warning` of a `structure` fact (a stale on-disk .st the copy worked around). */
+const structureWarning = (v: Json | undefined): string | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? text(v['warning']) : undefined;
+
+/** The facts read outside the step that recorded them: step id → fact → its type. */
+export interface StepFacts {
+  preflight: { dlcVersion: string; aiBeginDate: string; databaseName: string; replication: string };
+  prepareCopy: { copyMethod: string; stagingDir: string; warning: string };
+  shutdown: { shutdownAt: string; alreadyDown: boolean };
+  quietEnable: { enabledAt: string; lgOffset: number; previousSeq: number; pairedSeq: number };
+  quietDisable: { quietWindowMs: number };
+  /** structure: the warning of a stale on-disk .st the copy worked around. */
+  snapshot: { copyDir: string; manifestDigest: string; pairedSeqAnnounced: number; structure: string };
+  copyFiles: { destination: string; manifestDigest: string; structure: string };
+  transferClone: { destination: string; manifestDigest: string; structure: string };
+  cloneFiles: { stagingDir: string };
+  rollForward: { file: string; endtimeLocated: boolean; aiSeq: number; sha256: string; bytes: number };
+  recordBackup: { backupId: string; pairedAiSeq: number };
+}
+
+type Reader<T> = (v: Json | undefined) => T | undefined;
+
+/** One reader per fact: the run-time check behind each type of StepFacts. */
+type FactReaders = { [S in keyof StepFacts]: { [K in keyof StepFacts[S]]-?: Reader<StepFacts[S][K]> } };
+
+const readers: FactReaders = {
+  preflight: { dlcVersion: text, aiBeginDate: text, databaseName: text, replication: text },
+  prepareCopy: { copyMethod: text, stagingDir: text, warning: text },
+  shutdown: { shutdownAt: text, alreadyDown: flag },
+  quietEnable: { enabledAt: text, lgOffset: count, previousSeq: count, pairedSeq: count },
+  quietDisable: { quietWindowMs: count },
+  snapshot: { copyDir: text, manifestDigest: text, pairedSeqAnnounced: count, structure: structureWarning },
+  copyFiles: { destination: text, manifestDigest: text, structure: structureWarning },
+  transferClone: { destination: text, manifestDigest: text, structure: structureWarning },
+  cloneFiles: { stagingDir: text },
+  rollForward: { file: text, endtimeLocated: flag, aiSeq: count, sha256: text, bytes: count },
+  recordBackup: { backupId: text, pairedAiSeq: count },
+};
+
+/** Step facts as any code holds them: a run's context facts, a run outcome's facts. */
+export type FactsByStep = Readonly<{ [stepId: string]: unknown }>;
+
+function isFactRecord(v: unknown): v is { [key: string]: Json } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** One fact a step recorded, typed; undefined when the step did not record it (or recorded another type). */
+export function fact<S extends keyof StepFacts, K extends keyof StepFacts[S]>(facts: FactsByStep, step: S, key: K): StepFacts[S][K] | undefined {
+  const recorded = facts[step];
+  if (!isFactRecord(recorded)) return undefined;
+  const stepReaders: FactReaders[S] = readers[step];
+  const read: FactReaders[S][K] = stepReaders[key];
+  // `read` is the reader of exactly this fact (FactReaders pairs them); TypeScript widens a call through a generic mapped type, so the pairing is restated once here
+  return read(recorded[String(key)]) as StepFacts[S][K] | undefined;
+}
