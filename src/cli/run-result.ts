@@ -4,7 +4,7 @@
 // reason and next action of a run that did not complete go to stderr (renderRunProblem), so
 // cron's `>/dev/null` keeps them.
 import type { RunOutcome } from '../engine/run-driver.js';
-import { ExitCode, errorCodes, type ErrorCode } from '../errors.js';
+import { ExitCode, errorCodes } from '../errors.js';
 import { formatBytes } from '../copy/progress.js';
 import { concreteHint } from './concrete-hint.js';
 import { formatDuration } from './duration.js';
