@@ -43,7 +43,7 @@ export function registerSimCommands(program: Command, io: CliIO, _outcome: Comma
         serve: o.serve,
         ...(o.passphraseFile === undefined ? {} : { passphrase: readPassphraseFile(o.passphraseFile) }),
       });
-      emitResult(io, globalOptions(cmd), r, (x) => `export DLC=${x.dlc}\nexport PATH="$DLC/bin:$PATH"\n# database: ${x.db} (${x.aiExtents} AI extents, AI enabled, marked backed up${o.passphraseFile === undefined ? '' : ', encrypted'})`);
+      emitResult(io, globalOptions(cmd), r, (x) => `export DLC=${shellWord(x.dlc)}\nexport PATH="$DLC/bin:$PATH"\n# database: ${x.db} (${x.aiExtents} AI extents, AI enabled, marked backed up${o.passphraseFile === undefined ? '' : ', encrypted'})`);
     });
 
   sim.command('load <db>')
@@ -81,4 +81,9 @@ export function registerSimCommands(program: Command, io: CliIO, _outcome: Comma
       const r = digestDb(db);
       emitResult(io, globalOptions(cmd), { digest: r.digest, records: r.records }, (x) => `${x.digest}  ${x.records} records`);
     });
+}
+
+/** `value` as one POSIX shell word (single quotes), so a path with spaces can be pasted into a shell. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }

@@ -14,8 +14,10 @@ export async function destinationProblem(destination: string, dbDir: string, own
     const code = (err as { code?: string }).code;
     if (code === 'ENOTDIR') return notADirectory(destination);
     // an OEF code of the check itself; any other file-system error is the destination's problem
-    if (code === undefined || isErrorCode(code)) return { code: code ?? 'OEF-303', message: err instanceof Error ? err.message : String(err) };
-    return { code: 'OEF-305', message: `cannot check the destination ${destination}: ${err instanceof Error ? err.message : String(err)}` };
+    const message = err instanceof Error ? err.message : String(err);
+    if (code === undefined) return { code: 'OEF-303', message };
+    if (isErrorCode(code)) return { code, message };
+    return { code: 'OEF-305', message: `cannot check the destination ${destination}: ${message}` };
   }
   let names: string[];
   try {

@@ -102,8 +102,11 @@ export function updateMasterSync<T>(paths: DbPaths, fn: (mb: MasterBlock) => T):
   lockSync(paths.simlock);
   try {
     const mb = readMaster(paths);
+    const before = JSON.stringify(mb);
     const result = fn(mb);
-    writeMaster(paths, mb);
+    // an unchanged master block is not rewritten: the broker polls under a quiet point, and a
+    // real control area is not written while the quiet point holds (a copy must see it still)
+    if (JSON.stringify(mb) !== before) writeMaster(paths, mb);
     return result;
   } finally {
     unlock(paths.simlock);
