@@ -88,8 +88,10 @@ describe('rollForwardMachine', () => {
     const seen: StepInput[] = [];
     const step = fromPromise<StepOutput, StepInput>(async ({ input: i }) => {
       seen.push(i);
-      // eslint-disable-next-line @typescript-eslint/only-throw-error -- like the engine's step actor, the fake rejects with a plain StepFailure
-      if (i.stepId === 'rollForward' && i.context.aiIndex === 1) throw { kind: 'interrupted', code: 'OEF-213', message: 'crash' };
+      if (i.stepId === 'rollForward' && i.context.aiIndex === 1) {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- like the engine's step actor, the fake rejects with a plain StepFailure
+        throw { kind: 'interrupted', code: 'OEF-213', message: 'crash' };
+      }
       return { facts: {} };
     });
     const actor = createActor(rollForwardMachine.provide({ actors: { step } }), { input }).start();
