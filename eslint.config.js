@@ -20,7 +20,9 @@ export default tseslint.config(
   {
     // tests are type-checked through tsconfig.test.json (tsconfig.json builds src/ only)
     files: ['test/**/*.ts'],
-    languageOptions: { parserOptions: { projectService: false, project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: false, project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname },
+    },
   },
   // plain-JS fixture processes (e.g. test/unit/copy/fixtures/*.mjs) are outside every tsconfig
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
@@ -32,13 +34,19 @@ export default tseslint.config(
   {
     files: ['machines/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto'], message: 'machines/ is pure: no Node builtins.' },
-          { group: ['execa', 'better-sqlite3'], message: 'machines/ is pure: no processes, no SQL.' },
-          { group: ['**/src/**'], message: 'machines/ must not import engine or any src/ code.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto'],
+              message: 'machines/ is pure: no Node builtins.',
+            },
+            { group: ['execa', 'better-sqlite3'], message: 'machines/ is pure: no processes, no SQL.' },
+            { group: ['**/src/**'], message: 'machines/ must not import engine or any src/ code.' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -11,9 +11,14 @@ import { join } from 'node:path';
 import { loopFsUnavailable, mountLoopFs } from './loop-fs.js';
 import { minMedian, simDb } from './sim-db.js';
 
-const sizes = String(process.argv[2] ?? process.env['OEFLOW_BENCH_SIZES'] ?? '64,512,2048').split(',').map(Number);
+const sizes = String(process.argv[2] ?? process.env['OEFLOW_BENCH_SIZES'] ?? '64,512,2048')
+  .split(',')
+  .map(Number);
 const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 2);
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 type Variant = 'oeflow clone' | 'oeflow copy' | 'script cp' | 'script cp --reflink';
 const variants: Variant[] = ['oeflow clone', 'oeflow copy', 'script cp', 'script cp --reflink'];
@@ -42,7 +47,9 @@ async function main(): Promise<void> {
   try {
     for (const mib of sizes) {
       const sim = await simDb(fs.dir, mib);
-      const byVariant = new Map<Variant, { window: number[]; total: number[] }>(variants.map((v) => [v, { window: [], total: [] }]));
+      const byVariant = new Map<Variant, { window: number[]; total: number[] }>(
+        variants.map((v) => [v, { window: [], total: [] }]),
+      );
       try {
         for (let i = 0; i < rounds; i++) {
           for (const v of variants) {
@@ -51,8 +58,17 @@ async function main(): Promise<void> {
             try {
               const f = byVariant.get(v)!;
               if (v.startsWith('oeflow')) {
-                const r = await sim.oeflow(['backup', 'online', sim.db, '--to', join(dest, 'bk'), '--copy-method', v === 'oeflow clone' ? 'clone' : 'copy']);
-                if (r.json['copyMethod'] !== (v === 'oeflow clone' ? 'clone' : 'copy')) throw new Error(`${v} ran ${String(r.json['copyMethod'])}`);
+                const r = await sim.oeflow([
+                  'backup',
+                  'online',
+                  sim.db,
+                  '--to',
+                  join(dest, 'bk'),
+                  '--copy-method',
+                  v === 'oeflow clone' ? 'clone' : 'copy',
+                ]);
+                if (r.json['copyMethod'] !== (v === 'oeflow clone' ? 'clone' : 'copy'))
+                  throw new Error(`${v} ran ${String(r.json['copyMethod'])}`);
                 f.window.push(Number(r.json['quietWindowMs']));
                 f.total.push(r.ms);
               } else {
@@ -77,23 +93,39 @@ async function main(): Promise<void> {
   } finally {
     fs.cleanup();
   }
-  console.log(`online backup on a loop-mounted XFS (reflink), destination on ${tmpdir()}; ${rounds} rounds; ms, min / median`);
-  console.log(`| variant | ${sizes.map((s) => `window ${s} MiB`).join(' | ')} | window exponent | ${sizes.map((s) => `total ${s} MiB`).join(' | ')} |`);
+  console.log(
+    `online backup on a loop-mounted XFS (reflink), destination on ${tmpdir()}; ${rounds} rounds; ms, min / median`,
+  );
+  console.log(
+    `| variant | ${sizes.map((s) => `window ${s} MiB`).join(' | ')} | window exponent | ${sizes.map((s) => `total ${s} MiB`).join(' | ')} |`,
+  );
   console.log(`|---|${sizes.map(() => '---:').join('|')}|---:|${sizes.map(() => '---:').join('|')}|`);
   for (const v of variants) {
     const rows = figures.get(v)!;
     const windows = rows.map((r) => minMedian(r.window));
     const totals = rows.map((r) => minMedian(r.total));
-    const k = exponent(sizes, windows.map((w) => w.median));
-    console.log(`| ${v} | ${windows.map((w) => `${w.min.toFixed(0)} / ${w.median.toFixed(0)}`).join(' | ')} | ${k.toFixed(2)} | ${totals.map((t) => `${t.min.toFixed(0)} / ${t.median.toFixed(0)}`).join(' | ')} |`);
+    const k = exponent(
+      sizes,
+      windows.map((w) => w.median),
+    );
+    console.log(
+      `| ${v} | ${windows.map((w) => `${w.min.toFixed(0)} / ${w.median.toFixed(0)}`).join(' | ')} | ${k.toFixed(2)} | ${totals.map((t) => `${t.min.toFixed(0)} / ${t.median.toFixed(0)}`).join(' | ')} |`,
+    );
   }
-  const ratio = (a: Variant, b: Variant, what: 'window' | 'total'): string => sizes.map((s, i) => {
-    const x = minMedian(figures.get(a)![i]![what]).median;
-    const y = minMedian(figures.get(b)![i]![what]).median;
-    return `${s} MiB ${(x / y).toFixed(2)}×`;
-  }).join(', ');
-  console.log(`oeflow clone / oeflow copy, total to a verified backup (median): ${ratio('oeflow clone', 'oeflow copy', 'total')}`);
-  console.log(`oeflow clone / script cp --reflink, quiet window (median): ${ratio('oeflow clone', 'script cp --reflink', 'window')}`);
+  const ratio = (a: Variant, b: Variant, what: 'window' | 'total'): string =>
+    sizes
+      .map((s, i) => {
+        const x = minMedian(figures.get(a)![i]![what]).median;
+        const y = minMedian(figures.get(b)![i]![what]).median;
+        return `${s} MiB ${(x / y).toFixed(2)}×`;
+      })
+      .join(', ');
+  console.log(
+    `oeflow clone / oeflow copy, total to a verified backup (median): ${ratio('oeflow clone', 'oeflow copy', 'total')}`,
+  );
+  console.log(
+    `oeflow clone / script cp --reflink, quiet window (median): ${ratio('oeflow clone', 'script cp --reflink', 'window')}`,
+  );
   console.log(`oeflow clone / oeflow copy, quiet window (median): ${ratio('oeflow clone', 'oeflow copy', 'window')}`);
   console.log(`load average before: ${loadBefore}, after: ${load()}`);
 }

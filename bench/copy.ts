@@ -17,8 +17,10 @@ const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 2);
 // then come from disk, as a production database larger than RAM does during a backup.
 // OEFLOW_BENCH_READ_MBPS=N also caps reads from the bench disk at N MB/s (root, cgroup v1
 // blkio) and implies a cold cache: the storage-bound case, where the source disk sets the pace.
-const readMBps = process.env['OEFLOW_BENCH_READ_MBPS'] === undefined ? undefined : Number(process.env['OEFLOW_BENCH_READ_MBPS']);
-if (readMBps !== undefined && !(readMBps > 0)) throw new Error('OEFLOW_BENCH_READ_MBPS must be a positive number of MB/s.');
+const readMBps =
+  process.env['OEFLOW_BENCH_READ_MBPS'] === undefined ? undefined : Number(process.env['OEFLOW_BENCH_READ_MBPS']);
+if (readMBps !== undefined && !(readMBps > 0))
+  throw new Error('OEFLOW_BENCH_READ_MBPS must be a positive number of MB/s.');
 const cold = process.env['OEFLOW_BENCH_CACHE'] === 'cold' || readMBps !== undefined;
 const root = mkdtempSync(join(process.env['OEFLOW_BENCH_DIR'] ?? tmpdir(), 'oeflow-bench-copy-'));
 const dbDir = join(root, 'db');
@@ -31,7 +33,8 @@ function makeFiles(): CopySource[] {
   for (let i = 0; i < FILES; i++) {
     const path = join(dbDir, `bench_${i + 7}.d1`);
     const fd = openSync(path, 'w');
-    for (let left = per; left > 0; left -= chunk.length) writeSync(fd, randomFillSync(chunk), 0, Math.min(left, chunk.length));
+    for (let left = per; left > 0; left -= chunk.length)
+      writeSync(fd, randomFillSync(chunk), 0, Math.min(left, chunk.length));
     closeSync(fd);
     sources.push({ path, role: 'data' });
   }
@@ -47,7 +50,10 @@ const sh = async (cmd: string): Promise<void> => {
   await execa(cmd, { shell: true });
 };
 
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 let throttle: ReadThrottle | undefined;
 
@@ -85,20 +91,35 @@ async function main(): Promise<void> {
   const cp = mbps('cp -r');
   const cpSha = mbps('cp -r + sha256sum (copies)');
   const cpSync = mbps('cp -r + sync (durable)');
-  const cache = cold ? 'page cache dropped before every run (sources read from disk)' : 'page cache warm (OEFLOW_BENCH_CACHE=cold drops it, as root)';
-  const cap = throttle === undefined ? '' : `, reads from disk ${throttle.disk} capped at ${(throttle.bytesPerSecond / 1e6).toFixed(0)} MB/s`;
+  const cache = cold
+    ? 'page cache dropped before every run (sources read from disk)'
+    : 'page cache warm (OEFLOW_BENCH_CACHE=cold drops it, as root)';
+  const cap =
+    throttle === undefined
+      ? ''
+      : `, reads from disk ${throttle.disk} capped at ${(throttle.bytesPerSecond / 1e6).toFixed(0)} MB/s`;
   console.log(`bench/copy: ${FILES} files, ${formatBytes(bytes)} total, ${cache}${cap};`);
-  console.log(`each variant ran ${rounds}x interleaved with the others, best time kept; dirty pages flushed (untimed) between runs.`);
-  console.log(`load average (1/5/15 min) before: ${loadBefore}, after: ${load()} on ${availableParallelism()} cores (other jobs skew the figures).`);
+  console.log(
+    `each variant ran ${rounds}x interleaved with the others, best time kept; dirty pages flushed (untimed) between runs.`,
+  );
+  console.log(
+    `load average (1/5/15 min) before: ${loadBefore}, after: ${load()} on ${availableParallelism()} cores (other jobs skew the figures).`,
+  );
   console.log('');
-  console.log(`${'variant'.padEnd(44)} ${'best s'.padStart(7)} ${'MB/s'.padStart(7)} ${'vs cp'.padStart(6)} ${'vs cp+sha'.padStart(9)} ${'vs cp+sync'.padStart(10)}`);
+  console.log(
+    `${'variant'.padEnd(44)} ${'best s'.padStart(7)} ${'MB/s'.padStart(7)} ${'vs cp'.padStart(6)} ${'vs cp+sha'.padStart(9)} ${'vs cp+sync'.padStart(10)}`,
+  );
   for (const v of variants) {
     const m = mbps(v.name);
-    console.log(`${v.name.padEnd(44)} ${best.get(v.name)!.toFixed(3).padStart(7)} ${m.toFixed(0).padStart(7)} ${(m / cp).toFixed(2).padStart(5)}x ${(m / cpSha).toFixed(2).padStart(8)}x ${(m / cpSync).toFixed(2).padStart(9)}x`);
+    console.log(
+      `${v.name.padEnd(44)} ${best.get(v.name)!.toFixed(3).padStart(7)} ${m.toFixed(0).padStart(7)} ${(m / cp).toFixed(2).padStart(5)}x ${(m / cpSha).toFixed(2).padStart(8)}x ${(m / cpSync).toFixed(2).padStart(9)}x`,
+    );
   }
   const main = mbps('copier (hash + verify re-read + fsync)');
   console.log('');
-  console.log(`copier vs cp: ${(main / cp).toFixed(2)}x (goal >= 0.9x); copier vs cp + sha256sum: ${(main / cpSha).toFixed(2)}x`);
+  console.log(
+    `copier vs cp: ${(main / cp).toFixed(2)}x (goal >= 0.9x); copier vs cp + sha256sum: ${(main / cpSha).toFixed(2)}x`,
+  );
 }
 
 try {

@@ -47,7 +47,10 @@ export function mountLoopFs(kind: 'xfs' | 'ext4', sizeMb: number): LoopFs {
   try {
     mkdirSync(dir);
     execFileSync('truncate', ['-s', `${sizeMb}M`, image]);
-    execFileSync(kind === 'xfs' ? 'mkfs.xfs' : 'mkfs.ext4', kind === 'xfs' ? ['-q', '-m', 'reflink=1', image] : ['-q', '-F', image]);
+    execFileSync(
+      kind === 'xfs' ? 'mkfs.xfs' : 'mkfs.ext4',
+      kind === 'xfs' ? ['-q', '-m', 'reflink=1', image] : ['-q', '-F', image],
+    );
     device = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
     execFileSync('mount', [device, dir]);
     mounted = true;

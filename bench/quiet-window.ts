@@ -12,7 +12,10 @@ import { minMedian, simDb } from './sim-db.js';
 const mib = Number(process.argv[2] ?? process.env['OEFLOW_BENCH_MB'] ?? 64);
 const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 3);
 const method = process.env['OEFLOW_BENCH_METHOD'] ?? 'copy';
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
   const loadBefore = load();
@@ -24,7 +27,15 @@ async function main(): Promise<void> {
   try {
     // interleaved rounds: both see the same machine load
     for (let i = 0; i < rounds; i++) {
-      const run = await sim.oeflow(['backup', 'online', sim.db, '--to', join(dests, `oeflow-${i}`), '--copy-method', method]);
+      const run = await sim.oeflow([
+        'backup',
+        'online',
+        sim.db,
+        '--to',
+        join(dests, `oeflow-${i}`),
+        '--copy-method',
+        method,
+      ]);
       o.window.push(Number(run.json['quietWindowMs']));
       o.total.push(run.ms);
       await sim.archive();
@@ -42,7 +53,9 @@ async function main(): Promise<void> {
     const bm = minMedian(base);
     return `| ${name} | ${m.min.toFixed(0)} / ${m.median.toFixed(0)} | ${(m.min / bm.min).toFixed(2)}× / ${(m.median / bm.median).toFixed(2)}× |`;
   };
-  console.log(`quiet-point window and online backup, ${mib} MiB database, ${rounds} rounds, oeflow --copy-method ${method} (ms, min / median; ratio to the script)`);
+  console.log(
+    `quiet-point window and online backup, ${mib} MiB database, ${rounds} rounds, oeflow --copy-method ${method} (ms, min / median; ratio to the script)`,
+  );
   console.log('| variant | ms | vs script |');
   console.log('|---|---:|---:|');
   console.log(row('script: quiet window (enable → disable)', b.window, b.window));

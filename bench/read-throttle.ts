@@ -9,7 +9,7 @@ const BLKIO = '/sys/fs/cgroup/blkio';
 /** major:minor of the whole disk holding `path` (a throttle applies to disks, not partitions). */
 export function diskOf(path: string): string {
   const dev = statSync(path).dev;
-  const majorMinor = `${Math.floor(dev / 256) & 0xfff}:${(dev & 0xff) | ((Math.floor(dev / 4096)) & 0xfff00)}`;
+  const majorMinor = `${Math.floor(dev / 256) & 0xfff}:${(dev & 0xff) | (Math.floor(dev / 4096) & 0xfff00)}`;
   const sys = `/sys/dev/block/${majorMinor}`;
   if (!existsSync(sys)) throw new Error(`${path} is not on a block device (${majorMinor}); a read cap needs one.`);
   // A partition's sysfs directory has a `partition` file; its parent directory is the disk.
@@ -30,7 +30,9 @@ export interface ReadThrottle {
  */
 export function capReads(path: string, mbPerSecond: number): ReadThrottle {
   if (!existsSync(join(BLKIO, 'blkio.throttle.read_bps_device'))) {
-    throw new Error(`OEFLOW_BENCH_READ_MBPS needs the cgroup v1 blkio controller at ${BLKIO} (cgroup v2 io.max is not supported by this benchmark).`);
+    throw new Error(
+      `OEFLOW_BENCH_READ_MBPS needs the cgroup v1 blkio controller at ${BLKIO} (cgroup v2 io.max is not supported by this benchmark).`,
+    );
   }
   const disk = diskOf(path);
   const bytesPerSecond = Math.round(mbPerSecond * 1e6);

@@ -13,12 +13,22 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(200, 2000);
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/bin.js');
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
-interface Ran { ms: number; stdout: string; maxRssKb: number | null }
+interface Ran {
+  ms: number;
+  stdout: string;
+  maxRssKb: number | null;
+}
 
 /** Run a command, wall time and (through /usr/bin/time) the peak RSS of the child. */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string): Ran {
@@ -30,7 +40,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string):
   return { ms, stdout: r.stdout, maxRssKb: rss ? Number(rss[1]) : null };
 }
 
-const oeflow = (args: string[], env: NodeJS.ProcessEnv, what: string): Ran => run(process.execPath, [CLI, ...args], env, what);
+const oeflow = (args: string[], env: NodeJS.ProcessEnv, what: string): Ran =>
+  run(process.execPath, [CLI, ...args], env, what);
 
 const STUB_RFUTIL = `#!/bin/bash
 # bench stub: the two hot rfutil calls of a restore; everything else goes to the simulator
@@ -59,7 +70,10 @@ exec "\${0%/*}/sim-proutil" "$@"
 `;
 
 function installStubs(dlc: string): void {
-  for (const [u, text] of [['rfutil', STUB_RFUTIL], ['proutil', STUB_PROUTIL]] as const) {
+  for (const [u, text] of [
+    ['rfutil', STUB_RFUTIL],
+    ['proutil', STUB_PROUTIL],
+  ] as const) {
     renameSync(join(dlc, 'bin', u), join(dlc, 'bin', `sim-${u}`));
     writeFileSync(join(dlc, 'bin', u), text);
     chmodSync(join(dlc, 'bin', u), 0o755);
@@ -68,10 +82,18 @@ function installStubs(dlc: string): void {
 
 interface Figures {
   n: number;
-  scanLoopMs: number; planColdMs: number; planWarmMs: number;
-  rfLoopMs: number; rfOeflowMs: number; restoreWallMs: number;
-  journalBytes: number; snapshotBytes: number; rows: number;
-  showMs: number; showRssMb: number | null; showJsonMs: number;
+  scanLoopMs: number;
+  planColdMs: number;
+  planWarmMs: number;
+  rfLoopMs: number;
+  rfOeflowMs: number;
+  restoreWallMs: number;
+  journalBytes: number;
+  snapshotBytes: number;
+  rows: number;
+  showMs: number;
+  showRssMb: number | null;
+  showJsonMs: number;
 }
 
 function measure(n: number): Figures {
@@ -81,13 +103,19 @@ function measure(n: number): Figures {
   let db = '';
   let dlc = '';
   try {
-    const made = JSON.parse(oeflow(['sim', 'init', join(root, 'sim'), '--serve', '--json'], env, 'sim init').stdout) as { dlc: string; db: string };
+    const made = JSON.parse(
+      oeflow(['sim', 'init', join(root, 'sim'), '--serve', '--json'], env, 'sim init').stdout,
+    ) as { dlc: string; db: string };
     db = made.db;
     dlc = made.dlc;
     env = { ...env, DLC: made.dlc, PATH: `${made.dlc}/bin:${process.env['PATH'] ?? ''}` };
-    const bk = JSON.parse(oeflow(['--json', 'backup', 'online', db, '--to', join(root, 'bk')], env, 'backup').stdout) as { backupId: string };
+    const bk = JSON.parse(
+      oeflow(['--json', 'backup', 'online', db, '--to', join(root, 'bk')], env, 'backup').stdout,
+    ) as { backupId: string };
     const store = new Database(state, { readonly: true });
-    const backup = store.prepare('SELECT paired_ai_seq AS seq, db_identity_json AS id FROM backups WHERE backup_id = ?').get(bk.backupId) as { seq: number; id: string };
+    const backup = store
+      .prepare('SELECT paired_ai_seq AS seq, db_identity_json AS id FROM backups WHERE backup_id = ?')
+      .get(bk.backupId) as { seq: number; id: string };
     store.close();
     const begin = (JSON.parse(backup.id) as { aiBeginDate: string }).aiBeginDate;
     installStubs(made.dlc);
@@ -103,8 +131,21 @@ function measure(n: number): Figures {
     // the bare loops: the same stubs, from bash
     const bareDb = join(root, 'bare', 'sports');
     mkdirSync(dirname(bareDb));
-    const scanLoop = run('bash', ['-c', `while read -r f; do rfutil ${db} -C aimage scan -a "$f" > /dev/null || exit 1; done < ${root}/files.txt`], env, 'scan loop');
-    const rfLoop = run('bash', ['-c', `while read -r f; do rfutil ${bareDb} -C roll forward -a "$f" > /dev/null || exit 1; done < ${root}/files.txt`], env, 'roll forward loop');
+    const scanLoop = run(
+      'bash',
+      ['-c', `while read -r f; do rfutil ${db} -C aimage scan -a "$f" > /dev/null || exit 1; done < ${root}/files.txt`],
+      env,
+      'scan loop',
+    );
+    const rfLoop = run(
+      'bash',
+      [
+        '-c',
+        `while read -r f; do rfutil ${bareDb} -C roll forward -a "$f" > /dev/null || exit 1; done < ${root}/files.txt`,
+      ],
+      env,
+      'roll forward loop',
+    );
     const restoreArgs = ['restore', bk.backupId, '--into', join(root, 'restore'), '--ai', aiDir, '--json'];
     const planCold = oeflow([...restoreArgs, '--plan'], env, 'plan (cold)');
     const planWarm = oeflow([...restoreArgs, '--plan'], env, 'plan (cached)');
@@ -112,8 +153,12 @@ function measure(n: number): Figures {
     const result = JSON.parse(restore.stdout) as { runId: string; status: string };
     if (result.status !== 'completed') throw new Error(`restore ended ${result.status}`);
     const s = new Database(state, { readonly: true });
-    const rows = s.prepare(`SELECT at, step_key AS k, length(data_json) AS len FROM journal WHERE run_id = ? ORDER BY seq`).all(result.runId) as { at: string; k: string | null; len: number }[];
-    const snap = s.prepare('SELECT length(snapshot_json) AS len FROM runs WHERE run_id = ?').get(result.runId) as { len: number };
+    const rows = s
+      .prepare(`SELECT at, step_key AS k, length(data_json) AS len FROM journal WHERE run_id = ? ORDER BY seq`)
+      .all(result.runId) as { at: string; k: string | null; len: number }[];
+    const snap = s.prepare('SELECT length(snapshot_json) AS len FROM runs WHERE run_id = ?').get(result.runId) as {
+      len: number;
+    };
     s.close();
     // the roll-forward phase: from the first file's intent to the run's last row
     const first = rows.find((r) => r.k === 'rollForward#0');
@@ -121,9 +166,19 @@ function measure(n: number): Figures {
     const show = oeflow(['show', result.runId], env, 'show');
     const showJson = oeflow(['show', result.runId, '--json'], env, 'show --json');
     return {
-      n, scanLoopMs: scanLoop.ms, planColdMs: planCold.ms, planWarmMs: planWarm.ms, rfLoopMs: rfLoop.ms, rfOeflowMs, restoreWallMs: restore.ms,
-      journalBytes: rows.reduce((a, r) => a + r.len, 0), snapshotBytes: snap.len, rows: rows.length,
-      showMs: show.ms, showRssMb: show.maxRssKb === null ? null : show.maxRssKb / 1024, showJsonMs: showJson.ms,
+      n,
+      scanLoopMs: scanLoop.ms,
+      planColdMs: planCold.ms,
+      planWarmMs: planWarm.ms,
+      rfLoopMs: rfLoop.ms,
+      rfOeflowMs,
+      restoreWallMs: restore.ms,
+      journalBytes: rows.reduce((a, r) => a + r.len, 0),
+      snapshotBytes: snap.len,
+      rows: rows.length,
+      showMs: show.ms,
+      showRssMb: show.maxRssKb === null ? null : show.maxRssKb / 1024,
+      showJsonMs: showJson.ms,
     };
   } finally {
     if (db) spawnSync(join(dlc, 'bin', 'proshut'), [db, '-by'], { env, stdio: 'ignore' }); // the simulator's server
@@ -132,21 +187,29 @@ function measure(n: number): Figures {
 }
 
 const nodeZero = Math.min(...[0, 1, 2].map(() => run(process.execPath, ['-e', '0'], process.env, 'node -e 0').ms));
-console.log(`bench/restore-scale: stub utilities (bash), load ${load()} on ${availableParallelism()} cores; node -e 0 = ${nodeZero.toFixed(0)} ms`);
+console.log(
+  `bench/restore-scale: stub utilities (bash), load ${load()} on ${availableParallelism()} cores; node -e 0 = ${nodeZero.toFixed(0)} ms`,
+);
 console.log('');
 const f1 = (x: number): string => x.toFixed(1);
-console.log('files  chain proof: bash loop  oeflow plan   ratio  cached plan  ratio | roll forward: bash loop  oeflow   ratio  per file | journal KB  rows  snapshot B | show ms  MB   show --json ms');
+console.log(
+  'files  chain proof: bash loop  oeflow plan   ratio  cached plan  ratio | roll forward: bash loop  oeflow   ratio  per file | journal KB  rows  snapshot B | show ms  MB   show --json ms',
+);
 const all: Figures[] = [];
 // each size's line as soon as it is measured: a long run leaves its figures so far
 for (const n of sizes) {
   const f = measure(n);
   all.push(f);
-  console.log(`${String(f.n).padStart(5)}  ${f1(f.scanLoopMs / 1000).padStart(19)} s ${f1(f.planColdMs / 1000).padStart(9)} s ${(f.planColdMs / f.scanLoopMs).toFixed(2).padStart(6)}x ${f1(f.planWarmMs / 1000).padStart(9)} s ${(f.planWarmMs / f.scanLoopMs).toFixed(2).padStart(5)}x | ${f1(f.rfLoopMs / 1000).padStart(21)} s ${f1(f.rfOeflowMs / 1000).padStart(6)} s ${(f.rfOeflowMs / f.rfLoopMs).toFixed(2).padStart(6)}x ${f1(f.rfOeflowMs / f.n).padStart(6)} ms | ${(f.journalBytes / 1024).toFixed(0).padStart(10)} ${String(f.rows).padStart(5)} ${String(f.snapshotBytes).padStart(10)} | ${f.showMs.toFixed(0).padStart(7)} ${f.showRssMb?.toFixed(0) ?? '?'} ${f.showJsonMs.toFixed(0).padStart(8)}  (load now ${load()})`);
+  console.log(
+    `${String(f.n).padStart(5)}  ${f1(f.scanLoopMs / 1000).padStart(19)} s ${f1(f.planColdMs / 1000).padStart(9)} s ${(f.planColdMs / f.scanLoopMs).toFixed(2).padStart(6)}x ${f1(f.planWarmMs / 1000).padStart(9)} s ${(f.planWarmMs / f.scanLoopMs).toFixed(2).padStart(5)}x | ${f1(f.rfLoopMs / 1000).padStart(21)} s ${f1(f.rfOeflowMs / 1000).padStart(6)} s ${(f.rfOeflowMs / f.rfLoopMs).toFixed(2).padStart(6)}x ${f1(f.rfOeflowMs / f.n).padStart(6)} ms | ${(f.journalBytes / 1024).toFixed(0).padStart(10)} ${String(f.rows).padStart(5)} ${String(f.snapshotBytes).padStart(10)} | ${f.showMs.toFixed(0).padStart(7)} ${f.showRssMb?.toFixed(0) ?? '?'} ${f.showJsonMs.toFixed(0).padStart(8)}  (load now ${load()})`,
+  );
 }
 if (all.length >= 2) {
   const a = all[0]!;
   const b = all.at(-1)!;
   const k = (x: number, y: number): string => (Math.log(y / x) / Math.log(b.n / a.n)).toFixed(2);
   console.log('');
-  console.log(`growth exponent ${a.n} → ${b.n} files (time ∝ files^k): chain proof k = ${k(a.planColdMs, b.planColdMs)} (bash loop ${k(a.scanLoopMs, b.scanLoopMs)}), roll forward k = ${k(a.rfOeflowMs, b.rfOeflowMs)} (bash loop ${k(a.rfLoopMs, b.rfLoopMs)}), journal bytes k = ${k(a.journalBytes, b.journalBytes)}`);
+  console.log(
+    `growth exponent ${a.n} → ${b.n} files (time ∝ files^k): chain proof k = ${k(a.planColdMs, b.planColdMs)} (bash loop ${k(a.scanLoopMs, b.scanLoopMs)}), roll forward k = ${k(a.rfOeflowMs, b.rfOeflowMs)} (bash loop ${k(a.rfLoopMs, b.rfLoopMs)}), journal bytes k = ${k(a.journalBytes, b.journalBytes)}`,
+  );
 }

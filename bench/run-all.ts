@@ -28,10 +28,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
 if (unknown.length > 0) {
-  console.error(`bench/run-all: no benchmark named ${unknown.join(', ')} (known: ${BENCHES.map((b) => b.name).join(', ')})`);
+  console.error(
+    `bench/run-all: no benchmark named ${unknown.join(', ')} (known: ${BENCHES.map((b) => b.name).join(', ')})`,
+  );
   process.exit(2);
 }
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 console.log(`npm run bench: load ${load()} on ${availableParallelism()} cores, node ${process.version}`);
 let failed = 0;
 for (const b of BENCHES.filter((x) => wanted.length === 0 || wanted.includes(x.name))) {

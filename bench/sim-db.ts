@@ -30,16 +30,24 @@ export interface SimDb {
 export async function simDb(parent: string, mib: number): Promise<SimDb> {
   const dir = mkdtempSync(join(parent, 'oeflow-bench-db-'));
   const r = initSim({ dir: join(dir, 'sim'), serve: true, aiExtents: 8, mainJs: SIM_JS });
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), DLC: r.dlc, PATH: `${r.dlc}/bin:${process.env['PATH'] ?? ''}`, OEFLOW_STATE: join(dir, 'state.db') };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    DLC: r.dlc,
+    PATH: `${r.dlc}/bin:${process.env['PATH'] ?? ''}`,
+    OEFLOW_STATE: join(dir, 'state.db'),
+  };
   fill(`${r.db}.d1`, mib);
   return {
-    dir, db: r.db, env,
+    dir,
+    db: r.db,
+    env,
     async oeflow(args) {
       const t = performance.now();
       const p = await execa(process.execPath, [CLI_JS, ...args, '--json'], { env, reject: false });
       const ms = performance.now() - t;
       const json = JSON.parse(p.stdout) as Record<string, unknown>;
-      if (json['status'] !== undefined && json['status'] !== 'completed') throw new Error(`oeflow ${args.join(' ')}: ${p.stdout}`);
+      if (json['status'] !== undefined && json['status'] !== 'completed')
+        throw new Error(`oeflow ${args.join(' ')}: ${p.stdout}`);
       return { json, ms };
     },
     async script(dest, cpOption) {
@@ -61,7 +69,8 @@ function fill(path: string, mib: number): void {
   const chunk = Buffer.allocUnsafe(8 << 20);
   const fd = openSync(path, 'w');
   try {
-    for (let left = mib * 1024 * 1024; left > 0; left -= chunk.length) writeSync(fd, randomFillSync(chunk), 0, Math.min(left, chunk.length));
+    for (let left = mib * 1024 * 1024; left > 0; left -= chunk.length)
+      writeSync(fd, randomFillSync(chunk), 0, Math.min(left, chunk.length));
   } finally {
     closeSync(fd);
   }

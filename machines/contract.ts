@@ -118,10 +118,27 @@ export type ProcedureEvent =
  * ABORT (resting after an abort). Added by the machines; StateMeta.kb stays a string.
  */
 export type KbStep =
-  | 'PRE' | 'CATALOG' | 'END' | 'ABORT'
-  | 'OFFLINE-1' | 'OFFLINE-2' | 'OFFLINE-3' | 'OFFLINE-4' | 'OFFLINE-5' | 'OFFLINE-6' | 'OFFLINE-7'
-  | 'ONLINE-1' | 'ONLINE-2' | 'ONLINE-3' | 'ONLINE-4'
-  | 'RF-1' | 'RF-2' | 'RF-3' | 'RF-4' | 'RF-5' | 'RF-5r';
+  | 'PRE'
+  | 'CATALOG'
+  | 'END'
+  | 'ABORT'
+  | 'OFFLINE-1'
+  | 'OFFLINE-2'
+  | 'OFFLINE-3'
+  | 'OFFLINE-4'
+  | 'OFFLINE-5'
+  | 'OFFLINE-6'
+  | 'OFFLINE-7'
+  | 'ONLINE-1'
+  | 'ONLINE-2'
+  | 'ONLINE-3'
+  | 'ONLINE-4'
+  | 'RF-1'
+  | 'RF-2'
+  | 'RF-3'
+  | 'RF-4'
+  | 'RF-5'
+  | 'RF-5r';
 
 /** Metadata every state carries: the article step it implements. */
 export interface StateMeta {

@@ -16,7 +16,7 @@ function describeGuard(guard: unknown): Json {
     if (Array.isArray(inner)) return { [guard.name]: inner.map(describeGuard) };
     return `inline:${guard.name}`;
   }
-  if (guard !== null && typeof guard === 'object' && 'type' in guard) return String((guard).type);
+  if (guard !== null && typeof guard === 'object' && 'type' in guard) return String(guard.type);
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any other guard value is written as is (the hash must stay stable)
   return String(guard);
 }
@@ -25,7 +25,7 @@ function describeGuard(guard: unknown): Json {
 function describeAction(action: unknown): string {
   if (typeof action === 'string') return action;
   if (action !== null && (typeof action === 'object' || typeof action === 'function') && 'type' in action) {
-    return String((action).type);
+    return String(action.type);
   }
   return typeof action === 'function' ? `inline:${action.name}` : String(action);
 }
@@ -55,7 +55,10 @@ function describeNode(node: AnyStateNode): JsonObject {
     exit: node.exit.map(describeAction),
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- src is the actor's name ('step') in every machine
     invoke: node.invoke.map((i) => ({ id: i.id, src: String(i.src) })),
-    always: (node.always ?? []).map((t) => ({ target: (t.target ?? []).map((n: AnyStateNode) => `#${n.id}`), guard: describeGuard(t.guard) })),
+    always: (node.always ?? []).map((t) => ({
+      target: (t.target ?? []).map((n: AnyStateNode) => `#${n.id}`),
+      guard: describeGuard(t.guard),
+    })),
     on,
     states,
   };
@@ -65,7 +68,10 @@ function describeNode(node: AnyStateNode): JsonObject {
 export function canonicalJson(value: Json): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k]!)}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k]!)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -33,7 +33,11 @@ export interface DefinitionRegistry {
   shipped: readonly ShippedDefinition[];
 }
 
-export const definitionRegistry: DefinitionRegistry = { current: machines, archived: archivedDefinitions, shipped: shippedDefinitions };
+export const definitionRegistry: DefinitionRegistry = {
+  current: machines,
+  archived: archivedDefinitions,
+  shipped: shippedDefinitions,
+};
 
 const hashes = new WeakMap<AnyStateMachine, string>();
 /** machineHash, computed once per machine object. */
@@ -44,7 +48,11 @@ function hashOf(machine: AnyStateMachine): string {
 }
 
 /** The definition a run ran under (by its recorded id and hash): today's, an archived one, or undefined. */
-export function definitionFor(registry: DefinitionRegistry, machineId: string, hash: string): { machine: AnyStateMachine; current: boolean } | undefined {
+export function definitionFor(
+  registry: DefinitionRegistry,
+  machineId: string,
+  hash: string,
+): { machine: AnyStateMachine; current: boolean } | undefined {
   const current = Object.hasOwn(registry.current, machineId) ? registry.current[machineId] : undefined;
   if (current !== undefined && hashOf(current) === hash) return { machine: current, current: true };
   const archived = registry.archived.find((a) => a.machineId === machineId && a.hash === hash);
@@ -76,7 +84,8 @@ function valueExists(states: AnyStateMachine['root']['states'], value: unknown):
     const node = Object.hasOwn(states, key) ? states[key] : undefined;
     if (node === undefined) return false;
     // a compound value names a child; `{}` inner values occur for atomic states in xstate snapshots
-    if (inner === undefined || (typeof inner === 'object' && inner !== null && Object.keys(inner).length === 0)) return true;
+    if (inner === undefined || (typeof inner === 'object' && inner !== null && Object.keys(inner).length === 0))
+      return true;
     return valueExists(node.states, inner);
   });
 }

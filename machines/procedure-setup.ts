@@ -2,7 +2,15 @@
 // placeholder `step` actor the engine replaces through provide(), the initial context,
 // and the assign-only actions. Guards stay with each machine (they are its invariants).
 import { assign, fromPromise } from 'xstate';
-import type { Json, ProcedureContext, ProcedureEvent, ProcedureInput, StepFailure, StepInput, StepOutput } from './contract.js';
+import type {
+  Json,
+  ProcedureContext,
+  ProcedureEvent,
+  ProcedureInput,
+  StepFailure,
+  StepInput,
+  StepOutput,
+} from './contract.js';
 
 /** Fails loudly when a machine is started without the engine's step actor (docs/architecture.md §9.2). */
 export const stepPlaceholder = fromPromise<StepOutput, StepInput>(async ({ input }) => {
@@ -30,9 +38,9 @@ export const recordFacts: Assign<{ stepId: string; facts: { [key: string]: Json 
 );
 
 /** The failure that ends (or halts) the run, for the report. */
-export const recordFailure: Assign<{ failure: StepFailure }> = assign(
-  (_args, params: { failure: StepFailure }) => ({ failure: params.failure }),
-);
+export const recordFailure: Assign<{ failure: StepFailure }> = assign((_args, params: { failure: StepFailure }) => ({
+  failure: params.failure,
+}));
 
 /**
  * A compensation failed: keep the original failure (why the run stopped) and add the
@@ -47,6 +55,6 @@ export const recordCompensationFailure: Assign<{ failure: StepFailure }> = assig
 );
 
 /** A resume found the world changed (WORLD_CHANGED): the run starts over and says why. */
-export const recordRestart: Assign<{ reason: string }> = assign(
-  (_args, params: { reason: string }) => ({ restartedBecause: params.reason }),
-);
+export const recordRestart: Assign<{ reason: string }> = assign((_args, params: { reason: string }) => ({
+  restartedBecause: params.reason,
+}));

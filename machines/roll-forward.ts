@@ -9,7 +9,8 @@ import { stepState } from './step-state.js';
 
 /** A guard on the kind of the step's failure (the error event carries a StepFailure). */
 /** How many AI files are planned: the count the engine passes, or the list (tests, older runs). */
-const plannedAiFiles = (context: ProcedureContext): number => context.input.aiFileCount ?? context.input.aiFiles?.length ?? 0;
+const plannedAiFiles = (context: ProcedureContext): number =>
+  context.input.aiFileCount ?? context.input.aiFiles?.length ?? 0;
 
 const failureIs = (type: 'interrupted' | 'rfError' | 'retriesExhausted') => ({
   type,
@@ -31,7 +32,12 @@ const sequenceRefused = { target: 'failed', actions: ['refuseSequence'] } as con
 // After a file was applied: the next one, or done. Guards see the context before the
 // transition's actions run, hence moreAiFiles looks one file ahead of aiIndex.
 const afterFileApplied = [
-  { target: 'rollForward', guard: 'moreAiFiles', reenter: true, actions: ['nextAiFile', 'clearFailure', 'resetRetries'] },
+  {
+    target: 'rollForward',
+    guard: 'moreAiFiles',
+    reenter: true,
+    actions: ['nextAiFile', 'clearFailure', 'resetRetries'],
+  },
   { target: 'completed', actions: ['nextAiFile', 'clearFailure', 'resetRetries'] },
 ] as const;
 
@@ -40,7 +46,8 @@ export const rollForwardMachine = setup({
   actors: { step: stepPlaceholder },
   guards: {
     /** RF-3 is needed only when the copy came from a replication source or target. */
-    replicationEnabled: ({ context }) => context.input.replication === 'source' || context.input.replication === 'target',
+    replicationEnabled: ({ context }) =>
+      context.input.replication === 'source' || context.input.replication === 'target',
     /** Set on entry to RF-5: from then on AI is disabled and RF-4 is impossible. */
     rollForwardStarted: ({ context }) => context.rollForwardStarted,
     /** RF-4 may run: no roll forward has started (the article's invariant). */
@@ -50,7 +57,8 @@ export const rollForwardMachine = setup({
     /** Another AI file follows the one at aiIndex. */
     // --until: once rfutil located the endtime (17923) no further file may be applied
     moreAiFiles: ({ context, event }) =>
-      context.aiIndex + 1 < plannedAiFiles(context) && (event as { output?: StepOutput }).output?.facts.endtimeLocated !== true,
+      context.aiIndex + 1 < plannedAiFiles(context) &&
+      (event as { output?: StepOutput }).output?.facts.endtimeLocated !== true,
     /** The roll forward was cut off by a crash: only `retry` on the same file may continue it. */
     interrupted: (_args, params: { failure: StepFailure }) => params.failure.kind === 'interrupted',
     /** rfutil exited with an error: the run halts until an operator asks for retry. */
@@ -71,12 +79,17 @@ export const rollForwardMachine = setup({
     resetRetries: assign({ automaticRetries: 0 }),
     stopRetrying: assign(({ context }): Partial<ProcedureContext> => ({
       failure: {
-        kind: 'interrupted', code: 'OEF-215',
+        kind: 'interrupted',
+        code: 'OEF-215',
         message: `roll forward retry of AI file ${context.aiIndex + 1} was killed half way ${context.automaticRetries ?? 0} times in a row: stopped for an operator (${context.failure?.message ?? 'no message'})`,
       },
     })),
     refuseSequence: assign((): Partial<ProcedureContext> => ({
-      failure: { kind: 'invariant', code: 'OEF-210', message: 'rfutil -C sequence refused: a roll forward has already started' },
+      failure: {
+        kind: 'invariant',
+        code: 'OEF-210',
+        message: 'rfutil -C sequence refused: a roll forward has already started',
+      },
     })),
   },
 }).createMachine({
@@ -85,16 +98,33 @@ export const rollForwardMachine = setup({
   initial: 'preflight',
   states: {
     preflight: {
-      ...stepState({ stepId: 'preflight', stateId: 'preflight', kb: 'PRE', description: 'Check the backup, the target and the planned AI files', onDone: [{ target: 'restoreCopy' }], onError: toFailed }),
+      ...stepState({
+        stepId: 'preflight',
+        stateId: 'preflight',
+        kb: 'PRE',
+        description: 'Check the backup, the target and the planned AI files',
+        onDone: [{ target: 'restoreCopy' }],
+        onError: toFailed,
+      }),
       ...toAborted,
     },
     restoreCopy: {
-      ...stepState({ stepId: 'restoreCopy', stateId: 'restoreCopy', kb: 'RF-1', description: 'Restore the OS copy; remove the copied .lk file', onDone: [{ target: 'repairStructure' }], onError: toFailed }),
+      ...stepState({
+        stepId: 'restoreCopy',
+        stateId: 'restoreCopy',
+        kb: 'RF-1',
+        description: 'Restore the OS copy; remove the copied .lk file',
+        onDone: [{ target: 'repairStructure' }],
+        onError: toFailed,
+      }),
       ...toAborted,
     },
     repairStructure: {
       ...stepState({
-        stepId: 'repairStructure', stateId: 'repairStructure', kb: 'RF-2', description: 'Write full extent paths to dbname.st and repair the control area (prostrct repair)',
+        stepId: 'repairStructure',
+        stateId: 'repairStructure',
+        kb: 'RF-2',
+        description: 'Write full extent paths to dbname.st and repair the control area (prostrct repair)',
         onDone: [
           { target: 'disableReplication', guard: 'replicationEnabled' },
           { target: 'aiSequence', guard: 'sequenceAllowed' },
@@ -105,12 +135,22 @@ export const rollForwardMachine = setup({
       ...toAborted,
     },
     disableReplication: {
-      ...stepState({ stepId: 'disableReplication', stateId: 'disableReplication', kb: 'RF-3', description: 'Disable site replication on the restored copy', onDone: [{ target: 'aiSequence', guard: 'sequenceAllowed' }, sequenceRefused], onError: toFailed }),
+      ...stepState({
+        stepId: 'disableReplication',
+        stateId: 'disableReplication',
+        kb: 'RF-3',
+        description: 'Disable site replication on the restored copy',
+        onDone: [{ target: 'aiSequence', guard: 'sequenceAllowed' }, sequenceRefused],
+        onError: toFailed,
+      }),
       ...toAborted,
     },
     aiSequence: {
       ...stepState({
-        stepId: 'aiSequence', stateId: 'aiSequence', kb: 'RF-4', description: 'Align the expected AI sequence with the current one (rfutil -C sequence)',
+        stepId: 'aiSequence',
+        stateId: 'aiSequence',
+        kb: 'RF-4',
+        description: 'Align the expected AI sequence with the current one (rfutil -C sequence)',
         onDone: [{ target: 'rollForward', guard: 'aiFilesPlanned' }, { target: 'completed' }],
         onError: toFailed,
       }),
@@ -119,16 +159,28 @@ export const rollForwardMachine = setup({
     rollForward: {
       entry: ['markRollForwardStarted'],
       ...stepState({
-        stepId: 'rollForward', stateId: 'rollForward', kb: 'RF-5', keyedByAiIndex: true, description: 'Roll forward the AI file at aiIndex (rfutil -C roll forward -a)',
+        stepId: 'rollForward',
+        stateId: 'rollForward',
+        kb: 'RF-5',
+        keyedByAiIndex: true,
+        description: 'Roll forward the AI file at aiIndex (rfutil -C roll forward -a)',
         onDone: afterFileApplied,
-        onError: [{ target: 'rollForwardRetry', guard: failureIs('interrupted'), actions: ['countRetry'] }, { target: 'rollForwardHalted', guard: failureIs('rfError') }, ...toFailed],
+        onError: [
+          { target: 'rollForwardRetry', guard: failureIs('interrupted'), actions: ['countRetry'] },
+          { target: 'rollForwardHalted', guard: failureIs('rfError') },
+          ...toFailed,
+        ],
       }),
       ...toAbortedDuringRollForward,
     },
     rollForwardRetry: {
       entry: ['markRollForwardStarted'],
       ...stepState({
-        stepId: 'rollForwardRetry', stateId: 'rollForwardRetry', kb: 'RF-5r', keyedByAiIndex: true, description: 'Retry the roll forward of the AI file at aiIndex (rfutil -C roll forward retry -a)',
+        stepId: 'rollForwardRetry',
+        stateId: 'rollForwardRetry',
+        kb: 'RF-5r',
+        keyedByAiIndex: true,
+        description: 'Retry the roll forward of the AI file at aiIndex (rfutil -C roll forward retry -a)',
         onDone: afterFileApplied,
         // a crash during the retry leaves it in doubt again: retry is still the way on, up to
         // MAX_AUTOMATIC_RETRIES in a row, then an operator decides
@@ -142,7 +194,8 @@ export const rollForwardMachine = setup({
       ...toAbortedDuringRollForward,
     },
     rollForwardHalted: {
-      description: 'rfutil exited with an error, or retry was killed too often: waiting for an operator to ask for retry (oeflow resume --retry) or to abort',
+      description:
+        'rfutil exited with an error, or retry was killed too often: waiting for an operator to ask for retry (oeflow resume --retry) or to abort',
       meta: { kb: 'RF-5r', status: 'halted' },
       on: { RETRY: { target: 'rollForwardRetry', actions: ['resetRetries'] }, ABORT: { target: 'failed' } },
     },
@@ -152,11 +205,20 @@ export const rollForwardMachine = setup({
       on: { RESUME: { target: 'preflight' } },
     },
     abortedDuringRollForward: {
-      description: 'Aborted between AI files: RESUME continues at aiIndex (retry first if that file still needs it); RF-4 stays impossible',
+      description:
+        'Aborted between AI files: RESUME continues at aiIndex (retry first if that file still needs it); RF-4 stays impossible',
       meta: { kb: 'ABORT', status: 'aborted' },
       on: { RESUME: [{ target: 'rollForwardRetry', guard: 'retryPending' }, { target: 'rollForward' }] },
     },
-    completed: { type: 'final', description: 'Every planned AI file rolled forward; re-enable AI if protection is wanted', meta: { kb: 'END' } },
-    failed: { type: 'final', description: 'A step failed or an invariant was refused; context.failure says which', meta: { kb: 'END' } },
+    completed: {
+      type: 'final',
+      description: 'Every planned AI file rolled forward; re-enable AI if protection is wanted',
+      meta: { kb: 'END' },
+    },
+    failed: {
+      type: 'final',
+      description: 'A step failed or an invariant was refused; context.failure says which',
+      meta: { kb: 'END' },
+    },
   },
 });

@@ -5,7 +5,10 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { schemaVersion } from './store/schema.js';
 
-interface PackageJson { name?: string; version?: string }
+interface PackageJson {
+  name?: string;
+  version?: string;
+}
 
 function readPackage(file: string): PackageJson {
   return JSON.parse(readFileSync(file, 'utf8')) as PackageJson;

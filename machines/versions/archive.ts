@@ -14,6 +14,14 @@ export interface ArchivedDefinition {
 
 /** Definitions of earlier releases (see shipped.ts for which release shipped which hash). */
 export const archivedDefinitions: readonly ArchivedDefinition[] = [
-  { machineId: 'offline-backup', hash: '81ff4b6cceb6b6cda411e43b680a0033d46fde81bdde66f43fe0f8cb7059c156', machine: offline010 },
-  { machineId: 'online-backup', hash: '0effd1c999c240453facf37301e0c47f56121ec845e7fa3366714909583e568f', machine: online010 },
+  {
+    machineId: 'offline-backup',
+    hash: '81ff4b6cceb6b6cda411e43b680a0033d46fde81bdde66f43fe0f8cb7059c156',
+    machine: offline010,
+  },
+  {
+    machineId: 'online-backup',
+    hash: '0effd1c999c240453facf37301e0c47f56121ec845e7fa3366714909583e568f',
+    machine: online010,
+  },
 ];

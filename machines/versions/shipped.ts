@@ -13,9 +13,29 @@ export interface ShippedDefinition {
 }
 
 export const shippedDefinitions: readonly ShippedDefinition[] = [
-  { machineId: 'offline-backup', hash: '81ff4b6cceb6b6cda411e43b680a0033d46fde81bdde66f43fe0f8cb7059c156', oeflowVersions: ['0.1.0'] },
-  { machineId: 'online-backup', hash: '0effd1c999c240453facf37301e0c47f56121ec845e7fa3366714909583e568f', oeflowVersions: ['0.1.0'] },
-  { machineId: 'roll-forward', hash: '496cd8b43e0ec76bbc6d5a71fb2ef34e1acbde0e09bcd2bb211d769c8d94f307', oeflowVersions: ['0.1.0', '0.2.0'] },
-  { machineId: 'offline-backup', hash: 'd41f6da22d598b47ef95377651735c3644b8b561b3c5177036a5795a591d39a8', oeflowVersions: ['0.2.0'] },
-  { machineId: 'online-backup', hash: 'afb0990a0f54a516dbf14705e53b38130a9e6b6840b5148aae19d3899fb34566', oeflowVersions: ['0.2.0'] },
+  {
+    machineId: 'offline-backup',
+    hash: '81ff4b6cceb6b6cda411e43b680a0033d46fde81bdde66f43fe0f8cb7059c156',
+    oeflowVersions: ['0.1.0'],
+  },
+  {
+    machineId: 'online-backup',
+    hash: '0effd1c999c240453facf37301e0c47f56121ec845e7fa3366714909583e568f',
+    oeflowVersions: ['0.1.0'],
+  },
+  {
+    machineId: 'roll-forward',
+    hash: '496cd8b43e0ec76bbc6d5a71fb2ef34e1acbde0e09bcd2bb211d769c8d94f307',
+    oeflowVersions: ['0.1.0', '0.2.0'],
+  },
+  {
+    machineId: 'offline-backup',
+    hash: 'd41f6da22d598b47ef95377651735c3644b8b561b3c5177036a5795a591d39a8',
+    oeflowVersions: ['0.2.0'],
+  },
+  {
+    machineId: 'online-backup',
+    hash: 'afb0990a0f54a516dbf14705e53b38130a9e6b6840b5148aae19d3899fb34566',
+    oeflowVersions: ['0.2.0'],
+  },
 ];

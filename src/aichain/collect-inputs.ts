@@ -18,7 +18,9 @@ export interface Candidate {
 }
 
 /** The candidate AI files of `inputs`, each real file once, plus the inputs that cannot be read. */
-export async function collectInputs(inputs: readonly string[]): Promise<{ candidates: Candidate[]; problems: ChainProblem[] }> {
+export async function collectInputs(
+  inputs: readonly string[],
+): Promise<{ candidates: Candidate[]; problems: ChainProblem[] }> {
   const candidates: Candidate[] = [];
   const problems: ChainProblem[] = [];
   const seen = new Map<string, Candidate>();
@@ -31,7 +33,12 @@ export async function collectInputs(inputs: readonly string[]): Promise<{ candid
     }
     const compressed = compressionOf(file);
     const plainName = compressed ? path.basename(file).slice(0, -compressed.ext.length) : path.basename(file);
-    const c = { path: file, explicit, archiverName: parseArchiverName(plainName) !== null, compressed: compressed !== null };
+    const c = {
+      path: file,
+      explicit,
+      archiverName: parseArchiverName(plainName) !== null,
+      compressed: compressed !== null,
+    };
     seen.set(real, c);
     candidates.push(c);
   };
@@ -64,5 +71,8 @@ export function unreadable(file: string, why: string): ChainProblem {
 }
 
 async function readable(file: string): Promise<boolean> {
-  return access(file, constants.R_OK).then(() => true, () => false);
+  return access(file, constants.R_OK).then(
+    () => true,
+    () => false,
+  );
 }

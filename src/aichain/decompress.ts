@@ -75,13 +75,24 @@ export async function decompressFile(compressed: string, to: string, signal?: Ab
     const compressedSha256 = await contentSha256(compressed);
     const out = new HashTap();
     if (def.tool === undefined) {
-      await pipeline(createReadStream(compressed), createGunzip(), out, createWriteStream(to, { flags: 'wx' }), ...(signal ? [{ signal }] : []));
+      await pipeline(
+        createReadStream(compressed),
+        createGunzip(),
+        out,
+        createWriteStream(to, { flags: 'wx' }),
+        ...(signal ? [{ signal }] : []),
+      );
     } else {
       await runTool(def, compressed, out, to, signal);
     }
     return {
-      compressed, compressedSha256, format: def.format, decompressedBy: def.tool ? [def.tool.command, ...def.tool.argv].join(' ') : 'zlib',
-      file: to, sha256: out.hash.digest('hex'), bytes: out.bytes,
+      compressed,
+      compressedSha256,
+      format: def.format,
+      decompressedBy: def.tool ? [def.tool.command, ...def.tool.argv].join(' ') : 'zlib',
+      file: to,
+      sha256: out.hash.digest('hex'),
+      bytes: out.bytes,
     };
   } catch (err) {
     await rm(to, { force: true });
@@ -91,16 +102,29 @@ export async function decompressFile(compressed: string, to: string, signal?: Ab
 }
 
 /** `<tool> -dc <file>` with stdout through the hash tap into `to`; a non-zero exit is a corrupt file. */
-async function runTool(def: FormatDef, compressed: string, tap: HashTap, to: string, signal?: AbortSignal): Promise<void> {
+async function runTool(
+  def: FormatDef,
+  compressed: string,
+  tap: HashTap,
+  to: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const tool = def.tool!;
-  const child = spawn(tool.command, [...tool.argv, '--', compressed], { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-2000); });
-  // settles (never rejects: it is awaited only after the output is written) with how the tool ended
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>((resolve) => {
-    child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: null, signal: null, error }));
-    child.once('close', (code, sig) => resolve({ code, signal: sig }));
+  const child = spawn(tool.command, [...tool.argv, '--', compressed], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(signal ? { signal } : {}),
   });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr = (stderr + d).slice(-2000);
+  });
+  // settles (never rejects: it is awaited only after the output is written) with how the tool ended
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: NodeJS.ErrnoException }>(
+    (resolve) => {
+      child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: null, signal: null, error }));
+      child.once('close', (code, sig) => resolve({ code, signal: sig }));
+    },
+  );
   try {
     await pipeline(child.stdout, tap, createWriteStream(to, { flags: 'wx' }));
   } catch (err) {
@@ -111,14 +135,21 @@ async function runTool(def: FormatDef, compressed: string, tap: HashTap, to: str
   if (end.error !== undefined) {
     const err = end.error;
     if (err.code === 'ENOENT') {
-      throw new OeflowError('OEF-326', `${compressed} is ${def.format}-compressed and \`${tool.command}\`, which decompresses it, is not on PATH`, {
-        hint: `Install it (Debian: apt-get install ${tool.debianPackage}) or decompress the file by hand beside the others, then run the command again; nothing was restored.`,
-        details: { file: compressed, format: def.format, tool: tool.command },
-      });
+      throw new OeflowError(
+        'OEF-326',
+        `${compressed} is ${def.format}-compressed and \`${tool.command}\`, which decompresses it, is not on PATH`,
+        {
+          hint: `Install it (Debian: apt-get install ${tool.debianPackage}) or decompress the file by hand beside the others, then run the command again; nothing was restored.`,
+          details: { file: compressed, format: def.format, tool: tool.command },
+        },
+      );
     }
     throw err;
   }
-  if (end.code !== 0) throw new Error(`${tool.command} ${tool.argv.join(' ')} exited ${end.code ?? end.signal ?? '?'}${stderr.trim() ? `: ${stderr.trim()}` : ''}`);
+  if (end.code !== 0)
+    throw new Error(
+      `${tool.command} ${tool.argv.join(' ')} exited ${end.code ?? end.signal ?? '?'}${stderr.trim() ? `: ${stderr.trim()}` : ''}`,
+    );
 }
 
 function corrupt(file: string, format: CompressionFormat, why: string): OeflowError {

@@ -38,14 +38,27 @@ export function refuseLiveExtents(files: readonly string[], knownDbs: readonly s
   const live = liveExtents(files, knownDbs);
   if (live.length === 0) return;
   const lines = live.map((l) => `- ${l.file} is an AI extent of ${l.db}, which is in use (${holderText(l.holder)})`);
-  throw new OeflowError('OEF-321', `${live.length} AI file(s) given to the restore are extents of a live database: a BUSY extent is still being written and the others are reused at the next switch, so none of them can be rolled forward. Nothing was restored.\n${lines.join('\n')}`, {
-    details: { liveExtents: live.map((l) => ({ file: l.file, db: l.db, pid: l.holder.pid, host: l.holder.host, mode: l.holder.mode })) },
-  });
+  throw new OeflowError(
+    'OEF-321',
+    `${live.length} AI file(s) given to the restore are extents of a live database: a BUSY extent is still being written and the others are reused at the next switch, so none of them can be rolled forward. Nothing was restored.\n${lines.join('\n')}`,
+    {
+      details: {
+        liveExtents: live.map((l) => ({
+          file: l.file,
+          db: l.db,
+          pid: l.holder.pid,
+          host: l.holder.host,
+          mode: l.holder.mode,
+        })),
+      },
+    },
+  );
 }
 
 function holderText(h: LkInfo): string {
   if (h.problem !== undefined) return `its .lk ${h.problem}`;
-  const mode = h.mode === LkMode.singleUser ? 'single-user' : h.mode === LkMode.multiUser ? 'multi-user' : 'crash recovery';
+  const mode =
+    h.mode === LkMode.singleUser ? 'single-user' : h.mode === LkMode.multiUser ? 'multi-user' : 'crash recovery';
   return `.lk: ${mode}, pid ${h.pid} on ${h.host}`;
 }
 
@@ -55,10 +68,19 @@ function aiExtentsOf(dbs: readonly string[]): Map<string, string> {
   for (const db of dbs) {
     const p = dbPaths(db);
     let text: string;
-    try { text = readFileSync(p.stFile, 'utf8'); } catch { continue; } // no .st: the naming rule still applies
+    try {
+      text = readFileSync(p.stFile, 'utf8');
+    } catch {
+      continue;
+    } // no .st: the naming rule still applies
     let st;
-    try { st = parseSt(text); } catch { continue; }
-    for (const l of st.lines) if (l.kind === 'extent' && l.type === 'a') map.set(realOrSelf(path.resolve(p.dir, l.path)), p.db);
+    try {
+      st = parseSt(text);
+    } catch {
+      continue;
+    }
+    for (const l of st.lines)
+      if (l.kind === 'extent' && l.type === 'a') map.set(realOrSelf(path.resolve(p.dir, l.path)), p.db);
   }
   return map;
 }
@@ -72,5 +94,9 @@ function dbByExtentName(file: string): string | undefined {
 }
 
 function realOrSelf(p: string): string {
-  try { return realpathSync(p); } catch { return p; }
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }

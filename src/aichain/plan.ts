@@ -24,13 +24,21 @@ export async function planAiChain(input: PlanAiChainInput): Promise<AiChainPlan>
   const collected = await collectInputs(input.inputs);
   const { problems } = collected;
   // an extent of a live database is refused before anything is scanned (OEF-321)
-  refuseLiveExtents(collected.candidates.map((c) => c.path), [input.db]);
+  refuseLiveExtents(
+    collected.candidates.map((c) => c.path),
+    [input.db],
+  );
   const skipped: AiChainPlan['skipped'] = [];
   const compressed = collected.candidates.filter((c) => c.compressed);
-  if (compressed.length === 0) return { ...(await proveCandidates(input, collected.candidates, problems, skipped)), decompressed: [], ...(endtime === undefined ? {} : { endtime }) };
+  if (compressed.length === 0)
+    return {
+      ...(await proveCandidates(input, collected.candidates, problems, skipped)),
+      decompressed: [],
+      ...(endtime === undefined ? {} : { endtime }),
+    };
   // compressed archives: decompressed into the caller's scratch space (kept: the restore rolls
   // them forward), or into a temporary directory removed once the proof is made (a plan)
-  const scratch = input.decompressInto ?? await mkdtemp(join(tmpdir(), 'oeflow-ai-'));
+  const scratch = input.decompressInto ?? (await mkdtemp(join(tmpdir(), 'oeflow-ai-')));
   try {
     await mkdir(scratch, { recursive: true });
     const made = await decompressCandidates(compressed, scratch, skipped, input.signal);
@@ -42,11 +50,16 @@ export async function planAiChain(input: PlanAiChainInput): Promise<AiChainPlan>
     });
     const plan = await proveCandidates(input, candidates, problems, skipped);
     // problems and the plan name the site's file beside the decompressed copy
-    const named = (text: string) => made.reduce((t, d) => t.replaceAll(d.file, `${d.compressed} (decompressed to ${d.file})`), text);
+    const named = (text: string) =>
+      made.reduce((t, d) => t.replaceAll(d.file, `${d.compressed} (decompressed to ${d.file})`), text);
     return {
       ...plan,
       files: plan.files.map((f) => (byFile.has(f.path) ? { ...f, compressed: byFile.get(f.path)!.compressed } : f)),
-      problems: plan.problems.map((p) => ({ ...p, message: named(p.message), ...(p.paths ? { paths: p.paths.map((x) => byFile.get(x)?.compressed ?? x) } : {}) })),
+      problems: plan.problems.map((p) => ({
+        ...p,
+        message: named(p.message),
+        ...(p.paths ? { paths: p.paths.map((x) => byFile.get(x)?.compressed ?? x) } : {}),
+      })),
       skipped: plan.skipped.map((s) => ({ ...s, path: byFile.get(s.path)?.compressed ?? s.path })),
       decompressed: made,
       ...(endtime === undefined ? {} : { endtime }),
@@ -64,7 +77,12 @@ export async function planAiChain(input: PlanAiChainInput): Promise<AiChainPlan>
  * extension). A named or archiver-named file that cannot be decompressed stops the plan (OEF-325);
  * any other compressed file found in a directory is skipped with the reason, as a non-AI file is.
  */
-async function decompressCandidates(compressed: readonly Candidate[], scratch: string, skipped: AiChainPlan['skipped'], signal?: AbortSignal): Promise<DecompressedFile[]> {
+async function decompressCandidates(
+  compressed: readonly Candidate[],
+  scratch: string,
+  skipped: AiChainPlan['skipped'],
+  signal?: AbortSignal,
+): Promise<DecompressedFile[]> {
   const names = new Set<string>();
   const made: DecompressedFile[] = [];
   for (const c of compressed) {
@@ -84,7 +102,12 @@ async function decompressCandidates(compressed: readonly Candidate[], scratch: s
 }
 
 /** Scan the (plain) candidates and prove the chain. */
-async function proveCandidates(input: PlanAiChainInput, candidates: readonly Candidate[], problems: ChainProblem[], skipped: AiChainPlan['skipped']): Promise<Omit<AiChainPlan, 'decompressed' | 'endtime'>> {
+async function proveCandidates(
+  input: PlanAiChainInput,
+  candidates: readonly Candidate[],
+  problems: ChainProblem[],
+  skipped: AiChainPlan['skipped'],
+): Promise<Omit<AiChainPlan, 'decompressed' | 'endtime'>> {
   const scanned: ScannedFile[] = [];
   const outcomes = await inPool(candidates, input.concurrency ?? availableParallelism(), (c) => {
     input.signal?.throwIfAborted();
@@ -113,9 +136,13 @@ async function proveCandidates(input: PlanAiChainInput, candidates: readonly Can
 export function assertChainProven(plan: AiChainPlan): void {
   if (plan.ok) return;
   const lines = plan.problems.map((p) => `- ${p.kind}: ${p.message}`);
-  throw new OeflowError('OEF-320', `The AI chain is not provable (${plan.problems.length} problem(s)):\n${lines.join('\n')}`, {
-    details: { problems: plan.problems.map((p) => ({ ...p })) },
-  });
+  throw new OeflowError(
+    'OEF-320',
+    `The AI chain is not provable (${plan.problems.length} problem(s)):\n${lines.join('\n')}`,
+    {
+      details: { problems: plan.problems.map((p) => ({ ...p })) },
+    },
+  );
 }
 
 /** fn over items, at most `limit` at a time; results by index. The first rejection rejects (the rest finish unobserved). */
@@ -144,7 +171,9 @@ async function cachedScan(input: PlanAiChainInput, c: Candidate): Promise<ScanOu
   const id = await fileIdentity(c.path);
   if (id === null) return scan(input, c);
   const known = cache.scanByIdentity(id);
-  const header = (h: { seqno: number; aiBeginDate: string }): ScanOutcome => ({ header: { path: c.path, seqno: h.seqno, aiBeginDate: h.aiBeginDate, explicit: c.explicit } });
+  const header = (h: { seqno: number; aiBeginDate: string }): ScanOutcome => ({
+    header: { path: c.path, seqno: h.seqno, aiBeginDate: h.aiBeginDate, explicit: c.explicit },
+  });
   if (known !== undefined) return header(known);
   const sha256 = await contentSha256(c.path).catch(() => null);
   if (sha256 === null) return scan(input, c); // unreadable: the scan says why
@@ -153,7 +182,8 @@ async function cachedScan(input: PlanAiChainInput, c: Candidate): Promise<ScanOu
   // kept only when the file did not change while it was hashed and scanned
   const after = await fileIdentity(c.path);
   // a file with a defect is never cached: the cache keeps headers only, and the next proof must name it again
-  if ('header' in outcome && outcome.header.defect === undefined && after !== null && sameIdentity(after, id)) cache.rememberScan(id, sha256, outcome.header);
+  if ('header' in outcome && outcome.header.defect === undefined && after !== null && sameIdentity(after, id))
+    cache.rememberScan(id, sha256, outcome.header);
   return outcome;
 }
 
@@ -165,7 +195,9 @@ function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
 // note) found an AI file that cannot be rolled forward whole: it is kept, with its sequence,
 // so the proof names it (docs/openedge.md §4, KB 000046795).
 function defectOf(c: Candidate, messages: readonly OeMessage[]): ScannedFile | null {
-  const said = messages.find((m) => m.number === Msg.incompleteAiFile) ?? messages.find((m) => m.number === Msg.noteCountsMismatch || m.number === Msg.rfApplyNoteError);
+  const said =
+    messages.find((m) => m.number === Msg.incompleteAiFile) ??
+    messages.find((m) => m.number === Msg.noteCountsMismatch || m.number === Msg.rfApplyNoteError);
   if (said === undefined) return null;
   let header;
   try {
@@ -174,21 +206,35 @@ function defectOf(c: Candidate, messages: readonly OeMessage[]): ScannedFile | n
     return null;
   }
   const kind = said.number === Msg.incompleteAiFile ? 'truncated' : 'damaged';
-  return { path: c.path, seqno: header.seqno, aiBeginDate: header.aiBeginDate, explicit: c.explicit, defect: { kind, detail: `${said.text} (${said.number})` } };
+  return {
+    path: c.path,
+    seqno: header.seqno,
+    aiBeginDate: header.aiBeginDate,
+    explicit: c.explicit,
+    defect: { kind, detail: `${said.text} (${said.number})` },
+  };
 }
 
 // A scan that exits non-zero or prints no header means "not an AI file", except when
 // rfutil says it cannot open the file (43). Not being able to run rfutil at all is not
 // a property of the file, so that error propagates.
-async function scan(input: PlanAiChainInput, c: Candidate): Promise<{ header: ScannedFile } | { problem: ChainProblem }> {
+async function scan(
+  input: PlanAiChainInput,
+  c: Candidate,
+): Promise<{ header: ScannedFile } | { problem: ChainProblem }> {
   try {
-    const { value } = await input.tools.aimageScan(input.db, c.path, input.signal === undefined ? {} : { signal: input.signal });
+    const { value } = await input.tools.aimageScan(
+      input.db,
+      c.path,
+      input.signal === undefined ? {} : { signal: input.signal },
+    );
     return { header: { path: c.path, seqno: value.seqno, aiBeginDate: value.aiBeginDate, explicit: c.explicit } };
   } catch (err) {
     if (!isOeflowError(err, 'OEF-013')) throw err;
     const result = resultOf(err);
     if (result?.cancelled) throw err;
-    if (result && hasMessage(result, Msg.cannotOpenFile)) return { problem: unreadable(c.path, 'rfutil cannot open it (43)') };
+    if (result && hasMessage(result, Msg.cannotOpenFile))
+      return { problem: unreadable(c.path, 'rfutil cannot open it (43)') };
     const defective = result === undefined ? null : defectOf(c, result.messages);
     if (defective !== null) return { header: defective };
     const nums = result?.messages.map((m) => m.number) ?? [];

@@ -35,7 +35,13 @@ export interface AiScanCache {
 export async function fileIdentity(file: string): Promise<FileIdentity | null> {
   const s = await stat(file, { bigint: true }).catch(() => null);
   if (s === null) return null;
-  return { dev: String(s.dev), ino: String(s.ino), size: Number(s.size), mtimeNs: String(s.mtimeNs), ctimeNs: String(s.ctimeNs) };
+  return {
+    dev: String(s.dev),
+    ino: String(s.ino),
+    size: Number(s.size),
+    mtimeNs: String(s.mtimeNs),
+    ctimeNs: String(s.ctimeNs),
+  };
 }
 
 /** sha256 of the file's bytes (hex). */

@@ -3,7 +3,8 @@ import type { OpenEdgeTools } from '../openedge/tools.js';
 import type { DecompressedFile } from './decompress.js';
 import type { AiScanCache } from './scan-cache.js';
 
-export type ChainProblemKind = 'gap' | 'duplicate' | 'foreign' | 'wrong-start' | 'unreadable' | 'not-ai' | 'truncated' | 'damaged';
+export type ChainProblemKind =
+  'gap' | 'duplicate' | 'foreign' | 'wrong-start' | 'unreadable' | 'not-ai' | 'truncated' | 'damaged';
 
 export interface ChainProblem {
   kind: ChainProblemKind;

@@ -32,32 +32,70 @@ export async function liveAi(dlc: string, db: string, params: UtilityParams = {}
   try {
     const extents: AiExtent[] = (await createTools({ dlc, params }).aimageList(db)).value;
     const busy = extents.find((e) => e.status === 'Busy');
-    return { busySeq: busy?.seqno ?? null, fullSeqs: extents.filter((e) => e.status === 'Full').map((e) => e.seqno), ...(busy ? {} : { unreadable: 'no BUSY AI extent' }) };
+    return {
+      busySeq: busy?.seqno ?? null,
+      fullSeqs: extents.filter((e) => e.status === 'Full').map((e) => e.seqno),
+      ...(busy ? {} : { unreadable: 'no BUSY AI extent' }),
+    };
   } catch (err) {
-    return { busySeq: null, fullSeqs: [], unreadable: `rfutil -C aimage list: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      busySeq: null,
+      fullSeqs: [],
+      unreadable: `rfutil -C aimage list: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
 /** Whether every AI sequence from `backup`'s paired one up to the live BUSY one is there, whole, in its chain. */
-export async function chainReachesPresent(store: Store, backup: BackupRow, live: LiveAi, o: { dlc: string; aiArchive?: string | undefined; params?: UtilityParams }): Promise<ChainReach> {
-  if (live.busySeq === null) return { reaches: false, detail: `the live database's current AI file is unknown (${live.unreadable ?? 'not read'})` };
+export async function chainReachesPresent(
+  store: Store,
+  backup: BackupRow,
+  live: LiveAi,
+  o: { dlc: string; aiArchive?: string | undefined; params?: UtilityParams },
+): Promise<ChainReach> {
+  if (live.busySeq === null)
+    return {
+      reaches: false,
+      detail: `the live database's current AI file is unknown (${live.unreadable ?? 'not read'})`,
+    };
   const found = findBackup(store, backup.backupId);
   const paired = found.pairedAiSeq;
-  if (live.busySeq < paired) return { reaches: false, detail: `the database's current AI sequence ${live.busySeq} is below the backup's paired sequence ${paired} (AI was restarted since)` };
+  if (live.busySeq < paired)
+    return {
+      reaches: false,
+      detail: `the database's current AI sequence ${live.busySeq} is below the backup's paired sequence ${paired} (AI was restarted since)`,
+    };
   let archived: number[] = [];
   const broken: string[] = [];
   if (o.aiArchive !== undefined && paired < live.busySeq) {
     const clock = sourceClockEnv(found);
     const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(found.destination, basename(backup.db));
-    const plan = await planAiChain({ tools: createTools({ dlc: o.dlc, params: o.params ?? {}, ...(clock ? { env: clock } : {}) }), db: scanDb, inputs: [o.aiArchive], pairedSeq: paired, aiBeginDate: found.aiBeginDate ?? '', cache: store });
+    const plan = await planAiChain({
+      tools: createTools({ dlc: o.dlc, params: o.params ?? {}, ...(clock ? { env: clock } : {}) }),
+      db: scanDb,
+      inputs: [o.aiArchive],
+      pairedSeq: paired,
+      aiBeginDate: found.aiBeginDate ?? '',
+      cache: store,
+    });
     archived = plan.files.map((f) => f.seqno);
     // files of other chains in the archive do not break this one; cut or damaged files of it do
-    broken.push(...plan.problems.filter((p) => p.kind === 'truncated' || p.kind === 'damaged' || p.kind === 'duplicate' || p.kind === 'unreadable').map((p) => p.message));
+    broken.push(
+      ...plan.problems
+        .filter(
+          (p) => p.kind === 'truncated' || p.kind === 'damaged' || p.kind === 'duplicate' || p.kind === 'unreadable',
+        )
+        .map((p) => p.message),
+    );
   }
   const have = new Set([...archived, ...live.fullSeqs]);
   const missing: number[] = [];
   for (let s = paired; s < live.busySeq; s++) if (!have.has(s)) missing.push(s);
-  if (missing.length > 0) return { reaches: false, detail: `sequence ${ranges(missing)} ${o.aiArchive ? `is neither in ${o.aiArchive} nor a FULL extent` : 'is not a FULL extent (no ai-archive configured)'}` };
+  if (missing.length > 0)
+    return {
+      reaches: false,
+      detail: `sequence ${ranges(missing)} ${o.aiArchive ? `is neither in ${o.aiArchive} nor a FULL extent` : 'is not a FULL extent (no ai-archive configured)'}`,
+    };
   if (broken.length > 0) return { reaches: false, detail: broken.join('; ') };
   return { reaches: true, detail: `sequences ${paired}–${live.busySeq} proven up to the current AI file` };
 }

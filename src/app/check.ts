@@ -33,18 +33,22 @@ export function judge(s: DbStatus, t: Thresholds): DbVerdict {
   const reasons: { status: CheckStatusValue; text: string }[] = [];
   const add = (status: CheckStatusValue, text: string) => reasons.push({ status, text });
   if (!s.lastBackup) add(CheckStatus.critical, 'no backup');
-  else if (s.lastBackup.ageSeconds > t.backupAgeCriticalS) add(CheckStatus.critical, `last backup ${human(s.lastBackup.ageSeconds)} old`);
-  else if (s.lastBackup.ageSeconds > t.backupAgeWarningS) add(CheckStatus.warning, `last backup ${human(s.lastBackup.ageSeconds)} old`);
+  else if (s.lastBackup.ageSeconds > t.backupAgeCriticalS)
+    add(CheckStatus.critical, `last backup ${human(s.lastBackup.ageSeconds)} old`);
+  else if (s.lastBackup.ageSeconds > t.backupAgeWarningS)
+    add(CheckStatus.warning, `last backup ${human(s.lastBackup.ageSeconds)} old`);
   for (const r of s.openRuns) {
     if (r.status !== 'running') add(CheckStatus.critical, `run ${r.runId} ${r.status} in ${r.state}`);
   }
   if (s.ai.extents && s.ai.extents.empty === 0) add(CheckStatus.critical, 'no EMPTY AI extent left');
   else if (s.ai.extents && s.ai.extents.empty === 1) add(CheckStatus.warning, 'one EMPTY AI extent left');
-  if (s.ai.provable === false) add(CheckStatus.critical, `AI chain not provable (${s.ai.problems[0] ?? 'see oeflow info'})`);
+  if (s.ai.provable === false)
+    add(CheckStatus.critical, `AI chain not provable (${s.ai.problems[0] ?? 'see oeflow info'})`);
   if (t.drillAgeWarningS !== undefined) {
     if (!s.lastDrill) add(CheckStatus.warning, 'no drill');
     else if (s.lastDrill.status !== 'passed') add(CheckStatus.warning, `last drill ${s.lastDrill.status}`);
-    else if (s.lastDrill.ageSeconds > t.drillAgeWarningS) add(CheckStatus.warning, `last drill ${human(s.lastDrill.ageSeconds)} old`);
+    else if (s.lastDrill.ageSeconds > t.drillAgeWarningS)
+      add(CheckStatus.warning, `last drill ${human(s.lastDrill.ageSeconds)} old`);
   }
   const status = reasons.reduce<CheckStatusValue>((worst, r) => (r.status > worst ? r.status : worst), CheckStatus.ok);
   const p = name.replace(/[^A-Za-z0-9_]/g, '_');
@@ -59,9 +63,18 @@ export function judge(s: DbStatus, t: Thresholds): DbVerdict {
 
 /** The one plugin output line for all databases checked. */
 export function statusLine(verdicts: readonly DbVerdict[]): { status: CheckStatusValue; line: string } {
-  const status = verdicts.reduce<CheckStatusValue>((w, v) => (v.status > w ? v.status : w), verdicts.length === 0 ? CheckStatus.unknown : CheckStatus.ok);
-  const summary = verdicts.length === 0 ? 'no database to check' : verdicts.map((v) => `${v.name}: ${v.reasons.length ? v.reasons.join(', ') : 'ok'}`).join('; ');
-  return { status, line: `OEFLOW ${NAMES[status]} - ${summary} | ${verdicts.flatMap((v) => v.perfdata).join(' ')}`.trimEnd() };
+  const status = verdicts.reduce<CheckStatusValue>(
+    (w, v) => (v.status > w ? v.status : w),
+    verdicts.length === 0 ? CheckStatus.unknown : CheckStatus.ok,
+  );
+  const summary =
+    verdicts.length === 0
+      ? 'no database to check'
+      : verdicts.map((v) => `${v.name}: ${v.reasons.length ? v.reasons.join(', ') : 'ok'}`).join('; ');
+  return {
+    status,
+    line: `OEFLOW ${NAMES[status]} - ${summary} | ${verdicts.flatMap((v) => v.perfdata).join(' ')}`.trimEnd(),
+  };
 }
 
 /** Prometheus textfile-collector metrics for the same verdicts. */
@@ -72,16 +85,22 @@ export function prometheusText(statuses: readonly DbStatus[], verdicts: readonly
     ...verdicts.map((v) => `oeflow_check_status{db="${v.db}",name="${v.name}"} ${v.status}`),
     '# HELP oeflow_last_backup_age_seconds Age of the last good backup.',
     '# TYPE oeflow_last_backup_age_seconds gauge',
-    ...statuses.filter((s) => s.lastBackup).map((s) => `oeflow_last_backup_age_seconds{db="${s.db}"} ${s.lastBackup!.ageSeconds}`),
+    ...statuses
+      .filter((s) => s.lastBackup)
+      .map((s) => `oeflow_last_backup_age_seconds{db="${s.db}"} ${s.lastBackup!.ageSeconds}`),
     '# HELP oeflow_last_backup_bytes Size of the last good backup.',
     '# TYPE oeflow_last_backup_bytes gauge',
-    ...statuses.filter((s) => s.lastBackup?.bytes != null).map((s) => `oeflow_last_backup_bytes{db="${s.db}"} ${s.lastBackup!.bytes}`),
+    ...statuses
+      .filter((s) => s.lastBackup?.bytes != null)
+      .map((s) => `oeflow_last_backup_bytes{db="${s.db}"} ${s.lastBackup!.bytes}`),
     '# HELP oeflow_open_runs Runs that are interrupted, aborted, halted or waiting for a decision.',
     '# TYPE oeflow_open_runs gauge',
     ...statuses.map((s) => `oeflow_open_runs{db="${s.db}"} ${s.openRuns.filter((r) => r.status !== 'running').length}`),
     '# HELP oeflow_ai_chain_provable 1 when the archived AI files chain from the last backup to the live database.',
     '# TYPE oeflow_ai_chain_provable gauge',
-    ...statuses.filter((s) => s.ai.provable !== null).map((s) => `oeflow_ai_chain_provable{db="${s.db}"} ${s.ai.provable ? 1 : 0}`),
+    ...statuses
+      .filter((s) => s.ai.provable !== null)
+      .map((s) => `oeflow_ai_chain_provable{db="${s.db}"} ${s.ai.provable ? 1 : 0}`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -81,12 +81,20 @@ function quietSeconds(store: Store, runId: string | null): number | null {
 }
 
 function lastBackup(store: Store, db: string): BackupRow | undefined {
-  return store.listBackups({ db }).filter((b) => b.completedAt !== null).sort((a, b) => Date.parse(b.completedAt!) - Date.parse(a.completedAt!))[0];
+  return store
+    .listBackups({ db })
+    .filter((b) => b.completedAt !== null)
+    .sort((a, b) => Date.parse(b.completedAt!) - Date.parse(a.completedAt!))[0];
 }
 
 /** A run that is not over: running (live or interrupted), aborted, waiting for a decision, or halted resumable. */
 export function isOpen(run: RunRow): boolean {
-  return run.status === 'running' || run.status === 'aborted' || run.status === 'needs-decision' || (run.status === 'failed' && run.resumable);
+  return (
+    run.status === 'running' ||
+    run.status === 'aborted' ||
+    run.status === 'needs-decision' ||
+    (run.status === 'failed' && run.resumable)
+  );
 }
 
 function lastDrill(store: Store, db: string, now: number): DrillInfo | null {
@@ -97,22 +105,45 @@ function lastDrill(store: Store, db: string, now: number): DrillInfo | null {
       const drill = row.data.drill;
       if (drill === null || drill.db !== db) continue;
       if (!best || Date.parse(row.at) > Date.parse(best.at)) {
-        best = { runId: run.runId, status: drill.status ?? 'unknown', at: row.at, ageSeconds: seconds(row.at, now), rtoSeconds: drill.rtoSeconds ?? null, rpoSeconds: drill.rpoSeconds ?? null };
+        best = {
+          runId: run.runId,
+          status: drill.status ?? 'unknown',
+          at: row.at,
+          ageSeconds: seconds(row.at, now),
+          rtoSeconds: drill.rtoSeconds ?? null,
+          rpoSeconds: drill.rpoSeconds ?? null,
+        };
       }
     }
   }
   return best;
 }
 
-async function aiInfo(store: Store, db: string, backup: BackupRow | undefined, o: { dlc?: string | undefined; aiArchive?: string | undefined; params?: UtilityParams | undefined }): Promise<AiInfo> {
-  const info: AiInfo = { archive: o.aiArchive ?? null, filesSince: null, lastSeq: null, provable: null, problems: [], extents: null };
+async function aiInfo(
+  store: Store,
+  db: string,
+  backup: BackupRow | undefined,
+  o: { dlc?: string | undefined; aiArchive?: string | undefined; params?: UtilityParams | undefined },
+): Promise<AiInfo> {
+  const info: AiInfo = {
+    archive: o.aiArchive ?? null,
+    filesSince: null,
+    lastSeq: null,
+    provable: null,
+    problems: [],
+    extents: null,
+  };
   if (!o.dlc) return info;
   const params = o.params ?? {};
   const tools = createTools({ dlc: o.dlc, params });
   if (existsSync(`${db}.db`)) {
     try {
       const extents: AiExtent[] = (await tools.aimageList(db)).value;
-      info.extents = { empty: extents.filter((e) => e.status === 'Empty').length, full: extents.filter((e) => e.status === 'Full').length, busySeq: extents.find((e) => e.status === 'Busy')?.seqno ?? null };
+      info.extents = {
+        empty: extents.filter((e) => e.status === 'Empty').length,
+        full: extents.filter((e) => e.status === 'Full').length,
+        busySeq: extents.find((e) => e.status === 'Busy')?.seqno ?? null,
+      };
     } catch (err) {
       info.problems.push(`rfutil -C aimage list: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -121,7 +152,13 @@ async function aiInfo(store: Store, db: string, backup: BackupRow | undefined, o
   const found = findBackup(store, backup.backupId);
   const clock = sourceClockEnv(found);
   const scanDb = existsSync(`${db}.db`) ? db : join(found.destination, basename(db));
-  const plan = await planAiChain({ tools: createTools({ dlc: o.dlc, params, ...(clock ? { env: clock } : {}) }), db: scanDb, inputs: [o.aiArchive], pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '' });
+  const plan = await planAiChain({
+    tools: createTools({ dlc: o.dlc, params, ...(clock ? { env: clock } : {}) }),
+    db: scanDb,
+    inputs: [o.aiArchive],
+    pairedSeq: found.pairedAiSeq,
+    aiBeginDate: found.aiBeginDate ?? '',
+  });
   info.filesSince = plan.files.length;
   info.lastSeq = plan.lastSeq;
   // The live BUSY extent (and the FULL ones not yet archived) are still in the database: the
@@ -131,26 +168,55 @@ async function aiInfo(store: Store, db: string, backup: BackupRow | undefined, o
   const nothingNeeded = needUpTo !== null && needUpTo < found.pairedAiSeq;
   if (!nothingNeeded) info.problems.push(...plan.problems.map((p) => p.message));
   if (!nothingNeeded && needUpTo !== null && (plan.lastSeq ?? found.pairedAiSeq - 1) < needUpTo) {
-    info.problems.push(`the archive ends at sequence ${plan.lastSeq ?? 'none'}; the database needs up to ${needUpTo} before its BUSY extent ${busy}: archived AI files are missing`);
+    info.problems.push(
+      `the archive ends at sequence ${plan.lastSeq ?? 'none'}; the database needs up to ${needUpTo} before its BUSY extent ${busy}: archived AI files are missing`,
+    );
   }
   info.provable = info.problems.length === 0;
   return info;
 }
 
 /** Everything `oeflow info` shows for one database. */
-export async function dbStatus(store: Store, db: string, o: { section?: string | undefined; dlc?: string | undefined; aiArchive?: string | undefined; params?: UtilityParams; now?: number }): Promise<DbStatus> {
+export async function dbStatus(
+  store: Store,
+  db: string,
+  o: {
+    section?: string | undefined;
+    dlc?: string | undefined;
+    aiArchive?: string | undefined;
+    params?: UtilityParams;
+    now?: number;
+  },
+): Promise<DbStatus> {
   const now = o.now ?? Date.now();
   const b = lastBackup(store, db);
   const details = (b?.details ?? {}) as { bytes?: number | null };
   return {
-    db, section: o.section ?? null,
-    lastBackup: b ? {
-      backupId: b.backupId, kind: b.kind, completedAt: b.completedAt!, ageSeconds: seconds(b.completedAt!, now), bytes: details.bytes ?? null,
-      durationSeconds: Math.round((Date.parse(b.completedAt!) - Date.parse(b.startedAt)) / 100) / 10, quietSeconds: quietSeconds(store, b.runId),
-      pairedAiSeq: b.pairedAiSeq, destination: b.destination,
-    } : null,
+    db,
+    section: o.section ?? null,
+    lastBackup: b
+      ? {
+          backupId: b.backupId,
+          kind: b.kind,
+          completedAt: b.completedAt!,
+          ageSeconds: seconds(b.completedAt!, now),
+          bytes: details.bytes ?? null,
+          durationSeconds: Math.round((Date.parse(b.completedAt!) - Date.parse(b.startedAt)) / 100) / 10,
+          quietSeconds: quietSeconds(store, b.runId),
+          pairedAiSeq: b.pairedAiSeq,
+          destination: b.destination,
+        }
+      : null,
     ai: await aiInfo(store, db, b, o),
-    openRuns: store.listRuns({ db }).filter(isOpen).map((r) => ({ runId: r.runId, status: isInterrupted(store, r) ? 'interrupted' : r.status, state: stateName(r.stateValue), next: nextActionFor(store, r) })),
+    openRuns: store
+      .listRuns({ db })
+      .filter(isOpen)
+      .map((r) => ({
+        runId: r.runId,
+        status: isInterrupted(store, r) ? 'interrupted' : r.status,
+        state: stateName(r.stateValue),
+        next: nextActionFor(store, r),
+      })),
     lastDrill: lastDrill(store, db, now),
   };
 }
@@ -158,5 +224,10 @@ export async function dbStatus(store: Store, db: string, o: { section?: string |
 /** The store's own health: where it is, its schema, and whether it is durable (WAL + synchronous=FULL). */
 export function storeHealth(store: Store, path: string): StoreHealth {
   const p = store.pragmas();
-  return { path, schemaVersion, journalMode: p.journalMode, durable: p.journalMode.toLowerCase() === 'wal' && p.synchronous === 2 };
+  return {
+    path,
+    schemaVersion,
+    journalMode: p.journalMode,
+    durable: p.journalMode.toLowerCase() === 'wal' && p.synchronous === 2,
+  };
 }

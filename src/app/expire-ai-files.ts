@@ -23,7 +23,11 @@ export interface AiFileDecision {
 }
 
 /** What becomes of each archived AI file of the oldest kept backup's chain (empty when there is none). */
-export async function planAiFileExpiry(store: Store, oldestKept: BackupRow | undefined, o: { dlc: string; aiArchive: string; params?: UtilityParams }): Promise<AiFileDecision[]> {
+export async function planAiFileExpiry(
+  store: Store,
+  oldestKept: BackupRow | undefined,
+  o: { dlc: string; aiArchive: string; params?: UtilityParams },
+): Promise<AiFileDecision[]> {
   if (oldestKept === undefined || !existsSync(o.aiArchive)) return [];
   const found = findBackup(store, oldestKept.backupId);
   const named = new Set<string>();
@@ -31,23 +35,59 @@ export async function planAiFileExpiry(store: Store, oldestKept: BackupRow | und
   const clock = sourceClockEnv(found);
   const scanDb = existsSync(`${found.db}.db`) ? found.db : join(found.destination, basename(found.db));
   // from sequence 0: every file of the chain is listed with its sequence (other chains are not)
-  const plan = await planAiChain({ tools: createTools({ dlc: o.dlc, params: o.params ?? {}, ...(clock ? { env: clock } : {}) }), db: scanDb, inputs: [o.aiArchive], pairedSeq: 0, aiBeginDate: found.aiBeginDate ?? '', cache: store });
+  const plan = await planAiChain({
+    tools: createTools({ dlc: o.dlc, params: o.params ?? {}, ...(clock ? { env: clock } : {}) }),
+    db: scanDb,
+    inputs: [o.aiArchive],
+    pairedSeq: 0,
+    aiBeginDate: found.aiBeginDate ?? '',
+    cache: store,
+  });
   return plan.files.map((f) => {
     const path = f.compressed ?? f.path;
-    if (named.has(path) || named.has(f.path)) return { path, seqno: f.seqno, remove: false, reason: 'named by an open run' };
-    if (f.seqno >= found.pairedAiSeq) return { path, seqno: f.seqno, remove: false, reason: `needed from sequence ${found.pairedAiSeq} on (backup ${found.backupId})` };
-    return { path, seqno: f.seqno, remove: true, reason: `sequence ${f.seqno} precedes ${found.pairedAiSeq}, the paired sequence of the oldest kept backup ${found.backupId}` };
+    if (named.has(path) || named.has(f.path))
+      return { path, seqno: f.seqno, remove: false, reason: 'named by an open run' };
+    if (f.seqno >= found.pairedAiSeq)
+      return {
+        path,
+        seqno: f.seqno,
+        remove: false,
+        reason: `needed from sequence ${found.pairedAiSeq} on (backup ${found.backupId})`,
+      };
+    return {
+      path,
+      seqno: f.seqno,
+      remove: true,
+      reason: `sequence ${f.seqno} precedes ${found.pairedAiSeq}, the paired sequence of the oldest kept backup ${found.backupId}`,
+    };
   });
 }
 
 /** Remove the files the plan lets go, each journaled (path, sequence, sha256) on the oldest kept backup's run first. */
-export async function applyAiFileExpiry(store: Store, oldestKept: BackupRow | undefined, plan: readonly AiFileDecision[], operator: string): Promise<string[]> {
+export async function applyAiFileExpiry(
+  store: Store,
+  oldestKept: BackupRow | undefined,
+  plan: readonly AiFileDecision[],
+  operator: string,
+): Promise<string[]> {
   const removed: string[] = [];
   const runId = oldestKept?.runId && store.getRun(oldestKept.runId) ? oldestKept.runId : null;
   for (const d of plan.filter((x) => x.remove)) {
     if (runId === null) break; // nowhere to journal it: nothing is removed unrecorded
     const sha256 = await contentSha256(d.path).catch(() => null);
-    store.appendJournal(runId, { kind: 'note', data: { expiredAiFile: { path: d.path, seqno: d.seqno, sha256, reason: d.reason, operator, at: new Date().toISOString() } } });
+    store.appendJournal(runId, {
+      kind: 'note',
+      data: {
+        expiredAiFile: {
+          path: d.path,
+          seqno: d.seqno,
+          sha256,
+          reason: d.reason,
+          operator,
+          at: new Date().toISOString(),
+        },
+      },
+    });
     await rm(d.path, { force: true });
     removed.push(d.path);
   }

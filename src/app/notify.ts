@@ -30,30 +30,63 @@ const KEEP_OUTPUT = 4096;
 
 /** The event for a settled run's status. */
 export function eventFor(status: string): NotifyEvent | undefined {
-  return status === 'completed' || status === 'failed' || status === 'needs-decision' || status === 'aborted' ? status : undefined;
+  return status === 'completed' || status === 'failed' || status === 'needs-decision' || status === 'aborted'
+    ? status
+    : undefined;
 }
 
 /** Run the hook (if configured) and journal what it did on `journalRunId`'s run; never throws. */
-export async function notify(command: string | undefined, payload: NotifyPayload, store?: Store, journalRunId?: string): Promise<NotifyRecord | undefined> {
+export async function notify(
+  command: string | undefined,
+  payload: NotifyPayload,
+  store?: Store,
+  journalRunId?: string,
+): Promise<NotifyRecord | undefined> {
   if (!command) return undefined;
   let record: NotifyRecord;
   try {
     // execa is loaded only when a hook is configured: ~150 modules every backup and restore paid (bench/README.md)
     const { execa } = await import('execa');
     const r = await execa('sh', ['-c', command], {
-      input: `${JSON.stringify(payload, null, 2)}\n`, reject: false, all: true, timeout: NOTIFY_TIMEOUT_MS,
+      input: `${JSON.stringify(payload, null, 2)}\n`,
+      reject: false,
+      all: true,
+      timeout: NOTIFY_TIMEOUT_MS,
       env: {
-        OEFLOW_EVENT: payload.event, OEFLOW_RUN_ID: payload.runId ?? '', OEFLOW_DB: payload.db ?? '', OEFLOW_STATUS: payload.status ?? payload.event,
-        OEFLOW_BACKUP_ID: payload.backupId ?? '', OEFLOW_ERROR_CODE: payload.error?.code ?? '', OEFLOW_ERROR: payload.error?.message ?? (typeof payload['failure'] === 'string' ? payload['failure'] : ''),
+        OEFLOW_EVENT: payload.event,
+        OEFLOW_RUN_ID: payload.runId ?? '',
+        OEFLOW_DB: payload.db ?? '',
+        OEFLOW_STATUS: payload.status ?? payload.event,
+        OEFLOW_BACKUP_ID: payload.backupId ?? '',
+        OEFLOW_ERROR_CODE: payload.error?.code ?? '',
+        OEFLOW_ERROR: payload.error?.message ?? (typeof payload['failure'] === 'string' ? payload['failure'] : ''),
       },
     });
     const output = typeof r.all === 'string' ? r.all : '';
-    record = { command, event: payload.event, exitCode: r.exitCode ?? null, signal: r.signal ?? null, timedOut: r.timedOut, output: output.slice(-KEEP_OUTPUT) };
+    record = {
+      command,
+      event: payload.event,
+      exitCode: r.exitCode ?? null,
+      signal: r.signal ?? null,
+      timedOut: r.timedOut,
+      output: output.slice(-KEEP_OUTPUT),
+    };
   } catch (err) {
-    record = { command, event: payload.event, exitCode: null, signal: null, timedOut: false, output: err instanceof Error ? err.message : String(err) };
+    record = {
+      command,
+      event: payload.event,
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      output: err instanceof Error ? err.message : String(err),
+    };
   }
   if (store && journalRunId && store.getRun(journalRunId)) {
-    try { store.appendJournal(journalRunId, { kind: 'note', data: { notify: record } }); } catch { /* journaling the hook is best effort too */ }
+    try {
+      store.appendJournal(journalRunId, { kind: 'note', data: { notify: record } });
+    } catch {
+      /* journaling the hook is best effort too */
+    }
   }
   return record;
 }

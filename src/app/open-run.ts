@@ -28,13 +28,18 @@ export function nextActionFor(store: Store, run: RunRow): string {
 /** OEF-040 for an open run, with the next action for its status. */
 export function openRunError(store: Store, run: RunRow): OeflowError {
   const status = isInterrupted(store, run) ? 'interrupted' : run.status;
-  return new OeflowError('OEF-040', `database ${run.db} has an open run ${run.runId} (${status} in ${stateName(run.stateValue)})`, {
-    hint: nextActionFor(store, run).replace(/^./, (c) => c.toUpperCase()),
-    details: { holder: run.runId, status, state: stateName(run.stateValue), next: nextActionFor(store, run) },
-  });
+  return new OeflowError(
+    'OEF-040',
+    `database ${run.db} has an open run ${run.runId} (${status} in ${stateName(run.stateValue)})`,
+    {
+      hint: nextActionFor(store, run).replace(/^./, (c) => c.toUpperCase()),
+      details: { holder: run.runId, status, state: stateName(run.stateValue), next: nextActionFor(store, run) },
+    },
+  );
 }
 
-export type OpenRunDecision = { action: 'start' } | { action: 'resume'; run: RunRow } | { action: 'abandoned'; run: RunRow; then: 'start' };
+export type OpenRunDecision =
+  { action: 'start' } | { action: 'resume'; run: RunRow } | { action: 'abandoned'; run: RunRow; then: 'start' };
 
 /**
  * What to do about the open run of `db` before a new run starts. Throws OEF-040 (`fail`, or when
@@ -51,7 +56,13 @@ export function decideOpenRun(store: Store, db: string, policy: OnOpenRun, opera
     return { action: 'resume', run: open };
   }
   // abandon-if-safe: never a run that waits for a decision, may hold a quiet point or left the database down
-  if (open.status === 'needs-decision' || open.status === 'failed' || mayHoldQuietPoint(open) || mayHaveLeftDbDown(open)) throw openRunError(store, open);
+  if (
+    open.status === 'needs-decision' ||
+    open.status === 'failed' ||
+    mayHoldQuietPoint(open) ||
+    mayHaveLeftDbDown(open)
+  )
+    throw openRunError(store, open);
   abandonRun(store, { runId: open.runId, reason: 'on-open-run = abandon-if-safe: a new run starts', operator });
   return { action: 'abandoned', run: open, then: 'start' };
 }

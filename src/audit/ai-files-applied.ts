@@ -36,8 +36,14 @@ export function aiFilesApplied(attempts: readonly DecodedAttempt[], runInput: un
     const index = count(facts['index']) ?? Number(a.stepKey.split('#')[1]);
     const file = text(facts['file']) ?? planned[index] ?? '?';
     out.push({
-      file, aiSeq: count(facts['aiSeq']), sha256: text(facts['sha256']), bytes: count(facts['bytes']),
-      stepKey: a.stepKey, attempt: a.attempt, outcome: a.outcome, retry: a.stepId === 'rollForwardRetry',
+      file,
+      aiSeq: count(facts['aiSeq']),
+      sha256: text(facts['sha256']),
+      bytes: count(facts['bytes']),
+      stepKey: a.stepKey,
+      attempt: a.attempt,
+      outcome: a.outcome,
+      retry: a.stepId === 'rollForwardRetry',
     });
   }
   return out;

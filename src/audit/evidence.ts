@@ -6,7 +6,22 @@ import type { AnyStateMachine } from 'xstate';
 import { definitionFor, definitionRegistry, machines, type DefinitionRegistry } from '../../machines/index.js';
 import type { Highlight } from '../diagram/model.js';
 import { stateName } from '../engine/run-status.js';
-import { closingOf, decodeAttempt, decodeCommand, decodeJournalEntry, entriesOf, snapshotFacts, type DecodedAttempt, type DecodedCommand, type BackupRow, type JournalEntry, type JsonRecord, type JournaledMessage, type OperatorDecision, type Store } from '../store/index.js';
+import {
+  closingOf,
+  decodeAttempt,
+  decodeCommand,
+  decodeJournalEntry,
+  entriesOf,
+  snapshotFacts,
+  type DecodedAttempt,
+  type DecodedCommand,
+  type BackupRow,
+  type JournalEntry,
+  type JsonRecord,
+  type JournaledMessage,
+  type OperatorDecision,
+  type Store,
+} from '../store/index.js';
 import { aiFilesApplied, type AppliedAiFile } from './ai-files-applied.js';
 import { exitReading } from './exit-reading.js';
 import { runOutcome, stepNames, type StepName } from './outcome.js';
@@ -45,7 +60,8 @@ const stateIdOf = (stepKey: string): string => stepKey.split('#')[0]!;
 
 /** Article step and plain name of a state id, wherever it sits in the machine. */
 function nameOfStateId(names: ReturnType<typeof stepNames>, stateId: string): { kb: string; title: string } {
-  for (const n of names.values()) if (n.state === stateId || n.state.endsWith(`.${stateId}`)) return { kb: n.kb, title: n.title };
+  for (const n of names.values())
+    if (n.state === stateId || n.state.endsWith(`.${stateId}`)) return { kb: n.kb, title: n.title };
   return { kb: '', title: stateId };
 }
 
@@ -61,25 +77,42 @@ export function timeline(store: Store, runId: string, machine?: AnyStateMachine)
     byAttempt.set(key, list);
   }
   const run = store.getRun(runId);
-  const m = machine ?? (run ? definitionFor(definitionRegistry, run.machineId, run.machineHash)?.machine ?? (machines as Record<string, AnyStateMachine>)[run.machineId] : undefined);
+  const m =
+    machine ??
+    (run
+      ? (definitionFor(definitionRegistry, run.machineId, run.machineHash)?.machine ??
+        (machines as Record<string, AnyStateMachine>)[run.machineId])
+      : undefined);
   const names = m ? stepNames(m) : new Map<string, StepName>();
-  return store.attempts(runId).map(decodeAttempt).map((a) => {
-    // the intent records when the attempt began (before its probe ran)
-    const start = a.intent.at ?? at.get(a.intentSeq) ?? null;
-    const end = a.resultSeq !== null ? at.get(a.resultSeq) ?? null : null;
-    const decision = a.output?.decision;
-    const ok = a.outcome === 'ok' || a.outcome === 'reconciled-done' || a.outcome === 'decided-done';
-    return {
-      ...(decision ? { decision } : {}),
-      stepKey: a.stepKey, stepId: a.stepId, ...nameOfStateId(names, stateIdOf(a.stepKey)), attempt: a.attempt, outcome: a.outcome ?? 'in-doubt', startedAt: start,
-      durationMs: start && end ? Date.parse(end) - Date.parse(start) : null,
-      commands: (byAttempt.get(`${a.attempt} ${a.stepKey}`) ?? []).map((c) => ({
-        argv: c.argv, exitCode: c.exitCode, signal: c.signal, durationMs: c.durationMs, messages: c.messages,
-        reading: exitReading(c.argv, c.exitCode, c.signal, a.stepId, ok),
-        ...stdinOf(store, runId, c),
-      })),
-    };
-  });
+  return store
+    .attempts(runId)
+    .map(decodeAttempt)
+    .map((a) => {
+      // the intent records when the attempt began (before its probe ran)
+      const start = a.intent.at ?? at.get(a.intentSeq) ?? null;
+      const end = a.resultSeq !== null ? (at.get(a.resultSeq) ?? null) : null;
+      const decision = a.output?.decision;
+      const ok = a.outcome === 'ok' || a.outcome === 'reconciled-done' || a.outcome === 'decided-done';
+      return {
+        ...(decision ? { decision } : {}),
+        stepKey: a.stepKey,
+        stepId: a.stepId,
+        ...nameOfStateId(names, stateIdOf(a.stepKey)),
+        attempt: a.attempt,
+        outcome: a.outcome ?? 'in-doubt',
+        startedAt: start,
+        durationMs: start && end ? Date.parse(end) - Date.parse(start) : null,
+        commands: (byAttempt.get(`${a.attempt} ${a.stepKey}`) ?? []).map((c) => ({
+          argv: c.argv,
+          exitCode: c.exitCode,
+          signal: c.signal,
+          durationMs: c.durationMs,
+          messages: c.messages,
+          reading: exitReading(c.argv, c.exitCode, c.signal, a.stepId, ok),
+          ...stdinOf(store, runId, c),
+        })),
+      };
+    });
 }
 
 /** The journal's note on a command's stdin (kept in its journal row only); looked up only for a -Passphrase call. */
@@ -106,7 +139,10 @@ export interface RunFacts {
   definitionHash: string;
   dlcVersion: string | null;
   db: string;
-  backup: Pick<BackupRow, 'backupId' | 'kind' | 'destination' | 'manifestDigest' | 'pairedAiSeq' | 'dbIdentity' | 'completedAt'> | null;
+  backup: Pick<
+    BackupRow,
+    'backupId' | 'kind' | 'destination' | 'manifestDigest' | 'pairedAiSeq' | 'dbIdentity' | 'completedAt'
+  > | null;
   /** Enable → disable of the quiet point (online backups), with its length. */
   quietWindow: { enabledAt: string; disabledAt: string | null; durationMs: number | null } | null;
   /** Every AI file the run rolled forward: file, AI sequence, sha256 and size, in order (restores). */
@@ -117,15 +153,27 @@ export interface RunFacts {
 
 function quietWindowOf(rows: readonly TimelineRow[], journal: readonly JournalEntry[]): RunFacts['quietWindow'] {
   const endOf = (stateId: string): string | null => {
-    const last = [...rows].reverse().find((r) => stateIdOf(r.stepKey) === stateId && (r.outcome === 'ok' || r.outcome.endsWith('-done')));
+    const last = [...rows]
+      .reverse()
+      .find((r) => stateIdOf(r.stepKey) === stateId && (r.outcome === 'ok' || r.outcome.endsWith('-done')));
     if (!last) return null;
-    const result = journal.find((j) => j.stepKey === last.stepKey && j.attempt === last.attempt && closingOf(j) !== null);
+    const result = journal.find(
+      (j) => j.stepKey === last.stepKey && j.attempt === last.attempt && closingOf(j) !== null,
+    );
     return result?.at ?? null;
   };
   const enabledAt = endOf('quietEnable');
   if (enabledAt === null) return null;
-  const disabledAt = endOf('quietDisable') ?? endOf('quietDisableAfterFailure') ?? endOf('quietDisableAfterAbort') ?? endOf('quietDisableAfterTimeout');
-  return { enabledAt, disabledAt, durationMs: disabledAt === null ? null : Date.parse(disabledAt) - Date.parse(enabledAt) };
+  const disabledAt =
+    endOf('quietDisable') ??
+    endOf('quietDisableAfterFailure') ??
+    endOf('quietDisableAfterAbort') ??
+    endOf('quietDisableAfterTimeout');
+  return {
+    enabledAt,
+    disabledAt,
+    durationMs: disabledAt === null ? null : Date.parse(disabledAt) - Date.parse(enabledAt),
+  };
 }
 
 /** The facts block of the evidence. */
@@ -137,9 +185,25 @@ export function runFacts(store: Store, runId: string, rows: readonly TimelineRow
   const backup = store.listBackups({ db: run.db }).find((b) => b.runId === runId) ?? null;
   const attempts = store.attempts(runId).map(decodeAttempt);
   return {
-    host: run.host, pid: run.pid, osUser: started?.osUser ?? null, oeflowVersion: started?.oeflowVersion ?? null,
-    machineId: run.machineId, definitionHash: run.machineHash, dlcVersion: dlcVersionOf(attempts), db: run.db,
-    backup: backup ? { backupId: backup.backupId, kind: backup.kind, destination: backup.destination, manifestDigest: backup.manifestDigest, pairedAiSeq: backup.pairedAiSeq, dbIdentity: backup.dbIdentity, completedAt: backup.completedAt } : null,
+    host: run.host,
+    pid: run.pid,
+    osUser: started?.osUser ?? null,
+    oeflowVersion: started?.oeflowVersion ?? null,
+    machineId: run.machineId,
+    definitionHash: run.machineHash,
+    dlcVersion: dlcVersionOf(attempts),
+    db: run.db,
+    backup: backup
+      ? {
+          backupId: backup.backupId,
+          kind: backup.kind,
+          destination: backup.destination,
+          manifestDigest: backup.manifestDigest,
+          pairedAiSeq: backup.pairedAiSeq,
+          dbIdentity: backup.dbIdentity,
+          completedAt: backup.completedAt,
+        }
+      : null,
     quietWindow: quietWindowOf(rows, journal),
     aiFilesApplied: aiFilesApplied(attempts, run.input),
     facts,
@@ -148,19 +212,29 @@ export function runFacts(store: Store, runId: string, rows: readonly TimelineRow
 
 /** The DLC release the run's newest preflight read from `$DLC/version`, or null (runs of an oeflow that did not record it). */
 export function dlcVersionOf(attempts: readonly DecodedAttempt[]): string | null {
-  const recorded = attempts.filter((a) => a.stepId === 'preflight').map((a) => a.output?.facts['dlcVersion']).filter((v) => typeof v === 'string').at(-1);
+  const recorded = attempts
+    .filter((a) => a.stepId === 'preflight')
+    .map((a) => a.output?.facts['dlcVersion'])
+    .filter((v) => typeof v === 'string')
+    .at(-1);
   return typeof recorded === 'string' ? recorded : null;
 }
 
 /** The chart overlay of a run: its path, where it rests, the step that failed it and its events. */
-export function runHighlight(machine: AnyStateMachine, journal: readonly JournalEntry[], events: readonly RunEvent[]): Highlight {
+export function runHighlight(
+  machine: AnyStateMachine,
+  journal: readonly JournalEntry[],
+  events: readonly RunEvent[],
+): Highlight {
   const path = entriesOf(journal, 'transition').map((r) => stateName(r.data.to));
   const outcome = runOutcome(machine, journal);
   return {
     visited: [...new Set(path)],
     ...(path.length ? { current: path[path.length - 1]! } : {}),
     ...(outcome.failedAt ? { failed: outcome.failedAt.state } : {}),
-    markers: events.filter((e) => e.state !== '').map((e) => ({ state: e.state, kind: e.kind, text: `${e.at}: ${e.text}` })),
+    markers: events
+      .filter((e) => e.state !== '')
+      .map((e) => ({ state: e.state, kind: e.kind, text: `${e.at}: ${e.text}` })),
   };
 }
 
@@ -171,5 +245,12 @@ export function collectEvidence(store: Store, runId: string, registry: Definitio
   const journal = store.entries(runId);
   const rows = timeline(store, runId, machine);
   const events = runEvents(journal);
-  return { machine, timeline: rows, events, facts: runFacts(store, runId, rows), highlight: runHighlight(machine, journal, events), outcome: runOutcome(machine, journal) };
+  return {
+    machine,
+    timeline: rows,
+    events,
+    facts: runFacts(store, runId, rows),
+    highlight: runHighlight(machine, journal, events),
+    outcome: runOutcome(machine, journal),
+  };
 }

@@ -19,7 +19,13 @@ function qualifier(argv: readonly string[]): string | undefined {
  * "6: in use — expected by preflight" / "2: failed the step" / "0: ok". `stepOk` is whether
  * the attempt that ran the command succeeded (it read the code as it expected).
  */
-export function exitReading(argv: readonly string[], exitCode: number | null, signal: string | null, stepId: string, stepOk: boolean): string {
+export function exitReading(
+  argv: readonly string[],
+  exitCode: number | null,
+  signal: string | null,
+  stepId: string,
+  stepOk: boolean,
+): string {
   if (signal !== null) return `killed by ${signal}`;
   if (exitCode === null) return 'no exit code';
   const utility = (argv[0] ?? '').split('/').pop() ?? '';

@@ -20,7 +20,9 @@ function failedChecks(v: Verification): string[] {
     ...(v.ordering.ok ? [] : ['step results out of order']),
     ...(v.record.ok ? [] : ['stored run record differs from the journal']),
     // unsigned rows without --public-key are a stated limit, not a failed check
-    ...(a.ok || a.checkedWith === 'none' ? [] : [a.checkedWith === 'public-key' ? 'rows not all signed by a key you passed' : 'row signatures do not verify']),
+    ...(a.ok || a.checkedWith === 'none'
+      ? []
+      : [a.checkedWith === 'public-key' ? 'rows not all signed by a key you passed' : 'row signatures do not verify']),
   ];
 }
 
@@ -35,5 +37,9 @@ export function notProvenError(v: Verification): NotProven | undefined {
     : onlyKey
       ? 'Pass the public key of the signer with --public-key (the .pub next to the key in OEFLOW_SIGNING_KEY); if the run was not signed it cannot be authenticated. Otherwise keep the store for investigation.'
       : errorCodes['OEF-330'].hint;
-  return { code: 'OEF-330', message: `run ${v.runId} is not proven: ${failed.length ? failed.join('; ') : 'a check failed'}`, hint };
+  return {
+    code: 'OEF-330',
+    message: `run ${v.runId} is not proven: ${failed.length ? failed.join('; ') : 'a check failed'}`,
+    hint,
+  };
 }

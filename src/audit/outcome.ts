@@ -26,7 +26,10 @@ export interface Outcome {
   summary: string;
 }
 
-interface Failure { code?: string | null; message?: string | null }
+interface Failure {
+  code?: string | null;
+  message?: string | null;
+}
 
 /** Article step, state name and description of every state of the machine, by dotted name. */
 export function stepNames(machine: AnyStateMachine): Map<string, StepName> {
@@ -34,7 +37,11 @@ export function stepNames(machine: AnyStateMachine): Map<string, StepName> {
   const walk = (node: AnyStateMachine['root'], path: string[]): void => {
     for (const [key, child] of Object.entries(node.states)) {
       const name = [...path, key].join('.');
-      out.set(name, { state: name, kb: (child.meta as { kb?: string } | undefined)?.kb ?? '', title: child.description ?? key });
+      out.set(name, {
+        state: name,
+        kb: (child.meta as { kb?: string } | undefined)?.kb ?? '',
+        title: child.description ?? key,
+      });
       walk(child, [...path, key]);
     }
   };
@@ -50,7 +57,8 @@ export function stepLabel(s: StepName): string {
 /** The state a step error left: the source of the last `xstate.error.actor.*` transition. */
 function failedState(rows: readonly JournalEntry[]): string | undefined {
   let from: unknown;
-  for (const r of rows) if (r.kind === 'transition' && /^xstate\.error\.actor\./.test(r.data.event.type)) from = r.data.from;
+  for (const r of rows)
+    if (r.kind === 'transition' && /^xstate\.error\.actor\./.test(r.data.event.type)) from = r.data.from;
   return from === undefined ? undefined : stateName(from);
 }
 
@@ -58,11 +66,24 @@ function failedState(rows: readonly JournalEntry[]): string | undefined {
 export function runOutcome(machine: AnyStateMachine, rows: readonly JournalEntry[]): Outcome {
   let ended: { status: string; failure?: Failure } | undefined;
   for (const row of rows) {
-    if (row.kind === 'run-ended' && row.data.status) ended = { status: row.data.status, ...(row.data.failure ? { failure: row.data.failure } : {}) };
-    else if (row.kind === 'decision' && row.data.abandoned) ended = { status: 'failed', failure: { code: 'OEF-052', message: `abandoned by ${row.data.operator ?? '?'}: ${row.data.reason ?? ''}` } };
-    else if ((row.kind === 'note' && row.data.resumedBy !== null) || (row.kind === 'decision' && !row.data.abandoned && row.data.outcome?.startsWith('decided-') === true)) ended = undefined;
+    if (row.kind === 'run-ended' && row.data.status)
+      ended = { status: row.data.status, ...(row.data.failure ? { failure: row.data.failure } : {}) };
+    else if (row.kind === 'decision' && row.data.abandoned)
+      ended = {
+        status: 'failed',
+        failure: { code: 'OEF-052', message: `abandoned by ${row.data.operator ?? '?'}: ${row.data.reason ?? ''}` },
+      };
+    else if (
+      (row.kind === 'note' && row.data.resumedBy !== null) ||
+      (row.kind === 'decision' && !row.data.abandoned && row.data.outcome?.startsWith('decided-') === true)
+    )
+      ended = undefined;
   }
-  if (ended === undefined) return { verdict: 'OPEN', summary: 'OPEN (the run has not ended: it is running, or was interrupted and can resume)' };
+  if (ended === undefined)
+    return {
+      verdict: 'OPEN',
+      summary: 'OPEN (the run has not ended: it is running, or was interrupted and can resume)',
+    };
   const code = ended.failure?.code;
   const message = ended.failure?.message;
   const because = code || message ? `: ${[code, message].filter(Boolean).join(' ')}` : '';
@@ -70,18 +91,30 @@ export function runOutcome(machine: AnyStateMachine, rows: readonly JournalEntry
     case 'completed':
       return { verdict: 'COMPLETED', summary: 'COMPLETED' };
     case 'aborted':
-      return { verdict: 'ABORTED', ...(code ? { code } : {}), ...(message ? { message } : {}), summary: `ABORTED${because}` };
+      return {
+        verdict: 'ABORTED',
+        ...(code ? { code } : {}),
+        ...(message ? { message } : {}),
+        summary: `ABORTED${because}`,
+      };
     case 'needs-decision':
-      return { verdict: 'NEEDS DECISION', ...(code ? { code } : {}), ...(message ? { message } : {}), summary: `NEEDS DECISION${because}` };
+      return {
+        verdict: 'NEEDS DECISION',
+        ...(code ? { code } : {}),
+        ...(message ? { message } : {}),
+        summary: `NEEDS DECISION${because}`,
+      };
     default: {
       const state = failedState(rows);
       const names = stepNames(machine);
-      const failedAt = state === undefined ? undefined : names.get(state) ?? { state, kb: '', title: state };
+      const failedAt = state === undefined ? undefined : (names.get(state) ?? { state, kb: '', title: state });
       return {
-        verdict: 'FAILED', ...(failedAt ? { failedAt } : {}), ...(code ? { code } : {}), ...(message ? { message } : {}),
+        verdict: 'FAILED',
+        ...(failedAt ? { failedAt } : {}),
+        ...(code ? { code } : {}),
+        ...(message ? { message } : {}),
         summary: `FAILED${failedAt ? ` at ${stepLabel(failedAt)}` : ''}${because}`,
       };
     }
   }
 }
-

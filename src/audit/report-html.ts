@@ -12,7 +12,8 @@ import type { Verification } from './verify.js';
 
 export type Evidence = ReturnType<typeof collectEvidence>;
 
-export const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+export const esc = (s: string): string =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const mark = (ok: boolean) => (ok ? '<b class="ok">✔</b>' : '<b class="bad">✖</b>');
 
 /** Colour class of an outcome: green only for a completed run. */
@@ -27,7 +28,8 @@ export const PRINT_CSS = `body{font-family:system-ui,sans-serif;margin:2em;max-w
 @page{size:A4;margin:12mm}@page chart{size:A4 landscape;margin:8mm}
 @media print{body{margin:0;max-width:none;font-size:10pt}.chart{page:chart;break-before:page}.chart svg{max-height:185mm}tr{break-inside:avoid}h2{break-after:avoid}}`;
 
-const value = (v: unknown): string => (v === null || v === undefined ? '<i>not recorded</i>' : esc(typeof v === 'string' ? v : JSON.stringify(v)));
+const value = (v: unknown): string =>
+  v === null || v === undefined ? '<i>not recorded</i>' : esc(typeof v === 'string' ? v : JSON.stringify(v));
 
 function factsHtml(e: Evidence, shippedIn: readonly string[]): string {
   const f = e.facts;
@@ -35,7 +37,12 @@ function factsHtml(e: Evidence, shippedIn: readonly string[]): string {
   const rows: [string, string][] = [
     ['host / pid', `${esc(f.host)} / ${f.pid}`],
     ['OS user', value(f.osUser)],
-    ['oeflow version', f.oeflowVersion !== null ? esc(f.oeflowVersion) : `<i>not recorded</i>${shippedIn.length ? `; the definition it ran under shipped in oeflow ${esc(shippedIn.join(', '))}` : ''}`],
+    [
+      'oeflow version',
+      f.oeflowVersion !== null
+        ? esc(f.oeflowVersion)
+        : `<i>not recorded</i>${shippedIn.length ? `; the definition it ran under shipped in oeflow ${esc(shippedIn.join(', '))}` : ''}`,
+    ],
     ['definition', `${esc(f.machineId)} <code>${esc(f.definitionHash)}</code>`],
     ['DLC version', value(f.dlcVersion)],
     ['database', `<code>${esc(f.db)}</code>`],
@@ -43,13 +50,27 @@ function factsHtml(e: Evidence, shippedIn: readonly string[]): string {
     ['backup id', value(f.backup?.backupId)],
     ['paired AI sequence', value(f.backup?.pairedAiSeq)],
     ['copy manifest digest', value(f.backup?.manifestDigest)],
-    ['quiet point', q ? `enabled ${esc(q.enabledAt)} → disabled ${q.disabledAt ? esc(q.disabledAt) : '<b class="bad">not disabled</b>'}${q.durationMs !== null ? ` (${q.durationMs} ms)` : ''}` : '<i>none</i>'],
+    [
+      'quiet point',
+      q
+        ? `enabled ${esc(q.enabledAt)} → disabled ${q.disabledAt ? esc(q.disabledAt) : '<b class="bad">not disabled</b>'}${q.durationMs !== null ? ` (${q.durationMs} ms)` : ''}`
+        : '<i>none</i>',
+    ],
   ];
-  const applied = f.aiFilesApplied.map((a, i) => `<tr><td>${i + 1}</td><td><code>${esc(a.file)}</code></td><td>${value(a.aiSeq)}</td><td><code>${value(a.sha256)}</code></td><td>${value(a.bytes)}</td><td>${esc(a.stepKey)} #${a.attempt} ${esc(a.outcome)}${a.retry ? ' (retry)' : ''}</td></tr>`).join('\n');
+  const applied = f.aiFilesApplied
+    .map(
+      (a, i) =>
+        `<tr><td>${i + 1}</td><td><code>${esc(a.file)}</code></td><td>${value(a.aiSeq)}</td><td><code>${value(a.sha256)}</code></td><td>${value(a.bytes)}</td><td>${esc(a.stepKey)} #${a.attempt} ${esc(a.outcome)}${a.retry ? ' (retry)' : ''}</td></tr>`,
+    )
+    .join('\n');
   const aiTable = applied
     ? `<h3>AI files applied (${f.aiFilesApplied.length})</h3>\n<table class="ai-files"><tr><th>#</th><th>file</th><th>AI sequence</th><th>sha256</th><th>bytes</th><th>step</th></tr>\n${applied}\n</table>`
-    : f.machineId === 'roll-forward' ? '<h3>AI files applied (0)</h3>\n<p>No AI file was rolled forward.</p>' : '';
-  const stepFacts = Object.entries(f.facts).map(([step, facts]) => `<tr><td>${esc(step)}</td><td><code>${esc(JSON.stringify(facts))}</code></td></tr>`).join('\n');
+    : f.machineId === 'roll-forward'
+      ? '<h3>AI files applied (0)</h3>\n<p>No AI file was rolled forward.</p>'
+      : '';
+  const stepFacts = Object.entries(f.facts)
+    .map(([step, facts]) => `<tr><td>${esc(step)}</td><td><code>${esc(JSON.stringify(facts))}</code></td></tr>`)
+    .join('\n');
   return `<dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
 ${aiTable}
 <h3>What each step recorded (copy manifest, sequences)</h3>
@@ -62,14 +83,35 @@ ${stepFacts}
 export function evidenceHtml(v: Verification, e: Evidence): string {
   const svg = toSvg(e.machine, { highlight: e.highlight });
   const failedKey = v.outcome.failedAt?.state.split('.').pop();
-  const steps = e.timeline.map((t) => {
-    const failed = t.outcome === 'error' && t.stepKey.split('#')[0] === failedKey;
-    return `<tr${failed ? ' class="bad"' : ''}><td>${esc(t.startedAt ?? '')}</td><td><b>${esc(t.kb)}</b> ${esc(t.stepKey)}<br><small>${esc(t.title)}</small></td><td>${t.attempt}</td><td>${failed ? '<b>✖ error</b>' : esc(t.outcome)}</td><td>${t.durationMs ?? ''}</td><td>${t.commands
-      .map((c) => `<code>${esc(c.argv.join(' '))}</code> → <b>${esc(c.reading)}</b>${messageTexts(c).map((m) => `<br><small>${esc(m)}</small>`).join('')}`).join('<br>')}${t.decision
-      ? `<br><b>operator decision:</b> ${esc(t.decision.as)} by ${esc(t.decision.operator)} at ${esc(t.decision.at)}: ${esc(t.decision.reason)}` : ''}</td></tr>`;
-  }).join('\n');
-  const events = e.events.map((x) => `<tr><td>${esc(x.at)}</td><td><b>${esc(x.kind)}</b></td><td>${esc(x.state)}</td><td>${esc(x.text)}</td></tr>`).join('\n');
-  const transitions = v.replay.transitions.map((t) => `<tr><td>${t.seq}</td><td>${esc(t.at)}</td><td>${esc(readableEvent(t.event))}</td><td>${esc(t.state)}</td><td>${mark(t.ok)}</td></tr>`).join('\n');
+  const steps = e.timeline
+    .map((t) => {
+      const failed = t.outcome === 'error' && t.stepKey.split('#')[0] === failedKey;
+      return `<tr${failed ? ' class="bad"' : ''}><td>${esc(t.startedAt ?? '')}</td><td><b>${esc(t.kb)}</b> ${esc(t.stepKey)}<br><small>${esc(t.title)}</small></td><td>${t.attempt}</td><td>${failed ? '<b>✖ error</b>' : esc(t.outcome)}</td><td>${t.durationMs ?? ''}</td><td>${t.commands
+        .map(
+          (c) =>
+            `<code>${esc(c.argv.join(' '))}</code> → <b>${esc(c.reading)}</b>${messageTexts(c)
+              .map((m) => `<br><small>${esc(m)}</small>`)
+              .join('')}`,
+        )
+        .join('<br>')}${
+        t.decision
+          ? `<br><b>operator decision:</b> ${esc(t.decision.as)} by ${esc(t.decision.operator)} at ${esc(t.decision.at)}: ${esc(t.decision.reason)}`
+          : ''
+      }</td></tr>`;
+    })
+    .join('\n');
+  const events = e.events
+    .map(
+      (x) =>
+        `<tr><td>${esc(x.at)}</td><td><b>${esc(x.kind)}</b></td><td>${esc(x.state)}</td><td>${esc(x.text)}</td></tr>`,
+    )
+    .join('\n');
+  const transitions = v.replay.transitions
+    .map(
+      (t) =>
+        `<tr><td>${t.seq}</td><td>${esc(t.at)}</td><td>${esc(readableEvent(t.event))}</td><td>${esc(t.state)}</td><td>${mark(t.ok)}</td></tr>`,
+    )
+    .join('\n');
   const cls = outcomeClass(v.outcome.verdict);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>oeflow evidence ${esc(v.runId)}</title>
@@ -81,7 +123,9 @@ Outcome: <b class="${cls}">${esc(v.outcome.summary)}</b>${v.outcome.failedAt ? `
 <p>Procedure <b>${esc(v.machineId)}</b> on <code>${esc(e.facts.db)}</code>.</p>
 <h2>Checks</h2>
 <ul>
-${verificationLines(v).map(([ok, text]) => `<li>${mark(ok)} ${esc(text)}</li>`).join('\n')}
+${verificationLines(v)
+  .map(([ok, text]) => `<li>${mark(ok)} ${esc(text)}</li>`)
+  .join('\n')}
 </ul>
 <h2>What this does not prove</h2>
 <ul>

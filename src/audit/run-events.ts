@@ -25,7 +25,14 @@ export function runEvents(rows: readonly JournalEntry[]): RunEvent[] {
   // a crash shows first at the takeover of the dead process's lock, else at the resume
   let crashShown = false;
   const crash = (seq: number): void => {
-    if (!crashShown) out.push({ kind: 'crash', seq, at: lastAt, state, text: `the oeflow process died in ${state || 'its first step'} (last journal row at ${lastAt}); nothing was journaled until it was taken over` });
+    if (!crashShown)
+      out.push({
+        kind: 'crash',
+        seq,
+        at: lastAt,
+        state,
+        text: `the oeflow process died in ${state || 'its first step'} (last journal row at ${lastAt}); nothing was journaled until it was taken over`,
+      });
     crashShown = true;
   };
   for (const row of rows) {
@@ -34,11 +41,23 @@ export function runEvents(rows: readonly JournalEntry[]): RunEvent[] {
       // a run left 'running' without a process is one whose process died: the crash came after the last row before the resume
       if (d.fromStatus === 'running') crash(row.seq);
       crashShown = false;
-      out.push({ kind: 'resume', seq: row.seq, at: row.at, state, text: `resumed${d.retry ? ' with --retry' : ''} from ${d.fromStatus ?? '?'} by ${d.resumedBy.host ?? '?'} pid ${d.resumedBy.pid ?? '?'}` });
+      out.push({
+        kind: 'resume',
+        seq: row.seq,
+        at: row.at,
+        state,
+        text: `resumed${d.retry ? ' with --retry' : ''} from ${d.fromStatus ?? '?'} by ${d.resumedBy.host ?? '?'} pid ${d.resumedBy.pid ?? '?'}`,
+      });
     } else if (row.kind === 'lock-takeover') {
       const d = row.data;
       if (d.previous?.runId === row.runId) crash(row.seq);
-      out.push({ kind: 'lock-takeover', seq: row.seq, at: row.at, state, text: `took over the database lock from run ${d.previous?.runId ?? '?'} (${d.previous?.host ?? '?'} pid ${d.previous?.pid ?? '?'}), whose process was gone` });
+      out.push({
+        kind: 'lock-takeover',
+        seq: row.seq,
+        at: row.at,
+        state,
+        text: `took over the database lock from run ${d.previous?.runId ?? '?'} (${d.previous?.host ?? '?'} pid ${d.previous?.pid ?? '?'}), whose process was gone`,
+      });
     } else if (row.kind === 'decision') {
       const d = row.data;
       const decision = d.abandoned ? null : d.output?.decision;

@@ -48,7 +48,11 @@ function rootOf(command: Command): Command {
 export function applyConfig(root: Command, action: Command): void {
   if (WITHOUT_CONFIG.has(topCommand(action).name())) return;
   if (DEFER_ERRORS.has(topCommand(action).name())) {
-    try { applyConfigTo(root, action); } catch (err) { deferred.set(action, err); }
+    try {
+      applyConfigTo(root, action);
+    } catch (err) {
+      deferred.set(action, err);
+    }
     return;
   }
   applyConfigTo(root, action);
@@ -76,7 +80,9 @@ function applyConfigTo(root: Command, action: Command): void {
   const owners = [action, root];
   const cli = new Map<string, ConfigValue>();
   for (const def of keyDefs) {
-    const owner = owners.find((c) => def.option !== undefined && c.options.some((o) => o.attributeName() === def.option));
+    const owner = owners.find(
+      (c) => def.option !== undefined && c.options.some((o) => o.attributeName() === def.option),
+    );
     if (owner && owner.getOptionValueSource(def.option!) === 'cli') {
       const value = owner.getOptionValue(def.option!) as ConfigValue;
       cli.set(def.key, def.negates === true ? !value : value);
@@ -86,7 +92,9 @@ function applyConfigTo(root: Command, action: Command): void {
   for (const s of settings.values()) {
     if (s.source === 'command line') continue;
     const def = keyDefs.find((d) => d.key === s.key)!;
-    const owner = owners.find((c) => def.option !== undefined && c.options.some((o) => o.attributeName() === def.option));
+    const owner = owners.find(
+      (c) => def.option !== undefined && c.options.some((o) => o.attributeName() === def.option),
+    );
     if (!owner) continue;
     const value = def.negates === true ? !s.value : s.value;
     owner.setOptionValueWithSource(def.option!, value, s.source === 'environment' ? 'env' : 'config');

@@ -38,7 +38,9 @@ export function openCommandLog(file: string, level: LogLevel, warn: (message: st
   }
   return {
     file: path,
-    get problem() { return problem; },
+    get problem() {
+      return problem;
+    },
     write(lvl, text, runId) {
       if (fd === undefined || LOG_LEVELS.indexOf(lvl) > threshold) return;
       // one line, one write: a newline inside a message would split it between writers
@@ -47,13 +49,21 @@ export function openCommandLog(file: string, level: LogLevel, warn: (message: st
         writeSync(fd, line);
       } catch (err) {
         failed(err);
-        try { closeSync(fd); } catch { /* already failing */ }
+        try {
+          closeSync(fd);
+        } catch {
+          /* already failing */
+        }
         fd = undefined;
       }
     },
     close() {
       if (fd === undefined) return;
-      try { closeSync(fd); } catch { /* nothing left to log to */ }
+      try {
+        closeSync(fd);
+      } catch {
+        /* nothing left to log to */
+      }
       fd = undefined;
     },
   };
@@ -62,5 +72,9 @@ export function openCommandLog(file: string, level: LogLevel, warn: (message: st
 /** A log file that failed during a run is journaled on the run (a note), so `show` and the evidence say the log has a gap. */
 export function journalLogProblem(log: CommandLog | undefined, store: Store, runId: string): void {
   if (log?.problem === undefined || !store.getRun(runId)) return;
-  try { store.appendJournal(runId, { kind: 'note', data: { logFile: { file: log.file, error: log.problem } } }); } catch { /* the result is printed anyway */ }
+  try {
+    store.appendJournal(runId, { kind: 'note', data: { logFile: { file: log.file, error: log.problem } } });
+  } catch {
+    /* the result is printed anyway */
+  }
 }

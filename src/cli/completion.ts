@@ -5,14 +5,21 @@ import type { Command } from 'commander';
 import { OeflowError } from '../errors.js';
 import type { CliIO } from './io.js';
 
-interface Node { path: string; words: string[] }
+interface Node {
+  path: string;
+  words: string[];
+}
 
 /** Every command path (`backup online`) with the subcommands and long options it accepts. */
 function commandTree(root: Command): Node[] {
   const nodes: Node[] = [];
   const walk = (c: Command, path: string[]) => {
     const globals = root.options.map((o) => o.long).filter((x): x is string => Boolean(x));
-    const words = [...c.commands.map((s) => s.name()), ...c.options.map((o) => o.long).filter((x): x is string => Boolean(x)), ...(path.length ? [] : globals)];
+    const words = [
+      ...c.commands.map((s) => s.name()),
+      ...c.options.map((o) => o.long).filter((x): x is string => Boolean(x)),
+      ...(path.length ? [] : globals),
+    ];
     nodes.push({ path: path.join(' '), words: [...new Set(words)] });
     for (const s of c.commands) walk(s, [...path, s.name()]);
   };
@@ -21,8 +28,13 @@ function commandTree(root: Command): Node[] {
 }
 
 function bashScript(root: Command): string {
-  const cases = commandTree(root).map((n) => `    "${n.path}") words="${n.words.join(' ')}" ;;`).join('\n');
-  const globals = root.options.map((o) => o.long).filter(Boolean).join(' ');
+  const cases = commandTree(root)
+    .map((n) => `    "${n.path}") words="${n.words.join(' ')}" ;;`)
+    .join('\n');
+  const globals = root.options
+    .map((o) => o.long)
+    .filter(Boolean)
+    .join(' ');
   return `# oeflow bash completion: source it, or save it as /etc/bash_completion.d/oeflow
 _oeflow() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" path="" w i
@@ -48,10 +60,12 @@ complete -F _oeflow oeflow
 }
 
 export function registerCompletionCommand(program: Command, io: CliIO): void {
-  program.command('completion <shell>')
+  program
+    .command('completion <shell>')
     .description('Print a shell completion script (bash; zsh through bashcompinit): `source <(oeflow completion bash)`')
     .action((shell: string) => {
-      if (shell !== 'bash' && shell !== 'zsh') throw new OeflowError('OEF-001', `completion for ${shell} is not available: use bash or zsh`);
+      if (shell !== 'bash' && shell !== 'zsh')
+        throw new OeflowError('OEF-001', `completion for ${shell} is not available: use bash or zsh`);
       const script = bashScript(program);
       io.out(shell === 'zsh' ? `autoload -U +X bashcompinit && bashcompinit\n${script}` : script);
     });

@@ -23,9 +23,18 @@ export function storeOptionsFor(opts: GlobalOptions): StoreOptions {
 export function storeFor(opts: GlobalOptions, o: { existing?: boolean } = {}): Store {
   const explicit = opts.state ?? process.env.OEFLOW_STATE;
   const readOnly = o.existing === true;
-  const path = resolveStatePath({ ...(opts.state ? { flag: opts.state } : {}), ...(process.env.OEFLOW_STATE ? { env: process.env.OEFLOW_STATE } : {}), cwd: process.cwd(), createDir: !readOnly });
+  const path = resolveStatePath({
+    ...(opts.state ? { flag: opts.state } : {}),
+    ...(process.env.OEFLOW_STATE ? { env: process.env.OEFLOW_STATE } : {}),
+    cwd: process.cwd(),
+    createDir: !readOnly,
+  });
   if (readOnly && path !== ':memory:' && !existsSync(path)) {
-    if (explicit) throw new OeflowError('OEF-020', `There is no state store at ${path}.`, { hint: 'Check --state / OEFLOW_STATE / `store` in the configuration: it must name the store your runs were recorded in.', details: { path } });
+    if (explicit)
+      throw new OeflowError('OEF-020', `There is no state store at ${path}.`, {
+        hint: 'Check --state / OEFLOW_STATE / `store` in the configuration: it must name the store your runs were recorded in.',
+        details: { path },
+      });
     return openStore(':memory:', storeOptionsFor(opts)); // nothing recorded yet, and nothing created
   }
   return openStore(path, storeOptionsFor(opts));
@@ -35,7 +44,6 @@ export function storeFor(opts: GlobalOptions, o: { existing?: boolean } = {}): S
 export async function dlcFor(opts: GlobalOptions): Promise<string> {
   return (await discoverDlc({ flag: opts.dlc, env: process.env })).dlc;
 }
-
 
 /** Abort signal fed by the abort signals while `body` runs. */
 export async function withSignals<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -16,10 +16,20 @@ export function dbTargets(command: Command, named: readonly string[], store: Sto
   const { config } = configFor(command);
   const target = (arg: string): DbTarget => {
     const section = findSection(config, arg);
-    return { db: section ? sectionDb(section) : dbArgument(arg), section: section?.name, settings: effectiveSettings(config, section, process.env) };
+    return {
+      db: section ? sectionDb(section) : dbArgument(arg),
+      section: section?.name,
+      settings: effectiveSettings(config, section, process.env),
+    };
   };
   if (named.length) return named.map(target);
   if (config.dbs.size) return [...config.dbs.keys()].map(target);
-  const known = new Set([...store.listBackups().map((b) => b.db), ...store.listRuns().filter((r) => r.kind !== 'restore').map((r) => r.db)]);
+  const known = new Set([
+    ...store.listBackups().map((b) => b.db),
+    ...store
+      .listRuns()
+      .filter((r) => r.kind !== 'restore')
+      .map((r) => r.db),
+  ]);
   return [...known].sort().map(target);
 }

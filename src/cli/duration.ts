@@ -13,7 +13,12 @@ export function parseDuration(text: string): number {
 
 /** 90 → "1m30s", 7200 → "2h", 200000 → "2d7h": at most two units, for ages and long runs. */
 export function humanSeconds(seconds: number): string {
-  const units: [number, string][] = [[86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']];
+  const units: [number, string][] = [
+    [86400, 'd'],
+    [3600, 'h'],
+    [60, 'm'],
+    [1, 's'],
+  ];
   const parts: string[] = [];
   let rest = Math.round(seconds);
   for (const [size, unit] of units) {

@@ -37,10 +37,15 @@ export async function drivingRun<T>(body: () => Promise<T>): Promise<T> {
 export function trackedIO(io: CliIO): CliIO & { readonly wroteOut: boolean } {
   let wroteOut = false;
   return {
-    out: (text) => { wroteOut = true; io.out(text); },
+    out: (text) => {
+      wroteOut = true;
+      io.out(text);
+    },
     err: (text) => io.err(text),
     interactive: io.interactive,
-    get wroteOut() { return wroteOut; },
+    get wroteOut() {
+      return wroteOut;
+    },
   };
 }
 
@@ -53,12 +58,21 @@ export function installEarlySignals(io: CliIO & { readonly wroteOut: boolean }, 
       const message = droveRun
         ? `interrupted by ${sig} after the run settled, before its result was printed`
         : `interrupted by ${sig} before any run started: no run was recorded`;
-      emitError(io, json, new OeflowError('OEF-052', message, {
-        hint: droveRun ? 'See the run with `oeflow runs` and `oeflow show <run-id>`.' : 'Run the command again when ready.', details: { signal: sig },
-      }));
+      emitError(
+        io,
+        json,
+        new OeflowError('OEF-052', message, {
+          hint: droveRun
+            ? 'See the run with `oeflow runs` and `oeflow show <run-id>`.'
+            : 'Run the command again when ready.',
+          details: { signal: sig },
+        }),
+      );
     }
     process.exit(ExitCode.aborted);
   };
   for (const sig of ABORT_SIGNALS) process.on(sig, onSignal);
-  return () => { for (const sig of ABORT_SIGNALS) process.off(sig, onSignal); };
+  return () => {
+    for (const sig of ABORT_SIGNALS) process.off(sig, onSignal);
+  };
 }

@@ -22,11 +22,21 @@ function logEnd(outcome: CommandOutcome, code: number): void {
   if (!outcome.log) return;
   const changing = CHANGING.has((outcome.command ?? '').split(' ')[0]!);
   const failure = outcome.failure ? `: ${outcome.failure.code} ${outcome.failure.message}` : '';
-  outcome.log.write(code === ExitCode.ok ? (changing ? 'info' : 'debug') : 'error', `command ended: oeflow ${outcome.command ?? ''}, exit ${code}${failure}`);
+  outcome.log.write(
+    code === ExitCode.ok ? (changing ? 'info' : 'debug') : 'error',
+    `command ended: oeflow ${outcome.command ?? ''}, exit ${code}${failure}`,
+  );
   outcome.log.close();
 }
 
-async function run(program: ReturnType<typeof buildProgram>, outcome: CommandOutcome, usage: ReturnType<typeof usageCapture>, argv: readonly string[], io: CliIO, json: boolean): Promise<number> {
+async function run(
+  program: ReturnType<typeof buildProgram>,
+  outcome: CommandOutcome,
+  usage: ReturnType<typeof usageCapture>,
+  argv: readonly string[],
+  io: CliIO,
+  json: boolean,
+): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return outcome.exitCode;
@@ -53,8 +63,14 @@ async function run(program: ReturnType<typeof buildProgram>, outcome: CommandOut
       return damaged.exitCode;
     }
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    if (json) io.out(`${JSON.stringify({ status: 'error', error: { code: 'OEF-002', message, hint: errorCodes['OEF-002'].hint, details: {} } }, null, 2)}\n`);
-    else io.err(`oeflow: OEF-002 internal error: ${message}\n  next: this is a bug; please report it with the output above.\n`);
+    if (json)
+      io.out(
+        `${JSON.stringify({ status: 'error', error: { code: 'OEF-002', message, hint: errorCodes['OEF-002'].hint, details: {} } }, null, 2)}\n`,
+      );
+    else
+      io.err(
+        `oeflow: OEF-002 internal error: ${message}\n  next: this is a bug; please report it with the output above.\n`,
+      );
     return ExitCode.internal;
   }
 }

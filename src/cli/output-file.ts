@@ -15,7 +15,8 @@ export async function writeOutputFile(option: string, file: string, content: str
     // "ENOENT: no such file or directory, open '<path>'" → "no such file or directory (ENOENT)"
     const reason = code ? `${text.replace(`${code}: `, '').replace(/, \w+ '.*'$/, '')} (${code})` : text;
     throw new OeflowError('OEF-003', `cannot write the ${option} file ${path}: ${reason}`, {
-      cause, details: { option, path, ...(code ? { osError: code } : {}) },
+      cause,
+      details: { option, path, ...(code ? { osError: code } : {}) },
     });
   }
 }

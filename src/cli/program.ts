@@ -34,13 +34,31 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome, usage: UsageCap
   const program = new Command('oeflow')
     .description('Durable, resumable, auditable OpenEdge OS-backup and roll-forward procedures')
     .option('--json', 'print machine-readable JSON results (and errors) on stdout; turns progress off', false)
-    .option('--config <file>', 'configuration file (default: $OEFLOW_CONFIG, else /etc/oeflow/oeflow.conf, else ~/.oeflow/oeflow.conf)')
-    .option('--state <file>', 'SQLite state store (default: $OEFLOW_STATE, else `store` in the configuration, else ~/.oeflow/oeflow.db)')
+    .option(
+      '--config <file>',
+      'configuration file (default: $OEFLOW_CONFIG, else /etc/oeflow/oeflow.conf, else ~/.oeflow/oeflow.conf)',
+    )
+    .option(
+      '--state <file>',
+      'SQLite state store (default: $OEFLOW_STATE, else `store` in the configuration, else ~/.oeflow/oeflow.db)',
+    )
     .option('--dlc <dir>', 'OpenEdge installation (default: $DLC)')
-    .option('--signing-key <file>', 'Ed25519 private key (PEM) that signs every journal row written (default: $OEFLOW_SIGNING_KEY; see `oeflow key generate`)')
-    .option('-q, --quiet', 'print only errors: no progress, no result text, no warnings (the exit code says how it went)', false)
-    .option('--log-file <file>', 'append one line per command, step and utility command to this file (default: `log-file` in the configuration)')
-    .addOption(new Option('--log-level <level>', 'least severe lines written to --log-file (default info)').choices(LOG_LEVELS))
+    .option(
+      '--signing-key <file>',
+      'Ed25519 private key (PEM) that signs every journal row written (default: $OEFLOW_SIGNING_KEY; see `oeflow key generate`)',
+    )
+    .option(
+      '-q, --quiet',
+      'print only errors: no progress, no result text, no warnings (the exit code says how it went)',
+      false,
+    )
+    .option(
+      '--log-file <file>',
+      'append one line per command, step and utility command to this file (default: `log-file` in the configuration)',
+    )
+    .addOption(
+      new Option('--log-level <level>', 'least severe lines written to --log-file (default info)').choices(LOG_LEVELS),
+    )
     .version(OEFLOW_VERSION, '-V, --version', 'print the oeflow version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => usage.write(s), outputError: () => undefined })
@@ -70,9 +88,12 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome, usage: UsageCap
 function openLogFor(root: Command, action: Command, io: CliIO): CommandLog | undefined {
   const o = root.opts<{ logFile?: string; logLevel?: string }>();
   if (o.logFile === undefined || o.logFile.trim() === '') return undefined;
-  const level = (LOG_LEVELS as readonly string[]).includes(o.logLevel ?? '') ? o.logLevel as LogLevel : 'info';
+  const level = (LOG_LEVELS as readonly string[]).includes(o.logLevel ?? '') ? (o.logLevel as LogLevel) : 'info';
   const log = openCommandLog(o.logFile, level, (m) => io.err(m));
-  log.write(CHANGING.has(commandPath(action).split(' ')[0]!) ? 'info' : 'debug', `command started: oeflow ${commandPath(action)} ${action.args.join(' ')}`.trimEnd());
+  log.write(
+    CHANGING.has(commandPath(action).split(' ')[0]!) ? 'info' : 'debug',
+    `command started: oeflow ${commandPath(action)} ${action.args.join(' ')}`.trimEnd(),
+  );
   return log;
 }
 

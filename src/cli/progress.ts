@@ -12,7 +12,11 @@ import type { CliIO } from './io.js';
 const mark = { start: '▶', ok: '✔', skipped: '–', error: '✖', reconciled: '↻', memo: '≡' } as const;
 
 /** What each procedure is called in plain words. */
-const PROCEDURE_NAMES: Readonly<Record<string, string>> = { 'offline-backup': 'offline backup', 'online-backup': 'online backup', 'roll-forward': 'restore (roll forward)' };
+const PROCEDURE_NAMES: Readonly<Record<string, string>> = {
+  'offline-backup': 'offline backup',
+  'online-backup': 'online backup',
+  'roll-forward': 'restore (roll forward)',
+};
 
 export function procedureName(machineId: string): string {
   return PROCEDURE_NAMES[machineId] ?? machineId;
@@ -32,16 +36,48 @@ function named(e: { kb: string; title: string; stepKey: string }): string {
 /** One line per event (without the mark), or null for events that have no line. */
 function describe(e: EngineEvent): { level: 'error' | 'warn' | 'info' | 'debug'; mark: string; text: string } | null {
   switch (e.type) {
-    case 'run': return { level: 'info', mark: '', text: `${e.resumed ? 'resuming' : 'run'} ${e.runId}: ${procedureName(e.machineId)} of ${e.db}` };
-    case 'step-start': return { level: 'debug', mark: mark.start, text: `${named(e)}: started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}` };
+    case 'run':
+      return {
+        level: 'info',
+        mark: '',
+        text: `${e.resumed ? 'resuming' : 'run'} ${e.runId}: ${procedureName(e.machineId)} of ${e.db}`,
+      };
+    case 'step-start':
+      return {
+        level: 'debug',
+        mark: mark.start,
+        text: `${named(e)}: started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`,
+      };
     case 'step-end':
-      if (e.outcome === 'error') return { level: 'error', mark: mark.error, text: `${named(e)}: failed after ${formatDuration(e.durationMs)}${e.failure ? `: ${e.failure.code} ${e.failure.message}` : ''}` };
-      if (e.outcome === 'memo') return { level: 'info', mark: mark.memo, text: `${named(e)}: already done (recorded)${e.skipped !== undefined ? `, skipped: ${e.skipped}` : ''}` };
-      if (e.skipped !== undefined) return { level: 'info', mark: mark.skipped, text: `${named(e)}: skipped (${e.skipped})` };
+      if (e.outcome === 'error')
+        return {
+          level: 'error',
+          mark: mark.error,
+          text: `${named(e)}: failed after ${formatDuration(e.durationMs)}${e.failure ? `: ${e.failure.code} ${e.failure.message}` : ''}`,
+        };
+      if (e.outcome === 'memo')
+        return {
+          level: 'info',
+          mark: mark.memo,
+          text: `${named(e)}: already done (recorded)${e.skipped !== undefined ? `, skipped: ${e.skipped}` : ''}`,
+        };
+      if (e.skipped !== undefined)
+        return { level: 'info', mark: mark.skipped, text: `${named(e)}: skipped (${e.skipped})` };
       return { level: 'info', mark: mark.ok, text: `${named(e)}: done in ${formatDuration(e.durationMs)}` };
-    case 'reconcile': return { level: 'warn', mark: mark.reconciled, text: `${named(e)}: was in doubt; the database shows it ${e.verdict}${e.why ? ` (${e.why})` : ''}` };
-    case 'notice': return { level: 'warn', mark: '!', text: e.message };
-    case 'command': return { level: 'info', mark: '$', text: `${e.argv.join(' ')} → exit ${e.exitCode ?? e.signal ?? '?'} (${formatDuration(e.durationMs)})` };
+    case 'reconcile':
+      return {
+        level: 'warn',
+        mark: mark.reconciled,
+        text: `${named(e)}: was in doubt; the database shows it ${e.verdict}${e.why ? ` (${e.why})` : ''}`,
+      };
+    case 'notice':
+      return { level: 'warn', mark: '!', text: e.message };
+    case 'command':
+      return {
+        level: 'info',
+        mark: '$',
+        text: `${e.argv.join(' ')} → exit ${e.exitCode ?? e.signal ?? '?'} (${formatDuration(e.durationMs)})`,
+      };
     case 'step-progress':
     case 'state':
       return null;
@@ -53,12 +89,20 @@ export function progressReporter(io: CliIO, quiet = false, log?: CommandLog): Re
   let lastProgressAt = 0;
   let progressLineOpen = false;
   const line = (text: string) => {
-    if (progressLineOpen) { io.err('\n'); progressLineOpen = false; }
+    if (progressLineOpen) {
+      io.err('\n');
+      progressLineOpen = false;
+    }
     io.err(`${text}\n`);
   };
   return (e: EngineEvent) => {
     const d = describe(e);
-    if (d && log) log.write(d.level, `${d.mark ? `${d.mark} ` : ''}${d.text}`, e.runId === 'drill' || e.type === 'run' ? undefined : e.runId);
+    if (d && log)
+      log.write(
+        d.level,
+        `${d.mark ? `${d.mark} ` : ''}${d.text}`,
+        e.runId === 'drill' || e.type === 'run' ? undefined : e.runId,
+      );
     if (quiet) return;
     if (d && e.type !== 'command') line(e.type === 'run' ? d.text : `  ${d.mark} ${d.text}`);
     // bytes redraw in place on a terminal; off a terminal the step lines are enough

@@ -20,12 +20,18 @@ import { trackSteps } from './step-tracker.js';
 /** Inside --into, beside the restored database: where compressed AI archives are decompressed. */
 export const AI_SCRATCH_DIR = '.oeflow-ai';
 
-
-interface RestoreOpts { into: string; ai: string[]; until?: string; plan?: boolean }
+interface RestoreOpts {
+  into: string;
+  ai: string[];
+  until?: string;
+  plan?: boolean;
+}
 
 export function registerRestoreCommand(program: Command, io: CliIO, outcome: CommandOutcome): void {
   withUtilityParamOptions(program.command('restore <backup>'))
-    .description('RF-1..5: restore an OS copy, repair its structure, sequence, and roll the AI files forward in proven order')
+    .description(
+      'RF-1..5: restore an OS copy, repair its structure, sequence, and roll the AI files forward in proven order',
+    )
     .requiredOption('--into <dir>', 'directory to restore the database into (empty or new)')
     .requiredOption('--ai <file|dir...>', 'AI files and/or directories of archived AI files')
     .option('--until <time>', 'stop the roll forward at this time (roll forward endtime)')
@@ -33,8 +39,18 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
     .action(async (ref: string, o: RestoreOpts, command: Command) => {
       const opts = globalOptions(command);
       // loaded here, not at start: `--help` and the read-only commands never need them
-      const [{ assertChainProven, decompressedNotes, endtimeZone, planAiChain, toEndtime }, { startRun }, { planRestore, renderPlan }, { createTools }, { findBackup, sourceClockEnv }] = await Promise.all([
-        import('../aichain/index.js'), import('../engine/engine.js'), import('../plan/plan.js'), import('../openedge/create-tools.js'), import('../engine/catalog.js'),
+      const [
+        { assertChainProven, decompressedNotes, endtimeZone, planAiChain, toEndtime },
+        { startRun },
+        { planRestore, renderPlan },
+        { createTools },
+        { findBackup, sourceClockEnv },
+      ] = await Promise.all([
+        import('../aichain/index.js'),
+        import('../engine/engine.js'),
+        import('../plan/plan.js'),
+        import('../openedge/create-tools.js'),
+        import('../engine/catalog.js'),
       ]);
       const dlc = await dlcFor(opts);
       const store = storeFor(opts);
@@ -43,14 +59,20 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const into = resolve(o.into);
         // nothing is ever restored over existing files (a resumed restore continues with `oeflow resume`)
         if (existsSync(into) && readdirSync(into).length > 0) {
-          throw new OeflowError('OEF-212', `--into ${into} is not empty`, { hint: 'Pass an empty or new directory; to continue an interrupted restore, use `oeflow resume --db <target db>`.' });
+          throw new OeflowError('OEF-212', `--into ${into} is not empty`, {
+            hint: 'Pass an empty or new directory; to continue an interrupted restore, use `oeflow resume --db <target db>`.',
+          });
         }
         const targetDb = join(into, basename(backup.db));
         // the copy is the source's: encrypted with its passphrase, in its codepages
         const utilityParams = utilityParamsFor(command, backup.db);
         const clock = sourceClockEnv(backup);
         const tools = createTools({ dlc, params: utilityParams, ...(clock ? { env: clock } : {}) });
-        if (o.until !== undefined && o.until.trim() === '') throw new OeflowError('OEF-001', '--until is empty: give the time to stop the roll forward at, or leave --until out to roll to the end of the chain');
+        if (o.until !== undefined && o.until.trim() === '')
+          throw new OeflowError(
+            'OEF-001',
+            '--until is empty: give the time to stop the roll forward at, or leave --until out to roll to the end of the chain',
+          );
         const endtime = o.until !== undefined ? toEndtime(o.until) : undefined;
         const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(backup.destination, basename(backup.db));
         // compressed archives are decompressed into the restore's scratch space beside the target
@@ -58,30 +80,58 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const scratch = join(into, AI_SCRATCH_DIR);
         // a chain that does not prove, or an archive that does not decompress, leaves nothing behind
         const intoWasNew = !existsSync(into);
-        const undo = async () => { await rm(intoWasNew ? into : scratch, { recursive: true, force: true }); };
+        const undo = async () => {
+          await rm(intoWasNew ? into : scratch, { recursive: true, force: true });
+        };
         const plan = await planAiChain({
-          tools, db: scanDb, inputs: o.ai.map((p) => resolve(p)), pairedSeq: backup.pairedAiSeq,
-          aiBeginDate: backup.aiBeginDate ?? '', ...(endtime ? { until: endtime } : {}),
+          tools,
+          db: scanDb,
+          inputs: o.ai.map((p) => resolve(p)),
+          pairedSeq: backup.pairedAiSeq,
+          aiBeginDate: backup.aiBeginDate ?? '',
+          ...(endtime ? { until: endtime } : {}),
           cache: store, // a restore after `--plan` (or a second plan) does not scan the files again
           signal: preRunSignal(), // a signal during the scans stops them (early-signals.ts)
           ...(o.plan ? {} : { decompressInto: scratch }),
-        }).catch(async (err: unknown) => { if (!o.plan) await undo(); throw err; });
+        }).catch(async (err: unknown) => {
+          if (!o.plan) await undo();
+          throw err;
+        });
         if (!o.plan && !plan.ok) await undo();
         const input = {
-          procedure: 'roll-forward' as const, db: targetDb, targetDb, backupDir: backup.destination,
-          aiFiles: plan.files.map((f) => f.path), pairedAiSeq: backup.pairedAiSeq, replication: backup.replication,
-          ...(backup.aiBeginDate ? { aiBeginDate: backup.aiBeginDate } : {}), ...(endtime ? { until: endtime } : {}),
+          procedure: 'roll-forward' as const,
+          db: targetDb,
+          targetDb,
+          backupDir: backup.destination,
+          aiFiles: plan.files.map((f) => f.path),
+          pairedAiSeq: backup.pairedAiSeq,
+          replication: backup.replication,
+          ...(backup.aiBeginDate ? { aiBeginDate: backup.aiBeginDate } : {}),
+          ...(endtime ? { until: endtime } : {}),
           ...(backup.manifestDigest ? { manifestDigest: backup.manifestDigest } : {}),
         };
         if (o.plan) {
           // the plan decompressed into a temporary directory: show where the run will put each file
-          const runPath = (f: { path: string; compressed?: string }) => (f.compressed ? join(scratch, basename(f.path)) : f.path);
+          const runPath = (f: { path: string; compressed?: string }) =>
+            f.compressed ? join(scratch, basename(f.path)) : f.path;
           const dry = planRestore({ ...input, aiFiles: plan.files.map(runPath) }, plan);
           for (const [i, f] of plan.files.entries()) {
             const cmd = dry.commands.filter((c) => c.kb === 'RF-5')[i];
-            if (cmd && f.compressed) cmd.note = [`decompressed from ${f.compressed} first`, cmd.note].filter(Boolean).join('; ');
+            if (cmd && f.compressed)
+              cmd.note = [`decompressed from ${f.compressed} first`, cmd.note].filter(Boolean).join('; ');
           }
-          emitResult(io, opts, { ...dry, backupId: backup.backupId, chainProblems: plan.problems, decompressed: plan.decompressed.map(({ file, ...d }) => ({ ...d, file: join(scratch, basename(file)) })), ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}) }, renderPlan);
+          emitResult(
+            io,
+            opts,
+            {
+              ...dry,
+              backupId: backup.backupId,
+              chainProblems: plan.problems,
+              decompressed: plan.decompressed.map(({ file, ...d }) => ({ ...d, file: join(scratch, basename(file)) })),
+              ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}),
+            },
+            renderPlan,
+          );
           outcome.exitCode = dry.ready ? ExitCode.ok : ExitCode.verification;
           return;
         }
@@ -89,29 +139,57 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const tracker = trackSteps(progressReporter(io, opts.json || opts.quiet === true, outcome.log));
         const started = Date.now();
         const result = await withSignals((abortSignal) =>
-          startRun({ store, dlc, utilityParams, reporter: tracker.reporter, abortSignal }, { machineId: 'roll-forward', kind: 'restore', lockDb: targetDb, input, notes: decompressedNotes(plan.decompressed) }),
+          startRun(
+            { store, dlc, utilityParams, reporter: tracker.reporter, abortSignal },
+            {
+              machineId: 'roll-forward',
+              kind: 'restore',
+              lockDb: targetDb,
+              input,
+              notes: decompressedNotes(plan.decompressed),
+            },
+          ),
         );
         journalLogProblem(outcome.log, store, result.runId);
         const durationMs = Date.now() - started;
         const { notifyOutcome } = await import('../app/start-procedure.js');
-        await notifyOutcome(notifySettingFor(command, backup.db), store, result, { db: targetDb, machineId: 'roll-forward' });
+        await notifyOutcome(notifySettingFor(command, backup.db), store, result, {
+          db: targetDb,
+          machineId: 'roll-forward',
+        });
         // rfutil says 17923 in the file that holds the endtime; never seen = the AI files end before it
         const located = fact(result.facts, 'rollForward', 'endtimeLocated') === true;
-        const warnings = endtime && result.status === 'completed' && !located
-          ? [`--until ${endtime} (${endtimeZone()}) lies after the last AI file: the database is at the end of the AI chain, not at the time asked for`] : [];
+        const warnings =
+          endtime && result.status === 'completed' && !located
+            ? [
+                `--until ${endtime} (${endtimeZone()}) lies after the last AI file: the database is at the end of the AI chain, not at the time asked for`,
+              ]
+            : [];
         const printed = {
-          ...runResult(result, { procedure: 'roll-forward', db: targetDb, step: tracker.failed() ?? tracker.last(), durationMs }),
-          backupId: backup.backupId, targetDb, aiFiles: input.aiFiles, decompressed: plan.decompressed, ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}), warnings,
-        };
-        emitRun(io, opts, outcome, printed, (r) => [
-          renderRun(r, {
-            lines: [
-              `AI files     ${r.aiFiles.length} rolled forward${r.endtime ? `, up to ${r.endtime} (${r.endtimeZone ?? ''})` : ''}`,
-            ],
-            next: `check the data in ${targetDb}, then start it (proserve ${targetDb}); once it is opened, no further AI file can be rolled forward into it`,
+          ...runResult(result, {
+            procedure: 'roll-forward',
+            db: targetDb,
+            step: tracker.failed() ?? tracker.last(),
+            durationMs,
           }),
-          ...r.warnings.map((w) => `warning: ${w}`),
-        ].join('\n'));
+          backupId: backup.backupId,
+          targetDb,
+          aiFiles: input.aiFiles,
+          decompressed: plan.decompressed,
+          ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}),
+          warnings,
+        };
+        emitRun(io, opts, outcome, printed, (r) =>
+          [
+            renderRun(r, {
+              lines: [
+                `AI files     ${r.aiFiles.length} rolled forward${r.endtime ? `, up to ${r.endtime} (${r.endtimeZone ?? ''})` : ''}`,
+              ],
+              next: `check the data in ${targetDb}, then start it (proserve ${targetDb}); once it is opened, no further AI file can be rolled forward into it`,
+            }),
+            ...r.warnings.map((w) => `warning: ${w}`),
+          ].join('\n'),
+        );
         outcome.exitCode = exitCodeFor(result);
       } finally {
         store.close();

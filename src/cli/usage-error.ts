@@ -24,9 +24,8 @@ function commandPath(usage: string): string {
 /** OEF-001 for a commander error, naming the command whose --help shows the syntax. */
 export function usageError(err: CommanderError, usage: string): OeflowError {
   const path = commandPath(usage);
-  const message = err.code === 'commander.help'
-    ? `missing command after \`${path}\``
-    : err.message.replace(/^error: /, '');
+  const message =
+    err.code === 'commander.help' ? `missing command after \`${path}\`` : err.message.replace(/^error: /, '');
   return new OeflowError('OEF-001', message, {
     hint: `Run \`${path} --help\` for the syntax.`,
     details: { commanderCode: err.code },

@@ -13,21 +13,36 @@ import { configFor } from './apply-config.js';
 /** Add the options to a command that runs a database's utilities. */
 export function withUtilityParamOptions(command: Command): Command {
   return command
-    .option('--passphrase-file <file>', 'encrypted database: file (mode 600) whose first line is the key store passphrase (or set OEFLOW_PASSPHRASE); it goes to the utilities on stdin, never in argv or the journal')
+    .option(
+      '--passphrase-file <file>',
+      'encrypted database: file (mode 600) whose first line is the key store passphrase (or set OEFLOW_PASSPHRASE); it goes to the utilities on stdin, never in argv or the journal',
+    )
     .option('--cpinternal <codepage>', 'pass -cpinternal <codepage> to the utilities')
     .option('--cpstream <codepage>', 'pass -cpstream <codepage> to the utilities')
     .option('--temp-dir <dir>', 'pass -T <dir> (temporary files) to the utilities');
 }
 
 /** The parameters in effect for `db` (its section found by name or path); the passphrase file is read now. */
-export function utilityParamsFor(command: Command, db: string | undefined, env: NodeJS.ProcessEnv = process.env): UtilityParams {
+export function utilityParamsFor(
+  command: Command,
+  db: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): UtilityParams {
   const { config, settings: applied } = configFor(command);
-  const cli = new Map<string, ConfigValue>([...applied.values()].filter((s) => s.source === 'command line').map((s) => [s.key, s.value]));
-  return paramsFromSettings(effectiveSettings(config, db === undefined ? undefined : findSection(config, db), env, cli), env);
+  const cli = new Map<string, ConfigValue>(
+    [...applied.values()].filter((s) => s.source === 'command line').map((s) => [s.key, s.value]),
+  );
+  return paramsFromSettings(
+    effectiveSettings(config, db === undefined ? undefined : findSection(config, db), env, cli),
+    env,
+  );
 }
 
 /** The parameters the settings in effect for one database give (the passphrase file is read now). */
-export function paramsFromSettings(settings: ReadonlyMap<string, Setting>, env: NodeJS.ProcessEnv = process.env): UtilityParams {
+export function paramsFromSettings(
+  settings: ReadonlyMap<string, Setting>,
+  env: NodeJS.ProcessEnv = process.env,
+): UtilityParams {
   const value = (key: string): string | undefined => {
     const v = settings.get(key)?.value;
     return typeof v === 'string' ? v : undefined;
@@ -35,9 +50,14 @@ export function paramsFromSettings(settings: ReadonlyMap<string, Setting>, env: 
   // --passphrase-file beats OEFLOW_PASSPHRASE, which beats a file named by the environment or the configuration
   const file = settings.get('passphrase-file');
   const fromEnv = env['OEFLOW_PASSPHRASE'];
-  const passphrase = file?.source === 'command line' ? readPassphraseFile(String(file.value))
-    : fromEnv !== undefined && fromEnv !== '' ? passphraseFromEnv(fromEnv)
-      : file !== undefined ? readPassphraseFile(String(file.value)) : undefined;
+  const passphrase =
+    file?.source === 'command line'
+      ? readPassphraseFile(String(file.value))
+      : fromEnv !== undefined && fromEnv !== ''
+        ? passphraseFromEnv(fromEnv)
+        : file !== undefined
+          ? readPassphraseFile(String(file.value))
+          : undefined;
   const cpinternal = value('cpinternal');
   const cpstream = value('cpstream');
   const tempDir = value('temp-dir');

@@ -30,12 +30,20 @@ export interface Config {
 export const SYSTEM_CONFIG = '/etc/oeflow/oeflow.conf';
 
 /** The file to read: --config, else $OEFLOW_CONFIG, else /etc/oeflow/oeflow.conf, else ~/.oeflow/oeflow.conf; null when none exists. */
-export function locateConfig(o: { flag?: string | undefined; env: NodeJS.ProcessEnv; cwd: string; home?: string; systemFile?: string }): string | null {
+export function locateConfig(o: {
+  flag?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  home?: string;
+  systemFile?: string;
+}): string | null {
   const named = o.flag ?? (o.env['OEFLOW_CONFIG'] || undefined);
   if (named !== undefined) {
     const file = resolve(o.cwd, named);
     if (!existsSync(file)) {
-      throw new OeflowError('OEF-122', `configuration file ${file} does not exist`, { details: { file, from: o.flag !== undefined ? '--config' : 'OEFLOW_CONFIG' } });
+      throw new OeflowError('OEF-122', `configuration file ${file} does not exist`, {
+        details: { file, from: o.flag !== undefined ? '--config' : 'OEFLOW_CONFIG' },
+      });
     }
     return file;
   }
@@ -53,7 +61,10 @@ function keyLines(text: string): Map<string, number> {
     const line = raw.trim();
     const header = /^\[\s*([^\]]+?)\s*\]/.exec(line);
     if (header) {
-      table = header[1]!.split('.').map((p) => p.trim().replace(/^"(.*)"$/, '$1')).join('.');
+      table = header[1]!
+        .split('.')
+        .map((p) => p.trim().replace(/^"(.*)"$/, '$1'))
+        .join('.');
       if (!lines.has(table)) lines.set(table, i + 1);
       return;
     }
@@ -67,14 +78,19 @@ function keyLines(text: string): Map<string, number> {
   return lines;
 }
 
-const isTable = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+const isTable = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 function configError(file: string, line: number, key: string, message: string, hint?: string): OeflowError {
-  return new OeflowError('OEF-120', `${file}:${line}: ${key}: ${message}`, { ...(hint ? { hint } : {}), details: { file, line, key } });
+  return new OeflowError('OEF-120', `${file}:${line}: ${key}: ${message}`, {
+    ...(hint ? { hint } : {}),
+    details: { file, line, key },
+  });
 }
 
 // A command whose text carries credentials (a password, a token, user:pass@ in a URL).
-export const CREDENTIALS = /(:\/\/[^/\s:@]+:[^/\s@]+@)|((password|passwd|token|secret|api[-_]?key)\s*[=:])|(authorization:)/i;
+export const CREDENTIALS =
+  /(:\/\/[^/\s:@]+:[^/\s@]+@)|((password|passwd|token|secret|api[-_]?key)\s*[=:])|(authorization:)/i;
 
 /** Read and validate a configuration file (nothing else happens until it is valid). */
 export function readConfig(file: string): Config {
@@ -88,20 +104,43 @@ export function readConfig(file: string): Config {
   try {
     doc = parse(text);
   } catch (err) {
-    if (err instanceof TomlError) throw configError(file, err.line, '(syntax)', err.message.split('\n')[0]!, 'Fix the TOML syntax at that line (https://toml.io).');
+    if (err instanceof TomlError)
+      throw configError(
+        file,
+        err.line,
+        '(syntax)',
+        err.message.split('\n')[0]!,
+        'Fix the TOML syntax at that line (https://toml.io).',
+      );
     throw err;
   }
   const lines = keyLines(text);
   const lineOf = (at: string) => lines.get(at) ?? 0;
-  const entries = (table: Record<string, unknown>, prefix: string, scope: 'global' | 'db'): Map<string, ConfigEntry> => {
+  const entries = (
+    table: Record<string, unknown>,
+    prefix: string,
+    scope: 'global' | 'db',
+  ): Map<string, ConfigEntry> => {
     const out = new Map<string, ConfigEntry>();
     for (const [key, raw] of Object.entries(table)) {
       if (scope === 'global' && key === 'db') continue;
       const at = prefix ? `${prefix}.${key}` : key;
       const def = keyDef.get(key);
-      if (!def) throw configError(file, lineOf(at), at, 'unknown key', 'See `oeflow config show` and docs/operations.md for the keys; key names follow the command-line options.');
+      if (!def)
+        throw configError(
+          file,
+          lineOf(at),
+          at,
+          'unknown key',
+          'See `oeflow config show` and docs/operations.md for the keys; key names follow the command-line options.',
+        );
       if (def.scope !== 'both' && def.scope !== scope) {
-        throw configError(file, lineOf(at), at, scope === 'db' ? 'is a global key: it cannot be set per database' : 'belongs in a [db.<name>] section');
+        throw configError(
+          file,
+          lineOf(at),
+          at,
+          scope === 'db' ? 'is a global key: it cannot be set per database' : 'belongs in a [db.<name>] section',
+        );
       }
       const checked = def.check(raw);
       if (!checked.ok) throw configError(file, lineOf(at), at, checked.reason);
@@ -118,7 +157,8 @@ export function readConfig(file: string): Config {
       const at = `db.${name}`;
       if (!isTable(section)) throw configError(file, lineOf(at), at, 'must be a table: [db.<name>] with path = "…"');
       const e = entries(section, at, 'db');
-      if (!e.has('path')) throw configError(file, lineOf(at), at, 'has no path', `Add path = "/db/${name}" to [db.${name}].`);
+      if (!e.has('path'))
+        throw configError(file, lineOf(at), at, 'has no path', `Add path = "/db/${name}" to [db.${name}].`);
       dbs.set(name, { name, line: lineOf(at), entries: e });
     }
   }
@@ -129,14 +169,22 @@ export function readConfig(file: string): Config {
 /** A file others can read must not name a secret (a signing key, credentials in a command). */
 function refuseReadableSecrets(file: string, global: Map<string, ConfigEntry>, dbs: Map<string, DbSection>): void {
   if (!readableByOthers(file)) return;
-  const scopes: [string, Map<string, ConfigEntry>][] = [['', global], ...[...dbs.values()].map((s): [string, Map<string, ConfigEntry>] => [`db.${s.name}.`, s.entries])];
+  const scopes: [string, Map<string, ConfigEntry>][] = [
+    ['', global],
+    ...[...dbs.values()].map((s): [string, Map<string, ConfigEntry>] => [`db.${s.name}.`, s.entries]),
+  ];
   for (const [prefix, entries] of scopes) {
     for (const [key, entry] of entries) {
-      const secret = keyDef.get(key)?.secret === true || (typeof entry.value === 'string' && CREDENTIALS.test(entry.value));
+      const secret =
+        keyDef.get(key)?.secret === true || (typeof entry.value === 'string' && CREDENTIALS.test(entry.value));
       if (secret) {
-        throw new OeflowError('OEF-121', `${file}:${entry.line}: ${prefix}${key}: the file is readable by every user and names a secret`, {
-          details: { file, line: entry.line, key: `${prefix}${key}` },
-        });
+        throw new OeflowError(
+          'OEF-121',
+          `${file}:${entry.line}: ${prefix}${key}: the file is readable by every user and names a secret`,
+          {
+            details: { file, line: entry.line, key: `${prefix}${key}` },
+          },
+        );
       }
     }
   }

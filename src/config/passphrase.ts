@@ -10,16 +10,25 @@ export function readPassphraseFile(file: string): string {
   let text: string;
   try {
     if (readableByOthers(file)) {
-      throw new OeflowError('OEF-123', `passphrase file ${file} is readable by every user`, { hint: `chmod 600 ${file} (it must be readable by its owner only); nothing ran.`, details: { file } });
+      throw new OeflowError('OEF-123', `passphrase file ${file} is readable by every user`, {
+        hint: `chmod 600 ${file} (it must be readable by its owner only); nothing ran.`,
+        details: { file },
+      });
     }
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof OeflowError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new OeflowError('OEF-123', `passphrase file ${file} cannot be read (${code})`, { cause: err, details: { file, code } });
+    throw new OeflowError('OEF-123', `passphrase file ${file} cannot be read (${code})`, {
+      cause: err,
+      details: { file, code },
+    });
   }
   const passphrase = text.split(/\r?\n/)[0] ?? '';
-  if (passphrase === '') throw new OeflowError('OEF-123', `passphrase file ${file} is empty: its first line must be the passphrase`, { details: { file } });
+  if (passphrase === '')
+    throw new OeflowError('OEF-123', `passphrase file ${file} is empty: its first line must be the passphrase`, {
+      details: { file },
+    });
   return passphrase;
 }
 
@@ -27,7 +36,9 @@ export function readPassphraseFile(file: string): string {
 export function passphraseFromEnv(value: string): string {
   const passphrase = value.replace(/\r?\n$/, '');
   if (passphrase === '' || /[\r\n]/.test(passphrase)) {
-    throw new OeflowError('OEF-123', 'OEFLOW_PASSPHRASE must hold the passphrase on one line', { hint: 'Set OEFLOW_PASSPHRASE to the passphrase itself (one line), or use --passphrase-file <file>; nothing ran.' });
+    throw new OeflowError('OEF-123', 'OEFLOW_PASSPHRASE must hold the passphrase on one line', {
+      hint: 'Set OEFLOW_PASSPHRASE to the passphrase itself (one line), or use --passphrase-file <file>; nothing ran.',
+    });
   }
   return passphrase;
 }

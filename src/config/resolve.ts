@@ -28,17 +28,41 @@ export function sectionDb(section: DbSection): string {
 }
 
 /** Effective settings (every key that has a value), with their source. `cli` holds values given on the command line, by key. */
-export function effectiveSettings(config: Config, section: DbSection | undefined, env: NodeJS.ProcessEnv, cli: ReadonlyMap<string, ConfigValue> = new Map()): Map<string, Setting> {
+export function effectiveSettings(
+  config: Config,
+  section: DbSection | undefined,
+  env: NodeJS.ProcessEnv,
+  cli: ReadonlyMap<string, ConfigValue> = new Map(),
+): Map<string, Setting> {
   const out = new Map<string, Setting>();
   for (const def of keyDefs) {
     const given = cli.get(def.key);
     const fromEnv = def.env !== undefined ? env[def.env] : undefined;
     const inSection = section?.entries.get(def.key);
     const inGlobal = config.global.get(def.key);
-    if (given !== undefined) out.set(def.key, { key: def.key, value: given, source: 'command line', where: `--${def.key}` });
-    else if (fromEnv !== undefined && fromEnv !== '') out.set(def.key, { key: def.key, value: envValue(fromEnv, def.negates === true), source: 'environment', where: def.env! });
-    else if (inSection) out.set(def.key, { key: def.key, value: inSection.value, source: 'section', where: `${config.file}:${inSection.line} [db.${section!.name}]` });
-    else if (inGlobal) out.set(def.key, { key: def.key, value: inGlobal.value, source: 'global', where: `${config.file}:${inGlobal.line}` });
+    if (given !== undefined)
+      out.set(def.key, { key: def.key, value: given, source: 'command line', where: `--${def.key}` });
+    else if (fromEnv !== undefined && fromEnv !== '')
+      out.set(def.key, {
+        key: def.key,
+        value: envValue(fromEnv, def.negates === true),
+        source: 'environment',
+        where: def.env!,
+      });
+    else if (inSection)
+      out.set(def.key, {
+        key: def.key,
+        value: inSection.value,
+        source: 'section',
+        where: `${config.file}:${inSection.line} [db.${section!.name}]`,
+      });
+    else if (inGlobal)
+      out.set(def.key, {
+        key: def.key,
+        value: inGlobal.value,
+        source: 'global',
+        where: `${config.file}:${inGlobal.line}`,
+      });
   }
   return out;
 }

@@ -44,7 +44,8 @@ export async function probeClone(sources: readonly string[], stagingRoot: string
   let smallest: { path: string; size: number } | null = null;
   for (const s of sources) {
     const st = await stat(s);
-    if (st.dev !== root.dev) return { ok: false, reason: `${s} is not on the file system of the staging directory ${stagingRoot}` };
+    if (st.dev !== root.dev)
+      return { ok: false, reason: `${s} is not on the file system of the staging directory ${stagingRoot}` };
     if (smallest === null || st.size < smallest.size) smallest = { path: s, size: st.size };
   }
   if (smallest === null) return { ok: false, reason: 'no database file to clone' };

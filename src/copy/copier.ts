@@ -4,11 +4,28 @@
 import { mkdir, realpath, stat, statfs as fsStatfs, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { OeflowError } from '../errors.js';
-import { buildManifest, Journal, MANIFEST_FILE, readJournal, readManifest, relPathFor, writeManifest } from './manifest.js';
+import {
+  buildManifest,
+  Journal,
+  MANIFEST_FILE,
+  readJournal,
+  readManifest,
+  relPathFor,
+  writeManifest,
+} from './manifest.js';
 import { HashWorker } from './hash-worker.js';
 import { ProgressThrottle } from './progress.js';
 import { BufferPool, copyFileHashing, copyFileInKernelHashing, fsyncPath, hashFile, throwIfAborted } from './stream.js';
-import { sourceStat, type CopyOptions, type CopyProgress, type CopyReport, type CopySource, type ManifestEntry, type SourceStat, type StatfsFn } from './types.js';
+import {
+  sourceStat,
+  type CopyOptions,
+  type CopyProgress,
+  type CopyReport,
+  type CopySource,
+  type ManifestEntry,
+  type SourceStat,
+  type StatfsFn,
+} from './types.js';
 
 /** Free-space margin over the bytes still to write. */
 export const SPACE_MARGIN = 0.01;
@@ -21,7 +38,7 @@ interface PlanItem {
 }
 
 function errno(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
 }
 
 /** Real path of `p` even when its tail does not exist yet (the nearest existing ancestor is resolved). */
@@ -60,7 +77,10 @@ function isInside(child: string, parent: string): boolean {
 }
 
 /** Refuse a destination equal to or inside the database directory (symlinks resolved): OEF-303. */
-export async function checkDestinationOutsideDb(destination: string, dbDir: string): Promise<{ realDest: string; realDb: string }> {
+export async function checkDestinationOutsideDb(
+  destination: string,
+  dbDir: string,
+): Promise<{ realDest: string; realDb: string }> {
   let realDb: string;
   try {
     realDb = await realpath(dbDir);
@@ -69,18 +89,28 @@ export async function checkDestinationOutsideDb(destination: string, dbDir: stri
   }
   const realDest = await realpathLoose(destination);
   if (isInside(realDest, realDb)) {
-    throw new OeflowError('OEF-303', `The destination ${destination} is inside the database directory ${realDb}.`, { details: { destination, realDestination: realDest, dbDir: realDb } });
+    throw new OeflowError('OEF-303', `The destination ${destination} is inside the database directory ${realDb}.`, {
+      details: { destination, realDestination: realDest, dbDir: realDb },
+    });
   }
   return { realDest, realDb };
 }
 
 /** Refuse when the destination's file system has less than `needed` bytes free: OEF-302. */
-export async function checkFreeSpace(destination: string, needed: number, statfs: StatfsFn = fsStatfs): Promise<number> {
+export async function checkFreeSpace(
+  destination: string,
+  needed: number,
+  statfs: StatfsFn = fsStatfs,
+): Promise<number> {
   const at = await nearestExisting(destination);
   const s = await statfs(at);
   const available = Number(s.bavail) * Number(s.bsize);
   if (available < needed) {
-    throw new OeflowError('OEF-302', `Not enough free space at ${destination}: ${needed} bytes needed (copy + 1% margin), ${available} available.`, { details: { destination, needed, available } });
+    throw new OeflowError(
+      'OEF-302',
+      `Not enough free space at ${destination}: ${needed} bytes needed (copy + 1% margin), ${available} available.`,
+      { details: { destination, needed, available } },
+    );
   }
   return available;
 }
@@ -91,7 +121,8 @@ async function statSources(sources: readonly CopySource[]): Promise<Map<string, 
   for (const s of sources) {
     try {
       const st = await stat(s.path);
-      if (!st.isFile()) throw new OeflowError('OEF-300', `Source ${s.path} is not a regular file.`, { details: { source: s.path } });
+      if (!st.isFile())
+        throw new OeflowError('OEF-300', `Source ${s.path} is not a regular file.`, { details: { source: s.path } });
       out.set(s.path, sourceStat(st));
     } catch (err) {
       if (errno(err) !== 'ENOENT') throw err;
@@ -99,13 +130,17 @@ async function statSources(sources: readonly CopySource[]): Promise<Map<string, 
     }
   }
   if (missing.length > 0) {
-    throw new OeflowError('OEF-300', `Source file${missing.length > 1 ? 's' : ''} missing: ${missing.join(', ')}.`, { details: { missing } });
+    throw new OeflowError('OEF-300', `Source file${missing.length > 1 ? 's' : ''} missing: ${missing.join(', ')}.`, {
+      details: { missing },
+    });
   }
   return out;
 }
 
 /** Sources whose size or mtime differ from `before` now (or that vanished). */
-async function changedSources(plan: readonly PlanItem[]): Promise<{ path: string; before: SourceStat; after: SourceStat | null }[]> {
+async function changedSources(
+  plan: readonly PlanItem[],
+): Promise<{ path: string; before: SourceStat; after: SourceStat | null }[]> {
   const changed: { path: string; before: SourceStat; after: SourceStat | null }[] = [];
   for (const p of plan) {
     let after: SourceStat | null = null;
@@ -114,7 +149,8 @@ async function changedSources(plan: readonly PlanItem[]): Promise<{ path: string
     } catch (err) {
       if (errno(err) !== 'ENOENT') throw err;
     }
-    if (after === null || after.size !== p.before.size || after.mtimeMs !== p.before.mtimeMs) changed.push({ path: p.source.path, before: p.before, after });
+    if (after === null || after.size !== p.before.size || after.mtimeMs !== p.before.mtimeMs)
+      changed.push({ path: p.source.path, before: p.before, after });
   }
   return changed;
 }
@@ -122,7 +158,11 @@ async function changedSources(plan: readonly PlanItem[]): Promise<{ path: string
 async function refuseIfChanged(plan: readonly PlanItem[], mode: CopyOptions['mode']): Promise<void> {
   const changed = await changedSources(plan);
   if (changed.length === 0) return;
-  throw new OeflowError('OEF-301', `Files changed during the ${mode} copy: ${changed.map((c) => c.path).join(', ')}. The copy is invalid.`, { details: { mode, files: changed } });
+  throw new OeflowError(
+    'OEF-301',
+    `Files changed during the ${mode} copy: ${changed.map((c) => c.path).join(', ')}. The copy is invalid.`,
+    { details: { mode, files: changed } },
+  );
 }
 
 async function sizeOrZero(path: string): Promise<number> {
@@ -149,7 +189,11 @@ async function makePlan(o: CopyOptions, realDb: string): Promise<PlanItem[]> {
 }
 
 /** What an earlier call left: journal entries, else a finished manifest, for the same sources unchanged since. */
-function priorEntries(destination: string, realDb: string, plan: readonly PlanItem[]): { kept: Map<string, ManifestEntry>; restarted: boolean } {
+function priorEntries(
+  destination: string,
+  realDb: string,
+  plan: readonly PlanItem[],
+): { kept: Map<string, ManifestEntry>; restarted: boolean } {
   let prior = readJournal(destination, realDb);
   if (prior.size === 0) {
     try {
@@ -196,7 +240,15 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
 
   const bytesTotal = plan.reduce((n, p) => n + p.before.size, 0);
   const throttle = new ProgressThrottle(o.onProgress, o.progressIntervalMs ?? 100);
-  const progress: CopyProgress = { file: '', fileBytes: 0, fileSize: 0, bytesDone: 0, bytesTotal, filesDone: 0, filesTotal: plan.length };
+  const progress: CopyProgress = {
+    file: '',
+    fileBytes: 0,
+    fileSize: 0,
+    bytesDone: 0,
+    bytesTotal,
+    filesDone: 0,
+    filesTotal: plan.length,
+  };
   const onBytes = (n: number): void => {
     progress.fileBytes += n;
     progress.bytesDone += n;
@@ -217,7 +269,14 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
     for (const p of plan) {
       throwIfAborted(o.signal);
       Object.assign(progress, { file: p.source.path, fileBytes: 0, fileSize: p.before.size });
-      const entry: ManifestEntry = { source: p.source.origin ?? p.source.path, relPath: p.relPath, role: p.source.role, size: p.before.size, mtimeMs: p.before.mtimeMs, sha256: '' };
+      const entry: ManifestEntry = {
+        source: p.source.origin ?? p.source.path,
+        relPath: p.relPath,
+        role: p.source.role,
+        size: p.before.size,
+        mtimeMs: p.before.mtimeMs,
+        sha256: '',
+      };
       const prior = kept.get(p.relPath);
       if (prior !== undefined && (await sizeOrZero(p.dest)) === prior.size) {
         const again = await hashFile(p.dest, stream);
@@ -235,16 +294,27 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
       dirs.add(dirname(p.dest));
       let copied;
       try {
-        copied = o.copyInKernel === true ? await copyFileInKernelHashing(p.source.path, p.dest, stream) : await copyFileHashing(p.source.path, p.dest, { ...stream, fsync: false });
+        copied =
+          o.copyInKernel === true
+            ? await copyFileInKernelHashing(p.source.path, p.dest, stream)
+            : await copyFileHashing(p.source.path, p.dest, { ...stream, fsync: false });
       } catch (err) {
-        if (errno(err) === 'ENOSPC') throw new OeflowError('OEF-302', `The destination ran out of space while copying ${p.source.path}.`, { cause: err, details: { destination: o.destination } });
+        if (errno(err) === 'ENOSPC')
+          throw new OeflowError('OEF-302', `The destination ran out of space while copying ${p.source.path}.`, {
+            cause: err,
+            details: { destination: o.destination },
+          });
         throw err;
       }
       bytesCopied += copied.size;
       filesCopied += 1;
       if (copied.size !== p.before.size) {
         const after = { size: copied.size, mtimeMs: p.before.mtimeMs };
-        throw new OeflowError('OEF-301', `${p.source.path} changed during the ${o.mode} copy: ${copied.size} bytes read, ${p.before.size} expected. The copy is invalid.`, { details: { mode: o.mode, files: [{ path: p.source.path, before: p.before, after }] } });
+        throw new OeflowError(
+          'OEF-301',
+          `${p.source.path} changed during the ${o.mode} copy: ${copied.size} bytes read, ${p.before.size} expected. The copy is invalid.`,
+          { details: { mode: o.mode, files: [{ path: p.source.path, before: p.before, after }] } },
+        );
       }
       await refuseIfChanged(plan, o.mode);
       entry.sha256 = copied.sha256;
@@ -254,11 +324,29 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
       // its fsync run while the next file is copied; its journal line is written only once both
       // are done, in order. Its directory entry is fsynced at the end, which is safe because a
       // resume never trusts existence: it re-reads the file and compares the hash.
-      const checked = verifier === undefined ? Promise.resolve() : verifier.hash(p.dest).then((check) => {
-        if (check.size !== copied.size || check.sha256 !== copied.sha256) {
-          throw new OeflowError('OEF-300', `The copy of ${p.source.path} does not read back as written (${p.relPath}).`, { details: { problems: [{ relPath: p.relPath, kind: check.size !== copied.size ? 'size' : 'hash', expected: copied, actual: check }] } });
-        }
-      });
+      const checked =
+        verifier === undefined
+          ? Promise.resolve()
+          : verifier.hash(p.dest).then((check) => {
+              if (check.size !== copied.size || check.sha256 !== copied.sha256) {
+                throw new OeflowError(
+                  'OEF-300',
+                  `The copy of ${p.source.path} does not read back as written (${p.relPath}).`,
+                  {
+                    details: {
+                      problems: [
+                        {
+                          relPath: p.relPath,
+                          kind: check.size !== copied.size ? 'size' : 'hash',
+                          expected: copied,
+                          actual: check,
+                        },
+                      ],
+                    },
+                  },
+                );
+              }
+            });
       const durable = Promise.all([checked, doSync ? fsyncPath(p.dest) : undefined]);
       durable.catch(() => undefined); // observed here, rethrown where it is awaited
       const previous = journaled;
@@ -285,5 +373,14 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
   await Journal.remove(o.destination);
   if (doSync) await fsyncPath(o.destination);
   throttle.emit({ ...progress, file: '', fileBytes: 0, fileSize: 0 }, true);
-  return { manifest, manifestPath, bytesCopied, bytesReverified, filesCopied, filesSkipped, durationMs: performance.now() - started, restarted };
+  return {
+    manifest,
+    manifestPath,
+    bytesCopied,
+    bytesReverified,
+    filesCopied,
+    filesSkipped,
+    durationMs: performance.now() - started,
+    restarted,
+  };
 }

@@ -7,7 +7,11 @@ import { checkDestinationOutsideDb } from './copier.js';
 import { JOURNAL_FILE, MANIFEST_FILE } from './manifest.js';
 
 /** Why `destination` cannot take a new copy (null: it can). `ownManifest`: this run already finished a copy there. */
-export async function destinationProblem(destination: string, dbDir: string, ownManifest: boolean): Promise<{ code: ErrorCode; message: string } | null> {
+export async function destinationProblem(
+  destination: string,
+  dbDir: string,
+  ownManifest: boolean,
+): Promise<{ code: ErrorCode; message: string } | null> {
   try {
     await checkDestinationOutsideDb(destination, dbDir);
   } catch (err) {
@@ -28,16 +32,25 @@ export async function destinationProblem(destination: string, dbDir: string, own
     return { code: 'OEF-305', message: `cannot read the destination ${destination}: ${(err as Error).message}` };
   }
   if (names.includes(MANIFEST_FILE) && !ownManifest) {
-    return { code: 'OEF-305', message: `${destination} already holds a finished backup (${MANIFEST_FILE}): a new copy would overwrite it` };
+    return {
+      code: 'OEF-305',
+      message: `${destination} already holds a finished backup (${MANIFEST_FILE}): a new copy would overwrite it`,
+    };
   }
   // a partial copy (its journal) may be resumed; anything else is someone's files
   if (!names.includes(MANIFEST_FILE) && names.length > 0 && !names.includes(JOURNAL_FILE)) {
-    return { code: 'OEF-305', message: `${destination} is not empty and holds no oeflow copy (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})` };
+    return {
+      code: 'OEF-305',
+      message: `${destination} is not empty and holds no oeflow copy (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`,
+    };
   }
   return null;
 }
 
 /** `--to <file>/sub`, or `--to <file>`: said in words, not as a raw ENOTDIR. */
 function notADirectory(destination: string): { code: ErrorCode; message: string } {
-  return { code: 'OEF-305', message: `the destination ${destination} cannot be a directory: it, or a directory above it, is an existing file` };
+  return {
+    code: 'OEF-305',
+    message: `the destination ${destination} cannot be a directory: it, or a directory above it, is an existing file`,
+  };
 }

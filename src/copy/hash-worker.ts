@@ -40,7 +40,10 @@ parentPort.on('message', ({ id, path }) => {
 });
 `;
 
-type Reply = { id: number; size: number; sha256: string } | { id: number; aborted: true } | { id: number; error: { message: string; code?: string } };
+type Reply =
+  | { id: number; size: number; sha256: string }
+  | { id: number; aborted: true }
+  | { id: number; error: { message: string; code?: string } };
 
 interface Pending {
   path: string;
@@ -66,7 +69,11 @@ export class HashWorker {
     Atomics.store(this.abortFlag, 0, 1);
   };
 
-  constructor(private readonly signal?: AbortSignal, private readonly chunkSize = WORKER_CHUNK, private readonly source = WORKER_SOURCE) {
+  constructor(
+    private readonly signal?: AbortSignal,
+    private readonly chunkSize = WORKER_CHUNK,
+    private readonly source = WORKER_SOURCE,
+  ) {
     signal?.addEventListener('abort', this.onAbort, { once: true });
     if (signal?.aborted === true) this.onAbort();
   }
@@ -97,7 +104,10 @@ export class HashWorker {
 
   private start(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const w = new Worker(this.source, { eval: true, workerData: { abort: this.abortFlag.buffer, chunkSize: this.chunkSize } });
+    const w = new Worker(this.source, {
+      eval: true,
+      workerData: { abort: this.abortFlag.buffer, chunkSize: this.chunkSize },
+    });
     w.on('message', (m: Reply) => this.settle(m));
     w.on('error', (err) => this.die(err));
     w.on('exit', (code) => this.die(new Error(`exit code ${code}`)));
@@ -110,7 +120,8 @@ export class HashWorker {
     if (p === undefined) return;
     this.pending.delete(m.id);
     if (this.pending.size === 0) this.worker?.unref();
-    if ('error' in m) p.reject(Object.assign(new Error(m.error.message), m.error.code === undefined ? {} : { code: m.error.code }));
+    if ('error' in m)
+      p.reject(Object.assign(new Error(m.error.message), m.error.code === undefined ? {} : { code: m.error.code }));
     else if ('aborted' in m) p.reject(abortError(this.signal));
     else p.resolve({ size: m.size, sha256: m.sha256 });
   }
@@ -120,7 +131,13 @@ export class HashWorker {
     this.worker = undefined;
     const why = cause instanceof Error ? cause.message : String(cause);
     this.dead = new OeflowError('OEF-002', `The hashing worker died (${why}).`, { cause });
-    for (const p of this.pending.values()) p.reject(new OeflowError('OEF-002', `The hashing worker died (${why}) while it read ${p.path}.`, { cause, details: { path: p.path } }));
+    for (const p of this.pending.values())
+      p.reject(
+        new OeflowError('OEF-002', `The hashing worker died (${why}) while it read ${p.path}.`, {
+          cause,
+          details: { path: p.path },
+        }),
+      );
     this.pending.clear();
   }
 

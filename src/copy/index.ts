@@ -1,5 +1,17 @@
 // Built-in copy + verify (OFFLINE-5, ONLINE-3, RF-1): manifest, sha256 while copying, resumable.
-export type { CopyOptions, CopyProgress, CopyReport, CopySource, Manifest, ManifestEntry, StatfsFn, VerifyOptions, VerifyProblem, VerifyProblemKind, VerifyResult } from './types.js';
+export type {
+  CopyOptions,
+  CopyProgress,
+  CopyReport,
+  CopySource,
+  Manifest,
+  ManifestEntry,
+  StatfsFn,
+  VerifyOptions,
+  VerifyProblem,
+  VerifyProblemKind,
+  VerifyResult,
+} from './types.js';
 export { copyDatabaseFiles, checkDestinationOutsideDb, checkFreeSpace, SPACE_MARGIN } from './copier.js';
 export { verifyCopy } from './verify.js';
 export { destinationProblem } from './destination.js';
@@ -7,4 +19,13 @@ export { readManifest, manifestDigest, relPathFor, MANIFEST_FILE, JOURNAL_FILE }
 export { runSnapshotCommand, factEnvName, type SnapshotOptions, type SnapshotResult } from './snapshot.js';
 export { formatBytes, terminalProgress } from './progress.js';
 export { hashFile } from './stream.js';
-export { cloneFile, probeClone, removeLeftoverClones, stagingPrefix, stagingRootFor, freeBytes, STAGING_DIR_NAME, type CloneProbe } from './clone.js';
+export {
+  cloneFile,
+  probeClone,
+  removeLeftoverClones,
+  stagingPrefix,
+  stagingRootFor,
+  freeBytes,
+  STAGING_DIR_NAME,
+  type CloneProbe,
+} from './clone.js';

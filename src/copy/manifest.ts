@@ -27,21 +27,36 @@ export function canonicalEntry(e: ManifestEntry): ManifestEntry {
 /** sha256 over the entries sorted by relPath, each with canonical key order. */
 export function manifestDigest(entries: readonly ManifestEntry[]): string {
   const sorted = [...entries].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
-  return createHash('sha256').update(JSON.stringify(sorted.map(canonicalEntry))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(sorted.map(canonicalEntry)))
+    .digest('hex');
 }
 
 export function buildManifest(sourceDbDir: string, entries: readonly ManifestEntry[]): Manifest {
   const canon = entries.map(canonicalEntry);
-  return { version: 1, createdAt: new Date().toISOString(), sourceDbDir, entries: canon, digest: manifestDigest(canon) };
+  return {
+    version: 1,
+    createdAt: new Date().toISOString(),
+    sourceDbDir,
+    entries: canon,
+    digest: manifestDigest(canon),
+  };
 }
 
 /** True when `v` has the shape of a manifest entry (used for the manifest and the journal). */
 export function isManifestEntry(v: unknown): v is ManifestEntry {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
-  return typeof e['source'] === 'string' && typeof e['relPath'] === 'string' && typeof e['role'] === 'string' && ROLES.includes(e['role'])
-    && typeof e['size'] === 'number' && typeof e['mtimeMs'] === 'number'
-    && typeof e['sha256'] === 'string' && /^[0-9a-f]{64}$/.test(e['sha256']);
+  return (
+    typeof e['source'] === 'string' &&
+    typeof e['relPath'] === 'string' &&
+    typeof e['role'] === 'string' &&
+    ROLES.includes(e['role']) &&
+    typeof e['size'] === 'number' &&
+    typeof e['mtimeMs'] === 'number' &&
+    typeof e['sha256'] === 'string' &&
+    /^[0-9a-f]{64}$/.test(e['sha256'])
+  );
 }
 
 /** Read and check the manifest at `destination`; throws OEF-300 if it is absent or corrupt. */
@@ -55,9 +70,19 @@ export function readManifest(destination: string): Manifest {
     throw new OeflowError('OEF-300', `The copy manifest ${file} ${what}.`, { cause, details: { manifestPath: file } });
   }
   const m = parsed as Partial<Manifest> | null;
-  if (m === null || typeof m !== 'object' || m.version !== 1 || typeof m.sourceDbDir !== 'string' || typeof m.digest !== 'string'
-    || typeof m.createdAt !== 'string' || !Array.isArray(m.entries) || !m.entries.every(isManifestEntry)) {
-    throw new OeflowError('OEF-300', `The copy manifest ${file} is not a version-1 oeflow manifest.`, { details: { manifestPath: file } });
+  if (
+    m === null ||
+    typeof m !== 'object' ||
+    m.version !== 1 ||
+    typeof m.sourceDbDir !== 'string' ||
+    typeof m.digest !== 'string' ||
+    typeof m.createdAt !== 'string' ||
+    !Array.isArray(m.entries) ||
+    !m.entries.every(isManifestEntry)
+  ) {
+    throw new OeflowError('OEF-300', `The copy manifest ${file} is not a version-1 oeflow manifest.`, {
+      details: { manifestPath: file },
+    });
   }
   return m as Manifest;
 }
@@ -119,12 +144,23 @@ export function readJournal(destination: string, sourceDbDir: string): Map<strin
 
 /** Append-only journal of completed files; every line is fsynced before the next file starts. */
 export class Journal {
-  private constructor(private readonly fh: FileHandle, private readonly fsync: boolean) {}
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly fsync: boolean,
+  ) {}
 
   /** Start a new journal holding the header and `keep` (entries still to re-verify), then append to it. */
-  static async open(destination: string, sourceDbDir: string, keep: Iterable<ManifestEntry>, fsync: boolean): Promise<Journal> {
+  static async open(
+    destination: string,
+    sourceDbDir: string,
+    keep: Iterable<ManifestEntry>,
+    fsync: boolean,
+  ): Promise<Journal> {
     const path = join(destination, JOURNAL_FILE);
-    const lines = [JSON.stringify({ journal: 1, sourceDbDir } satisfies JournalHeader), ...[...keep].map((e) => JSON.stringify(canonicalEntry(e)))];
+    const lines = [
+      JSON.stringify({ journal: 1, sourceDbDir } satisfies JournalHeader),
+      ...[...keep].map((e) => JSON.stringify(canonicalEntry(e))),
+    ];
     await writeFileAtomic(path, `${lines.join('\n')}\n`, fsync);
     return new Journal(await open(path, 'a'), fsync);
   }
@@ -144,4 +180,3 @@ export class Journal {
     });
   }
 }
-

@@ -21,7 +21,10 @@ export function formatBytes(n: number): string {
 export class ProgressThrottle {
   private last = -Infinity;
 
-  constructor(private readonly onProgress: ((p: CopyProgress) => void) | undefined, private readonly intervalMs: number) {}
+  constructor(
+    private readonly onProgress: ((p: CopyProgress) => void) | undefined,
+    private readonly intervalMs: number,
+  ) {}
 
   emit(p: CopyProgress, force = false): void {
     if (this.onProgress === undefined) return;
@@ -33,13 +36,17 @@ export class ProgressThrottle {
 }
 
 /** An `onProgress` that redraws one line on a terminal stream: bytes, percent, rate, file. */
-export function terminalProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, label = 'copy'): (p: CopyProgress) => void {
+export function terminalProgress(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  label = 'copy',
+): (p: CopyProgress) => void {
   const started = performance.now();
   return (p) => {
     const secs = Math.max((performance.now() - started) / 1000, 1e-3);
     const pct = p.bytesTotal === 0 ? 100 : (100 * p.bytesDone) / p.bytesTotal;
-    const line = `${label}: ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${pct.toFixed(1)}%) `
-      + `${formatBytes(p.bytesDone / secs)}/s  file ${p.filesDone}/${p.filesTotal} ${p.file}`;
+    const line =
+      `${label}: ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} (${pct.toFixed(1)}%) ` +
+      `${formatBytes(p.bytesDone / secs)}/s  file ${p.filesDone}/${p.filesTotal} ${p.file}`;
     stream.write(stream.isTTY === true ? `\r\x1b[2K${line}` : `${line}\n`);
   };
 }

@@ -100,27 +100,58 @@ async function verifySnapshotCopy(o: SnapshotOptions, realDb: string, started: n
       problems.push({ relPath: wanted, kind: 'missing', expected: st.size });
       continue;
     }
-    const [src, copy] = [await hashFile(s.path, { signal: o.signal }), await hashFile(join(o.destination, ...rel.split('/')), { signal: o.signal })];
+    const [src, copy] = [
+      await hashFile(s.path, { signal: o.signal }),
+      await hashFile(join(o.destination, ...rel.split('/')), { signal: o.signal }),
+    ];
     bytes += copy.size;
     if (copy.size !== src.size) problems.push({ relPath: rel, kind: 'size', expected: src.size, actual: copy.size });
-    else if (copy.sha256 !== src.sha256) problems.push({ relPath: rel, kind: 'hash', expected: src.sha256, actual: copy.sha256 });
-    entries.push({ source: s.path, relPath: rel, role: s.role, size: st.size, mtimeMs: st.mtimeMs, sha256: src.sha256 });
+    else if (copy.sha256 !== src.sha256)
+      problems.push({ relPath: rel, kind: 'hash', expected: src.sha256, actual: copy.sha256 });
+    entries.push({
+      source: s.path,
+      relPath: rel,
+      role: s.role,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      sha256: src.sha256,
+    });
   }
   if (problems.length > 0) {
-    throw new OeflowError('OEF-300', `The snapshot copy in ${o.destination} does not match the sources: ${problems.map((p) => `${p.relPath} (${p.kind})`).join(', ')}.`, { details: { destination: o.destination, problems } });
+    throw new OeflowError(
+      'OEF-300',
+      `The snapshot copy in ${o.destination} does not match the sources: ${problems.map((p) => `${p.relPath} (${p.kind})`).join(', ')}.`,
+      { details: { destination: o.destination, problems } },
+    );
   }
   if (o.structure !== undefined) {
     const target = join(o.destination, ...o.structure.relPath.split('/'));
     await copyFile(o.structure.path, target);
     const [h, st] = [await hashFile(target, { signal: o.signal }), await stat(o.structure.path)];
-    const entry: ManifestEntry = { source: o.structure.path, relPath: o.structure.relPath, role: 'structure', size: h.size, mtimeMs: st.mtimeMs, sha256: h.sha256 };
+    const entry: ManifestEntry = {
+      source: o.structure.path,
+      relPath: o.structure.relPath,
+      role: 'structure',
+      size: h.size,
+      mtimeMs: st.mtimeMs,
+      sha256: h.sha256,
+    };
     const at = entries.findIndex((e) => e.role === 'structure');
     if (at >= 0) entries[at] = entry;
     else entries.push(entry);
   }
   const manifest = buildManifest(realDb, entries);
   const manifestPath = await writeManifest(o.destination, manifest);
-  return { manifest, manifestPath, bytesCopied: 0, bytesReverified: bytes, filesCopied: 0, filesSkipped: entries.length, durationMs: performance.now() - started, restarted: false };
+  return {
+    manifest,
+    manifestPath,
+    bytesCopied: 0,
+    bytesReverified: bytes,
+    filesCopied: 0,
+    filesSkipped: entries.length,
+    durationMs: performance.now() - started,
+    restarted: false,
+  };
 }
 
 /**
@@ -144,7 +175,13 @@ export async function runSnapshotCommand(o: SnapshotOptions): Promise<SnapshotRe
     const { execa } = await import('execa');
     // an abort while execa loaded (or the list was written) would find no listener yet: never start the command then
     throwIfAborted(o.signal);
-    const sub = execa(o.command, { shell: true, env: snapshotEnv(o, dbDir, fileList), reject: false, stdin: 'ignore', detached: true });
+    const sub = execa(o.command, {
+      shell: true,
+      env: snapshotEnv(o, dbDir, fileList),
+      reject: false,
+      stdin: 'ignore',
+      detached: true,
+    });
     let timedOut = false;
     const stop = (): void => {
       if (sub.pid === undefined) return;
@@ -152,7 +189,13 @@ export async function runSnapshotCommand(o: SnapshotOptions): Promise<SnapshotRe
       setTimeout(() => killGroup(sub.pid!, 'SIGKILL'), 5000).unref();
     };
     o.signal?.addEventListener('abort', stop, { once: true });
-    const timer = o.timeoutMs === undefined ? undefined : setTimeout(() => { timedOut = true; stop(); }, o.timeoutMs);
+    const timer =
+      o.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            stop();
+          }, o.timeoutMs);
     const ended = sub.pid === undefined ? undefined : o.onStart?.(sub.pid, [sub.spawnfile, ...sub.spawnargs.slice(1)]);
     let r;
     try {
@@ -165,8 +208,16 @@ export async function runSnapshotCommand(o: SnapshotOptions): Promise<SnapshotRe
     throwIfAborted(o.signal);
     const exitCode = r.exitCode ?? -1;
     if (exitCode !== 0) {
-      const why = timedOut ? 'timed out' : r.signal !== undefined ? `was killed by ${r.signal}` : `exited with ${exitCode}`;
-      throw new OeflowError('OEF-304', `The snapshot command ${why}: ${r.stderr.trim().split('\n').slice(-5).join(' / ') || '(no stderr)'}`, { details: { command: o.command, exitCode, signal: r.signal, stdout: r.stdout, stderr: r.stderr } });
+      const why = timedOut
+        ? 'timed out'
+        : r.signal !== undefined
+          ? `was killed by ${r.signal}`
+          : `exited with ${exitCode}`;
+      throw new OeflowError(
+        'OEF-304',
+        `The snapshot command ${why}: ${r.stderr.trim().split('\n').slice(-5).join(' / ') || '(no stderr)'}`,
+        { details: { command: o.command, exitCode, signal: r.signal, stdout: r.stdout, stderr: r.stderr } },
+      );
     }
     if ((await listCopy(o.destination)).length === 0) return { exitCode, stdout: r.stdout, stderr: r.stderr };
     const report = await verifySnapshotCopy(o, realDb, started);

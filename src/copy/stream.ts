@@ -40,7 +40,9 @@ export interface HashResult {
 
 /** The copier's abort error (OEF-052). */
 export function abortError(signal: AbortSignal | undefined): OeflowError {
-  return new OeflowError('OEF-052', 'Copy aborted; the progress journal is kept, so the next copy resumes.', { cause: signal?.reason });
+  return new OeflowError('OEF-052', 'Copy aborted; the progress journal is kept, so the next copy resumes.', {
+    cause: signal?.reason,
+  });
 }
 
 /** Throws the copier's abort error when `signal` is aborted. */
@@ -57,7 +59,11 @@ async function writeAll(fh: FileHandle, buf: Buffer, length: number, position: n
 }
 
 /** Copy `src` to `dst` (created or truncated), hashing what is read; returns size and sha256 of the bytes written. */
-export async function copyFileHashing(src: string, dst: string, o: StreamOptions & { fsync?: boolean } = {}): Promise<HashResult> {
+export async function copyFileHashing(
+  src: string,
+  dst: string,
+  o: StreamOptions & { fsync?: boolean } = {},
+): Promise<HashResult> {
   const pool = o.pool ?? new BufferPool(o.chunkSize);
   const chunk = pool.chunkSize;
   const bufs = pool.take(3);
@@ -115,7 +121,11 @@ export async function copyFileInKernelHashing(src: string, dst: string, o: Strea
   const read = hashed.value;
   const written = (await stat(dst)).size;
   if (written !== read.size) {
-    throw new OeflowError('OEF-301', `${src} changed during the copy: ${written} bytes copied, ${read.size} bytes hashed. The copy is invalid.`, { details: { source: src, copied: written, hashed: read.size } });
+    throw new OeflowError(
+      'OEF-301',
+      `${src} changed during the copy: ${written} bytes copied, ${read.size} bytes hashed. The copy is invalid.`,
+      { details: { source: src, copied: written, hashed: read.size } },
+    );
   }
   return read;
 }

@@ -16,9 +16,23 @@ export async function verifyCopy(destination: string, o: VerifyOptions = {}): Pr
   const manifest = readManifest(destination);
   const problems: VerifyProblem[] = [];
   const digest = manifestDigest(manifest.entries);
-  if (digest !== manifest.digest) problems.push({ relPath: 'oeflow-manifest.json', kind: 'extra-manifest-error', expected: manifest.digest, actual: digest });
+  if (digest !== manifest.digest)
+    problems.push({
+      relPath: 'oeflow-manifest.json',
+      kind: 'extra-manifest-error',
+      expected: manifest.digest,
+      actual: digest,
+    });
   const throttle = new ProgressThrottle(o.onProgress, o.progressIntervalMs ?? 100);
-  const progress: CopyProgress = { file: '', fileBytes: 0, fileSize: 0, bytesDone: 0, bytesTotal: manifest.entries.reduce((n, e) => n + e.size, 0), filesDone: 0, filesTotal: manifest.entries.length };
+  const progress: CopyProgress = {
+    file: '',
+    fileBytes: 0,
+    fileSize: 0,
+    bytesDone: 0,
+    bytesTotal: manifest.entries.reduce((n, e) => n + e.size, 0),
+    filesDone: 0,
+    filesTotal: manifest.entries.length,
+  };
   const pool = new BufferPool();
   for (const e of manifest.entries) {
     throwIfAborted(o.signal);
@@ -44,7 +58,8 @@ export async function verifyCopy(destination: string, o: VerifyOptions = {}): Pr
           throttle.emit({ ...progress });
         },
       });
-      if (got.sha256 !== e.sha256) problems.push({ relPath: e.relPath, kind: 'hash', expected: e.sha256, actual: got.sha256 });
+      if (got.sha256 !== e.sha256)
+        problems.push({ relPath: e.relPath, kind: 'hash', expected: e.sha256, actual: got.sha256 });
     }
     if (o.fsync === true) await fsyncPath(file);
     progress.filesDone += 1;

@@ -1,7 +1,14 @@
 // Graphviz DOT text of a machine (compound states as clusters), optionally with a
 // run's path overlaid.
 import type { AnyStateMachine } from 'xstate';
-import { MARKER_STYLE, diagramModel, visitedNames, type DiagramModel, type DiagramNode, type Highlight } from './model.js';
+import {
+  MARKER_STYLE,
+  diagramModel,
+  visitedNames,
+  type DiagramModel,
+  type DiagramNode,
+  type Highlight,
+} from './model.js';
 
 const q = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
@@ -11,8 +18,10 @@ function nodeAttrs(node: DiagramNode, visited: Set<string>, highlight: Highlight
   const attrs = [`label=${q(`${node.key}\n${node.kb}${marks.length ? `\n[${[...new Set(marks)].join(' ')}]` : ''}`)}`];
   if (node.kind === 'final') attrs.push('peripheries=2');
   if (node.status !== null) attrs.push('style="rounded,dashed"');
-  if (node.name === highlight?.failed) attrs.push('style="rounded,filled,bold"', 'fillcolor="#fde2e2"', 'color="#c62828"', 'penwidth=3');
-  else if (node.name === current) attrs.push('style="rounded,filled,bold"', 'fillcolor="#ffe8b3"', 'color="#e65100"', 'penwidth=3');
+  if (node.name === highlight?.failed)
+    attrs.push('style="rounded,filled,bold"', 'fillcolor="#fde2e2"', 'color="#c62828"', 'penwidth=3');
+  else if (node.name === current)
+    attrs.push('style="rounded,filled,bold"', 'fillcolor="#ffe8b3"', 'color="#e65100"', 'penwidth=3');
   else if (visited.has(node.name)) attrs.push('style="rounded,filled"', 'fillcolor="#d8f0dc"', 'color="#2e7d32"');
   return attrs.join(', ');
 }
@@ -43,7 +52,10 @@ export function toDot(machine: AnyStateMachine, options: { highlight?: Highlight
       return;
     }
     const style = visited.has(node.name) ? ', style="rounded,filled", fillcolor="#eef8f0"' : ', style=rounded';
-    lines.push(`${indent}subgraph ${q(`cluster_${node.id}`)} {`, `${indent}  label=${q(`${node.key}\n${node.kb}`)}${style};`);
+    lines.push(
+      `${indent}subgraph ${q(`cluster_${node.id}`)} {`,
+      `${indent}  label=${q(`${node.key}\n${node.kb}`)}${style};`,
+    );
     for (const child of model.nodes.filter((n) => n.parent === node.name)) emit(child, `${indent}  `);
     lines.push(`${indent}}`);
   };
@@ -56,7 +68,9 @@ export function toDot(machine: AnyStateMachine, options: { highlight?: Highlight
       ...(from.kind === 'compound' ? [`ltail=${q(`cluster_${from.id}`)}`] : []),
       ...(to.kind === 'compound' ? [`lhead=${q(`cluster_${to.id}`)}`] : []),
     ];
-    lines.push(`  ${q(anchorOf(model, from).id)} -> ${q(anchorOf(model, to).id)} [${[`label=${q(e.label)}`, ...extra].join(', ')}];`);
+    lines.push(
+      `  ${q(anchorOf(model, from).id)} -> ${q(anchorOf(model, to).id)} [${[`label=${q(e.label)}`, ...extra].join(', ')}];`,
+    );
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;

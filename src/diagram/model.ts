@@ -65,7 +65,7 @@ export function guardLabel(guard: unknown): string | null {
     const inner = (guard as { guards?: unknown[] }).guards;
     return Array.isArray(inner) ? `${guard.name}(${inner.map(guardLabel).join(', ')})` : guard.name || 'inline';
   }
-  if (typeof guard === 'object' && 'type' in guard) return String((guard).type);
+  if (typeof guard === 'object' && 'type' in guard) return String(guard.type);
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any other guard value is written as is
   return String(guard);
 }

@@ -57,40 +57,66 @@ const failed = (o: RunOutcome) => o.status !== 'completed';
 export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   const sim = isSimulator(o.dlc);
   const archiveDirs = [...new Set([...(o.aiDirs ?? []), ...(o.aiArchive ? [o.aiArchive] : [])])];
-  if (!sim && archiveDirs.length === 0) throw new OeflowError('OEF-001', 'on a real installation the drill needs --ai <dir> or an ai-archive directory (where your AI files are archived)');
+  if (!sim && archiveDirs.length === 0)
+    throw new OeflowError(
+      'OEF-001',
+      'on a real installation the drill needs --ai <dir> or an ai-archive directory (where your AI files are archived)',
+    );
   const params = o.utilityParams ?? {};
   const tools = createTools({ dlc: o.dlc, params });
   // With the site's AI archiver running, the drill archives nothing itself (no `oeflow sim
   // archive`, no `extent empty`: the daemon owns the FULL extents) and reads its directories.
   const daemon = sim && (await tools.describe(o.db)).value.aiArchiver;
   if (daemon && archiveDirs.length === 0) {
-    throw new OeflowError('OEF-001', `the AI archiver runs on ${o.db}: the drill needs --ai <dir> (or ai-archive) naming its -aiarcdir directories (it never empties extents under the archiver)`);
+    throw new OeflowError(
+      'OEF-001',
+      `the AI archiver runs on ${o.db}: the drill needs --ai <dir> (or ai-archive) naming its -aiarcdir directories (it never empties extents under the archiver)`,
+    );
   }
   // The drill archives (empties FULL extents) only into the database's own archive directory,
   // never into its scratch space: deleting the scratch must never break a real restore's chain.
   const archive = sim && !daemon ? o.aiArchive : undefined;
   if (o.loadTx && archive === undefined && !daemon) {
-    throw new OeflowError('OEF-001', `--tx needs an AI archive directory for ${o.db}: under load FULL extents must be archived (and emptied) somewhere that outlives the drill`, {
-      hint: 'Pass --ai-archive <dir> (or set ai-archive in the database\'s configuration section), or leave --tx out.',
-    });
+    throw new OeflowError(
+      'OEF-001',
+      `--tx needs an AI archive directory for ${o.db}: under load FULL extents must be archived (and emptied) somewhere that outlives the drill`,
+      {
+        hint: "Pass --ai-archive <dir> (or set ai-archive in the database's configuration section), or leave --tx out.",
+      },
+    );
   }
   await mkdir(o.scratch, { recursive: true });
-  const engine = { store: o.store, dlc: o.dlc, utilityParams: params, reporter: o.reporter, ...(o.abortSignal ? { abortSignal: o.abortSignal } : {}) };
+  const engine = {
+    store: o.store,
+    dlc: o.dlc,
+    utilityParams: params,
+    reporter: o.reporter,
+    ...(o.abortSignal ? { abortSignal: o.abortSignal } : {}),
+  };
 
   // Simulator: a steady background load that keeps switching AI extents through the
   // backup window (only when asked: --tx, or --demo); the backup starts once the first switch
   // under load has happened. FULL extents are archived meanwhile, as a site's archiver would.
   const firstSeq = (await tools.aimageList(o.db)).value.find((e) => e.status === 'Busy')?.seqno ?? 0;
-  const load = sim && o.loadTx ? startLoad(o.db, o.loadTx, 7, o.dlc, Math.max(50, Math.round(o.loadTx / 8))) : undefined;
+  const load =
+    sim && o.loadTx ? startLoad(o.db, o.loadTx, 7, o.dlc, Math.max(50, Math.round(o.loadTx / 8))) : undefined;
   const stopArchiving = new AbortController();
   let backingUp = false; // commits wait during the quiet point, so nothing fills meanwhile
-  const archiving = load && archive !== undefined
-    ? archiveUntil(o.db, archive, o.dlc, { stop: stopArchiving.signal, paused: () => backingUp, onError: (m) => notice(o, `archiver: ${m}`) })
-    : undefined;
+  const archiving =
+    load && archive !== undefined
+      ? archiveUntil(o.db, archive, o.dlc, {
+          stop: stopArchiving.signal,
+          paused: () => backingUp,
+          onError: (m) => notice(o, `archiver: ${m}`),
+        })
+      : undefined;
   if (load) {
     notice(o, `background load: ${o.loadTx} transactions over ~8 s`);
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && ((await tools.aimageList(o.db)).value.find((e) => e.status === 'Busy')?.seqno ?? 0) <= firstSeq) {
+    while (
+      Date.now() < deadline &&
+      ((await tools.aimageList(o.db)).value.find((e) => e.status === 'Busy')?.seqno ?? 0) <= firstSeq
+    ) {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -98,17 +124,30 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   let loadFailure: string | undefined;
   try {
     backingUp = true;
-    backup = await startRun(engine, { machineId: 'online-backup', kind: 'online-backup', lockDb: o.db, input: { procedure: 'online-backup', db: o.db, destination: join(o.scratch, 'backup') } });
+    backup = await startRun(engine, {
+      machineId: 'online-backup',
+      kind: 'online-backup',
+      lockDb: o.db,
+      input: { procedure: 'online-backup', db: o.db, destination: join(o.scratch, 'backup') },
+    });
   } finally {
     backingUp = false;
     const done = await load;
     stopArchiving.abort();
     await archiving;
-    if (done && done.exitCode !== 0) loadFailure = `the background load ended with exit ${done.exitCode} (the source database may have stopped): ${String(done.stderr).trim().slice(-300)}`;
+    if (done && done.exitCode !== 0)
+      loadFailure = `the background load ended with exit ${done.exitCode} (the source database may have stopped): ${String(done.stderr).trim().slice(-300)}`;
   }
-  const report: DrillReport = { status: 'failed', db: o.db, scratch: o.scratch, backup: { runId: backup.runId, status: backup.status }, comparison: { method: 'none' } };
+  const report: DrillReport = {
+    status: 'failed',
+    db: o.db,
+    scratch: o.scratch,
+    backup: { runId: backup.runId, status: backup.status },
+    comparison: { method: 'none' },
+  };
   const backupFailure = failed(backup) ? `online backup ${backup.status}: ${backup.failure?.message ?? ''}` : undefined;
-  if (backupFailure !== undefined || loadFailure !== undefined) return { ...report, failure: [backupFailure, loadFailure].filter(Boolean).join('; ') };
+  if (backupFailure !== undefined || loadFailure !== undefined)
+    return { ...report, failure: [backupFailure, loadFailure].filter(Boolean).join('; ') };
   report.backup.backupId = backupIdFor(backup.runId);
 
   // Close the AI window so every change so far sits in a FULL extent. With an archive
@@ -117,7 +156,11 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   if (archive !== undefined) await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
   const closedAt = new Date();
   const switched = await tools.aimageNew(o.db);
-  if (switched.exitCode !== 0) return { ...report, failure: `rfutil -C aimage new exited ${switched.exitCode}: ${switched.stdout.trim().split('\n').pop() ?? ''}` };
+  if (switched.exitCode !== 0)
+    return {
+      ...report,
+      failure: `rfutil -C aimage new exited ${switched.exitCode}: ${switched.stdout.trim().split('\n').pop() ?? ''}`,
+    };
   const source = sim ? await simJson<{ digest: string }>(['digest', o.db], { DLC: o.dlc }) : undefined;
   if (archive !== undefined) await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
 
@@ -126,16 +169,30 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   const clock = sourceClockEnv(found);
   // the restore rolls forward copies in the scratch space, never the archive's files or the source's extents
   const { plan, decompressed } = await gatherAiCopies({
-    tools: clock ? createTools({ dlc: o.dlc, params, env: clock }) : tools, db: o.db, archiveDirs, into: join(o.scratch, 'ai'),
-    pairedSeq: found.pairedAiSeq, aiBeginDate: found.aiBeginDate ?? '', cache: o.store, ...(o.abortSignal ? { signal: o.abortSignal } : {}),
+    tools: clock ? createTools({ dlc: o.dlc, params, env: clock }) : tools,
+    db: o.db,
+    archiveDirs,
+    into: join(o.scratch, 'ai'),
+    pairedSeq: found.pairedAiSeq,
+    aiBeginDate: found.aiBeginDate ?? '',
+    cache: o.store,
+    ...(o.abortSignal ? { signal: o.abortSignal } : {}),
   });
   assertChainProven(plan);
   const started = Date.now();
   const restore = await startRun(engine, {
-    machineId: 'roll-forward', kind: 'restore', lockDb: targetDb,
+    machineId: 'roll-forward',
+    kind: 'restore',
+    lockDb: targetDb,
     input: {
-      procedure: 'roll-forward', db: targetDb, targetDb, backupDir: found.destination, aiFiles: plan.files.map((f) => f.path),
-      pairedAiSeq: found.pairedAiSeq, replication: found.replication, ...(found.aiBeginDate ? { aiBeginDate: found.aiBeginDate } : {}),
+      procedure: 'roll-forward',
+      db: targetDb,
+      targetDb,
+      backupDir: found.destination,
+      aiFiles: plan.files.map((f) => f.path),
+      pairedAiSeq: found.pairedAiSeq,
+      replication: found.replication,
+      ...(found.aiBeginDate ? { aiBeginDate: found.aiBeginDate } : {}),
       ...(found.manifestDigest ? { manifestDigest: found.manifestDigest } : {}),
     },
     notes: decompressedNotes(decompressed),
@@ -146,9 +203,17 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
 
   if (source) {
     const restored = await simJson<{ digest: string }>(['digest', targetDb], { DLC: o.dlc });
-    report.comparison = { method: 'digest', source: source.digest, restored: restored.digest, match: source.digest === restored.digest };
+    report.comparison = {
+      method: 'digest',
+      source: source.digest,
+      restored: restored.digest,
+      match: source.digest === restored.digest,
+    };
   } else {
-    report.comparison = { method: 'none', note: 'real installation: the roll forward exit codes and messages are the evidence; compare application checks by hand' };
+    report.comparison = {
+      method: 'none',
+      note: 'real installation: the roll forward exit codes and messages are the evidence; compare application checks by hand',
+    };
   }
   report.rpoSeconds = (Date.now() - closedAt.getTime()) / 1000;
   report.status = report.comparison.match === false ? 'failed' : 'passed';

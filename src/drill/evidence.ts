@@ -19,19 +19,30 @@ export interface DrillEvidence {
 }
 
 /** Verify the drill's runs and write the restore's evidence report. */
-export async function drillEvidence(store: Store, runs: { backup: string; restore?: string }, scratch: string, signer: RowSigner | undefined): Promise<DrillEvidence> {
+export async function drillEvidence(
+  store: Store,
+  runs: { backup: string; restore?: string },
+  scratch: string,
+  signer: RowSigner | undefined,
+): Promise<DrillEvidence> {
   const trusted = signer === undefined ? undefined : [createPublicKey(signer.publicKeyPem)];
   const check = (runId: string) => {
     const v = verifyRun(store, runId, trusted);
     return { runId, verdict: v.verdict, authenticated: v.authenticated, v };
   };
   const backup = check(runs.backup);
-  const evidence: DrillEvidence = { backup: { runId: backup.runId, verdict: backup.verdict, authenticated: backup.authenticated }, keyId: signer?.keyId ?? null };
+  const evidence: DrillEvidence = {
+    backup: { runId: backup.runId, verdict: backup.verdict, authenticated: backup.authenticated },
+    keyId: signer?.keyId ?? null,
+  };
   if (runs.restore !== undefined) {
     const restore = check(runs.restore);
     const report = join(scratch, `evidence-${runs.restore}.html`);
     await writeFile(report, evidenceHtml(restore.v, collectEvidence(store, runs.restore)));
-    Object.assign(evidence, { restore: { runId: restore.runId, verdict: restore.verdict, authenticated: restore.authenticated }, report });
+    Object.assign(evidence, {
+      restore: { runId: restore.runId, verdict: restore.verdict, authenticated: restore.authenticated },
+      report,
+    });
   }
   return evidence;
 }

@@ -38,18 +38,30 @@ export interface GatheredAi {
 /** Copy (or decompress) every AI file from the backup's paired sequence on into `into`, and prove the chain there. */
 export async function gatherAiCopies(o: GatherInput): Promise<GatheredAi> {
   await mkdir(o.into, { recursive: true });
-  const common = { tools: o.tools, db: o.db, pairedSeq: o.pairedSeq, aiBeginDate: o.aiBeginDate, ...(o.cache ? { cache: o.cache } : {}), ...(o.signal ? { signal: o.signal } : {}) };
+  const common = {
+    tools: o.tools,
+    db: o.db,
+    pairedSeq: o.pairedSeq,
+    aiBeginDate: o.aiBeginDate,
+    ...(o.cache ? { cache: o.cache } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  };
   // the archived part of the chain (compressed archives decompressed beside `into`: only the
   // chain's files are copied on, so an archive's files of other chains never reach the proof)
-  const archived = o.archiveDirs.length === 0
-    ? { files: [], decompressed: [] as DecompressedFile[] }
-    : await planAiChain({ ...common, inputs: o.archiveDirs, decompressInto: `${o.into}-decompressed` });
+  const archived =
+    o.archiveDirs.length === 0
+      ? { files: [], decompressed: [] as DecompressedFile[] }
+      : await planAiChain({ ...common, inputs: o.archiveDirs, decompressInto: `${o.into}-decompressed` });
   const copied: GatheredAi['copied'] = [];
   const copy = async (from: string, name: string, seqno: number): Promise<void> => {
     const to = join(o.into, name);
     await copyFile(from, to, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
     const [a, b] = await Promise.all([contentSha256(from), contentSha256(to)]);
-    if (a !== b) throw new OeflowError('OEF-300', `the copy of ${from} in the drill's scratch space differs from it (sha256 ${a.slice(0, 16)}… vs ${b.slice(0, 16)}…)`);
+    if (a !== b)
+      throw new OeflowError(
+        'OEF-300',
+        `the copy of ${from} in the drill's scratch space differs from it (sha256 ${a.slice(0, 16)}… vs ${b.slice(0, 16)}…)`,
+      );
     copied.push({ from, to, seqno, sha256: a });
   };
   const have = new Set<number>();

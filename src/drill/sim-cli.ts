@@ -11,13 +11,27 @@ const bin = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 /** Run `oeflow sim <args> --json` and parse its result. */
 export async function simJson<T>(args: readonly string[], env: Record<string, string> = {}): Promise<T> {
   const r = await execa(process.execPath, [bin, 'sim', ...args, '--json'], { reject: false, env });
-  if (r.exitCode !== 0) throw new OeflowError('OEF-050', `oeflow sim ${args.join(' ')} exited ${r.exitCode}: ${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.exitCode !== 0)
+    throw new OeflowError(
+      'OEF-050',
+      `oeflow sim ${args.join(' ')} exited ${r.exitCode}: ${r.stderr.trim() || r.stdout.trim()}`,
+    );
   return JSON.parse(r.stdout) as T;
 }
 
 /** Start `oeflow sim load` in the background (the caller awaits or kills it). */
 export function startLoad(db: string, tx: number, seed: number, dlc: string, rate?: number): ResultPromise {
-  const args = ['sim', 'load', db, '--tx', String(tx), '--seed', String(seed), ...(rate ? ['--rate', String(rate)] : []), '--json'];
+  const args = [
+    'sim',
+    'load',
+    db,
+    '--tx',
+    String(tx),
+    '--seed',
+    String(seed),
+    ...(rate ? ['--rate', String(rate)] : []),
+    '--json',
+  ];
   return execa(process.execPath, [bin, ...args], { reject: false, env: { DLC: dlc } });
 }
 
@@ -32,7 +46,12 @@ export function isSimulator(dlc: string): boolean {
  * database; not while `paused()` (the backup copies the AI extents: emptying one then would
  * change a file under the copy). Failures are reported through `onError` and the loop goes on.
  */
-export async function archiveUntil(db: string, dir: string, dlc: string, o: { stop: AbortSignal; paused: () => boolean; onError: (message: string) => void; everyMs?: number }): Promise<void> {
+export async function archiveUntil(
+  db: string,
+  dir: string,
+  dlc: string,
+  o: { stop: AbortSignal; paused: () => boolean; onError: (message: string) => void; everyMs?: number },
+): Promise<void> {
   while (!o.stop.aborted) {
     try {
       if (!o.paused()) await simJson(['archive', db, '--to', dir], { DLC: dlc });

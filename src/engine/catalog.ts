@@ -22,17 +22,37 @@ export interface FoundBackup {
 /** A backup by catalog id, or by directory (its oeflow-backup.json self-description). */
 export function findBackup(store: Store, ref: string): FoundBackup {
   const row = store.getBackup(ref);
-  if (row?.expiredAt) throw new OeflowError('OEF-310', `backup ${ref} was expired by retention at ${row.expiredAt}: its files are gone`, { hint: 'Pick a kept backup from `oeflow backups`.' });
-  let entry: Pick<CatalogEntry, 'backupId' | 'db' | 'destination' | 'pairedAiSeq' | 'dbIdentity'> & { manifestDigest: string | null };
-  if (row) entry = { backupId: row.backupId, db: row.db, destination: row.destination, pairedAiSeq: row.pairedAiSeq ?? 0, dbIdentity: row.dbIdentity as CatalogEntry['dbIdentity'], manifestDigest: row.manifestDigest };
+  if (row?.expiredAt)
+    throw new OeflowError('OEF-310', `backup ${ref} was expired by retention at ${row.expiredAt}: its files are gone`, {
+      hint: 'Pick a kept backup from `oeflow backups`.',
+    });
+  let entry: Pick<CatalogEntry, 'backupId' | 'db' | 'destination' | 'pairedAiSeq' | 'dbIdentity'> & {
+    manifestDigest: string | null;
+  };
+  if (row)
+    entry = {
+      backupId: row.backupId,
+      db: row.db,
+      destination: row.destination,
+      pairedAiSeq: row.pairedAiSeq ?? 0,
+      dbIdentity: row.dbIdentity as CatalogEntry['dbIdentity'],
+      manifestDigest: row.manifestDigest,
+    };
   else {
     const file = join(resolve(ref), BACKUP_DESCRIPTION_FILE);
-    if (!existsSync(file)) throw new OeflowError('OEF-310', `${ref} is neither a backup id in the catalog nor a backup directory (${file} not found)`);
+    if (!existsSync(file))
+      throw new OeflowError(
+        'OEF-310',
+        `${ref} is neither a backup id in the catalog nor a backup directory (${file} not found)`,
+      );
     entry = { ...(JSON.parse(readFileSync(file, 'utf8')) as CatalogEntry), destination: resolve(ref) };
   }
   const repl = entry.dbIdentity.replication;
   return {
-    backupId: entry.backupId, db: entry.db, destination: entry.destination, pairedAiSeq: entry.pairedAiSeq,
+    backupId: entry.backupId,
+    db: entry.db,
+    destination: entry.destination,
+    pairedAiSeq: entry.pairedAiSeq,
     aiBeginDate: typeof entry.dbIdentity.aiBeginDate === 'string' ? entry.dbIdentity.aiBeginDate : null,
     replication: repl === 'source' || repl === 'target' ? repl : null,
     manifestDigest: entry.manifestDigest || null,

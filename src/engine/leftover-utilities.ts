@@ -9,7 +9,13 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { OeflowError } from '../errors.js';
 import { groupAlive, pidAlive } from '../openedge/liveness.js';
-import { canonicalJson, decodeJournal, type JournalEntry, type JournalRow, type SpawnedUtility } from '../store/index.js';
+import {
+  canonicalJson,
+  decodeJournal,
+  type JournalEntry,
+  type JournalRow,
+  type SpawnedUtility,
+} from '../store/index.js';
 import type { Reporter } from './reporter.js';
 
 export type { SpawnedUtility };
@@ -56,12 +62,16 @@ export function leftoverUtilities(rows: readonly JournalRow[]): SpawnedUtility[]
     if (row.kind === 'note' && row.data.spawned !== null) open.push({ row, u: row.data.spawned });
     const ended = row.kind === 'note' ? row.data.siteCommandEnded : null;
     if (ended !== null) {
-      const i = open.findIndex((o) => o.row.stepKey === row.stepKey && o.row.attempt === row.attempt && o.u.pid === ended.pid);
+      const i = open.findIndex(
+        (o) => o.row.stepKey === row.stepKey && o.row.attempt === row.attempt && o.u.pid === ended.pid,
+      );
       if (i >= 0) open.splice(i, 1);
     }
     if (row.kind === 'command') {
       const argv = canonicalJson(row.data.argv);
-      const i = open.findIndex((o) => o.row.stepKey === row.stepKey && o.row.attempt === row.attempt && canonicalJson(o.u.argv) === argv);
+      const i = open.findIndex(
+        (o) => o.row.stepKey === row.stepKey && o.row.attempt === row.attempt && canonicalJson(o.u.argv) === argv,
+      );
       if (i >= 0) open.splice(i, 1);
     }
   }
@@ -69,17 +79,30 @@ export function leftoverUtilities(rows: readonly JournalRow[]): SpawnedUtility[]
 }
 
 /** Wait (up to `waitMs`) for the run's leftover utilities to end; OEF-041 naming them if they do not. */
-export async function waitForLeftovers(rows: readonly JournalRow[], runId: string, reporter: Reporter, waitMs = waitFromEnv()): Promise<void> {
+export async function waitForLeftovers(
+  rows: readonly JournalRow[],
+  runId: string,
+  reporter: Reporter,
+  waitMs = waitFromEnv(),
+): Promise<void> {
   let left = leftoverUtilities(rows);
   if (left.length === 0) return;
   const names = (us: SpawnedUtility[]) => us.map((u) => `pid ${u.pid}: ${u.argv.join(' ')}`).join('; ');
-  reporter({ type: 'notice', runId, message: `waiting up to ${Math.round(waitMs / 1000)} s for what the interrupted run left running (${names(left)})` });
+  reporter({
+    type: 'notice',
+    runId,
+    message: `waiting up to ${Math.round(waitMs / 1000)} s for what the interrupted run left running (${names(left)})`,
+  });
   const deadline = Date.now() + waitMs;
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 250));
     left = left.filter(stillRunning);
   }
   if (left.length > 0) {
-    throw new OeflowError('OEF-041', `run ${runId} cannot resume while a utility or site command it started is still running (${names(left)})`, { details: { runId, leftover: left } });
+    throw new OeflowError(
+      'OEF-041',
+      `run ${runId} cannot resume while a utility or site command it started is still running (${names(left)})`,
+      { details: { runId, leftover: left } },
+    );
   }
 }

@@ -16,9 +16,13 @@ export function acquireDbLock(store: Store, db: string, runId: string): void {
       if (store.takeOverLock({ ...me, expected: holder })) return;
       continue; // someone else took it over first: look again
     }
-    throw new OeflowError('OEF-040', `database ${db} is locked by run ${holder.runId} (pid ${holder.pid} on ${holder.host})`, {
-      details: { holder: holder.runId, pid: holder.pid, host: holder.host, since: holder.acquiredAt },
-    });
+    throw new OeflowError(
+      'OEF-040',
+      `database ${db} is locked by run ${holder.runId} (pid ${holder.pid} on ${holder.host})`,
+      {
+        details: { holder: holder.runId, pid: holder.pid, host: holder.host, since: holder.acquiredAt },
+      },
+    );
   }
   throw new OeflowError('OEF-040', `could not take the lock on ${db}: it changed hands repeatedly`);
 }

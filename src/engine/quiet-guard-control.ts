@@ -1,7 +1,13 @@
 // The run's side of its quiet-point guard (src/guard/): armed by quietEnable right before
 // `proquiet enable`, journaled like a utility (a resume waits for a guard still finishing its
 // job), released by quietDisable and, whatever happens, when the run stops driving.
-import { armQuietGuard, guardExited, releaseQuietGuard, type ArmedGuard, type GuardRelease } from '../guard/quiet-guard.js';
+import {
+  armQuietGuard,
+  guardExited,
+  releaseQuietGuard,
+  type ArmedGuard,
+  type GuardRelease,
+} from '../guard/quiet-guard.js';
 import type { Store } from '../store/index.js';
 import { spawnNote } from './leftover-utilities.js';
 
@@ -18,16 +24,34 @@ export interface QuietGuardControl {
   finalizeAndWait(): Promise<boolean>;
 }
 
-export function createQuietGuardControl(o: { store: Store; runId: string; db: string; dlc: string; maxQuietMs: number }): QuietGuardControl {
+export function createQuietGuardControl(o: {
+  store: Store;
+  runId: string;
+  db: string;
+  dlc: string;
+  maxQuietMs: number;
+}): QuietGuardControl {
   let armed: ArmedGuard | null = null;
   let finalizing: Promise<boolean> | null = null;
   return {
     arm(stepKey, attempt, sinceMs) {
       if (armed) releaseQuietGuard(armed, 'finalize');
       finalizing = null; // a new quiet point, a new guard to wait for
-      armed = armQuietGuard({ runId: o.runId, db: o.db, dlc: o.dlc, storePath: o.store.path, maxQuietMs: o.maxQuietMs, ...(sinceMs === undefined ? {} : { sinceMs }) });
+      armed = armQuietGuard({
+        runId: o.runId,
+        db: o.db,
+        dlc: o.dlc,
+        storePath: o.store.path,
+        maxQuietMs: o.maxQuietMs,
+        ...(sinceMs === undefined ? {} : { sinceMs }),
+      });
       // journaled like a utility's spawn (no command row ever matches it): a resume waits for it
-      o.store.appendJournal(o.runId, { kind: 'note', stepKey, attempt, data: { ...spawnNote(armed.pid, [armed.argv[0]!, o.runId]), quietGuard: { recordFile: armed.recordFile } } });
+      o.store.appendJournal(o.runId, {
+        kind: 'note',
+        stepKey,
+        attempt,
+        data: { ...spawnNote(armed.pid, [armed.argv[0]!, o.runId]), quietGuard: { recordFile: armed.recordFile } },
+      });
     },
     release(how) {
       if (!armed) return;

@@ -15,19 +15,29 @@ export const NO_RETRY_AFTER: readonly number[] = [8019, 831, 832, 833, 1028, 102
 const SESSION_BEGIN: readonly number[] = [333, 451];
 
 /** Why retry must not run after this failure, or null: from the failed command's messages and the target's log. */
-export function unsafeRetryReason(failedMessages: readonly number[], sessionBeginsSinceRollForward: readonly number[]): string | null {
+export function unsafeRetryReason(
+  failedMessages: readonly number[],
+  sessionBeginsSinceRollForward: readonly number[],
+): string | null {
   const blocking = failedMessages.filter((n) => NO_RETRY_AFTER.includes(n));
-  if (blocking.length > 0) return `the roll forward failed with ${blocking.join(', ')}: the file does not belong at this point or the database rejected it, and retry would skip that check`;
-  if (sessionBeginsSinceRollForward.length > 0) return `the target was opened since the roll forward began (log messages ${[...new Set(sessionBeginsSinceRollForward)].join(', ')}): its transactions were backed out`;
+  if (blocking.length > 0)
+    return `the roll forward failed with ${blocking.join(', ')}: the file does not belong at this point or the database rejected it, and retry would skip that check`;
+  if (sessionBeginsSinceRollForward.length > 0)
+    return `the target was opened since the roll forward began (log messages ${[...new Set(sessionBeginsSinceRollForward)].join(', ')}): its transactions were backed out`;
   return null;
 }
 
 /** Refuse `resume --retry` of a halted roll forward when retry could corrupt the target (OEF-214). */
 export function refuseUnsafeRetry(store: Store, run: { runId: string; db: string }): void {
-  const rollForwards = store.attempts(run.runId).filter((a) => a.stepId === 'rollForward' || a.stepId === 'rollForwardRetry');
+  const rollForwards = store
+    .attempts(run.runId)
+    .filter((a) => a.stepId === 'rollForward' || a.stepId === 'rollForwardRetry');
   const first = rollForwards[0];
   if (first === undefined) return;
-  const failed = store.commands(run.runId).filter((c) => c.stepKey === rollForwards.at(-1)?.stepKey).at(-1);
+  const failed = store
+    .commands(run.runId)
+    .filter((c) => c.stepKey === rollForwards.at(-1)?.stepKey)
+    .at(-1);
   const numbers = (failed === undefined ? [] : decodeCommand(failed).messages).map((m) => m.number);
   const began = Date.parse(decodeAttempt(first).intent.at ?? '');
   let lg = '';
@@ -36,7 +46,9 @@ export function refuseUnsafeRetry(store: Store, run: { runId: string; db: string
   } catch {
     // no log: nothing says the target was opened
   }
-  const sessions = parseLg(lg).filter((e) => e.epochMs >= began && e.number !== null && SESSION_BEGIN.includes(e.number)).map((e) => e.number!);
+  const sessions = parseLg(lg)
+    .filter((e) => e.epochMs >= began && e.number !== null && SESSION_BEGIN.includes(e.number))
+    .map((e) => e.number!);
   const why = unsafeRetryReason(numbers, sessions);
   if (why !== null) throw new OeflowError('OEF-214', `roll forward retry refused for run ${run.runId}: ${why}`);
 }

@@ -56,10 +56,21 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
   // writes for another busy_timeout per write (docs/architecture.md, quiet-point guard).
   const endWatch = store.watchWriteFailure(() => void o.deps.quietGuard.finalizeAndWait());
   // a failing store must not crash the process from a timer: the next write stops the run properly
-  const heartbeat = setInterval(() => { try { store.heartbeat(o.db, runId); } catch { /* see above */ } }, 5_000);
+  const heartbeat = setInterval(() => {
+    try {
+      store.heartbeat(o.db, runId);
+    } catch {
+      /* see above */
+    }
+  }, 5_000);
   heartbeat.unref();
 
-  const finish = (status: RunStatus, resumable: boolean, failure: StepFailure | null, snap: AnyMachineSnapshot): void => {
+  const finish = (
+    status: RunStatus,
+    resumable: boolean,
+    failure: StepFailure | null,
+    snap: AnyMachineSnapshot,
+  ): void => {
     if (settled) return;
     settled = true;
     clearInterval(heartbeat);
@@ -67,10 +78,22 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     o.abortSignal?.removeEventListener('abort', onAbort);
     // the run stops driving: its guard makes sure no quiet point of it stays up
     o.deps.quietGuard.release('finalize');
-    store.changeStatus(runId, status, { error: failure, resumable, ended: status !== 'running' }, { kind: 'run-ended', data: { status, resumable, state: snap.value as never, failure } });
+    store.changeStatus(
+      runId,
+      status,
+      { error: failure, resumable, ended: status !== 'running' },
+      { kind: 'run-ended', data: { status, resumable, state: snap.value as never, failure } },
+    );
     store.releaseLock(o.db, runId);
     endWatch();
-    settle({ runId, status, resumable, state: stateName(snap.value), failure, facts: (snap.context as { facts: Record<string, unknown> }).facts });
+    settle({
+      runId,
+      status,
+      resumable,
+      state: stateName(snap.value),
+      failure,
+      facts: (snap.context as { facts: Record<string, unknown> }).facts,
+    });
     queueMicrotask(() => actor.stop());
   };
 
@@ -85,23 +108,47 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     // and the run settles (and oeflow exits) only once the guard is done
     const guardDone = o.deps.quietGuard.finalizeAndWait();
     endWatch(); // one more try to record the failure: the lock may have been released since
-    try { store.setRunStatus(runId, 'running', { error: failure, resumable: true }); store.releaseLock(o.db, runId); } catch { /* the store is failing: resume reconciles */ }
+    try {
+      store.setRunStatus(runId, 'running', { error: failure, resumable: true });
+      store.releaseLock(o.db, runId);
+    } catch {
+      /* the store is failing: resume reconciles */
+    }
     queueMicrotask(() => actor.stop());
-    void guardDone.then((inTime) => settle({
-      runId, status: 'failed', resumable: true, state: stateName(previous), facts: {},
-      failure: inTime ? failure : { ...failure, message: `${failure.message} (the quiet-point guard was still disabling the quiet point when oeflow exited: check \`proquiet <db> disable\`)` },
-    }));
+    void guardDone.then((inTime) =>
+      settle({
+        runId,
+        status: 'failed',
+        resumable: true,
+        state: stateName(previous),
+        facts: {},
+        failure: inTime
+          ? failure
+          : {
+              ...failure,
+              message: `${failure.message} (the quiet-point guard was still disabling the quiet point when oeflow exited: check \`proquiet <db> disable\`)`,
+            },
+      }),
+    );
   };
 
   const control = {
     runId,
     runStartedAt: o.runStartedAt,
     visitSeq: () => visitSeq,
-    holdForAbort: () => abortReason !== null && !abortSent && (actor.getSnapshot() as AnyMachineSnapshot).can({ type: 'ABORT', reason: abortReason }),
+    holdForAbort: () =>
+      abortReason !== null &&
+      !abortSent &&
+      (actor.getSnapshot() as AnyMachineSnapshot).can({ type: 'ABORT', reason: abortReason }),
     needsDecision: (stepKey: string, why: string, label = stepKey) => {
       const snap = actor.getSnapshot() as AnyMachineSnapshot;
       reporter({ type: 'notice', runId, message: `${label} is in doubt: ${why}` });
-      finish('needs-decision', true, { kind: 'failed', code: 'OEF-051', message: `${label} is in doubt: ${why}` }, snap);
+      finish(
+        'needs-decision',
+        true,
+        { kind: 'failed', code: 'OEF-051', message: `${label} is in doubt: ${why}` },
+        snap,
+      );
     },
     // A pending abort is delivered by the inspector after the step's own transition is
     // committed, never before: the step's done/error event must not be lost to ABORT.
@@ -110,7 +157,9 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     },
   };
 
-  const machine = o.machine.provide({ actors: { step: createStepActor({ ...o.deps, store, reporter, control, runInput: o.input }) } });
+  const machine = o.machine.provide({
+    actors: { step: createStepActor({ ...o.deps, store, reporter, control, runInput: o.input }) },
+  });
   let previous: unknown = restoring ? (o.snapshot as { value?: unknown }).value : null;
   const actor: AnyActorRef = createActor(machine, {
     input: machineInput(o.input),
@@ -123,11 +172,20 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
       if (restoring && ev.event.type === 'xstate.init') return;
       let row;
       try {
-        row = store.recordTransition(runId, { event: ev.event, from: previous, to: snap.value, snapshot: actor.getPersistedSnapshot() });
+        row = store.recordTransition(runId, {
+          event: ev.event,
+          from: previous,
+          to: snap.value,
+          snapshot: actor.getPersistedSnapshot(),
+        });
       } catch (err) {
         // the transition could not be made durable: stop before any further side effect
         const message = err instanceof Error ? err.message : String(err);
-        finishUnpersisted({ kind: 'failed', code: 'OEF-020', message: `could not persist the transition to ${stateName(snap.value)}: ${message}` });
+        finishUnpersisted({
+          kind: 'failed',
+          code: 'OEF-020',
+          message: `could not persist the transition to ${stateName(snap.value)}: ${message}`,
+        });
         return;
       }
       visitSeq = row.seq;
@@ -152,8 +210,12 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
   function onAbort(): void {
     abortReason = String(o.abortSignal?.reason ?? 'abort requested');
     reporter({
-      type: 'notice', runId,
-      message: effectInFlight === 'once' ? `abort requested (${abortReason}): waiting for the running once-step to finish` : `abort requested (${abortReason})`,
+      type: 'notice',
+      runId,
+      message:
+        effectInFlight === 'once'
+          ? `abort requested (${abortReason}): waiting for the running once-step to finish`
+          : `abort requested (${abortReason})`,
     });
     deliverAbort();
   }
@@ -170,7 +232,11 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     const since = Date.parse(facts.quietEnable?.enabledAt ?? new Date().toISOString());
     const left = Math.max(0, o.maxQuietMs - (Date.now() - since));
     watchdog = setTimeout(() => {
-      reporter({ type: 'notice', runId, message: `quiet point held longer than ${o.maxQuietMs} ms: stopping the copy` });
+      reporter({
+        type: 'notice',
+        runId,
+        message: `quiet point held longer than ${o.maxQuietMs} ms: stopping the copy`,
+      });
       actor.send({ type: 'WATCHDOG', reason: `quiet point held longer than --max-quiet (${o.maxQuietMs} ms)` });
     }, left);
   }
@@ -179,10 +245,21 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     if (o.abortSignal.aborted) onAbort();
     else o.abortSignal.addEventListener('abort', onAbort, { once: true });
   }
-  actor.subscribe({ error: (err: unknown) => {
-    const snap = actor.getSnapshot() as AnyMachineSnapshot;
-    finish('failed', false, { kind: 'failed', code: 'OEF-002', message: `machine error: ${err instanceof Error ? err.message : String(err)}` }, snap);
-  } });
+  actor.subscribe({
+    error: (err: unknown) => {
+      const snap = actor.getSnapshot() as AnyMachineSnapshot;
+      finish(
+        'failed',
+        false,
+        {
+          kind: 'failed',
+          code: 'OEF-002',
+          message: `machine error: ${err instanceof Error ? err.message : String(err)}`,
+        },
+        snap,
+      );
+    },
+  });
   actor.start();
   if (restoring) armWatchdog(actor.getSnapshot() as AnyMachineSnapshot);
   if (o.sendOnStart && !settled) actor.send(o.sendOnStart);
@@ -212,4 +289,3 @@ function lastTransitionSeq(store: Store, runId: string): number {
   for (let i = rows.length - 1; i >= 0; i--) if (rows[i]?.kind === 'transition') return rows[i]!.seq;
   return 0;
 }
-

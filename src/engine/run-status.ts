@@ -16,10 +16,20 @@ export interface Settled {
 export function settledStatus(snapshot: AnyMachineSnapshot): Settled | null {
   // a failed compensation (quiet point maybe still enabled) is what the operator must see first
   const context: unknown = snapshot.context;
-  const original = decodeStepFailure(typeof context === 'object' && context !== null && 'failure' in context ? context.failure : null);
-  const compensation = decodeStepFailure(typeof context === 'object' && context !== null && 'compensationFailure' in context ? context.compensationFailure : null);
+  const original = decodeStepFailure(
+    typeof context === 'object' && context !== null && 'failure' in context ? context.failure : null,
+  );
+  const compensation = decodeStepFailure(
+    typeof context === 'object' && context !== null && 'compensationFailure' in context
+      ? context.compensationFailure
+      : null,
+  );
   const failure: StepFailure | null = compensation
-    ? { ...compensation, code: 'OEF-054', message: `${compensation.message}${original ? ` (after: ${original.code} ${original.message})` : ''}` }
+    ? {
+        ...compensation,
+        code: 'OEF-054',
+        message: `${compensation.message}${original ? ` (after: ${original.code} ${original.message})` : ''}`,
+      }
     : original;
   if (snapshot.status === 'done') {
     const completed = snapshot.matches('completed');

@@ -81,17 +81,40 @@ export function createStepActor(deps: StepActorDeps) {
       runId,
       stepKey: input.stepKey,
       ctx: input.context,
-      tools: deps.toolsFor((r) => {
-        store.recordCommand(runId, {
-          stepKey: input.stepKey, attempt: forAttempt, argv: [r.utility, ...r.argv], exitCode: r.exitCode, signal: r.signal,
-          durationMs: r.durationMs, stdout: r.stdout, stderr: r.stderr, messages: r.messages, startedAt: r.startedAt,
-          ...(r.stdin === undefined ? {} : { stdin: r.stdin }),
-        });
-        reporter({ type: 'command', runId, stepKey: input.stepKey, argv: [r.utility, ...r.argv], exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs });
-      },
+      tools: deps.toolsFor(
+        (r) => {
+          store.recordCommand(runId, {
+            stepKey: input.stepKey,
+            attempt: forAttempt,
+            argv: [r.utility, ...r.argv],
+            exitCode: r.exitCode,
+            signal: r.signal,
+            durationMs: r.durationMs,
+            stdout: r.stdout,
+            stderr: r.stderr,
+            messages: r.messages,
+            startedAt: r.startedAt,
+            ...(r.stdin === undefined ? {} : { stdin: r.stdin }),
+          });
+          reporter({
+            type: 'command',
+            runId,
+            stepKey: input.stepKey,
+            argv: [r.utility, ...r.argv],
+            exitCode: r.exitCode,
+            signal: r.signal,
+            durationMs: r.durationMs,
+          });
+        },
         // a state-changing utility's pid, so a resume after a kill can wait for it (leftover-utilities.ts)
         (sp) => {
-          if (isEffectCommand(sp.argv)) store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: spawnNote(sp.pid, sp.argv) });
+          if (isEffectCommand(sp.argv))
+            store.appendJournal(runId, {
+              kind: 'note',
+              stepKey: input.stepKey,
+              attempt: forAttempt,
+              data: spawnNote(sp.pid, sp.argv),
+            });
         },
       ),
       signal,
@@ -99,29 +122,68 @@ export function createStepActor(deps: StepActorDeps) {
       catalog: (entry) => deps.catalog(entry),
       runStartedAt: control.runStartedAt,
       runInput: deps.runInput,
-      enteredAt: () => (control.visitSeq() > 0 ? store.journalRow(runId, control.visitSeq())?.at ?? null : null),
-      quietGuard: { arm: () => deps.quietGuard.arm(input.stepKey, forAttempt), release: (how) => deps.quietGuard.release(how) },
+      enteredAt: () => (control.visitSeq() > 0 ? (store.journalRow(runId, control.visitSeq())?.at ?? null) : null),
+      quietGuard: {
+        arm: () => deps.quietGuard.arm(input.stepKey, forAttempt),
+        release: (how) => deps.quietGuard.release(how),
+      },
       // a site command's pid, so a resume after a kill waits for it as for a utility (leftover-utilities.ts)
       siteCommandStarted: (pid, argv, ownGroup) => {
         // best effort too: a failing store stops the run at its next write; the command is not stopped half way for it
-        try { store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: siteCommandNote(pid, argv, ownGroup) }); } catch { /* see above */ }
+        try {
+          store.appendJournal(runId, {
+            kind: 'note',
+            stepKey: input.stepKey,
+            attempt: forAttempt,
+            data: siteCommandNote(pid, argv, ownGroup),
+          });
+        } catch {
+          /* see above */
+        }
         // best effort: a store failing now is reported by the step's own result write; without
         // this note a resume finds the pid gone, which is as good
-        return () => { try { store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: forAttempt, data: siteCommandEndNote(pid) }); } catch { /* see above */ } };
+        return () => {
+          try {
+            store.appendJournal(runId, {
+              kind: 'note',
+              stepKey: input.stepKey,
+              attempt: forAttempt,
+              data: siteCommandEndNote(pid),
+            });
+          } catch {
+            /* see above */
+          }
+        };
       },
     });
 
     if (ofThisVisit !== undefined) {
       if (ofThisVisit.outcome === 'decided-done' && step.factsWhenDecided) {
         const intent = decodeIntent(ofThisVisit.intent);
-        const facts = step.factsWhenDecided(await step.probe(env(ofThisVisit.attempt)), { at: intent.at ?? new Date(0).toISOString(), probe: intent.probe });
+        const facts = step.factsWhenDecided(await step.probe(env(ofThisVisit.attempt)), {
+          at: intent.at ?? new Date(0).toISOString(),
+          probe: intent.probe,
+        });
         const output = JSON.parse(JSON.stringify({ facts: { ...facts, decidedByOperator: true } })) as StepOutput;
-        store.appendJournal(runId, { kind: 'note', stepKey: input.stepKey, attempt: ofThisVisit.attempt, data: { factsAfterDecision: output.facts } });
+        store.appendJournal(runId, {
+          kind: 'note',
+          stepKey: input.stepKey,
+          attempt: ofThisVisit.attempt,
+          data: { factsAfterDecision: output.facts },
+        });
         return output;
       }
       const replay = replayRecorded(ofThisVisit);
       if (replay !== 'run-again') {
-        reporter({ type: 'step-end', runId, stepKey: input.stepKey, ...named, outcome: 'memo', durationMs: 0, ...(replay.ok ? skippedBecause(replay.output.facts) : { failure: replay.failure }) });
+        reporter({
+          type: 'step-end',
+          runId,
+          stepKey: input.stepKey,
+          ...named,
+          outcome: 'memo',
+          durationMs: 0,
+          ...(replay.ok ? skippedBecause(replay.output.facts) : { failure: replay.failure }),
+        });
         if (replay.ok) return replay.output;
         throw replay.failure;
       }
@@ -148,16 +210,37 @@ export function createStepActor(deps: StepActorDeps) {
       const f = toFailure(err);
       store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probeError: f } });
       store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f });
-      reporter({ type: 'step-end', runId, stepKey: input.stepKey, ...named, outcome: 'error', failure: f, durationMs: Date.now() - started });
+      reporter({
+        type: 'step-end',
+        runId,
+        stepKey: input.stepKey,
+        ...named,
+        outcome: 'error',
+        failure: f,
+        durationMs: Date.now() - started,
+      });
       throw f;
     }
     // an ABORT (or watchdog) that arrived during the probe stopped this actor: start nothing
     if (signal.aborted) return never();
     const refused = step.precheck?.(probe, stepEnv) ?? null;
-    store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probe, effect: step.effect, ...(refused ? { refused } : {}) } });
+    store.recordIntent(runId, {
+      stepKey: input.stepKey,
+      stepId: step.id,
+      attempt,
+      data: { at, probe, effect: step.effect, ...(refused ? { refused } : {}) },
+    });
     if (refused !== null) {
       store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: refused });
-      reporter({ type: 'step-end', runId, stepKey: input.stepKey, ...named, outcome: 'error', failure: refused, durationMs: Date.now() - started });
+      reporter({
+        type: 'step-end',
+        runId,
+        stepKey: input.stepKey,
+        ...named,
+        outcome: 'error',
+        failure: refused,
+        durationMs: Date.now() - started,
+      });
       throw refused;
     }
     crashPoint('after-intent', input.stepKey);
@@ -168,9 +251,19 @@ export function createStepActor(deps: StepActorDeps) {
     } catch (err) {
       control.inFlight(null);
       crashPoint('after-command', input.stepKey);
-      const f = signal.aborted ? failure('failed', 'OEF-052', `step cancelled: ${toFailure(err).message}`) : toFailure(err);
+      const f = signal.aborted
+        ? failure('failed', 'OEF-052', `step cancelled: ${toFailure(err).message}`)
+        : toFailure(err);
       store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f });
-      reporter({ type: 'step-end', runId, stepKey: input.stepKey, ...named, outcome: 'error', failure: f, durationMs: Date.now() - started });
+      reporter({
+        type: 'step-end',
+        runId,
+        stepKey: input.stepKey,
+        ...named,
+        outcome: 'error',
+        failure: f,
+        durationMs: Date.now() - started,
+      });
       throw f;
     }
     control.inFlight(null);
@@ -178,12 +271,22 @@ export function createStepActor(deps: StepActorDeps) {
     const output = JSON.parse(JSON.stringify({ facts })) as StepOutput;
     store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'ok', output });
     crashPoint('after-result', input.stepKey);
-    reporter({ type: 'step-end', runId, stepKey: input.stepKey, ...named, outcome: 'ok', durationMs: Date.now() - started, ...skippedBecause(facts) });
+    reporter({
+      type: 'step-end',
+      runId,
+      stepKey: input.stepKey,
+      ...named,
+      outcome: 'ok',
+      durationMs: Date.now() - started,
+      ...skippedBecause(facts),
+    });
     return output;
   });
 
   /** A finished attempt replays its outcome; a not-done verdict or an open intent runs again. */
-  function replayRecorded(recorded: AttemptRow): { ok: true; output: StepOutput } | { ok: false; failure: StepFailure } | 'run-again' {
+  function replayRecorded(
+    recorded: AttemptRow,
+  ): { ok: true; output: StepOutput } | { ok: false; failure: StepFailure } | 'run-again' {
     const row = decodeAttempt(recorded);
     switch (row.outcome) {
       case 'ok':
@@ -192,7 +295,16 @@ export function createStepActor(deps: StepActorDeps) {
       case 'decided-done':
         return { ok: true, output: { facts: { decidedByOperator: true, ...(row.output?.facts ?? {}) } } };
       case 'error':
-        return { ok: false, failure: row.error ?? failure('failed', 'OEF-002', `the recorded failure of ${row.stepKey} attempt ${row.attempt} cannot be read`) };
+        return {
+          ok: false,
+          failure:
+            row.error ??
+            failure(
+              'failed',
+              'OEF-002',
+              `the recorded failure of ${row.stepKey} attempt ${row.attempt} cannot be read`,
+            ),
+        };
       default:
         return 'run-again';
     }
@@ -200,7 +312,10 @@ export function createStepActor(deps: StepActorDeps) {
 
   /** docs/architecture.md §5.3: reconcile an intent without a result; never re-run a `once` step blindly. */
   async function reconcileInDoubt(
-    step: Step<unknown>, row: AttemptRow, env: StepEnv, kb: string,
+    step: Step<unknown>,
+    row: AttemptRow,
+    env: StepEnv,
+    kb: string,
   ): Promise<{ ok: true; output: StepOutput } | { ok: false; failure: StepFailure | null } | 'run-again'> {
     const data = decodeIntent(row.intent);
     const intent: Intent<unknown> = { at: data.at ?? new Date(0).toISOString(), probe: data.probe };
@@ -210,8 +325,21 @@ export function createStepActor(deps: StepActorDeps) {
         control.needsDecision(stepKey, `${step.id} is a once step without reconcile`, `${step.title} (${kb})`);
         return { ok: false, failure: null };
       }
-      store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'reconciled-not-done', output: { why: `${step.effect} step: safe to run again` } });
-      reporter({ type: 'reconcile', runId, stepKey, title: step.title, kb, verdict: 'not-done', why: `${step.effect} step: run again` });
+      store.recordResult(runId, {
+        stepKey,
+        attempt: row.attempt,
+        outcome: 'reconciled-not-done',
+        output: { why: `${step.effect} step: safe to run again` },
+      });
+      reporter({
+        type: 'reconcile',
+        runId,
+        stepKey,
+        title: step.title,
+        kb,
+        verdict: 'not-done',
+        why: `${step.effect} step: run again`,
+      });
       return 'run-again';
     }
     let verdict;
@@ -220,7 +348,15 @@ export function createStepActor(deps: StepActorDeps) {
     } catch (err) {
       verdict = { verdict: 'unknown' as const, why: `probe failed: ${toFailure(err).message}` };
     }
-    reporter({ type: 'reconcile', runId, stepKey, title: step.title, kb, verdict: verdict.verdict, ...('why' in verdict ? { why: verdict.why } : {}) });
+    reporter({
+      type: 'reconcile',
+      runId,
+      stepKey,
+      title: step.title,
+      kb,
+      verdict: verdict.verdict,
+      ...('why' in verdict ? { why: verdict.why } : {}),
+    });
     switch (verdict.verdict) {
       case 'done': {
         const output = JSON.parse(JSON.stringify({ facts: { ...verdict.facts, reconciled: true } })) as StepOutput;
@@ -228,7 +364,12 @@ export function createStepActor(deps: StepActorDeps) {
         return { ok: true, output };
       }
       case 'not-done':
-        store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'reconciled-not-done', output: { why: 'probe shows the command did not take effect' } });
+        store.recordResult(runId, {
+          stepKey,
+          attempt: row.attempt,
+          outcome: 'reconciled-not-done',
+          output: { why: 'probe shows the command did not take effect' },
+        });
         return 'run-again';
       case 'failed':
         store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'error', error: verdict.failure });
@@ -239,7 +380,12 @@ export function createStepActor(deps: StepActorDeps) {
         return { ok: false, failure: f };
       }
       case 'unknown':
-        store.appendJournal(runId, { kind: 'reconciliation', stepKey, attempt: row.attempt, data: { verdict: 'unknown', why: verdict.why } });
+        store.appendJournal(runId, {
+          kind: 'reconciliation',
+          stepKey,
+          attempt: row.attempt,
+          data: { verdict: 'unknown', why: verdict.why },
+        });
         control.needsDecision(stepKey, verdict.why, `${step.title} (${kb})`);
         return { ok: false, failure: null };
     }

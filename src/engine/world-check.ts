@@ -11,15 +11,31 @@ import { decodeAttempt, type RunRow, type Store } from '../store/index.js';
 import { stateName } from './run-status.js';
 
 function readLg(db: string): string {
-  try { return readFileSync(dbPaths(db).lgFile, 'utf8'); } catch { return ''; }
+  try {
+    return readFileSync(dbPaths(db).lgFile, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** The run's latest quiet point as the `.lg` tells it, and what its guard recorded; null when it never asked for one. */
-export function quietPointOfLatestEnable(store: Store, run: Pick<RunRow, 'runId' | 'db'>): { found: QuietPointOfRun; askedAt: string; attempt: number; guard: GuardRecord | null } | null {
-  const enable = store.attempts(run.runId).filter((a) => a.stepId === 'quietEnable').map(decodeAttempt).at(-1);
+export function quietPointOfLatestEnable(
+  store: Store,
+  run: Pick<RunRow, 'runId' | 'db'>,
+): { found: QuietPointOfRun; askedAt: string; attempt: number; guard: GuardRecord | null } | null {
+  const enable = store
+    .attempts(run.runId)
+    .filter((a) => a.stepId === 'quietEnable')
+    .map(decodeAttempt)
+    .at(-1);
   const askedAt = enable?.intent.at ?? undefined;
   if (enable === undefined || askedAt === undefined) return null;
-  return { found: quietPointOfRun(readLg(run.db), Date.parse(askedAt)), askedAt, attempt: enable.attempt, guard: readGuardRecord(store.path, run.runId) };
+  return {
+    found: quietPointOfRun(readLg(run.db), Date.parse(askedAt)),
+    askedAt,
+    attempt: enable.attempt,
+    guard: readGuardRecord(store.path, run.runId),
+  };
 }
 
 export interface WorldCheck {
@@ -41,16 +57,29 @@ export function checkWorld(store: Store, run: RunRow): WorldCheck | null {
     const qp = quietPointOfLatestEnable(store, run);
     if (qp === null) return null;
     const found = { state, quietPoint: qp.found, askedAt: qp.askedAt, guard: qp.guard };
-    if (qp.found.state === 'held') return { found, changed: null, ...(state.startsWith('quiesced') ? { adoptQuietPointSinceMs: Date.parse(qp.askedAt) } : {}) };
+    if (qp.found.state === 'held')
+      return {
+        found,
+        changed: null,
+        ...(state.startsWith('quiesced') ? { adoptQuietPointSinceMs: Date.parse(qp.askedAt) } : {}),
+      };
     // in quietEnable and never enabled: the step's own reconcile decides (not done: ask again)
     if (qp.found.state === 'never-enabled' && state.startsWith('quietEnable')) return { found, changed: null };
-    const why = qp.found.state === 'released'
-      ? `the run's quiet point (enabled ${qp.found.enabledAt}) was ${qp.found.how} at ${qp.found.releasedAt}${qp.guard?.outcome === 'disabled' ? ' by its guard' : ''}`
-      : 'the log shows no quiet point of this run';
-    return { found, changed: `${why}: a copy taken from here would not be consistent; the run starts again with a new quiet point` };
+    const why =
+      qp.found.state === 'released'
+        ? `the run's quiet point (enabled ${qp.found.enabledAt}) was ${qp.found.how} at ${qp.found.releasedAt}${qp.guard?.outcome === 'disabled' ? ' by its guard' : ''}`
+        : 'the log shows no quiet point of this run';
+    return {
+      found,
+      changed: `${why}: a copy taken from here would not be consistent; the run starts again with a new quiet point`,
+    };
   }
   if (run.machineId === 'offline-backup' && OFFLINE_AFTER_SHUTDOWN.test(state)) {
-    const shutdown = store.attempts(run.runId).filter((a) => a.stepId === 'shutdown' && a.outcome !== null && a.outcome !== 'error').map(decodeAttempt).at(-1);
+    const shutdown = store
+      .attempts(run.runId)
+      .filter((a) => a.stepId === 'shutdown' && a.outcome !== null && a.outcome !== 'error')
+      .map(decodeAttempt)
+      .at(-1);
     const recorded = shutdown?.output?.facts['shutdownAt'];
     const since = (typeof recorded === 'string' ? recorded : null) ?? shutdown?.intent.at ?? undefined;
     if (since === undefined) return null;

@@ -35,13 +35,31 @@ export interface ArmedGuard {
 }
 
 /** Start the guard for the quiet point `runId` is about to ask for on `db`. */
-export function armQuietGuard(o: { runId: string; db: string; dlc: string; storePath: string; maxQuietMs: number; sinceMs?: number }): ArmedGuard {
+export function armQuietGuard(o: {
+  runId: string;
+  db: string;
+  dlc: string;
+  storePath: string;
+  maxQuietMs: number;
+  sinceMs?: number;
+}): ArmedGuard {
   const lgFile = dbPaths(o.db).lgFile;
   // adopting a quiet point raised earlier (resume): its enable line is already in the log
   let lgOffset = 0;
-  if (o.sinceMs === undefined) try { lgOffset = statSync(lgFile).size; } catch { /* no log yet */ }
+  if (o.sinceMs === undefined)
+    try {
+      lgOffset = statSync(lgFile).size;
+    } catch {
+      /* no log yet */
+    }
   const args: GuardArgs = {
-    runId: o.runId, db: o.db, dlc: o.dlc, ownerPid: process.pid, sinceMs: o.sinceMs ?? Date.now(), lgOffset, maxQuietMs: o.maxQuietMs,
+    runId: o.runId,
+    db: o.db,
+    dlc: o.dlc,
+    ownerPid: process.pid,
+    sinceMs: o.sinceMs ?? Date.now(),
+    lgOffset,
+    maxQuietMs: o.maxQuietMs,
     recordFile: guardRecordPath(o.storePath, o.runId),
   };
   const argv = [GUARD_SCRIPT, JSON.stringify(args)];
@@ -69,7 +87,11 @@ export function releaseQuietGuard(guard: ArmedGuard, how: GuardRelease): void {
   try {
     writeFileSync(releaseFile(guard.recordFile), how);
   } catch {
-    try { process.kill(guard.pid, how === 'finalize' ? 'SIGUSR2' : 'SIGUSR1'); } catch { /* already gone */ }
+    try {
+      process.kill(guard.pid, how === 'finalize' ? 'SIGUSR2' : 'SIGUSR1');
+    } catch {
+      /* already gone */
+    }
   }
 }
 

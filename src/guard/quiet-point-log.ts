@@ -25,7 +25,15 @@ export function quietPointOfRun(lgText: string, sinceMs: number): QuietPointOfRu
   const enabled = entries.findIndex((e) => e.number === ENABLED);
   if (enabled < 0) return { state: 'never-enabled' };
   const ours = entries[enabled]!;
-  const end = entries.slice(enabled + 1).find((e) => isDisable(e) || e.number === SESSION_END || e.number === SESSION_BEGIN);
+  const end = entries
+    .slice(enabled + 1)
+    .find((e) => isDisable(e) || e.number === SESSION_END || e.number === SESSION_BEGIN);
   if (end === undefined) return { state: 'held', enabledAt: ours.at, enabledAtMs: ours.epochMs };
-  return { state: 'released', enabledAt: ours.at, releasedAt: end.at, releasedAtMs: end.epochMs, how: isDisable(end) ? 'disabled' : 'broker restarted' };
+  return {
+    state: 'released',
+    enabledAt: ours.at,
+    releasedAt: end.at,
+    releasedAtMs: end.epochMs,
+    how: isDisable(end) ? 'disabled' : 'broker restarted',
+  };
 }

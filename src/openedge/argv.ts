@@ -64,10 +64,14 @@ export function sequenceArgv(db: string): string[] {
 /** `rfutil <db> -C roll forward [retry] [endtime yyyy:mm:dd:hh:mm:ss] -a <ai-file>` (RF-5/RF-5r). */
 export function rollForwardArgv(db: string, aiFile: string, o: { retry?: boolean; endtime?: string } = {}): string[] {
   return [
-    db, '-C', 'roll', 'forward',
+    db,
+    '-C',
+    'roll',
+    'forward',
     ...(o.retry ? ['retry'] : []),
     ...(o.endtime === undefined ? [] : ['endtime', o.endtime]),
-    '-a', aiFile,
+    '-a',
+    aiFile,
   ];
 }
 

@@ -47,13 +47,19 @@ export function createTools(o: CreateToolsOptions): OpenEdgeTools {
     return r;
   };
   // Parsed outputs are only trusted from a clean exit; anything else is OEF-013 with the run.
-  const parsed = async <T>(utility: Utility, argv: string[], c: CallOptions | undefined, parse: (r: ToolResult) => T): Promise<Parsed<T>> => {
+  const parsed = async <T>(
+    utility: Utility,
+    argv: string[],
+    c: CallOptions | undefined,
+    parse: (r: ToolResult) => T,
+  ): Promise<Parsed<T>> => {
     const result = await run(utility, argv, c);
     if (result.exitCode !== 0) throw failedRun(result);
     try {
       return { value: parse(result), result };
     } catch (err) {
-      if (err instanceof OeflowError) throw new OeflowError(err.code, err.message, { cause: err, details: { ...err.details, result } });
+      if (err instanceof OeflowError)
+        throw new OeflowError(err.code, err.message, { cause: err, details: { ...err.details, result } });
       throw err;
     }
   };
@@ -74,7 +80,8 @@ export function createTools(o: CreateToolsOptions): OpenEdgeTools {
     disableSiteReplication: (db, role, c) => run('proutil', A.disableSiteReplicationArgv(db, role), c),
     aimageList: (db, c) => parsed('rfutil', A.aimageListArgv(db), c, (r) => parseAimageList(r.stdout)),
     aimageNew: (db, c) => run('rfutil', A.aimageNewArgv(db), c),
-    aimageScan: (db, aiFile, c) => parsed('rfutil', A.aimageScanArgv(db, aiFile), c, (r) => parseAimageScan(aiFile, r.messages)),
+    aimageScan: (db, aiFile, c) =>
+      parsed('rfutil', A.aimageScanArgv(db, aiFile), c, (r) => parseAimageScan(aiFile, r.messages)),
     markBackedup: (db, c) => run('rfutil', A.markBackedupArgv(db), c),
     sequence: (db, c) => run('rfutil', A.sequenceArgv(db), c),
     rollForward: (db, aiFile, c = {}) => run('rfutil', A.rollForwardArgv(db, aiFile, c), c),
@@ -83,7 +90,8 @@ export function createTools(o: CreateToolsOptions): OpenEdgeTools {
     prostrctList: (db, stFile, c) => run('prostrct', A.prostrctListArgv(db, stFile), c),
     prostrctRepair: (db, stFile, c) => run('prostrct', A.prostrctRepairArgv(db, stFile), c),
     readLk: async (db) => readLk(dbPaths(db, o.cwd).lkFile),
-    rollForwardLog: async (db, since, fromByte) => rollForwardLogState(await readTextFrom(dbPaths(db, o.cwd).lgFile, fromByte), since),
+    rollForwardLog: async (db, since, fromByte) =>
+      rollForwardLogState(await readTextFrom(dbPaths(db, o.cwd).lgFile, fromByte), since),
   };
 }
 
@@ -95,7 +103,13 @@ export function resultOf(err: unknown): ToolResult | undefined {
 }
 
 function isToolResult(v: unknown): v is ToolResult {
-  return typeof v === 'object' && v !== null && 'argv' in v && 'messages' in v && Array.isArray((v as { messages: unknown }).messages);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'argv' in v &&
+    'messages' in v &&
+    Array.isArray((v as { messages: unknown }).messages)
+  );
 }
 
 /**
@@ -106,19 +120,34 @@ function isToolResult(v: unknown): v is ToolResult {
 function refuseKeyStore(r: ToolResult, p: UtilityParams): void {
   const db = r.argv[r.utility === 'prostrct' ? 1 : 0] ?? '?';
   if (hasMessage(r, Msg.passphraseRequired) && p.passphrase === undefined) {
-    throw new OeflowError('OEF-124', `${db} is encrypted: ${r.utility} needs its key store passphrase, and none was given.`, { details: { result: r, db } });
+    throw new OeflowError(
+      'OEF-124',
+      `${db} is encrypted: ${r.utility} needs its key store passphrase, and none was given.`,
+      { details: { result: r, db } },
+    );
   }
   if (hasMessage(r, Msg.passphraseWrong) || hasMessage(r, Msg.passphraseRequired)) {
-    throw new OeflowError('OEF-125', `${r.utility} did not accept the passphrase given for ${db} (message ${hasMessage(r, Msg.passphraseWrong) ? Msg.passphraseWrong : Msg.passphraseRequired}).`, { details: { result: r, db } });
+    throw new OeflowError(
+      'OEF-125',
+      `${r.utility} did not accept the passphrase given for ${db} (message ${hasMessage(r, Msg.passphraseWrong) ? Msg.passphraseWrong : Msg.passphraseRequired}).`,
+      { details: { result: r, db } },
+    );
   }
 }
 
 function failedRun(r: ToolResult): OeflowError {
-  const how = r.exitCode === null ? `was ended (${r.signal ?? (r.cancelled ? 'cancelled' : 'no exit code')})` : `exited ${r.exitCode}`;
+  const how =
+    r.exitCode === null
+      ? `was ended (${r.signal ?? (r.cancelled ? 'cancelled' : 'no exit code')})`
+      : `exited ${r.exitCode}`;
   const nums = r.messages.map((m) => m.number);
-  return new OeflowError('OEF-013', `${r.utility} ${r.argv.join(' ')} ${how}${nums.length > 0 ? ` with messages ${nums.join(', ')}` : ''}.`, {
-    details: { result: r },
-  });
+  return new OeflowError(
+    'OEF-013',
+    `${r.utility} ${r.argv.join(' ')} ${how}${nums.length > 0 ? ` with messages ${nums.join(', ')}` : ''}.`,
+    {
+      details: { result: r },
+    },
+  );
 }
 
 // Absent → null; present but unreadable (EACCES, a directory…) → in use, never stale.

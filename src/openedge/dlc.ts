@@ -11,7 +11,9 @@ export interface DlcInfo {
 }
 
 /** The DLC from `--dlc` or `$DLC`, checked for `bin/rfutil` and a readable `version` (OEF-010). */
-export async function discoverDlc(o: { flag?: string | undefined; env?: Readonly<Record<string, string | undefined>> } = {}): Promise<DlcInfo> {
+export async function discoverDlc(
+  o: { flag?: string | undefined; env?: Readonly<Record<string, string | undefined>> } = {},
+): Promise<DlcInfo> {
   const given = o.flag ?? o.env?.DLC;
   if (given === undefined || given === '') {
     throw new OeflowError('OEF-010', 'No OpenEdge installation given: neither --dlc nor DLC is set.');
@@ -21,13 +23,21 @@ export async function discoverDlc(o: { flag?: string | undefined; env?: Readonly
   try {
     await access(rfutil, constants.X_OK);
   } catch (cause) {
-    throw new OeflowError('OEF-010', `${dlc} is not an OpenEdge installation: ${rfutil} is missing or not executable.`, { cause, details: { dlc } });
+    throw new OeflowError(
+      'OEF-010',
+      `${dlc} is not an OpenEdge installation: ${rfutil} is missing or not executable.`,
+      { cause, details: { dlc } },
+    );
   }
   let version: string;
   try {
     version = await readDlcVersion(dlc);
   } catch (cause) {
-    throw new OeflowError('OEF-010', `${dlc} is not an OpenEdge installation: ${path.join(dlc, 'version')} cannot be read.`, { cause, details: { dlc } });
+    throw new OeflowError(
+      'OEF-010',
+      `${dlc} is not an OpenEdge installation: ${path.join(dlc, 'version')} cannot be read.`,
+      { cause, details: { dlc } },
+    );
   }
   return { dlc, version };
 }
@@ -66,6 +76,9 @@ export function dbPaths(db: string, cwd: string = process.cwd()): DbPaths {
 export async function assertDbExists(db: string, cwd?: string): Promise<DbPaths> {
   const p = dbPaths(db, cwd);
   const st = await stat(p.dbFile).catch(() => null);
-  if (!st?.isFile()) throw new OeflowError('OEF-011', `Database ${p.db} not found: ${p.dbFile} does not exist.`, { details: { db: p.db } });
+  if (!st?.isFile())
+    throw new OeflowError('OEF-011', `Database ${p.db} not found: ${p.dbFile} does not exist.`, {
+      details: { db: p.db },
+    });
   return p;
 }

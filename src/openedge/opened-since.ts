@@ -16,14 +16,20 @@ export interface OpenedEvidence {
 
 /** Session begins in the `.lg` text after `sinceMs` (epoch ms). */
 export function sessionsBegunSince(lgText: string, sinceMs: number): { at: string; text: string }[] {
-  return parseLg(lgText).filter((e) => e.epochMs > sinceMs && (e.number === 333 || e.number === 451)).map((e) => ({ at: e.at, text: e.text }));
+  return parseLg(lgText)
+    .filter((e) => e.epochMs > sinceMs && (e.number === 333 || e.number === 451))
+    .map((e) => ({ at: e.at, text: e.text }));
 }
 
 /** Evidence that `db` was opened since `sinceMs`; null when there is none. */
 export function openedEvidence(db: string, sinceMs: number): OpenedEvidence | null {
   const { lgFile, lkFile } = dbPaths(db);
   let lg = '';
-  try { lg = readFileSync(lgFile, 'utf8'); } catch { /* no log: nothing began */ }
+  try {
+    lg = readFileSync(lgFile, 'utf8');
+  } catch {
+    /* no log: nothing began */
+  }
   const sessions = sessionsBegunSince(lg, sinceMs);
   const lk = liveLk(lkFile);
   return sessions.length > 0 || lk ? { sessions, lk } : null;

@@ -3,8 +3,16 @@
 import { OeflowError } from '../errors.js';
 import type { BusyState, HolderState, ToolResult } from './types.js';
 
-const BUSY: ReadonlyMap<number, BusyState> = new Map([[0, 'not-in-use'], [6, 'in-use'], [64, 'starting']]);
-const HOLDER: ReadonlyMap<number, HolderState> = new Map([[0, 'not-in-use'], [14, 'single-user'], [16, 'multi-user']]);
+const BUSY: ReadonlyMap<number, BusyState> = new Map([
+  [0, 'not-in-use'],
+  [6, 'in-use'],
+  [64, 'starting'],
+]);
+const HOLDER: ReadonlyMap<number, HolderState> = new Map([
+  [0, 'not-in-use'],
+  [14, 'single-user'],
+  [16, 'multi-user'],
+]);
 
 /** busy rc 0/6/64 → state; any other exit → OEF-013 carrying the output. */
 export function parseBusy(result: ToolResult): BusyState {

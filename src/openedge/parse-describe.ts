@@ -4,7 +4,8 @@ import { OeflowError } from '../errors.js';
 import type { DbDescription } from './types.js';
 
 const FIELD = /^\s*([A-Za-z][^:]*?)\s+:\s?(.*?)\s*$/;
-const SECTION = /^\s*(Before Imaging information|After Imaging Information|Backup Information|Database Features|[A-Z][A-Za-z ]*Information)\s*$/i;
+const SECTION =
+  /^\s*(Before Imaging information|After Imaging Information|Backup Information|Database Features|[A-Z][A-Za-z ]*Information)\s*$/i;
 const FEATURE_ROW = /^\s*(\d+)\s+(.+?)\s{2,}(Yes|No)\b\s*(.*?)\s*$/i;
 const AI_SECTION = 'After Imaging Information';
 
@@ -28,7 +29,8 @@ export function parseDescribe(stdout: string): DbDescription {
     }
     if (section === 'Database Features') {
       const f = FEATURE_ROW.exec(line);
-      if (f) features.push({ id: Number(f[1]), name: f[2] ?? '', active: /yes/i.test(f[3] ?? ''), details: f[4] ?? '' });
+      if (f)
+        features.push({ id: Number(f[1]), name: f[2] ?? '', active: /yes/i.test(f[3] ?? ''), details: f[4] ?? '' });
       continue;
     }
     const m = FIELD.exec(line);
@@ -55,7 +57,11 @@ export function parseDescribe(stdout: string): DbDescription {
 }
 
 function canonicalSection(name: string): string {
-  return /^after imaging/i.test(name) ? AI_SECTION : /^database features/i.test(name) ? 'Database Features' : name.trim();
+  return /^after imaging/i.test(name)
+    ? AI_SECTION
+    : /^database features/i.test(name)
+      ? 'Database Features'
+      : name.trim();
 }
 
 // A value counts as a date only when it carries digits: `*** Not yet performed ***`,
@@ -71,7 +77,11 @@ function replicationRole(features: readonly Feature[], stdout: string): 'source'
   if (!row) return null;
   if (/source/i.test(row.details)) return 'source';
   if (/target/i.test(row.details)) return 'target';
-  throw new OeflowError('OEF-013', `proutil -C describe: replication is active but its role is not shown ("${row.details}").`, {
-    details: { stdout },
-  });
+  throw new OeflowError(
+    'OEF-013',
+    `proutil -C describe: replication is active but its role is not shown ("${row.details}").`,
+    {
+      details: { stdout },
+    },
+  );
 }

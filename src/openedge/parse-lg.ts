@@ -17,7 +17,8 @@ export interface LgEntry {
   text: string;
 }
 
-const LINE = /^\[(\d{4})\/(\d{2})\/(\d{2})@(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?([+-]\d{2}):?(\d{2})\]\s+P-(\d+)\s+T-(\d+)\s+(\S)\s+(.*?):\s+\((\d+|-+)\)\s?(.*)$/;
+const LINE =
+  /^\[(\d{4})\/(\d{2})\/(\d{2})@(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?([+-]\d{2}):?(\d{2})\]\s+P-(\d+)\s+T-(\d+)\s+(\S)\s+(.*?):\s+\((\d+|-+)\)\s?(.*)$/;
 
 /**
  * Roll-forward completion markers: 1634 ("notes were processed") in the file's trailer,
@@ -32,7 +33,24 @@ export function parseLg(lgText: string): LgEntry[] {
   for (const line of lgText.split(/\r?\n/)) {
     const m = LINE.exec(line);
     if (!m) continue;
-    const [, y, mo, d, h, mi, s, ms = '0', oh = '+00', om = '00', pid, thread, sev = '', tag = '', num = '', text = ''] = m;
+    const [
+      ,
+      y,
+      mo,
+      d,
+      h,
+      mi,
+      s,
+      ms = '0',
+      oh = '+00',
+      om = '00',
+      pid,
+      thread,
+      sev = '',
+      tag = '',
+      num = '',
+      text = '',
+    ] = m;
     const at = `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms.padEnd(3, '0')}${oh}:${om}`;
     out.push({
       at,

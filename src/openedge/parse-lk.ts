@@ -12,7 +12,12 @@ const KNOWN_MODES: ReadonlySet<number> = new Set(Object.values(LkMode));
 /** Mode, pid and host from the bytes of a `.lk` file; `problem` set when short or of an undocumented mode. */
 export function parseLk(bytes: Uint8Array, byteOrder: 'LE' | 'BE' = endianness()): LkInfo {
   if (bytes.length < 8) {
-    return { mode: 0, pid: 0, host: '', problem: `has ${bytes.length} bytes, fewer than mode and pid (${Buffer.from(bytes).toString('hex') || 'empty'})` };
+    return {
+      mode: 0,
+      pid: 0,
+      host: '',
+      problem: `has ${bytes.length} bytes, fewer than mode and pid (${Buffer.from(bytes).toString('hex') || 'empty'})`,
+    };
   }
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const rest = buf.subarray(8);
@@ -21,9 +26,14 @@ export function parseLk(bytes: Uint8Array, byteOrder: 'LE' | 'BE' = endianness()
   const info: LkInfo = {
     mode,
     pid: byteOrder === 'LE' ? buf.readInt32LE(4) : buf.readInt32BE(4),
-    host: rest.subarray(0, nul === -1 ? rest.length : nul).toString('latin1').trim(),
+    host: rest
+      .subarray(0, nul === -1 ? rest.length : nul)
+      .toString('latin1')
+      .trim(),
   };
-  return KNOWN_MODES.has(mode) ? info : { ...info, problem: `has mode ${mode}, not one of the documented ${[...KNOWN_MODES].join(', ')}` };
+  return KNOWN_MODES.has(mode)
+    ? info
+    : { ...info, problem: `has mode ${mode}, not one of the documented ${[...KNOWN_MODES].join(', ')}` };
 }
 
 /** The `.lk` oeflow could not read at all: it exists, so it counts as in use. */

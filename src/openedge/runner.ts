@@ -38,7 +38,9 @@ function readAll(fd: number): string {
     chunks.push(Buffer.from(buf.subarray(0, n)));
     pos += n;
   }
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOEXEC', 'EPERM', 'ENOTDIR']);
@@ -55,10 +57,20 @@ function anonymousFile(): number {
   return fd;
 }
 
-interface Ended { exitCode: number | null; signal: string | null; cancelled: boolean; spawnError?: NodeJS.ErrnoException }
+interface Ended {
+  exitCode: number | null;
+  signal: string | null;
+  cancelled: boolean;
+  spawnError?: NodeJS.ErrnoException;
+}
 
 /** Runs `<dlc>/bin/<utility> argv…` in the C locale (PROMSGS `$DLC/promsgs` unless set) and returns what it did. */
-export async function runTool(dlc: string, utility: Utility, argv: readonly string[], o: RunOptions = {}): Promise<ToolResult> {
+export async function runTool(
+  dlc: string,
+  utility: Utility,
+  argv: readonly string[],
+  o: RunOptions = {},
+): Promise<ToolResult> {
   const file = path.join(dlc, 'bin', utility);
   const startedAt = new Date().toISOString();
   const started = performance.now();
@@ -83,7 +95,13 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
         detached: true,
         // OpenEdge takes its message language from PROMSGS, not the locale; $DLC/promsgs is the
         // English file the parsers expect. A PROMSGS the caller set is the caller's choice.
-        env: { ...callerEnv, DLC: dlc, LANG: 'C', LC_ALL: 'C', PROMSGS: callerEnv.PROMSGS || path.join(dlc, 'promsgs') },
+        env: {
+          ...callerEnv,
+          DLC: dlc,
+          LANG: 'C',
+          LC_ALL: 'C',
+          PROMSGS: callerEnv.PROMSGS || path.join(dlc, 'promsgs'),
+        },
         ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
       });
       let cancelled = false;
@@ -126,7 +144,9 @@ export async function runTool(dlc: string, utility: Utility, argv: readonly stri
     throw new OeflowError('OEF-012', `${file} could not be started${code ? ` (${code})` : ''}.`, {
       cause: ended.spawnError,
       details: { utility, file, argv: [...argv], code: code ?? null },
-      ...(code !== undefined && !SPAWN_ERRORS.has(code) ? { hint: 'The spawn failed for a reason other than a missing or non-executable file; see the cause.' } : {}),
+      ...(code !== undefined && !SPAWN_ERRORS.has(code)
+        ? { hint: 'The spawn failed for a reason other than a missing or non-executable file; see the cause.' }
+        : {}),
     });
   }
   return {

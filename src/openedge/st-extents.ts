@@ -32,9 +32,13 @@ function resolveRelative(p: string, c: ResolveContext): string {
   const [only, ...others] = [...found.values()];
   if (only !== undefined && others.length === 0) return only;
   const why = only === undefined ? 'exists neither' : 'names different files';
-  throw new OeflowError('OEF-306', `prostrct list names the relative extent path ${p}, which ${why} in ${c.cwd} and in ${c.dbDir}: refusing to guess which files to copy.`, {
-    details: { path: p, cwd: c.cwd, dbDir: c.dbDir, candidates: [...found.values()] },
-  });
+  throw new OeflowError(
+    'OEF-306',
+    `prostrct list names the relative extent path ${p}, which ${why} in ${c.cwd} and in ${c.dbDir}: refusing to guess which files to copy.`,
+    {
+      details: { path: p, cwd: c.cwd, dbDir: c.dbDir, candidates: [...found.values()] },
+    },
+  );
 }
 
 export interface StDifference {
@@ -46,10 +50,15 @@ export interface StDifference {
 
 /** Extents (type and absolute path) in one .st but not the other; on-disk relative paths are taken from `dbDir`. */
 export function compareSt(listed: StFile, onDisk: StFile, dbDir: string): StDifference {
-  const keys = (st: StFile): Map<string, string> => new Map(
-    st.lines.filter((l): l is StExtentLine => l.kind === 'extent')
-      .map((l) => { const p = path.resolve(dbDir, l.path); return [`${l.type} ${p}`, p] as const; }),
-  );
+  const keys = (st: StFile): Map<string, string> =>
+    new Map(
+      st.lines
+        .filter((l): l is StExtentLine => l.kind === 'extent')
+        .map((l) => {
+          const p = path.resolve(dbDir, l.path);
+          return [`${l.type} ${p}`, p] as const;
+        }),
+    );
   const a = keys(listed);
   const b = keys(onDisk);
   return {

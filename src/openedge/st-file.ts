@@ -113,7 +113,10 @@ function tokenize(raw: string, lineNo: number): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < raw.length) {
-    if (/\s/.test(raw[i] ?? '')) { i++; continue; }
+    if (/\s/.test(raw[i] ?? '')) {
+      i++;
+      continue;
+    }
     if (raw[i] === '"') {
       const close = raw.indexOf('"', i + 1);
       if (close === -1) throw bad(lineNo, raw, 'unclosed quote');
@@ -121,7 +124,11 @@ function tokenize(raw: string, lineNo: number): Token[] {
       while (end < raw.length && !/\s/.test(raw[end] ?? '')) end++;
       const suffix = raw.slice(close + 1, end);
       const isArea = suffix === '' ? out.length === 1 && looksLikeAreaFollowed(raw, end) : /^[:,;]/.test(suffix);
-      out.push(isArea ? { text: raw.slice(i, end), quotedPrefix: true } : { text: raw.slice(i + 1, close) + suffix, quotedPrefix: false });
+      out.push(
+        isArea
+          ? { text: raw.slice(i, end), quotedPrefix: true }
+          : { text: raw.slice(i + 1, close) + suffix, quotedPrefix: false },
+      );
       i = end;
       continue;
     }
@@ -145,7 +152,9 @@ function formatExtent(l: StExtentLine): string {
   const parts: string[] = [l.type];
   if (l.area) {
     const a = l.area;
-    parts.push(`"${a.name}"${a.number === undefined ? '' : `:${a.number}`}${a.recordsPerBlock === undefined ? '' : `,${a.recordsPerBlock}`}${a.blocksPerCluster === undefined ? '' : `;${a.blocksPerCluster}`}`);
+    parts.push(
+      `"${a.name}"${a.number === undefined ? '' : `:${a.number}`}${a.recordsPerBlock === undefined ? '' : `,${a.recordsPerBlock}`}${a.blocksPerCluster === undefined ? '' : `;${a.blocksPerCluster}`}`,
+    );
   }
   parts.push(/\s/.test(l.path) ? `"${l.path}"` : l.path);
   if (l.size) parts.push(l.size.extentType, String(l.size.kb));

@@ -1,8 +1,16 @@
 // The operations the steps use, one method per utility call. Implemented by
 // createTools() over the runner; steps receive it as a parameter (fakes in unit tests).
 import type {
-  AiExtent, AiFileHeader, BusyState, CallOptions, DbDescription, HolderState, LkInfo, Parsed,
-  RollForwardLogState, ToolResult,
+  AiExtent,
+  AiFileHeader,
+  BusyState,
+  CallOptions,
+  DbDescription,
+  HolderState,
+  LkInfo,
+  Parsed,
+  RollForwardLogState,
+  ToolResult,
 } from './types.js';
 
 export interface RollForwardOptions extends CallOptions {

@@ -23,7 +23,11 @@ export interface CallParams {
 /** The journal's note for a passphrase given on stdin: the value itself is never recorded. */
 export const PASSPHRASE_NOTE = 'passphrase: supplied on stdin';
 
-interface Accepts { passphrase: boolean; codepages: boolean; tempDir: boolean }
+interface Accepts {
+  passphrase: boolean;
+  codepages: boolean;
+  tempDir: boolean;
+}
 
 // What each utility accepts (docs/openedge.md §0, §1 proshut syntax, §4 rfutil syntax). proshut
 // and proquiet reach the broker, which opened the database (and its key store) at start.

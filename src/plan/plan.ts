@@ -51,36 +51,68 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
   const extents = list.value;
   const busyExt = extents.find((e) => e.status === 'Busy');
   const next = busyExt ? extents[(extents.indexOf(busyExt) + 1) % extents.length] : undefined;
-  pre.push({ check: 'after-imaging enabled', ok: desc.value.aiEnabled && extents.length > 0, detail: desc.value.aiBeginDate ? `AI begin ${desc.value.aiBeginDate}` : 'AI disabled' });
-  pre.push({ check: 'next AI extent is EMPTY', ok: next?.status === 'Empty' && next !== busyExt, detail: next ? `extent ${next.extent} (${next.path}) is ${next.status}` : 'no BUSY extent' });
+  pre.push({
+    check: 'after-imaging enabled',
+    ok: desc.value.aiEnabled && extents.length > 0,
+    detail: desc.value.aiBeginDate ? `AI begin ${desc.value.aiBeginDate}` : 'AI disabled',
+  });
+  pre.push({
+    check: 'next AI extent is EMPTY',
+    ok: next?.status === 'Empty' && next !== busyExt,
+    detail: next ? `extent ${next.extent} (${next.path}) is ${next.status}` : 'no BUSY extent',
+  });
   // a database held single-user (a utility, a -1 session) is neither served nor stoppable by proshut
   const holder = busy.value === 'in-use' ? (await tools.holder(db)).value : null;
-  pre.push({ check: 'database not held single-user', ok: holder !== 'single-user', detail: `proutil -C holder: ${holder ?? 'not in use'}` });
+  pre.push({
+    check: 'database not held single-user',
+    ok: holder !== 'single-user',
+    detail: `proutil -C holder: ${holder ?? 'not in use'}`,
+  });
   if (online) {
     pre.push({ check: 'database is running', ok: busy.value === 'in-use', detail: `proutil -C busy: ${busy.value}` });
     pre.push({ check: 'more than one AI extent', ok: extents.length > 1, detail: `${extents.length} AI extents` });
   }
   if (input.destination !== undefined) {
     const problem = await destinationProblem(input.destination, dbPaths(db).dir, false);
-    pre.push({ check: 'destination can take the copy', ok: problem === null, detail: problem ? `${problem.code} ${problem.message}` : input.destination });
+    pre.push({
+      check: 'destination can take the copy',
+      ok: problem === null,
+      detail: problem ? `${problem.code} ${problem.message}` : input.destination,
+    });
   }
   const commands: PlannedCommand[] = [];
-  const copyMethod = online ? await plannedCopyMethod(input, extents.map((e) => e.path)) : undefined;
+  const copyMethod = online
+    ? await plannedCopyMethod(
+        input,
+        extents.map((e) => e.path),
+      )
+    : undefined;
   if (copyMethod !== undefined) pre.push({ check: 'copy method', ok: copyMethod.ok, detail: copyMethod.detail });
   if (online) {
     commands.push({ kb: 'ONLINE-1', argv: ['proquiet', ...argv.quietEnableArgv(db)], note: 'forces an AI switch' });
-    if (input.snapshotCmd) commands.push({ kb: 'ONLINE-2', argv: ['sh', '-c', input.snapshotCmd], note: 'your snapshot command (not journaled as a utility)' });
+    if (input.snapshotCmd)
+      commands.push({
+        kb: 'ONLINE-2',
+        argv: ['sh', '-c', input.snapshotCmd],
+        note: 'your snapshot command (not journaled as a utility)',
+      });
     commands.push({ kb: 'ONLINE-4', argv: ['proquiet', ...argv.quietDisableArgv(db)] });
   } else {
-    if (busy.value !== 'not-in-use') commands.push({ kb: 'OFFLINE-1', argv: ['proshut', ...argv.proshutArgv(db, 'by')] });
+    if (busy.value !== 'not-in-use')
+      commands.push({ kb: 'OFFLINE-1', argv: ['proshut', ...argv.proshutArgv(db, 'by')] });
     commands.push({ kb: 'OFFLINE-2', argv: ['proutil', ...argv.truncateBiArgv(db)] });
     commands.push({ kb: 'OFFLINE-4', argv: ['rfutil', ...argv.aimageNewArgv(db)] });
     commands.push({ kb: 'OFFLINE-6', argv: ['rfutil', ...argv.markBackedupArgv(db)] });
-    if (input.restart !== false) commands.push({ kb: 'OFFLINE-7', argv: ['proserve', ...argv.proserveArgv(db, input.proserveArgs ?? [])] });
+    if (input.restart !== false)
+      commands.push({ kb: 'OFFLINE-7', argv: ['proserve', ...argv.proserveArgv(db, input.proserveArgs ?? [])] });
   }
   return {
     warnings: offlineWarnings(input),
-    procedure: input.procedure, db, preconditions: pre, ready: pre.every((p) => p.ok), commands,
+    procedure: input.procedure,
+    db,
+    preconditions: pre,
+    ready: pre.every((p) => p.ok),
+    commands,
     aiSeqToBecomeBusy: busyExt ? busyExt.seqno + 1 : null,
     ...(copyMethod ? { copyMethod: copyMethod.method } : {}),
     // prostrct list is a read (not journaled as a change), so it is named here, not in commands.
@@ -95,16 +127,35 @@ export function planRestore(input: ProcedureInput, proven: { ok: boolean; proble
   const files = input.aiFiles ?? [];
   const pre: Precondition[] = [
     { check: 'restore target is free', ok: !existsSync(dbPaths(db).dbFile), detail: dbPaths(db).dbFile },
-    { check: 'AI chain proven', ok: proven.ok, detail: proven.ok ? `${files.length} files from sequence ${input.pairedAiSeq}` : proven.problems.map((p) => p.message).join('; ') },
+    {
+      check: 'AI chain proven',
+      ok: proven.ok,
+      detail: proven.ok
+        ? `${files.length} files from sequence ${input.pairedAiSeq}`
+        : proven.problems.map((p) => p.message).join('; '),
+    },
   ];
   const commands: PlannedCommand[] = [{ kb: 'RF-2', argv: ['prostrct', ...argv.prostrctRepairArgv(db, st)] }];
-  if (input.replication === 'source' || input.replication === 'target') commands.push({ kb: 'RF-3', argv: ['proutil', ...argv.disableSiteReplicationArgv(db, input.replication)] });
+  if (input.replication === 'source' || input.replication === 'target')
+    commands.push({ kb: 'RF-3', argv: ['proutil', ...argv.disableSiteReplicationArgv(db, input.replication)] });
   commands.push({ kb: 'RF-4', argv: ['rfutil', ...argv.sequenceArgv(db)] });
   for (const f of files) {
     const endtime = input.until;
-    commands.push({ kb: 'RF-5', argv: ['rfutil', ...argv.rollForwardArgv(db, f, endtime ? { endtime } : {})], ...(endtime ? { note: 'stops after the file in which the endtime is located (17923)' } : {}) });
+    commands.push({
+      kb: 'RF-5',
+      argv: ['rfutil', ...argv.rollForwardArgv(db, f, endtime ? { endtime } : {})],
+      ...(endtime ? { note: 'stops after the file in which the endtime is located (17923)' } : {}),
+    });
   }
-  return { procedure: 'roll-forward', db, preconditions: pre, ready: pre.every((p) => p.ok), commands, aiFiles: files, copy: `${input.backupDir} → ${dbPaths(db).dir} (verified against the backup's manifest)` };
+  return {
+    procedure: 'roll-forward',
+    db,
+    preconditions: pre,
+    ready: pre.every((p) => p.ok),
+    commands,
+    aiFiles: files,
+    copy: `${input.backupDir} → ${dbPaths(db).dir} (verified against the backup's manifest)`,
+  };
 }
 
 /** Human rendering of a plan. */
@@ -112,7 +163,9 @@ export function renderPlan(p: Plan): string {
   return [
     `plan: ${p.procedure} on ${p.db} — ${p.ready ? 'ready' : 'NOT READY'} (nothing was changed)`,
     ...p.preconditions.map((c) => `  ${c.ok ? '✔' : '✖'} ${c.check}: ${c.detail}`),
-    ...(p.aiSeqToBecomeBusy !== undefined ? [`  AI sequence that will become BUSY (roll forward starts there): ${p.aiSeqToBecomeBusy}`] : []),
+    ...(p.aiSeqToBecomeBusy !== undefined
+      ? [`  AI sequence that will become BUSY (roll forward starts there): ${p.aiSeqToBecomeBusy}`]
+      : []),
     ...(p.copy ? [`  copy: ${p.copy}`] : []),
     '  commands:',
     ...p.commands.map((c) => `    ${c.kb.padEnd(9)} ${c.argv.join(' ')}${c.note ? `   # ${c.note}` : ''}`),
@@ -125,12 +178,26 @@ export function renderPlan(p: Plan): string {
  * and the AI extents, into the staging root (or, when it does not exist yet, the directory it
  * would be made in, so the plan creates nothing that stays).
  */
-async function plannedCopyMethod(input: ProcedureInput, aiPaths: string[]): Promise<{ method: 'clone' | 'copy' | 'snapshot'; ok: boolean; detail: string }> {
-  if ((input.snapshotCmd ?? '') !== '') return { method: 'snapshot', ok: true, detail: 'snapshot: your --snapshot-cmd runs under the quiet point' };
+async function plannedCopyMethod(
+  input: ProcedureInput,
+  aiPaths: string[],
+): Promise<{ method: 'clone' | 'copy' | 'snapshot'; ok: boolean; detail: string }> {
+  if ((input.snapshotCmd ?? '') !== '')
+    return { method: 'snapshot', ok: true, detail: 'snapshot: your --snapshot-cmd runs under the quiet point' };
   const requested = input.copyMethod ?? 'auto';
-  if (requested === 'copy') return { method: 'copy', ok: true, detail: 'copy (--copy-method copy): the quiet point lasts as long as the copy' };
+  if (requested === 'copy')
+    return { method: 'copy', ok: true, detail: 'copy (--copy-method copy): the quiet point lasts as long as the copy' };
   const root = stagingRootFor(dbPaths(input.db).dir, input.stagingDir);
   const probe = await probeClone([dbPaths(input.db).dbFile, ...aiPaths], existsSync(root) ? root : dirname(root));
-  if (probe.ok) return { method: 'clone', ok: true, detail: `clone: the files are cloned into ${root} under the quiet point, copied to the destination after it` };
-  return { method: 'copy', ok: requested !== 'clone', detail: requested === 'clone' ? `OEF-307 ${probe.reason}` : `copy (${probe.reason})` };
+  if (probe.ok)
+    return {
+      method: 'clone',
+      ok: true,
+      detail: `clone: the files are cloned into ${root} under the quiet point, copied to the destination after it`,
+    };
+  return {
+    method: 'copy',
+    ok: requested !== 'clone',
+    detail: requested === 'clone' ? `OEF-307 ${probe.reason}` : `copy (${probe.reason})`,
+  };
 }

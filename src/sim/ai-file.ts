@@ -5,7 +5,18 @@
 // place with the file's final length, as the real header records its last block: a copy
 // cut short is then detectable (9333), and a note whose framing is broken is damage (1029).
 import type { Extent } from './master-block.js';
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 
 export interface AiHeader {
   kind: 'oeflow-sim-ai';
@@ -64,7 +75,8 @@ export type AiDefect =
   | { kind: 'damaged'; goodTxs: number };
 
 /** `defect` is null for a complete file; with a defect, `file.txs` holds the notes before it. */
-export type AiRead = { kind: 'ok'; file: AiFile; defect: AiDefect | null } | { kind: 'missing' } | { kind: 'empty' } | { kind: 'invalid' };
+export type AiRead =
+  { kind: 'ok'; file: AiFile; defect: AiDefect | null } | { kind: 'missing' } | { kind: 'empty' } | { kind: 'invalid' };
 
 /** Notes a group counts for: one per update, plus its begin and/or end note. */
 export function notesOf(tx: TxNote): number {
@@ -200,7 +212,14 @@ function parseNote(line: string): TxNote | CloseNote | null {
   if (typeof v !== 'object' || v === null) return null;
   const n = v as Record<string, unknown>;
   if (n['t'] === 'close') return typeof n['closeLstmod'] === 'number' ? (v as CloseNote) : null;
-  const ok = PARTS.includes(n['t'] as string) && Number.isInteger(n['u']) && Number.isInteger(n['trid']) && typeof n['begin'] === 'number' && typeof n['end'] === 'number' && Array.isArray(n['ops']) && n['ops'].every(isPair);
+  const ok =
+    PARTS.includes(n['t'] as string) &&
+    Number.isInteger(n['u']) &&
+    Number.isInteger(n['trid']) &&
+    typeof n['begin'] === 'number' &&
+    typeof n['end'] === 'number' &&
+    Array.isArray(n['ops']) &&
+    n['ops'].every(isPair);
   return ok ? (v as TxNote) : null;
 }
 
@@ -247,9 +266,14 @@ export function readAiFile(path: string): AiRead {
   }
   const eof = header.eofBytes;
   if (defect === null && eof !== undefined && (size < eof || tail.length > 0 || closeLstmod === null)) {
-    defect = size < eof || closeLstmod === null
-      ? { kind: 'truncated', expectedBlocks: blocks(eof, header.blockSize, false), gotBlocks: blocks(Math.min(size, eof), header.blockSize, true) }
-      : { kind: 'damaged', goodTxs: txs.length };
+    defect =
+      size < eof || closeLstmod === null
+        ? {
+            kind: 'truncated',
+            expectedBlocks: blocks(eof, header.blockSize, false),
+            gotBlocks: blocks(Math.min(size, eof), header.blockSize, true),
+          }
+        : { kind: 'damaged', goodTxs: txs.length };
   }
   return { kind: 'ok', file: { header, txs, closeLstmod: defect === null ? closeLstmod : null }, defect };
 }

@@ -41,25 +41,51 @@ const row = (label: string, value: string | number): string => `${label.padStart
 /** One `aimage list` block, followed by its blank line. */
 export function listBlock(v: AiExtentView): string[] {
   return [
-    row('Extent', v.extent), row('Status', v.status), row('Type', v.type), row('Path', v.path),
-    row('Size', v.size), row('Used', v.used), row('Start', v.start), row('LastOp', v.lastOp), row('Seqno', v.seqno), '',
+    row('Extent', v.extent),
+    row('Status', v.status),
+    row('Type', v.type),
+    row('Path', v.path),
+    row('Size', v.size),
+    row('Used', v.used),
+    row('Start', v.start),
+    row('LastOp', v.lastOp),
+    row('Seqno', v.seqno),
+    '',
   ];
 }
 
-export const QUERY_OPTIONS = ['extnum', 'status', 'type', 'size', 'used', 'name', 'sequence', 'startdate', 'all'] as const;
+export const QUERY_OPTIONS = [
+  'extnum',
+  'status',
+  'type',
+  'size',
+  'used',
+  'name',
+  'sequence',
+  'startdate',
+  'all',
+] as const;
 export type QueryOption = (typeof QUERY_OPTIONS)[number];
 
 /** The bare value `aimage query` prints for one option (STATUS in upper case). */
 export function queryValue(v: AiExtentView, opt: Exclude<QueryOption, 'all'>): string {
   switch (opt) {
-    case 'extnum': return String(v.extent);
-    case 'status': return v.status.toUpperCase();
-    case 'type': return v.type;
-    case 'size': return String(v.size);
-    case 'used': return String(v.used);
-    case 'name': return v.path;
-    case 'sequence': return String(v.seqno);
-    case 'startdate': return v.start;
+    case 'extnum':
+      return String(v.extent);
+    case 'status':
+      return v.status.toUpperCase();
+    case 'type':
+      return v.type;
+    case 'size':
+      return String(v.size);
+    case 'used':
+      return String(v.used);
+    case 'name':
+      return v.path;
+    case 'sequence':
+      return String(v.seqno);
+    case 'startdate':
+      return v.start;
   }
 }
 
@@ -96,7 +122,13 @@ export function trailerMessages(txs: readonly TxNote[]): Msg[] {
   const inFlight = new Set(finishing.filter((tx) => !begun.has(tx.trid)).map((tx) => tx.trid)).size;
   const started = begun.size;
   const completed = txs.filter((tx) => tx.t === 'tx').length + finishing.length;
-  return [msg.notesProcessed(notes), msg.inFlight(inFlight), msg.txStarted(started), msg.txCompleted(completed), msg.txStillActive(inFlight + started - completed)];
+  return [
+    msg.notesProcessed(notes),
+    msg.inFlight(inFlight),
+    msg.txStarted(started),
+    msg.txCompleted(completed),
+    msg.txStillActive(inFlight + started - completed),
+  ];
 }
 
 /**
@@ -110,7 +142,14 @@ export function verboseNotes(tx: TxNote, user: string): Msg[] {
   const begins = tx.t === 'tx' || tx.t === 'begin';
   const ends = tx.t === 'tx' || tx.t === 'end';
   return [
-    ...(begins ? [msg.noteCode('RL_TBGN'), msg.transactionIndex(tx.trid), msg.tridLine(tx.trid, oeDate(tx.begin)), msg.userIdLine(user)] : []),
+    ...(begins
+      ? [
+          msg.noteCode('RL_TBGN'),
+          msg.transactionIndex(tx.trid),
+          msg.tridLine(tx.trid, oeDate(tx.begin)),
+          msg.userIdLine(user),
+        ]
+      : []),
     ...tx.ops.flatMap((_, i) => [msg.noteCode('RL_RMCHG'), msg.noteArea(7, tx.trid * 32 + i, tx.u)]),
     ...(ends ? [msg.noteCode('RL_TEND'), msg.transactionIndex(tx.trid)] : []),
     ...(tx.t === 'undo' ? [msg.noteCode('RL_TABRT'), msg.transactionIndex(tx.trid)] : []),

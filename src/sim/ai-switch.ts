@@ -26,7 +26,8 @@ export function switchAi(mb: MasterBlock, now: number): SwitchOutcome {
   const nextFile = files[n];
   const cur = mb.ai.extents[b];
   const curFile = files[b];
-  if (next === undefined || nextFile === undefined || cur === undefined || curFile === undefined) return { ok: false, reason: 'disabled' };
+  if (next === undefined || nextFile === undefined || cur === undefined || curFile === undefined)
+    return { ok: false, reason: 'disabled' };
   if (next.status !== 'Empty') return { ok: false, reason: 'next-not-empty', nextPath: nextFile.path };
   closeAiFile(curFile.path, now);
   cur.status = 'Full';
@@ -35,16 +36,20 @@ export function switchAi(mb: MasterBlock, now: number): SwitchOutcome {
   mb.ai.lastNewDate = now;
   mb.lstmod = now;
   Object.assign(next, { status: 'Busy', seqno: mb.ai.currentSeq, startDate: now, lastOp: null });
-  writeAiHeader(nextFile.path, {
-    kind: 'oeflow-sim-ai',
-    dbIdentity: mb.dbIdentity,
-    aiBeginDate: mb.ai.beginDate ?? now,
-    lastAimageNew: now,
-    seqno: mb.ai.currentSeq,
-    expectedLstmod: now,
-    blockSize: mb.blockSize,
-    openedAt: now,
-  }, preallocOf(nextFile));
+  writeAiHeader(
+    nextFile.path,
+    {
+      kind: 'oeflow-sim-ai',
+      dbIdentity: mb.dbIdentity,
+      aiBeginDate: mb.ai.beginDate ?? now,
+      lastAimageNew: now,
+      seqno: mb.ai.currentSeq,
+      expectedLstmod: now,
+      blockSize: mb.blockSize,
+      openedAt: now,
+    },
+    preallocOf(nextFile),
+  );
   return { ok: true, fromPath: curFile.path, toPath: nextFile.path, toNumber: n + 1, seq: mb.ai.currentSeq, time: now };
 }
 
@@ -59,19 +64,28 @@ export function beginAi(mb: MasterBlock, now: number): void {
   mb.ai.expectedSeq = 1;
   // the data is not touched: file 1 expects the db as it is, so an OS copy taken after
   // `aimage end` and before this begin can be rolled forward with it (docs/openedge.md §4, 9.1E re-baseline)
-  mb.ai.extents = files.map((_, i) => ({ status: i === 0 ? 'Busy' : 'Empty', seqno: i === 0 ? 1 : 0, startDate: i === 0 ? now : null, lastOp: null }));
+  mb.ai.extents = files.map((_, i) => ({
+    status: i === 0 ? 'Busy' : 'Empty',
+    seqno: i === 0 ? 1 : 0,
+    startDate: i === 0 ? now : null,
+    lastOp: null,
+  }));
   const first = files[0];
   if (first === undefined) return;
-  writeAiHeader(first.path, {
-    kind: 'oeflow-sim-ai',
-    dbIdentity: mb.dbIdentity,
-    aiBeginDate: now,
-    lastAimageNew: null,
-    seqno: 1,
-    expectedLstmod: mb.lstmod,
-    blockSize: mb.blockSize,
-    openedAt: now,
-  }, preallocOf(first));
+  writeAiHeader(
+    first.path,
+    {
+      kind: 'oeflow-sim-ai',
+      dbIdentity: mb.dbIdentity,
+      aiBeginDate: now,
+      lastAimageNew: null,
+      seqno: 1,
+      expectedLstmod: mb.lstmod,
+      blockSize: mb.blockSize,
+      openedAt: now,
+    },
+    preallocOf(first),
+  );
 }
 
 /** aimage end / roll forward: AI off, with AI management and replication. */

@@ -50,21 +50,32 @@ export function archiveExtent(paths: DbPaths, mb: MasterBlock, i: number, to: st
   const now = archiveStamp(Date.now());
   const begin = archiveStamp(mb.ai.beginDate ?? mb.createDate);
   if (!existsSync(paths.archivalLog)) appendFileSync(paths.archivalLog, `0255,${now.date},${now.time},12.8\n`);
-  appendFileSync(paths.archivalLog, `${type},${paths.base},${now.date},${now.time},${begin.date},${begin.time},${mb.backup.counter},${e.seqno},${from},${dirname(to)},${to}\n`);
+  appendFileSync(
+    paths.archivalLog,
+    `${type},${paths.base},${now.date},${now.time},${begin.date},${begin.time},${mb.backup.counter},${e.seqno},${from},${dirname(to)},${to}\n`,
+  );
   emptyAiFile(from, preallocOf(aiExtents(mb)[i] ?? { kind: 'variable', sizeKb: 0 }));
   mb.ai.extents[i] = { status: 'Empty', seqno: 0, startDate: null, lastOp: null };
-  return [msg.copiedTo(from, to), ...(type === '0001' ? [msg.markedArchived(basename(from))] : []), msg.markedEmpty(basename(from))];
+  return [
+    msg.copiedTo(from, to),
+    ...(type === '0001' ? [msg.markedArchived(basename(from))] : []),
+    msg.markedEmpty(basename(from)),
+  ];
 }
 
 /** FULL extents, oldest sequence first, as `{ e, i }` (i = extent index). */
 export function fullExtents(mb: MasterBlock): { e: MasterBlock['ai']['extents'][number]; i: number }[] {
-  return mb.ai.extents.map((e, i) => ({ e, i })).filter(({ e }) => e.status === 'Full').sort((a, b) => a.e.seqno - b.e.seqno);
+  return mb.ai.extents
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => e.status === 'Full')
+    .sort((a, b) => a.e.seqno - b.e.seqno);
 }
 
 /** Archive every FULL extent (oldest first) and mark it EMPTY. */
 export function archiveFullExtents(db: string, toDir: string): ArchiveResult {
   const paths = dbPaths(db);
-  if (!masterExists(paths)) throw new OeflowError('OEF-011', `${paths.dbFile} does not exist`, { details: { db: paths.base } });
+  if (!masterExists(paths))
+    throw new OeflowError('OEF-011', `${paths.dbFile} does not exist`, { details: { db: paths.base } });
   const dir = resolve(toDir);
   mkdirSync(dir, { recursive: true });
   const archived = withLockSync(paths, () => {
@@ -75,7 +86,8 @@ export function archiveFullExtents(db: string, toDir: string): ArchiveResult {
       const from = files[i]?.path ?? '';
       const to = join(dir, archiveName(paths, mb, e.seqno, from));
       // A target left by an interrupted archive run is accepted only if identical.
-      if (existsSync(to) && !sameContent(from, to)) throw new OeflowError('OEF-001', `archive target ${to} already exists with other content`, { details: { to } });
+      if (existsSync(to) && !sameContent(from, to))
+        throw new OeflowError('OEF-001', `archive target ${to} already exists with other content`, { details: { to } });
       const seq = e.seqno;
       const logs = archiveExtent(paths, mb, i, to, '0003');
       writeMaster(paths, mb);

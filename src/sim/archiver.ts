@@ -22,7 +22,10 @@ export interface ArchiverParams {
 }
 
 /** Parse `-aiarchiver -aiarcdir d1,d2 [-aiarcinterval n] [-aiarcdircreate]`; a Msg on bad input, null when absent. */
-export function archiverParams(args: readonly string[], utility: 'proserve' | 'rfutil' = 'proserve'): ArchiverParams | Msg | null {
+export function archiverParams(
+  args: readonly string[],
+  utility: 'proserve' | 'rfutil' = 'proserve',
+): ArchiverParams | Msg | null {
   const requireFlag = utility === 'proserve';
   const lower = args.map((a) => a.toLowerCase());
   if (requireFlag && !lower.includes('-aiarchiver')) return null;
@@ -31,7 +34,12 @@ export function archiverParams(args: readonly string[], utility: 'proserve' | 'r
     return i < 0 ? undefined : args[i + 1];
   };
   const dirs = value('-aiarcdir');
-  if (dirs === undefined || dirs.length === 0) return msg.usage(utility, `${requireFlag ? '-aiarchiver' : 'aiarchiver enable'} needs -aiarcdir <dir[,dir…]>`, `${utility} db ${requireFlag ? '-aiarchiver' : '-C aiarchiver enable'} -aiarcdir d1,d2 [-aiarcinterval n] [-aiarcdircreate]`);
+  if (dirs === undefined || dirs.length === 0)
+    return msg.usage(
+      utility,
+      `${requireFlag ? '-aiarchiver' : 'aiarchiver enable'} needs -aiarcdir <dir[,dir…]>`,
+      `${utility} db ${requireFlag ? '-aiarchiver' : '-C aiarchiver enable'} -aiarcdir d1,d2 [-aiarcinterval n] [-aiarcdircreate]`,
+    );
   const raw = value('-aiarcinterval') ?? '0';
   const interval = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(interval === 0 || (interval >= 120 && interval <= 86400))) return msg.archiverBadInterval(raw);

@@ -38,7 +38,12 @@ export interface BrokerReply {
 }
 
 /** Send one request; stream non-final replies to `onEvent`; resolve with the final one. */
-export function brokerCall(base: string, req: BrokerRequest, onEvent?: (r: BrokerReply) => void, timeoutMs = 10_000): Promise<BrokerReply> {
+export function brokerCall(
+  base: string,
+  req: BrokerRequest,
+  onEvent?: (r: BrokerReply) => void,
+  timeoutMs = 10_000,
+): Promise<BrokerReply> {
   return new Promise((resolvePromise, reject) => {
     const sock = connect(socketPath(base));
     let buf = '';
@@ -89,7 +94,9 @@ export function holdTransaction(base: string, updateLock = true, timeoutMs = 10_
       sock.destroy();
       reject(new Error('broker did not answer'));
     }, timeoutMs);
-    sock.on('connect', () => sock.write(`${JSON.stringify({ op: 'hold', pid: process.pid, updateLock } satisfies BrokerRequest)}\n`));
+    sock.on('connect', () =>
+      sock.write(`${JSON.stringify({ op: 'hold', pid: process.pid, updateLock } satisfies BrokerRequest)}\n`),
+    );
     sock.on('error', (err) => reject(err));
     sock.on('data', (chunk) => {
       buf += chunk.toString('utf8');
@@ -102,13 +109,14 @@ export function holdTransaction(base: string, updateLock = true, timeoutMs = 10_
           const trid = r.held;
           resolveHeld({
             trid,
-            commit: () => new Promise((res) => {
-              onFinal = (x) => {
-                sock.destroy();
-                res(x);
-              };
-              sock.write(`${JSON.stringify({ op: 'commit' } satisfies BrokerRequest)}\n`);
-            }),
+            commit: () =>
+              new Promise((res) => {
+                onFinal = (x) => {
+                  sock.destroy();
+                  res(x);
+                };
+                sock.write(`${JSON.stringify({ op: 'commit' } satisfies BrokerRequest)}\n`);
+              }),
             abandon: () => sock.destroy(),
           });
         } else if (r.final === true) {

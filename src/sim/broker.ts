@@ -68,13 +68,14 @@ function open(): void {
     mb.shmId = Math.floor(Math.random() * 1e7);
     mb.quiet = { state: 0, nolock: false };
   });
-  const archiving = archiver !== null && !('text' in archiver)
-    ? updateMasterSync(paths, (mb) => {
-      if (!mb.ai.enabled) return false;
-      enableArchiver(mb, archiver);
-      return true;
-    })
-    : false;
+  const archiving =
+    archiver !== null && !('text' in archiver)
+      ? updateMasterSync(paths, (mb) => {
+          if (!mb.ai.enabled) return false;
+          enableArchiver(mb, archiver);
+          return true;
+        })
+      : false;
   const data = dataExtent(readMaster(paths)).path;
   nextTrid = maxTrid(readData(data)) + 1;
   nextU = lastCounter(data) + 1;
@@ -100,7 +101,9 @@ function startArchiverDaemon(): void {
       .then((r) => {
         if (r.logs.length > 0) appendLog(paths.lg, { tag: 'AIMGT', usr: 0 }, r.logs, r.severity);
       })
-      .catch((err: unknown) => log([msg.parameter(`AI archiver pass failed: ${err instanceof Error ? err.message : String(err)}`)], 'E'));
+      .catch((err: unknown) =>
+        log([msg.parameter(`AI archiver pass failed: ${err instanceof Error ? err.message : String(err)}`)], 'E'),
+      );
   }, ARCHIVER_TICK_MS);
   timer.unref();
 }
@@ -111,7 +114,8 @@ function shutdown(code = 0): void {
   shuttingDown = true;
   try {
     if (users.size > 0) log([msg.sendingSignal(15, users.size)]);
-    for (const conn of users.keys()) reply(conn, { final: true, error: 'shutdown', message: 'The database was shut down.' });
+    for (const conn of users.keys())
+      reply(conn, { final: true, error: 'shutdown', message: 'The database was shut down.' });
     // the clients' active transactions are backed out before the database closes (docs/openedge.md §1)
     for (const conn of [...active.keys()]) backOutConnection(conn);
     if (existsSync(paths.dbFile)) {
@@ -158,7 +162,10 @@ function removeUser(conn: Socket): void {
 
 const BATCH = 20;
 
-type BatchResult = { kind: 'ok'; written: number; committed: number; switches: number; seq: number } | { kind: 'shutdown' } | { kind: 'ai-full'; nextPath: string };
+type BatchResult =
+  | { kind: 'ok'; written: number; committed: number; switches: number; seq: number }
+  | { kind: 'shutdown' }
+  | { kind: 'ai-full'; nextPath: string };
 
 /** The transactions a connection has begun and not ended: its load index (or -1 for a held one) → trid and begin time. */
 type OpenTxs = Map<number, { trid: number; begin: number }>;
@@ -176,7 +183,8 @@ function openTxs(conn: Socket): OpenTxs {
 // no longer holds the writers back.
 function clearOrphanedQuietRequest(): void {
   updateMasterSync(paths, (mb) => {
-    if (mb.quiet.state === 1 && mb.quiet.requester !== undefined && !pidAlive(mb.quiet.requester)) mb.quiet = { state: 0, nolock: false, ...((mb.quiet.txe ?? []).length > 0 ? { txe: mb.quiet.txe } : {}) };
+    if (mb.quiet.state === 1 && mb.quiet.requester !== undefined && !pidAlive(mb.quiet.requester))
+      mb.quiet = { state: 0, nolock: false, ...((mb.quiet.txe ?? []).length > 0 ? { txe: mb.quiet.txe } : {}) };
   });
 }
 
@@ -195,7 +203,8 @@ async function runBatch(conn: Socket, events: readonly LoadEvent[]): Promise<Bat
       const begunHere = new Map<number, { trid: number; begin: number }>();
       const specs: NoteSpec[] = events.map((e) => {
         const open = mine.get(e.index) ?? begunHere.get(e.index);
-        if (e.part === 'end' && open !== undefined) return { part: 'end', trid: open.trid, begin: open.begin, ops: e.ops };
+        if (e.part === 'end' && open !== undefined)
+          return { part: 'end', trid: open.trid, begin: open.begin, ops: e.ops };
         const spec: NoteSpec = { part: e.part === 'end' ? 'tx' : e.part, trid: trid++, begin: now, ops: e.ops };
         if (e.part === 'begin') begunHere.set(e.index, { trid: spec.trid, begin: now });
         return spec;
@@ -218,7 +227,13 @@ async function runBatch(conn: Socket, events: readonly LoadEvent[]): Promise<Bat
       if (stalled) log([msg.aiContinuing()]);
       const last = okResults[okResults.length - 1];
       const committed = out.specs.slice(0, okResults.length).filter((x) => x.part === 'tx' || x.part === 'end').length;
-      return { kind: 'ok', written: okResults.length, committed, switches: okResults.filter((r) => r.switched).length, seq: last?.seq ?? 0 };
+      return {
+        kind: 'ok',
+        written: okResults.length,
+        committed,
+        switches: okResults.filter((r) => r.switched).length,
+        seq: last?.seq ?? 0,
+      };
     }
     const stop = out.results[0];
     if (stop?.kind === 'ai-full' && !aistall) return stop;
@@ -263,15 +278,35 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number, r
   let pending: LoadEvent[] = [];
   try {
     for (;;) {
-      for (let next = pending.length < batchSize ? events.next() : null; next !== null && next.done !== true; next = pending.length < batchSize ? events.next() : null) pending.push(next.value);
+      for (
+        let next = pending.length < batchSize ? events.next() : null;
+        next !== null && next.done !== true;
+        next = pending.length < batchSize ? events.next() : null
+      )
+        pending.push(next.value);
       if (pending.length === 0) break;
       if (conn.destroyed) return;
       const r = await runBatch(conn, pending.slice(0, batchSize));
-      if (r.kind === 'shutdown') return reply(conn, { final: true, error: 'shutdown', message: 'The database was shut down.', committed, switches, finalSeq });
+      if (r.kind === 'shutdown')
+        return reply(conn, {
+          final: true,
+          error: 'shutdown',
+          message: 'The database was shut down.',
+          committed,
+          switches,
+          finalSeq,
+        });
       if (r.kind === 'ai-full') {
         const m = [msg.cannotSwitch(r.nextPath), msg.backupAiExtent(), msg.aiFullShutdown()];
         log(m, 'E');
-        reply(conn, { final: true, error: 'ai-full', message: m.map((x) => x.text).join(' '), committed, switches, finalSeq });
+        reply(conn, {
+          final: true,
+          error: 'ai-full',
+          message: m.map((x) => x.text).join(' '),
+          committed,
+          switches,
+          finalSeq,
+        });
         users.delete(conn);
         return shutdown(1);
       }
@@ -299,9 +334,15 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number, r
 async function holdTransaction(conn: Socket, pid: number, updateLock: boolean): Promise<void> {
   addUser(conn, pid);
   const r = await runBatch(conn, [{ part: 'begin', index: -1, ops: [[`held-${nextTrid}`, `held-by-${pid}`]] }]);
-  if (r.kind !== 'ok') return reply(conn, { final: true, error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown', message: 'The transaction could not begin.' });
+  if (r.kind !== 'ok')
+    return reply(conn, {
+      final: true,
+      error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown',
+      message: 'The transaction could not begin.',
+    });
   const held = openTxs(conn).get(-1);
-  if (held === undefined) return reply(conn, { final: true, error: 'shutdown', message: 'The transaction could not begin.' });
+  if (held === undefined)
+    return reply(conn, { final: true, error: 'shutdown', message: 'The transaction could not begin.' });
   if (updateLock) {
     updateMasterSync(paths, (mb) => {
       mb.quiet.txe = [...(mb.quiet.txe ?? []), held.trid];
@@ -312,9 +353,15 @@ async function holdTransaction(conn: Socket, pid: number, updateLock: boolean): 
 
 async function commitHeld(conn: Socket): Promise<void> {
   const held = active.get(conn)?.get(-1);
-  if (held === undefined) return reply(conn, { final: true, error: 'bad-request', message: 'no transaction is held on this connection' });
+  if (held === undefined)
+    return reply(conn, { final: true, error: 'bad-request', message: 'no transaction is held on this connection' });
   const r = await runBatch(conn, [{ part: 'end', index: -1, ops: [] }]);
-  if (r.kind !== 'ok') return reply(conn, { final: true, error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown', message: 'The transaction could not end.' });
+  if (r.kind !== 'ok')
+    return reply(conn, {
+      final: true,
+      error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown',
+      message: 'The transaction could not end.',
+    });
   updateMasterSync(paths, (mb) => {
     mb.quiet.txe = (mb.quiet.txe ?? []).filter((t) => t !== held.trid);
   });
@@ -328,15 +375,18 @@ function handle(conn: Socket, req: BrokerRequest): void {
     case 'list':
       return reply(conn, { final: true, users: [...users.values()] });
     case 'shutdown':
-      if (req.mode === 'bn' && users.size > 0) return reply(conn, { final: true, refused: true, userCount: users.size });
+      if (req.mode === 'bn' && users.size > 0)
+        return reply(conn, { final: true, refused: true, userCount: users.size });
       reply(conn, { final: true, ok: true });
       return shutdown(0);
     case 'load':
-      if (shuttingDown) return reply(conn, { final: true, error: 'shutdown', message: 'The database is shutting down.' });
+      if (shuttingDown)
+        return reply(conn, { final: true, error: 'shutdown', message: 'The database is shutting down.' });
       void runLoad(conn, req.count, req.seed, req.pid, req.rate ?? 0);
       return;
     case 'hold':
-      if (shuttingDown) return reply(conn, { final: true, error: 'shutdown', message: 'The database is shutting down.' });
+      if (shuttingDown)
+        return reply(conn, { final: true, error: 'shutdown', message: 'The database is shutting down.' });
       void holdTransaction(conn, req.pid, req.updateLock ?? true);
       return;
     case 'commit':

@@ -27,7 +27,12 @@ function biBytes(mb: MasterBlock): number {
 }
 
 /** Write one backout group per transaction in `trids` (counters from `firstU`); returns the next counter. */
-export function backOut(mb: MasterBlock, trids: readonly number[], firstU: number, now: number): { nextU: number; logs: Msg[] } {
+export function backOut(
+  mb: MasterBlock,
+  trids: readonly number[],
+  firstU: number,
+  now: number,
+): { nextU: number; logs: Msg[] } {
   let u = firstU;
   const logs: Msg[] = [];
   for (const trid of trids) {

@@ -88,7 +88,9 @@ export function maxTrid(lines: readonly DataTx[]): number {
 /** The current records: the replay, in write order, of the groups of committed transactions only. */
 export function currentRecords(path: string): Map<string, string> {
   const lines = readData(path);
-  const committed = new Set(lines.filter((tx) => tx.p === undefined || tx.p === 'tx' || tx.p === 'end').map((tx) => tx.trid));
+  const committed = new Set(
+    lines.filter((tx) => tx.p === undefined || tx.p === 'tx' || tx.p === 'end').map((tx) => tx.trid),
+  );
   const records = new Map<string, string>();
   for (const tx of lines) if (committed.has(tx.trid)) for (const [k, v] of tx.ops) records.set(k, v);
   return records;

@@ -9,7 +9,8 @@ import { msg } from './messages.js';
 import { dbPaths, type DbPaths } from './paths.js';
 import type { Session } from './session.js';
 
-export type LkState = { kind: 'none' } | { kind: 'stale'; info: LkInfo } | { kind: 'single' | 'multi' | 'other'; info: LkInfo };
+export type LkState =
+  { kind: 'none' } | { kind: 'stale'; info: LkInfo } | { kind: 'single' | 'multi' | 'other'; info: LkInfo };
 
 /** What the .lk says, and whether it still protects the db. */
 export function lkState(paths: DbPaths): LkState {
@@ -28,7 +29,8 @@ export function brokerRunning(paths: DbPaths): boolean {
 
 /** Resolve the db argument; 43 when `<db>.db` is missing. Sets the session's .lg. */
 export function requireDb(s: Session, arg: string | undefined): { paths: DbPaths; mb: MasterBlock } {
-  if (arg === undefined || arg.startsWith('-')) s.fail(msg.usage(s.utility, 'the database name is missing', `${s.utility} db-name …`));
+  if (arg === undefined || arg.startsWith('-'))
+    s.fail(msg.usage(s.utility, 'the database name is missing', `${s.utility} db-name …`));
   const paths = dbPaths(arg);
   if (!masterExists(paths)) s.fail(msg.cannotOpen(paths.dbFile));
   s.lg = paths.lg;

@@ -15,8 +15,14 @@ export interface DigestResult {
 /** sha256 over the sorted records of the data area (+ their count). */
 export function digestDb(db: string): DigestResult {
   const paths = dbPaths(db);
-  if (!masterExists(paths)) throw new OeflowError('OEF-011', `${paths.dbFile} does not exist`, { details: { db: paths.base } });
+  if (!masterExists(paths))
+    throw new OeflowError('OEF-011', `${paths.dbFile} does not exist`, { details: { db: paths.base } });
   const data = dataExtent(readMaster(paths)).path;
-  if (!existsSync(data)) throw new OeflowError('OEF-011', `the data extent ${data} named by the control area does not exist (was the copy repaired?)`, { details: { db: paths.base, data } });
+  if (!existsSync(data))
+    throw new OeflowError(
+      'OEF-011',
+      `the data extent ${data} named by the control area does not exist (was the copy repaired?)`,
+      { details: { db: paths.base, data } },
+    );
   return { db: paths.base, ...digestData(data) };
 }

@@ -19,11 +19,18 @@ export interface KeyStore {
 }
 
 export const encryptionMsg = {
-  passphraseRequired: (db: string): Msg => ({ num: 90080, text: `The database ${db} is encrypted: start the utility with -Passphrase and give the key store passphrase on standard input.` }),
-  passphraseWrong: (db: string): Msg => ({ num: 90081, text: `The passphrase for the key store of database ${db} is not correct.` }),
+  passphraseRequired: (db: string): Msg => ({
+    num: 90080,
+    text: `The database ${db} is encrypted: start the utility with -Passphrase and give the key store passphrase on standard input.`,
+  }),
+  passphraseWrong: (db: string): Msg => ({
+    num: 90081,
+    text: `The passphrase for the key store of database ${db} is not correct.`,
+  }),
 };
 
-const verifierOf = (salt: string, passphrase: string): string => createHash('sha256').update(salt).update('\0').update(passphrase, 'utf8').digest('hex');
+const verifierOf = (salt: string, passphrase: string): string =>
+  createHash('sha256').update(salt).update('\0').update(passphrase, 'utf8').digest('hex');
 
 /** A new key store for `passphrase` (`oeflow sim init --passphrase-file`). */
 export function newKeyStore(passphrase: string): KeyStore {
@@ -43,7 +50,10 @@ export function opensKeyStore(ks: KeyStore, passphrase: string): boolean {
  */
 function needsKeyStore(s: Session): boolean {
   if (s.utility === 'proshut' || s.utility === 'proquiet') return false;
-  const q = s.args.slice(s.args.findIndex((a) => a.toLowerCase() === '-c') + 1).map((a) => a.toLowerCase()).join(' ');
+  const q = s.args
+    .slice(s.args.findIndex((a) => a.toLowerCase() === '-c') + 1)
+    .map((a) => a.toLowerCase())
+    .join(' ');
   if (s.utility === 'proutil' && (q === 'busy' || q === 'holder')) return false;
   if (s.utility === 'prostrct' && s.args[0]?.toLowerCase() === 'list') return false;
   return true;

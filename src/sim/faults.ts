@@ -20,7 +20,10 @@ const MODES: readonly string[] = ['fail', 'hang', 'crash', 'crash-half'];
 export function parseFaults(spec: string | undefined): { faults: Fault[]; errors: string[] } {
   const faults: Fault[] = [];
   const errors: string[] = [];
-  for (const raw of (spec ?? '').split(';').map((s) => s.trim()).filter((s) => s.length > 0)) {
+  for (const raw of (spec ?? '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)) {
     const [utility, words, modeSpec, ...rest] = raw.split(':');
     const m = /^([a-z-]+)(?:@(\d+))?$/.exec(modeSpec ?? '');
     if (utility === undefined || words === undefined || m === null || !MODES.includes(m[1] ?? '')) {
@@ -45,11 +48,18 @@ function matches(f: Fault, utility: string, args: readonly string[]): boolean {
 }
 
 /** The fault that applies to this call, if any. */
-export function faultFor(faults: readonly Fault[], utility: string, args: readonly string[], dlc: string): Fault | null {
+export function faultFor(
+  faults: readonly Fault[],
+  utility: string,
+  args: readonly string[],
+  dlc: string,
+): Fault | null {
   for (const f of faults) {
     if (!matches(f, utility, args)) continue;
     if (f.nth === null) return f;
-    const n = readInvocations(dlc).filter((l) => l.phase === 'start' && matches(f, l.argv[0] ?? '', l.argv.slice(1))).length;
+    const n = readInvocations(dlc).filter(
+      (l) => l.phase === 'start' && matches(f, l.argv[0] ?? '', l.argv.slice(1)),
+    ).length;
     if (n === f.nth) return f;
   }
   return null;

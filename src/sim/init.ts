@@ -43,26 +43,42 @@ export interface InitResult {
 const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Write `$DLC/bin/<utility>` scripts that run the simulator's main.js with this node. */
-export function writeDlc(dlc: string, mainJs: string = resolve(dirname(fileURLToPath(import.meta.url)), 'main.js'), banner: string = DEFAULT_BANNER): void {
+export function writeDlc(
+  dlc: string,
+  mainJs: string = resolve(dirname(fileURLToPath(import.meta.url)), 'main.js'),
+  banner: string = DEFAULT_BANNER,
+): void {
   mkdirSync(join(dlc, 'bin'), { recursive: true });
   writeFileSync(join(dlc, 'version'), `${banner}\n`);
   for (const u of [...UTILITIES, ...EXECUTABLES]) {
     const script = join(dlc, 'bin', u);
     // DLC is found from the script's own location (${0%/*}/..), never from the environment.
-    writeFileSync(script, `#!/bin/sh\nOEFLOW_SIM_DLC="\${0%/*}/.." exec ${sq(process.execPath)} ${sq(mainJs)} ${u} "$@"\n`);
+    writeFileSync(
+      script,
+      `#!/bin/sh\nOEFLOW_SIM_DLC="\${0%/*}/.." exec ${sq(process.execPath)} ${sq(mainJs)} ${u} "$@"\n`,
+    );
     chmodSync(script, 0o755);
   }
   if (!existsSync(join(dlc, 'invocations.jsonl'))) writeFileSync(join(dlc, 'invocations.jsonl'), '');
 }
 
 function structure(base: string, n: number, kind: 'variable' | 'fixed', sizeKb: number): Extent[] {
-  const ext = (e: Omit<Extent, 'recsPerBlock' | 'clusterSize' | 'kind' | 'sizeKb'> & Partial<Extent>): Extent => ({ recsPerBlock: 32, clusterSize: 1, kind: 'variable', sizeKb: 0, ...e });
+  const ext = (e: Omit<Extent, 'recsPerBlock' | 'clusterSize' | 'kind' | 'sizeKb'> & Partial<Extent>): Extent => ({
+    recsPerBlock: 32,
+    clusterSize: 1,
+    kind: 'variable',
+    sizeKb: 0,
+    ...e,
+  });
   const list: Extent[] = [
     ext({ type: 'b', areaName: 'Primary Recovery Area', areaNum: 3, path: `${base}.b1` }),
     ext({ type: 'd', areaName: 'Schema Area', areaNum: 6, path: `${base}.d1` }),
     ext({ type: 'd', areaName: 'Data Area', areaNum: 7, recsPerBlock: 64, clusterSize: 8, path: `${base}_7.d1` }),
   ];
-  for (let i = 1; i <= n; i++) list.push(ext({ type: 'a', areaName: `After Image Area ${i}`, areaNum: 7 + i, path: `${base}.a${i}`, kind, sizeKb }));
+  for (let i = 1; i <= n; i++)
+    list.push(
+      ext({ type: 'a', areaName: `After Image Area ${i}`, areaNum: 7 + i, path: `${base}.a${i}`, kind, sizeKb }),
+    );
   return list;
 }
 
@@ -70,12 +86,17 @@ function structure(base: string, n: number, kind: 'variable' | 'fixed', sizeKb: 
 export function initSim(o: InitOptions): InitResult {
   const dir = resolve(o.dir);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new OeflowError('OEF-212', `${dir} is not empty`, { hint: 'Pass a new or empty directory to `oeflow sim init`.', details: { dir } });
+    throw new OeflowError('OEF-212', `${dir} is not empty`, {
+      hint: 'Pass a new or empty directory to `oeflow sim init`.',
+      details: { dir },
+    });
   }
   const name = o.name ?? 'sports';
   const n = o.aiExtents ?? 4;
   if (!/^[A-Za-z][A-Za-z0-9_-]{0,10}$/.test(name) || !Number.isInteger(n) || n < 1 || n > 99) {
-    throw new OeflowError('OEF-001', `invalid --name "${name}" or --ai-extents ${n}`, { hint: 'Use a short db name (letters, digits, _ -) and 1–99 AI extents.' });
+    throw new OeflowError('OEF-001', `invalid --name "${name}" or --ai-extents ${n}`, {
+      hint: 'Use a short db name (letters, digits, _ -) and 1–99 AI extents.',
+    });
   }
   const dlc = join(dir, 'dlc');
   writeDlc(dlc, o.mainJs);
@@ -94,7 +115,16 @@ export function initSim(o: InitOptions): InitResult {
     state: 'closed',
     shmId: null,
     extents,
-    ai: { enabled: false, beginDate: null, lastNewDate: null, currentSeq: 0, expectedSeq: 0, extents: [], archiver: false, archiveDirs: [] },
+    ai: {
+      enabled: false,
+      beginDate: null,
+      lastNewDate: null,
+      currentSeq: 0,
+      expectedSeq: 0,
+      extents: [],
+      archiver: false,
+      archiveDirs: [],
+    },
     backup: { counter: 1, lastDate: now, changedSinceBackup: false },
     quiet: { state: 0, nolock: false },
     roll: { started: false, partial: null, endtimeLocated: null },
@@ -109,9 +139,13 @@ export function initSim(o: InitOptions): InitResult {
   writeFileSync(paths.st, stText(extents));
   writeFileSync(paths.lg, '');
   if (o.serve === true) {
-    const r = o.passphrase === undefined
-      ? spawnSync(join(dlc, 'bin', 'proserve'), [paths.base], { encoding: 'utf8' })
-      : spawnSync(join(dlc, 'bin', 'proserve'), [paths.base, '-Passphrase'], { encoding: 'utf8', input: `${o.passphrase}\n` });
+    const r =
+      o.passphrase === undefined
+        ? spawnSync(join(dlc, 'bin', 'proserve'), [paths.base], { encoding: 'utf8' })
+        : spawnSync(join(dlc, 'bin', 'proserve'), [paths.base, '-Passphrase'], {
+            encoding: 'utf8',
+            input: `${o.passphrase}\n`,
+          });
     if (r.status !== 0) throw new OeflowError('OEF-012', `proserve failed: ${r.stdout}${r.stderr}`);
   }
   return { dlc, db: paths.base, name, aiExtents: n };

@@ -28,7 +28,10 @@ export function logInvocation(dlc: string, line: Omit<InvocationLine, 'time' | '
 /** Every line of the log. */
 export function readInvocations(dlc: string): InvocationLine[] {
   try {
-    return readFileSync(file(dlc), 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as InvocationLine);
+    return readFileSync(file(dlc), 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((l) => JSON.parse(l) as InvocationLine);
   } catch {
     return [];
   }

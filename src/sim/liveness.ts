@@ -7,7 +7,8 @@ import { OeflowError } from '../errors.js';
 /** The absolute db base when a live broker serves it, else null; OEF-011 when no such db. */
 export function brokerRunningAt(db: string): string | null {
   const paths = dbPaths(db);
-  if (!masterExists(paths)) throw new OeflowError('OEF-011', `${paths.dbFile} does not exist`, { details: { db: paths.base } });
+  if (!masterExists(paths))
+    throw new OeflowError('OEF-011', `${paths.dbFile} does not exist`, { details: { db: paths.base } });
   const lk = readLk(paths.lk);
   return lk !== null && lk.mode === LK_MULTI && lkValid(lk) ? paths.base : null;
 }

@@ -36,7 +36,13 @@ export function readLk(path: string): LkInfo | null {
 /** Create `.lk` exclusively; false when one already exists. */
 export function createLk(path: string, mode: number, pid: number = process.pid): boolean {
   const buf = Buffer.alloc(SIZE);
-  if (LE) { buf.writeInt32LE(mode, 0); buf.writeInt32LE(pid, 4); } else { buf.writeInt32BE(mode, 0); buf.writeInt32BE(pid, 4); }
+  if (LE) {
+    buf.writeInt32LE(mode, 0);
+    buf.writeInt32LE(pid, 4);
+  } else {
+    buf.writeInt32BE(mode, 0);
+    buf.writeInt32BE(pid, 4);
+  }
   buf.write(hostname().slice(0, SIZE - 9), 8, 'utf8');
   let fd: number;
   try {

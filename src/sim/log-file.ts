@@ -20,7 +20,13 @@ export function sourceField(src: LogSource): string {
 }
 
 /** One .lg line, without the newline. */
-export function logLine(src: LogSource, m: Msg, severity: Severity = 'I', when: number = Date.now(), pid: number = process.pid): string {
+export function logLine(
+  src: LogSource,
+  m: Msg,
+  severity: Severity = 'I',
+  when: number = Date.now(),
+  pid: number = process.pid,
+): string {
   return `${logStamp(when)} P-${pid} T-${pid} ${severity} ${sourceField(src)}: ${logForm(m)}`;
 }
 

@@ -29,7 +29,12 @@ function banner(dlc: string): string {
 }
 
 // The executables behind the scripts (docs/openedge.md §0): `_dbutil prostrct …` is prostrct.
-const EXECUTABLES: Record<string, string> = { _mprosrv: 'proserve', _mprshut: 'proshut', _proutil: 'proutil', _rfutil: 'rfutil' };
+const EXECUTABLES: Record<string, string> = {
+  _mprosrv: 'proserve',
+  _mprshut: 'proshut',
+  _proutil: 'proutil',
+  _rfutil: 'rfutil',
+};
 
 function resolveUtility(name: string, args: readonly string[]): { utility: string; args: readonly string[] } {
   if (name === '_dbutil' && args[0] === 'prostrct') return { utility: 'prostrct', args: args.slice(1) };
@@ -56,7 +61,8 @@ async function main(): Promise<number> {
   try {
     s.print(banner(dlc));
     s.print('');
-    if (missingValue !== null) s.fail(msg.usage(utility, `${missingValue} needs a value`, `${utility} … ${missingValue} <value>`));
+    if (missingValue !== null)
+      s.fail(msg.usage(utility, `${missingValue} needs a value`, `${utility} … ${missingValue} <value>`));
     await (await load()).run(s);
   } catch (err) {
     if (err instanceof Exit) code = err.code;

@@ -45,7 +45,11 @@ export const msg = {
   noServer: (db: string) => m(1423, `There is no server for database ${db}.`),
   sendingSignal: (sig: number, n: number) => m(2261, `Sending signal ${sig} to ${n} connected user(s).`),
   usersConnected: (n: number) => m(90031, `Shutdown cancelled: ${n} user(s) still connected (-bn).`),
-  extreme: () => m(null, 'This is rather extreme. All the processes connected to the database will be destroyed. Do you really want to?'),
+  extreme: () =>
+    m(
+      null,
+      'This is rather extreme. All the processes connected to the database will be destroyed. Do you really want to?',
+    ),
   confirm: () => m(null, 'Please confirm by entering y for yes:'),
   emergencyCancelled: () => m(6795, 'Emergency shutdown cancelled.'),
   emergencyShutdown: () => m(90032, 'Emergency shutdown: the broker was killed, the database is marked crashed.'),
@@ -59,28 +63,39 @@ export const msg = {
   cannotSwitch: (name: string) => m(90001, `Can't switch to after-image extent ${name} it is full.`),
   aiNotEnabled: (db: string) => m(90002, `After-imaging is not enabled for database ${db}.`),
   aiAlreadyEnabled: (db: string) => m(90003, `After-imaging is already enabled for database ${db}.`),
-  modifiedSinceBackup: () => m(90004, 'The database has been modified since it was last backed up; after-imaging was not enabled.'),
+  modifiedSinceBackup: () =>
+    m(90004, 'The database has been modified since it was last backed up; after-imaging was not enabled.'),
   aiBegun: () => m(90005, 'After-imaging has been enabled.'),
   aiDisabled: () => m(846, 'After-image disabled.'),
-  markedBackedUp: (db: string, counter: number) => m(90006, `Database ${db} has been marked as backed up (backup counter ${counter}).`),
+  markedBackedUp: (db: string, counter: number) =>
+    m(90006, `Database ${db} has been marked as backed up (backup counter ${counter}).`),
   noFullExtent: () => m(90007, 'There are no FULL after-image extents.'),
-  cannotEmpty: (name: string, status: string) => m(90008, `Cannot empty after-image extent ${name}: its status is ${status.toUpperCase()}.`),
+  cannotEmpty: (name: string, status: string) =>
+    m(90008, `Cannot empty after-image extent ${name}: its status is ${status.toUpperCase()}.`),
   noSuchExtent: (what: string) => m(90009, `After-image extent ${what} does not exist.`),
   aiStalled: () => m(90010, 'Forward processing stalled until database administrator intervention.'),
   aiContinuing: () => m(90011, 'Forward processing continuing.'),
   aiFullShutdown: () => m(90012, 'After-image area is full and no extent is EMPTY: the database is shutting down.'),
-  archiverEnabled: (dirs: string) => m(13231, `From this point forward all after-image extents will be archived to ${dirs}.`),
+  archiverEnabled: (dirs: string) =>
+    m(13231, `From this point forward all after-image extents will be archived to ${dirs}.`),
   archiverDisabled: () => m(90013, 'The After-image File Management Archiver has been disabled.'),
   markedArchived: (name: string) => m(13154, `Marked after-image extent ${name} ARCHIVED.`),
-  emptyRefusedArchiver: () => m(90040, 'aimage extent empty is not allowed while After-image File Management is enabled; the archiver empties extents itself.'),
-  archiverBadInterval: (value: string) => m(90041, `-aiarcinterval ${value} is not valid: give 0 (on demand) or 120 to 86400 seconds.`),
+  emptyRefusedArchiver: () =>
+    m(
+      90040,
+      'aimage extent empty is not allowed while After-image File Management is enabled; the archiver empties extents itself.',
+    ),
+  archiverBadInterval: (value: string) =>
+    m(90041, `-aiarcinterval ${value} is not valid: give 0 (on demand) or 120 to 86400 seconds.`),
   archiveTargetExists: (path: string) => m(90042, `The archive target ${path} already exists.`),
-  archiverNoDir: (dir: string) => m(90043, `The After-image File Management Archiver cannot write to ${dir}: the directory does not exist.`),
+  archiverNoDir: (dir: string) =>
+    m(90043, `The After-image File Management Archiver cannot write to ${dir}: the directory does not exist.`),
   archiverEnded: () => m(90044, 'The After-image File Management Archiver has been ended.'),
   archiverSetting: (what: string) => m(90045, `After-image File Management ${what}.`),
   // sequence (docs/openedge.md §4)
   aiSequenceChanged: (from: number, to: number) => m(12428, `Ai sequence ${from} changed to ${to}`),
-  sequenceRefused: (db: string) => m(90014, `Cannot change the ai sequence of ${db}: after-imaging is disabled (a roll forward has been run).`),
+  sequenceRefused: (db: string) =>
+    m(90014, `Cannot change the ai sequence of ${db}: after-imaging is disabled (a roll forward has been run).`),
   // roll forward (docs/openedge.md §4.28, §4)
   rfWarning: () => m(663, 'WARNING: ROLL FORWARD disables after-imaging.'),
   rfReenable: () => m(648, 'After this is complete, you should re-enable it.'),
@@ -101,25 +116,36 @@ export const msg = {
   lastChanged: (date: string) => m(831, `** The database was last changed ${date}.`),
   aiExpected: (date: string) => m(832, `** The after-image file expected ${date}.`),
   datesMismatch: () => m(833, "** Those dates don't match, so you have the wrong copy of one of them."),
-  expectedAiFile: (expected: number, got: number) => m(8019, `Expected ai file number ${expected} but file specified is ${got} in sequence.`),
+  expectedAiFile: (expected: number, got: number) =>
+    m(8019, `Expected ai file number ${expected} but file specified is ${got} in sequence.`),
   rfOpenError: (file: string) => m(11014, `roll forward open ${file} error: -1.`),
-  rollLocated: (date: string) => m(17923, `Roll Forward to ${date} has been located, further roll forward operations are invalid.`),
+  rollLocated: (date: string) =>
+    m(17923, `Roll Forward to ${date} has been located, further roll forward operations are invalid.`),
   emptyAiFile: (file: string) => m(90016, `Can't roll forward an empty after-image extent file ${file}.`),
   notAiFile: (file: string) => m(90017, `${file} is not a valid after-image file.`),
   skippedNotAi: (file: string) => m(90018, `WARNING: ${file} is not an after-image file, it is skipped.`),
-  retryRequired: (file: string, seq: number) => m(90019, `The roll forward of ${file} (file number ${seq}) did not complete; only roll forward retry with that file can continue.`),
-  retryWrongFile: (file: string, seq: number) => m(90020, `Roll forward retry must use the file that was interrupted: ${file} (file number ${seq}).`),
+  retryRequired: (file: string, seq: number) =>
+    m(
+      90019,
+      `The roll forward of ${file} (file number ${seq}) did not complete; only roll forward retry with that file can continue.`,
+    ),
+  retryWrongFile: (file: string, seq: number) =>
+    m(90020, `Roll forward retry must use the file that was interrupted: ${file} (file number ${seq}).`),
   aiFileOtherDb: (file: string) => m(90021, `${file} belongs to another database (after-image begin dates differ).`),
-  incompleteAi: (expected: number, got: number) => m(9333, `Incomplete ai file detected, expected ${expected}, got ${got}.`),
+  incompleteAi: (expected: number, got: number) =>
+    m(9333, `Incomplete ai file detected, expected ${expected}, got ${got}.`),
   noteCounts: () => m(1029, "SYSTEM ERROR: Note leading and trailing counts don't match"),
-  applyNote: (bkupdctr: number, noteUpdctr: number) => m(1028, `SYSTEM ERROR: Rollforward Apply AI note, BKUPDCTR=${bkupdctr}, note updctr=${noteUpdctr}.`),
-  noteLocation: (area: number, dbkey: number, recordType: number) => m(8999, `area ${area}, dbkey ${dbkey}, record type ${recordType}`),
+  applyNote: (bkupdctr: number, noteUpdctr: number) =>
+    m(1028, `SYSTEM ERROR: Rollforward Apply AI note, BKUPDCTR=${bkupdctr}, note updctr=${noteUpdctr}.`),
+  noteLocation: (area: number, dbkey: number, recordType: number) =>
+    m(8999, `area ${area}, dbkey ${dbkey}, record type ${recordType}`),
   // `aimage scan verbose` / `roll forward verbose` note lines, as real scripts show them (docs/simulator.md, fidelity row 4.27)
   noteCode: (code: string) => m(1637, `code = ${code}`),
   transactionIndex: (n: number) => m(1638, `transaction index = ${n}`),
   tridLine: (trid: number, date: string) => m(2598, `Trid: ${trid} ${date}.`),
   userIdLine: (user: string) => m(2599, `User Id: ${user}.`),
-  noteArea: (area: number, dbkey: number, updctr: number) => m(9016, `area = ${area}   dbkey = ${dbkey}   update counter = ${updctr}`),
+  noteArea: (area: number, dbkey: number, updctr: number) =>
+    m(9016, `area = ${area}   dbkey = ${dbkey}   update counter = ${updctr}`),
   // quiet point (docs/openedge.md §5)
   quietLogin: (user: string, tty: string) => m(5569, `Quiet point request login by ${user} on ${tty}.`),
   quietLogout: () => m(5570, 'Quiet point request logout'),
@@ -134,8 +160,10 @@ export const msg = {
   quietBrokerDied: () => m(90046, 'Broker died during a quiet point enable request.'),
   // crash recovery and backout (message numbers and texts from a public .lg parser: docs/simulator.md)
   redoBegin: (block: number) => m(5326, `Begin Physical Redo Phase at ${block} .`),
-  redoDone: (block: number, offset: number, upd: number) => m(7161, `Physical Redo Phase Completed at blk ${block} off ${offset} upd ${upd}.`),
-  physicalUndo: (n: number, block: number, offset: number) => m(7163, `Begin Physical Undo ${n} transactions at block ${block} offset ${offset}`),
+  redoDone: (block: number, offset: number, upd: number) =>
+    m(7161, `Physical Redo Phase Completed at blk ${block} off ${offset} upd ${upd}.`),
+  physicalUndo: (n: number, block: number, offset: number) =>
+    m(7163, `Begin Physical Undo ${n} transactions at block ${block} offset ${offset}`),
   logicalUndo: (n: number) => m(7162, `Begin Logical Undo Phase, ${n} incomplete transactions are being backed out.`),
   logicalUndoDone: () => m(5329, 'Logical Undo Phase Complete.'),
   backoutBegin: () => m(2252, 'Begin transaction backout'),
@@ -144,9 +172,11 @@ export const msg = {
   biTruncated: () => m(1526, 'The BI file is being automatically truncated.'),
   notInUse: (db: string) => m(90028, `The database ${db} is not in use.`),
   startingUp: (db: string) => m(90029, `The database ${db} is in process of starting up.`),
-  replicationEnabled: (role: string) => m(90033, `OpenEdge Replication has been enabled for this database as a ${role}.`),
+  replicationEnabled: (role: string) =>
+    m(90033, `OpenEdge Replication has been enabled for this database as a ${role}.`),
   replicationDisabled: (role: string) => m(90034, `OpenEdge Replication has been disabled for this ${role} database.`),
-  replicationWrongRole: (role: string, actual: string) => m(90035, `The database is not a replication ${role} (replication: ${actual}).`),
+  replicationWrongRole: (role: string, actual: string) =>
+    m(90035, `The database is not a replication ${role} (replication: ${actual}).`),
   // prostrct (docs/openedge.md §6)
   repairRelative: (path: string) => m(90036, `prostrct repair needs a full path name for extent ${path}.`),
   repairMismatch: (detail: string) => m(90037, `prostrct repair cannot add or remove extents: ${detail}.`),

@@ -33,11 +33,13 @@ export function listBrokers(dlc: string): BrokerEntry[] {
   } catch {
     return [];
   }
-  return names.filter((n) => n.startsWith('broker-')).flatMap((n) => {
-    try {
-      return [JSON.parse(readFileSync(join(dirOf(dlc), n), 'utf8')) as BrokerEntry];
-    } catch {
-      return [];
-    }
-  });
+  return names
+    .filter((n) => n.startsWith('broker-'))
+    .flatMap((n) => {
+      try {
+        return [JSON.parse(readFileSync(join(dirOf(dlc), n), 'utf8')) as BrokerEntry];
+      } catch {
+        return [];
+      }
+    });
 }

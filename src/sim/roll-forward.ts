@@ -14,7 +14,14 @@ import { headerMessages, trailerMessages, verboseNotes } from './ai-report.js';
 import { disableAi } from './ai-switch.js';
 import { appendData, counterOf, lastLine, type DataTx } from './data-file.js';
 import { oeDate } from './dates.js';
-import { dataExtent, readMaster, updateMasterSync, withLockSync, writeMaster, type MasterBlock } from './master-block.js';
+import {
+  dataExtent,
+  readMaster,
+  updateMasterSync,
+  withLockSync,
+  writeMaster,
+  type MasterBlock,
+} from './master-block.js';
 import { msg, screen, type Msg } from './messages.js';
 import type { DbPaths } from './paths.js';
 import type { Session } from './session.js';
@@ -60,7 +67,8 @@ function listFiles(s: Session, listPath: string): Opened[] {
 function openFile(s: Session, path: string): Opened {
   const r = readAiFile(path);
   if (r.kind === 'ok') return { path, file: r.file, defect: r.defect };
-  const why: Msg = r.kind === 'missing' ? msg.cannotOpen(path) : r.kind === 'empty' ? msg.emptyAiFile(path) : msg.notAiFile(path);
+  const why: Msg =
+    r.kind === 'missing' ? msg.cannotOpen(path) : r.kind === 'empty' ? msg.emptyAiFile(path) : msg.notAiFile(path);
   return s.fail([why, msg.rfOpenError(path)]);
 }
 
@@ -73,7 +81,12 @@ function checkFile(s: Session, mb: MasterBlock, path: string, f: AiFile, retry: 
     s.fail([msg.expectedAiFile(expected, h.seqno), ...(retry ? [] : [msg.datesMismatch()]), msg.rfOpenError(path)]);
   }
   if (!retry && h.expectedLstmod !== mb.lstmod) {
-    s.fail([msg.lastChanged(oeDate(mb.lstmod)), msg.aiExpected(oeDate(h.expectedLstmod)), msg.datesMismatch(), msg.rfOpenError(path)]);
+    s.fail([
+      msg.lastChanged(oeDate(mb.lstmod)),
+      msg.aiExpected(oeDate(h.expectedLstmod)),
+      msg.datesMismatch(),
+      msg.rfOpenError(path),
+    ]);
   }
 }
 
@@ -98,7 +111,8 @@ function notesToApply(s: Session, mb: MasterBlock, target: string, f: AiFile, re
   const skipped = retry ? f.txs.filter((tx) => tx.u <= last) : [];
   const txs = retry ? f.txs.filter((tx) => tx.u > last) : f.txs;
   const first = txs[0];
-  const changed = retry && (mb.lstmod !== f.header.expectedLstmod || (skipped.length > 0 && !sameGroup(skipped.at(-1), lastApplied)));
+  const changed =
+    retry && (mb.lstmod !== f.header.expectedLstmod || (skipped.length > 0 && !sameGroup(skipped.at(-1), lastApplied)));
   if (first !== undefined && (changed || first.u - 1 !== last)) {
     s.fail([msg.applyNote(last, first.u - 1), msg.noteLocation(7, first.trid * 32, 34)]);
   }

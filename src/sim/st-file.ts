@@ -33,7 +33,8 @@ function stPath(p: string): string {
 }
 
 // type, optional area info, then the path: bare, or double-quoted when it holds spaces
-const LINE = /^([abdt])\s+(?:"([^"]+)"(?::(\d+))?(?:,(\d+))?(?:;(\d+))?\s+)?(?:"([^"]+)"|(\S+))(?:\s+([fv])\s+(\d+))?\s*$/;
+const LINE =
+  /^([abdt])\s+(?:"([^"]+)"(?::(\d+))?(?:,(\d+))?(?:;(\d+))?\s+)?(?:"([^"]+)"|(\S+))(?:\s+([fv])\s+(\d+))?\s*$/;
 
 /** Parse .st text; returns the extent lines or the first line it cannot read. */
 export function parseSt(text: string): { lines: StLine[] } | { bad: string } {

@@ -19,12 +19,23 @@ export interface StartupParams {
 }
 
 const WITH_VALUE: Record<string, keyof StartupParams> = {
-  '-T': 'tempDir', '-cpinternal': 'cpinternal', '-cpstream': 'cpstream', '-cpcoll': 'cpcoll', '-cpcase': 'cpcase',
-  '-U': 'userid', '-userid': 'userid', '-P': 'password', '-password': 'password',
+  '-T': 'tempDir',
+  '-cpinternal': 'cpinternal',
+  '-cpstream': 'cpstream',
+  '-cpcoll': 'cpcoll',
+  '-cpcase': 'cpcase',
+  '-U': 'userid',
+  '-userid': 'userid',
+  '-P': 'password',
+  '-password': 'password',
 };
 
 /** `args` without the standard parameters, what they said, and a parameter left without its value. */
-export function splitStartupParams(args: readonly string[]): { args: string[]; params: StartupParams; missingValue: string | null } {
+export function splitStartupParams(args: readonly string[]): {
+  args: string[];
+  params: StartupParams;
+  missingValue: string | null;
+} {
   const params: StartupParams = { passphrase: false, readOnly: false };
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {

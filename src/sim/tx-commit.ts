@@ -38,7 +38,14 @@ function blockedByQuiet(mb: MasterBlock, part: NotePart): boolean {
 export function commitTx(mb: MasterBlock, u: number, spec: NoteSpec, now: number): CommitOutcome {
   if (blockedByQuiet(mb, spec.part)) return { kind: 'quiet' };
   const { trid, ops } = spec;
-  const tx: TxNote = { t: spec.part, u, trid, begin: spec.part === 'tx' || spec.part === 'begin' ? now : spec.begin, end: now, ops };
+  const tx: TxNote = {
+    t: spec.part,
+    u,
+    trid,
+    begin: spec.part === 'tx' || spec.part === 'begin' ? now : spec.begin,
+    end: now,
+    ops,
+  };
   const logs: Msg[] = [];
   let dirty = !mb.backup.changedSinceBackup;
   let switched = false;
@@ -47,7 +54,10 @@ export function commitTx(mb: MasterBlock, u: number, spec: NoteSpec, now: number
   if (mb.ai.enabled) {
     const files = aiExtents(mb);
     let busy = files[busyIndex(mb)];
-    if (busy !== undefined && aiBytes(busy.path, busy.kind === 'fixed') + txLine(tx).length + TRAILER_ROOM > busy.sizeKb * 1024) {
+    if (
+      busy !== undefined &&
+      aiBytes(busy.path, busy.kind === 'fixed') + txLine(tx).length + TRAILER_ROOM > busy.sizeKb * 1024
+    ) {
       const sw = switchAi(mb, now);
       if (!sw.ok) return { kind: 'ai-full', nextPath: sw.reason === 'next-not-empty' ? sw.nextPath : busy.path };
       logs.push(msg.switched(extentName(sw.toPath)), msg.fileNumberSinceBegin(sw.seq));
@@ -66,7 +76,12 @@ export function commitTx(mb: MasterBlock, u: number, spec: NoteSpec, now: number
 }
 
 /** Write up to `batch.length` groups (counters from `firstU`) in one lock hold; stops at the first that cannot be written. */
-export function commitBatch(paths: DbPaths, firstU: number, batch: readonly NoteSpec[], now: number): { results: CommitOutcome[] } {
+export function commitBatch(
+  paths: DbPaths,
+  firstU: number,
+  batch: readonly NoteSpec[],
+  now: number,
+): { results: CommitOutcome[] } {
   const mb = readMaster(paths);
   const results: CommitOutcome[] = [];
   let dirty = false;

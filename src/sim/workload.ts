@@ -25,7 +25,9 @@ export function txOps(seed: number, index: number): [string, string][] {
   const ops: [string, string][] = [];
   for (let i = 0; i < count; i++) {
     const k = key(Math.floor(rnd() * KEY_SPACE));
-    const v = `${Math.floor(rnd() * 0xffffffff).toString(16).padStart(8, '0')}-${seed}-${index}`;
+    const v = `${Math.floor(rnd() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0')}-${seed}-${index}`;
     ops.push([k, v]);
   }
   return ops;
@@ -61,7 +63,10 @@ const isLong = (index: number): boolean => index % LONG_EVERY === LONG_AT;
 // A long transaction updates its own records (`order-<index>-<n>`), which no other
 // transaction of the load touches while it is active: as if it held their record locks.
 function longOps(seed: number, index: number): { first: [string, string][]; rest: [string, string][] } {
-  const ops = txOps(seed, index).map(([, v], n): [string, string] => [`order-${String(index % 500).padStart(4, '0')}-${n}`, v]);
+  const ops = txOps(seed, index).map(([, v], n): [string, string] => [
+    `order-${String(index % 500).padStart(4, '0')}-${n}`,
+    v,
+  ]);
   const half = Math.ceil(ops.length / 2);
   return { first: ops.slice(0, half), rest: ops.slice(half) };
 }
@@ -69,9 +74,12 @@ function longOps(seed: number, index: number): { first: [string, string][]; rest
 /** The note groups of a load of `count` transactions: the same seed and count always give the same groups in the same order. */
 export function* loadEvents(seed: number, count: number): Generator<LoadEvent> {
   for (let i = 0; i < count; i++) {
-    yield isLong(i) ? { part: 'begin', index: i, ops: longOps(seed, i).first } : { part: 'tx', index: i, ops: txOps(seed, i) };
+    yield isLong(i)
+      ? { part: 'begin', index: i, ops: longOps(seed, i).first }
+      : { part: 'tx', index: i, ops: txOps(seed, i) };
     const j = i - LONG_SPAN;
     if (j >= 0 && isLong(j)) yield { part: 'end', index: j, ops: longOps(seed, j).rest };
   }
-  for (let j = Math.max(0, count - LONG_SPAN); j < count; j++) if (isLong(j)) yield { part: 'end', index: j, ops: longOps(seed, j).rest };
+  for (let j = Math.max(0, count - LONG_SPAN); j < count; j++)
+    if (isLong(j)) yield { part: 'end', index: j, ops: longOps(seed, j).rest };
 }

@@ -6,7 +6,11 @@ import { parseLg } from '../openedge/parse-lg.js';
 import { requireSuccess } from './probes.js';
 import { failure, type Step } from './step.js';
 
-interface Probe { aiEnabled: boolean; rollForwardBegun: boolean; lgText: string }
+interface Probe {
+  aiEnabled: boolean;
+  rollForwardBegun: boolean;
+  lgText: string;
+}
 
 export const aiSequence = {
   id: 'aiSequence',
@@ -16,15 +20,26 @@ export const aiSequence = {
   async probe(env) {
     const db = env.ctx.input.db;
     const [desc, rf, lgText] = await Promise.all([
-      env.tools.describe(db, { signal: env.signal }), env.tools.rollForwardLog(db), readFile(dbPaths(db).lgFile, 'utf8').catch(() => ''),
+      env.tools.describe(db, { signal: env.signal }),
+      env.tools.rollForwardLog(db),
+      readFile(dbPaths(db).lgFile, 'utf8').catch(() => ''),
     ]);
     return { aiEnabled: desc.value.aiEnabled, rollForwardBegun: rf.files.length > 0, lgText };
   },
   precheck(p, env) {
     if (env.ctx.rollForwardStarted || p.rollForwardBegun) {
-      return failure('invariant', 'OEF-210', 'a roll forward has already run on this copy: rfutil -C sequence is no longer possible');
+      return failure(
+        'invariant',
+        'OEF-210',
+        'a roll forward has already run on this copy: rfutil -C sequence is no longer possible',
+      );
     }
-    if (!p.aiEnabled) return failure('invariant', 'OEF-210', 'after-imaging is disabled on this copy (a roll forward ran): rfutil -C sequence is no longer possible');
+    if (!p.aiEnabled)
+      return failure(
+        'invariant',
+        'OEF-210',
+        'after-imaging is disabled on this copy (a roll forward ran): rfutil -C sequence is no longer possible',
+      );
     return null;
   },
   async run(env) {
@@ -36,7 +51,8 @@ export const aiSequence = {
     const since = Date.parse(intent.at);
     const seen = parseLg(now.lgText).some((e) => e.number === 12428 && e.epochMs >= since);
     if (seen) return { verdict: 'done', facts: { sequencedAt: intent.at } };
-    if (now.rollForwardBegun || !now.aiEnabled) return { verdict: 'unknown', why: 'no 12428 in the log, yet AI is disabled or a roll forward began' };
+    if (now.rollForwardBegun || !now.aiEnabled)
+      return { verdict: 'unknown', why: 'no 12428 in the log, yet AI is disabled or a roll forward began' };
     return { verdict: 'not-done' };
   },
 } satisfies Step<Probe>;

@@ -16,11 +16,24 @@ export const aiSwitch = {
     // The database is shut down, so nothing else can switch: exactly one step on, or the
     // sequence recorded would not pair with this copy.
     if (before.busySeq === null || after.busySeq !== before.busySeq + 1) {
-      fail('failed', 'OEF-050', `aimage new exited 0 but the BUSY AI sequence went ${before.busySeq} → ${after.busySeq}, not one on: the copy cannot be paired with an AI file`);
+      fail(
+        'failed',
+        'OEF-050',
+        `aimage new exited 0 but the BUSY AI sequence went ${before.busySeq} → ${after.busySeq}, not one on: the copy cannot be paired with an AI file`,
+      );
     }
-    return { previousSeq: before.busySeq, pairedSeq: after.busySeq, busyExtent: after.busyExtent, switchedAt: new Date().toISOString() };
+    return {
+      previousSeq: before.busySeq,
+      pairedSeq: after.busySeq,
+      busyExtent: after.busyExtent,
+      switchedAt: new Date().toISOString(),
+    };
   },
-  factsWhenDecided: (now, intent) => ({ previousSeq: intent.probe.busySeq, pairedSeq: now.busySeq, busyExtent: now.busyExtent }),
+  factsWhenDecided: (now, intent) => ({
+    previousSeq: intent.probe.busySeq,
+    pairedSeq: now.busySeq,
+    busyExtent: now.busyExtent,
+  }),
   // The switch happened iff the BUSY sequence moved exactly one on since the intent.
   reconcile(now, intent) {
     const was = intent.probe.busySeq;

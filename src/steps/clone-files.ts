@@ -18,7 +18,8 @@ export const cloneFiles = {
   async run(env) {
     const files = preparedFiles(env.ctx.facts);
     const stagingDir = factText(env.ctx.facts.prepareCopy?.stagingDir);
-    if (files === null || stagingDir === '') fail('failed', 'OEF-002', 'cloneFiles ran without the file list and staging directory of prepareCopy');
+    if (files === null || stagingDir === '')
+      fail('failed', 'OEF-002', 'cloneFiles ran without the file list and staging directory of prepareCopy');
     const started = performance.now();
     await rm(stagingDir, { recursive: true, force: true });
     const made = new Set<string>();
@@ -34,6 +35,11 @@ export const cloneFiles = {
         fail('failed', 'OEF-307', `cloning ${source.path} into ${stagingDir} failed: ${(err as Error).message}`);
       }
     }
-    return { stagingDir, files: files.extents.length + 1, clonedAt: new Date().toISOString(), durationMs: Math.round((performance.now() - started) * 1000) / 1000 };
+    return {
+      stagingDir,
+      files: files.extents.length + 1,
+      clonedAt: new Date().toISOString(),
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    };
   },
 } satisfies Step<null>;

@@ -27,7 +27,12 @@ export const confirmQuietPoint = {
     // the snapshot command was told the sequence the switch was expected to make current
     const announced = factText(env.ctx.facts.snapshot?.pairedSeqAnnounced);
     if (announced !== '' && announced !== factText(pairing.pairedSeq)) {
-      fail('failed', 'OEF-050', `the snapshot command was given PAIRED_AI_SEQ ${announced}, but the quiet point paired sequence ${factText(pairing.pairedSeq)} (an extent switched by itself just before the enable): the snapshot's label is wrong, so the backup is not catalogued`, 'Take the backup again.');
+      fail(
+        'failed',
+        'OEF-050',
+        `the snapshot command was given PAIRED_AI_SEQ ${announced}, but the quiet point paired sequence ${factText(pairing.pairedSeq)} (an extent switched by itself just before the enable): the snapshot's label is wrong, so the backup is not catalogued`,
+        'Take the backup again.',
+      );
     }
     if (listed.status === 'rejected') throw listed.reason;
     return { ...pairing, ...listed.value };
@@ -43,12 +48,19 @@ export const confirmQuietPoint = {
  */
 async function pairedSequence(env: StepEnv): Promise<Facts> {
   const qe = env.ctx.facts.quietEnable ?? {};
-  if (Number.isInteger(qe.pairedSeq)) return { pairedSeq: qe.pairedSeq, busyExtent: qe.busyExtent ?? null, pairedBy: 'reconciliation under the quiet point' };
+  if (Number.isInteger(qe.pairedSeq))
+    return {
+      pairedSeq: qe.pairedSeq,
+      busyExtent: qe.busyExtent ?? null,
+      pairedBy: 'reconciliation under the quiet point',
+    };
   const before = Number(qe.previousSeq);
-  if (!Number.isInteger(before)) fail('failed', 'OEF-050', 'the BUSY AI sequence before the quiet point is unknown: the copy cannot be paired');
+  if (!Number.isInteger(before))
+    fail('failed', 'OEF-050', 'the BUSY AI sequence before the quiet point is unknown: the copy cannot be paired');
   const list = (await env.tools.aimageList(env.ctx.input.db, { signal: env.signal })).value;
   const busy = list.find((e) => e.status === 'Busy');
-  if (busy?.seqno === before + 1) return { pairedSeq: before + 1, busyExtent: busy.extent, pairedBy: 'one switch since the enable' };
+  if (busy?.seqno === before + 1)
+    return { pairedSeq: before + 1, busyExtent: busy.extent, pairedBy: 'one switch since the enable' };
   const lines = await lgSince(dbPaths(env.ctx.input.db).lgFile, Number(qe.lgOffset ?? 0));
   const enabled = lines.findIndex((e) => e.number === QUIET_ENABLED);
   const switches = (enabled < 0 ? [] : lines.slice(0, enabled)).filter((e) => e.number === SWITCHED);
@@ -57,7 +69,11 @@ async function pairedSequence(env: StepEnv): Promise<Facts> {
   const extent = named === undefined ? undefined : list.find((e) => basename(e.path) === basename(named));
   const paired = before + switches.length;
   if (extent === undefined || extent.seqno !== paired || paired <= before) {
-    fail('failed', 'OEF-050', `cannot tell which AI sequence the quiet point made BUSY (before: ${before}, now BUSY: ${busy?.seqno ?? 'none'}, switches logged before the enable: ${switches.length}): the copy cannot be paired; take the backup again`);
+    fail(
+      'failed',
+      'OEF-050',
+      `cannot tell which AI sequence the quiet point made BUSY (before: ${before}, now BUSY: ${busy?.seqno ?? 'none'}, switches logged before the enable: ${switches.length}): the copy cannot be paired; take the backup again`,
+    );
   }
   return { pairedSeq: paired, busyExtent: extent.extent, pairedBy: 'the .lg switch lines' };
 }
@@ -85,7 +101,11 @@ async function structureUnchanged(env: StepEnv): Promise<Facts> {
   const added = [...is].filter((p) => !was.has(p));
   const removed = [...was].filter((p) => !is.has(p));
   if (added.length > 0 || removed.length > 0) {
-    fail('failed', 'OEF-309', `the database structure changed between the file list and the quiet point (${[...added.map((p) => `added ${p}`), ...removed.map((p) => `removed ${p}`)].join(', ')}): the copy does not hold every extent`);
+    fail(
+      'failed',
+      'OEF-309',
+      `the database structure changed between the file list and the quiet point (${[...added.map((p) => `added ${p}`), ...removed.map((p) => `removed ${p}`)].join(', ')}): the copy does not hold every extent`,
+    );
   }
   return { structureChecked: true };
 }

@@ -16,11 +16,22 @@ export const copyFiles = {
     return { busy: env.ctx.input.procedure === 'offline-backup' ? await busyState(env, env.ctx.input.db) : null };
   },
   precheck: (p, env) =>
-    p.busy === null || p.busy === 'not-in-use' ? null : failure('invariant', 'OEF-200', `${env.ctx.input.db} is in use (${p.busy}): refusing to copy a database that is in use offline`),
+    p.busy === null || p.busy === 'not-in-use'
+      ? null
+      : failure(
+          'invariant',
+          'OEF-200',
+          `${env.ctx.input.db} is in use (${p.busy}): refusing to copy a database that is in use offline`,
+        ),
   async run(env) {
     const { input } = env.ctx;
     const snapshotCopy = env.ctx.facts.snapshot?.copyDir;
-    if (typeof snapshotCopy === 'string') return { destination: snapshotCopy, bySnapshot: true, manifestDigest: factText(env.ctx.facts.snapshot?.manifestDigest) };
+    if (typeof snapshotCopy === 'string')
+      return {
+        destination: snapshotCopy,
+        bySnapshot: true,
+        manifestDigest: factText(env.ctx.facts.snapshot?.manifestDigest),
+      };
     return withDatabaseFiles(env, input.db, async (files) => {
       const report = await copyDatabaseFiles({
         sources: files.sources,
@@ -35,9 +46,15 @@ export const copyFiles = {
         onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
       });
       return {
-        destination: input.destination!, manifestDigest: report.manifest.digest, manifestPath: report.manifestPath,
-        files: report.manifest.entries.length, bytesCopied: report.bytesCopied, filesSkipped: report.filesSkipped, durationMs: report.durationMs,
-        structure: files.structure, copyMethod: 'copy',
+        destination: input.destination!,
+        manifestDigest: report.manifest.digest,
+        manifestPath: report.manifestPath,
+        files: report.manifest.entries.length,
+        bytesCopied: report.bytesCopied,
+        filesSkipped: report.filesSkipped,
+        durationMs: report.durationMs,
+        structure: files.structure,
+        copyMethod: 'copy',
       };
     });
   },

@@ -48,15 +48,27 @@ export async function listDatabaseFiles(env: StepEnv, db: string): Promise<Liste
     await refuseInside(tmp, paths.dir);
     const listedFile = path.join(tmp, `${paths.name}.listed.st`);
     requireSuccess(await env.tools.prostrctList(paths.db, listedFile, { signal: env.signal }), 'prostrct list');
-    const listed = resolveExtentPaths(parseSt(await readFile(listedFile, 'utf8')), { dbDir: paths.dir, cwd: process.cwd(), realPath: realPathOrNull });
+    const listed = resolveExtentPaths(parseSt(await readFile(listedFile, 'utf8')), {
+      dbDir: paths.dir,
+      cwd: process.cwd(),
+      realPath: realPathOrNull,
+    });
     const realDb = realPathOrNull(paths.dir) ?? paths.dir;
     // the index is the file's place in [control, .st, ...extents], as the copier numbers files outside the db directory
     const extents = listed.lines
       .filter((l): l is StExtentLine => l.kind === 'extent')
-      .map((e, i) => ({ path: e.path, role: roleOfType[e.type] ?? 'other', relPath: relPathFor(realPathOrNull(e.path) ?? e.path, i + 2, realDb) }));
+      .map((e, i) => ({
+        path: e.path,
+        role: roleOfType[e.type] ?? 'other',
+        relPath: relPathFor(realPathOrNull(e.path) ?? e.path, i + 2, realDb),
+      }));
     const onDisk = await readOnDiskSt(paths.stFile);
     return {
-      control: { path: paths.dbFile, role: 'control', relPath: relPathFor(realPathOrNull(paths.dbFile) ?? paths.dbFile, 0, realDb) },
+      control: {
+        path: paths.dbFile,
+        role: 'control',
+        relPath: relPathFor(realPathOrNull(paths.dbFile) ?? paths.dbFile, 0, realDb),
+      },
       extents,
       st: { text: formatSt(listed), relPath: `${paths.name}.st` },
       onDiskSt: onDisk.st ? { path: paths.stFile, role: 'structure' } : null,
@@ -76,7 +88,11 @@ export async function withListedFiles<T>(files: ListedFiles, use: (files: Databa
     return await use({
       sources: [files.control, { path: currentSt, role: 'structure', relPath: files.st.relPath }, ...files.extents],
       // a snapshot command names its files itself (the copier numbers them as before)
-      onDiskSources: [files.control, ...(files.onDiskSt ? [files.onDiskSt] : []), ...files.extents.map(({ relPath: _r, ...e }) => e)],
+      onDiskSources: [
+        files.control,
+        ...(files.onDiskSt ? [files.onDiskSt] : []),
+        ...files.extents.map(({ relPath: _r, ...e }) => e),
+      ],
       structure: files.structure,
     });
   } finally {
@@ -88,8 +104,12 @@ export async function withListedFiles<T>(files: ListedFiles, use: (files: Databa
  * The list prepareCopy made before the quiet point (checked again after it), else prostrct list
  * now (offline), then `use` as withListedFiles.
  */
-export async function withDatabaseFiles<T>(env: StepEnv, db: string, use: (files: DatabaseFiles) => Promise<T>): Promise<T> {
-  return withListedFiles(preparedFiles(env.ctx.facts) ?? await listDatabaseFiles(env, db), use);
+export async function withDatabaseFiles<T>(
+  env: StepEnv,
+  db: string,
+  use: (files: DatabaseFiles) => Promise<T>,
+): Promise<T> {
+  return withListedFiles(preparedFiles(env.ctx.facts) ?? (await listDatabaseFiles(env, db)), use);
 }
 
 /** The file list prepareCopy recorded in its facts, if any. */
@@ -119,16 +139,25 @@ function structureFacts(listed: StFile, onDisk: OnDisk, stFile: string, dbDir: s
   const extents = listed.lines.filter((l) => l.kind === 'extent').length;
   const base = { from: 'prostrct list', extents };
   if (onDisk.st === undefined) {
-    return { ...base, onDiskSt: onDisk.problem, warning: `${stFile} is ${onDisk.problem}; the copy holds the structure prostrct list reported` };
+    return {
+      ...base,
+      onDiskSt: onDisk.problem,
+      warning: `${stFile} is ${onDisk.problem}; the copy holds the structure prostrct list reported`,
+    };
   }
   const diff = compareSt(listed, onDisk.st, dbDir);
   if (diff.onlyListed.length === 0 && diff.onlyOnDisk.length === 0) return { ...base, onDiskSt: 'same' };
   const parts = [
     ...(diff.onlyListed.length > 0 ? [`missing ${diff.onlyListed.join(', ')}`] : []),
-    ...(diff.onlyOnDisk.length > 0 ? [`naming ${diff.onlyOnDisk.join(', ')}, which the control area does not have`] : []),
+    ...(diff.onlyOnDisk.length > 0
+      ? [`naming ${diff.onlyOnDisk.join(', ')}, which the control area does not have`]
+      : []),
   ];
   return {
-    ...base, onDiskSt: 'differs', onlyListed: diff.onlyListed, onlyOnDisk: diff.onlyOnDisk,
+    ...base,
+    onDiskSt: 'differs',
+    onlyListed: diff.onlyListed,
+    onlyOnDisk: diff.onlyOnDisk,
     warning: `${stFile} is out of date (${parts.join('; ')}); the copy follows prostrct list. Run \`prostrct list ${stFile.replace(/\.st$/, '')}\` to refresh it`,
   };
 }
@@ -137,7 +166,10 @@ function structureFacts(listed: StFile, onDisk: OnDisk, stFile: string, dbDir: s
 async function refuseInside(tmp: string, dbDir: string): Promise<void> {
   const rel = path.relative(await realpath(dbDir).catch(() => dbDir), await realpath(tmp));
   if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
-    throw new OeflowError('OEF-303', `The temporary directory ${tmp} is inside the database directory ${dbDir}.`, { hint: 'Point TMPDIR outside the database directory.', details: { tmp, dbDir } });
+    throw new OeflowError('OEF-303', `The temporary directory ${tmp} is inside the database directory ${dbDir}.`, {
+      hint: 'Point TMPDIR outside the database directory.',
+      details: { tmp, dbDir },
+    });
   }
 }
 

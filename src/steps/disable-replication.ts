@@ -8,13 +8,22 @@ export const disableReplication = {
   title: 'Disable site replication on the copy',
   kb: 'RF-3',
   effect: 'idempotent',
-  probe: async (env) => ({ replication: (await env.tools.describe(env.ctx.input.db, { signal: env.signal })).value.replication }),
+  probe: async (env) => ({
+    replication: (await env.tools.describe(env.ctx.input.db, { signal: env.signal })).value.replication,
+  }),
   async run(env, probe) {
     const role = env.ctx.input.replication;
-    if (role !== 'source' && role !== 'target') return { skipped: true, note: 'the backed-up database does not replicate' };
+    if (role !== 'source' && role !== 'target')
+      return { skipped: true, note: 'the backed-up database does not replicate' };
     if (probe.replication === null) return { disabled: role, alreadyOff: true };
-    requireSuccess(await env.tools.disableSiteReplication(env.ctx.input.db, role, { signal: env.signal }), `proutil -C disablesitereplication ${role}`);
+    requireSuccess(
+      await env.tools.disableSiteReplication(env.ctx.input.db, role, { signal: env.signal }),
+      `proutil -C disablesitereplication ${role}`,
+    );
     return { disabled: role };
   },
-  reconcile: (now, intent) => (now.replication === null && intent.probe.replication !== null ? { verdict: 'done', facts: { disabled: intent.probe.replication } } : { verdict: 'not-done' }),
+  reconcile: (now, intent) =>
+    now.replication === null && intent.probe.replication !== null
+      ? { verdict: 'done', facts: { disabled: intent.probe.replication } }
+      : { verdict: 'not-done' },
 } satisfies Step<{ replication: 'source' | 'target' | null }>;

@@ -25,9 +25,32 @@ import { verifyCopy } from './verify-copy.js';
 import { verifyNotInUse } from './verify-not-in-use.js';
 
 const all = [
-  preflight, shutdown, truncateBi, jobsCheck, verifyNotInUse, aiSwitch, copyFiles, verifyCopy, markBackedup, restart,
-  recordBackup, quietEnable, quietDisable, snapshot, restoreCopy, repairStructure, disableReplication, aiSequence,
-  rollForward, rollForwardRetry, prepareCopy, cloneFiles, confirmQuietPoint, transferClone,
+  preflight,
+  shutdown,
+  truncateBi,
+  jobsCheck,
+  verifyNotInUse,
+  aiSwitch,
+  copyFiles,
+  verifyCopy,
+  markBackedup,
+  restart,
+  recordBackup,
+  quietEnable,
+  quietDisable,
+  snapshot,
+  restoreCopy,
+  repairStructure,
+  disableReplication,
+  aiSequence,
+  rollForward,
+  rollForwardRetry,
+  prepareCopy,
+  cloneFiles,
+  confirmQuietPoint,
+  transferClone,
 ] as const;
 
-export const steps: Readonly<Record<string, Step<never>>> = Object.fromEntries(all.map((s) => [s.id, s as unknown as Step<never>]));
+export const steps: Readonly<Record<string, Step<never>>> = Object.fromEntries(
+  all.map((s) => [s.id, s as unknown as Step<never>]),
+);

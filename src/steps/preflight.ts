@@ -37,43 +37,103 @@ export const preflight = {
     const dlcVersion = await readDlcVersion(env.tools.dlc).catch(() => null);
     if (input.procedure === 'roll-forward') {
       let manifestError: string | null = null;
-      try { readManifest(input.backupDir!); } catch (err) { manifestError = err instanceof Error ? err.message : String(err); }
+      try {
+        readManifest(input.backupDir!);
+      } catch (err) {
+        manifestError = err instanceof Error ? err.message : String(err);
+      }
       const exists = existsSync(`${input.db}.db`);
       return {
-        exists, busy: exists ? await busyState(env, input.db) : null, aiEnabled: false, extents: 0, busySeq: null, nextStatus: null,
-        aiBeginDate: input.aiBeginDate ?? null, databaseName: input.db, replication: input.replication ?? null, manifestError, dlcVersion,
+        exists,
+        busy: exists ? await busyState(env, input.db) : null,
+        aiEnabled: false,
+        extents: 0,
+        busySeq: null,
+        nextStatus: null,
+        aiBeginDate: input.aiBeginDate ?? null,
+        databaseName: input.db,
+        replication: input.replication ?? null,
+        manifestError,
+        dlcVersion,
       };
     }
     await assertDbExists(input.db);
     // online, the archiver daemon may be emptying the next extent under us (offline it does not run)
     const readAi = input.procedure === 'online-backup' ? aiStateForSwitch : aiState;
-    const [busy, ai, desc] = await Promise.all([busyState(env, input.db), readAi(env, input.db), env.tools.describe(input.db, { signal: env.signal })]);
+    const [busy, ai, desc] = await Promise.all([
+      busyState(env, input.db),
+      readAi(env, input.db),
+      env.tools.describe(input.db, { signal: env.signal }),
+    ]);
     // a restart after an abort finds this run's own finished copy there: that one may be redone
     // in use, but by whom: a single-user utility or session is no server (proshut cannot stop it)
     const holder = busy === 'in-use' ? (await env.tools.holder(input.db, { signal: env.signal })).value : null;
-    const dest = input.destination === undefined ? null : await destinationProblem(input.destination, dbPaths(input.db).dir, env.ctx.facts['copyFiles'] !== undefined || env.ctx.facts['transferClone'] !== undefined || env.ctx.restartedBecause !== undefined);
+    const dest =
+      input.destination === undefined
+        ? null
+        : await destinationProblem(
+            input.destination,
+            dbPaths(input.db).dir,
+            env.ctx.facts['copyFiles'] !== undefined ||
+              env.ctx.facts['transferClone'] !== undefined ||
+              env.ctx.restartedBecause !== undefined,
+          );
     return {
       destinationProblem: dest,
-      exists: true, busy, holder, aiEnabled: ai.enabled && desc.value.aiEnabled, extents: ai.extents, busySeq: ai.busySeq, nextStatus: ai.nextStatus,
-      aiBeginDate: desc.value.aiBeginDate, databaseName: desc.value.databaseName, replication: desc.value.replication, manifestError: null, dlcVersion,
+      exists: true,
+      busy,
+      holder,
+      aiEnabled: ai.enabled && desc.value.aiEnabled,
+      extents: ai.extents,
+      busySeq: ai.busySeq,
+      nextStatus: ai.nextStatus,
+      aiBeginDate: desc.value.aiBeginDate,
+      databaseName: desc.value.databaseName,
+      replication: desc.value.replication,
+      manifestError: null,
+      dlcVersion,
     };
   },
   precheck(p, env) {
     const { input } = env.ctx;
     if (input.procedure === 'roll-forward') {
-      if (p.manifestError) return failure('failed', 'OEF-300', `the backup at ${input.backupDir} has no readable manifest: ${p.manifestError}`);
-      if (p.busy !== null && p.busy !== 'not-in-use') return failure('invariant', 'OEF-211', `the restore target ${input.db} exists and is in use (${p.busy})`);
+      if (p.manifestError)
+        return failure(
+          'failed',
+          'OEF-300',
+          `the backup at ${input.backupDir} has no readable manifest: ${p.manifestError}`,
+        );
+      if (p.busy !== null && p.busy !== 'not-in-use')
+        return failure('invariant', 'OEF-211', `the restore target ${input.db} exists and is in use (${p.busy})`);
       return null;
     }
     if (p.destinationProblem) return failure('failed', p.destinationProblem.code, p.destinationProblem.message);
     const online = input.procedure === 'online-backup';
     if (p.holder === 'single-user') {
       return online
-        ? failure('invariant', 'OEF-205', `${input.db} is held in single-user mode (proutil -C holder), not served: an online backup needs the broker`)
-        : failure('invariant', 'OEF-200', `${input.db} is in use, held in single-user mode (proutil -C holder) by a utility or session, not by a server: proshut cannot shut it down and nothing may touch the database during an offline copy. Let that process finish or stop it (see the .lk and the .lg), then run the backup again${env.ctx.facts['shutdown'] === undefined ? '' : '. This run shut the server down earlier (OFFLINE-1) and it was NOT restarted: start it with proserve once that process is gone'}`);
+        ? failure(
+            'invariant',
+            'OEF-205',
+            `${input.db} is held in single-user mode (proutil -C holder), not served: an online backup needs the broker`,
+          )
+        : failure(
+            'invariant',
+            'OEF-200',
+            `${input.db} is in use, held in single-user mode (proutil -C holder) by a utility or session, not by a server: proshut cannot shut it down and nothing may touch the database during an offline copy. Let that process finish or stop it (see the .lk and the .lg), then run the backup again${env.ctx.facts['shutdown'] === undefined ? '' : '. This run shut the server down earlier (OFFLINE-1) and it was NOT restarted: start it with proserve once that process is gone'}`,
+          );
     }
-    if (online && p.aiEnabled && p.busy !== 'in-use') return failure('invariant', 'OEF-205', `${input.db} is not running (busy: ${p.busy}): an online backup needs the broker`);
-    return aiSwitchRefusal({ enabled: p.aiEnabled, extents: p.extents, nextStatus: p.nextStatus as AiState['nextStatus'] }, input.db, 'the AI switch', online ? 2 : 1);
+    if (online && p.aiEnabled && p.busy !== 'in-use')
+      return failure(
+        'invariant',
+        'OEF-205',
+        `${input.db} is not running (busy: ${p.busy}): an online backup needs the broker`,
+      );
+    return aiSwitchRefusal(
+      { enabled: p.aiEnabled, extents: p.extents, nextStatus: p.nextStatus as AiState['nextStatus'] },
+      input.db,
+      'the AI switch',
+      online ? 2 : 1,
+    );
   },
   run: async (_env, p) => ({ ...p }),
 } satisfies Step<Probe>;

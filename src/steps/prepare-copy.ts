@@ -5,7 +5,14 @@
 // copy or the clone runs.
 import { stat } from 'node:fs/promises';
 import { dbPaths } from '../openedge/dlc.js';
-import { checkDestinationOutsideDb, freeBytes, probeClone, removeLeftoverClones, stagingPrefix, stagingRootFor } from '../copy/index.js';
+import {
+  checkDestinationOutsideDb,
+  freeBytes,
+  probeClone,
+  removeLeftoverClones,
+  stagingPrefix,
+  stagingRootFor,
+} from '../copy/index.js';
 import { listDatabaseFiles, type ListedFiles } from './db-files.js';
 import type { Json } from '../../machines/contract.js';
 import { fail, type Facts, type Step } from './step.js';
@@ -22,23 +29,40 @@ export const prepareCopy = {
   async run(env) {
     const { input } = env.ctx;
     const files = await listDatabaseFiles(env, input.db);
-    const base: Facts = { files: JSON.parse(JSON.stringify(files)) as Json, structure: files.structure, requested: input.copyMethod ?? 'auto' };
+    const base: Facts = {
+      files: JSON.parse(JSON.stringify(files)) as Json,
+      structure: files.structure,
+      requested: input.copyMethod ?? 'auto',
+    };
     if ((input.snapshotCmd ?? '') !== '') return { ...base, copyMethod: 'snapshot' };
     const requested = input.copyMethod ?? 'auto';
     if (requested === 'copy') return { ...base, copyMethod: 'copy' };
     const chosen = await chooseClone(files, input.db, input.stagingDir);
     if (!chosen.ok) {
       if (requested === 'clone') {
-        fail('failed', 'OEF-307', `--copy-method clone: ${chosen.reason}. No quiet point was raised`,
-          'Run with --copy-method auto (or copy) to copy the files, or give --staging-dir a directory on the database\'s file system if that one can clone (XFS with reflink, btrfs).');
+        fail(
+          'failed',
+          'OEF-307',
+          `--copy-method clone: ${chosen.reason}. No quiet point was raised`,
+          "Run with --copy-method auto (or copy) to copy the files, or give --staging-dir a directory on the database's file system if that one can clone (XFS with reflink, btrfs).",
+        );
       }
       return { ...base, copyMethod: 'copy', cloneUnavailable: chosen.reason };
     }
-    return { ...base, copyMethod: 'clone', stagingRoot: chosen.stagingRoot, stagingDir: chosen.stagingDir, leftoversRemoved: chosen.leftovers, ...(chosen.warning ? { warning: chosen.warning } : {}) };
+    return {
+      ...base,
+      copyMethod: 'clone',
+      stagingRoot: chosen.stagingRoot,
+      stagingDir: chosen.stagingDir,
+      leftoversRemoved: chosen.leftovers,
+      ...(chosen.warning ? { warning: chosen.warning } : {}),
+    };
   },
 } satisfies Step<null>;
 
-type Chosen = { ok: true; stagingRoot: string; stagingDir: string; leftovers: string[]; warning?: string } | { ok: false; reason: string };
+type Chosen =
+  | { ok: true; stagingRoot: string; stagingDir: string; leftovers: string[]; warning?: string }
+  | { ok: false; reason: string };
 
 async function chooseClone(files: ListedFiles, db: string, given: string | undefined): Promise<Chosen> {
   const { dir: dbDir, name } = dbPaths(db);
@@ -46,7 +70,10 @@ async function chooseClone(files: ListedFiles, db: string, given: string | undef
   try {
     await checkDestinationOutsideDb(stagingRoot, dbDir);
   } catch (err) {
-    return { ok: false, reason: `the staging directory ${stagingRoot} is inside the database directory (${(err as Error).message})` };
+    return {
+      ok: false,
+      reason: `the staging directory ${stagingRoot} is inside the database directory (${(err as Error).message})`,
+    };
   }
   const sources = [files.control, ...files.extents].map((s) => s.path);
   const probe = await probeClone(sources, stagingRoot);

@@ -20,7 +20,7 @@ export interface AiState {
 export async function aiState(env: StepEnv, db: string): Promise<AiState> {
   const { value: list } = await env.tools.aimageList(db, { signal: env.signal });
   const busy = list.find((e) => e.status === 'Busy') ?? null;
-  const next = busy === null ? null : list[(list.indexOf(busy) + 1) % list.length] ?? null;
+  const next = busy === null ? null : (list[(list.indexOf(busy) + 1) % list.length] ?? null);
   return {
     enabled: list.length > 0,
     extents: list.length,
@@ -45,10 +45,14 @@ export async function aiStateForSwitch(env: StepEnv, db: string): Promise<AiStat
   const archiving = (await env.tools.describe(db, { signal: env.signal })).value.aiArchiver;
   if (!archiving) return first;
   let now = first;
-  await waitUntil(async () => {
-    now = await aiState(env, db);
-    return now.nextStatus === 'Empty';
-  }, ARCHIVER_SETTLE_MS, env.signal);
+  await waitUntil(
+    async () => {
+      now = await aiState(env, db);
+      return now.nextStatus === 'Empty';
+    },
+    ARCHIVER_SETTLE_MS,
+    env.signal,
+  );
   return now;
 }
 
@@ -72,7 +76,10 @@ export async function lkIsStale(env: StepEnv, db: string): Promise<boolean> {
 /** One line naming the numbered messages of a result, for failure texts. */
 export function messageSummary(r: ToolResult): string {
   if (r.messages.length > 0) return r.messages.map((m) => `${m.text} (${m.number})`).join(' | ');
-  const text = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('OpenEdge Release'));
+  const text = `${r.stdout}\n${r.stderr}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('OpenEdge Release'));
   return text.slice(-3).join(' | ') || 'no output';
 }
 
@@ -84,7 +91,11 @@ export function requireSuccess(r: ToolResult, what: string, code: ErrorCode = 'O
 }
 
 /** Poll until `check` is true or the timeout passes (used after shutdown/start). */
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;
@@ -98,9 +109,20 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
  * AI must be enabled, the extent after the BUSY one EMPTY, and a quiet point needs more
  * than one extent (proquiet rc 2).
  */
-export function aiSwitchRefusal(p: Pick<AiState, 'enabled' | 'extents' | 'nextStatus'>, db: string, what: string, minExtents = 1): StepFailure | null {
+export function aiSwitchRefusal(
+  p: Pick<AiState, 'enabled' | 'extents' | 'nextStatus'>,
+  db: string,
+  what: string,
+  minExtents = 1,
+): StepFailure | null {
   if (!p.enabled) return failure('invariant', 'OEF-202', `after-imaging is not enabled on ${db}`);
-  if (p.extents < minExtents) return failure('invariant', 'OEF-204', `${db} has ${p.extents} AI extent(s): a quiet point needs more than one`);
-  if (p.nextStatus !== 'Empty') return failure('invariant', 'OEF-203', `the AI extent after the BUSY one is ${p.nextStatus ?? 'missing'}, not EMPTY: ${what} would fail`);
+  if (p.extents < minExtents)
+    return failure('invariant', 'OEF-204', `${db} has ${p.extents} AI extent(s): a quiet point needs more than one`);
+  if (p.nextStatus !== 'Empty')
+    return failure(
+      'invariant',
+      'OEF-203',
+      `the AI extent after the BUSY one is ${p.nextStatus ?? 'missing'}, not EMPTY: ${what} would fail`,
+    );
   return null;
 }

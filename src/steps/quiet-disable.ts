@@ -34,14 +34,32 @@ export const quietDisable = {
     const window = Number.isNaN(enabledAt) ? {} : { quietWindowMs: Date.parse(disabledAt) - enabledAt };
     // Never cancelled by the run's signal: a quiet point must always be disabled. Once it is
     // down, the guard double-checks (a late grant) and leaves.
-    const down = (facts: Facts): Facts => { env.quietGuard.release('finalize'); return facts; };
+    const down = (facts: Facts): Facts => {
+      env.quietGuard.release('finalize');
+      return facts;
+    };
     if (r.exitCode === 0) return down({ disabledAt, wasEnabled: true, ...window });
-    if (r.exitCode === 7 && env.stepKey === MAIN_PATH_STATE && (await releasedBeforeDisable(env.ctx.input.db, Number(env.ctx.facts.quietEnable?.lgOffset), env.enteredAt()))) {
+    if (
+      r.exitCode === 7 &&
+      env.stepKey === MAIN_PATH_STATE &&
+      (await releasedBeforeDisable(env.ctx.input.db, Number(env.ctx.facts.quietEnable?.lgOffset), env.enteredAt()))
+    ) {
       down({});
-      fail('failed', 'OEF-056', 'the quiet point was already disabled when the copy finished (proquiet disable rc 7): someone or something released it while the files were copied, so the copy is not a consistent baseline and is not catalogued', 'Take the backup again; do not disable an oeflow quiet point by hand while its run copies (the run disables it itself, and its guard does if the run dies).');
+      fail(
+        'failed',
+        'OEF-056',
+        'the quiet point was already disabled when the copy finished (proquiet disable rc 7): someone or something released it while the files were copied, so the copy is not a consistent baseline and is not catalogued',
+        'Take the backup again; do not disable an oeflow quiet point by hand while its run copies (the run disables it itself, and its guard does if the run dies).',
+      );
     }
     if (r.exitCode === 7) return down({ disabledAt, wasEnabled: false, ...window });
-    if (r.exitCode === 16) return down({ disabledAt, wasEnabled: false, note: 'broker gone: no quiet point survives it', ...window });
-    fail('failed', 'OEF-054', `proquiet disable exited ${r.exitCode ?? r.signal}: ${messageSummary(r)}`, `Disable it by hand now: proquiet ${env.ctx.input.db} disable`);
+    if (r.exitCode === 16)
+      return down({ disabledAt, wasEnabled: false, note: 'broker gone: no quiet point survives it', ...window });
+    fail(
+      'failed',
+      'OEF-054',
+      `proquiet disable exited ${r.exitCode ?? r.signal}: ${messageSummary(r)}`,
+      `Disable it by hand now: proquiet ${env.ctx.input.db} disable`,
+    );
   },
 } satisfies Step<null>;

@@ -35,12 +35,21 @@ export const quietEnable = {
     env.quietGuard.arm();
     const timeout = limitMs === undefined ? undefined : AbortSignal.timeout(limitMs);
     // where the .lg ends before the request: confirmQuietPoint reads the switch lines from here
-    const lgOffset = await stat(dbPaths(env.ctx.input.db).lgFile).then((s) => s.size, () => 0);
-    const r = await env.tools.quietEnable(env.ctx.input.db, { signal: timeout === undefined ? env.signal : AbortSignal.any([env.signal, timeout]) });
+    const lgOffset = await stat(dbPaths(env.ctx.input.db).lgFile).then(
+      (s) => s.size,
+      () => 0,
+    );
+    const r = await env.tools.quietEnable(env.ctx.input.db, {
+      signal: timeout === undefined ? env.signal : AbortSignal.any([env.signal, timeout]),
+    });
     const enabledAt = new Date().toISOString();
     if (timeout?.aborted === true) {
       // a grant that lands after the stop is the guard's to disable, whenever it comes
-      fail('failed', 'OEF-060', `proquiet enable did not finish within --max-quiet (${limitMs} ms): it was waiting for the transaction lock while new transactions queued behind it. It was stopped; the quiet point is disabled`);
+      fail(
+        'failed',
+        'OEF-060',
+        `proquiet enable did not finish within --max-quiet (${limitMs} ms): it was waiting for the transaction lock while new transactions queued behind it. It was stopped; the quiet point is disabled`,
+      );
     }
     if (r.exitCode !== 0) {
       const [code, why] = enableRc[r.exitCode ?? -1] ?? ['OEF-050', `proquiet enable exited ${r.exitCode ?? r.signal}`];
@@ -52,7 +61,12 @@ export const quietEnable = {
     // made BUSY is read after the disable, from the .lg and the extent list (confirm-quiet-point.ts).
     return { enabledAt, previousSeq: before.busySeq, lgOffset };
   },
-  factsWhenDecided: (now, intent) => ({ enabledAt: intent.at, previousSeq: intent.probe.busySeq, pairedSeq: now.busySeq, busyExtent: now.busyExtent }),
+  factsWhenDecided: (now, intent) => ({
+    enabledAt: intent.at,
+    previousSeq: intent.probe.busySeq,
+    pairedSeq: now.busySeq,
+    busyExtent: now.busyExtent,
+  }),
   // Done only if the broker logged "Quiet point has been enabled" (5583) since the intent and
   // the BUSY sequence moved exactly one on (extents also switch by themselves under load).
   // Anything else fails the step, and the machine then disables the quiet point: a run must
@@ -64,12 +78,19 @@ export const quietEnable = {
     const quietLines = log.filter((e) => e.epochMs >= since && (e.number === 5569 || e.number === 5583));
     const enabled = quietLines.some((e) => e.number === 5583);
     if (enabled && was !== null && now.busySeq === was + 1) {
-      return { verdict: 'done', facts: { enabledAt: intent.at, previousSeq: was, pairedSeq: now.busySeq, busyExtent: now.busyExtent } };
+      return {
+        verdict: 'done',
+        facts: { enabledAt: intent.at, previousSeq: was, pairedSeq: now.busySeq, busyExtent: now.busyExtent },
+      };
     }
     if (quietLines.length === 0 && now.busySeq === was) return { verdict: 'not-done' };
     return {
       verdict: 'failed',
-      failure: failure('failed', 'OEF-050', `cannot tell whether our quiet point took effect (BUSY AI sequence ${was} → ${now.busySeq}, quiet-point log lines: ${quietLines.map((e) => e.number).join(',') || 'none'}): the quiet point is disabled and the backup must be taken again`),
+      failure: failure(
+        'failed',
+        'OEF-050',
+        `cannot tell whether our quiet point took effect (BUSY AI sequence ${was} → ${now.busySeq}, quiet-point log lines: ${quietLines.map((e) => e.number).join(',') || 'none'}): the quiet point is disabled and the backup must be taken again`,
+      ),
     };
   },
 } satisfies Step<AiState>;

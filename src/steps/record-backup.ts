@@ -16,23 +16,34 @@ export const recordBackup = {
   async run(env) {
     const { input, facts } = env.ctx;
     const online = input.procedure === 'online-backup';
-    const pairedSeq = Number((online ? facts.confirmQuietPoint ?? facts.quietEnable : facts.aiSwitch)?.pairedSeq);
+    const pairedSeq = Number((online ? (facts.confirmQuietPoint ?? facts.quietEnable) : facts.aiSwitch)?.pairedSeq);
     const copy = facts.transferClone ?? facts.copyFiles;
-    if (!Number.isInteger(pairedSeq)) fail('failed', 'OEF-050', 'the AI sequence paired with the copy is unknown: the backup cannot be catalogued');
+    if (!Number.isInteger(pairedSeq))
+      fail('failed', 'OEF-050', 'the AI sequence paired with the copy is unknown: the backup cannot be catalogued');
     const backupId = `bk-${env.runId.slice('run-'.length)}`;
     const entry: CatalogEntry = {
-      backupId, db: input.db, kind: online ? 'online' : 'offline', destination: factText(copy?.destination ?? input.destination),
-      manifestDigest: factText(copy?.manifestDigest), pairedAiSeq: pairedSeq,
+      backupId,
+      db: input.db,
+      kind: online ? 'online' : 'offline',
+      destination: factText(copy?.destination ?? input.destination),
+      manifestDigest: factText(copy?.manifestDigest),
+      pairedAiSeq: pairedSeq,
       // rfutil prints dates in the local time of its environment (this process's): a restore
       // elsewhere scans the AI files in the same zone, so the AI begin dates compare equal
       dbIdentity: {
-        aiBeginDate: facts.preflight?.aiBeginDate ?? null, databaseName: facts.preflight?.databaseName ?? input.db, replication: facts.preflight?.replication ?? null,
+        aiBeginDate: facts.preflight?.aiBeginDate ?? null,
+        databaseName: facts.preflight?.databaseName ?? input.db,
+        replication: facts.preflight?.replication ?? null,
         timeZone: process.env['TZ'] || Intl.DateTimeFormat().resolvedOptions().timeZone,
       },
-      startedAt: env.runStartedAt, completedAt: new Date().toISOString(),
+      startedAt: env.runStartedAt,
+      completedAt: new Date().toISOString(),
       details: {
-        runId: env.runId, files: copy?.files ?? null, bytes: copy?.bytesCopied ?? null,
-        copyMethod: facts.prepareCopy?.copyMethod ?? 'copy', quietWindowMs: facts.quietDisable?.quietWindowMs ?? null,
+        runId: env.runId,
+        files: copy?.files ?? null,
+        bytes: copy?.bytesCopied ?? null,
+        copyMethod: facts.prepareCopy?.copyMethod ?? 'copy',
+        quietWindowMs: facts.quietDisable?.quietWindowMs ?? null,
       },
     };
     env.catalog(entry);

@@ -21,10 +21,14 @@ export const repairStructure = {
     // source path → restored path; restored paths map to themselves, so a re-run after a
     // crash (the .st already rewritten) is idempotent.
     const restored = manifest.entries.map((e) => join(target.dir, e.relPath));
-    const mapping = new Map([...manifest.entries.map((e, i) => [e.source, restored[i]!] as const), ...restored.map((p) => [p, p] as const)]);
+    const mapping = new Map([
+      ...manifest.entries.map((e, i) => [e.source, restored[i]!] as const),
+      ...restored.map((p) => [p, p] as const),
+    ]);
     const st = rewriteStPaths(parseSt(await readFile(target.stFile, 'utf8')), (old) => {
       const now = mapping.get(old);
-      if (now === undefined) fail('failed', 'OEF-300', `the restored .st names ${old}, which is not in the backup's manifest`);
+      if (now === undefined)
+        fail('failed', 'OEF-300', `the restored .st names ${old}, which is not in the backup's manifest`);
       return now;
     });
     await writeFile(`${target.stFile}.tmp`, formatSt(st));

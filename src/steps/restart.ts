@@ -18,15 +18,26 @@ export const restart = {
   probe: async (env) => ({ holder: await holderNow(env) }),
   async run(env, probe) {
     const { db } = env.ctx.input;
-    if (env.ctx.input.restart === false) return { restarted: false, skipped: true, note: '--no-restart: left shut down' };
+    if (env.ctx.input.restart === false)
+      return { restarted: false, skipped: true, note: '--no-restart: left shut down' };
     if (probe.holder === 'multi-user') return { restarted: true, alreadyRunning: true };
     if (probe.holder !== 'not-in-use') {
-      fail('failed', 'OEF-050', `${db} is held in ${probe.holder} mode (proutil -C holder), not by a server: it was NOT restarted. Find the process in the .lk / .lg, let it finish or stop it, then start the server with proserve`);
+      fail(
+        'failed',
+        'OEF-050',
+        `${db} is held in ${probe.holder} mode (proutil -C holder), not by a server: it was NOT restarted. Find the process in the .lk / .lg, let it finish or stop it, then start the server with proserve`,
+      );
     }
     requireSuccess(await env.tools.proserve(db, env.ctx.input.proserveArgs ?? [], { signal: env.signal }), 'proserve');
     const after = await holderNow(env);
-    if (after !== 'multi-user') fail('failed', 'OEF-050', `proserve exited 0 but ${db} is ${after}, not served (proutil -C holder): it is NOT running; check ${db}.lg`);
+    if (after !== 'multi-user')
+      fail(
+        'failed',
+        'OEF-050',
+        `proserve exited 0 but ${db} is ${after}, not served (proutil -C holder): it is NOT running; check ${db}.lg`,
+      );
     return { restarted: true, startedAt: new Date().toISOString() };
   },
-  reconcile: (now) => (now.holder === 'multi-user' ? { verdict: 'done', facts: { restarted: true } } : { verdict: 'not-done' }),
+  reconcile: (now) =>
+    now.holder === 'multi-user' ? { verdict: 'done', facts: { restarted: true } } : { verdict: 'not-done' },
 } satisfies Step<{ holder: string }>;

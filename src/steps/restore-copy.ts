@@ -18,9 +18,14 @@ export const restoreCopy = {
     const manifest = readManifest(backupDir);
     // the manifest must be the one the catalog recorded, and intact
     if (input.manifestDigest !== undefined && manifest.digest !== input.manifestDigest) {
-      fail('failed', 'OEF-300', `the manifest in ${backupDir} (${manifest.digest.slice(0, 16)}…) is not the one the catalog recorded for this backup (${input.manifestDigest.slice(0, 16)}…): the directory was overwritten or replaced`);
+      fail(
+        'failed',
+        'OEF-300',
+        `the manifest in ${backupDir} (${manifest.digest.slice(0, 16)}…) is not the one the catalog recorded for this backup (${input.manifestDigest.slice(0, 16)}…): the directory was overwritten or replaced`,
+      );
     }
-    if (manifestDigest(manifest.entries) !== manifest.digest) fail('failed', 'OEF-300', `the manifest in ${backupDir} does not match its own digest: it was edited`);
+    if (manifestDigest(manifest.entries) !== manifest.digest)
+      fail('failed', 'OEF-300', `the manifest in ${backupDir} does not match its own digest: it was edited`);
     const target = dbPaths(input.db);
     const report = await copyDatabaseFiles({
       sources: manifest.entries.map((e) => ({ path: join(backupDir, e.relPath), role: e.role })),
@@ -32,9 +37,21 @@ export const restoreCopy = {
     });
     // the copier hashed every byte it read from the backup: each must equal the manifest's
     const expected = new Map(manifest.entries.map((e) => [join(backupDir, e.relPath), e]));
-    const bad = report.manifest.entries.filter((r) => expected.get(r.source)?.sha256 !== r.sha256 || expected.get(r.source)?.size !== r.size);
-    if (bad.length > 0) fail('failed', 'OEF-300', `backup files differ from the backup's manifest: ${bad.map((b) => b.relPath).join(', ')}`);
+    const bad = report.manifest.entries.filter(
+      (r) => expected.get(r.source)?.sha256 !== r.sha256 || expected.get(r.source)?.size !== r.size,
+    );
+    if (bad.length > 0)
+      fail(
+        'failed',
+        'OEF-300',
+        `backup files differ from the backup's manifest: ${bad.map((b) => b.relPath).join(', ')}`,
+      );
     await rm(target.lkFile, { force: true });
-    return { restoredTo: target.dir, files: report.manifest.entries.length, bytesCopied: report.bytesCopied, backupManifestDigest: manifest.digest };
+    return {
+      restoredTo: target.dir,
+      files: report.manifest.entries.length,
+      bytesCopied: report.bytesCopied,
+      backupManifestDigest: manifest.digest,
+    };
   },
 } satisfies Step<null>;

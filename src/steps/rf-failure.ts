@@ -9,7 +9,13 @@ import { failure } from './step.js';
 import type { StepFailure } from './step.js';
 
 /** The failure to halt with after `roll forward [retry]` of `file` exited non-zero. */
-export function rollForwardFailure(o: { runId: string; file: string; retry: boolean; result: ToolResult; summary: string }): StepFailure {
+export function rollForwardFailure(o: {
+  runId: string;
+  file: string;
+  retry: boolean;
+  result: ToolResult;
+  summary: string;
+}): StepFailure {
   const what = `roll forward${o.retry ? ' retry' : ''} of ${o.file}`;
   const incomplete = o.result.messages.find((m) => m.number === Msg.incompleteAiFile);
   if (incomplete !== undefined) {
@@ -21,5 +27,9 @@ export function rollForwardFailure(o: { runId: string; file: string; retry: bool
     );
   }
   const numbers = o.result.messages.map((m) => m.number);
-  return failure('rf-error', 'OEF-053', `${what} failed (${numbers.join(', ') || `exit ${o.result.exitCode ?? o.result.signal}`}): ${o.summary}`);
+  return failure(
+    'rf-error',
+    'OEF-053',
+    `${what} failed (${numbers.join(', ') || `exit ${o.result.exitCode ?? o.result.signal}`}): ${o.summary}`,
+  );
 }

@@ -17,7 +17,11 @@ import { failure, fail, StepFailureError, type Reconciliation, type Step, type S
  * earlier one when the check was carried over). lgBytes: the size of `<db>.lg` before the
  * command, where a reconciliation starts reading.
  */
-interface Probe { busy: string; busyCheckedAt: number; lgBytes: number }
+interface Probe {
+  busy: string;
+  busyCheckedAt: number;
+  lgBytes: number;
+}
 
 /**
  * Per run: the last aiIndex this process rolled forward cleanly, and the index whose probe ran
@@ -42,7 +46,13 @@ function currentFile(env: StepEnv): string {
  */
 async function appliedFileFacts(env: StepEnv, file: string) {
   const paired = env.runInput.pairedAiSeq ?? env.ctx.input.pairedAiSeq;
-  const [sha256, bytes] = await Promise.all([contentSha256(file).catch(() => null), stat(file).then((s) => s.size, () => null)]);
+  const [sha256, bytes] = await Promise.all([
+    contentSha256(file).catch(() => null),
+    stat(file).then(
+      (s) => s.size,
+      () => null,
+    ),
+  ]);
   return { file, index: env.ctx.aiIndex, aiSeq: paired === undefined ? null : paired + env.ctx.aiIndex, sha256, bytes };
 }
 
@@ -74,12 +84,24 @@ function makeRun(retry: boolean) {
     if (r.signal !== null && !r.cancelled) {
       // rfutil itself was killed (OOM killer, operator, crash) half way: that is the case
       // roll forward retry exists for, unlike an error exit
-      fail('interrupted', 'OEF-213', `roll forward${retry ? ' retry' : ''} of ${file} was killed by ${r.signal}: only roll forward retry on the same file continues it`);
+      fail(
+        'interrupted',
+        'OEF-213',
+        `roll forward${retry ? ' retry' : ''} of ${file} was killed by ${r.signal}: only roll forward retry on the same file continues it`,
+      );
     }
-    if (r.exitCode !== 0) throw new StepFailureError(rollForwardFailure({ runId: env.runId, file, retry, result: r, summary: messageSummary(r) }));
+    if (r.exitCode !== 0)
+      throw new StepFailureError(
+        rollForwardFailure({ runId: env.runId, file, retry, result: r, summary: messageSummary(r) }),
+      );
     const endtimeLocated = r.messages.some((m) => m.number === 17923);
     cleanRun.set(env.runId, { lastIndex: env.ctx.aiIndex, checkedAt: probed.busyCheckedAt });
-    return { ...applied, retry, appliedAt: new Date().toISOString(), ...(until ? { endtime: until, endtimeLocated } : {}) };
+    return {
+      ...applied,
+      retry,
+      appliedAt: new Date().toISOString(),
+      ...(until ? { endtime: until, endtimeLocated } : {}),
+    };
   };
 }
 
@@ -87,7 +109,11 @@ function makeRun(retry: boolean) {
  * Decide an in-doubt roll forward from the database log written since the intent: read from
  * the log size the intent recorded (intents of older versions recorded none: the whole log).
  */
-async function reconcileFromLog(_now: Probe, intent: { at: string; probe: Partial<Probe> | null }, env: StepEnv): Promise<Reconciliation> {
+async function reconcileFromLog(
+  _now: Probe,
+  intent: { at: string; probe: Partial<Probe> | null },
+  env: StepEnv,
+): Promise<Reconciliation> {
   const file = currentFile(env);
   const since = Date.parse(intent.at);
   const fromByte = typeof intent.probe?.lgBytes === 'number' ? intent.probe.lgBytes : 0;
@@ -95,22 +121,51 @@ async function reconcileFromLog(_now: Probe, intent: { at: string; probe: Partia
   const entries = log.files.filter((f) => f.path === file && Date.parse(f.begunAt) >= since);
   const last = entries[entries.length - 1];
   if (last === undefined) return { verdict: 'not-done' };
-  if (last.completed) return { verdict: 'done', facts: { ...(await appliedFileFacts(env, file)), reconciledFromLog: true } };
+  if (last.completed)
+    return { verdict: 'done', facts: { ...(await appliedFileFacts(env, file)), reconciledFromLog: true } };
   if (last.failedWith.some((n) => ROLL_FORWARD_FAILURES.includes(n))) {
-    return { verdict: 'failed', failure: failure('rf-error', 'OEF-053', `roll forward of ${file} failed with ${last.failedWith.join(', ')} (from the database log)`) };
+    return {
+      verdict: 'failed',
+      failure: failure(
+        'rf-error',
+        'OEF-053',
+        `roll forward of ${file} failed with ${last.failedWith.join(', ')} (from the database log)`,
+      ),
+    };
   }
-  return { verdict: 'interrupted', why: `roll forward of ${file} began at ${last.begunAt} and did not finish: only roll forward retry on the same file continues it` };
+  return {
+    verdict: 'interrupted',
+    why: `roll forward of ${file} began at ${last.begunAt} and did not finish: only roll forward retry on the same file continues it`,
+  };
 }
 
 const precheck = (p: Probe, env: StepEnv) =>
-  p.busy === 'not-in-use' ? null : failure('invariant', 'OEF-211', `${env.ctx.input.db} is in use (${p.busy}): nothing may open the copy during roll forward`);
+  p.busy === 'not-in-use'
+    ? null
+    : failure(
+        'invariant',
+        'OEF-211',
+        `${env.ctx.input.db} is in use (${p.busy}): nothing may open the copy during roll forward`,
+      );
 
 export const rollForward = {
-  id: 'rollForward', title: 'Roll forward an AI file (rfutil -C roll forward)', kb: 'RF-5', effect: 'once',
-  probe: probeFor(false), precheck, run: makeRun(false), reconcile: reconcileFromLog,
+  id: 'rollForward',
+  title: 'Roll forward an AI file (rfutil -C roll forward)',
+  kb: 'RF-5',
+  effect: 'once',
+  probe: probeFor(false),
+  precheck,
+  run: makeRun(false),
+  reconcile: reconcileFromLog,
 } satisfies Step<Probe>;
 
 export const rollForwardRetry = {
-  id: 'rollForwardRetry', title: 'Retry the interrupted roll forward (roll forward retry)', kb: 'RF-5r', effect: 'once',
-  probe: probeFor(true), precheck, run: makeRun(true), reconcile: reconcileFromLog,
+  id: 'rollForwardRetry',
+  title: 'Retry the interrupted roll forward (roll forward retry)',
+  kb: 'RF-5r',
+  effect: 'once',
+  probe: probeFor(true),
+  precheck,
+  run: makeRun(true),
+  reconcile: reconcileFromLog,
 } satisfies Step<Probe>;

@@ -17,5 +17,8 @@ export const shutdown = {
     if (!down) fail('failed', 'OEF-200', `proshut -by returned but ${db} is still in use after 60 s`);
     return { alreadyDown: false, shutdownAt: new Date().toISOString() };
   },
-  reconcile: (now, intent) => (now.busy === 'not-in-use' ? { verdict: 'done', facts: { alreadyDown: true, shutdownAt: intent.at } } : { verdict: 'not-done' }),
+  reconcile: (now, intent) =>
+    now.busy === 'not-in-use'
+      ? { verdict: 'done', facts: { alreadyDown: true, shutdownAt: intent.at } }
+      : { verdict: 'not-done' },
 } satisfies Step<{ busy: string }>;

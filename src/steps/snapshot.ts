@@ -23,15 +23,22 @@ export const snapshot = {
       const previous = Number(facts.quietEnable?.previousSeq);
       const pairedSeq = Number.isInteger(previous) ? String(previous + 1) : '';
       const r = await runSnapshotCommand({
-        command: input.snapshotCmd!, sources: files.onDiskSources, db: input.db, destination: input.destination!,
-        facts: { PAIRED_AI_SEQ: pairedSeq }, signal: env.signal,
+        command: input.snapshotCmd!,
+        sources: files.onDiskSources,
+        db: input.db,
+        destination: input.destination!,
+        facts: { PAIRED_AI_SEQ: pairedSeq },
+        signal: env.signal,
         // journaled with its pid: a resume after a kill waits for it, never runs a second one alongside
         onStart: (pid, argv) => env.siteCommandStarted(pid, argv, true),
         ...(listed?.relPath !== undefined ? { structure: { path: listed.path, relPath: listed.relPath } } : {}),
       });
       return {
-        exitCode: r.exitCode, pairedSeqAnnounced: pairedSeq, ...(r.copyDir ? { copyDir: r.copyDir } : {}),
-        ...(r.report ? { manifestDigest: r.report.manifest.digest } : {}), output: r.stdout.slice(-2000),
+        exitCode: r.exitCode,
+        pairedSeqAnnounced: pairedSeq,
+        ...(r.copyDir ? { copyDir: r.copyDir } : {}),
+        ...(r.report ? { manifestDigest: r.report.manifest.digest } : {}),
+        output: r.stdout.slice(-2000),
         structure: files.structure,
       };
     });

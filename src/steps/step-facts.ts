@@ -54,7 +54,11 @@ function isFactRecord(v: unknown): v is { [key: string]: Json } {
 }
 
 /** One fact a step recorded, typed; undefined when the step did not record it (or recorded another type). */
-export function fact<S extends keyof StepFacts, K extends keyof StepFacts[S]>(facts: FactsByStep, step: S, key: K): StepFacts[S][K] | undefined {
+export function fact<S extends keyof StepFacts, K extends keyof StepFacts[S]>(
+  facts: FactsByStep,
+  step: S,
+  key: K,
+): StepFacts[S][K] | undefined {
   const recorded = facts[step];
   if (!isFactRecord(recorded)) return undefined;
   const stepReaders: FactReaders[S] = readers[step];

@@ -1,6 +1,11 @@
 // The step contract (docs/architecture.md §4): everything needed to run, resume and prove
 // one procedure step, declared once per step module.
-import type { Json, ProcedureContext, ProcedureInput, StepFailure as MachineStepFailure } from '../../machines/contract.js';
+import type {
+  Json,
+  ProcedureContext,
+  ProcedureInput,
+  StepFailure as MachineStepFailure,
+} from '../../machines/contract.js';
 import type { ErrorCode } from '../errors.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 

@@ -24,7 +24,12 @@ export const transferClone = {
     const files = preparedFiles(facts);
     const stagingDir = factText(facts.cloneFiles?.stagingDir);
     if (files === null || stagingDir === '') fail('failed', 'OEF-002', 'transferClone ran without a clone');
-    const inStaging = (s: CopySource): CopySource => ({ path: join(stagingDir, ...s.relPath!.split('/')), role: s.role, relPath: s.relPath!, origin: s.path });
+    const inStaging = (s: CopySource): CopySource => ({
+      path: join(stagingDir, ...s.relPath!.split('/')),
+      role: s.role,
+      relPath: s.relPath!,
+      origin: s.path,
+    });
     try {
       // a new clone is a new moment: nothing an earlier transfer left may be kept (the copier would resume from it)
       for (const f of [JOURNAL_FILE, MANIFEST_FILE]) await rm(join(input.destination!, f), { force: true });
@@ -32,7 +37,11 @@ export const transferClone = {
       const st = join(stagingDir, files.st.relPath);
       await writeFile(st, files.st.text);
       const report = await copyDatabaseFiles({
-        sources: [inStaging(files.control), { path: st, role: 'structure', relPath: files.st.relPath }, ...files.extents.map(inStaging)],
+        sources: [
+          inStaging(files.control),
+          { path: st, role: 'structure', relPath: files.st.relPath },
+          ...files.extents.map(inStaging),
+        ],
         destination: input.destination!,
         dbDir: dbPaths(input.db).dir,
         mode: 'clone',
@@ -45,9 +54,16 @@ export const transferClone = {
         onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
       });
       return {
-        destination: input.destination!, manifestDigest: report.manifest.digest, manifestPath: report.manifestPath,
-        files: report.manifest.entries.length, bytesCopied: report.bytesCopied, filesSkipped: report.filesSkipped, durationMs: report.durationMs,
-        structure: files.structure, copyMethod: 'clone', cloneRemoved: true,
+        destination: input.destination!,
+        manifestDigest: report.manifest.digest,
+        manifestPath: report.manifestPath,
+        files: report.manifest.entries.length,
+        bytesCopied: report.bytesCopied,
+        filesSkipped: report.filesSkipped,
+        durationMs: report.durationMs,
+        structure: files.structure,
+        copyMethod: 'clone',
+        cloneRemoved: true,
       };
     } finally {
       await rm(stagingDir, { recursive: true, force: true });
@@ -56,6 +72,10 @@ export const transferClone = {
   // docs/architecture.md §5.3: a transfer cut by a crash is not continued from a clone nobody verified.
   reconcile: () => ({
     verdict: 'failed',
-    failure: failure('failed', CLONE_INTERRUPTED, 'the transfer of the clone was interrupted: a new clone is taken under a new quiet point'),
+    failure: failure(
+      'failed',
+      CLONE_INTERRUPTED,
+      'the transfer of the clone was interrupted: a new clone is taken under a new quiet point',
+    ),
   }),
 } satisfies Step<null>;

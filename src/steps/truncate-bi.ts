@@ -9,7 +9,9 @@ export const truncateBi = {
   effect: 'idempotent',
   probe: async (env) => ({ busy: await busyState(env, env.ctx.input.db) }),
   precheck: (probe, env) =>
-    probe.busy === 'not-in-use' ? null : failure('invariant', 'OEF-200', `${env.ctx.input.db} is in use (${probe.busy}): truncate bi must run offline`),
+    probe.busy === 'not-in-use'
+      ? null
+      : failure('invariant', 'OEF-200', `${env.ctx.input.db} is in use (${probe.busy}): truncate bi must run offline`),
   async run(env) {
     requireSuccess(await env.tools.truncateBi(env.ctx.input.db, { signal: env.signal }), 'proutil -C truncate bi');
     return { truncatedAt: new Date().toISOString() };

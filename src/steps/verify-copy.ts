@@ -10,7 +10,9 @@ export const verifyCopy = {
   effect: 'read',
   probe: async () => null,
   async run(env) {
-    const dir = factText(env.ctx.facts.transferClone?.destination ?? env.ctx.facts.copyFiles?.destination ?? env.ctx.input.destination);
+    const dir = factText(
+      env.ctx.facts.transferClone?.destination ?? env.ctx.facts.copyFiles?.destination ?? env.ctx.input.destination,
+    );
     const result = await verifyAgainstManifest(dir, { signal: env.signal, fsync: true });
     if (!result.ok) {
       const list = result.problems.map((p) => `${p.relPath}: ${p.kind}`).join(', ');

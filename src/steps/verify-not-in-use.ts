@@ -8,7 +8,9 @@ import { failure, type Step } from './step.js';
 import { fact } from './step-facts.js';
 
 interface Probe {
-  busy: string; holder: string; lk: { mode: number; pid: number; host: string; problem?: string } | null;
+  busy: string;
+  holder: string;
+  lk: { mode: number; pid: number; host: string; problem?: string } | null;
   /** Sessions begun in the .lg since the database went down for this run. */
   openedSince?: { at: string; text: string }[];
 }
@@ -26,19 +28,31 @@ export const verifyNotInUse = {
   async probe(env) {
     const db = env.ctx.input.db;
     const [busy, holder, lk] = await Promise.all([
-      env.tools.busy(db, { signal: env.signal }), env.tools.holder(db, { signal: env.signal }), env.tools.readLk(db),
+      env.tools.busy(db, { signal: env.signal }),
+      env.tools.holder(db, { signal: env.signal }),
+      env.tools.readLk(db),
     ]);
     // a well-formed .lk of a dead process on this host is stale, not a user (docs/openedge.md §2);
     // an unreadable one or one of an undocumented mode is never taken as stale
     const stale = lk !== null && lkStale(lk);
     const openedSince = openedEvidence(db, Date.parse(downSince(env)))?.sessions ?? [];
-    return stale ? { busy: 'not-in-use', holder: 'not-in-use', lk: null, openedSince } : { busy: busy.value, holder: holder.value, lk, openedSince };
+    return stale
+      ? { busy: 'not-in-use', holder: 'not-in-use', lk: null, openedSince }
+      : { busy: busy.value, holder: holder.value, lk, openedSince };
   },
   precheck: (p, env) =>
     (p.openedSince?.length ?? 0) > 0
-      ? failure('invariant', 'OEF-200', `${env.ctx.input.db} was opened since it went down for this backup (${p.openedSince!.map((s) => `${s.text} at ${s.at}`).join('; ')}): a copy taken around that is not a copy of one database state`)
+      ? failure(
+          'invariant',
+          'OEF-200',
+          `${env.ctx.input.db} was opened since it went down for this backup (${p.openedSince!.map((s) => `${s.text} at ${s.at}`).join('; ')}): a copy taken around that is not a copy of one database state`,
+        )
       : p.busy === 'not-in-use' && p.holder === 'not-in-use' && p.lk === null
-      ? null
-      : failure('invariant', 'OEF-200', `${env.ctx.input.db} is in use (busy: ${p.busy}, holder: ${p.holder}${p.lk ? (p.lk.problem ? `, .lk ${p.lk.problem}` : `, .lk pid ${p.lk.pid} on ${p.lk.host}`) : ''}): nothing may touch it during an offline copy`),
+        ? null
+        : failure(
+            'invariant',
+            'OEF-200',
+            `${env.ctx.input.db} is in use (busy: ${p.busy}, holder: ${p.holder}${p.lk ? (p.lk.problem ? `, .lk ${p.lk.problem}` : `, .lk pid ${p.lk.pid} on ${p.lk.host}`) : ''}): nothing may touch it during an offline copy`,
+          ),
   run: async () => ({ notInUse: true, checkedAt: new Date().toISOString() }),
 } satisfies Step<Probe>;

@@ -3,7 +3,15 @@
 export { openStore, openDatabase } from './open.js';
 export { BUSY_TIMEOUT_MS, SYNCHRONOUS_FULL, assertDurable, readPragmas, type PragmaReadings } from './pragmas.js';
 export { resolveStatePath, type StatePathOptions } from './state-path.js';
-export { canonicalJson, sha256Hex, journalHash, storeLogHash, GENESIS_HASH, type HashedFields, type StoreLogFields } from './hash-chain.js';
+export {
+  canonicalJson,
+  sha256Hex,
+  journalHash,
+  storeLogHash,
+  GENESIS_HASH,
+  type HashedFields,
+  type StoreLogFields,
+} from './hash-chain.js';
 export { migrations, schemaVersion, type Migration } from './schema.js';
 export {
   Store,

@@ -14,7 +14,10 @@ export type StepFailure = MachineStepFailure<ErrorCode>;
 export type JsonRecord = { [key: string]: Json };
 
 /** A message number (and text) a utility printed. */
-export interface JournaledMessage { number: number; text?: string }
+export interface JournaledMessage {
+  number: number;
+  text?: string;
+}
 
 export interface RunStartedData {
   machineId: string | null;
@@ -67,7 +70,12 @@ export interface CommandData {
 }
 
 /** An operator's `oeflow resolve` as recorded in the attempt's output. */
-export interface OperatorDecision { as: string; reason: string; operator: string; at: string }
+export interface OperatorDecision {
+  as: string;
+  reason: string;
+  operator: string;
+  at: string;
+}
 
 /** What a step returned (facts), or what a resolve/reconciliation recorded. */
 export interface StepOutputData {
@@ -94,9 +102,16 @@ export interface AbandonData {
 
 export type DecisionData = ({ abandoned: true } & AbandonData) | ({ abandoned: false } & ResultData);
 
-export interface ProcessHolder { host: string | null; pid: number | null; runId: string | null }
+export interface ProcessHolder {
+  host: string | null;
+  pid: number | null;
+  runId: string | null;
+}
 
-export interface LockTakeoverData { db: string | null; previous: ProcessHolder | null }
+export interface LockTakeoverData {
+  db: string | null;
+  previous: ProcessHolder | null;
+}
 
 export interface SpawnedUtility {
   pid: number;
@@ -107,7 +122,12 @@ export interface SpawnedUtility {
   siteCommand?: { ownGroup: boolean };
 }
 
-export interface DrillNote { db: string | null; status: string | null; rtoSeconds: number | null; rpoSeconds: number | null }
+export interface DrillNote {
+  db: string | null;
+  status: string | null;
+  rtoSeconds: number | null;
+  rpoSeconds: number | null;
+}
 
 /** A note: a bag of optional members, one per thing notes record. */
 export interface NoteData {
@@ -164,11 +184,27 @@ function isJson(v: unknown): v is Json {
 }
 
 const field = (v: unknown, key: string): unknown => (isRecord(v) ? v[key] : undefined);
-const str = (v: unknown, key: string): string | null => { const x = field(v, key); return typeof x === 'string' ? x : null; };
-const num = (v: unknown, key: string): number | null => { const x = field(v, key); return typeof x === 'number' ? x : null; };
-const bool = (v: unknown, key: string): boolean | null => { const x = field(v, key); return typeof x === 'boolean' ? x : null; };
+const str = (v: unknown, key: string): string | null => {
+  const x = field(v, key);
+  return typeof x === 'string' ? x : null;
+};
+const num = (v: unknown, key: string): number | null => {
+  const x = field(v, key);
+  return typeof x === 'number' ? x : null;
+};
+const bool = (v: unknown, key: string): boolean | null => {
+  const x = field(v, key);
+  return typeof x === 'boolean' ? x : null;
+};
 
-const OUTCOMES: readonly AttemptOutcome[] = ['ok', 'error', 'reconciled-done', 'reconciled-not-done', 'decided-done', 'decided-not-done'];
+const OUTCOMES: readonly AttemptOutcome[] = [
+  'ok',
+  'error',
+  'reconciled-done',
+  'reconciled-not-done',
+  'decided-done',
+  'decided-not-done',
+];
 const STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed', 'aborted', 'needs-decision'];
 const FAILURE_KINDS: readonly StepFailure['kind'][] = ['failed', 'invariant', 'interrupted', 'rf-error'];
 
@@ -206,7 +242,9 @@ export function decodeMessages(v: unknown): JournaledMessage[] | null {
 
 function decodeDecision(v: unknown): OperatorDecision | null {
   const as = str(v, 'as');
-  return as === null ? null : { as, reason: str(v, 'reason') ?? '', operator: str(v, 'operator') ?? '', at: str(v, 'at') ?? '' };
+  return as === null
+    ? null
+    : { as, reason: str(v, 'reason') ?? '', operator: str(v, 'operator') ?? '', at: str(v, 'at') ?? '' };
 }
 
 /** A step's output as recorded with its result (facts and, after `oeflow resolve`, the decision). */
@@ -218,15 +256,20 @@ export function decodeStepOutput(v: unknown): StepOutputData | null {
 /** The data of an intent row (also the attempts table's `intent`). */
 export function decodeIntent(v: unknown): IntentData {
   return {
-    at: str(v, 'at'), probe: field(v, 'probe') ?? null, effect: str(v, 'effect'),
-    refused: decodeStepFailure(field(v, 'refused')), probeError: decodeStepFailure(field(v, 'probeError')),
+    at: str(v, 'at'),
+    probe: field(v, 'probe') ?? null,
+    effect: str(v, 'effect'),
+    refused: decodeStepFailure(field(v, 'refused')),
+    probeError: decodeStepFailure(field(v, 'probeError')),
   };
 }
 
 function decodeResult(v: unknown): ResultData {
   return {
-    outcome: oneOf(OUTCOMES, field(v, 'outcome')), output: decodeStepOutput(field(v, 'output')), error: decodeStepFailure(field(v, 'error')),
-    unknownWhy: str(v, 'verdict') === 'unknown' ? str(v, 'why') ?? '' : null,
+    outcome: oneOf(OUTCOMES, field(v, 'outcome')),
+    output: decodeStepOutput(field(v, 'output')),
+    error: decodeStepFailure(field(v, 'error')),
+    unknownWhy: str(v, 'verdict') === 'unknown' ? (str(v, 'why') ?? '') : null,
   };
 }
 
@@ -238,7 +281,8 @@ function decodeSpawned(v: unknown): SpawnedUtility | null {
   const pid = num(v, 'pid');
   const host = str(v, 'host');
   const argv = field(v, 'argv');
-  if (pid === null || host === null || !Array.isArray(argv) || !argv.every((a): a is string => typeof a === 'string')) return null;
+  if (pid === null || host === null || !Array.isArray(argv) || !argv.every((a): a is string => typeof a === 'string'))
+    return null;
   const site = field(v, 'siteCommand');
   const ownGroup = isRecord(site) ? bool(site, 'ownGroup') : null;
   return { pid, host, argv, ...(ownGroup === null ? {} : { siteCommand: { ownGroup } }) };
@@ -250,7 +294,9 @@ function decodeSiteCommandEnded(v: unknown): { pid: number } | null {
 }
 
 function decodeDrill(v: unknown): DrillNote | null {
-  return isRecord(v) ? { db: str(v, 'db'), status: str(v, 'status'), rtoSeconds: num(v, 'rtoSeconds'), rpoSeconds: num(v, 'rpoSeconds') } : null;
+  return isRecord(v)
+    ? { db: str(v, 'db'), status: str(v, 'status'), rtoSeconds: num(v, 'rtoSeconds'), rpoSeconds: num(v, 'rpoSeconds') }
+    : null;
 }
 
 function decodeEvent(v: unknown): JournaledEvent {
@@ -265,23 +311,51 @@ export function decodeJournalEntry(row: JournalRow): JournalEntry {
   switch (row.kind) {
     case 'run-started':
       return {
-        ...b, kind: 'run-started', data: {
-          machineId: str(d, 'machineId'), machineHash: str(d, 'machineHash'), db: str(d, 'db'), kind: str(d, 'kind'),
-          input: field(d, 'input'), host: str(d, 'host'), pid: num(d, 'pid'), osUser: str(d, 'osUser'),
+        ...b,
+        kind: 'run-started',
+        data: {
+          machineId: str(d, 'machineId'),
+          machineHash: str(d, 'machineHash'),
+          db: str(d, 'db'),
+          kind: str(d, 'kind'),
+          input: field(d, 'input'),
+          host: str(d, 'host'),
+          pid: num(d, 'pid'),
+          osUser: str(d, 'osUser'),
           oeflowVersion: str(field(d, 'input'), 'oeflowVersion'),
         },
       };
     case 'transition':
-      return { ...b, kind: 'transition', data: { event: decodeEvent(field(d, 'event')), from: field(d, 'from'), to: field(d, 'to'), snapshotSha256: str(d, 'snapshotSha256') } };
+      return {
+        ...b,
+        kind: 'transition',
+        data: {
+          event: decodeEvent(field(d, 'event')),
+          from: field(d, 'from'),
+          to: field(d, 'to'),
+          snapshotSha256: str(d, 'snapshotSha256'),
+        },
+      };
     case 'intent':
       return { ...b, kind: 'intent', data: decodeIntent(d) };
     case 'command': {
       const argv = field(d, 'argv');
-      return { ...b, kind: 'command', data: {
-        n: num(d, 'n'), argv: Array.isArray(argv) && argv.every((a): a is string => typeof a === 'string') ? argv : null,
-        exitCode: num(d, 'exitCode'), signal: str(d, 'signal'), durationMs: num(d, 'durationMs'), startedAt: str(d, 'startedAt'),
-        messages: decodeMessages(field(d, 'messages')), stdoutSha256: str(d, 'stdoutSha256'), stderrSha256: str(d, 'stderrSha256'), stdin: str(d, 'stdin'),
-      } };
+      return {
+        ...b,
+        kind: 'command',
+        data: {
+          n: num(d, 'n'),
+          argv: Array.isArray(argv) && argv.every((a): a is string => typeof a === 'string') ? argv : null,
+          exitCode: num(d, 'exitCode'),
+          signal: str(d, 'signal'),
+          durationMs: num(d, 'durationMs'),
+          startedAt: str(d, 'startedAt'),
+          messages: decodeMessages(field(d, 'messages')),
+          stdoutSha256: str(d, 'stdoutSha256'),
+          stderrSha256: str(d, 'stderrSha256'),
+          stdin: str(d, 'stdin'),
+        },
+      };
     }
     case 'result':
       return { ...b, kind: 'result', data: decodeResult(d) };
@@ -289,24 +363,46 @@ export function decodeJournalEntry(row: JournalRow): JournalEntry {
       return { ...b, kind: 'reconciliation', data: decodeResult(d) };
     case 'decision':
       return {
-        ...b, kind: 'decision', data: bool(d, 'abandoned') === true
-          ? { abandoned: true, reason: str(d, 'reason'), operator: str(d, 'operator'), at: str(d, 'at'), state: str(d, 'state') }
-          : { abandoned: false, ...decodeResult(d) },
+        ...b,
+        kind: 'decision',
+        data:
+          bool(d, 'abandoned') === true
+            ? {
+                abandoned: true,
+                reason: str(d, 'reason'),
+                operator: str(d, 'operator'),
+                at: str(d, 'at'),
+                state: str(d, 'state'),
+              }
+            : { abandoned: false, ...decodeResult(d) },
       };
     case 'lock-takeover':
       return { ...b, kind: 'lock-takeover', data: { db: str(d, 'db'), previous: decodeHolder(field(d, 'previous')) } };
     case 'note':
-      return { ...b, kind: 'note', data: {
-        resumedBy: decodeHolder(field(d, 'resumedBy')), retry: bool(d, 'retry') === true, fromStatus: str(d, 'fromStatus'),
-        spawned: decodeSpawned(field(d, 'spawned')), siteCommandEnded: decodeSiteCommandEnded(field(d, 'siteCommandEnded')),
-        drill: decodeDrill(field(d, 'drill')),
-      } };
+      return {
+        ...b,
+        kind: 'note',
+        data: {
+          resumedBy: decodeHolder(field(d, 'resumedBy')),
+          retry: bool(d, 'retry') === true,
+          fromStatus: str(d, 'fromStatus'),
+          spawned: decodeSpawned(field(d, 'spawned')),
+          siteCommandEnded: decodeSiteCommandEnded(field(d, 'siteCommandEnded')),
+          drill: decodeDrill(field(d, 'drill')),
+        },
+      };
     case 'run-ended': {
       const failure = field(d, 'failure');
-      return { ...b, kind: 'run-ended', data: {
-        status: oneOf(STATUSES, field(d, 'status')), resumable: bool(d, 'resumable'), state: field(d, 'state'),
-        failure: isRecord(failure) ? { code: str(failure, 'code'), message: str(failure, 'message') } : null,
-      } };
+      return {
+        ...b,
+        kind: 'run-ended',
+        data: {
+          status: oneOf(STATUSES, field(d, 'status')),
+          resumable: bool(d, 'resumable'),
+          state: field(d, 'state'),
+          failure: isRecord(failure) ? { code: str(failure, 'code'), message: str(failure, 'message') } : null,
+        },
+      };
     }
   }
 }
@@ -324,7 +420,10 @@ export function closingOf(row: JournalEntry): ResultData | null {
 }
 
 /** The entries of one kind, typed as that kind. */
-export function entriesOf<K extends JournalKind>(rows: readonly JournalEntry[], kind: K): Extract<JournalEntry, { kind: K }>[] {
+export function entriesOf<K extends JournalKind>(
+  rows: readonly JournalEntry[],
+  kind: K,
+): Extract<JournalEntry, { kind: K }>[] {
   return rows.filter((r): r is Extract<JournalEntry, { kind: K }> => r.kind === kind);
 }
 
@@ -368,7 +467,12 @@ export interface DecodedAttempt extends Omit<AttemptRow, 'intent' | 'output' | '
 }
 
 export function decodeAttempt(a: AttemptRow): DecodedAttempt {
-  return { ...a, intent: decodeIntent(a.intent), output: decodeStepOutput(a.output), error: decodeStepFailure(a.error) };
+  return {
+    ...a,
+    intent: decodeIntent(a.intent),
+    output: decodeStepOutput(a.output),
+    error: decodeStepFailure(a.error),
+  };
 }
 
 /** A stored command with its messages decoded (an unreadable list decodes as none). */

@@ -10,7 +10,6 @@ import { BUSY_TIMEOUT_MS, assertDurable, readPragmas } from './pragmas.js';
 import { sqlite } from './sqlite.js';
 import { Store, type StoreOptions } from './store.js';
 
-
 /**
  * Open (creating if needed) the state store at `path` and migrate it.
  * Throws OEF-020 when the file cannot be opened, OEF-021 when SQLite does not give the
@@ -45,12 +44,20 @@ export function openDatabase(path: string): Database.Database {
  */
 function refuseEmptyFile(path: string): void {
   let size: number;
-  try { size = statSync(path).size; } catch { return; }
+  try {
+    size = statSync(path).size;
+  } catch {
+    return;
+  }
   if (size === 0) {
-    throw new OeflowError('OEF-020', `The state store ${path} is empty (0 bytes): it was truncated, and oeflow will not start a new store over it.`, {
-      hint: 'Restore the store from your backup of it; only if you are sure no run was ever recorded there, move the file aside and run again.',
-      details: { path, size: 0 },
-    });
+    throw new OeflowError(
+      'OEF-020',
+      `The state store ${path} is empty (0 bytes): it was truncated, and oeflow will not start a new store over it.`,
+      {
+        hint: 'Restore the store from your backup of it; only if you are sure no run was ever recorded there, move the file aside and run again.',
+        details: { path, size: 0 },
+      },
+    );
   }
 }
 
@@ -67,7 +74,10 @@ function createWhole(path: string): void {
       linkSync(tmp, path);
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new OeflowError('OEF-020', `Cannot create the state store ${path}: ${message(cause)}`, { cause, details: { path } });
+        throw new OeflowError('OEF-020', `Cannot create the state store ${path}: ${message(cause)}`, {
+          cause,
+          details: { path },
+        });
       }
     }
   } finally {
@@ -80,7 +90,10 @@ function openExisting(path: string): Database.Database {
   try {
     db = new (sqlite())(path, { timeout: BUSY_TIMEOUT_MS });
   } catch (cause) {
-    throw new OeflowError('OEF-020', `Cannot open the state store ${path}: ${message(cause)}`, { cause, details: { path } });
+    throw new OeflowError('OEF-020', `Cannot open the state store ${path}: ${message(cause)}`, {
+      cause,
+      details: { path },
+    });
   }
   try {
     applyPragmas(db, path);
@@ -89,7 +102,10 @@ function openExisting(path: string): Database.Database {
   } catch (cause) {
     db.close();
     if (isOeflowError(cause)) throw cause;
-    throw damagedStoreError(cause, path) ?? new OeflowError('OEF-020', `Cannot open the state store ${path}: ${message(cause)}`, { cause, details: { path } });
+    throw (
+      damagedStoreError(cause, path) ??
+      new OeflowError('OEF-020', `Cannot open the state store ${path}: ${message(cause)}`, { cause, details: { path } })
+    );
   }
 }
 
@@ -107,9 +123,13 @@ function userVersion(db: Database.Database): number {
 
 function migrate(db: Database.Database, path: string): void {
   const tooNew = (found: number): OeflowError =>
-    new OeflowError('OEF-022', `State store ${path} has schema version ${found}; this oeflow knows up to ${schemaVersion}`, {
-      details: { path, found, supported: schemaVersion },
-    });
+    new OeflowError(
+      'OEF-022',
+      `State store ${path} has schema version ${found}; this oeflow knows up to ${schemaVersion}`,
+      {
+        details: { path, found, supported: schemaVersion },
+      },
+    );
   const before = userVersion(db);
   if (before > schemaVersion) throw tooNew(before);
   if (before === schemaVersion) return;

@@ -35,9 +35,12 @@ export function assertDurable(actual: PragmaReadings, path: string): void {
   const wrong: string[] = [];
   if (!inMemory && actual.journalMode !== 'wal') wrong.push(`journal_mode=${actual.journalMode} (need wal)`);
   if (actual.synchronous !== SYNCHRONOUS_FULL) wrong.push(`synchronous=${actual.synchronous} (need 2 = FULL)`);
-  if (actual.busyTimeout !== BUSY_TIMEOUT_MS) wrong.push(`busy_timeout=${actual.busyTimeout} (need ${BUSY_TIMEOUT_MS})`);
+  if (actual.busyTimeout !== BUSY_TIMEOUT_MS)
+    wrong.push(`busy_timeout=${actual.busyTimeout} (need ${BUSY_TIMEOUT_MS})`);
   if (actual.foreignKeys !== 1) wrong.push(`foreign_keys=${actual.foreignKeys} (need 1 = ON)`);
   if (wrong.length > 0) {
-    throw new OeflowError('OEF-021', `State store ${path} is not durable: ${wrong.join(', ')}`, { details: { path, ...actual } });
+    throw new OeflowError('OEF-021', `State store ${path} is not durable: ${wrong.join(', ')}`, {
+      details: { path, ...actual },
+    });
   }
 }

@@ -133,7 +133,8 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 4,
-    description: 'AI scan cache: `rfutil -C aimage scan` headers by file identity and by content hash (not evidence: never journaled)',
+    description:
+      'AI scan cache: `rfutil -C aimage scan` headers by file identity and by content hash (not evidence: never journaled)',
     sql: `
       CREATE TABLE ai_scan_cache (
         dev            TEXT NOT NULL,
@@ -149,10 +150,11 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX ai_scan_cache_content ON ai_scan_cache (content_sha256);
       `,
-    },
-    {
-      version: 5,
-      description: 'store log: one hash chain over the whole store anchoring every run start, end and decision (checkpoints prove it whole)',
+  },
+  {
+    version: 5,
+    description:
+      'store log: one hash chain over the whole store anchoring every run start, end and decision (checkpoints prove it whole)',
     sql: `
       CREATE TABLE store_log (
         seq       INTEGER PRIMARY KEY CHECK (seq >= 1),

@@ -34,7 +34,10 @@ export function resolveStatePath(o: StatePathOptions): string {
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (cause) {
-    throw new OeflowError('OEF-020', `Cannot create the directory of the state store ${path}`, { cause, details: { path } });
+    throw new OeflowError('OEF-020', `Cannot create the directory of the state store ${path}`, {
+      cause,
+      details: { path },
+    });
   }
   return path;
 }

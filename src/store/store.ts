@@ -199,8 +199,21 @@ interface BackupRecord {
 
 const RUN_COLUMNS = `run_id, machine_id, machine_hash, db, kind, status, resumable, input_json, snapshot_json,
   state_value, created_at, updated_at, ended_at, host, pid, error_json, last_seq, head_hash`;
-type SummaryRecord = Pick<RunRecord, 'run_id' | 'machine_id' | 'db' | 'kind' | 'status' | 'resumable' | 'state_value' | 'created_at' | 'updated_at' | 'ended_at'>;
-const SUMMARY_COLUMNS = 'run_id, machine_id, db, kind, status, resumable, state_value, created_at, updated_at, ended_at';
+type SummaryRecord = Pick<
+  RunRecord,
+  | 'run_id'
+  | 'machine_id'
+  | 'db'
+  | 'kind'
+  | 'status'
+  | 'resumable'
+  | 'state_value'
+  | 'created_at'
+  | 'updated_at'
+  | 'ended_at'
+>;
+const SUMMARY_COLUMNS =
+  'run_id, machine_id, db, kind, status, resumable, state_value, created_at, updated_at, ended_at';
 const OPEN_RUN_CONDITION = `(status IN ('running', 'needs-decision', 'aborted') OR (status = 'failed' AND resumable = 1))`;
 const ATTEMPT_SELECT = `SELECT a.run_id, a.step_key, a.attempt, a.step_id, a.intent_seq, j.data_json AS intent_json,
   a.result_seq, a.outcome, a.output_json, a.error_json
@@ -294,7 +307,14 @@ function toCommand(r: CommandRecord): CommandRow {
 }
 
 function toLock(r: LockRecord): LockRow {
-  return { db: r.db, runId: r.run_id, host: r.host, pid: r.pid, acquiredAt: r.acquired_at, heartbeatAt: r.heartbeat_at };
+  return {
+    db: r.db,
+    runId: r.run_id,
+    host: r.host,
+    pid: r.pid,
+    acquiredAt: r.acquired_at,
+    heartbeatAt: r.heartbeat_at,
+  };
 }
 
 function toBackup(r: BackupRecord): BackupRow {
@@ -386,23 +406,45 @@ export class Store {
       setSnapshot: db.prepare<[string, string, string, string]>(
         `UPDATE runs SET snapshot_json = ?, state_value = ?, updated_at = ? WHERE run_id = ?`,
       ),
-      insertJournal: db.prepare<[string, number, string, JournalKind, string | null, number | null, string, string, string, string | null, string | null]>(
+      insertJournal: db.prepare<
+        [
+          string,
+          number,
+          string,
+          JournalKind,
+          string | null,
+          number | null,
+          string,
+          string,
+          string,
+          string | null,
+          string | null,
+        ]
+      >(
         `INSERT INTO journal (run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash, sig_key_id, signature)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertSigningKey: db.prepare<[string, string, string]>(
         `INSERT OR IGNORE INTO signing_keys (key_id, public_key_pem, first_used_at) VALUES (?, ?, ?)`,
       ),
-      signingKeys: db.prepare<[], { key_id: string; public_key_pem: string }>(`SELECT key_id, public_key_pem FROM signing_keys`),
+      signingKeys: db.prepare<[], { key_id: string; public_key_pem: string }>(
+        `SELECT key_id, public_key_pem FROM signing_keys`,
+      ),
       journal: db.prepare<[string], JournalRecord>(
         `SELECT run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash, sig_key_id, signature FROM journal WHERE run_id = ? ORDER BY seq`,
       ),
-      journalTimes: db.prepare<[string], { seq: number; at: string }>(`SELECT seq, at FROM journal WHERE run_id = ? ORDER BY seq`),
-      storeLogHead: db.prepare<[], { seq: number; hash: string }>(`SELECT seq, hash FROM store_log ORDER BY seq DESC LIMIT 1`),
+      journalTimes: db.prepare<[string], { seq: number; at: string }>(
+        `SELECT seq, at FROM journal WHERE run_id = ? ORDER BY seq`,
+      ),
+      storeLogHead: db.prepare<[], { seq: number; hash: string }>(
+        `SELECT seq, hash FROM store_log ORDER BY seq DESC LIMIT 1`,
+      ),
       insertStoreLog: db.prepare<[number, string, string, string, number, string, string, string]>(
         `INSERT INTO store_log (seq, at, kind, run_id, run_seq, run_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      storeLog: db.prepare<[], StoreLogRecord>(`SELECT seq, at, kind, run_id, run_seq, run_hash, prev_hash, hash FROM store_log ORDER BY seq`),
+      storeLog: db.prepare<[], StoreLogRecord>(
+        `SELECT seq, at, kind, run_id, run_seq, run_hash, prev_hash, hash FROM store_log ORDER BY seq`,
+      ),
       journalRow: db.prepare<[string, number], JournalRecord>(
         `SELECT run_id, seq, at, kind, step_key, attempt, data_json, prev_hash, hash, sig_key_id, signature FROM journal WHERE run_id = ? AND seq = ?`,
       ),
@@ -424,7 +466,21 @@ export class Store {
         `SELECT COALESCE(MAX(n), 0) + 1 AS n FROM commands WHERE run_id = ? AND step_key = ? AND attempt = ?`,
       ),
       insertCommand: db.prepare<
-        [string, string, number, number, number, string, number | null, string | null, number, string, string, string, string]
+        [
+          string,
+          string,
+          number,
+          number,
+          number,
+          string,
+          number | null,
+          string | null,
+          number,
+          string,
+          string,
+          string,
+          string,
+        ]
       >(`INSERT INTO commands (run_id, step_key, attempt, n, journal_seq, argv_json, exit_code, signal, duration_ms, stdout,
            stderr, messages_json, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       commands: db.prepare<[string], CommandRecord>(
@@ -444,11 +500,25 @@ export class Store {
       heartbeat: db.prepare<[string, string, string]>(`UPDATE locks SET heartbeat_at = ? WHERE db = ? AND run_id = ?`),
       releaseLock: db.prepare<[string, string]>(`DELETE FROM locks WHERE db = ? AND run_id = ?`),
       insertBackup: db.prepare<
-        [string, string, string, string, string | null, number, string | null, string, string | null, string | null, string | null]
+        [
+          string,
+          string,
+          string,
+          string,
+          string | null,
+          number,
+          string | null,
+          string,
+          string | null,
+          string | null,
+          string | null,
+        ]
       >(`INSERT INTO backups (backup_id, db, kind, destination, manifest_digest, paired_ai_seq, db_identity_json, started_at,
            completed_at, run_id, details_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       getBackup: db.prepare<[string], BackupRecord>(`SELECT * FROM backups WHERE backup_id = ?`),
-      listBackups: db.prepare<[], BackupRecord>(`SELECT * FROM backups WHERE expired_at IS NULL ORDER BY started_at DESC, rowid DESC`),
+      listBackups: db.prepare<[], BackupRecord>(
+        `SELECT * FROM backups WHERE expired_at IS NULL ORDER BY started_at DESC, rowid DESC`,
+      ),
       scanByIdentity: db.prepare<[string, string, number, string, string], { seqno: number; ai_begin_date: string }>(
         `SELECT seqno, ai_begin_date FROM ai_scan_cache WHERE dev = ? AND ino = ? AND size = ? AND mtime_ns = ? AND ctime_ns = ?`,
       ),
@@ -462,18 +532,24 @@ export class Store {
       listBackupsForDb: db.prepare<[string], BackupRecord>(
         `SELECT * FROM backups WHERE db = ? AND expired_at IS NULL ORDER BY started_at DESC, rowid DESC`,
       ),
-      markBackupExpired: db.prepare<[string, string]>(`UPDATE backups SET expired_at = ? WHERE backup_id = ? AND expired_at IS NULL`),
+      markBackupExpired: db.prepare<[string, string]>(
+        `UPDATE backups SET expired_at = ? WHERE backup_id = ? AND expired_at IS NULL`,
+      ),
     };
     this.#tx = {
       createRun: db.transaction((r: CreateRunInput): void => this.#createRun(r)),
       setRunStatus: db.transaction((runId: string, status: RunStatus, extra: SetRunStatusExtra): void =>
         this.#setRunStatus(runId, status, extra),
       ),
-      changeStatus: db.transaction((runId: string, status: RunStatus, extra: SetRunStatusExtra, entry: JournalInput): JournalRow => {
-        this.#setRunStatus(runId, status, extra);
-        return this.#append(runId, entry.kind, entry.stepKey ?? null, entry.attempt ?? null, entry.data);
-      }),
-      recordTransition: db.transaction((runId: string, t: TransitionInput): JournalRow => this.#recordTransition(runId, t)),
+      changeStatus: db.transaction(
+        (runId: string, status: RunStatus, extra: SetRunStatusExtra, entry: JournalInput): JournalRow => {
+          this.#setRunStatus(runId, status, extra);
+          return this.#append(runId, entry.kind, entry.stepKey ?? null, entry.attempt ?? null, entry.data);
+        },
+      ),
+      recordTransition: db.transaction((runId: string, t: TransitionInput): JournalRow =>
+        this.#recordTransition(runId, t),
+      ),
       appendJournal: db.transaction((runId: string, e: JournalInput): JournalRow =>
         this.#append(runId, e.kind, e.stepKey ?? null, e.attempt ?? null, e.data),
       ),
@@ -484,15 +560,15 @@ export class Store {
         if (r.runStatus !== undefined) this.#setRunStatus(runId, r.runStatus, { resumable: true });
         return row;
       }),
-      tryAcquireLock: db.transaction(
-        (l: LockClaim): { acquired: true } | { acquired: false; holder: LockRow } => this.#tryAcquireLock(l),
+      tryAcquireLock: db.transaction((l: LockClaim): { acquired: true } | { acquired: false; holder: LockRow } =>
+        this.#tryAcquireLock(l),
       ),
       takeOverLock: db.transaction((l: LockClaim & { expected: LockRow }): boolean => this.#takeOverLock(l)),
-      heartbeat: db.transaction((dbName: string, runId: string): boolean =>
-        this.#s.heartbeat.run(this.#stamp(), dbName, runId).changes === 1,
+      heartbeat: db.transaction(
+        (dbName: string, runId: string): boolean => this.#s.heartbeat.run(this.#stamp(), dbName, runId).changes === 1,
       ),
-      releaseLock: db.transaction((dbName: string, runId: string): boolean =>
-        this.#s.releaseLock.run(dbName, runId).changes === 1,
+      releaseLock: db.transaction(
+        (dbName: string, runId: string): boolean => this.#s.releaseLock.run(dbName, runId).changes === 1,
       ),
       addBackup: db.transaction((b: BackupInput): void => this.#addBackup(b)),
     };
@@ -532,8 +608,16 @@ export class Store {
    */
   listRunSummaries(filter: { db?: string } = {}): RunSummary[] {
     return this.#s.runSummaries.all({ db: filter.db ?? null }).map((r) => ({
-      runId: r.run_id, machineId: r.machine_id, db: r.db, kind: r.kind, status: r.status, resumable: r.resumable === 1,
-      stateValue: parseJson(r.state_value), createdAt: r.created_at, updatedAt: r.updated_at, endedAt: r.ended_at,
+      runId: r.run_id,
+      machineId: r.machine_id,
+      db: r.db,
+      kind: r.kind,
+      status: r.status,
+      resumable: r.resumable === 1,
+      stateValue: parseJson(r.state_value),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      endedAt: r.ended_at,
     }));
   }
 
@@ -591,17 +675,21 @@ export class Store {
     let prev = GENESIS_HASH;
     let expectedSeq = 1;
     for (const r of this.#s.journal.iterate(runId)) {
-      if (r.seq !== expectedSeq) return { ok: false, brokenAtSeq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${r.seq})` };
-      if (r.prev_hash !== prev) return { ok: false, brokenAtSeq: r.seq, reason: 'prev_hash does not match the previous row' };
+      if (r.seq !== expectedSeq)
+        return { ok: false, brokenAtSeq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${r.seq})` };
+      if (r.prev_hash !== prev)
+        return { ok: false, brokenAtSeq: r.seq, reason: 'prev_hash does not match the previous row' };
       let data: unknown;
       try {
         data = JSON.parse(r.data_json);
       } catch {
         return { ok: false, brokenAtSeq: r.seq, reason: 'data_json is not valid JSON' };
       }
-      if (canonicalJson(data) !== r.data_json) return { ok: false, brokenAtSeq: r.seq, reason: 'data_json is not canonical' };
+      if (canonicalJson(data) !== r.data_json)
+        return { ok: false, brokenAtSeq: r.seq, reason: 'data_json is not canonical' };
       const fields = { runId, seq: r.seq, at: r.at, kind: r.kind, stepKey: r.step_key, attempt: r.attempt, data };
-      if (journalHash(prev, fields) !== r.hash) return { ok: false, brokenAtSeq: r.seq, reason: 'hash does not match the row' };
+      if (journalHash(prev, fields) !== r.hash)
+        return { ok: false, brokenAtSeq: r.seq, reason: 'hash does not match the row' };
       prev = r.hash;
       expectedSeq += 1;
     }
@@ -626,7 +714,18 @@ export class Store {
 
   /** Every store log entry, in order. */
   storeLog(): StoreLogRow[] {
-    return this.#s.storeLog.all().map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, runId: r.run_id, runSeq: r.run_seq, runHash: r.run_hash, prevHash: r.prev_hash, hash: r.hash }));
+    return this.#s.storeLog
+      .all()
+      .map((r) => ({
+        seq: r.seq,
+        at: r.at,
+        kind: r.kind,
+        runId: r.run_id,
+        runSeq: r.run_seq,
+        runHash: r.run_hash,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      }));
   }
 
   /** Size and head hash of the store log (0 and the genesis hash when empty): what a checkpoint records. */
@@ -757,7 +856,19 @@ export class Store {
   }
 
   rememberScan(id: FileIdentity, sha256: string, header: CachedHeader): void {
-    this.#write(() => this.#s.rememberScan.run(id.dev, id.ino, id.size, id.mtimeNs, id.ctimeNs, sha256, header.seqno, header.aiBeginDate, this.#stamp()));
+    this.#write(() =>
+      this.#s.rememberScan.run(
+        id.dev,
+        id.ino,
+        id.size,
+        id.mtimeNs,
+        id.ctimeNs,
+        sha256,
+        header.seqno,
+        header.aiBeginDate,
+        this.#stamp(),
+      ),
+    );
   }
 
   // ---- transaction bodies (run only inside #tx) ----
@@ -810,26 +921,80 @@ export class Store {
     }
     const sigKeyId = signer?.keyId ?? null;
     const signature = signer?.sign(hash) ?? null;
-    this.#s.insertJournal.run(runId, seq, at, kind, stepKey, attempt, dataJson, head.head_hash, hash, sigKeyId, signature);
+    this.#s.insertJournal.run(
+      runId,
+      seq,
+      at,
+      kind,
+      stepKey,
+      attempt,
+      dataJson,
+      head.head_hash,
+      hash,
+      sigKeyId,
+      signature,
+    );
     this.#s.setHead.run(seq, hash, at, runId);
     // in the row's transaction: an anchored row never exists without its log entry
     if (ANCHORED_KINDS.has(kind)) this.#anchor(kind, runId, seq, hash, at);
-    return { runId, seq, at, kind, stepKey, attempt, data: parsed, prevHash: head.head_hash, hash, sigKeyId, signature };
+    return {
+      runId,
+      seq,
+      at,
+      kind,
+      stepKey,
+      attempt,
+      data: parsed,
+      prevHash: head.head_hash,
+      hash,
+      sigKeyId,
+      signature,
+    };
   }
 
   #anchor(kind: JournalKind, runId: string, runSeq: number, runHash: string, at: string): void {
     const head = this.#s.storeLogHead.get();
     const seq = (head?.seq ?? 0) + 1;
     const prevHash = head?.hash ?? GENESIS_HASH;
-    this.#s.insertStoreLog.run(seq, at, kind, runId, runSeq, runHash, prevHash, storeLogHash(prevHash, { seq, at, kind, runId, runSeq, runHash }));
+    this.#s.insertStoreLog.run(
+      seq,
+      at,
+      kind,
+      runId,
+      runSeq,
+      runHash,
+      prevHash,
+      storeLogHash(prevHash, { seq, at, kind, runId, runSeq, runHash }),
+    );
   }
 
   #createRun(r: CreateRunInput): void {
     if (this.#s.getRun.get(r.runId) !== undefined) throw misuse(`Run ${r.runId} already exists`, { runId: r.runId });
     const now = this.#stamp();
-    this.#s.insertRun.run(r.runId, r.machineId, r.machineHash, r.db, r.kind, canonicalJson(r.input), now, now, r.host, r.pid, GENESIS_HASH);
+    this.#s.insertRun.run(
+      r.runId,
+      r.machineId,
+      r.machineHash,
+      r.db,
+      r.kind,
+      canonicalJson(r.input),
+      now,
+      now,
+      r.host,
+      r.pid,
+      GENESIS_HASH,
+    );
     const { machineId, machineHash, db, kind, input, host, pid, osUser } = r;
-    this.#append(r.runId, 'run-started', null, null, { machineId, machineHash, db, kind, input, host, pid, ...(osUser === undefined ? {} : { osUser }) });
+    this.#append(r.runId, 'run-started', null, null, {
+      machineId,
+      machineHash,
+      db,
+      kind,
+      input,
+      host,
+      pid,
+      ...(osUser === undefined ? {} : { osUser }),
+    });
   }
 
   #setRunStatus(runId: string, status: RunStatus, extra: SetRunStatusExtra): void {
@@ -861,12 +1026,15 @@ export class Store {
   #recordIntent(runId: string, i: IntentInput): JournalRow {
     const latest = this.#s.latestAttempt.get(runId, i.stepKey);
     if (!Number.isInteger(i.attempt) || i.attempt < 1 || (latest !== undefined && i.attempt <= latest.attempt)) {
-      throw misuse(`Intent for ${i.stepKey} attempt ${i.attempt} refused: attempts must increase (latest is ${latest?.attempt ?? 'none'})`, {
-        runId,
-        stepKey: i.stepKey,
-        attempt: i.attempt,
-        latestAttempt: latest?.attempt ?? null,
-      });
+      throw misuse(
+        `Intent for ${i.stepKey} attempt ${i.attempt} refused: attempts must increase (latest is ${latest?.attempt ?? 'none'})`,
+        {
+          runId,
+          stepKey: i.stepKey,
+          attempt: i.attempt,
+          latestAttempt: latest?.attempt ?? null,
+        },
+      );
     }
     const row = this.#append(runId, 'intent', i.stepKey, i.attempt, i.data);
     this.#s.insertAttempt.run(runId, i.stepKey, i.attempt, i.stepId, row.seq);
@@ -910,15 +1078,22 @@ export class Store {
     const current = this.#s.attempt.get(runId, r.stepKey, r.attempt);
     if (current === undefined) {
       if (this.#s.head.get(runId) === undefined) throw runNotFound(runId);
-      throw misuse(`Result for ${r.stepKey} attempt ${r.attempt} refused: no intent was recorded`, { runId, stepKey: r.stepKey, attempt: r.attempt });
-    }
-    if (current.result_seq !== null) {
-      throw misuse(`Result for ${r.stepKey} attempt ${r.attempt} refused: the attempt already ended (${current.outcome ?? '?'})`, {
+      throw misuse(`Result for ${r.stepKey} attempt ${r.attempt} refused: no intent was recorded`, {
         runId,
         stepKey: r.stepKey,
         attempt: r.attempt,
-        outcome: current.outcome,
       });
+    }
+    if (current.result_seq !== null) {
+      throw misuse(
+        `Result for ${r.stepKey} attempt ${r.attempt} refused: the attempt already ended (${current.outcome ?? '?'})`,
+        {
+          runId,
+          stepKey: r.stepKey,
+          attempt: r.attempt,
+          outcome: current.outcome,
+        },
+      );
     }
     const row = this.#append(runId, resultKind(r.outcome), r.stepKey, r.attempt, {
       outcome: r.outcome,
@@ -947,14 +1122,25 @@ export class Store {
   #takeOverLock(l: LockClaim & { expected: LockRow }): boolean {
     const found = this.#s.getLock.get(l.db);
     const now = this.#stamp();
-    const swapped = this.#s.swapLock.run(l.runId, l.host, l.pid, now, now, l.db, l.expected.runId, l.expected.pid, l.expected.host).changes;
+    const swapped = this.#s.swapLock.run(
+      l.runId,
+      l.host,
+      l.pid,
+      now,
+      now,
+      l.db,
+      l.expected.runId,
+      l.expected.pid,
+      l.expected.host,
+    ).changes;
     if (swapped !== 1 || found === undefined) return false;
     this.#append(l.runId, 'lock-takeover', null, null, { db: l.db, previous: toLock(found), host: l.host, pid: l.pid });
     return true;
   }
 
   #addBackup(b: BackupInput): void {
-    if (this.#s.getBackup.get(b.backupId) !== undefined) throw misuse(`Backup ${b.backupId} is already in the catalog`, { backupId: b.backupId });
+    if (this.#s.getBackup.get(b.backupId) !== undefined)
+      throw misuse(`Backup ${b.backupId} is already in the catalog`, { backupId: b.backupId });
     this.#s.insertBackup.run(
       b.backupId,
       b.db,

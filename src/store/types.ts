@@ -15,12 +15,7 @@ export type JournalKind =
   | 'run-ended';
 
 export type AttemptOutcome =
-  | 'ok'
-  | 'error'
-  | 'reconciled-done'
-  | 'reconciled-not-done'
-  | 'decided-done'
-  | 'decided-not-done';
+  'ok' | 'error' | 'reconciled-done' | 'reconciled-not-done' | 'decided-done' | 'decided-not-done';
 
 export interface RunRow {
   runId: string;
@@ -49,7 +44,10 @@ export interface RunRow {
 }
 
 /** What a run listing shows: a RunRow without the input, snapshot and error (not read, not parsed). */
-export type RunSummary = Pick<RunRow, 'runId' | 'machineId' | 'db' | 'kind' | 'status' | 'resumable' | 'stateValue' | 'createdAt' | 'updatedAt' | 'endedAt'>;
+export type RunSummary = Pick<
+  RunRow,
+  'runId' | 'machineId' | 'db' | 'kind' | 'status' | 'resumable' | 'stateValue' | 'createdAt' | 'updatedAt' | 'endedAt'
+>;
 
 export interface JournalRow {
   runId: string;

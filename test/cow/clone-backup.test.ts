@@ -30,88 +30,112 @@ async function archiveAfterSwitch(sim: Sim): Promise<{ archive: string; digest: 
   return { archive, digest };
 }
 
-describe.skipIf(xfsMissing !== null)(`online backup by cloning on XFS (reflink)${xfsMissing ? ` — skipped: ${xfsMissing}` : ''}`, () => {
-  let fs: LoopFs | undefined;
-  beforeAll(() => {
-    fs = mountLoopFs('xfs', 512);
-  });
-  afterAll(() => fs?.cleanup());
+describe.skipIf(xfsMissing !== null)(
+  `online backup by cloning on XFS (reflink)${xfsMissing ? ` — skipped: ${xfsMissing}` : ''}`,
+  () => {
+    let fs: LoopFs | undefined;
+    beforeAll(() => {
+      fs = mountLoopFs('xfs', 512);
+    });
+    afterAll(() => fs?.cleanup());
 
-  it('clones under the quiet point, transfers after it, and the restore reaches the source digest', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 }, { parentDir: fs!.dir });
-    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const load = sim.oeflow(['sim', 'load', sim.db, '--tx', '1200', '--seed', '5']);
-    const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--copy-method', 'clone'], env);
-    await load;
-    expect(b.json.status, b.stdout + b.stderr).toBe('completed');
-    expect(b.json.copyMethod).toBe('clone');
-    expect(typeof b.json.quietWindowMs).toBe('number');
-    const facts = b.json.facts as Record<string, Record<string, unknown>>;
-    expect(facts['cloneFiles']?.['files']).toBeGreaterThan(2);
-    expect(facts['transferClone']?.['cloneRemoved']).toBe(true);
-    expect(staged(sim)).toEqual([]);
-    // the manifest names the database's files, not the clones
-    const show = await oeflow(['show', String(b.json.runId)], env);
-    expect(show.json).toMatchObject({ copyMethod: 'clone', quietWindowMs: b.json.quietWindowMs });
+    it('clones under the quiet point, transfers after it, and the restore reaches the source digest', async () => {
+      const sim = newSim({ serve: true, aiExtents: 6 }, { parentDir: fs!.dir });
+      const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+      const load = sim.oeflow(['sim', 'load', sim.db, '--tx', '1200', '--seed', '5']);
+      const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--copy-method', 'clone'], env);
+      await load;
+      expect(b.json.status, b.stdout + b.stderr).toBe('completed');
+      expect(b.json.copyMethod).toBe('clone');
+      expect(typeof b.json.quietWindowMs).toBe('number');
+      const facts = b.json.facts as Record<string, Record<string, unknown>>;
+      expect(facts['cloneFiles']?.['files']).toBeGreaterThan(2);
+      expect(facts['transferClone']?.['cloneRemoved']).toBe(true);
+      expect(staged(sim)).toEqual([]);
+      // the manifest names the database's files, not the clones
+      const show = await oeflow(['show', String(b.json.runId)], env);
+      expect(show.json).toMatchObject({ copyMethod: 'clone', quietWindowMs: b.json.quietWindowMs });
 
-    const { archive, digest } = await archiveAfterSwitch(sim);
-    const r = await oeflow(['restore', String(b.json.backupId), '--into', join(sim.dir, 'restored'), '--ai', archive], env);
-    expect(r.json.status, r.stdout + r.stderr).toBe('completed');
-    expect(await simDigest(sim, String(r.json.targetDb))).toBe(digest);
-  });
+      const { archive, digest } = await archiveAfterSwitch(sim);
+      const r = await oeflow(
+        ['restore', String(b.json.backupId), '--into', join(sim.dir, 'restored'), '--ai', archive],
+        env,
+      );
+      expect(r.json.status, r.stdout + r.stderr).toBe('completed');
+      expect(await simDigest(sim, String(r.json.targetDb))).toBe(digest);
+    });
 
-  it('resumes after a kill during and after every step of the clone path; no clone is left or restored from', async () => {
-    const sim = newSim({ serve: true, aiExtents: 8 }, { parentDir: fs!.dir });
-    const state = join(sim.dir, 'state.db');
-    await sim.oeflow(['sim', 'load', sim.db, '--tx', '200']);
-    const start = ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--copy-method', 'clone'];
-    const kills = killPlan([
-      { key: 'prepareCopy' },
-      { key: 'quietEnable', hang: 'proquiet:enable:hang', words: ['enable'] },
-      { key: 'cloneFiles' },
-      { key: 'quietDisable', hang: 'proquiet:disable:hang', words: ['disable'] },
-      { key: 'confirmQuietPoint' },
-      { key: 'transferClone' },
-      { key: 'verifyCopy' },
-      { key: 'recordBackup' },
-    ]);
-    for (const [i, at] of kills.entries()) await killAt(sim, state, i === 0 ? start : ['resume', '--db', sim.db], at);
-    const done = await oeflow(['resume', '--db', sim.db], { ...sim.env, OEFLOW_STATE: state });
-    expect(done.json.status, done.stdout + done.stderr).toBe('completed');
-    expect(storeView(state).open).toEqual([]);
-    // a kill in the transfer drops that clone: the run took a new one under a new quiet point;
-    // so did every resume that found the quiet point lost (the guard released it after the kill)
-    const enables = invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0).length;
-    expect(enables).toBe(3 + restartsAfterLostQuietPoint(state));
-    expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
-    expect(staged(sim)).toEqual([]);
-    const { archive, digest } = await archiveAfterSwitch(sim);
-    const r = await oeflow(['restore', (done.json.facts as { recordBackup: { backupId: string } }).recordBackup.backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { ...sim.env, OEFLOW_STATE: state });
-    expect(r.json.status, r.stdout + r.stderr).toBe('completed');
-    expect(await simDigest(sim, String(r.json.targetDb))).toBe(digest);
-  });
-});
+    it('resumes after a kill during and after every step of the clone path; no clone is left or restored from', async () => {
+      const sim = newSim({ serve: true, aiExtents: 8 }, { parentDir: fs!.dir });
+      const state = join(sim.dir, 'state.db');
+      await sim.oeflow(['sim', 'load', sim.db, '--tx', '200']);
+      const start = ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--copy-method', 'clone'];
+      const kills = killPlan([
+        { key: 'prepareCopy' },
+        { key: 'quietEnable', hang: 'proquiet:enable:hang', words: ['enable'] },
+        { key: 'cloneFiles' },
+        { key: 'quietDisable', hang: 'proquiet:disable:hang', words: ['disable'] },
+        { key: 'confirmQuietPoint' },
+        { key: 'transferClone' },
+        { key: 'verifyCopy' },
+        { key: 'recordBackup' },
+      ]);
+      for (const [i, at] of kills.entries()) await killAt(sim, state, i === 0 ? start : ['resume', '--db', sim.db], at);
+      const done = await oeflow(['resume', '--db', sim.db], { ...sim.env, OEFLOW_STATE: state });
+      expect(done.json.status, done.stdout + done.stderr).toBe('completed');
+      expect(storeView(state).open).toEqual([]);
+      // a kill in the transfer drops that clone: the run took a new one under a new quiet point;
+      // so did every resume that found the quiet point lost (the guard released it after the kill)
+      const enables = invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0).length;
+      expect(enables).toBe(3 + restartsAfterLostQuietPoint(state));
+      expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
+      expect(staged(sim)).toEqual([]);
+      const { archive, digest } = await archiveAfterSwitch(sim);
+      const r = await oeflow(
+        [
+          'restore',
+          (done.json.facts as { recordBackup: { backupId: string } }).recordBackup.backupId,
+          '--into',
+          join(sim.dir, 'restored'),
+          '--ai',
+          archive,
+        ],
+        { ...sim.env, OEFLOW_STATE: state },
+      );
+      expect(r.json.status, r.stdout + r.stderr).toBe('completed');
+      expect(await simDigest(sim, String(r.json.targetDb))).toBe(digest);
+    });
+  },
+);
 
-describe.skipIf(ext4Missing !== null)(`online backup on ext4 (no clone)${ext4Missing ? ` — skipped: ${ext4Missing}` : ''}`, () => {
-  let fs: LoopFs | undefined;
-  beforeAll(() => {
-    fs = mountLoopFs('ext4', 128);
-  });
-  afterAll(() => fs?.cleanup());
+describe.skipIf(ext4Missing !== null)(
+  `online backup on ext4 (no clone)${ext4Missing ? ` — skipped: ${ext4Missing}` : ''}`,
+  () => {
+    let fs: LoopFs | undefined;
+    beforeAll(() => {
+      fs = mountLoopFs('ext4', 128);
+    });
+    afterAll(() => fs?.cleanup());
 
-  it('auto falls back to copying; clone refuses with OEF-307 before any quiet point', async () => {
-    const sim = newSim({ serve: true }, { parentDir: fs!.dir });
-    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const refused = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-clone'), '--copy-method', 'clone'], env);
-    expect(refused.exitCode).toBe(6);
-    expect((refused.json.error as { code: string }).code).toBe('OEF-307');
-    expect(invocations(sim.dlc, 'proquiet', 'enable')).toHaveLength(0);
+    it('auto falls back to copying; clone refuses with OEF-307 before any quiet point', async () => {
+      const sim = newSim({ serve: true }, { parentDir: fs!.dir });
+      const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+      const refused = await oeflow(
+        ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-clone'), '--copy-method', 'clone'],
+        env,
+      );
+      expect(refused.exitCode).toBe(6);
+      expect((refused.json.error as { code: string }).code).toBe('OEF-307');
+      expect(invocations(sim.dlc, 'proquiet', 'enable')).toHaveLength(0);
 
-    const auto = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-auto')], env);
-    expect(auto.json.status, auto.stdout + auto.stderr).toBe('completed');
-    expect(auto.json.copyMethod).toBe('copy');
-    expect(String((auto.json.facts as { prepareCopy: { cloneUnavailable: string } }).prepareCopy.cloneUnavailable)).toMatch(/cannot clone/);
-    expect(typeof auto.json.quietWindowMs).toBe('number');
-    expect(staged(sim)).toEqual([]);
-  });
-});
+      const auto = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-auto')], env);
+      expect(auto.json.status, auto.stdout + auto.stderr).toBe('completed');
+      expect(auto.json.copyMethod).toBe('copy');
+      expect(
+        String((auto.json.facts as { prepareCopy: { cloneUnavailable: string } }).prepareCopy.cloneUnavailable),
+      ).toMatch(/cannot clone/);
+      expect(typeof auto.json.quietWindowMs).toBe('number');
+      expect(staged(sim)).toEqual([]);
+    });
+  },
+);

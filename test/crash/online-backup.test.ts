@@ -45,10 +45,13 @@ describe('online backup under SIGKILL', () => {
     const sim = newSim({ serve: true, aiExtents: 8 });
     const state = join(sim.dir, 'state.db');
     const start = ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'true'];
-    for (const [i, at] of killPlan([{ key: 'snapshot' }]).entries()) await killAt(sim, state, i === 0 ? start : ['resume', '--db', sim.db], at);
+    for (const [i, at] of killPlan([{ key: 'snapshot' }]).entries())
+      await killAt(sim, state, i === 0 ? start : ['resume', '--db', sim.db], at);
     const done = await oeflow(['resume', '--db', sim.db], { ...sim.env, OEFLOW_STATE: state });
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
-    expect(invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0)).toHaveLength(1 + restartsAfterLostQuietPoint(state));
+    expect(invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0)).toHaveLength(
+      1 + restartsAfterLostQuietPoint(state),
+    );
     expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
   }, 150_000);
 });

@@ -26,7 +26,10 @@ async function startHeldUnderQuietPoint(sim: Sim, state: string, thenRun = '') {
   writeFileSync(hold, '');
   const cmd = `touch ${inside}; while [ -e ${hold} ]; do sleep 0.05; done${thenRun ? `; ${thenRun}` : ''}`;
   const startedAt = Date.now();
-  const child = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', cmd], { ...sim.env, OEFLOW_STATE: state });
+  const child = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', cmd], {
+    ...sim.env,
+    OEFLOW_STATE: state,
+  });
   await eventually(() => existsSync(inside), 60_000, 'the run under its quiet point');
   rmSync(inside);
   expect(quietPoint(sim, startedAt)).toBe('held');
@@ -50,7 +53,10 @@ function journalNotes(state: string): Record<string, unknown>[] {
   const store = openStore(state);
   try {
     const run = store.listRuns()[0]!;
-    return store.journal(run.runId).filter((r) => r.kind === 'note').map((r) => r.data as Record<string, unknown>);
+    return store
+      .journal(run.runId)
+      .filter((r) => r.kind === 'note')
+      .map((r) => r.data as Record<string, unknown>);
   } finally {
     store.close();
   }
@@ -64,7 +70,11 @@ describe('quiet-point guard', () => {
     killGroup(child.pid);
     const killedAt = Date.now();
     await child;
-    await eventually(() => quietPoint(sim, startedAt) === 'released', 2_000, 'the quiet point disabled within 2 s of the kill');
+    await eventually(
+      () => quietPoint(sim, startedAt) === 'released',
+      2_000,
+      'the quiet point disabled within 2 s of the kill',
+    );
     expect(Date.now() - killedAt).toBeLessThan(2_000);
     rmSync(hold);
     // the database takes writes again
@@ -72,7 +82,13 @@ describe('quiet-point guard', () => {
     const env = { ...sim.env, OEFLOW_STATE: state };
     const runId = String(((await oeflow(['runs', '--db', sim.db], env)).json.runs as { runId: string }[])[0]!.runId);
     // the guard records what it did where abandon and resume read it
-    await eventually(() => (JSON.parse(readFileSync(join(`${state}-guards`, `${runId}.json`), 'utf8')) as { outcome: string }).outcome === 'disabled', 5_000, 'the guard record');
+    await eventually(
+      () =>
+        (JSON.parse(readFileSync(join(`${state}-guards`, `${runId}.json`), 'utf8')) as { outcome: string }).outcome ===
+        'disabled',
+      5_000,
+      'the guard record',
+    );
     const closed = await oeflow(['abandon', runId, '--reason', 'quiet point known down'], env);
     expect(closed.exitCode, closed.stdout + closed.stderr).toBe(0);
   });
@@ -87,7 +103,9 @@ describe('quiet-point guard', () => {
     await eventually(() => quietPoint(sim, startedAt) === 'released', 5_000, 'the guard disabling the quiet point');
     const done = await oeflow(['resume', '--db', sim.db], { ...sim.env, OEFLOW_STATE: state });
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
-    const checks = journalNotes(state).flatMap((d) => (d.worldCheck ? [d.worldCheck as { changed: string | null }] : []));
+    const checks = journalNotes(state).flatMap((d) =>
+      d.worldCheck ? [d.worldCheck as { changed: string | null }] : [],
+    );
     expect(checks[0]?.changed).toMatch(/quiet point .* was disabled/);
     expect(invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0)).toHaveLength(2);
     expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
@@ -104,7 +122,9 @@ describe('quiet-point guard', () => {
     rmSync(hold);
     const done = await oeflow(['resume', '--db', sim.db], { ...sim.env, OEFLOW_STATE: state });
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
-    const checks = journalNotes(state).flatMap((d) => (d.worldCheck ? [d.worldCheck as { changed: string | null }] : []));
+    const checks = journalNotes(state).flatMap((d) =>
+      d.worldCheck ? [d.worldCheck as { changed: string | null }] : [],
+    );
     expect(checks[0]?.changed).toMatch(/was disabled/);
     expect(invocations(sim.dlc, 'proquiet', 'enable').filter((i) => i.exitCode === 0)).toHaveLength(2);
   });
@@ -127,7 +147,9 @@ describe('quiet-point guard', () => {
     }
   });
 
-  it('disables the quiet point before exiting when the store\'s file system is full under it (ENOSPC on a real tmpfs)', async ({ skip }) => {
+  it("disables the quiet point before exiting when the store's file system is full under it (ENOSPC on a real tmpfs)", async ({
+    skip,
+  }) => {
     const mnt = mkdtempSync(join(tmpdir(), 'oeflow-full-store-'));
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt], { stdio: 'pipe' });
@@ -140,12 +162,19 @@ describe('quiet-point guard', () => {
       const sim = newSim({ serve: true });
       const state = join(mnt, 'state.db');
       // the snapshot command then prints 4 MB: its result cannot be journaled on the full file system
-      const { child, hold, startedAt } = await startHeldUnderQuietPoint(sim, state, `head -c 4000000 /dev/zero | tr '\\0' x`);
+      const { child, hold, startedAt } = await startHeldUnderQuietPoint(
+        sim,
+        state,
+        `head -c 4000000 /dev/zero | tr '\\0' x`,
+      );
       fillUp(join(mnt, 'filler'));
       rmSync(hold);
       const r = await child;
       // oeflow exits with a coded error, never a crash, and the quiet point is already down
-      expect(quietPoint(sim, startedAt), `exit ${r.exitCode} ${r.signal} ${String(r.stdout).slice(0, 3000)} ${String(r.stderr).slice(-3000)}`).toBe('released');
+      expect(
+        quietPoint(sim, startedAt),
+        `exit ${r.exitCode} ${r.signal} ${String(r.stdout).slice(0, 3000)} ${String(r.stderr).slice(-3000)}`,
+      ).toBe('released');
       expect(r.signal).toBeUndefined();
       expect(r.exitCode, String(r.stdout) + String(r.stderr)).toBe(1);
       const doc = JSON.parse(String(r.stdout)) as { error?: { code: string; message: string } };
@@ -163,7 +192,9 @@ describe('quiet-point guard', () => {
     const { child, startedAt } = await startHeldUnderQuietPoint(sim, state);
     process.kill(child.pid!, 'SIGHUP');
     const r = await child;
-    expect((JSON.parse(String(r.stdout)) as { status: string }).status, String(r.stdout) + String(r.stderr)).toBe('aborted');
+    expect((JSON.parse(String(r.stdout)) as { status: string }).status, String(r.stdout) + String(r.stderr)).toBe(
+      'aborted',
+    );
     expect(quietPoint(sim, startedAt)).toBe('released');
   });
 });

@@ -31,7 +31,9 @@ describe('restore under SIGKILL', () => {
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
     expect(storeView(state).open).toEqual([]);
     expect(invocations(sim.dlc, '-C', 'sequence').filter((i) => i.exitCode === 0)).toHaveLength(1);
-    const applied = invocations(sim.dlc, 'roll', 'forward').filter((i) => i.exitCode === 0).map((i) => i.argv.at(-1));
+    const applied = invocations(sim.dlc, 'roll', 'forward')
+      .filter((i) => i.exitCode === 0)
+      .map((i) => i.argv.at(-1));
     expect(applied.length).toBeGreaterThanOrEqual(2);
     expect(new Set(applied).size).toBe(applied.length);
     expect(await simDigest(sim, targetDb)).toBe(digest);
@@ -45,7 +47,9 @@ describe('restore under SIGKILL', () => {
     const env = { ...sim.env, OEFLOW_STATE: state };
     // rfutil dies half way through the first file, and oeflow dies right after it returned
     const crashed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
-      ...env, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half@1', OEFLOW_CRASH_AT: 'after-command:rollForward#0',
+      ...env,
+      OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half@1',
+      OEFLOW_CRASH_AT: 'after-command:rollForward#0',
     });
     expect(crashed.exitCode).toBe(-1); // killed by SIGKILL: no exit code
     expect(storeView(state).open).toContain('rollForward#0');
@@ -63,7 +67,9 @@ describe('restore under SIGKILL', () => {
     const { backupId, archive, digest } = await backupWithArchive(sim, state, 300);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const r = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
-      ...sim.env, OEFLOW_STATE: state, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half@1',
+      ...sim.env,
+      OEFLOW_STATE: state,
+      OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half@1',
     });
     expect(r.json.status, r.stdout + r.stderr).toBe('completed');
     expect(invocations(sim.dlc, 'roll', 'forward', 'retry').filter((i) => i.exitCode === 0)).toHaveLength(1);
@@ -77,7 +83,10 @@ describe('restore under SIGKILL', () => {
     const targetDb = join(sim.dir, 'restored', sim.name);
     const env = { ...sim.env, OEFLOW_STATE: state };
     // every roll forward call is killed half way (a repeating OOM kill, say)
-    const r = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half' });
+    const r = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
+      ...env,
+      OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half',
+    });
     expect(r.json.status, r.stdout + r.stderr).toBe('failed');
     expect(r.json).toMatchObject({ resumable: true, state: 'rollForwardHalted', error: { code: 'OEF-215' } });
     expect(invocations(sim.dlc, 'roll', 'forward')).toHaveLength(1 + MAX_AUTOMATIC_RETRIES);
@@ -93,7 +102,9 @@ describe('restore under SIGKILL', () => {
     const { backupId, archive, digest } = await backupWithArchive(sim, state, 200);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const start = ['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive];
-    const kills = killPlan([{ key: 'disableReplication', hang: 'proutil:disablesitereplication:hang', words: ['disablesitereplication'] }]);
+    const kills = killPlan([
+      { key: 'disableReplication', hang: 'proutil:disablesitereplication:hang', words: ['disablesitereplication'] },
+    ]);
     for (const [i, at] of kills.entries()) await killAt(sim, state, i === 0 ? start : ['resume', '--db', targetDb], at);
     const done = await oeflow(['resume', '--db', targetDb], { ...sim.env, OEFLOW_STATE: state });
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
@@ -108,7 +119,9 @@ describe('restore under SIGKILL', () => {
     const targetDb = join(sim.dir, 'restored', sim.name);
     const env = { ...sim.env, OEFLOW_STATE: state };
     await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
-      ...env, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half@1', OEFLOW_CRASH_AT: 'after-command:rollForward#0',
+      ...env,
+      OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half@1',
+      OEFLOW_CRASH_AT: 'after-command:rollForward#0',
     });
     const kills = killPlan([{ key: 'rollForwardRetry#0', hang: 'rfutil:roll forward retry:hang', words: ['retry'] }]);
     for (const at of kills) await killAt(sim, state, ['resume', '--db', targetDb], at);

@@ -24,7 +24,9 @@ describe('oeflow with the AI archiver running', () => {
     // the directory does not exist yet: -aiarcdircreate makes it
     const served = await sim.run('proserve', [sim.db, '-aiarchiver', '-aiarcdir', arch, '-aiarcdircreate']);
     expect(served.exitCode, served.stdout).toBe(0);
-    expect(readFileSync(`${sim.db}.lg`, 'utf8')).toContain(`(13231) From this point forward all after-image extents will be archived to ${arch}.`);
+    expect(readFileSync(`${sim.db}.lg`, 'utf8')).toContain(
+      `(13231) From this point forward all after-image extents will be archived to ${arch}.`,
+    );
 
     const load = sim.oeflow(['sim', 'load', sim.db, '--tx', '1500', '--seed', '5']);
     const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
@@ -33,11 +35,18 @@ describe('oeflow with the AI archiver running', () => {
 
     // while the archiver runs, emptying an extent by hand is refused and changes nothing
     const before = sim.hashDir();
-    expect(await sim.run('rfutil', [sim.db, '-C', 'aimage', 'extent', 'empty'])).toMatchObject({ exitCode: 1, messages: [90040] });
+    expect(await sim.run('rfutil', [sim.db, '-C', 'aimage', 'extent', 'empty'])).toMatchObject({
+      exitCode: 1,
+      messages: [90040],
+    });
     expect(sim.hashDir()).toBe(before);
 
     // the load filled extents the daemon may not have reached yet: the switch needs the next one EMPTY
-    await eventually(() => readMaster(dbPaths(sim.db)).ai.extents.every((e) => e.status !== 'Full'), 30_000, 'no FULL extent left');
+    await eventually(
+      () => readMaster(dbPaths(sim.db)).ai.extents.every((e) => e.status !== 'Full'),
+      30_000,
+      'no FULL extent left',
+    );
     // close the last file; the daemon archives it within its 5 s pass
     expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'])).exitCode).toBe(0);
     const digest = await simDigest(sim, sim.db);
@@ -48,9 +57,16 @@ describe('oeflow with the AI archiver running', () => {
     const lg = readFileSync(`${sim.db}.lg`, 'utf8');
     expect(lg).toMatch(/\(13199\) After-image extent .* has been copied to /);
     expect(lg).toMatch(/\(13154\) Marked after-image extent sports\.a\d ARCHIVED\./);
-    expect(readFileSync(`${sim.db}.archival.log`, 'utf8').split('\n').filter((l) => l.startsWith('0001,')).length).toBeGreaterThanOrEqual(lastClosed - 1);
+    expect(
+      readFileSync(`${sim.db}.archival.log`, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('0001,')).length,
+    ).toBeGreaterThanOrEqual(lastClosed - 1);
 
-    const r = await oeflow(['restore', String(b.json.backupId), '--into', join(sim.dir, 'restored'), '--ai', arch], env);
+    const r = await oeflow(
+      ['restore', String(b.json.backupId), '--into', join(sim.dir, 'restored'), '--ai', arch],
+      env,
+    );
     expect(r.json.status, r.stdout + r.stderr).toBe('completed');
     expect(await simDigest(sim, String(r.json.targetDb))).toBe(digest);
   }, 240_000);
@@ -58,12 +74,23 @@ describe('oeflow with the AI archiver running', () => {
   it('refuses a bad archiver interval at proserve and rfutil, starting nothing and changing nothing', async () => {
     const sim = newSim();
     const before = sim.hashDir();
-    expect(await sim.run('proserve', [sim.db, '-aiarchiver', '-aiarcdir', sim.dir, '-aiarcinterval', '5'])).toMatchObject({ exitCode: 1, messages: [90041] });
+    expect(
+      await sim.run('proserve', [sim.db, '-aiarchiver', '-aiarcdir', sim.dir, '-aiarcinterval', '5']),
+    ).toMatchObject({ exitCode: 1, messages: [90041] });
     expect(await sim.run('proserve', [sim.db, '-aiarchiver'])).toMatchObject({ exitCode: 1, messages: [90039] });
-    expect(await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'setinterval', '60'])).toMatchObject({ exitCode: 1, messages: [90041] });
+    expect(await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'setinterval', '60'])).toMatchObject({
+      exitCode: 1,
+      messages: [90041],
+    });
     expect(sim.hashDir()).toBe(before);
-    expect(await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'enable', '-aiarcdir', sim.dir, '-aiarcinterval', '120'])).toMatchObject({ exitCode: 0, messages: [13231] });
-    expect(readMaster(dbPaths(sim.db)).ai).toMatchObject({ archiver: true, archiveDirs: [sim.dir], archiveInterval: 120 });
+    expect(
+      await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'enable', '-aiarcdir', sim.dir, '-aiarcinterval', '120']),
+    ).toMatchObject({ exitCode: 0, messages: [13231] });
+    expect(readMaster(dbPaths(sim.db)).ai).toMatchObject({
+      archiver: true,
+      archiveDirs: [sim.dir],
+      archiveInterval: 120,
+    });
     // a drill does not archive (or empty extents) under the site's archiver: it needs its directories
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
     const enabled = sim.hashDir();
@@ -71,8 +98,14 @@ describe('oeflow with the AI archiver running', () => {
     expect((drill.json.error as { code: string; message: string }).code).toBe('OEF-001');
     expect((drill.json.error as { message: string }).message).toContain('--ai');
     expect(sim.hashDir()).toBe(enabled);
-    expect(await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'setinterval', '0'])).toMatchObject({ exitCode: 0, messages: [90045] });
-    expect(await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'end'])).toMatchObject({ exitCode: 0, messages: [90044] });
+    expect(await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'setinterval', '0'])).toMatchObject({
+      exitCode: 0,
+      messages: [90045],
+    });
+    expect(await sim.run('rfutil', [sim.db, '-C', 'aiarchiver', 'end'])).toMatchObject({
+      exitCode: 0,
+      messages: [90044],
+    });
     expect(readMaster(dbPaths(sim.db)).ai).toMatchObject({ archiver: false, archiveInterval: 0 });
   });
 });

@@ -2,7 +2,16 @@
 // damaged, duplicated, given out of order (issue 11). The chain proof names a truncated or
 // damaged file with its sequence before anything is restored; a file cut short after the
 // proof halts the roll forward with 9333 (OEF-216) and `resume --retry` continues on it.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArchiverName } from '../../src/aichain/archiver-name.js';
@@ -17,7 +26,10 @@ const newSim = useSim();
 
 /** The archive's files in sequence order. */
 function archived(dir: string): { path: string; seq: number }[] {
-  return readdirSync(dir).map((n) => ({ path: join(dir, n), seq: parseArchiverName(n)?.aiSeq ?? -1 })).filter((f) => f.seq >= 0).sort((a, b) => a.seq - b.seq);
+  return readdirSync(dir)
+    .map((n) => ({ path: join(dir, n), seq: parseArchiverName(n)?.aiSeq ?? -1 }))
+    .filter((f) => f.seq >= 0)
+    .sort((a, b) => a.seq - b.seq);
 }
 
 /** The AI sequence the backup was paired with, from the catalog (`oeflow backups`). */
@@ -36,7 +48,11 @@ function archiveCopy(sim: Sim, archive: string, name: string): string {
   return to;
 }
 
-interface Problem { kind: string; seqnos?: number[]; paths?: string[] }
+interface Problem {
+  kind: string;
+  seqnos?: number[];
+  paths?: string[];
+}
 
 describe('oeflow restore with defective AI files', () => {
   it('refuses truncated and damaged files by sequence (OEF-320, nothing restored), and names duplicates; out-of-order names are ordered', async () => {
@@ -63,14 +79,20 @@ describe('oeflow restore with defective AI files', () => {
     const dup = archiveCopy(sim, archive, 'arch-dup');
     copyFileSync(victim.path, join(dup, `copy-of-${name}`));
 
-    for (const [dir, kind] of [[cut, 'truncated'], [bad, 'damaged'], [dup, 'duplicate']] as const) {
+    for (const [dir, kind] of [
+      [cut, 'truncated'],
+      [bad, 'damaged'],
+      [dup, 'duplicate'],
+    ] as const) {
       const before = sim.hashDir(dir);
       const into = join(sim.dir, `restored-${kind}`);
       const r = await oeflow(['restore', backupId, '--into', into, '--ai', dir], env);
       expect(r.exitCode, r.stdout + r.stderr).toBe(8);
       const error = r.json.error as { code: string; message: string; details: { problems: Problem[] } };
       expect(error.code).toBe('OEF-320');
-      expect(error.details.problems.map((p) => ({ kind: p.kind, seqnos: p.seqnos }))).toEqual([{ kind, seqnos: [victim.seq] }]);
+      expect(error.details.problems.map((p) => ({ kind: p.kind, seqnos: p.seqnos }))).toEqual([
+        { kind, seqnos: [victim.seq] },
+      ]);
       if (kind !== 'duplicate') expect(error.message).toContain(`(sequence ${victim.seq})`);
       expect(existsSync(into) ? readdirSync(into) : []).toEqual([]);
       expect(sim.hashDir(dir)).toBe(before);
@@ -95,7 +117,10 @@ describe('oeflow restore with defective AI files', () => {
     if (second === undefined) throw new Error('no second archived file');
     const targetDb = join(sim.dir, 'restored', sim.name);
     // oeflow dies right after the first file; meanwhile the second file is cut short
-    const crashed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { ...env, OEFLOW_CRASH_AT: 'after-command:rollForward#0' });
+    const crashed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
+      ...env,
+      OEFLOW_CRASH_AT: 'after-command:rollForward#0',
+    });
     expect(crashed.exitCode).toBe(-1);
     const complete = readFileSync(second.path);
     truncateSync(second.path, Math.floor(complete.length / 2));

@@ -20,22 +20,35 @@ describe('a restore target opened after its roll forward halted', () => {
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
     const { backupId, archive, digest } = await backupWithArchive(sim, state, 600);
-    const files = readdirSync(archive).map((n) => ({ path: join(archive, n), seq: parseArchiverName(n)?.aiSeq ?? -1 })).filter((f) => f.seq > 0).sort((a, b) => a.seq - b.seq);
+    const files = readdirSync(archive)
+      .map((n) => ({ path: join(archive, n), seq: parseArchiverName(n)?.aiSeq ?? -1 }))
+      .filter((f) => f.seq > 0)
+      .sort((a, b) => a.seq - b.seq);
 
     // the crash tests' archive holds transactions that span AI files
     const stillActive: number[] = [];
     for (const f of files) {
       const scan = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'scan', '-a', f.path]);
-      stillActive.push(Number(/At the end of the \.ai file, (\d+) transactions were still active\. \(1636\)/.exec(scan.stdout)?.[1]));
+      stillActive.push(
+        Number(/At the end of the \.ai file, (\d+) transactions were still active\. \(1636\)/.exec(scan.stdout)?.[1]),
+      );
     }
-    expect(stillActive.some((n) => n > 0), `1636 per file: ${stillActive.join(', ')}`).toBe(true);
+    expect(
+      stillActive.some((n) => n > 0),
+      `1636 per file: ${stillActive.join(', ')}`,
+    ).toBe(true);
 
     // oeflow dies after the first file; the second is cut short: the resume halts on 9333 (OEF-216)
     const into = join(sim.dir, 'restored');
     const targetDb = join(into, sim.name);
-    const crashed = await oeflow(['restore', backupId, '--into', into, '--ai', archive], { ...env, OEFLOW_CRASH_AT: 'after-command:rollForward#0' });
+    const crashed = await oeflow(['restore', backupId, '--into', into, '--ai', archive], {
+      ...env,
+      OEFLOW_CRASH_AT: 'after-command:rollForward#0',
+    });
     expect(crashed.exitCode).toBe(-1);
-    const firstFile = invocations(sim.dlc, 'roll', 'forward').find((i) => i.exitCode === 0)?.argv.at(-1);
+    const firstFile = invocations(sim.dlc, 'roll', 'forward')
+      .find((i) => i.exitCode === 0)
+      ?.argv.at(-1);
     const second = files[files.findIndex((f) => f.path === firstFile) + 1];
     if (second === undefined) throw new Error(`no file after ${String(firstFile)}`);
     const complete = readFileSync(second.path);

@@ -21,7 +21,8 @@ function tampered(state: string, name: string, tamper: Tamper): string {
   copyFileSync(state, copy);
   const db = new Database(copy);
   db.pragma('foreign_keys = OFF');
-  for (const t of db.prepare("SELECT name FROM sqlite_master WHERE type='trigger'").all() as { name: string }[]) db.exec(`DROP TRIGGER "${t.name}"`);
+  for (const t of db.prepare("SELECT name FROM sqlite_master WHERE type='trigger'").all() as { name: string }[])
+    db.exec(`DROP TRIGGER "${t.name}"`);
   tamper(db);
   db.close();
   return copy;
@@ -29,34 +30,76 @@ function tampered(state: string, name: string, tamper: Tamper): string {
 
 /** Every row of a run, in every table, gone. */
 function deleteRun(db: Database.Database, runId: string): void {
-  for (const table of ['commands', 'attempts', 'journal', 'backups', 'locks', 'runs']) db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(runId);
+  for (const table of ['commands', 'attempts', 'journal', 'backups', 'locks', 'runs'])
+    db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(runId);
 }
 
 /** Drop a run's store log entries and recompute the rest of the log, as an attacker who knows the scheme would. */
 function eraseFromLog(db: Database.Database, runId: string): void {
-  const rest = db.prepare('SELECT at, kind, run_id, run_seq, run_hash FROM store_log WHERE run_id <> ? ORDER BY seq').all(runId) as { at: string; kind: string; run_id: string; run_seq: number; run_hash: string }[];
+  const rest = db
+    .prepare('SELECT at, kind, run_id, run_seq, run_hash FROM store_log WHERE run_id <> ? ORDER BY seq')
+    .all(runId) as { at: string; kind: string; run_id: string; run_seq: number; run_hash: string }[];
   db.exec('DELETE FROM store_log');
   let prev = GENESIS_HASH;
   for (const [i, e] of rest.entries()) {
-    const hash = storeLogHash(prev, { seq: i + 1, at: e.at, kind: e.kind, runId: e.run_id, runSeq: e.run_seq, runHash: e.run_hash });
-    db.prepare('INSERT INTO store_log (seq, at, kind, run_id, run_seq, run_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(i + 1, e.at, e.kind, e.run_id, e.run_seq, e.run_hash, prev, hash);
+    const hash = storeLogHash(prev, {
+      seq: i + 1,
+      at: e.at,
+      kind: e.kind,
+      runId: e.run_id,
+      runSeq: e.run_seq,
+      runHash: e.run_hash,
+    });
+    db.prepare(
+      'INSERT INTO store_log (seq, at, kind, run_id, run_seq, run_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(i + 1, e.at, e.kind, e.run_id, e.run_seq, e.run_hash, prev, hash);
     prev = hash;
   }
 }
 
 /** Change a command's exit code and recompute the run's chain, its signatures stripped. */
 function rewriteRun(db: Database.Database, runId: string): void {
-  const row = db.prepare("SELECT seq, data_json FROM journal WHERE run_id = ? AND kind = 'command' ORDER BY seq LIMIT 1").get(runId) as { seq: number; data_json: string };
-  db.prepare('UPDATE journal SET data_json = ? WHERE run_id = ? AND seq = ?').run(JSON.stringify({ ...(JSON.parse(row.data_json) as object), exitCode: 42 }), runId, row.seq);
+  const row = db
+    .prepare("SELECT seq, data_json FROM journal WHERE run_id = ? AND kind = 'command' ORDER BY seq LIMIT 1")
+    .get(runId) as { seq: number; data_json: string };
+  db.prepare('UPDATE journal SET data_json = ? WHERE run_id = ? AND seq = ?').run(
+    JSON.stringify({ ...(JSON.parse(row.data_json) as object), exitCode: 42 }),
+    runId,
+    row.seq,
+  );
   db.prepare('UPDATE commands SET exit_code = 42 WHERE run_id = ? AND journal_seq = ?').run(runId, row.seq);
   db.prepare('UPDATE journal SET signature = NULL, sig_key_id = NULL WHERE run_id = ?').run(runId);
-  const rows = db.prepare('SELECT seq, at, kind, step_key, attempt, data_json FROM journal WHERE run_id = ? ORDER BY seq').all(runId) as { seq: number; at: string; kind: string; step_key: string | null; attempt: number | null; data_json: string }[];
+  const rows = db
+    .prepare('SELECT seq, at, kind, step_key, attempt, data_json FROM journal WHERE run_id = ? ORDER BY seq')
+    .all(runId) as {
+    seq: number;
+    at: string;
+    kind: string;
+    step_key: string | null;
+    attempt: number | null;
+    data_json: string;
+  }[];
   let prev = GENESIS_HASH;
   for (const r of rows) {
     const data = JSON.parse(r.data_json) as Record<string, unknown>;
-    const canonical = JSON.stringify(Object.fromEntries(Object.keys(data).sort().map((k) => [k, data[k]])));
-    if (r.seq === row.seq) db.prepare('UPDATE journal SET data_json = ? WHERE run_id = ? AND seq = ?').run(canonical, runId, r.seq);
-    const hash = journalHash(prev, { runId, seq: r.seq, at: r.at, kind: r.kind, stepKey: r.step_key, attempt: r.attempt, data });
+    const canonical = JSON.stringify(
+      Object.fromEntries(
+        Object.keys(data)
+          .sort()
+          .map((k) => [k, data[k]]),
+      ),
+    );
+    if (r.seq === row.seq)
+      db.prepare('UPDATE journal SET data_json = ? WHERE run_id = ? AND seq = ?').run(canonical, runId, r.seq);
+    const hash = journalHash(prev, {
+      runId,
+      seq: r.seq,
+      at: r.at,
+      kind: r.kind,
+      stepKey: r.step_key,
+      attempt: r.attempt,
+      data,
+    });
     db.prepare('UPDATE journal SET prev_hash = ?, hash = ? WHERE run_id = ? AND seq = ?').run(prev, hash, runId, r.seq);
     prev = hash;
   }
@@ -79,13 +122,26 @@ describe('store checkpoints and period reports', () => {
     const taken = await oeflow(['checkpoint', '--out', file], env);
     expect(taken.exitCode).toBe(0);
     expect(taken.json).toMatchObject({ size: 4, signed: true }); // two runs: start and end each
-    const checkpoint = JSON.parse(readFileSync(file, 'utf8')) as { format: string; size: number; signature: { keyId: string } };
+    const checkpoint = JSON.parse(readFileSync(file, 'utf8')) as {
+      format: string;
+      size: number;
+      signature: { keyId: string };
+    };
     expect(checkpoint.format).toBe('oeflow-checkpoint-v1');
 
-    const verifyStore = (store: string, ...extra: string[]) => oeflow(['verify', '--checkpoint', file, '--public-key', `${key}.pub`, ...extra], { ...sim.env, OEFLOW_STATE: store });
+    const verifyStore = (store: string, ...extra: string[]) =>
+      oeflow(['verify', '--checkpoint', file, '--public-key', `${key}.pub`, ...extra], {
+        ...sim.env,
+        OEFLOW_STATE: store,
+      });
     const good = await verifyStore(state);
     expect(good.exitCode, good.stdout).toBe(0);
-    expect(good.json).toMatchObject({ verdict: 'proven', checkpoints: [{ ok: true, size: 4, runsCovered: 2, signature: { signed: true, ok: true, checkedWith: 'public-key' } }] });
+    expect(good.json).toMatchObject({
+      verdict: 'proven',
+      checkpoints: [
+        { ok: true, size: 4, runsCovered: 2, signature: { signed: true, ok: true, checkedWith: 'public-key' } },
+      ],
+    });
 
     // a later run is not part of the checkpoint, and does not disturb it
     const third = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk3')], env);
@@ -93,10 +149,35 @@ describe('store checkpoints and period reports', () => {
     expect((await verifyStore(state)).exitCode).toBe(0);
 
     const cases: { name: string; tamper: Tamper; expect: RegExp }[] = [
-      { name: 'deleted-run', tamper: (db) => deleteRun(db, runA), expect: new RegExp(`run ${runA}'s run-started \\(seq 1\\) is gone: the run was deleted`) },
-      { name: 'deleted-run-and-log', tamper: (db) => { deleteRun(db, runA); eraseFromLog(db, runA); }, expect: /does not have the checkpoint's head hash|were removed/ },
-      { name: 'cut-tail', tamper: (db) => { deleteRun(db, runB); deleteRun(db, String(third.json.runId)); db.prepare('DELETE FROM store_log WHERE seq > 2').run(); }, expect: /the store log has 2 entries, the checkpoint counted 4: entries 3\.\.4 were removed/ },
-      { name: 'rewritten-run', tamper: (db) => rewriteRun(db, runA), expect: new RegExp(`run ${runA}'s run-ended \\(seq \\d+\\) has another hash than the one anchored: the run was rewritten`) },
+      {
+        name: 'deleted-run',
+        tamper: (db) => deleteRun(db, runA),
+        expect: new RegExp(`run ${runA}'s run-started \\(seq 1\\) is gone: the run was deleted`),
+      },
+      {
+        name: 'deleted-run-and-log',
+        tamper: (db) => {
+          deleteRun(db, runA);
+          eraseFromLog(db, runA);
+        },
+        expect: /does not have the checkpoint's head hash|were removed/,
+      },
+      {
+        name: 'cut-tail',
+        tamper: (db) => {
+          deleteRun(db, runB);
+          deleteRun(db, String(third.json.runId));
+          db.prepare('DELETE FROM store_log WHERE seq > 2').run();
+        },
+        expect: /the store log has 2 entries, the checkpoint counted 4: entries 3\.\.4 were removed/,
+      },
+      {
+        name: 'rewritten-run',
+        tamper: (db) => rewriteRun(db, runA),
+        expect: new RegExp(
+          `run ${runA}'s run-ended \\(seq \\d+\\) has another hash than the one anchored: the run was rewritten`,
+        ),
+      },
     ];
     for (const c of cases) {
       const copy = tampered(state, c.name, c.tamper);
@@ -131,7 +212,10 @@ describe('store checkpoints and period reports', () => {
     const today = new Date().toISOString().slice(0, 10);
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const html = join(sim.dir, 'report.html');
-    const report = await oeflow(['report', '--from', yesterday, '--to', today, '--db', sim.db, '--html', html, '--checkpoint', file], env);
+    const report = await oeflow(
+      ['report', '--from', yesterday, '--to', today, '--db', sim.db, '--html', html, '--checkpoint', file],
+      env,
+    );
     expect(report.exitCode, report.stdout).toBe(0);
     const runs = report.json.runs as { runId: string; integrity: string; outcome: string; checkpoints: string[] }[];
     expect(runs.map((r) => r.runId)).toEqual([runA, runB, String(third.json.runId)]);

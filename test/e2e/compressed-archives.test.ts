@@ -15,7 +15,14 @@ import { useSim } from '../helpers/sim.js';
 
 const newSim = useSim();
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const onPath = (tool: string) => { try { execFileSync('sh', ['-c', `command -v ${tool}`]); return true; } catch { return false; } };
+const onPath = (tool: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`]);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Compress the archive's files in turn with each format (the originals are removed). */
 function compressArchive(archive: string, formats: readonly ('gz' | 'bz2' | 'zst')[]): Map<string, string> {
@@ -33,7 +40,7 @@ function compressArchive(archive: string, formats: readonly ('gz' | 'bz2' | 'zst
 
 describe('restore from compressed AI archives', () => {
   it('decompresses .gz, .bz2 (and .zst) into the scratch space, hashes and journals both names; corrupt or undecompressable archives restore nothing', async () => {
-    const formats = (['gz', 'bz2', ...(onPath('zstd') ? ['zst' as const] : [])] as const);
+    const formats = ['gz', 'bz2', ...(onPath('zstd') ? ['zst' as const] : [])] as const;
     const sim = newSim({ serve: true, aiExtents: 6 });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
@@ -47,7 +54,12 @@ describe('restore from compressed AI archives', () => {
     expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0);
     expect(plan.json.ready).toBe(true);
     expect(existsSync(into)).toBe(false); // the plan decompressed into a temporary directory
-    const planned = plan.json.decompressed as { compressed: string; compressedSha256: string; sha256: string; format: string }[];
+    const planned = plan.json.decompressed as {
+      compressed: string;
+      compressedSha256: string;
+      sha256: string;
+      format: string;
+    }[];
     expect(new Set(planned.map((d) => d.compressed))).toEqual(new Set(compressed.keys()));
     for (const d of planned) {
       expect(d.compressedSha256).toBe(sha256(d.compressed));
@@ -63,7 +75,11 @@ describe('restore from compressed AI archives', () => {
     expect(files.every((f) => f.startsWith(join(into, '.oeflow-ai')))).toBe(true);
     const store = openStore(state);
     try {
-      const notes = store.journal(String(run.json.runId)).filter((r) => r.kind === 'note').map((r) => (r.data as { decompressedAi?: unknown[] }).decompressedAi).filter(Boolean);
+      const notes = store
+        .journal(String(run.json.runId))
+        .filter((r) => r.kind === 'note')
+        .map((r) => (r.data as { decompressedAi?: unknown[] }).decompressedAi)
+        .filter(Boolean);
       expect(notes).toHaveLength(1);
       const journaled = notes[0] as { compressed: string; compressedSha256: string; file: string; sha256: string }[];
       expect(journaled.map((j) => j.file).filter((f) => files.includes(f))).toHaveLength(files.length);
@@ -81,7 +97,9 @@ describe('restore from compressed AI archives', () => {
     // a corrupt archive: OEF-325 naming it, before anything is restored
     const broken = join(sim.dir, 'broken');
     cpSync(archive, broken, { recursive: true });
-    const gz = readdirSync(broken).sort().find((n) => n.endsWith('.gz'))!;
+    const gz = readdirSync(broken)
+      .sort()
+      .find((n) => n.endsWith('.gz'))!;
     const bytes = readFileSync(join(broken, gz));
     bytes.fill(0x55, 20, Math.min(bytes.length - 8, 200));
     writeFileSync(join(broken, gz), bytes);
@@ -96,7 +114,10 @@ describe('restore from compressed AI archives', () => {
     mkdirSync(bin);
     symlinkSync(process.execPath, join(bin, 'node'));
     const into3 = join(sim.dir, 'r3');
-    const noTool = await oeflow(['restore', backupId, '--into', into3, '--ai', archive], { ...env, PATH: `${sim.dlc}/bin:${bin}` });
+    const noTool = await oeflow(['restore', backupId, '--into', into3, '--ai', archive], {
+      ...env,
+      PATH: `${sim.dlc}/bin:${bin}`,
+    });
     expect(noTool.exitCode).toBe(2);
     expect(noTool.json.error).toMatchObject({ code: 'OEF-326', details: { tool: 'bzip2' } });
     expect(existsSync(into3) ? readdirSync(into3) : []).toEqual([]);

@@ -10,7 +10,9 @@ import { oeflow, oeflowText, useInProcessCli } from '../helpers/oeflow.js';
 useInProcessCli();
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('a damaged state store', () => {
   it('is OEF-020 with the next action, in one JSON document and in text without a stack trace', async () => {

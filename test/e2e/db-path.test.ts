@@ -21,7 +21,10 @@ describe('--db through a symlinked path', () => {
     symlinkSync(dirname(sim.db), link);
     const linked = join(link, basename(sim.db));
     // the run starts through the link and dies after its jobs-check intent: an open, interrupted run
-    await killAt(sim, state, ['backup', 'offline', `${linked}.db`, '--to', join(sim.dir, 'bk')], { stepKey: 'jobsCheck', crashAt: 'after-intent' });
+    await killAt(sim, state, ['backup', 'offline', `${linked}.db`, '--to', join(sim.dir, 'bk')], {
+      stepKey: 'jobsCheck',
+      crashAt: 'after-intent',
+    });
 
     for (const db of [linked, `${linked}.db`, sim.db]) {
       const runs = await oeflow(['runs', '--db', db], env);

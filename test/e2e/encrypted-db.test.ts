@@ -41,7 +41,9 @@ describe('an encrypted database', () => {
     const none = await run(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-none')]);
     expect(none.json.status, none.stderr).toBe('failed');
     expect((none.json.error as { code: string }).code).toBe('OEF-124');
-    const wrong = await run(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-wrong')], { OEFLOW_PASSPHRASE: 'not-the-passphrase' });
+    const wrong = await run(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-wrong')], {
+      OEFLOW_PASSPHRASE: 'not-the-passphrase',
+    });
     expect((wrong.json.error as { code: string }).code).toBe('OEF-125');
     expect(invocationLines(sim.dlc, 'enable')).toHaveLength(0);
     expect(sim.hashDir()).toBe(before);
@@ -64,12 +66,21 @@ describe('an encrypted database', () => {
     await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
 
     // restore without the passphrase: refused before anything is restored (the AI chain proof scans first)
-    const noKey = await run(['restore', String(b.json.backupId), '--into', join(sim.dir, 'restored-none'), '--ai', archive]);
+    const noKey = await run([
+      'restore',
+      String(b.json.backupId),
+      '--into',
+      join(sim.dir, 'restored-none'),
+      '--ai',
+      archive,
+    ]);
     expect((noKey.json.error as { code: string }).code).toBe('OEF-124');
     expect(existsSync(join(sim.dir, 'restored-none'))).toBe(false);
 
     // the passphrase from the environment: restored and rolled forward to the source's data
-    const r = await run(['restore', String(b.json.backupId), '--into', join(sim.dir, 'restored'), '--ai', archive], { OEFLOW_PASSPHRASE: secret });
+    const r = await run(['restore', String(b.json.backupId), '--into', join(sim.dir, 'restored'), '--ai', archive], {
+      OEFLOW_PASSPHRASE: secret,
+    });
     expect(r.json.status, r.stderr).toBe('completed');
     const target = String(r.json.targetDb);
     expect(await simDigest(sim, target)).toBe(digest);
@@ -83,9 +94,17 @@ describe('an encrypted database', () => {
     expect(shown.stdout).toContain('passphrase: supplied on stdin');
     expect((await run(['verify', String(r.json.runId)])).exitCode).toBe(0); // the note is part of the hashed row
     const config = await run(['config', 'show'], { OEFLOW_PASSPHRASE: secret });
-    expect(config.json.settings).toContainEqual({ key: 'passphrase', value: '********', source: 'environment', where: 'OEFLOW_PASSPHRASE' });
+    expect(config.json.settings).toContainEqual({
+      key: 'passphrase',
+      value: '********',
+      source: 'environment',
+      where: 'OEFLOW_PASSPHRASE',
+    });
     // the store's pages hold the journal in plain text (so the search below would find a leaked value)
-    const storeText = [state, `${state}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
+    const storeText = [state, `${state}-wal`]
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('');
     expect(storeText).toContain('passphrase: supplied on stdin');
     for (const file of allFiles(sim.dir).filter((f) => f !== passFile)) {
       expect(readFileSync(file).includes(secret), file).toBe(false);

@@ -19,9 +19,14 @@ describe('engine invariants', () => {
     const state = join(sim.dir, 'state.db');
     const { backupId, archive } = await backupWithArchive(sim, state, 200);
     const targetDb = join(sim.dir, 'restored', sim.name);
-    await killAt(sim, state, ['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { stepKey: 'repairStructure', crashAt: 'after-command' });
+    await killAt(sim, state, ['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
+      stepKey: 'repairStructure',
+      crashAt: 'after-command',
+    });
     // someone rolls a file forward by hand before the run resumes
-    const firstFile = invocations(sim.dlc, 'scan').map((i) => i.argv.at(-1)!).sort()[0]!;
+    const firstFile = invocations(sim.dlc, 'scan')
+      .map((i) => i.argv.at(-1)!)
+      .sort()[0]!;
     await sim.run('rfutil', [targetDb, '-C', 'roll', 'forward', '-a', firstFile]);
     const r = await oeflow(['resume', '--db', targetDb], { ...sim.env, OEFLOW_STATE: state });
     expect(r.exitCode).toBe(6);
@@ -33,7 +38,10 @@ describe('engine invariants', () => {
     const sim = newSim({ serve: true });
     const state = join(sim.dir, 'state.db');
     const dest = join(sim.dir, 'bk');
-    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', dest], { stepKey: 'aiSwitch', crashAt: 'after-command' });
+    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', dest], {
+      stepKey: 'aiSwitch',
+      crashAt: 'after-command',
+    });
     await sim.run('proserve', [sim.db]); // something opens the database mid-procedure
     const r = await oeflow(['resume', '--db', sim.db], { ...sim.env, OEFLOW_STATE: state });
     expect(r.json.status, r.stdout).toBe('completed');
@@ -47,7 +55,10 @@ describe('oeflow abandon', () => {
     const sim = newSim({ serve: true, aiExtents: 6 });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk1')], { stepKey: 'aiSwitch', crashAt: 'after-command' });
+    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk1')], {
+      stepKey: 'aiSwitch',
+      crashAt: 'after-command',
+    });
     const blocked = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk2')], env);
     expect(blocked.exitCode).toBe(4);
     const crashedId = String((blocked.json.error as { details?: { holder?: string } }).details?.holder ?? '');
@@ -59,10 +70,18 @@ describe('oeflow abandon', () => {
     expect(fresh.json.status, fresh.stdout + fresh.stderr).toBe('completed');
 
     // killed with its quiet point up: the run's guard disables it, and then abandon is safe
-    await killAt(sim, state, ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk3')], { stepKey: 'quietEnable', crashAt: 'after-command' });
+    await killAt(sim, state, ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk3')], {
+      stepKey: 'quietEnable',
+      crashAt: 'after-command',
+    });
     const onlineRun = (await oeflow(['runs', '--db', sim.db], env)).json.runs as { runId: string; status: string }[];
     const record = join(`${state}-guards`, `${onlineRun[0]!.runId}.json`);
-    await eventually(() => existsSync(record) && (JSON.parse(readFileSync(record, 'utf8')) as { outcome: string }).outcome === 'disabled', 20_000, 'the guard disabling the quiet point');
+    await eventually(
+      () =>
+        existsSync(record) && (JSON.parse(readFileSync(record, 'utf8')) as { outcome: string }).outcome === 'disabled',
+      20_000,
+      'the guard disabling the quiet point',
+    );
     const abandoned = await oeflow(['abandon', onlineRun[0]!.runId, '--reason', 'quiet point down'], env);
     expect(abandoned.exitCode, abandoned.stdout).toBe(0);
     expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(7);
@@ -72,7 +91,10 @@ describe('oeflow abandon', () => {
 describe('preflight refusals', () => {
   it('refuses an online backup of a database with a single AI extent before raising any quiet point (OEF-204)', async () => {
     const sim = newSim({ serve: true, aiExtents: 1 });
-    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') });
+    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], {
+      ...sim.env,
+      OEFLOW_STATE: join(sim.dir, 'state.db'),
+    });
     expect(r.exitCode).toBe(6);
     expect(errorCode(r.json)).toBe('OEF-204');
     expect(invocationLines(sim.dlc, 'proquiet')).toHaveLength(0);
@@ -80,7 +102,10 @@ describe('preflight refusals', () => {
 
   it('refuses an online backup of a database that is not running (OEF-205)', async () => {
     const sim = newSim({ serve: false });
-    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') });
+    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], {
+      ...sim.env,
+      OEFLOW_STATE: join(sim.dir, 'state.db'),
+    });
     expect(r.exitCode).toBe(6);
     expect(errorCode(r.json)).toBe('OEF-205');
   });
@@ -88,14 +113,24 @@ describe('preflight refusals', () => {
   it('ends an offline backup of a database held single-user with OEF-200 (in use) before any shutdown, not OEF-054 (issue 8)', async () => {
     const sim = newSim({ serve: false });
     // a utility opens the database single-user (mode-1 .lk) and stays
-    const other = sim.run('proutil', [sim.db, '-C', 'truncate', 'bi'], { env: { OEFLOW_SIM_FAULTS: 'proutil:truncate:hang' } });
-    await eventually(async () => (await sim.run('proutil', [sim.db, '-C', 'holder'])).exitCode === 14, 30_000, 'the single-user holder');
-    const r = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') });
+    const other = sim.run('proutil', [sim.db, '-C', 'truncate', 'bi'], {
+      env: { OEFLOW_SIM_FAULTS: 'proutil:truncate:hang' },
+    });
+    await eventually(
+      async () => (await sim.run('proutil', [sim.db, '-C', 'holder'])).exitCode === 14,
+      30_000,
+      'the single-user holder',
+    );
+    const r = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], {
+      ...sim.env,
+      OEFLOW_STATE: join(sim.dir, 'state.db'),
+    });
     expect(r.exitCode, r.stdout).toBe(6);
     expect(errorCode(r.json)).toBe('OEF-200');
     expect((r.json.error as { message: string }).message).toMatch(/single-user/);
     // nothing was shut down, switched or (re)started
-    for (const words of [['proshut'], ['proserve'], ['aimage', 'new'], ['truncate', 'bi']]) expect(invocations(sim.dlc, ...words), words.join(' ')).toHaveLength(0);
+    for (const words of [['proshut'], ['proserve'], ['aimage', 'new'], ['truncate', 'bi']])
+      expect(invocations(sim.dlc, ...words), words.join(' ')).toHaveLength(0);
     killUnfinished(sim.dlc);
     await other;
   });
@@ -105,8 +140,15 @@ describe('signals and the quiet-point watchdog', () => {
   it('disables the quiet point when SIGINT arrives during the snapshot, and the run resumes', async () => {
     const sim = newSim({ serve: true });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const child = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 3'], env);
-    await eventually(() => invocations(sim.dlc, 'proquiet', 'enable').some((i) => i.exitCode === 0), 30_000, 'quiet point enabled');
+    const child = spawnOeflow(
+      ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 3'],
+      env,
+    );
+    await eventually(
+      () => invocations(sim.dlc, 'proquiet', 'enable').some((i) => i.exitCode === 0),
+      30_000,
+      'quiet point enabled',
+    );
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGINT');
     const r = await child;
@@ -133,7 +175,10 @@ describe('signals and the quiet-point watchdog', () => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
       const scans = () => invocationLines(sim.dlc, 'scan').filter((l) => l.phase === 'start');
       const before = scans().length;
-      const child = spawnOeflow(['restore', String(b.json.backupId), '--into', join(sim.dir, `into-${sig}`), '--ai', ai], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage scan:hang' });
+      const child = spawnOeflow(
+        ['restore', String(b.json.backupId), '--into', join(sim.dir, `into-${sig}`), '--ai', ai],
+        { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage scan:hang' },
+      );
       await eventually(() => scans().length > before, 60_000, 'the AI-chain scan to start'); // before any run exists
       process.kill(child.pid!, sig);
       const r = await child;
@@ -153,8 +198,24 @@ describe('signals and the quiet-point watchdog', () => {
     for (const noRestart of [false, true]) {
       const sim = newSim({ serve: true });
       const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-      const child = spawnOeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk'), '--jobs-check', 'sleep 3', ...(noRestart ? ['--no-restart'] : [])], env);
-      await eventually(() => invocations(sim.dlc, 'truncate', 'bi').some((i) => i.exitCode === 0), 30_000, 'truncate bi done');
+      const child = spawnOeflow(
+        [
+          'backup',
+          'offline',
+          sim.db,
+          '--to',
+          join(sim.dir, 'bk'),
+          '--jobs-check',
+          'sleep 3',
+          ...(noRestart ? ['--no-restart'] : []),
+        ],
+        env,
+      );
+      await eventually(
+        () => invocations(sim.dlc, 'truncate', 'bi').some((i) => i.exitCode === 0),
+        30_000,
+        'truncate bi done',
+      );
       await new Promise((r) => setTimeout(r, 300)); // inside the jobs check
       child.kill('SIGINT');
       const r = await child;
@@ -182,7 +243,10 @@ describe('signals and the quiet-point watchdog', () => {
     const sim = newSim({ serve: true });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
     const started = Date.now();
-    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 30', '--max-quiet', '2s'], env);
+    const r = await oeflow(
+      ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 30', '--max-quiet', '2s'],
+      env,
+    );
     expect(r.exitCode).toBe(7);
     expect(errorCode(r.json)).toBe('OEF-060');
     expect(Date.now() - started).toBeLessThan(25_000); // the snapshot command was stopped
@@ -197,7 +261,10 @@ describe('roll forward error exits and operator decisions', () => {
     const { backupId, archive, digest } = await backupWithArchive(sim, state, 200);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const env = { ...sim.env, OEFLOW_STATE: state };
-    const failed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:fail@1' });
+    const failed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
+      ...env,
+      OEFLOW_SIM_FAULTS: 'rfutil:roll forward:fail@1',
+    });
     expect(failed.json.status).toBe('failed');
     expect(failed.json.resumable).toBe(true);
     const refused = await oeflow(['resume', '--db', targetDb], env);
@@ -216,7 +283,10 @@ describe('roll forward error exits and operator decisions', () => {
     const { backupId, archive } = await backupWithArchive(sim, state, 200);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const env = { ...sim.env, OEFLOW_STATE: state };
-    const failed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:roll forward:fail@1' });
+    const failed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
+      ...env,
+      OEFLOW_SIM_FAULTS: 'rfutil:roll forward:fail@1',
+    });
     expect(failed.json.status).toBe('failed');
     // someone starts and stops the half-restored copy: crash recovery backs transactions out
     expect((await sim.run('proserve', [targetDb])).exitCode).toBe(0);
@@ -231,7 +301,10 @@ describe('roll forward error exits and operator decisions', () => {
     const sim = newSim({ serve: true, aiExtents: 6 });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { stepKey: 'aiSwitch', crashAt: 'after-intent' });
+    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], {
+      stepKey: 'aiSwitch',
+      crashAt: 'after-intent',
+    });
     // killed: stored as running, reported as interrupted (no process drives it)
     const killed = await oeflow(['runs'], env);
     expect(killed.json.runs).toEqual([expect.objectContaining({ status: 'running', interrupted: true })]);
@@ -242,13 +315,18 @@ describe('roll forward error exits and operator decisions', () => {
     expect(stuck.exitCode).toBe(3);
     expect(stuck.json.status).toBe('needs-decision');
     const runId = String(stuck.json.runId);
-    const decided = await oeflow(['resolve', runId, '--as', 'done', '--reason', 'the last switch was ours (checked the .lg)'], env);
+    const decided = await oeflow(
+      ['resolve', runId, '--as', 'done', '--reason', 'the last switch was ours (checked the .lg)'],
+      env,
+    );
     expect(decided.exitCode).toBe(0);
     const waiting = await oeflow(['show', runId], env);
     expect(waiting.json).toMatchObject({ status: 'running', interrupted: true, next: `oeflow resume ${runId}` });
     const done = await oeflow(['resume', runId], env);
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
-    expect((await oeflow(['runs'], env)).json.runs).toEqual([expect.objectContaining({ status: 'completed', interrupted: false })]);
+    expect((await oeflow(['runs'], env)).json.runs).toEqual([
+      expect.objectContaining({ status: 'completed', interrupted: false }),
+    ]);
     // the operator's call and reason are part of the evidence
     const timeline = (await oeflow(['show', runId], env)).json.timeline as { decision?: { reason: string } }[];
     expect(timeline.some((t) => t.decision?.reason === 'the last switch was ours (checked the .lg)')).toBe(true);
@@ -283,7 +361,10 @@ describe('backup destinations are checked before the database is touched', () =>
     expect(invocations(sim.dlc, 'enable')).toHaveLength(enables); // no quiet point spent on it
 
     // a path through an existing file: said in words, before any quiet point
-    const underFile = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk', 'oeflow-manifest.json', 'sub')], env);
+    const underFile = await oeflow(
+      ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk', 'oeflow-manifest.json', 'sub')],
+      env,
+    );
     expect(underFile.exitCode).toBe(2);
     expect((underFile.json.error as { code: string; message: string }).code).toBe('OEF-305');
     expect((underFile.json.error as { message: string }).message).toMatch(/is an existing file/);
@@ -297,7 +378,11 @@ describe('restore on a host in another time zone', () => {
     const sim = newSim({ serve: true, aiExtents: 6 });
     const state = join(sim.dir, 'state.db');
     const { backupId, archive } = await backupWithArchive(sim, state, 100, { TZ: 'America/New_York' });
-    const plan = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive, '--plan'], { ...sim.env, OEFLOW_STATE: state, TZ: 'Asia/Tokyo' });
+    const plan = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive, '--plan'], {
+      ...sim.env,
+      OEFLOW_STATE: state,
+      TZ: 'Asia/Tokyo',
+    });
     expect(plan.json.chainProblems, plan.stdout + plan.stderr).toEqual([]);
     expect(plan.json.ready).toBe(true);
   });
@@ -311,7 +396,9 @@ describe('restore checks the backup against its manifest', () => {
     const env = { ...sim.env, OEFLOW_STATE: state };
     const bk = (await oeflow(['backups'], env)).json.backups as { backupId: string; destination: string }[];
     const dest = bk.find((b) => b.backupId === backupId)!.destination;
-    const manifest = JSON.parse(readFileSync(join(dest, 'oeflow-manifest.json'), 'utf8')) as { entries: { relPath: string; role: string }[] };
+    const manifest = JSON.parse(readFileSync(join(dest, 'oeflow-manifest.json'), 'utf8')) as {
+      entries: { relPath: string; role: string }[];
+    };
     const data = manifest.entries.find((e) => e.role === 'data')!;
     const file = join(dest, ...data.relPath.split('/'));
     const bytes = readFileSync(file);
@@ -332,7 +419,10 @@ describe('leftovers of a killed run', () => {
   async function killedDuringAimageNew(): Promise<{ sim: ReturnType<typeof newSim>; env: Record<string, string> }> {
     const sim = newSim({ serve: true, aiExtents: 4 });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const p = spawnOeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang' });
+    const p = spawnOeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], {
+      ...env,
+      OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang',
+    });
     await eventually(() => invocationLines(sim.dlc, 'new').length > 0, 30_000, 'aimage new to start');
     killGroup(p.pid);
     await p;
@@ -352,7 +442,11 @@ describe('leftovers of a killed run', () => {
     const sim = newSim({ serve: true });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    const [log, running, hold] = ['snap.log', 'snap.running', 'hold'].map((f) => join(sim.dir, f)) as [string, string, string];
+    const [log, running, hold] = ['snap.log', 'snap.running', 'hold'].map((f) => join(sim.dir, f)) as [
+      string,
+      string,
+      string,
+    ];
     writeFileSync(hold, '');
     // says `overlap` if another one runs at the same time; holds while `hold` exists
     const cmd = `if [ -e ${running} ]; then echo overlap >> ${log}; fi; touch ${running}; echo start >> ${log}; while [ -e ${hold} ]; do sleep 0.05; done; rm -f ${running}; echo end >> ${log}`;
@@ -362,10 +456,21 @@ describe('leftovers of a killed run', () => {
     killGroup(first.pid); // kill -9 of oeflow; the command leads its own process group and runs on
     await first;
     // human output: the resume says what it waits for on stderr
-    const resume = execa(process.execPath, [BIN, 'resume', '--db', sim.db], { env, reject: false, detached: true, timeout: 120_000 });
+    const resume = execa(process.execPath, [BIN, 'resume', '--db', sim.db], {
+      env,
+      reject: false,
+      detached: true,
+      timeout: 120_000,
+    });
     let stderr = '';
-    resume.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-    await eventually(() => stderr.includes(running) || lines().filter((l) => l === 'start').length > 1, 120_000, 'the resume to wait for the leftover snapshot command');
+    resume.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    await eventually(
+      () => stderr.includes(running) || lines().filter((l) => l === 'start').length > 1,
+      120_000,
+      'the resume to wait for the leftover snapshot command',
+    );
     expect(stderr).toMatch(/left running \(.*pid \d+: \S*sh -c /);
     expect(lines()).toEqual(['start']); // not started again while the first one runs
     rmSync(hold); // the first command ends: only now may the resume go on (and take its snapshot again under a new quiet point)
@@ -374,10 +479,12 @@ describe('leftovers of a killed run', () => {
     expect(lines()).toEqual(['start', 'end', 'start', 'end']);
   });
 
-  it('does not call a database held by someone else\'s single-user utility restarted', async () => {
+  it("does not call a database held by someone else's single-user utility restarted", async () => {
     const { sim, env } = await killedDuringAimageNew();
     killUnfinished(sim.dlc); // our leftover is gone…
-    const other = sim.run('proutil', [sim.db, '-C', 'truncate', 'bi'], { env: { OEFLOW_SIM_FAULTS: 'proutil:truncate:hang' } }); // …but someone holds it single-user
+    const other = sim.run('proutil', [sim.db, '-C', 'truncate', 'bi'], {
+      env: { OEFLOW_SIM_FAULTS: 'proutil:truncate:hang' },
+    }); // …but someone holds it single-user
     await eventually(() => invocationLines(sim.dlc, 'truncate').length > 0, 30_000, 'the other utility to start');
     const r = await oeflow(['resume', '--db', sim.db], env);
     expect(r.json.status, r.stdout + r.stderr).toBe('failed');
@@ -394,7 +501,10 @@ describe('ONLINE-1 proquiet enable', () => {
     const sim = newSim({ serve: true, aiExtents: 4 });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
     const started = Date.now();
-    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--max-quiet', '2s'], { ...env, OEFLOW_SIM_FAULTS: 'proquiet:enable:hang' });
+    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--max-quiet', '2s'], {
+      ...env,
+      OEFLOW_SIM_FAULTS: 'proquiet:enable:hang',
+    });
     expect(r.exitCode, r.stdout + r.stderr).toBe(7);
     expect(errorCode(r.json)).toBe('OEF-060');
     expect(Date.now() - started).toBeLessThan(30_000);

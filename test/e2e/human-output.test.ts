@@ -25,17 +25,24 @@ describe('oeflow output for people', () => {
     expect(ok.stdout).toMatch(/^ {2}size {9}\d+(\.\d)? (B|KiB|MiB), 9 files$/m);
     expect(ok.stdout).toMatch(/^ {2}duration {5}\d/m);
     expect(ok.stdout).toMatch(/^ {2}quiet point {2}held \S+ (ms|s) \(copy method: copy\)$/m);
-    expect(out.at(-1)).toMatch(/^next: keep the AI files from sequence \d+ on; to restore: oeflow restore bk-\S+ --into/);
+    expect(out.at(-1)).toMatch(
+      /^next: keep the AI files from sequence \d+ on; to restore: oeflow restore bk-\S+ --into/,
+    );
     // off a terminal: start and end lines per step, no redraws, no internal step names
     expect(ok.stderr).toContain('  ▶ ONLINE-1   Enable a quiet point (proquiet enable): started\n');
     expect(ok.stderr).toMatch(/^ {2}✔ ONLINE-4 {3}Disable the quiet point \(proquiet disable\): done in \S+/m);
     expect(ok.stderr).not.toMatch(/\r|quietEnable|copyFiles/);
 
-    const failed = await oeflowText(['backup', 'online', sim.db, '--repo', join(sim.dir, 'repo'), '--log-file', log, '-q'], { ...env, OEFLOW_SIM_FAULTS: 'proquiet:enable:fail' });
+    const failed = await oeflowText(
+      ['backup', 'online', sim.db, '--repo', join(sim.dir, 'repo'), '--log-file', log, '-q'],
+      { ...env, OEFLOW_SIM_FAULTS: 'proquiet:enable:fail' },
+    );
     expect(failed.exitCode).not.toBe(0);
     expect(failed.stdout).toBe(''); // -q: only errors, and those go to stderr
     const problem = failed.stderr.split('\n');
-    expect(problem[0]).toMatch(/^oeflow: run (run-\S+) FAILED at Enable a quiet point \(proquiet enable\) \(ONLINE-1\): OEF-\d{3} /);
+    expect(problem[0]).toMatch(
+      /^oeflow: run (run-\S+) FAILED at Enable a quiet point \(proquiet enable\) \(ONLINE-1\): OEF-\d{3} /,
+    );
     const failedId = /^oeflow: run (run-\S+) /.exec(problem[0]!)![1]!;
     expect(problem[1]).toMatch(/^ {2}next: /);
     expect(failed.stderr).not.toMatch(/<run-id>|failed in failed|▶/);
@@ -44,16 +51,25 @@ describe('oeflow output for people', () => {
     const runs = await oeflowText(['runs'], env);
     const [header, ...rows] = runs.stdout.split('\n');
     expect(header).toMatch(/^RUN +STATUS +PROCEDURE +STARTED +DURATION +DATABASE +STOPPED AT$/);
-    expect(rows[0]).toMatch(new RegExp(`^${failedId} +failed +online backup +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC +\\S+ (ms|s) +${sim.db} +Enable a quiet point \\(proquiet enable\\) \\(ONLINE-1\\)$`));
+    expect(rows[0]).toMatch(
+      new RegExp(
+        `^${failedId} +failed +online backup +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC +\\S+ (ms|s) +${sim.db} +Enable a quiet point \\(proquiet enable\\) \\(ONLINE-1\\)$`,
+      ),
+    );
     expect(rows[1]).toMatch(new RegExp(`^${runId} +completed +online backup `));
     expect(header!.indexOf('STATUS')).toBe(rows[0]!.indexOf('failed')); // aligned under the header
     const backups = await oeflowText(['backups'], env);
-    expect(backups.stdout).toMatch(/^BACKUP +KIND +TAKEN +SIZE +DURATION +AI SEQ +DATABASE +DESTINATION\nbk-\S+ +online +\S+ \S+ UTC +\S+ (B|KiB|MiB) +\S+/);
+    expect(backups.stdout).toMatch(
+      /^BACKUP +KIND +TAKEN +SIZE +DURATION +AI SEQ +DATABASE +DESTINATION\nbk-\S+ +online +\S+ \S+ UTC +\S+ (B|KiB|MiB) +\S+/,
+    );
 
     const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
-    for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 (ERROR|WARN |INFO |DEBUG) oeflow\[\d+\] /);
+    for (const l of lines)
+      expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 (ERROR|WARN |INFO |DEBUG) oeflow\[\d+\] /);
     expect(lines.filter((l) => l.includes('command started: oeflow backup online'))).toHaveLength(2);
-    expect(lines.some((l) => l.includes(` ${runId} ✔ ONLINE-1   Enable a quiet point (proquiet enable): done in `))).toBe(true);
+    expect(
+      lines.some((l) => l.includes(` ${runId} ✔ ONLINE-1   Enable a quiet point (proquiet enable): done in `)),
+    ).toBe(true);
     expect(lines.some((l) => new RegExp(` ${runId} \\$ proquiet ${sim.db} enable → exit 0 `).test(l))).toBe(true);
     expect(lines.some((l) => /^\S+ ERROR .* ✖ ONLINE-1 +Enable a quiet point/.test(l))).toBe(true);
     expect(lines.at(-1)).toMatch(/ ERROR oeflow\[\d+\] command ended: oeflow backup online, exit [1-9]\d*: /);

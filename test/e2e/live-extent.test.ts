@@ -47,6 +47,8 @@ describe('live BUSY extent given to a restore', () => {
 
     // nothing restored, no run recorded, the source untouched
     expect(readdirSync(into)).toEqual([]);
-    expect({ db: sim.hashDir(), into: sim.hashDir(into), runs: (await oeflow(['runs'], env)).json.runs }).toEqual(before);
+    expect({ db: sim.hashDir(), into: sim.hashDir(into), runs: (await oeflow(['runs'], env)).json.runs }).toEqual(
+      before,
+    );
   }, 120_000);
 });

@@ -4,7 +4,17 @@
 // run, and the notify hook received the refusal as JSON; verify-backup names a flipped byte; a
 // bad configuration is refused with file, line and key before anything runs.
 import { execa } from 'execa';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,17 +37,28 @@ describe('oeflow installed from a packed tarball', () => {
     // Offline-safe: every dependency is in the npm cache since `npm ci`. better-sqlite3's native
     // build (its install script: minutes of compiling without a prebuilt download) is skipped and
     // the one `npm ci` built for this same Node is put in place, as prebuild-install would.
-    await execa('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tgz], { cwd: dir });
+    await execa(
+      'npm',
+      ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tgz],
+      { cwd: dir },
+    );
     const release = join(prefix, 'lib/node_modules/oeflow/node_modules/better-sqlite3/build/Release');
     mkdirSync(release, { recursive: true });
-    copyFileSync(join(ROOT, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'), join(release, 'better_sqlite3.node'));
+    copyFileSync(
+      join(ROOT, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'),
+      join(release, 'better_sqlite3.node'),
+    );
     bin = join(prefix, 'bin', 'oeflow');
   }, 300_000);
 
   const run = async (args: string[], env: Record<string, string>) => {
     const r = await execa(bin, args, { env, reject: false, cwd: dir, timeout: 120_000 });
     let json: Record<string, unknown> = {};
-    try { json = JSON.parse(r.stdout) as Record<string, unknown>; } catch { /* text output */ }
+    try {
+      json = JSON.parse(r.stdout) as Record<string, unknown>;
+    } catch {
+      /* text output */
+    }
     return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, json };
   };
 
@@ -47,7 +68,12 @@ describe('oeflow installed from a packed tarball', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
     const v = await run(['version', '--json'], process.env as Record<string, string>);
-    expect(v.json).toMatchObject({ oeflow: pkg.version, node: process.versions.node, xstate: expect.stringMatching(/^5\./) as unknown, storeSchema: expect.any(Number) as unknown });
+    expect(v.json).toMatchObject({
+      oeflow: pkg.version,
+      node: process.versions.node,
+      xstate: expect.stringMatching(/^5\./) as unknown,
+      storeSchema: expect.any(Number) as unknown,
+    });
   });
 
   it('runs a nightly backup from a config section, reports it, and alerts on a killed run', async () => {
@@ -57,17 +83,20 @@ describe('oeflow installed from a packed tarball', () => {
     const notified = join(sim.dir, 'notified');
     mkdirSync(join(home, '.oeflow'), { recursive: true });
     mkdirSync(notified);
-    writeFileSync(join(home, '.oeflow', 'oeflow.conf'), [
-      `store = "${join(sim.dir, 'state.db')}"`,
-      `dlc = "${sim.dlc}"`,
-      `repo = "${repo}"`,
-      `notify = "cat > ${notified}/$OEFLOW_EVENT-$$.json"`,
-      '',
-      '[db.sports]',
-      `path = "${sim.db}"`,
-      'max-quiet = "2m"',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(home, '.oeflow', 'oeflow.conf'),
+      [
+        `store = "${join(sim.dir, 'state.db')}"`,
+        `dlc = "${sim.dlc}"`,
+        `repo = "${repo}"`,
+        `notify = "cat > ${notified}/$OEFLOW_EVENT-$$.json"`,
+        '',
+        '[db.sports]',
+        `path = "${sim.db}"`,
+        'max-quiet = "2m"',
+        '',
+      ].join('\n'),
+    );
     // nothing from the test environment decides where things go: only HOME's config
     const env: Record<string, string> = { PATH: process.env['PATH']!, HOME: home };
 
@@ -81,7 +110,13 @@ describe('oeflow installed from a packed tarball', () => {
 
     const info = await run(['info', 'sports', '--json'], env);
     expect(info.exitCode).toBe(0);
-    const status = (info.json.databases as { section: string; lastBackup: { backupId: string; destination: string; bytes: number; quietSeconds: number }; openRuns: unknown[] }[])[0]!;
+    const status = (
+      info.json.databases as {
+        section: string;
+        lastBackup: { backupId: string; destination: string; bytes: number; quietSeconds: number };
+        openRuns: unknown[];
+      }[]
+    )[0]!;
     expect(status).toMatchObject({ section: 'sports', lastBackup: { backupId, destination }, openRuns: [] });
     expect(status.lastBackup.bytes).toBeGreaterThan(0);
     expect(status.lastBackup.quietSeconds).toBeGreaterThanOrEqual(0);
@@ -91,7 +126,10 @@ describe('oeflow installed from a packed tarball', () => {
     expect(ok.stdout).toMatch(/^OEFLOW OK - sports: ok \| sports_backup_age=\d+s;93600;180000;0/);
 
     // a run killed like a power cut, after its quiet point was disabled
-    const killed = await run(['backup', 'online', 'sports', '--json'], { ...env, OEFLOW_CRASH_AT: 'after-intent:recordBackup' });
+    const killed = await run(['backup', 'online', 'sports', '--json'], {
+      ...env,
+      OEFLOW_CRASH_AT: 'after-intent:recordBackup',
+    });
     expect(killed.exitCode).not.toBe(0);
     const crit = await run(['check', 'sports'], env);
     expect(crit.exitCode, crit.stdout).toBe(2);
@@ -105,7 +143,11 @@ describe('oeflow installed from a packed tarball', () => {
     expect(error.hint).toContain(`oeflow resume ${error.details.holder}`);
     const hooks = readdirSync(notified).filter((f) => f.startsWith('open-run-'));
     expect(hooks).toHaveLength(1);
-    const payload = JSON.parse(readFileSync(join(notified, hooks[0]!), 'utf8')) as { event: string; status: string; error: { code: string } };
+    const payload = JSON.parse(readFileSync(join(notified, hooks[0]!), 'utf8')) as {
+      event: string;
+      status: string;
+      error: { code: string };
+    };
     expect(payload).toMatchObject({ event: 'open-run', status: 'failed', error: { code: 'OEF-040' } });
     expect(readdirSync(notified).filter((f) => f.startsWith('completed-'))).toHaveLength(1);
 
@@ -123,14 +165,35 @@ describe('oeflow installed from a packed tarball', () => {
     const sim = newSim({ serve: true });
     const conf = join(sim.dir, 'oeflow.conf');
     const cases: { text: string; line: number; key: string; code: string; mode?: number }[] = [
-      { text: `repo = "${sim.dir}/repo"\n[db.sports]\npath = "${sim.db}"\nmax-quite = "5m"\n`, line: 4, key: 'db.sports.max-quite', code: 'OEF-120' },
-      { text: `[db.sports]\npath = "${sim.db}"\n\nmax-quiet = "five minutes"\n`, line: 4, key: 'db.sports.max-quiet', code: 'OEF-120' },
-      { text: `repo = "${sim.dir}/repo"\nsigning-key = "/secure/dba.key"\n[db.sports]\npath = "${sim.db}"\n`, line: 2, key: 'signing-key', code: 'OEF-121', mode: 0o644 },
+      {
+        text: `repo = "${sim.dir}/repo"\n[db.sports]\npath = "${sim.db}"\nmax-quite = "5m"\n`,
+        line: 4,
+        key: 'db.sports.max-quite',
+        code: 'OEF-120',
+      },
+      {
+        text: `[db.sports]\npath = "${sim.db}"\n\nmax-quiet = "five minutes"\n`,
+        line: 4,
+        key: 'db.sports.max-quiet',
+        code: 'OEF-120',
+      },
+      {
+        text: `repo = "${sim.dir}/repo"\nsigning-key = "/secure/dba.key"\n[db.sports]\npath = "${sim.db}"\n`,
+        line: 2,
+        key: 'signing-key',
+        code: 'OEF-121',
+        mode: 0o644,
+      },
     ];
     for (const c of cases) {
       writeFileSync(conf, c.text);
       chmodSync(conf, c.mode ?? 0o600);
-      const r = await run(['backup', 'online', 'sports', '--config', conf, '--json'], { PATH: process.env['PATH']!, HOME: sim.dir, DLC: sim.dlc, OEFLOW_STATE: join(sim.dir, 'state.db') });
+      const r = await run(['backup', 'online', 'sports', '--config', conf, '--json'], {
+        PATH: process.env['PATH']!,
+        HOME: sim.dir,
+        DLC: sim.dlc,
+        OEFLOW_STATE: join(sim.dir, 'state.db'),
+      });
       expect(r.exitCode).toBe(2);
       expect(r.json.error).toMatchObject({ code: c.code, details: { file: conf, line: c.line, key: c.key } });
     }

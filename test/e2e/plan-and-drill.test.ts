@@ -17,7 +17,10 @@ const newSim = useSim();
 function executed(statePath: string, runId: string): string[] {
   const store = openStore(statePath);
   try {
-    return store.commands(runId).filter((c) => c.exitCode === 0 && isEffectCommand(c.argv)).map((c) => c.argv.join(' '));
+    return store
+      .commands(runId)
+      .filter((c) => c.exitCode === 0 && isEffectCommand(c.argv))
+      .map((c) => c.argv.join(' '));
   } finally {
     store.close();
   }
@@ -47,8 +50,12 @@ describe('oeflow … --plan', () => {
     const plan = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--plan'], env);
     const run = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
     expect(run.json.status).toBe('completed');
-    expect(executed(env.OEFLOW_STATE, String(run.json.runId))).toEqual((plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')));
-    expect((run.json.facts as { confirmQuietPoint: { pairedSeq: number } }).confirmQuietPoint.pairedSeq).toBe(plan.json.aiSeqToBecomeBusy);
+    expect(executed(env.OEFLOW_STATE, String(run.json.runId))).toEqual(
+      (plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')),
+    );
+    expect((run.json.facts as { confirmQuietPoint: { pairedSeq: number } }).confirmQuietPoint.pairedSeq).toBe(
+      plan.json.aiSeqToBecomeBusy,
+    );
   });
 
   it('lists exactly the restore commands, and refuses a plan whose AI chain has a gap', async () => {
@@ -61,11 +68,16 @@ describe('oeflow … --plan', () => {
     expect(plan.json.ready, plan.stdout).toBe(true);
     const run = await oeflow(['restore', backupId, '--into', into, '--ai', archive], env);
     expect(run.json.status).toBe('completed');
-    expect(executed(state, String(run.json.runId))).toEqual((plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')));
+    expect(executed(state, String(run.json.runId))).toEqual(
+      (plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')),
+    );
 
     const files = plan.json.aiFiles as string[];
     expect(files.length).toBeGreaterThanOrEqual(3);
-    const gap = await oeflow(['restore', backupId, '--into', join(sim.dir, 'r2'), '--ai', files[0]!, files[2]!, '--plan'], env);
+    const gap = await oeflow(
+      ['restore', backupId, '--into', join(sim.dir, 'r2'), '--ai', files[0]!, files[2]!, '--plan'],
+      env,
+    );
     expect(gap.exitCode).toBe(8);
     expect(JSON.stringify(gap.json.chainProblems)).toMatch(/gap/);
   });
@@ -76,7 +88,10 @@ describe('oeflow drill', () => {
     const sim = newSim({ serve: true, aiExtents: 8 });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
     // under load the drill archives FULL extents, into the database's archive directory only
-    const r = await oeflow(['drill', sim.db, '--scratch', join(sim.dir, 'drill'), '--tx', '2000', '--ai-archive', join(sim.dir, 'arch')], env);
+    const r = await oeflow(
+      ['drill', sim.db, '--scratch', join(sim.dir, 'drill'), '--tx', '2000', '--ai-archive', join(sim.dir, 'arch')],
+      env,
+    );
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.json.status).toBe('passed');
     const cmp = r.json.comparison as { method: string; match: boolean; source: string };
@@ -88,7 +103,11 @@ describe('oeflow drill', () => {
     expect(existsSync(join(sim.dir, 'drill', 'ai-archive'))).toBe(false);
     expect(typeof r.json.rtoSeconds).toBe('number');
     // both runs proven as an auditor would; unsigned here (no key configured), so not authenticated
-    expect(r.json.evidence).toMatchObject({ backup: { verdict: 'proven', authenticated: false }, restore: { verdict: 'proven', authenticated: false }, keyId: null });
+    expect(r.json.evidence).toMatchObject({
+      backup: { verdict: 'proven', authenticated: false },
+      restore: { verdict: 'proven', authenticated: false },
+      keyId: null,
+    });
     expect(readFileSync(String((r.json.evidence as { report: string }).report), 'utf8')).toContain('PROVEN');
   });
 
@@ -96,7 +115,11 @@ describe('oeflow drill', () => {
     const sim = newSim({ serve: true, aiExtents: 4 });
     const hook = join(sim.dir, 'hook');
     mkdirSync(hook);
-    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db'), OEFLOW_NOTIFY: `cat > ${hook}/$OEFLOW_EVENT.json` };
+    const env = {
+      ...sim.env,
+      OEFLOW_STATE: join(sim.dir, 'state.db'),
+      OEFLOW_NOTIFY: `cat > ${hook}/$OEFLOW_EVENT.json`,
+    };
     const before = await simDigest(sim, sim.db);
     const quiet = await oeflow(['drill', sim.db, '--scratch', join(sim.dir, 'drill1')], env);
     expect(quiet.json.status, quiet.stdout + quiet.stderr).toBe('passed');
@@ -104,11 +127,17 @@ describe('oeflow drill', () => {
     // one notification for the drill (not one per run inside it), like a backup's or a restore's
     expect(readdirSync(hook)).toEqual(['completed.json']);
     expect(JSON.parse(readFileSync(join(hook, 'completed.json'), 'utf8'))).toMatchObject({
-      event: 'completed', kind: 'drill', runId: quiet.json.runId, db: sim.db, status: 'passed', rtoSeconds: expect.any(Number) as unknown, evidence: { backup: 'proven', restore: 'proven' },
+      event: 'completed',
+      kind: 'drill',
+      runId: quiet.json.runId,
+      db: sim.db,
+      status: 'passed',
+      rtoSeconds: expect.any(Number) as unknown,
+      evidence: { backup: 'proven', restore: 'proven' },
     });
   });
 
-  it('leaves the source\'s archive intact: FULL extents and archived files are copied, so a real restore still succeeds after the scratch is deleted', async () => {
+  it("leaves the source's archive intact: FULL extents and archived files are copied, so a real restore still succeeds after the scratch is deleted", async () => {
     const sim = newSim({ serve: true, aiExtents: 8 });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
@@ -119,7 +148,10 @@ describe('oeflow drill', () => {
     await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]); // the site's archiver
     expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'])).exitCode).toBe(0); // a FULL extent not archived yet
     const tools = createTools({ dlc: sim.dlc });
-    const fullExtents = async () => (await tools.aimageList(sim.db)).value.filter((e) => e.status === 'Full').map((e) => ({ seqno: e.seqno, hash: createHash('sha256').update(readFileSync(e.path)).digest('hex') }));
+    const fullExtents = async () =>
+      (await tools.aimageList(sim.db)).value
+        .filter((e) => e.status === 'Full')
+        .map((e) => ({ seqno: e.seqno, hash: createHash('sha256').update(readFileSync(e.path)).digest('hex') }));
     const fullBefore = await fullExtents();
     expect(fullBefore.length).toBeGreaterThan(0);
     const archiveBefore = sim.hashDir(archive);
@@ -127,7 +159,9 @@ describe('oeflow drill', () => {
     const scratch = join(sim.dir, 'drill');
     const r = await oeflow(['drill', sim.db, '--scratch', scratch, '--ai', archive], env);
     expect(r.json.status, r.stdout + r.stderr).toBe('passed');
-    expect((r.json.restore as { aiFiles: string[] }).aiFiles.every((f) => f.startsWith(join(scratch, 'ai')))).toBe(true);
+    expect((r.json.restore as { aiFiles: string[] }).aiFiles.every((f) => f.startsWith(join(scratch, 'ai')))).toBe(
+      true,
+    );
     expect(sim.hashDir(archive)).toBe(archiveBefore);
     const fullAfter = await fullExtents();
     expect(fullAfter.filter((e) => fullBefore.some((b) => b.seqno === e.seqno))).toEqual(fullBefore); // still FULL, same bytes
@@ -135,7 +169,10 @@ describe('oeflow drill', () => {
     rmSync(scratch, { recursive: true, force: true });
     await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]); // the site archives what the drill left FULL
     const digest = await simDigest(sim, sim.db);
-    const restore = await oeflow(['restore', String(b0.json.backupId), '--into', join(sim.dir, 'real'), '--ai', archive], env);
+    const restore = await oeflow(
+      ['restore', String(b0.json.backupId), '--into', join(sim.dir, 'real'), '--ai', archive],
+      env,
+    );
     expect(restore.json.status, restore.stdout + restore.stderr).toBe('completed');
     expect(await simDigest(sim, join(sim.dir, 'real', sim.name))).toBe(digest);
   }, 240_000);

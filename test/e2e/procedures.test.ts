@@ -17,7 +17,8 @@ async function sim(dir: string): Promise<{ dlc: string; db: string; env: Record<
 
 type Sim = Awaited<ReturnType<typeof sim>>;
 const simCli = (s: Sim, ...args: string[]) => execa(process.execPath, [BIN, 'sim', ...args, '--json'], { env: s.env });
-const digest = async (s: Sim, db: string) => (JSON.parse((await simCli(s, 'digest', db)).stdout) as { digest: string }).digest;
+const digest = async (s: Sim, db: string) =>
+  (JSON.parse((await simCli(s, 'digest', db)).stdout) as { digest: string }).digest;
 
 describe('oeflow backup offline', () => {
   it('completes, pairs the copy with one aimage new, and restarts the database', async () => {
@@ -33,7 +34,9 @@ describe('oeflow backup offline', () => {
     expect(busy.exitCode).toBe(6);
     // the catalog knows the backup and the AI sequence roll forward must start at
     const catalog = await oeflow(['backups', '--db', s.db], s.env);
-    const entry = (catalog.json.backups as { backupId: string; kind: string; pairedAiSeq: number; destination: string }[])[0];
+    const entry = (
+      catalog.json.backups as { backupId: string; kind: string; pairedAiSeq: number; destination: string }[]
+    )[0];
     expect(entry).toMatchObject({ backupId: r.json.backupId, kind: 'offline', destination: join(dir, 'bk') });
     expect(entry?.pairedAiSeq).toBe((r.json.facts as { aiSwitch: { pairedSeq: number } }).aiSwitch.pairedSeq);
   });
@@ -42,7 +45,8 @@ describe('oeflow backup offline', () => {
     const dir = tempDir();
     const s = await sim(dir);
     const first = execa(process.execPath, [BIN, 'backup', 'online', s.db, '--to', join(dir, 'bk1'), '--json'], {
-      reject: false, env: { ...s.env, OEFLOW_SIM_FAULTS: 'proquiet:enable:hang' },
+      reject: false,
+      env: { ...s.env, OEFLOW_SIM_FAULTS: 'proquiet:enable:hang' },
     });
     await new Promise((r) => setTimeout(r, 1500));
     // the same database through a symlinked directory is the same database: same lock
@@ -61,13 +65,22 @@ describe('oeflow backup offline', () => {
 
 /** As after `prostrct add` without `prostrct list`: the control area has area 7, the on-disk .st does not. Returns the stale text. */
 function dropDataAreaFromSt(db: string): string {
-  const stale = readFileSync(`${db}.st`, 'utf8').split('\n').filter((l) => !l.includes('_7.d1')).join('\n');
+  const stale = readFileSync(`${db}.st`, 'utf8')
+    .split('\n')
+    .filter((l) => !l.includes('_7.d1'))
+    .join('\n');
   writeFileSync(`${db}.st`, stale);
   return stale;
 }
 
 /** Load after the backup, archive every AI file, restore, and expect the source's digest. */
-async function expectRestoreReachesSource(s: Sim, dir: string, backupId: string, tx: number, seed: number): Promise<void> {
+async function expectRestoreReachesSource(
+  s: Sim,
+  dir: string,
+  backupId: string,
+  tx: number,
+  seed: number,
+): Promise<void> {
   await simCli(s, 'load', s.db, '--tx', String(tx), '--seed', String(seed));
   await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
   await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
@@ -87,10 +100,17 @@ describe('oeflow backup offline with a stale .st', () => {
     const stale = dropDataAreaFromSt(s.db);
     const b = await oeflow(['backup', 'offline', s.db, '--to', join(dir, 'bk')], s.env);
     expect(b.json.status, b.stdout + b.stderr).toBe('completed');
-    const manifest = JSON.parse(readFileSync(join(dir, 'bk', 'oeflow-manifest.json'), 'utf8')) as { entries: { relPath: string; role: string }[] };
+    const manifest = JSON.parse(readFileSync(join(dir, 'bk', 'oeflow-manifest.json'), 'utf8')) as {
+      entries: { relPath: string; role: string }[];
+    };
     expect(manifest.entries).toContainEqual(expect.objectContaining({ relPath: 'sports_7.d1', role: 'data' }));
     expect(readFileSync(join(dir, 'bk', 'sports.st'), 'utf8')).toContain(`d "Data Area":7,64;8 ${s.db}_7.d1`);
-    expect((b.json.facts as { copyFiles: { structure: unknown } }).copyFiles.structure).toMatchObject({ from: 'prostrct list', onDiskSt: 'differs', onlyListed: [`${s.db}_7.d1`], onlyOnDisk: [] });
+    expect((b.json.facts as { copyFiles: { structure: unknown } }).copyFiles.structure).toMatchObject({
+      from: 'prostrct list',
+      onDiskSt: 'differs',
+      onlyListed: [`${s.db}_7.d1`],
+      onlyOnDisk: [],
+    });
     expect(b.json.warnings).toContainEqual(expect.stringContaining(`missing ${s.db}_7.d1`));
     // the on-disk .st is reported, never rewritten, and no temporary .st is left beside the database
     expect(readFileSync(`${s.db}.st`, 'utf8')).toBe(stale);
@@ -106,7 +126,8 @@ describe('oeflow backup online --snapshot-cmd with a stale .st', () => {
     const s = await sim(dir);
     dropDataAreaFromSt(s.db);
     // a "snapshot" that copies what is on disk, flat, as an LVM mount would show it
-    const cmd = 'mkdir -p "$OEFLOW_DEST" && while IFS= read -r f; do cp "$f" "$OEFLOW_DEST/"; done < "$OEFLOW_FILE_LIST"';
+    const cmd =
+      'mkdir -p "$OEFLOW_DEST" && while IFS= read -r f; do cp "$f" "$OEFLOW_DEST/"; done < "$OEFLOW_FILE_LIST"';
     const b = await oeflow(['backup', 'online', s.db, '--to', join(dir, 'bk'), '--snapshot-cmd', cmd], s.env);
     expect(b.json.status, b.stdout + b.stderr).toBe('completed');
     expect(readFileSync(join(dir, 'bk', 'sports.st'), 'utf8')).toContain(`${s.db}_7.d1`);
@@ -127,16 +148,24 @@ describe('oeflow backup online + restore', () => {
     await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
     const sourceDigest = await digest(s, s.db);
     await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
-    const r = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')], s.env);
+    const r = await oeflow(
+      ['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')],
+      s.env,
+    );
     expect(r.json.status, r.stderr).toBe('completed');
     expect(await digest(s, String(r.json.targetDb))).toBe(sourceDigest);
     expect(invocations(s.dlc, '-C', 'sequence').filter((i) => i.exitCode === 0)).toHaveLength(1);
     // the evidence names the DLC release and every AI file applied with its sequence, sha256 and size (issue 12)
     const planned = r.json.aiFiles as string[];
     expect(planned.length).toBeGreaterThan(0);
-    const pairedAiSeq = ((await oeflow(['backups'], s.env)).json.backups as { backupId: string; pairedAiSeq: number }[]).find((x) => x.backupId === b.json.backupId)!.pairedAiSeq;
+    const pairedAiSeq = (
+      (await oeflow(['backups'], s.env)).json.backups as { backupId: string; pairedAiSeq: number }[]
+    ).find((x) => x.backupId === b.json.backupId)!.pairedAiSeq;
     const expected = planned.map((file, i) => ({
-      file, aiSeq: pairedAiSeq + i, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), bytes: statSync(file).size,
+      file,
+      aiSeq: pairedAiSeq + i,
+      sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+      bytes: statSync(file).size,
     }));
     const dlcVersion = readFileSync(join(s.dlc, 'version'), 'utf8').split('\n')[0];
     const shown = await oeflow(['show', String(r.json.runId)], s.env);
@@ -145,16 +174,24 @@ describe('oeflow backup online + restore', () => {
     const shownText = await oeflowText(['show', String(r.json.runId)], s.env);
     expect(shownText.stdout).toContain(`DLC: ${dlcVersion}`);
     expect(shownText.stdout).toContain(`AI files applied (${planned.length}):`);
-    expect(shownText.stdout).toContain(`seq ${String(expected[0]!.aiSeq).padEnd(6)} ${planned[0]}  ${expected[0]!.bytes} bytes  sha256 ${expected[0]!.sha256}`);
+    expect(shownText.stdout).toContain(
+      `seq ${String(expected[0]!.aiSeq).padEnd(6)} ${planned[0]}  ${expected[0]!.bytes} bytes  sha256 ${expected[0]!.sha256}`,
+    );
     const html = join(dir, 'restore.html');
     const verified = await oeflow(['verify', String(r.json.runId), '--html', html], s.env);
     expect((verified.json.evidence as { aiFilesApplied: unknown[] }).aiFilesApplied).toEqual(shown.json.aiFilesApplied);
     expect((verified.json.evidence as { dlcVersion: string }).dlcVersion).toBe(dlcVersion);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(`<h3>AI files applied (${planned.length})</h3>`);
-    for (const e of expected) expect(page).toContain(`<td><code>${e.file}</code></td><td>${e.aiSeq}</td><td><code>${e.sha256}</code></td><td>${e.bytes}</td>`);
+    for (const e of expected)
+      expect(page).toContain(
+        `<td><code>${e.file}</code></td><td>${e.aiSeq}</td><td><code>${e.sha256}</code></td><td>${e.bytes}</td>`,
+      );
     // never restored over existing files
-    const again = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')], s.env);
+    const again = await oeflow(
+      ['restore', String(b.json.backupId), '--into', join(dir, 'restored'), '--ai', join(dir, 'arch')],
+      s.env,
+    );
     expect(again.exitCode).toBe(2);
     expect((again.json.error as { code: string }).code).toBe('OEF-212');
   });
@@ -177,20 +214,55 @@ describe('oeflow restore --until', () => {
     await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
     expect(await digest(s, s.db)).not.toBe(digestThen);
 
-    const r = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'pitr'), '--ai', join(dir, 'arch'), '--until', pointInTime], s.env);
+    const r = await oeflow(
+      [
+        'restore',
+        String(b.json.backupId),
+        '--into',
+        join(dir, 'pitr'),
+        '--ai',
+        join(dir, 'arch'),
+        '--until',
+        pointInTime,
+      ],
+      s.env,
+    );
     expect(r.json.status, r.stdout + r.stderr).toBe('completed');
     expect((r.json.facts as { rollForward: { endtimeLocated: boolean } }).rollForward.endtimeLocated).toBe(true);
     expect(r.json.warnings).toEqual([]);
     expect(await digest(s, String(r.json.targetDb))).toBe(digestThen);
 
     // a time after the last AI file: everything is applied, and the result says so
-    const late = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'late'), '--ai', join(dir, 'arch'), '--until', '2099-01-01T00:00:00Z'], s.env);
+    const late = await oeflow(
+      [
+        'restore',
+        String(b.json.backupId),
+        '--into',
+        join(dir, 'late'),
+        '--ai',
+        join(dir, 'arch'),
+        '--until',
+        '2099-01-01T00:00:00Z',
+      ],
+      s.env,
+    );
     expect(late.json.status, late.stdout + late.stderr).toBe('completed');
     expect(String((late.json.warnings as string[])[0])).toMatch(/lies after the last AI file/);
     // a date alone is refused before anything is restored: it would mean midnight UTC
-    const vague = await oeflow(['restore', String(b.json.backupId), '--into', join(dir, 'vague'), '--ai', join(dir, 'arch'), '--until', '2099-01-01'], s.env);
+    const vague = await oeflow(
+      [
+        'restore',
+        String(b.json.backupId),
+        '--into',
+        join(dir, 'vague'),
+        '--ai',
+        join(dir, 'arch'),
+        '--until',
+        '2099-01-01',
+      ],
+      s.env,
+    );
     expect(vague.exitCode).toBe(2);
     expect(vague.stdout + vague.stderr).toMatch(/not an unambiguous time/);
   });
 });
-

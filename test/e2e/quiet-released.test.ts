@@ -15,7 +15,10 @@ describe('oeflow backup online', () => {
     const sim = newSim({ serve: true });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
     const byHand = `${join(sim.dlc, 'bin', 'proquiet')} ${sim.db} disable`;
-    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--copy-method', 'copy', '--snapshot-cmd', byHand], env);
+    const r = await oeflow(
+      ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--copy-method', 'copy', '--snapshot-cmd', byHand],
+      env,
+    );
     expect(r.json.status, r.stdout + r.stderr).toBe('failed');
     expect((r.json.error as { code: string }).code).toBe('OEF-056');
     expect(r.exitCode).toBe(1);

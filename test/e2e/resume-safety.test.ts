@@ -16,7 +16,13 @@ function worldChecks(state: string): { changed: string | null }[] {
   const store = openStore(state);
   try {
     const run = store.listRuns()[0]!;
-    return store.journal(run.runId).flatMap((r) => (r.kind === 'note' && (r.data as { worldCheck?: unknown }).worldCheck ? [(r.data as { worldCheck: { changed: string | null } }).worldCheck] : []));
+    return store
+      .journal(run.runId)
+      .flatMap((r) =>
+        r.kind === 'note' && (r.data as { worldCheck?: unknown }).worldCheck
+          ? [(r.data as { worldCheck: { changed: string | null } }).worldCheck]
+          : [],
+      );
   } finally {
     store.close();
   }
@@ -30,7 +36,18 @@ describe('oeflow resume', () => {
     const hold = join(sim.dir, 'hold');
     const inside = join(sim.dir, 'in-snapshot');
     writeFileSync(hold, '');
-    const child = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', `touch ${inside}; while [ -e ${hold} ]; do sleep 0.05; done`], env);
+    const child = spawnOeflow(
+      [
+        'backup',
+        'online',
+        sim.db,
+        '--to',
+        join(sim.dir, 'bk'),
+        '--snapshot-cmd',
+        `touch ${inside}; while [ -e ${hold} ]; do sleep 0.05; done`,
+      ],
+      env,
+    );
     try {
       await eventually(() => existsSync(inside), 60_000, 'the run in its snapshot step');
       const refused = await oeflow(['resume', '--db', sim.db], env);
@@ -49,7 +66,10 @@ describe('oeflow resume', () => {
     const sim = newSim({ serve: true });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { stepKey: 'copyFiles', crashAt: 'after-intent' });
+    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], {
+      stepKey: 'copyFiles',
+      crashAt: 'after-intent',
+    });
     // the operator restarts the database, users work, and it is shut down again
     expect((await sim.run('proserve', [sim.db])).exitCode).toBe(0);
     expect((await sim.oeflow(['sim', 'load', sim.db, '--tx', '20'])).exitCode).toBe(0);

@@ -16,10 +16,26 @@ const newSim = useSim();
 function configured(sim: Sim, section: string[] = []) {
   const conf = join(sim.dir, 'oeflow.conf');
   const notified = join(sim.dir, 'notified.jsonl');
-  writeFileSync(conf, [`repo = "${join(sim.dir, 'repo')}"`, `notify = "cat >> ${notified}"`, '[db.sports]', `path = "${sim.db}"`, ...section, ''].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      `repo = "${join(sim.dir, 'repo')}"`,
+      `notify = "cat >> ${notified}"`,
+      '[db.sports]',
+      `path = "${sim.db}"`,
+      ...section,
+      '',
+    ].join('\n'),
+  );
   const state = join(sim.dir, 'state.db');
   const env = { ...sim.env, OEFLOW_STATE: state, OEFLOW_CONFIG: conf, HOME: sim.dir };
-  const hooks = () => existsSync(notified) ? readFileSync(notified, 'utf8').split(/\n(?=\{)/).filter((x) => x.trim()).map((x) => JSON.parse(x) as Record<string, unknown>) : [];
+  const hooks = () =>
+    existsSync(notified)
+      ? readFileSync(notified, 'utf8')
+          .split(/\n(?=\{)/)
+          .filter((x) => x.trim())
+          .map((x) => JSON.parse(x) as Record<string, unknown>)
+      : [];
   return { conf, state, env, hooks };
 }
 
@@ -39,29 +55,51 @@ describe('oeflow expire', () => {
     await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
     const [oldest, middle, newest] = ids as [string, string, string];
     // a restore from the middle backup was interrupted: its files must stay
-    await killAt(sim, state, ['restore', middle, '--into', join(sim.dir, 'restored'), '--ai', archive], { stepKey: 'restoreCopy', crashAt: 'after-intent' });
+    await killAt(sim, state, ['restore', middle, '--into', join(sim.dir, 'restored'), '--ai', archive], {
+      stepKey: 'restoreCopy',
+      crashAt: 'after-intent',
+    });
 
-    type Db = { plan: { backupId: string; keep: boolean; reasons: string[]; pairedAiSeq: number }[]; aiFiles: { plan: { path: string; seqno: number; remove: boolean }[]; removed: string[] } };
+    type Db = {
+      plan: { backupId: string; keep: boolean; reasons: string[]; pairedAiSeq: number }[];
+      aiFiles: { plan: { path: string; seqno: number; remove: boolean }[]; removed: string[] };
+    };
     // an archived file the chain needs is missing: no backup reaches the present, the newest is kept and the plan says so
     const files = readdirSync(archive).sort();
     const needed = join(archive, files.at(-1)!);
     renameSync(needed, join(sim.dir, 'away'));
     const broken = await oeflow(['expire', 'sports', '--plan'], env);
     renameSync(join(sim.dir, 'away'), needed);
-    expect((broken.json.databases as Db[])[0]!.plan[0]!.reasons.join()).toMatch(/no backup's AI chain reaches the present \(sequence \d+/);
+    expect((broken.json.databases as Db[])[0]!.plan[0]!.reasons.join()).toMatch(
+      /no backup's AI chain reaches the present \(sequence \d+/,
+    );
 
     const archiveBefore = sim.hashDir(archive);
     const plan = await oeflow(['expire', 'sports', '--plan'], env);
     expect(plan.exitCode, plan.stdout).toBe(0);
     const db0 = (plan.json.databases as Db[])[0]!;
     const decisions = db0.plan;
-    expect(decisions.map((d) => [d.backupId, d.keep])).toEqual([[newest, true], [middle, true], [oldest, false]]);
+    expect(decisions.map((d) => [d.backupId, d.keep])).toEqual([
+      [newest, true],
+      [middle, true],
+      [oldest, false],
+    ]);
     expect(decisions[0]!.reasons.join()).toMatch(/the newest backup from which the AI chain reaches the present/);
     expect(decisions[1]!.reasons.join()).toMatch(/used by open run run-/);
     // archived AI files: exactly those before the oldest kept backup's (the middle one's) paired sequence
     const middlePaired = decisions[1]!.pairedAiSeq;
     expect(db0.aiFiles.plan.length).toBe(files.length);
-    expect(db0.aiFiles.plan.filter((f) => f.remove).map((f) => f.seqno).sort()).toEqual(db0.aiFiles.plan.map((f) => f.seqno).filter((q) => q < middlePaired).sort());
+    expect(
+      db0.aiFiles.plan
+        .filter((f) => f.remove)
+        .map((f) => f.seqno)
+        .sort(),
+    ).toEqual(
+      db0.aiFiles.plan
+        .map((f) => f.seqno)
+        .filter((q) => q < middlePaired)
+        .sort(),
+    );
     expect(db0.aiFiles.plan.some((f) => f.remove)).toBe(true);
     expect(existsSync(join(sim.dir, 'repo', 'sports', oldest))).toBe(true); // --plan removes nothing
     expect(sim.hashDir(archive)).toBe(archiveBefore);
@@ -78,10 +116,18 @@ describe('oeflow expire', () => {
     expect((listed.json.backups as { backupId: string }[]).map((b) => b.backupId)).toEqual([newest, middle]);
     const db = new Database(state, { readonly: true });
     try {
-      const notes = db.prepare(`SELECT data_json FROM journal WHERE kind = 'note' AND data_json LIKE '%"expired"%'`).all() as { data_json: string }[];
-      expect(notes.map((n) => (JSON.parse(n.data_json) as { expired: { backupId: string } }).expired.backupId)).toEqual([oldest]);
-      const aiNotes = db.prepare(`SELECT data_json FROM journal WHERE kind = 'note' AND data_json LIKE '%"expiredAiFile"%'`).all() as { data_json: string }[];
-      expect(aiNotes.map((n) => (JSON.parse(n.data_json) as { expiredAiFile: { path: string } }).expiredAiFile.path).sort()).toEqual(goneAi.sort());
+      const notes = db
+        .prepare(`SELECT data_json FROM journal WHERE kind = 'note' AND data_json LIKE '%"expired"%'`)
+        .all() as { data_json: string }[];
+      expect(notes.map((n) => (JSON.parse(n.data_json) as { expired: { backupId: string } }).expired.backupId)).toEqual(
+        [oldest],
+      );
+      const aiNotes = db
+        .prepare(`SELECT data_json FROM journal WHERE kind = 'note' AND data_json LIKE '%"expiredAiFile"%'`)
+        .all() as { data_json: string }[];
+      expect(
+        aiNotes.map((n) => (JSON.parse(n.data_json) as { expiredAiFile: { path: string } }).expiredAiFile.path).sort(),
+      ).toEqual(goneAi.sort());
     } finally {
       db.close();
     }
@@ -105,10 +151,13 @@ describe('on-open-run', () => {
   it('abandons an interrupted run when safe (journaled) and starts the new one; the hook hears both endings', async () => {
     const sim = newSim({ serve: true });
     const { env, hooks } = configured(sim, ['on-open-run = "abandon-if-safe"']);
-    await killAt(sim, env.OEFLOW_STATE, ['backup', 'online', sim.db, '--config', env.OEFLOW_CONFIG], { stepKey: 'recordBackup', crashAt: 'after-intent' });
+    await killAt(sim, env.OEFLOW_STATE, ['backup', 'online', sim.db, '--config', env.OEFLOW_CONFIG], {
+      stepKey: 'recordBackup',
+      crashAt: 'after-intent',
+    });
     const r = await oeflow(['backup', 'online', 'sports'], env);
     expect(r.exitCode, r.stdout).toBe(0);
-    const abandoned = (r.json.openRun as { runId: string; action: string });
+    const abandoned = r.json.openRun as { runId: string; action: string };
     expect(abandoned.action).toBe('abandoned');
     const shown = await oeflow(['show', abandoned.runId], env);
     expect(shown.json.status).toBe('failed');
@@ -118,7 +167,10 @@ describe('on-open-run', () => {
   it('never abandons a run that may hold a quiet point: it fails naming resume, and the hook fires', async () => {
     const sim = newSim({ serve: true });
     const { env, hooks } = configured(sim, ['on-open-run = "abandon-if-safe"']);
-    await killAt(sim, env.OEFLOW_STATE, ['backup', 'online', sim.db, '--config', env.OEFLOW_CONFIG], { stepKey: 'copyFiles', crashAt: 'after-intent' });
+    await killAt(sim, env.OEFLOW_STATE, ['backup', 'online', sim.db, '--config', env.OEFLOW_CONFIG], {
+      stepKey: 'copyFiles',
+      crashAt: 'after-intent',
+    });
     const r = await oeflow(['backup', 'online', 'sports'], env);
     expect(r.exitCode).toBe(4);
     const error = r.json.error as { code: string; hint: string; details: { holder: string; status: string } };
@@ -129,13 +181,20 @@ describe('on-open-run', () => {
     const plan = await oeflow(['backup', 'online', 'sports', '--plan'], env);
     expect(plan.exitCode).toBe(6);
     expect(plan.json.ready).toBe(false);
-    expect(plan.json.preconditions).toContainEqual({ check: 'no open run on the database', ok: false, detail: expect.stringContaining(`oeflow resume ${error.details.holder}`) as unknown });
+    expect(plan.json.preconditions).toContainEqual({
+      check: 'no open run on the database',
+      ok: false,
+      detail: expect.stringContaining(`oeflow resume ${error.details.holder}`) as unknown,
+    });
   });
 
   it('resumes the open run instead of starting another with on-open-run = resume', async () => {
     const sim = newSim({ serve: true });
     const { env } = configured(sim);
-    await killAt(sim, env.OEFLOW_STATE, ['backup', 'online', sim.db, '--config', env.OEFLOW_CONFIG], { stepKey: 'copyFiles', crashAt: 'after-intent' });
+    await killAt(sim, env.OEFLOW_STATE, ['backup', 'online', sim.db, '--config', env.OEFLOW_CONFIG], {
+      stepKey: 'copyFiles',
+      crashAt: 'after-intent',
+    });
     const r = await oeflow(['backup', 'online', 'sports', '--on-open-run', 'resume'], env);
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.json.openRun).toMatchObject({ action: 'resumed', runId: r.json.runId });

@@ -16,7 +16,18 @@ describe('oeflow backup online --snapshot-cmd', () => {
     const sim = newSim({ serve: true });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
     const seen = join(sim.dir, 'paired-seq');
-    const r = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', `printf %s "$OEFLOW_FACT_PAIRED_AI_SEQ" > ${seen}`], env);
+    const r = await oeflow(
+      [
+        'backup',
+        'online',
+        sim.db,
+        '--to',
+        join(sim.dir, 'bk'),
+        '--snapshot-cmd',
+        `printf %s "$OEFLOW_FACT_PAIRED_AI_SEQ" > ${seen}`,
+      ],
+      env,
+    );
     expect(r.json.status, r.stdout + r.stderr).toBe('completed');
     const paired = (r.json.facts as { confirmQuietPoint: { pairedSeq: number } }).confirmQuietPoint.pairedSeq;
     expect(Number.isInteger(paired)).toBe(true);

@@ -10,24 +10,43 @@ useInProcessCli();
 
 describe('oeflow usage errors', () => {
   const dir = tempDir();
-  const env = (): Record<string, string> => ({ ...process.env as Record<string, string>, OEFLOW_STATE: join(dir, 'state.db') });
+  const env = (): Record<string, string> => ({
+    ...(process.env as Record<string, string>),
+    OEFLOW_STATE: join(dir, 'state.db'),
+  });
 
   it.each([
     { args: ['bogus'], message: "unknown command 'bogus'", help: 'oeflow --help' },
-    { args: ['restore', 'bk-1', '--ai', '/tmp/ai'], message: "required option '--into <dir>' not specified", help: 'oeflow restore --help' },
-    { args: ['resolve', 'r-1', '--as', 'done'], message: "required option '--reason <text>' not specified", help: 'oeflow resolve --help' },
+    {
+      args: ['restore', 'bk-1', '--ai', '/tmp/ai'],
+      message: "required option '--into <dir>' not specified",
+      help: 'oeflow restore --help',
+    },
+    {
+      args: ['resolve', 'r-1', '--as', 'done'],
+      message: "required option '--reason <text>' not specified",
+      help: 'oeflow resolve --help',
+    },
     { args: ['show'], message: "missing required argument 'runId'", help: 'oeflow show --help' },
     { args: ['runs', '--bogus'], message: "unknown option '--bogus'", help: 'oeflow runs --help' },
     { args: ['backup'], message: 'missing command after `oeflow backup`', help: 'oeflow backup --help' },
-  ])('prints the OEF-001 JSON error on stdout and exits 2 when $args is given with --json', async ({ args, message, help }) => {
-    const r = await oeflow(args, env());
-    expect(r.exitCode).toBe(2);
-    expect(r.json).toEqual({
-      status: 'error',
-      error: { code: 'OEF-001', message, hint: `Run \`${help}\` for the syntax.`, details: { commanderCode: expect.stringMatching(/^commander\./) as unknown } },
-    });
-    expect(r.stderr).toBe('');
-  });
+  ])(
+    'prints the OEF-001 JSON error on stdout and exits 2 when $args is given with --json',
+    async ({ args, message, help }) => {
+      const r = await oeflow(args, env());
+      expect(r.exitCode).toBe(2);
+      expect(r.json).toEqual({
+        status: 'error',
+        error: {
+          code: 'OEF-001',
+          message,
+          hint: `Run \`${help}\` for the syntax.`,
+          details: { commanderCode: expect.stringMatching(/^commander\./) as unknown },
+        },
+      });
+      expect(r.stderr).toBe('');
+    },
+  );
 
   it('prints one OEF-001 line, then the usage of the command, on stderr when --json is not given', async () => {
     const r = await oeflowText(['restore', 'bk-1', '--ai', '/tmp/ai'], env());
@@ -44,7 +63,9 @@ describe('oeflow usage errors', () => {
     const r = await oeflowText(['help', 'resolve'], env());
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('Usage: oeflow resolve [options] <runId>');
-    expect(r.stdout.replace(/\s+/g, ' ')).toContain('(journaled); it does not resume: `oeflow resume <runId>` then continues the run');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+      '(journaled); it does not resume: `oeflow resume <runId>` then continues the run',
+    );
     expect(r.stderr).toBe('');
   });
 });
@@ -52,16 +73,25 @@ describe('oeflow usage errors', () => {
 describe('a backup without --to or a repository', () => {
   it('is a usage error naming both ways, and runs nothing', async () => {
     const dir = tempDir();
-    const r = await oeflow(['backup', 'offline', '/tmp/no-such-db'], { ...process.env as Record<string, string>, HOME: dir, OEFLOW_STATE: join(dir, 'state.db'), OEFLOW_CONFIG: '', OEFLOW_REPO: '' });
+    const r = await oeflow(['backup', 'offline', '/tmp/no-such-db'], {
+      ...(process.env as Record<string, string>),
+      HOME: dir,
+      OEFLOW_STATE: join(dir, 'state.db'),
+      OEFLOW_CONFIG: '',
+      OEFLOW_REPO: '',
+    });
     expect(r.exitCode).toBe(2);
-    expect(r.json.error).toMatchObject({ code: 'OEF-001', message: expect.stringContaining('--repo <dir>') as unknown });
+    expect(r.json.error).toMatchObject({
+      code: 'OEF-001',
+      message: expect.stringContaining('--repo <dir>') as unknown,
+    });
   });
 });
 
 describe('the default store', () => {
   it('is ~/.oeflow/oeflow.db whatever the current directory, and a read-only command does not create it', async () => {
     const home = tempDir();
-    const env = { ...process.env as Record<string, string>, HOME: home, OEFLOW_STATE: '', OEFLOW_CONFIG: '' };
+    const env = { ...(process.env as Record<string, string>), HOME: home, OEFLOW_STATE: '', OEFLOW_CONFIG: '' };
     const r = await oeflow(['runs'], env);
     expect(r.exitCode).toBe(0);
     expect(r.json).toEqual({ runs: [] });

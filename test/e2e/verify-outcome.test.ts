@@ -17,7 +17,10 @@ describe('verify: integrity and outcome', () => {
     const sim = newSim({ serve: true });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    const run = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage new:fail' });
+    const run = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], {
+      ...env,
+      OEFLOW_SIM_FAULTS: 'rfutil:aimage new:fail',
+    });
     expect(run.json.status).toBe('failed');
     const runId = String(run.json.runId);
 
@@ -25,16 +28,27 @@ describe('verify: integrity and outcome', () => {
     const v = await oeflow(['verify', runId, '--html', html], env);
     expect(v.exitCode, v.stdout).toBe(0); // the journal is proven: verify's exit code is the integrity verdict
     expect(v.json.integrity).toEqual({ verdict: 'PROVEN', signed: false, authenticated: false });
-    const outcome = v.json.outcome as { verdict: string; failedAt: { state: string; kb: string; title: string }; code: string; message: string };
+    const outcome = v.json.outcome as {
+      verdict: string;
+      failedAt: { state: string; kb: string; title: string };
+      code: string;
+      message: string;
+    };
     expect(outcome).toMatchObject({ verdict: 'FAILED', failedAt: { state: 'aiSwitch', kb: 'OFFLINE-4' } });
     expect(outcome.code).toMatch(/^OEF-\d{3}$/);
-    expect(v.json.headline).toBe(`PROVEN (unsigned) — FAILED at OFFLINE-4 (aiSwitch): ${outcome.code} ${outcome.message}`);
+    expect(v.json.headline).toBe(
+      `PROVEN (unsigned) — FAILED at OFFLINE-4 (aiSwitch): ${outcome.code} ${outcome.message}`,
+    );
 
     const text = await oeflowText(['verify', runId], env);
-    expect(text.stdout.split('\n')[0]).toBe(`run ${runId}: PROVEN (unsigned) — FAILED at OFFLINE-4 (aiSwitch): ${outcome.code} ${outcome.message}`);
+    expect(text.stdout.split('\n')[0]).toBe(
+      `run ${runId}: PROVEN (unsigned) — FAILED at OFFLINE-4 (aiSwitch): ${outcome.code} ${outcome.message}`,
+    );
 
     const page = readFileSync(html, 'utf8');
-    expect(page).toMatch(/<h1 class="headline bad" data-outcome="FAILED" data-integrity="PROVEN">[^<]*PROVEN \(unsigned\) — FAILED at OFFLINE-4/);
+    expect(page).toMatch(
+      /<h1 class="headline bad" data-outcome="FAILED" data-integrity="PROVEN">[^<]*PROVEN \(unsigned\) — FAILED at OFFLINE-4/,
+    );
     expect(page).toMatch(/<rect data-state="aiSwitch"[^>]*fill="#fde2e2" stroke="#c62828"/);
     expect(page).toContain('data-failed="aiSwitch"');
     expect(page).toContain('step that failed the run'); // the legend says what the red box means
@@ -51,7 +65,10 @@ describe('verify: integrity and outcome', () => {
     const sim = newSim({ serve: true });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], { stepKey: 'aiSwitch', crashAt: 'after-command' });
+    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], {
+      stepKey: 'aiSwitch',
+      crashAt: 'after-command',
+    });
     const resumed = await oeflow(['resume', '--db', sim.db], env);
     expect(resumed.json.status, resumed.stdout).toBe('completed');
     const runId = String(resumed.json.runId);

@@ -50,25 +50,55 @@ describe('oeflow verify', () => {
     ] as const) {
       const failed = await oeflow(args, env);
       expect(failed.exitCode).toBe(2);
-      expect(failed.json).toMatchObject({ status: 'error', error: { code: 'OEF-003', details: { option, path: file, osError: 'ENOENT' } } });
-      expect((failed.json.error as { message: string }).message).toBe(`cannot write the ${option} file ${file}: no such file or directory (ENOENT)`);
+      expect(failed.json).toMatchObject({
+        status: 'error',
+        error: { code: 'OEF-003', details: { option, path: file, osError: 'ENOENT' } },
+      });
+      expect((failed.json.error as { message: string }).message).toBe(
+        `cannot write the ${option} file ${file}: no such file or directory (ENOENT)`,
+      );
       const text = await oeflowText(args, env);
       expect(text.exitCode).toBe(2);
-      expect(text.stderr).toBe(`oeflow: OEF-003 cannot write the ${option} file ${file}: no such file or directory (ENOENT)\n  next: Check that the directory exists and is writable, or name another file.`);
+      expect(text.stderr).toBe(
+        `oeflow: OEF-003 cannot write the ${option} file ${file}: no such file or directory (ENOENT)\n  next: Check that the directory exists and is writable, or name another file.`,
+      );
       expect(text.stderr).not.toMatch(/^\s+at /m);
     }
 
-    const timeline = (await oeflow(['show', runId], env)).json.timeline as { stepKey: string; commands: { argv: string[] }[] }[];
-    expect(timeline.map((t) => t.stepKey)).toEqual(['preflight', 'prepareCopy', 'quietEnable', 'copyFiles', 'quietDisable', 'confirmQuietPoint', 'verifyCopy', 'recordBackup']);
-    expect(timeline[2]!.commands.map((c) => c.argv.slice(0, 1).concat(c.argv.slice(2)).join(' '))).toContain('proquiet enable');
+    const timeline = (await oeflow(['show', runId], env)).json.timeline as {
+      stepKey: string;
+      commands: { argv: string[] }[];
+    }[];
+    expect(timeline.map((t) => t.stepKey)).toEqual([
+      'preflight',
+      'prepareCopy',
+      'quietEnable',
+      'copyFiles',
+      'quietDisable',
+      'confirmQuietPoint',
+      'verifyCopy',
+      'recordBackup',
+    ]);
+    expect(timeline[2]!.commands.map((c) => c.argv.slice(0, 1).concat(c.argv.slice(2)).join(' '))).toContain(
+      'proquiet enable',
+    );
 
     // rewrite history: claim the copy step went straight to completed
     const db = new Database(state);
-    for (const t of db.prepare("SELECT name FROM sqlite_master WHERE type='trigger'").all() as { name: string }[]) db.exec(`DROP TRIGGER "${t.name}"`);
-    const row = db.prepare("SELECT seq, data_json FROM journal WHERE run_id = ? AND kind = 'transition' ORDER BY seq DESC LIMIT 1 OFFSET 2").get(runId) as { seq: number; data_json: string };
+    for (const t of db.prepare("SELECT name FROM sqlite_master WHERE type='trigger'").all() as { name: string }[])
+      db.exec(`DROP TRIGGER "${t.name}"`);
+    const row = db
+      .prepare(
+        "SELECT seq, data_json FROM journal WHERE run_id = ? AND kind = 'transition' ORDER BY seq DESC LIMIT 1 OFFSET 2",
+      )
+      .get(runId) as { seq: number; data_json: string };
     const data = JSON.parse(row.data_json) as { to: unknown };
     data.to = 'completed';
-    db.prepare('UPDATE journal SET data_json = ? WHERE run_id = ? AND seq = ?').run(JSON.stringify(data), runId, row.seq);
+    db.prepare('UPDATE journal SET data_json = ? WHERE run_id = ? AND seq = ?').run(
+      JSON.stringify(data),
+      runId,
+      row.seq,
+    );
     db.close();
     const bad = await oeflow(['verify', runId], env);
     expect(bad.exitCode).toBe(8);
@@ -81,7 +111,23 @@ describe('oeflow verify', () => {
       message: `run ${runId} is not proven: journal hash chain broken at seq ${row.seq}; replay does not reproduce the recorded states`,
       hint: expect.stringContaining('keep the store unchanged for investigation') as unknown,
     });
-    expect(Object.keys(bad.json)).toEqual(expect.arrayContaining(['runId', 'machineId', 'status', 'chain', 'definition', 'replay', 'ordering', 'record', 'authenticity', 'authenticated', 'limits', 'visited', 'verdict']));
+    expect(Object.keys(bad.json)).toEqual(
+      expect.arrayContaining([
+        'runId',
+        'machineId',
+        'status',
+        'chain',
+        'definition',
+        'replay',
+        'ordering',
+        'record',
+        'authenticity',
+        'authenticated',
+        'limits',
+        'visited',
+        'verdict',
+      ]),
+    );
     const badText = await oeflowText(['verify', runId], env);
     expect(badText.exitCode).toBe(8);
     expect(badText.stdout).toContain(`run ${runId}: NOT PROVEN (unsigned) — `);

@@ -16,13 +16,23 @@ export type KillAt =
   | { stepKey: string; crashAt: 'after-intent' | 'after-command' };
 
 /** The newest run's attempts and state, read from the store. */
-export function storeView(statePath: string): { state: string; status: string; open: string[]; attempts: { stepKey: string; outcome: string | null }[] } {
+export function storeView(statePath: string): {
+  state: string;
+  status: string;
+  open: string[];
+  attempts: { stepKey: string; outcome: string | null }[];
+} {
   const store = openStore(statePath);
   try {
     const run = store.listRuns()[0];
     if (!run) return { state: '', status: '', open: [], attempts: [] };
     const attempts = store.attempts(run.runId).map((a) => ({ stepKey: a.stepKey, outcome: a.outcome }));
-    return { state: stateName(run.stateValue), status: run.status, open: attempts.filter((a) => a.outcome === null).map((a) => a.stepKey), attempts };
+    return {
+      state: stateName(run.stateValue),
+      status: run.status,
+      open: attempts.filter((a) => a.outcome === null).map((a) => a.stepKey),
+      attempts,
+    };
   } finally {
     store.close();
   }
@@ -43,7 +53,12 @@ function failureOf(statePath: string): unknown {
 export async function killAt(sim: Sim, statePath: string, args: readonly string[], at: KillAt): Promise<void> {
   // the guard of an earlier kill may still be disabling its quiet point: its proquiet call is not the one to hang
   await eventually(() => guardsSettled(statePath), 30_000, 'the quiet-point guards of earlier kills to finish');
-  const env = { ...sim.env, OEFLOW_STATE: statePath, OEFLOW_SIM_FAULTS: 'hang' in at ? at.hang : '', OEFLOW_CRASH_AT: 'crashAt' in at ? `${at.crashAt}:${at.stepKey}` : '' };
+  const env = {
+    ...sim.env,
+    OEFLOW_STATE: statePath,
+    OEFLOW_SIM_FAULTS: 'hang' in at ? at.hang : '',
+    OEFLOW_CRASH_AT: 'crashAt' in at ? `${at.crashAt}:${at.stepKey}` : '',
+  };
   // earlier kills may have left hung calls without an end line: count only new ones
   const before = 'hang' in at ? unfinished(sim.dlc, at.words) : 0;
   const child = spawnOeflow(args, env);
@@ -61,16 +76,29 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
     // Durability protocol: at the moment the command runs, the state and the intent are committed.
     const view = storeView(statePath);
     // on a mismatch, say why the run went elsewhere (the failure it recorded)
-    expect(view.state.split('.').pop(), `at ${at.stepKey}: ${JSON.stringify(failureOf(statePath))}`).toBe(at.stepKey.split('#')[0]);
+    expect(view.state.split('.').pop(), `at ${at.stepKey}: ${JSON.stringify(failureOf(statePath))}`).toBe(
+      at.stepKey.split('#')[0],
+    );
     expect(view.open).toContain(at.stepKey);
     killGroup(child.pid);
     killUnfinished(sim.dlc); // utilities run in their own process group: end the hung one too
     // the run's guard inherited the fault too: its own call hangs the same way; end those until it gives up
-    await eventually(() => { killUnfinished(sim.dlc); return guardsSettled(statePath); }, 60_000, 'the guard of the killed run to finish');
+    await eventually(
+      () => {
+        killUnfinished(sim.dlc);
+        return guardsSettled(statePath);
+      },
+      60_000,
+      'the guard of the killed run to finish',
+    );
   }
   const r = await child;
-  if (r.signal !== "SIGKILL") writeFileSync(join(tmpdir(), "oeflow-crash-failure.txt"), `${String(r.stdout)}\n${String(r.stderr)}`);
-  expect(r.signal, `oeflow should die at ${at.stepKey}: exit ${r.exitCode} ${String(r.stdout).slice(-600)} ${String(r.stderr).slice(-800)}`).toBe('SIGKILL');
+  if (r.signal !== 'SIGKILL')
+    writeFileSync(join(tmpdir(), 'oeflow-crash-failure.txt'), `${String(r.stdout)}\n${String(r.stderr)}`);
+  expect(
+    r.signal,
+    `oeflow should die at ${at.stepKey}: exit ${r.exitCode} ${String(r.stdout).slice(-600)} ${String(r.stderr).slice(-800)}`,
+  ).toBe('SIGKILL');
   expect(storeView(statePath).open).toContain(at.stepKey);
 }
 
@@ -78,10 +106,12 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
 export function guardsSettled(statePath: string): boolean {
   const dir = `${statePath}-guards`;
   if (!existsSync(dir)) return true;
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).every((f) => {
-    const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { outcome: string; guardPid: number };
-    return r.outcome !== 'watching' || !pidAlive(r.guardPid);
-  });
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .every((f) => {
+      const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { outcome: string; guardPid: number };
+      return r.outcome !== 'watching' || !pidAlive(r.guardPid);
+    });
 }
 
 /** Calls of the utility (matching `words`) that started and never wrote their end line. */
@@ -104,7 +134,11 @@ export function killUnfinished(dlc: string): void {
   const ended = new Set(lines.filter((l) => l.phase !== 'start').map((l) => l.pid));
   for (const l of lines) {
     if (l.phase === 'start' && l.pid !== undefined && !ended.has(l.pid) && isSimProcess(l.pid)) {
-      try { process.kill(l.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(l.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
   }
 }
@@ -114,7 +148,13 @@ export function restartsAfterLostQuietPoint(statePath: string): number {
   const store = openStore(statePath);
   try {
     const run = store.listRuns()[0]!;
-    return store.journal(run.runId).filter((r) => r.kind === 'note' && typeof (r.data as { worldCheck?: { changed?: unknown } }).worldCheck?.changed === 'string').length;
+    return store
+      .journal(run.runId)
+      .filter(
+        (r) =>
+          r.kind === 'note' &&
+          typeof (r.data as { worldCheck?: { changed?: unknown } }).worldCheck?.changed === 'string',
+      ).length;
   } finally {
     store.close();
   }

@@ -30,7 +30,9 @@ export function inProcessBusy(): boolean {
 
 /** The test process's own environment and directory (not those of a command running in it), for a child spawned meanwhile. */
 export function outsideCommand(): { env: Record<string, string>; cwd: string } {
-  return running === undefined ? { env: { ...process.env } as Record<string, string>, cwd: process.cwd() } : { env: { ...outsideEnv } as Record<string, string>, cwd: outsideCwd };
+  return running === undefined
+    ? { env: { ...process.env } as Record<string, string>, cwd: process.cwd() }
+    : { env: { ...outsideEnv } as Record<string, string>, cwd: outsideCwd };
 }
 
 /** What a spawned CLI's stream looks like once execa has read it: one final newline stripped. */
@@ -44,7 +46,11 @@ function openFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const fd of readdirSync('/proc/self/fd')) {
     let target: string;
-    try { target = readlinkSync(`/proc/self/fd/${fd}`); } catch { continue; } // the directory's own fd, gone by now
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue;
+    } // the directory's own fd, gone by now
     if (target.startsWith('/') && !target.startsWith('/dev/') && !target.startsWith('/proc/')) files.set(fd, target);
   }
   return files;
@@ -65,9 +71,16 @@ function setEnvironment(env: Record<string, string | undefined>): void {
  * directory, process.exitCode and signal handlers are restored afterwards, and a command that
  * leaves a file open (a store it did not close) fails the call.
  */
-export async function runOeflowInProcess(argv: readonly string[], o: { env?: Record<string, string>; cwd?: string } = {}): Promise<InProcessResult> {
-  if (o.env?.['OEFLOW_CRASH_AT']) throw new Error(`oeflow ${argv.join(' ')}: OEFLOW_CRASH_AT kills the process it runs in; spawn it (spawnOeflow)`);
-  if (running !== undefined) throw new Error(`oeflow ${argv.join(' ')} started while \`oeflow ${running}\` still runs in this process: commands that run at the same time need processes of their own (spawnOeflow)`);
+export async function runOeflowInProcess(
+  argv: readonly string[],
+  o: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<InProcessResult> {
+  if (o.env?.['OEFLOW_CRASH_AT'])
+    throw new Error(`oeflow ${argv.join(' ')}: OEFLOW_CRASH_AT kills the process it runs in; spawn it (spawnOeflow)`);
+  if (running !== undefined)
+    throw new Error(
+      `oeflow ${argv.join(' ')} started while \`oeflow ${running}\` still runs in this process: commands that run at the same time need processes of their own (spawnOeflow)`,
+    );
   running = argv.join(' ');
   runCliOfDist ??= ((await import(pathToFileURL(MAIN_JS).href)) as { runCli: RunCli }).runCli;
   const savedEnv = { ...process.env };
@@ -75,7 +88,9 @@ export async function runOeflowInProcess(argv: readonly string[], o: { env?: Rec
   outsideEnv = savedEnv;
   outsideCwd = savedCwd;
   const savedExitCode = process.exitCode;
-  const signalListeners = new Map(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'].map((s) => [s, process.listeners(s as NodeJS.Signals)] as const));
+  const signalListeners = new Map(
+    ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'].map((s) => [s, process.listeners(s as NodeJS.Signals)] as const),
+  );
   const filesBefore = openFiles();
   let stdout = '';
   let stderr = '';
@@ -83,7 +98,15 @@ export async function runOeflowInProcess(argv: readonly string[], o: { env?: Rec
   try {
     setEnvironment({ ...savedEnv, ...o.env });
     if (o.cwd !== undefined) process.chdir(o.cwd);
-    exitCode = await runCliOfDist([...argv], { out: (t) => { stdout += t; }, err: (t) => { stderr += t; }, interactive: false });
+    exitCode = await runCliOfDist([...argv], {
+      out: (t) => {
+        stdout += t;
+      },
+      err: (t) => {
+        stderr += t;
+      },
+      interactive: false,
+    });
   } finally {
     setEnvironment(savedEnv);
     process.chdir(savedCwd);
@@ -94,6 +117,7 @@ export async function runOeflowInProcess(argv: readonly string[], o: { env?: Rec
     running = undefined;
   }
   const leaked = [...openFiles()].filter(([fd, path]) => filesBefore.get(fd) !== path).map(([, path]) => path);
-  if (leaked.length > 0) throw new Error(`oeflow ${argv.join(' ')} left ${leaked.length} file(s) open: ${leaked.join(', ')}`);
+  if (leaked.length > 0)
+    throw new Error(`oeflow ${argv.join(' ')} left ${leaked.length} file(s) open: ${leaked.join(', ')}`);
   return { exitCode, stdout: stripFinalNewline(stdout), stderr: stripFinalNewline(stderr) };
 }

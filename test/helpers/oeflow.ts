@@ -35,7 +35,10 @@ export function inProcessFor(env: Record<string, string>): boolean {
 }
 
 /** execa options for a spawned CLI: the test process's own environment and directory, not those of a command running in-process. */
-export function spawnedEnv(env: Record<string, string>, cwd?: string): { env: Record<string, string>; extendEnv: false; cwd: string } {
+export function spawnedEnv(
+  env: Record<string, string>,
+  cwd?: string,
+): { env: Record<string, string>; extendEnv: false; cwd: string } {
   const outside = outsideCommand();
   return { env: { ...outside.env, ...env }, extendEnv: false, cwd: cwd ?? outside.cwd };
 }
@@ -46,7 +49,11 @@ export async function oeflow(args: readonly string[], env: Record<string, string
     ? await runOeflowInProcess([...args, '--json'], { env })
     : await execa(process.execPath, [BIN, ...args, '--json'], { reject: false, ...spawnedEnv(env), timeout: 120_000 });
   let json: Record<string, unknown> = {};
-  try { json = JSON.parse(r.stdout) as Record<string, unknown>; } catch { /* not JSON: leave empty, tests assert on it */ }
+  try {
+    json = JSON.parse(r.stdout) as Record<string, unknown>;
+  } catch {
+    /* not JSON: leave empty, tests assert on it */
+  }
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, json };
 }
 
@@ -60,13 +67,22 @@ export async function oeflowText(args: readonly string[], env: Record<string, st
 
 /** Start oeflow detached in its own process group, so a test can SIGKILL it with every child. */
 export function spawnOeflow(args: readonly string[], env: Record<string, string>): ResultPromise {
-  return execa(process.execPath, [BIN, ...args, '--json'], { reject: false, ...spawnedEnv(env), detached: true, timeout: 120_000 });
+  return execa(process.execPath, [BIN, ...args, '--json'], {
+    reject: false,
+    ...spawnedEnv(env),
+    detached: true,
+    timeout: 120_000,
+  });
 }
 
 /** SIGKILL a whole process group (oeflow and the utilities it runs). */
 export function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
-  try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 }
 
 /** A temp directory removed after the test. */
@@ -76,13 +92,20 @@ export function tempDir(prefix = 'oeflow-test-'): string {
   return dir;
 }
 
-export interface Invocation { argv: string[]; exitCode: number | null; phase?: string; pid?: number }
+export interface Invocation {
+  argv: string[];
+  exitCode: number | null;
+  phase?: string;
+  pid?: number;
+}
 
 /** Every line of $DLC/invocations.jsonl (start and end lines) whose argv contains all `words`. */
 export function invocationLines(dlc: string, ...words: string[]): Invocation[] {
   const file = join(dlc, 'invocations.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean)
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
     .map((l) => JSON.parse(l) as Invocation)
     .filter((e) => words.every((w) => e.argv.includes(w)));
 }
@@ -93,7 +116,11 @@ export function invocations(dlc: string, ...words: string[]): Invocation[] {
 }
 
 /** Poll until `check()` is true (or fail after `ms`). */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 20_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  ms = 20_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -5,7 +5,12 @@ import { oeflow } from './oeflow.js';
 import type { Sim } from './sim.js';
 
 /** An online backup, then load, then every AI file archived: returns what a restore needs. */
-export async function backupWithArchive(sim: Sim, state: string, tx = 600, extraEnv: Record<string, string> = {}): Promise<{ backupId: string; archive: string; digest: string }> {
+export async function backupWithArchive(
+  sim: Sim,
+  state: string,
+  tx = 600,
+  extraEnv: Record<string, string> = {},
+): Promise<{ backupId: string; archive: string; digest: string }> {
   const env = { ...sim.env, OEFLOW_STATE: state, ...extraEnv };
   const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
   expect(b.json.status, b.stderr).toBe('completed');
@@ -17,7 +22,6 @@ export async function backupWithArchive(sim: Sim, state: string, tx = 600, extra
   await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
   return { backupId: String(b.json.backupId), archive, digest };
 }
-
 
 /** The simulator's data digest of `db` (a source or a restored copy). */
 export async function simDigest(sim: Sim, db: string): Promise<string> {

@@ -37,7 +37,11 @@ export interface Sim {
   /** process.env + DLC + PATH with $DLC/bin first. */
   env: Record<string, string>;
   /** Run `$DLC/bin/<utility> args…`. */
-  run(utility: string, args: readonly string[], opts?: { env?: Record<string, string>; input?: string; cwd?: string }): Promise<RunResult>;
+  run(
+    utility: string,
+    args: readonly string[],
+    opts?: { env?: Record<string, string>; input?: string; cwd?: string },
+  ): Promise<RunResult>;
   /** Run the oeflow CLI (`node dist/src/cli/bin.js …`, or in-process after useInProcessCli()) with this sim's env. */
   oeflow(args: readonly string[], opts?: { env?: Record<string, string> }): Promise<RunResult>;
   /** Run a bash script (own process group, killed at cleanup) with this sim's env. */
@@ -56,7 +60,12 @@ export function messageNumbers(text: string): number[] {
 
 function toResult(r: { exitCode?: number; stdout?: unknown; stderr?: unknown }): RunResult {
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';
-  return { exitCode: r.exitCode ?? -1, stdout, stderr: typeof r.stderr === 'string' ? r.stderr : '', messages: messageNumbers(stdout) };
+  return {
+    exitCode: r.exitCode ?? -1,
+    stdout,
+    stderr: typeof r.stderr === 'string' ? r.stderr : '',
+    messages: messageNumbers(stdout),
+  };
 }
 
 function killGroup(pid: number): void {
@@ -110,7 +119,8 @@ function hashTree(dir: string): string {
       const p = join(d, name);
       const st = statSync(p);
       if (st.isDirectory()) walk(p);
-      else if (!name.endsWith('.lg') && name !== 'invocations.jsonl') h.update(`${p}\0`).update(readFileSync(p)).update('\0');
+      else if (!name.endsWith('.lg') && name !== 'invocations.jsonl')
+        h.update(`${p}\0`).update(readFileSync(p)).update('\0');
     }
   };
   walk(dir);
@@ -147,18 +157,43 @@ export function createSim(opts: SimOptions = {}, where: { parentDir?: string } =
     name: r.name,
     env,
     async run(utility, args, o = {}) {
-      return toResult(await track(execa(join(r.dlc, 'bin', utility), [...args], { env: { ...env, ...o.env }, reject: false, input: o.input ?? '', cwd: o.cwd ?? dir })));
+      return toResult(
+        await track(
+          execa(join(r.dlc, 'bin', utility), [...args], {
+            env: { ...env, ...o.env },
+            reject: false,
+            input: o.input ?? '',
+            cwd: o.cwd ?? dir,
+          }),
+        ),
+      );
     },
     async oeflow(args, o = {}) {
-      if (inProcessFor({ ...env, ...o.env })) return toResult(await runOeflowInProcess(args, { env: { ...env, ...o.env }, cwd: dir }));
-      return toResult(await track(execa(process.execPath, [CLI_JS, ...args], { ...spawnedEnv({ ...env, ...o.env }, dir), reject: false })));
+      if (inProcessFor({ ...env, ...o.env }))
+        return toResult(await runOeflowInProcess(args, { env: { ...env, ...o.env }, cwd: dir }));
+      return toResult(
+        await track(
+          execa(process.execPath, [CLI_JS, ...args], { ...spawnedEnv({ ...env, ...o.env }, dir), reject: false }),
+        ),
+      );
     },
     async bash(script, o = {}) {
-      const p = track(execa('bash', ['-c', script], { env: { ...env, ...o.env }, reject: false, detached: true, cwd: dir, timeout: o.timeoutMs ?? 50_000, input: '' }));
+      const p = track(
+        execa('bash', ['-c', script], {
+          env: { ...env, ...o.env },
+          reject: false,
+          detached: true,
+          cwd: dir,
+          timeout: o.timeoutMs ?? 50_000,
+          input: '',
+        }),
+      );
       return toResult(await p);
     },
     background(cmd, args, o = {}) {
-      return track(execa(cmd, [...args], { env: { ...env, ...o.env }, reject: false, detached: true, cwd: dir, input: '' }));
+      return track(
+        execa(cmd, [...args], { env: { ...env, ...o.env }, reject: false, detached: true, cwd: dir, input: '' }),
+      );
     },
     hashDir(d = join(dir, 'db')) {
       return hashTree(d);

@@ -8,7 +8,11 @@ import { allStateNodes, finalReachability } from './graph.js';
 const KB = /^(PRE|CATALOG|END|ABORT|OFFLINE-[1-7]|ONLINE-[1-4]|RF-[1-5]|RF-5r)$/;
 
 /** Runs the machine with a fake step actor that succeeds; returns the stepKeys in order. */
-export async function runHappy(machine: AnyStateMachine, input: ProcedureInput, factsFor: (stepKey: string) => Record<string, string> = () => ({})): Promise<{ keys: string[]; stepIds: string[]; context: ProcedureContext; value: unknown }> {
+export async function runHappy(
+  machine: AnyStateMachine,
+  input: ProcedureInput,
+  factsFor: (stepKey: string) => Record<string, string> = () => ({}),
+): Promise<{ keys: string[]; stepIds: string[]; context: ProcedureContext; value: unknown }> {
   const keys: string[] = [];
   const stepIds: string[] = [];
   const fake = fromPromise<StepOutput, StepInput>(async ({ input: i }) => {
@@ -26,7 +30,11 @@ export function sharedBehaviour(machine: AnyStateMachine, file: string, input: P
   it('cites an article step in meta.kb when any state is inspected', () => {
     const nodes = allStateNodes(machine).filter((n) => n.path !== '');
     expect(nodes.length).toBeGreaterThan(5);
-    for (const { path, node } of nodes) expect({ path, kb: (node.meta as { kb?: string } | undefined)?.kb }).toEqual({ path, kb: expect.stringMatching(KB) as string });
+    for (const { path, node } of nodes)
+      expect({ path, kb: (node.meta as { kb?: string } | undefined)?.kb }).toEqual({
+        path,
+        kb: expect.stringMatching(KB) as string,
+      });
   });
 
   it('can still reach a final state when it rests in any reachable state', () => {

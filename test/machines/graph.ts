@@ -20,9 +20,18 @@ export function invokeIds(machine: AnyStateMachine): string[] {
 export function allEvents(machine: AnyStateMachine): GraphEvent[] {
   const steps = invokeIds(machine).flatMap((id): GraphEvent[] => [
     { type: `xstate.done.actor.${id}`, output: { facts: {} } },
-    ...failureKinds.map((kind): GraphEvent => ({ type: `xstate.error.actor.${id}`, error: { kind, code: 'OEF-050', message: kind } })),
+    ...failureKinds.map((kind): GraphEvent => ({
+      type: `xstate.error.actor.${id}`,
+      error: { kind, code: 'OEF-050', message: kind },
+    })),
   ]);
-  return [...steps, { type: 'ABORT', reason: 'test' }, { type: 'WATCHDOG', reason: 'too long' }, { type: 'RESUME' }, { type: 'RETRY' }];
+  return [
+    ...steps,
+    { type: 'ABORT', reason: 'test' },
+    { type: 'WATCHDOG', reason: 'too long' },
+    { type: 'RESUME' },
+    { type: 'RETRY' },
+  ];
 }
 
 /** Dotted name of the leaf state, e.g. `quiesced.copyFiles`. */
@@ -41,7 +50,13 @@ export function leaf(snapshot: AnyMachineSnapshot): string {
 /** Facts do not steer any transition, so states differing only in facts are one vertex. */
 export function serializeByControl(snapshot: AnyMachineSnapshot): string {
   const c = snapshot.context as ProcedureContext;
-  return JSON.stringify([snapshot.value, c.aiIndex, c.rollForwardStarted, c.failure?.kind ?? null, c.failure?.code ?? null]);
+  return JSON.stringify([
+    snapshot.value,
+    c.aiIndex,
+    c.rollForwardStarted,
+    c.failure?.kind ?? null,
+    c.failure?.code ?? null,
+  ]);
 }
 
 const traversal = (machine: AnyStateMachine, input: ProcedureInput) => ({
@@ -52,7 +67,10 @@ const traversal = (machine: AnyStateMachine, input: ProcedureInput) => ({
 });
 
 /** Simple paths from the initial state to every reachable state. */
-export function simplePaths(machine: AnyStateMachine, input: ProcedureInput): StatePath<AnyMachineSnapshot, GraphEvent>[] {
+export function simplePaths(
+  machine: AnyStateMachine,
+  input: ProcedureInput,
+): StatePath<AnyMachineSnapshot, GraphEvent>[] {
   return getSimplePaths(machine, traversal(machine, input)) as StatePath<AnyMachineSnapshot, GraphEvent>[];
 }
 
@@ -62,8 +80,12 @@ export function pathStates(path: StatePath<AnyMachineSnapshot, GraphEvent>): str
 }
 
 /** The reachable states and their transitions (xstate/graph types them as any for AnyStateMachine). */
-type Adjacency = Record<string, { state: AnyMachineSnapshot; transitions: Record<string, { state: AnyMachineSnapshot; event: GraphEvent }> }>;
-const adjacency = (machine: AnyStateMachine, input: ProcedureInput): Adjacency => getAdjacencyMap(machine, traversal(machine, input)) as Adjacency;
+type Adjacency = Record<
+  string,
+  { state: AnyMachineSnapshot; transitions: Record<string, { state: AnyMachineSnapshot; event: GraphEvent }> }
+>;
+const adjacency = (machine: AnyStateMachine, input: ProcedureInput): Adjacency =>
+  getAdjacencyMap(machine, traversal(machine, input)) as Adjacency;
 
 /** States reachable from the initial state, and for each one whether a final state is reachable from it. */
 export function finalReachability(machine: AnyStateMachine, input: ProcedureInput): Map<string, boolean> {
@@ -103,12 +125,14 @@ export function edges(machine: AnyStateMachine, input: ProcedureInput): Edge[] {
   const adj = adjacency(machine, input);
   return Object.values(adj).flatMap((v) =>
     // the traversal also tries events a state ignores; keep only real transitions
-    Object.values(v.transitions).filter((t) => v.state.can(t.event as never)).map((t) => ({
-      from: leaf(v.state),
-      event: t.event.type,
-      to: leaf(t.state),
-      fromContext: v.state.context as ProcedureContext,
-      toContext: t.state.context as ProcedureContext,
-    })),
+    Object.values(v.transitions)
+      .filter((t) => v.state.can(t.event as never))
+      .map((t) => ({
+        from: leaf(v.state),
+        event: t.event.type,
+        to: leaf(t.state),
+        fromContext: v.state.context as ProcedureContext,
+        toContext: t.state.context as ProcedureContext,
+      })),
   );
 }

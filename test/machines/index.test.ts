@@ -5,7 +5,11 @@ import { machineHash, machines, stateExists } from '../../machines/index.js';
 import { sha256Hex } from '../../machines/sha256.js';
 
 const tiny = (target: 'b' | 'c', description: string) =>
-  setup({}).createMachine({ id: 'tiny', initial: 'a', states: { a: { description, on: { GO: target } }, b: {}, c: {} } });
+  setup({}).createMachine({
+    id: 'tiny',
+    initial: 'a',
+    states: { a: { description, on: { GO: target } }, b: {}, c: {} },
+  });
 
 describe('machines registry', () => {
   it('lists the three procedures under their ids when looked up', () => {

@@ -13,8 +13,18 @@ describe('offlineBackupMachine', () => {
     const run = await runHappy(offlineBackupMachine, input);
     expect(run.value).toBe('completed');
     expect(run.keys).toEqual([
-      'preflight', 'shutdown', 'truncateBi', 'jobsCheck', 'verifyNotInUseBefore', 'aiSwitch', 'copyFiles',
-      'verifyNotInUseAfter', 'verifyCopy', 'markBackedup', 'restart', 'recordBackup',
+      'preflight',
+      'shutdown',
+      'truncateBi',
+      'jobsCheck',
+      'verifyNotInUseBefore',
+      'aiSwitch',
+      'copyFiles',
+      'verifyNotInUseAfter',
+      'verifyCopy',
+      'markBackedup',
+      'restart',
+      'recordBackup',
     ]);
     expect(run.stepIds.filter((s) => s === 'verifyNotInUse')).toHaveLength(2);
     expect(run.context.facts.aiSwitch).toEqual({ ran: 'aiSwitch' });
@@ -50,7 +60,9 @@ describe('offlineBackupMachine', () => {
     expect([...abortFrom('aborted')].sort()).toEqual(['preflight', 'recordBackup']);
     expect(abortFrom('restartAfterAbort').size).toBe(10); // shutdown … restart: the operator chose restart
     expect(all.filter((e) => e.from === 'restartAfterAbort' && e.to === 'aborted')).toHaveLength(1);
-    const leftDown = edges(offlineBackupMachine, { ...input, restart: false }).filter((e) => e.event === 'ABORT' && e.to === 'aborted');
+    const leftDown = edges(offlineBackupMachine, { ...input, restart: false }).filter(
+      (e) => e.event === 'ABORT' && e.to === 'aborted',
+    );
     expect(new Set(leftDown.map((e) => e.from)).size).toBe(11); // --no-restart: left shut down (no restart state)
     expect(all.filter((e) => e.from === 'aborted').map((e) => `${e.event}->${e.to}`)).toEqual(['RESUME->preflight']);
     expect(offlineBackupMachine.root.states.aborted!.meta).toEqual({ kb: 'ABORT', status: 'aborted' });
@@ -59,6 +71,7 @@ describe('offlineBackupMachine', () => {
   it('goes to failed with the step failure when a step errors', () => {
     const failed = paths.filter((p) => p.state.value === 'failed');
     expect(failed.length).toBeGreaterThan(10);
-    for (const p of failed) expect((p.state.context as { failure: { code: string } | null }).failure?.code).toBe('OEF-050');
+    for (const p of failed)
+      expect((p.state.context as { failure: { code: string } | null }).failure?.code).toBe('OEF-050');
   });
 });

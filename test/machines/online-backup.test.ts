@@ -14,18 +14,55 @@ describe('onlineBackupMachine', () => {
   it('runs ONLINE-1..4 in the article order when every step succeeds', async () => {
     const run = await runHappy(onlineBackupMachine, input);
     expect(run.value).toBe('completed');
-    expect(run.keys).toEqual(['preflight', 'prepareCopy', 'quietEnable', 'snapshot', 'copyFiles', 'quietDisable', 'confirmQuietPoint', 'verifyCopy', 'recordBackup']);
+    expect(run.keys).toEqual([
+      'preflight',
+      'prepareCopy',
+      'quietEnable',
+      'snapshot',
+      'copyFiles',
+      'quietDisable',
+      'confirmQuietPoint',
+      'verifyCopy',
+      'recordBackup',
+    ]);
   });
 
   it('goes straight to the copy when no snapshot command is given', async () => {
-    const run = await runHappy(onlineBackupMachine, { procedure: 'online-backup', db: '/db/sports', destination: '/backup' });
-    expect(run.keys).toEqual(['preflight', 'prepareCopy', 'quietEnable', 'copyFiles', 'quietDisable', 'confirmQuietPoint', 'verifyCopy', 'recordBackup']);
+    const run = await runHappy(onlineBackupMachine, {
+      procedure: 'online-backup',
+      db: '/db/sports',
+      destination: '/backup',
+    });
+    expect(run.keys).toEqual([
+      'preflight',
+      'prepareCopy',
+      'quietEnable',
+      'copyFiles',
+      'quietDisable',
+      'confirmQuietPoint',
+      'verifyCopy',
+      'recordBackup',
+    ]);
   });
 
   it('clones under the quiet point and transfers the clone after the disable when prepareCopy chose clone', async () => {
-    const run = await runHappy(onlineBackupMachine, { procedure: 'online-backup', db: '/db/sports', destination: '/backup' }, (key): Record<string, string> => (key === 'prepareCopy' ? { copyMethod: 'clone' } : {}));
+    const run = await runHappy(
+      onlineBackupMachine,
+      { procedure: 'online-backup', db: '/db/sports', destination: '/backup' },
+      (key): Record<string, string> => (key === 'prepareCopy' ? { copyMethod: 'clone' } : {}),
+    );
     expect(run.value).toBe('completed');
-    expect(run.keys).toEqual(['preflight', 'prepareCopy', 'quietEnable', 'cloneFiles', 'quietDisable', 'confirmQuietPoint', 'transferClone', 'verifyCopy', 'recordBackup']);
+    expect(run.keys).toEqual([
+      'preflight',
+      'prepareCopy',
+      'quietEnable',
+      'cloneFiles',
+      'quietDisable',
+      'confirmQuietPoint',
+      'transferClone',
+      'verifyCopy',
+      'recordBackup',
+    ]);
   });
 
   it('passes a quietDisable state before it ends when any path raised the quiet point', () => {
@@ -48,15 +85,26 @@ describe('onlineBackupMachine', () => {
   });
 
   it('fails with OEF-060 after releasing the quiet point when the watchdog fires', () => {
-    const timedOut = paths.filter((p) => pathStates(p).includes('quietDisableAfterTimeout') && p.state.value === 'failed');
+    const timedOut = paths.filter(
+      (p) => pathStates(p).includes('quietDisableAfterTimeout') && p.state.value === 'failed',
+    );
     expect(timedOut.length).toBeGreaterThan(0);
-    for (const p of timedOut) expect((p.state.context as ProcedureContext).failure).toEqual({ kind: 'failed', code: 'OEF-060', message: 'too long' });
+    for (const p of timedOut)
+      expect((p.state.context as ProcedureContext).failure).toEqual({
+        kind: 'failed',
+        code: 'OEF-060',
+        message: 'too long',
+      });
   });
 
   it('keeps the first failure and records the compensation failure when the disable fails too', () => {
     const both = paths.find((p) => {
       const s = pathStates(p);
-      return s.at(-2) === 'quietDisableAfterFailure' && s.at(-1) === 'failed' && p.steps.at(-1)!.event.type.startsWith('xstate.error');
+      return (
+        s.at(-2) === 'quietDisableAfterFailure' &&
+        s.at(-1) === 'failed' &&
+        p.steps.at(-1)!.event.type.startsWith('xstate.error')
+      );
     });
     expect(both).toBeDefined();
     const ctx = both!.state.context as ProcedureContext;
@@ -65,7 +113,12 @@ describe('onlineBackupMachine', () => {
   });
 
   it('ignores ABORT when a disable state is running', () => {
-    const disableStates = ['quietDisable', 'quietDisableAfterFailure', 'quietDisableAfterAbort', 'quietDisableAfterTimeout'];
+    const disableStates = [
+      'quietDisable',
+      'quietDisableAfterFailure',
+      'quietDisableAfterAbort',
+      'quietDisableAfterTimeout',
+    ];
     for (const state of disableStates) {
       const node = onlineBackupMachine.root.states[state]!;
       expect({ state, abort: node.on.ABORT }).toEqual({ state, abort: undefined });

@@ -10,7 +10,9 @@ import { useSim, type Sim } from '../helpers/sim.js';
 /** A repaired copy of the fresh database, then load: a1 (40 tx) and a2 (20 tx) closed, a3 BUSY. */
 async function twoClosedFiles(sim: Sim): Promise<string> {
   const copy = join(sim.dir, 'copy');
-  const prep = await sim.bash(`mkdir ${copy} && cp -a db/. ${copy}/ && prostrct list ${copy}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${copy}/|" ${copy}/sports.st && prostrct repair ${copy}/sports >/dev/null`);
+  const prep = await sim.bash(
+    `mkdir ${copy} && cp -a db/. ${copy}/ && prostrct list ${copy}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${copy}/|" ${copy}/sports.st && prostrct repair ${copy}/sports >/dev/null`,
+  );
   expect(prep.exitCode).toBe(0);
   expect((await sim.run('proserve', [sim.db])).exitCode).toBe(0);
   expect((await sim.oeflow(['sim', 'load', sim.db, '--tx', '40'])).exitCode).toBe(0);
@@ -78,7 +80,10 @@ describe('truncated and damaged AI files', () => {
     expect(applied).toBeGreaterThan(0);
     expect(applied).toBeLessThan(40);
     const mb = readMaster(dbPaths(copy));
-    expect({ expected: mb.ai.expectedSeq, partial: mb.roll.partial }).toEqual({ expected: 1, partial: { path: cut, seq: 1 } });
+    expect({ expected: mb.ai.expectedSeq, partial: mb.roll.partial }).toEqual({
+      expected: 1,
+      partial: { path: cut, seq: 1 },
+    });
     // the next file, or a plain roll forward of the complete file, are refused
     expect((await rf(sim, copy, `${sim.db}.a2`)).messages).toEqual([90019]);
     expect((await rf(sim, copy, `${sim.db}.a1`)).messages).toEqual([90019]);
@@ -88,7 +93,9 @@ describe('truncated and damaged AI files', () => {
     expect(retry.exitCode).toBe(0);
     expect(retry.stdout).toContain(`${40 - applied} transactions were completed. (11138)`);
     expect((await rf(sim, copy, `${sim.db}.a2`)).exitCode).toBe(0);
-    expect((await sim.oeflow(['sim', 'digest', copy])).stdout).toBe((await sim.oeflow(['sim', 'digest', sim.db])).stdout);
+    expect((await sim.oeflow(['sim', 'digest', copy])).stdout).toBe(
+      (await sim.oeflow(['sim', 'digest', sim.db])).stdout,
+    );
   }, 180_000);
 
   it('stops at a damaged note with 1029 (no Node error), leaving a partial state that a retry with the same damaged file cannot clear', async () => {

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useSim, type Sim } from '../helpers/sim.js';
 
-async function expectRefused(sim: Sim, utility: string, args: string[], messages: number[], exitCode: number): Promise<void> {
+async function expectRefused(
+  sim: Sim,
+  utility: string,
+  args: string[],
+  messages: number[],
+  exitCode: number,
+): Promise<void> {
   const before = sim.hashDir();
   const r = await sim.run(utility, args);
   expect({ messages: r.messages, exitCode: r.exitCode }).toEqual({ messages, exitCode });
@@ -25,7 +31,9 @@ describe('bad input', () => {
   it('prints 6921 when prostrct list is given an unknown database', async () => {
     const sim = newSim();
     const r = await sim.run('prostrct', ['list', join(sim.dir, 'nope')]);
-    expect(r.stdout).toContain(`PROSTRCT LIST: file ${join(sim.dir, 'nope')}.db does not exist, command ignored. (6921)`);
+    expect(r.stdout).toContain(
+      `PROSTRCT LIST: file ${join(sim.dir, 'nope')}.db does not exist, command ignored. (6921)`,
+    );
     expect(r.exitCode).toBe(1);
   });
 
@@ -38,7 +46,10 @@ describe('bad input', () => {
 
   it('refuses prostrct repair when the .st has a different number of extents', async () => {
     const sim = newSim({ aiExtents: 2 });
-    writeFileSync(join(sim.dir, 'short.st'), `b ${sim.db}.b1\nd "Schema Area":6,32;1 ${sim.db}.d1\nd "Data Area":7,64;8 ${sim.db}_7.d1\na ${sim.db}.a1\n`);
+    writeFileSync(
+      join(sim.dir, 'short.st'),
+      `b ${sim.db}.b1\nd "Schema Area":6,32;1 ${sim.db}.d1\nd "Data Area":7,64;8 ${sim.db}_7.d1\na ${sim.db}.a1\n`,
+    );
     await expectRefused(sim, 'prostrct', ['repair', sim.db, join(sim.dir, 'short.st')], [90037], 1);
   });
 

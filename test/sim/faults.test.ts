@@ -9,13 +9,16 @@ import { dbPaths } from '../../src/sim/paths.js';
 import { listBrokers } from '../../src/sim/registry.js';
 import { createSim, useSim } from '../helpers/sim.js';
 
-const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+const alive = (pid: number): boolean =>
+  existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
 describe('faults', () => {
   const newSim = useSim();
 
   it('parses entries with qualifier words, mode, @n and arg, and reports bad ones', () => {
-    const { faults, errors } = parseFaults('rfutil:roll forward:crash-half@2; proquiet:enable:hang;bad;proutil:busy:explode');
+    const { faults, errors } = parseFaults(
+      'rfutil:roll forward:crash-half@2; proquiet:enable:hang;bad;proutil:busy:explode',
+    );
     expect(faults).toEqual([
       { utility: 'rfutil', words: 'roll forward', mode: 'crash-half', nth: 2, arg: null },
       { utility: 'proquiet', words: 'enable', mode: 'hang', nth: null, arg: null },
@@ -26,19 +29,25 @@ describe('faults', () => {
   it('fail prints the real failure, exits 1 and changes nothing', async () => {
     const sim = newSim();
     const before = sim.hashDir();
-    const r = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'], { env: { OEFLOW_SIM_FAULTS: 'rfutil:aimage new:fail' } });
+    const r = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'], {
+      env: { OEFLOW_SIM_FAULTS: 'rfutil:aimage new:fail' },
+    });
     expect({ m: r.messages, rc: r.exitCode }).toEqual({ m: [90001], rc: 1 });
     expect(sim.hashDir()).toBe(before);
   });
 
   it('crash does the work, then dies by SIGKILL before printing success (the .lk stays)', async () => {
     const sim = newSim();
-    const r = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'], { env: { OEFLOW_SIM_FAULTS: 'rfutil:aimage new:crash' } });
+    const r = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'], {
+      env: { OEFLOW_SIM_FAULTS: 'rfutil:aimage new:crash' },
+    });
     expect(r.exitCode).not.toBe(0);
     expect(r.messages).toEqual([]);
     expect(readMaster(dbPaths(sim.db)).ai.currentSeq).toBe(2);
     expect(existsSync(`${sim.db}.lk`)).toBe(true);
-    const end = readInvocations(sim.dlc).filter((l) => l.phase === 'end').pop();
+    const end = readInvocations(sim.dlc)
+      .filter((l) => l.phase === 'end')
+      .pop();
     expect(end).toMatchObject({ signal: 'SIGKILL', exitCode: null });
   });
 
@@ -46,7 +55,8 @@ describe('faults', () => {
     const sim = newSim();
     const env = { OEFLOW_SIM_FAULTS: 'rfutil:aimage new:fail@2' };
     const codes: number[] = [];
-    for (let i = 0; i < 3; i++) codes.push((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'], { env })).exitCode);
+    for (let i = 0; i < 3; i++)
+      codes.push((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'], { env })).exitCode);
     expect(codes).toEqual([0, 1, 0]);
   });
 
@@ -55,8 +65,11 @@ describe('faults', () => {
     try {
       await sim.run('proserve', [sim.db]);
       const before = readMaster(dbPaths(sim.db)).ai.currentSeq;
-      const hung = sim.background(`${sim.dlc}/bin/proquiet`, [sim.db, 'enable'], { env: { OEFLOW_SIM_FAULTS: 'proquiet:enable:hang' } });
-      const started = async (): Promise<number | undefined> => readInvocations(sim.dlc).find((l) => l.phase === 'start' && l.argv[0] === 'proquiet')?.pid;
+      const hung = sim.background(`${sim.dlc}/bin/proquiet`, [sim.db, 'enable'], {
+        env: { OEFLOW_SIM_FAULTS: 'proquiet:enable:hang' },
+      });
+      const started = async (): Promise<number | undefined> =>
+        readInvocations(sim.dlc).find((l) => l.phase === 'start' && l.argv[0] === 'proquiet')?.pid;
       let pid: number | undefined;
       for (let i = 0; i < 200 && pid === undefined; i++) {
         pid = await started();
@@ -93,7 +106,9 @@ describe('cleanup', () => {
   it('kills every broker a sim started, including those of restored copies', async () => {
     const sim = createSim();
     await sim.run('proserve', [sim.db]);
-    await sim.bash(`mkdir copy && cp -a db/. copy/ && rm copy/sports.lk && prostrct list copy/sports >/dev/null && sed -i "s|${sim.dir}/db/|${sim.dir}/copy/|" copy/sports.st && prostrct repair copy/sports >/dev/null && proserve copy/sports >/dev/null`);
+    await sim.bash(
+      `mkdir copy && cp -a db/. copy/ && rm copy/sports.lk && prostrct list copy/sports >/dev/null && sed -i "s|${sim.dir}/db/|${sim.dir}/copy/|" copy/sports.st && prostrct repair copy/sports >/dev/null && proserve copy/sports >/dev/null`,
+    );
     const pids = listBrokers(sim.dlc).map((b) => b.pid);
     expect(pids).toHaveLength(2);
     expect(pids.every(alive)).toBe(true);

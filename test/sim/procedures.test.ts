@@ -7,7 +7,10 @@ import { CLI_JS, ROOT, useSim, type Sim } from '../helpers/sim.js';
 const SCRIPTS = join(ROOT, 'test/sim/scripts');
 
 async function runScript(sim: Sim, name: string): Promise<Record<string, string>> {
-  const r = await sim.bash(`bash ${join(SCRIPTS, name)}`, { env: { CLI_JS, WORK: sim.dir, DB: sim.db }, timeoutMs: 90_000 });
+  const r = await sim.bash(`bash ${join(SCRIPTS, name)}`, {
+    env: { CLI_JS, WORK: sim.dir, DB: sim.db },
+    timeoutMs: 90_000,
+  });
   const out: Record<string, string> = {};
   for (const line of r.stdout.split('\n')) {
     const m = /^([a-z0-9_]+)=(.*)$/.exec(line);

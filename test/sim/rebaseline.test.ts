@@ -13,7 +13,9 @@ describe('re-baseline with aimage end / OS copy / mark backedup / aimage begin',
     expect((await sim.run('proshut', [sim.db, '-by'])).exitCode).toBe(0);
     expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'end'])).exitCode).toBe(0);
     const c = join(sim.dir, 'copy');
-    const copy = await sim.bash(`mkdir ${c} && cp -a db/. ${c}/ && prostrct list ${c}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${c}/|" ${c}/sports.st && prostrct repair ${c}/sports >/dev/null`);
+    const copy = await sim.bash(
+      `mkdir ${c} && cp -a db/. ${c}/ && prostrct list ${c}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${c}/|" ${c}/sports.st && prostrct repair ${c}/sports >/dev/null`,
+    );
     expect(copy.exitCode).toBe(0);
     expect((await sim.run('rfutil', [sim.db, '-C', 'mark', 'backedup'])).exitCode).toBe(0);
     expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'begin'])).exitCode).toBe(0);
@@ -31,6 +33,8 @@ describe('re-baseline with aimage end / OS copy / mark backedup / aimage begin',
       const r = await sim.run('rfutil', [target, '-C', 'roll', 'forward', '-a', `${sim.db}.${f}`]);
       expect(r.exitCode, r.stdout).toBe(0);
     }
-    expect((await sim.oeflow(['sim', 'digest', target])).stdout).toBe((await sim.oeflow(['sim', 'digest', sim.db])).stdout);
+    expect((await sim.oeflow(['sim', 'digest', target])).stdout).toBe(
+      (await sim.oeflow(['sim', 'digest', sim.db])).stdout,
+    );
   }, 180_000);
 });

@@ -22,15 +22,18 @@ async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
 
 /** Repaired copies of the database as it is now (offline), under `<dir>/<name>`. */
 async function repairedCopies(sim: Sim, ...names: string[]): Promise<string[]> {
-  const script = names.map((n) => {
-    const c = join(sim.dir, n);
-    return `mkdir ${c} && cp -a db/. ${c}/ && prostrct list ${c}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${c}/|" ${c}/sports.st && prostrct repair ${c}/sports >/dev/null`;
-  }).join(' && ');
+  const script = names
+    .map((n) => {
+      const c = join(sim.dir, n);
+      return `mkdir ${c} && cp -a db/. ${c}/ && prostrct list ${c}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${c}/|" ${c}/sports.st && prostrct repair ${c}/sports >/dev/null`;
+    })
+    .join(' && ');
   expect((await sim.bash(script)).exitCode).toBe(0);
   return names.map((n) => join(sim.dir, n, 'sports'));
 }
 
-const rf = (sim: Sim, db: string, file: string, retry = false) => sim.run('rfutil', [db, '-C', 'roll', 'forward', ...(retry ? ['retry'] : []), '-a', file]);
+const rf = (sim: Sim, db: string, file: string, retry = false) =>
+  sim.run('rfutil', [db, '-C', 'roll', 'forward', ...(retry ? ['retry'] : []), '-a', file]);
 const digest = async (sim: Sim, db: string): Promise<string> => (await sim.oeflow(['sim', 'digest', db])).stdout;
 
 describe('transactions that span AI files', () => {
@@ -55,7 +58,8 @@ describe('transactions that span AI files', () => {
 
     // rolled forward through both files without an open: the committed data equals the source's
     const source = await digest(sim, sim.db);
-    for (const copy of [whole, opened]) expect((await rf(sim, copy ?? '', `${sim.db}.a1`)).stdout).toContain('1 transactions were still active. (1636)');
+    for (const copy of [whole, opened])
+      expect((await rf(sim, copy ?? '', `${sim.db}.a1`)).stdout).toContain('1 transactions were still active. (1636)');
     expect((await rf(sim, whole ?? '', `${sim.db}.a2`)).exitCode).toBe(0);
     expect(await digest(sim, whole ?? '')).toBe(source);
     expect(source).toContain('records');
@@ -65,7 +69,9 @@ describe('transactions that span AI files', () => {
     expect((await sim.run('proserve', [db])).exitCode).toBe(0);
     expect((await sim.run('proshut', [db, '-by'])).exitCode).toBe(0);
     expect(lg(db)).toContain('(7162) Begin Logical Undo Phase, 1 incomplete transactions are being backed out.');
-    expect(lg(db)).toMatch(/\(5326\)[^]*\(7161\)[^]*\(7163\) Begin Physical Undo 1 transactions[^]*\(7162\)[^]*\(5329\) Logical Undo Phase Complete\.[^]*\(10471\)/);
+    expect(lg(db)).toMatch(
+      /\(5326\)[^]*\(7161\)[^]*\(7163\) Begin Physical Undo 1 transactions[^]*\(7162\)[^]*\(5329\) Logical Undo Phase Complete\.[^]*\(10471\)/,
+    );
     const plain = await rf(sim, db, `${sim.db}.a2`);
     expect({ rc: plain.exitCode, m: plain.messages.slice(-4) }).toEqual({ rc: 1, m: [831, 832, 833, 11014] });
     const retry = await rf(sim, db, `${sim.db}.a2`, true);
@@ -91,7 +97,9 @@ describe('transactions that span AI files', () => {
     const again = await holdTransaction(sim.db, false);
     expect((await sim.run('proshut', [sim.db, '-by'])).exitCode).toBe(0);
     again.abandon();
-    expect(lg(sim.db)).toMatch(/\(2252\) Begin transaction backout[^]*\(2253\) Transaction backout completed\.[^]*\(334\)/);
+    expect(lg(sim.db)).toMatch(
+      /\(2252\) Begin transaction backout[^]*\(2253\) Transaction backout completed\.[^]*\(334\)/,
+    );
     expect(await digest(sim, sim.db)).toBe(before);
   }, 120_000);
 
@@ -105,7 +113,10 @@ describe('transactions that span AI files', () => {
     expect(readMaster(dbPaths(sim.db)).ai.currentSeq).toBe(1); // no switch while the lock is held
     expect((await held.commit()).ok).toBe(true);
     const r = await enable;
-    expect({ rc: r.exitCode, out: String(r.stdout) }).toMatchObject({ rc: 0, out: expect.stringContaining('(5583)') as string });
+    expect({ rc: r.exitCode, out: String(r.stdout) }).toMatchObject({
+      rc: 0,
+      out: expect.stringContaining('(5583)') as string,
+    });
     expect(readMaster(dbPaths(sim.db)).ai.currentSeq).toBe(2);
     // the held transaction ended before the switch: all of it is in file 1
     const scan = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'scan', '-a', `${sim.db}.a1`]);

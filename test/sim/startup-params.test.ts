@@ -14,8 +14,24 @@ describe('standard startup parameters', () => {
     expect(list.exitCode).toBe(0);
     expect(list.stdout).toContain('Status:  Busy');
     expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'extent', 'list', '-T', sim.dir])).exitCode).toBe(0);
-    expect(await sim.run('rfutil', [sim.db, '-C', 'mark', 'backedup', '-userid', 'dba', '-password', 'secret'])).toMatchObject({ exitCode: 0, messages: [90006] });
-    expect(await sim.run('rfutil', [sim.db, '-U', 'dba', '-P', 'secret', '-C', 'aimage', 'scan', '-a', `${sim.db}.a1`, '-Passphrase'])).toMatchObject({ exitCode: 0 });
+    expect(
+      await sim.run('rfutil', [sim.db, '-C', 'mark', 'backedup', '-userid', 'dba', '-password', 'secret']),
+    ).toMatchObject({ exitCode: 0, messages: [90006] });
+    expect(
+      await sim.run('rfutil', [
+        sim.db,
+        '-U',
+        'dba',
+        '-P',
+        'secret',
+        '-C',
+        'aimage',
+        'scan',
+        '-a',
+        `${sim.db}.a1`,
+        '-Passphrase',
+      ]),
+    ).toMatchObject({ exitCode: 0 });
     expect((await sim.run('prostrct', ['list', sim.db, join(sim.dir, 'listed.st'), '-RO'])).exitCode).toBe(0);
     expect((await sim.run('proutil', [sim.db, '-C', 'busy', '-T', sim.dir, ...cp])).exitCode).toBe(0);
     expect((await sim.run('proserve', [sim.db, ...cp, '-T', sim.dir])).exitCode).toBe(0);
@@ -27,7 +43,10 @@ describe('standard startup parameters', () => {
   it('refuses a value parameter without its value (90039), changing nothing', async () => {
     const sim = newSim();
     const before = sim.hashDir();
-    expect(await sim.run('rfutil', [sim.db, '-C', 'mark', 'backedup', '-T'])).toMatchObject({ exitCode: 1, messages: [90039] });
+    expect(await sim.run('rfutil', [sim.db, '-C', 'mark', 'backedup', '-T'])).toMatchObject({
+      exitCode: 1,
+      messages: [90039],
+    });
     expect(sim.hashDir()).toBe(before);
   });
 });

@@ -21,7 +21,10 @@ describe('proutil busy/holder', () => {
 
   it('returns 0/0 offline, 6/16 when served, 6/14 with a single-user .lk', async () => {
     const sim = newSim();
-    const codes = async (): Promise<number[]> => [(await sim.run('proutil', [sim.db, '-C', 'busy'])).exitCode, (await sim.run('proutil', [sim.db, '-C', 'holder'])).exitCode];
+    const codes = async (): Promise<number[]> => [
+      (await sim.run('proutil', [sim.db, '-C', 'busy'])).exitCode,
+      (await sim.run('proutil', [sim.db, '-C', 'holder'])).exitCode,
+    ];
     expect(await codes()).toEqual([0, 0]);
     await sim.run('proserve', [sim.db]);
     expect(await codes()).toEqual([6, 16]);
@@ -38,16 +41,38 @@ describe('rfutil aimage', () => {
     const sim = newSim({ aiExtents: 2, aiType: 'fixed', aiSizeKb: 32 });
     const r = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'list']);
     const body = r.stdout.split('\n').slice(2).join('\n');
-    expect(body).toMatch(new RegExp(`^${[
-      'Extent:  1', 'Status:  Busy', '  Type:  Fixed Length', `  Path:  ${sim.db}.a1`, '  Size:  32', '  Used:  1',
-      ' Start:  \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}', 'LastOp:  N/A', ' Seqno:  1', '',
-      'Extent:  2', 'Status:  Empty', '  Type:  Fixed Length', `  Path:  ${sim.db}.a2`, '  Size:  32', '  Used:  0', ' Start:  N/A', 'LastOp:  N/A', ' Seqno:  0', '',
-    ].join('\n')}$`));
+    expect(body).toMatch(
+      new RegExp(
+        `^${[
+          'Extent:  1',
+          'Status:  Busy',
+          '  Type:  Fixed Length',
+          `  Path:  ${sim.db}.a1`,
+          '  Size:  32',
+          '  Used:  1',
+          ' Start:  \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}',
+          'LastOp:  N/A',
+          ' Seqno:  1',
+          '',
+          'Extent:  2',
+          'Status:  Empty',
+          '  Type:  Fixed Length',
+          `  Path:  ${sim.db}.a2`,
+          '  Size:  32',
+          '  Used:  0',
+          ' Start:  N/A',
+          'LastOp:  N/A',
+          ' Seqno:  0',
+          '',
+        ].join('\n')}$`,
+      ),
+    );
   });
 
   it('answers aimage query with the bare value, upper-case status, and ALL as a list block', async () => {
     const sim = newSim();
-    const q = async (...a: string[]): Promise<string> => (await sim.run('rfutil', [sim.db, '-C', 'aimage', 'query', ...a])).stdout.split('\n').slice(2).join('\n').trim();
+    const q = async (...a: string[]): Promise<string> =>
+      (await sim.run('rfutil', [sim.db, '-C', 'aimage', 'query', ...a])).stdout.split('\n').slice(2).join('\n').trim();
     expect(await q('status', 'by', 'extnum', '1')).toBe('BUSY');
     expect(await q('name', 'by', 'sequence', '1')).toBe(`${sim.db}.a1`);
     expect(await q('sequence', 'by', 'name', `${sim.db}.a2`)).toBe('0');
@@ -60,10 +85,14 @@ describe('rfutil aimage', () => {
     expect(n1.stdout).toContain('Switched to ai extent sports.a2. (3777)');
     expect(n1.stdout).toContain('This is after-image file number 2 since the last AIMAGE BEGIN (3778)');
     await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
-    expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'extent', 'full'])).stdout.trim().split('\n').pop()).toBe(`${sim.db}.a1`);
+    expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'extent', 'full'])).stdout.trim().split('\n').pop()).toBe(
+      `${sim.db}.a1`,
+    );
     const e = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'extent', 'empty']);
     expect(e.messages).toEqual([3789]);
-    expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'extent', 'full'])).stdout.trim().split('\n').pop()).toBe(`${sim.db}.a2`);
+    expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'extent', 'full'])).stdout.trim().split('\n').pop()).toBe(
+      `${sim.db}.a2`,
+    );
     expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'extent', 'empty', '3'])).messages).toEqual([90008]);
   });
 
@@ -100,25 +129,31 @@ describe('sequence and mark backedup', () => {
     const sim = newSim();
     await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
     await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
-    expect((await sim.run('rfutil', [sim.db, '-C', 'sequence'])).stdout).toContain('Ai sequence 1 changed to 3 (12428)');
+    expect((await sim.run('rfutil', [sim.db, '-C', 'sequence'])).stdout).toContain(
+      'Ai sequence 1 changed to 3 (12428)',
+    );
     expect(lg(sim)).toContain('RFUTIL  5: (12428) Ai sequence 1 changed to 3');
     await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new']);
     expect((await sim.run('rfutil', [sim.db, '-C', 'mark', 'backedup'])).messages).toEqual([90006]);
-    expect((await sim.run('rfutil', [sim.db, '-C', 'sequence'])).stdout).toContain('Ai sequence 4 changed to 4 (12428)');
+    expect((await sim.run('rfutil', [sim.db, '-C', 'sequence'])).stdout).toContain(
+      'Ai sequence 4 changed to 4 (12428)',
+    );
   });
 });
 
 describe('prostrct list', () => {
   const newSim = useSim();
 
-  it('writes the control area\'s structure to the named file, leaving <db>.st alone, when the database is served and quiet', async () => {
+  it("writes the control area's structure to the named file, leaving <db>.st alone, when the database is served and quiet", async () => {
     const sim = newSim({ serve: true });
     writeFileSync(`${sim.db}.st`, 'b /stale.b1\n');
     expect((await sim.run('proquiet', [sim.db, 'enable'])).exitCode).toBe(0);
     const out = join(sim.dir, 'listed.st');
     const r = await sim.run('prostrct', ['list', sim.db, out]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain(`AreaName: ControlArea, Type 6, Block Size 4096, Extents 1, Records/Blck 32, Cluster Size 1\n   Ext # 1, Type VARIABLE, Size`);
+    expect(r.stdout).toContain(
+      `AreaName: ControlArea, Type 6, Block Size 4096, Extents 1, Records/Blck 32, Cluster Size 1\n   Ext # 1, Type VARIABLE, Size`,
+    );
     expect(r.stdout).toContain(`Name: ${sim.db}_7.d1`);
     expect(readFileSync(out, 'utf8')).toContain(`d "Data Area":7,64;8 ${sim.db}_7.d1`);
     expect(readFileSync(`${sim.db}.st`, 'utf8')).toBe('b /stale.b1\n');
@@ -132,7 +167,13 @@ describe('roll forward', () => {
   it('applies an -ailist in sequence order, skipping comments and non-AI files', async () => {
     const sim = newSim({ aiExtents: 3 });
     const copy = join(sim.dir, 'copy');
-    expect((await sim.bash(`mkdir ${copy} && cp -a db/. ${copy}/ && prostrct list ${copy}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${copy}/|" ${copy}/sports.st && prostrct repair ${copy}/sports >/dev/null`)).exitCode).toBe(0);
+    expect(
+      (
+        await sim.bash(
+          `mkdir ${copy} && cp -a db/. ${copy}/ && prostrct list ${copy}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${copy}/|" ${copy}/sports.st && prostrct repair ${copy}/sports >/dev/null`,
+        )
+      ).exitCode,
+    ).toBe(0);
     await sim.run('proserve', [sim.db]);
     await sim.oeflow(['sim', 'load', sim.db, '--tx', '30']);
     await sim.run('proshut', [sim.db, '-by']);
@@ -141,15 +182,21 @@ describe('roll forward', () => {
     writeFileSync(list, `# files\n${sim.db}.a2\n* comment\n${sim.db}.st\n${sim.db}.a1\n`);
     await sim.run('rfutil', [`${copy}/sports`, '-C', 'sequence']);
     const r = await sim.run('rfutil', [`${copy}/sports`, '-C', 'roll', 'forward', '-ailist', list]);
-    expect(r.messages.filter((m) => [90018, 17047, 90015, 8019].includes(m))).toEqual([90018, 17047, 90015, 17047, 90015]);
+    expect(r.messages.filter((m) => [90018, 17047, 90015, 8019].includes(m))).toEqual([
+      90018, 17047, 90015, 17047, 90015,
+    ]);
     expect(r.stdout.indexOf(`${sim.db}.a1 (17047)`)).toBeLessThan(r.stdout.indexOf(`${sim.db}.a2 (17047)`));
-    expect((await sim.oeflow(['sim', 'digest', `${copy}/sports`])).stdout).toBe((await sim.oeflow(['sim', 'digest', sim.db])).stdout);
+    expect((await sim.oeflow(['sim', 'digest', `${copy}/sports`])).stdout).toBe(
+      (await sim.oeflow(['sim', 'digest', sim.db])).stdout,
+    );
   });
 
   it('stops at endtime with 17923; the same file again is 8019 and the next one fails the update counter check (1028 + 8999)', async () => {
     const sim = newSim();
     const copy = join(sim.dir, 'copy');
-    await sim.bash(`mkdir ${copy} && cp -a db/. ${copy}/ && prostrct list ${copy}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${copy}/|" ${copy}/sports.st && prostrct repair ${copy}/sports >/dev/null`);
+    await sim.bash(
+      `mkdir ${copy} && cp -a db/. ${copy}/ && prostrct list ${copy}/sports >/dev/null && sed -i "s|${sim.dir}/db/|${copy}/|" ${copy}/sports.st && prostrct repair ${copy}/sports >/dev/null`,
+    );
     await sim.run('proserve', [sim.db]);
     await sim.oeflow(['sim', 'load', sim.db, '--tx', '10']);
     await new Promise((r) => setTimeout(r, 1100));
@@ -158,11 +205,24 @@ describe('roll forward', () => {
     await sim.oeflow(['sim', 'load', sim.db, '--tx', '5']);
     await sim.run('proshut', [sim.db, '-by']);
     // the groups that end a transaction: whole ones and the ends of those that stayed active across others
-    const txs = readFileSync(`${sim.db}.a1`, 'utf8').split('\n').slice(1).filter((l) => /^\{"t":"(tx|end)"/.test(l)).map((l) => JSON.parse(l) as { end: number });
+    const txs = readFileSync(`${sim.db}.a1`, 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((l) => /^\{"t":"(tx|end)"/.test(l))
+      .map((l) => JSON.parse(l) as { end: number });
     const cut = new Date(Math.ceil(((txs[9]?.end ?? 0) + 1) / 1000) * 1000);
     const p = (n: number): string => String(n).padStart(2, '0');
     const endtime = `${cut.getFullYear()}:${p(cut.getMonth() + 1)}:${p(cut.getDate())}:${p(cut.getHours())}:${p(cut.getMinutes())}:${p(cut.getSeconds())}`;
-    const r = await sim.run('rfutil', [`${copy}/sports`, '-C', 'roll', 'forward', 'endtime', endtime, '-a', `${sim.db}.a1`]);
+    const r = await sim.run('rfutil', [
+      `${copy}/sports`,
+      '-C',
+      'roll',
+      'forward',
+      'endtime',
+      endtime,
+      '-a',
+      `${sim.db}.a1`,
+    ]);
     expect(r.messages.slice(-2)).toEqual([90015, 17923]);
     expect(r.stdout).toContain('10 transactions were completed. (11138)');
     const again = await sim.run('rfutil', [`${copy}/sports`, '-C', 'roll', 'forward', '-a', `${sim.db}.a1`]);
@@ -222,7 +282,7 @@ describe('broker', () => {
     expect(r.exitCode).toBe(6);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'error', error: { code: 'OEF-203' } });
     await waitFor(() => !existsSync(`${sim.db}.lk`));
-    expect(lg(sim)).toContain('(90001) Can\'t switch to after-image extent');
+    expect(lg(sim)).toContain("(90001) Can't switch to after-image extent");
   });
 
   it('stalls writers with -aistall until an extent is archived, then continues', async () => {

@@ -3,7 +3,15 @@
 // placeholder `step` actor the engine replaces through provide(), the initial context,
 // and the assign-only actions. Guards stay with each machine (they are its invariants).
 import { assign, fromPromise } from 'xstate';
-import type { Json, ProcedureContext, ProcedureEvent, ProcedureInput, StepFailure, StepInput, StepOutput } from './contract.js';
+import type {
+  Json,
+  ProcedureContext,
+  ProcedureEvent,
+  ProcedureInput,
+  StepFailure,
+  StepInput,
+  StepOutput,
+} from './contract.js';
 
 /** Fails loudly when a machine is started without the engine's step actor (docs/architecture.md §9.2). */
 export const stepPlaceholder = fromPromise<StepOutput, StepInput>(async ({ input }) => {
@@ -31,9 +39,9 @@ export const recordFacts: Assign<{ stepId: string; facts: { [key: string]: Json 
 );
 
 /** The failure that ends (or halts) the run, for the report. */
-export const recordFailure: Assign<{ failure: StepFailure }> = assign(
-  (_args, params: { failure: StepFailure }) => ({ failure: params.failure }),
-);
+export const recordFailure: Assign<{ failure: StepFailure }> = assign((_args, params: { failure: StepFailure }) => ({
+  failure: params.failure,
+}));
 
 /**
  * A compensation failed: keep the original failure (why the run stopped) and add the

@@ -22,7 +22,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function enableQuietPoint(s: Session, paths: DbPaths, nolock: boolean): Promise<EnableResult> {
   const requested = updateMasterSync(paths, (mb): EnableResult | null => {
     if (mb.quiet.state === 2) return { rc: 6, m: msg.quietInEffect() };
-    if (mb.quiet.state === 1 && mb.quiet.requester !== undefined && pidAlive(mb.quiet.requester)) return { rc: 4, m: msg.quietRequested() };
+    if (mb.quiet.state === 1 && mb.quiet.requester !== undefined && pidAlive(mb.quiet.requester))
+      return { rc: 4, m: msg.quietRequested() };
     // a switch that cannot happen refuses the request before anything changes
     const refusal = switchRefusal(mb, nolock);
     if (refusal !== null) return refusal;
@@ -69,7 +70,8 @@ function switchRefusal(mb: MasterBlock, nolock: boolean): EnableResult | null {
 /** A request still pending when proquiet ends (error, interrupt) is withdrawn. */
 function withdrawRequest(paths: DbPaths): void {
   updateMasterSync(paths, (mb) => {
-    if (mb.quiet.state === 1 && mb.quiet.requester === process.pid) mb.quiet = { state: 0, nolock: false, ...withTxe(mb) };
+    if (mb.quiet.state === 1 && mb.quiet.requester === process.pid)
+      mb.quiet = { state: 0, nolock: false, ...withTxe(mb) };
   });
 }
 
@@ -77,11 +79,15 @@ function withdrawRequest(paths: DbPaths): void {
 export async function run(s: Session): Promise<void> {
   const { paths } = requireDb(s, s.args[0]);
   s.src = { tag: 'QUIET', usr: 5 };
-  const words = s.args.slice(1).map((a) => a.toLowerCase()).filter((a) => a !== '-c');
+  const words = s.args
+    .slice(1)
+    .map((a) => a.toLowerCase())
+    .filter((a) => a !== '-c');
   const what = words.join(' ');
   const enable = what === 'enable' || what === 'enable nolock';
   const disable = what === 'disable' || what === 'disable markbackedup';
-  if (!enable && !disable) s.fail(msg.usage('proquiet', `unsupported arguments "${s.args.slice(1).join(' ')}"`, SYNTAX));
+  if (!enable && !disable)
+    s.fail(msg.usage('proquiet', `unsupported arguments "${s.args.slice(1).join(' ')}"`, SYNTAX));
   if (!brokerRunning(paths)) s.fail(msg.quietNoBroker(), 16);
   const user = userInfo().username;
   await s.gate([enable ? msg.quietSwitchFailed() : msg.quietNotNeeded()]);

@@ -44,10 +44,14 @@ export async function run(s: Session): Promise<void> {
   for (;;) {
     if (exited) s.fail(msg.inUseMulti(paths.base));
     if (readLk(paths.lk)?.pid === child.pid) {
-      const ok = await brokerCall(paths.base, { op: 'ping' }, undefined, 1000).then((r) => r.ok === true, () => false);
+      const ok = await brokerCall(paths.base, { op: 'ping' }, undefined, 1000).then(
+        (r) => r.ok === true,
+        () => false,
+      );
       if (ok) break;
     }
-    if (Date.now() > deadline) s.fail(msg.parameter(`The broker did not start within 15 seconds (pid ${String(child.pid)}).`));
+    if (Date.now() > deadline)
+      s.fail(msg.parameter(`The broker did not start within 15 seconds (pid ${String(child.pid)}).`));
     await sleep(15);
   }
   s.crashPoint();
@@ -55,6 +59,7 @@ export async function run(s: Session): Promise<void> {
   const lines = readFileSync(paths.lg).subarray(logStart).toString('utf8').split('\n');
   for (const line of lines) {
     const m = /^\[[^\]]+\] P-\d+ T-\d+ \w (BROKER\s+0): \((\d+|-----)\) (.*)$/.exec(line);
-    if (m !== null) s.print(`${clockTime(Date.now())} ${m[1] ?? ''}: ${m[3] ?? ''}${m[2] === '-----' ? '' : ` (${m[2] ?? ''})`}`);
+    if (m !== null)
+      s.print(`${clockTime(Date.now())} ${m[1] ?? ''}: ${m[3] ?? ''}${m[2] === '-----' ? '' : ` (${m[2] ?? ''})`}`);
   }
 }

@@ -81,8 +81,22 @@ export async function run(s: Session): Promise<void> {
     const r = await brokerCall(paths.base, { op: 'list' }).catch(() => null);
     if (r === null) s.fail(msg.noServer(paths.base));
     const users = r.users ?? [];
-    const me: UserRow = { usr: Math.max(5, ...users.map((u) => u.usr)) + 1, pid: process.pid, loginTime: Date.now(), user: userInfo().username, type: 'SHUT', tty: 'batch' };
-    const broker: UserRow = { usr: 0, pid, loginTime: Date.now(), user: userInfo().username, type: 'BROK', tty: 'batch' };
+    const me: UserRow = {
+      usr: Math.max(5, ...users.map((u) => u.usr)) + 1,
+      pid: process.pid,
+      loginTime: Date.now(),
+      user: userInfo().username,
+      type: 'SHUT',
+      tty: 'batch',
+    };
+    const broker: UserRow = {
+      usr: 0,
+      pid,
+      loginTime: Date.now(),
+      user: userInfo().username,
+      type: 'BROK',
+      tty: 'batch',
+    };
     s.print('usr    pid    time of login           user id    Type  tty           Limbo?');
     for (const u of [broker, ...users, me]) s.print(row(u));
     return;

@@ -21,7 +21,14 @@ function fileKb(path: string): number {
   }
 }
 
-function areaLine(name: string, type: number, blockSize: number, extents: number, rpb: number, cluster: number): string {
+function areaLine(
+  name: string,
+  type: number,
+  blockSize: number,
+  extents: number,
+  rpb: number,
+  cluster: number,
+): string {
   return `AreaName: ${name}, Type ${type}, Block Size ${blockSize}, Extents ${extents}, Records/Blck ${rpb}, Cluster Size ${cluster}`;
 }
 
@@ -37,7 +44,11 @@ function areaTitle(e: Extent): string {
 
 /** The `prostrct list` text for a control area. */
 export function listText(paths: DbPaths, mb: MasterBlock): string[] {
-  const out = [areaLine('ControlArea', 6, 4096, 1, 32, 1), extLine(1, { kind: 'variable', sizeKb: 0, path: paths.dbFile }), ''];
+  const out = [
+    areaLine('ControlArea', 6, 4096, 1, 32, 1),
+    extLine(1, { kind: 'variable', sizeKb: 0, path: paths.dbFile }),
+    '',
+  ];
   const groups = new Map<string, Extent[]>();
   for (const e of mb.extents) {
     const key = `${e.type}:${e.areaNum}`;
@@ -46,7 +57,16 @@ export function listText(paths: DbPaths, mb: MasterBlock): string[] {
   for (const list of groups.values()) {
     const first = list[0];
     if (first === undefined) continue;
-    out.push(areaLine(areaTitle(first), areaTypeCode[first.type], mb.blockSize, list.length, first.recsPerBlock, first.clusterSize));
+    out.push(
+      areaLine(
+        areaTitle(first),
+        areaTypeCode[first.type],
+        mb.blockSize,
+        list.length,
+        first.recsPerBlock,
+        first.clusterSize,
+      ),
+    );
     list.forEach((e, i) => out.push(extLine(i + 1, e)));
     out.push('');
   }
@@ -110,7 +130,8 @@ export async function run(s: Session): Promise<void> {
   const [verb, dbArg, stArg, ...extra] = s.args;
   s.src = { tag: 'PROSTR', usr: 5 };
   const v = verb?.toLowerCase();
-  if ((v !== 'list' && v !== 'repair') || dbArg === undefined || extra.length > 0) s.fail(msg.usage('prostrct', `unsupported arguments "${s.args.join(' ')}"`, SYNTAX));
+  if ((v !== 'list' && v !== 'repair') || dbArg === undefined || extra.length > 0)
+    s.fail(msg.usage('prostrct', `unsupported arguments "${s.args.join(' ')}"`, SYNTAX));
   const paths = dbPaths(dbArg);
   if (!masterExists(paths)) s.fail(v === 'list' ? msg.prostrctNoDb(paths.dbFile) : msg.cannotOpen(paths.dbFile));
   s.lg = paths.lg;

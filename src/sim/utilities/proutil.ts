@@ -10,7 +10,8 @@ import type { DbPaths } from '../paths.js';
 import { busyIndex } from '../ai-switch.js';
 import { recoverAtOpen } from '../crash-recovery.js';
 
-const SYNTAX = 'proutil db-name -C { busy | holder | truncate bi | describe | enablesitereplication source|target | disablesitereplication source|target }';
+const SYNTAX =
+  'proutil db-name -C { busy | holder | truncate bi | describe | enablesitereplication source|target | disablesitereplication source|target }';
 
 // busy/holder read only the .lk (docs/openedge.md §3, KB 000035390): a left-over .lk reads "in use".
 function busy(s: Session, paths: DbPaths, mb: MasterBlock): never {
@@ -58,7 +59,8 @@ async function truncateBi(s: Session, paths: DbPaths): Promise<void> {
 }
 
 const na = (d: number | null): string => (d === null ? '*** Not yet performed ***' : oeDate(d));
-const label = (name: string, value: string | number, indent = 0): string => `${' '.repeat(indent)}${name.padEnd(28 - indent)}: ${value}`;
+const label = (name: string, value: string | number, indent = 0): string =>
+  `${' '.repeat(indent)}${name.padEnd(28 - indent)}: ${value}`;
 
 /** The `proutil -C describe` text (docs/openedge.md §3 layout). */
 export function describeText(paths: DbPaths, mb: MasterBlock): string[] {
@@ -103,8 +105,14 @@ export function describeText(paths: DbPaths, mb: MasterBlock): string[] {
     '    ID   Feature                            Active  Details',
     '  ----  ---------------------------------  ------  -------',
   );
-  const features: [number, string, string][] = [[5, 'Large Files', ''], [9, '64 Bit DBKEYS', ''], [10, 'Large Keys', ''], [11, '64 Bit Sequences', '']];
-  if (mb.replication !== 'none') features.push([1, 'OpenEdge Replication', mb.replication === 'source' ? 'Source' : 'Target']);
+  const features: [number, string, string][] = [
+    [5, 'Large Files', ''],
+    [9, '64 Bit DBKEYS', ''],
+    [10, 'Large Keys', ''],
+    [11, '64 Bit Sequences', ''],
+  ];
+  if (mb.replication !== 'none')
+    features.push([1, 'OpenEdge Replication', mb.replication === 'source' ? 'Source' : 'Target']);
   if (mb.ai.archiver) features.push([7, 'AI Archiver', '']);
   for (const [id, name, details] of features.sort((a, b) => a[0] - b[0])) {
     lines.push(`  ${String(id).padStart(4)}  ${name.padEnd(33)}  ${'Yes'.padEnd(6)}  ${details}`.trimEnd());
@@ -112,8 +120,14 @@ export function describeText(paths: DbPaths, mb: MasterBlock): string[] {
   return lines;
 }
 
-async function replication(s: Session, paths: DbPaths, verb: 'enable' | 'disable', role: string | undefined): Promise<void> {
-  if (role !== 'source' && role !== 'target') s.fail(msg.usage('proutil', `${verb}sitereplication needs source or target`, SYNTAX));
+async function replication(
+  s: Session,
+  paths: DbPaths,
+  verb: 'enable' | 'disable',
+  role: string | undefined,
+): Promise<void> {
+  if (role !== 'source' && role !== 'target')
+    s.fail(msg.usage('proutil', `${verb}sitereplication needs source or target`, SYNTAX));
   openSingleUser(s, paths);
   await s.gate([msg.replicationWrongRole(role, 'unchanged')]);
   const current = updateMasterSync(paths, (mb) => {
@@ -153,4 +167,3 @@ export async function run(s: Session): Promise<void> {
   if (q[0] === 'disablesitereplication' && q.length === 2) return replication(s, paths, 'disable', q[1]);
   s.fail(msg.usage('proutil', `unknown qualifier "${what}"`, SYNTAX));
 }
-

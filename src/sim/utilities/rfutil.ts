@@ -7,7 +7,17 @@ import { basename, resolve } from 'node:path';
 import { archiveExtent } from '../archive.js';
 import { archiverParams, enableArchiver } from '../archiver.js';
 import { emptyAiFile, preallocOf, readAiFile } from '../ai-file.js';
-import { aiViews, findExtent, headerMessages, listBlock, QUERY_OPTIONS, queryValue, trailerMessages, verboseNotes, type QueryOption } from '../ai-report.js';
+import {
+  aiViews,
+  findExtent,
+  headerMessages,
+  listBlock,
+  QUERY_OPTIONS,
+  queryValue,
+  trailerMessages,
+  verboseNotes,
+  type QueryOption,
+} from '../ai-report.js';
 import { beginAi, disableAi, extentName, switchAi } from '../ai-switch.js';
 import { parseEndtime } from '../dates.js';
 import { openOnlineOrSingle, openSingleUser, requireDb } from '../db-open.js';
@@ -17,7 +27,8 @@ import type { DbPaths } from '../paths.js';
 import { rollForward, type RollForwardOptions } from '../roll-forward.js';
 import type { Session } from '../session.js';
 
-const SYNTAX = 'rfutil db-name -C { aimage begin|end|new|list|extent list|extent full|extent empty [n|path]|query <opt> by <search> <value>|scan [verbose] -a file | mark backedup | sequence | roll forward [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss] [-B n] [-r] {-a file|-ailist list} | aiarchiver enable -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]|disable|end|setdir dirs|setinterval n | aiarchive extent <n|path> <target> }';
+const SYNTAX =
+  'rfutil db-name -C { aimage begin|end|new|list|extent list|extent full|extent empty [n|path]|query <opt> by <search> <value>|scan [verbose] -a file | mark backedup | sequence | roll forward [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss] [-B n] [-r] {-a file|-ailist list} | aiarchiver enable -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]|disable|end|setdir dirs|setinterval n | aiarchive extent <n|path> <target> }';
 
 function usage(s: Session, detail: string): never {
   return s.fail(msg.usage('rfutil', detail, SYNTAX));
@@ -59,7 +70,12 @@ async function aimageNew(s: Session, paths: DbPaths, mb: MasterBlock): Promise<v
   };
   await s.gate([msg.cannotSwitch(extentName(nextOf(mb)))]);
   const r = updateMasterSync(paths, (m) => switchAi(m, Date.now()));
-  if (!r.ok) s.fail(r.reason === 'disabled' ? msg.aiNotEnabled(paths.base) : msg.cannotSwitch(extentName(r.reason === 'next-not-empty' ? r.nextPath : nextOf(mb))));
+  if (!r.ok)
+    s.fail(
+      r.reason === 'disabled'
+        ? msg.aiNotEnabled(paths.base)
+        : msg.cannotSwitch(extentName(r.reason === 'next-not-empty' ? r.nextPath : nextOf(mb))),
+    );
   s.crashPoint();
   s.say([msg.switched(extentName(r.toPath)), msg.fileNumberSinceBegin(r.seq)]);
 }
@@ -72,7 +88,9 @@ async function aimageList(s: Session, mb: MasterBlock): Promise<void> {
 
 async function extentFull(s: Session, mb: MasterBlock): Promise<void> {
   await s.gate([msg.noFullExtent()]);
-  const full = aiViews(mb).filter((v) => v.status === 'Full').sort((a, b) => a.seqno - b.seqno)[0];
+  const full = aiViews(mb)
+    .filter((v) => v.status === 'Full')
+    .sort((a, b) => a.seqno - b.seqno)[0];
   if (full === undefined) s.fail(msg.noFullExtent());
   s.print(full.path);
 }
@@ -84,9 +102,12 @@ async function extentEmpty(s: Session, paths: DbPaths, which: string | undefined
     // refused while AI File Management is enabled: the archiver owns the FULL extents (docs/openedge.md §4)
     if (m.ai.archiver) return msg.emptyRefusedArchiver();
     const views = aiViews(m);
-    const v = which === undefined
-      ? views.filter((x) => x.status === 'Full').sort((a, b) => a.seqno - b.seqno)[0]
-      : /^\d+$/.test(which) ? views.find((x) => String(x.extent) === which) : views.find((x) => x.path === which || basename(x.path) === which);
+    const v =
+      which === undefined
+        ? views.filter((x) => x.status === 'Full').sort((a, b) => a.seqno - b.seqno)[0]
+        : /^\d+$/.test(which)
+          ? views.find((x) => String(x.extent) === which)
+          : views.find((x) => x.path === which || basename(x.path) === which);
     if (v === undefined) return which === undefined ? msg.noFullExtent() : msg.noSuchExtent(which);
     if (v.status !== 'Full') return msg.cannotEmpty(extentName(v.path), v.status);
     emptyAiFile(v.path, preallocOf(aiExtents(m)[v.extent - 1] ?? { kind: 'variable', sizeKb: 0 }));
@@ -101,8 +122,17 @@ async function extentEmpty(s: Session, paths: DbPaths, which: string | undefined
 async function query(s: Session, mb: MasterBlock, q: string[], raw: readonly string[]): Promise<void> {
   const [opt, by, search] = q.slice(2);
   const value = raw[5];
-  if (opt === undefined || !(QUERY_OPTIONS as readonly string[]).includes(opt) || by !== 'by' || value === undefined || !['extnum', 'name', 'sequence'].includes(search ?? '')) {
-    usage(s, 'aimage query needs <extnum|status|type|size|used|name|sequence|startdate|all> by <extnum|name|sequence> <value>');
+  if (
+    opt === undefined ||
+    !(QUERY_OPTIONS as readonly string[]).includes(opt) ||
+    by !== 'by' ||
+    value === undefined ||
+    !['extnum', 'name', 'sequence'].includes(search ?? '')
+  ) {
+    usage(
+      s,
+      'aimage query needs <extnum|status|type|size|used|name|sequence|startdate|all> by <extnum|name|sequence> <value>',
+    );
   }
   await s.gate([msg.noSuchExtent(value)]);
   if (!mb.ai.enabled) return;
@@ -182,7 +212,8 @@ function rollOptions(s: Session, raw: readonly string[]): RollForwardOptions {
       i++;
     } else usage(s, `unexpected "${t}" in roll forward`);
   }
-  if ((o.file === null) === (o.list === null)) usage(s, 'roll forward needs exactly one of -a <ai-file> or -ailist <list-file>');
+  if ((o.file === null) === (o.list === null))
+    usage(s, 'roll forward needs exactly one of -a <ai-file> or -ailist <list-file>');
   return o;
 }
 
@@ -195,7 +226,8 @@ async function archiver(s: Session, paths: DbPaths, raw: readonly string[]): Pro
   let said: Msg;
   if (verb === 'enable') {
     const p = archiverParams(raw, 'rfutil');
-    if (p === null || 'text' in p) return s.fail(p ?? msg.usage('rfutil', 'aiarchiver enable needs -aiarcdir <dir[,dir…]>', SYNTAX));
+    if (p === null || 'text' in p)
+      return s.fail(p ?? msg.usage('rfutil', 'aiarchiver enable needs -aiarcdir <dir[,dir…]>', SYNTAX));
     change = (m) => enableArchiver(m, p);
     said = msg.archiverEnabled(p.dirs.join(','));
   } else if (verb === 'disable' || verb === 'end') {
@@ -215,7 +247,11 @@ async function archiver(s: Session, paths: DbPaths, raw: readonly string[]): Pro
       m.ai.archiveInterval = n;
     };
     said = msg.archiverSetting(n === 0 ? 'switches on demand' : `switches every ${n} seconds`);
-  } else return usage(s, 'aiarchiver enable -aiarcdir <dirs> [-aiarcinterval n] [-aiarcdircreate] | disable | end | setdir <dirs> | setinterval <n>');
+  } else
+    return usage(
+      s,
+      'aiarchiver enable -aiarcdir <dirs> [-aiarcinterval n] [-aiarcdircreate] | disable | end | setdir <dirs> | setinterval <n>',
+    );
   openOnlineOrSingle(s, paths);
   await s.gate([msg.aiNotEnabled(paths.base)]);
   const ok = updateMasterSync(paths, (m) => {
@@ -235,7 +271,9 @@ async function aiarchiveExtent(s: Session, paths: DbPaths, which: string, target
   await s.gate([msg.archiveTargetExists(to)]);
   const r = updateMasterSync(paths, (m) => {
     const views = aiViews(m);
-    const v = /^\d+$/.test(which) ? views.find((x) => String(x.extent) === which) : views.find((x) => x.path === resolve(which) || basename(x.path) === which);
+    const v = /^\d+$/.test(which)
+      ? views.find((x) => String(x.extent) === which)
+      : views.find((x) => x.path === resolve(which) || basename(x.path) === which);
     if (v === undefined) return [msg.noSuchExtent(which)];
     if (v.status !== 'Full') return [msg.cannotEmpty(extentName(v.path), v.status)];
     if (existsSync(to)) return [msg.archiveTargetExists(to)];
@@ -259,7 +297,8 @@ export async function run(s: Session): Promise<void> {
     if (head === 'aimage begin' && q.length === 2) return aimageBegin(s, paths);
     if (head === 'aimage end' && q.length === 2) return aimageEnd(s, paths);
     if (head === 'aimage new' && q.length === 2) return aimageNew(s, paths, mb);
-    if ((head === 'aimage list' && q.length === 2) || (head === 'aimage extent list' && q.length === 3)) return aimageList(s, mb);
+    if ((head === 'aimage list' && q.length === 2) || (head === 'aimage extent list' && q.length === 3))
+      return aimageList(s, mb);
     if (head === 'aimage extent full' && q.length === 3) return extentFull(s, mb);
     if (head === 'aimage extent empty' && q.length <= 4) return extentEmpty(s, paths, raw[3]);
     if (q[1] === 'query' && q.length === 6) return query(s, mb, q, raw);
@@ -273,7 +312,7 @@ export async function run(s: Session): Promise<void> {
     return rollForward(s, paths, o);
   }
   if (q[0] === 'aiarchiver') return archiver(s, paths, raw);
-  if (q[0] === 'aiarchive' && q[1] === 'extent' && q.length === 4) return aiarchiveExtent(s, paths, raw[2] ?? '', raw[3] ?? '');
+  if (q[0] === 'aiarchive' && q[1] === 'extent' && q.length === 4)
+    return aiarchiveExtent(s, paths, raw[2] ?? '', raw[3] ?? '');
   usage(s, `unknown qualifier "${raw.join(' ')}"`);
 }
-

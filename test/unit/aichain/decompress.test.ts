@@ -11,13 +11,22 @@ import { compressionOf, decompressFile } from '../../../src/aichain/decompress.j
 import { OeflowError } from '../../../src/errors.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
-const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'oeflow-dz-')); dirs.push(d); return d; };
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'oeflow-dz-'));
+  dirs.push(d);
+  return d;
+};
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const plain = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
 
 async function codeOf(p: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> }> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(OeflowError);
   return err as { code: string; details: Record<string, unknown> };
 }
@@ -39,7 +48,13 @@ describe('decompressFile', () => {
     const gz = join(d, 'f.a1.gz');
     writeFileSync(gz, gzipSync(plain));
     const r = await decompressFile(gz, join(d, 'f.a1'));
-    expect(r).toMatchObject({ format: 'gzip', decompressedBy: 'zlib', sha256: sha(plain), compressedSha256: sha(readFileSync(gz)), bytes: plain.length });
+    expect(r).toMatchObject({
+      format: 'gzip',
+      decompressedBy: 'zlib',
+      sha256: sha(plain),
+      compressedSha256: sha(readFileSync(gz)),
+      bytes: plain.length,
+    });
     expect(readFileSync(join(d, 'f.a1')).equals(plain)).toBe(true);
   });
 
@@ -73,7 +88,10 @@ describe('decompressFile', () => {
     const path = process.env.PATH;
     process.env.PATH = d; // no zstd here
     try {
-      expect(await codeOf(decompressFile(zst, join(d, 'out')))).toMatchObject({ code: 'OEF-326', details: { tool: 'zstd', file: zst } });
+      expect(await codeOf(decompressFile(zst, join(d, 'out')))).toMatchObject({
+        code: 'OEF-326',
+        details: { tool: 'zstd', file: zst },
+      });
     } finally {
       process.env.PATH = path;
     }

@@ -12,7 +12,7 @@ describe('toEndtime', () => {
     expect(toEndtime('2024-05-01T09:08:09+02:00')).toBe(toEndtime(at));
   });
 
-  it('refuses a date alone or an ISO time without offset: they mean UTC or nothing, not the operator\'s clock', () => {
+  it("refuses a date alone or an ISO time without offset: they mean UTC or nothing, not the operator's clock", () => {
     expect(() => toEndtime('2024-05-01')).toThrow(/not an unambiguous time/);
     expect(() => toEndtime('2024-05-01T07:08:09')).toThrow(/not an unambiguous time/);
   });

@@ -18,7 +18,11 @@ beforeEach(async () => {
   for (let i = 0; i < 3; i++) await tools.aimageNew(sim.db);
   archive = path.join(sim.dir, 'archive');
   mkdirSync(archive);
-  for (let n = 1; n <= 4; n++) copyFileSync(`${sim.db}.a${n}`, path.join(archive, `arc~sports.20240101.000000.${String(n).padStart(8, '0')}.sports.a${n}`));
+  for (let n = 1; n <= 4; n++)
+    copyFileSync(
+      `${sim.db}.a${n}`,
+      path.join(archive, `arc~sports.20240101.000000.${String(n).padStart(8, '0')}.sports.a${n}`),
+    );
   begin = (await tools.describe(sim.db)).value.aiBeginDate ?? '';
 });
 afterEach(async () => sim.cleanup());
@@ -32,8 +36,17 @@ describe('planAiChain on the simulator', () => {
 
   it('names sequence 3 as missing and flags a non-AI file when one file is removed and the .db is named', async () => {
     rmSync(path.join(archive, 'arc~sports.20240101.000000.00000003.sports.a3'));
-    const plan = await planAiChain({ tools, db: sim.db, inputs: [archive, `${sim.db}.db`], pairedSeq: 1, aiBeginDate: begin });
+    const plan = await planAiChain({
+      tools,
+      db: sim.db,
+      inputs: [archive, `${sim.db}.db`],
+      pairedSeq: 1,
+      aiBeginDate: begin,
+    });
     expect(plan.ok).toBe(false);
-    expect(plan.problems.map((p) => [p.kind, p.seqnos ?? p.paths])).toEqual([['not-ai', [`${sim.db}.db`]], ['gap', [3]]]);
+    expect(plan.problems.map((p) => [p.kind, p.seqnos ?? p.paths])).toEqual([
+      ['not-ai', [`${sim.db}.db`]],
+      ['gap', [3]],
+    ]);
   });
 });

@@ -15,11 +15,22 @@ function dirWith(names: string[]): string {
 
 describe('planAiChain', () => {
   it('proves the chain from a directory of archiver-named files when nothing is missing', async () => {
-    const dir = dirWith(['aiarc~db.20080728.101732.00004.00000006.db.a1', 'aiarc~db.20080728.101732.00004.00000007.db.a2', 'notes.txt']);
+    const dir = dirWith([
+      'aiarc~db.20080728.101732.00004.00000006.db.a1',
+      'aiarc~db.20080728.101732.00004.00000007.db.a2',
+      'notes.txt',
+    ]);
     const p = (n: string): string => path.join(dir, n);
     const plan = await planAiChain({
-      tools: fakeScanTools({ [p('aiarc~db.20080728.101732.00004.00000006.db.a1')]: 6, [p('aiarc~db.20080728.101732.00004.00000007.db.a2')]: 7 }),
-      db: '/db/scratch', inputs: [dir], pairedSeq: 6, aiBeginDate: BEGIN, until: '2024:05:01:17:10:00',
+      tools: fakeScanTools({
+        [p('aiarc~db.20080728.101732.00004.00000006.db.a1')]: 6,
+        [p('aiarc~db.20080728.101732.00004.00000007.db.a2')]: 7,
+      }),
+      db: '/db/scratch',
+      inputs: [dir],
+      pairedSeq: 6,
+      aiBeginDate: BEGIN,
+      until: '2024:05:01:17:10:00',
     });
     expect(plan).toMatchObject({ ok: true, firstSeq: 6, lastSeq: 7, endtime: '2024:05:01:17:10:00', problems: [] });
     expect(plan.files.map((f) => f.seqno)).toEqual([6, 7]);
@@ -30,8 +41,17 @@ describe('planAiChain', () => {
     const dir = dirWith(['a5', 'a6', 'a6copy', 'a9', 'other', 'junk']);
     const p = (n: string): string => path.join(dir, n);
     const plan = await planAiChain({
-      tools: fakeScanTools({ [p('a5')]: 5, [p('a6')]: 6, [p('a6copy')]: 6, [p('a9')]: 9, [p('other')]: { seqno: 7, begin: 'Tue Jan  1 00:00:00 2019' } }),
-      db: '/db/scratch', inputs: [dir, p('junk')], pairedSeq: 4, aiBeginDate: BEGIN,
+      tools: fakeScanTools({
+        [p('a5')]: 5,
+        [p('a6')]: 6,
+        [p('a6copy')]: 6,
+        [p('a9')]: 9,
+        [p('other')]: { seqno: 7, begin: 'Tue Jan  1 00:00:00 2019' },
+      }),
+      db: '/db/scratch',
+      inputs: [dir, p('junk')],
+      pairedSeq: 4,
+      aiBeginDate: BEGIN,
     });
     expect(plan.ok).toBe(false);
     expect(plan.problems.map((x) => [x.kind, x.seqnos ?? x.paths])).toEqual([
@@ -42,27 +62,49 @@ describe('planAiChain', () => {
       ['gap', [7, 8]],
     ]);
     let caught: unknown;
-    try { assertChainProven(plan); } catch (e) { caught = e; }
+    try {
+      assertChainProven(plan);
+    } catch (e) {
+      caught = e;
+    }
     expect(isOeflowError(caught, 'OEF-320')).toBe(true);
     expect(isOeflowError(caught) && caught.message.split('\n')).toHaveLength(6);
     expect(isOeflowError(caught) && caught.details.problems).toEqual(plan.problems);
   });
 
   it('reports an unreadable input when a named file does not exist', async () => {
-    const plan = await planAiChain({ tools: fakeScanTools({}), db: '/db/x', inputs: ['/nonexistent/x.a1'], pairedSeq: 1, aiBeginDate: BEGIN });
+    const plan = await planAiChain({
+      tools: fakeScanTools({}),
+      db: '/db/x',
+      inputs: ['/nonexistent/x.a1'],
+      pairedSeq: 1,
+      aiBeginDate: BEGIN,
+    });
     expect(plan.problems.map((x) => x.kind)).toEqual(['unreadable', 'wrong-start']);
   });
 
   it('reports an archiver-named file in a directory when it is not an AI file', async () => {
     const dir = dirWith(['aiarc~db.20080728.101732.00000006.db.a1']);
-    const plan = await planAiChain({ tools: fakeScanTools({}), db: '/db/x', inputs: [dir], pairedSeq: 6, aiBeginDate: BEGIN });
+    const plan = await planAiChain({
+      tools: fakeScanTools({}),
+      db: '/db/x',
+      inputs: [dir],
+      pairedSeq: 6,
+      aiBeginDate: BEGIN,
+    });
     expect(plan.problems.map((x) => x.kind)).toEqual(['not-ai', 'wrong-start']);
   });
 
   it('scans each file once when it is named and also inside a named directory', async () => {
     const dir = dirWith(['a1']);
     const scanned: string[] = [];
-    const plan = await planAiChain({ tools: fakeScanTools({ [path.join(dir, 'a1')]: 1 }, scanned), db: '/db/x', inputs: [dir, path.join(dir, 'a1')], pairedSeq: 1, aiBeginDate: BEGIN });
+    const plan = await planAiChain({
+      tools: fakeScanTools({ [path.join(dir, 'a1')]: 1 }, scanned),
+      db: '/db/x',
+      inputs: [dir, path.join(dir, 'a1')],
+      pairedSeq: 1,
+      aiBeginDate: BEGIN,
+    });
     expect(scanned).toEqual([path.join(dir, 'a1')]);
     expect(plan.ok).toBe(true);
   });
@@ -71,11 +113,30 @@ describe('planAiChain', () => {
     const dir = dirWith(['a1']);
     const ac = new AbortController();
     ac.abort(new Error('stop'));
-    await expect(planAiChain({ tools: fakeScanTools({ [path.join(dir, 'a1')]: 1 }), db: '/db/x', inputs: [dir], pairedSeq: 1, aiBeginDate: BEGIN, signal: ac.signal })).rejects.toThrow('stop');
+    await expect(
+      planAiChain({
+        tools: fakeScanTools({ [path.join(dir, 'a1')]: 1 }),
+        db: '/db/x',
+        inputs: [dir],
+        pairedSeq: 1,
+        aiBeginDate: BEGIN,
+        signal: ac.signal,
+      }),
+    ).rejects.toThrow('stop');
   });
 
   it('does not throw when the plan is proven', () => {
-    expect(() => assertChainProven({ ok: true, files: [], problems: [], skipped: [], firstSeq: null, lastSeq: null, decompressed: [] })).not.toThrow();
+    expect(() =>
+      assertChainProven({
+        ok: true,
+        files: [],
+        problems: [],
+        skipped: [],
+        firstSeq: null,
+        lastSeq: null,
+        decompressed: [],
+      }),
+    ).not.toThrow();
   });
 });
 
@@ -85,7 +146,13 @@ describe('planAiChain subdirectories', () => {
     mkdirSync(path.join(dir, 'sub'));
     writeFileSync(path.join(dir, 'sub', 'a2'), '');
     const scanned: string[] = [];
-    await planAiChain({ tools: fakeScanTools({ [path.join(dir, 'a1')]: 1 }, scanned), db: '/db/x', inputs: [dir], pairedSeq: 1, aiBeginDate: BEGIN });
+    await planAiChain({
+      tools: fakeScanTools({ [path.join(dir, 'a1')]: 1 }, scanned),
+      db: '/db/x',
+      inputs: [dir],
+      pairedSeq: 1,
+      aiBeginDate: BEGIN,
+    });
     expect(scanned).toEqual([path.join(dir, 'a1')]);
   });
 });

@@ -31,7 +31,15 @@ describe('planAiChain with a scan cache', () => {
     const { files, store } = setup(5);
     const headers = Object.fromEntries(files.map((f, i) => [f, i + 1]));
     const scanned: string[] = [];
-    const plan = (): ReturnType<typeof planAiChain> => planAiChain({ tools: fakeScanTools(headers, scanned), db: '/db/x', inputs: files, pairedSeq: 1, aiBeginDate: BEGIN, cache: store });
+    const plan = (): ReturnType<typeof planAiChain> =>
+      planAiChain({
+        tools: fakeScanTools(headers, scanned),
+        db: '/db/x',
+        inputs: files,
+        pairedSeq: 1,
+        aiBeginDate: BEGIN,
+        cache: store,
+      });
     expect((await plan()).ok).toBe(true);
     expect(scanned).toHaveLength(5);
     const again = await plan();
@@ -44,12 +52,26 @@ describe('planAiChain with a scan cache', () => {
     const { dir, files, store } = setup(2);
     const scanned: string[] = [];
     const copy = path.join(dir, 'copy-of-a001');
-    await planAiChain({ tools: fakeScanTools({ [files[0]!]: 1, [files[1]!]: 2 }, scanned), db: '/db/x', inputs: files, pairedSeq: 1, aiBeginDate: BEGIN, cache: store });
+    await planAiChain({
+      tools: fakeScanTools({ [files[0]!]: 1, [files[1]!]: 2 }, scanned),
+      db: '/db/x',
+      inputs: files,
+      pairedSeq: 1,
+      aiBeginDate: BEGIN,
+      cache: store,
+    });
     copyFileSync(files[0]!, copy);
     writeFileSync(files[1]!, 'AI file 2, grown');
     utimesSync(files[1]!, new Date(), new Date(Date.now() + 5_000));
     scanned.length = 0;
-    const plan = await planAiChain({ tools: fakeScanTools({ [files[1]!]: 2 }, scanned), db: '/db/x', inputs: [copy, files[1]!], pairedSeq: 1, aiBeginDate: BEGIN, cache: store });
+    const plan = await planAiChain({
+      tools: fakeScanTools({ [files[1]!]: 2 }, scanned),
+      db: '/db/x',
+      inputs: [copy, files[1]!],
+      pairedSeq: 1,
+      aiBeginDate: BEGIN,
+      cache: store,
+    });
     expect(plan).toMatchObject({ ok: true, firstSeq: 1, lastSeq: 2 });
     expect(scanned).toEqual([files[1]]);
   });
@@ -65,10 +87,21 @@ describe('planAiChain with a scan cache', () => {
         most = Math.max(most, inFlight);
         // yield, so that scans overlap
         await new Promise((resolve) => setImmediate(resolve));
-        try { return await tools.aimageScan(db, file); } finally { inFlight -= 1; }
+        try {
+          return await tools.aimageScan(db, file);
+        } finally {
+          inFlight -= 1;
+        }
       },
     };
-    const plan = await planAiChain({ tools: slow, db: '/db/x', inputs: files, pairedSeq: 1, aiBeginDate: BEGIN, concurrency: 3 });
+    const plan = await planAiChain({
+      tools: slow,
+      db: '/db/x',
+      inputs: files,
+      pairedSeq: 1,
+      aiBeginDate: BEGIN,
+      concurrency: 3,
+    });
     expect(most).toBe(3);
     expect(plan.files.map((f) => f.seqno)).toEqual(files.map((_, i) => i + 1));
   });

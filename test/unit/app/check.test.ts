@@ -4,28 +4,79 @@ import { DEFAULT_THRESHOLDS, human, judge, prometheusText, statusLine } from '..
 import type { DbStatus } from '../../../src/app/db-status.js';
 
 const healthy: DbStatus = {
-  db: '/db/sports', section: 'sports',
-  lastBackup: { backupId: 'bk-1', kind: 'online', completedAt: '2026-12-01T01:00:00Z', ageSeconds: 3600, bytes: 5000, durationSeconds: 12, quietSeconds: 0.7, pairedAiSeq: 4, destination: '/b/sports/bk-1' },
-  ai: { archive: null, filesSince: null, lastSeq: null, provable: null, problems: [], extents: { empty: 3, full: 0, busySeq: 5 } },
-  openRuns: [], lastDrill: null,
+  db: '/db/sports',
+  section: 'sports',
+  lastBackup: {
+    backupId: 'bk-1',
+    kind: 'online',
+    completedAt: '2026-12-01T01:00:00Z',
+    ageSeconds: 3600,
+    bytes: 5000,
+    durationSeconds: 12,
+    quietSeconds: 0.7,
+    pairedAiSeq: 4,
+    destination: '/b/sports/bk-1',
+  },
+  ai: {
+    archive: null,
+    filesSince: null,
+    lastSeq: null,
+    provable: null,
+    problems: [],
+    extents: { empty: 3, full: 0, busySeq: 5 },
+  },
+  openRuns: [],
+  lastDrill: null,
 };
 
 describe('judge', () => {
   it('is OK for a fresh backup, nothing open and free AI extents', () => {
     const v = judge(healthy, DEFAULT_THRESHOLDS);
     expect(v.status).toBe(0);
-    expect(statusLine([v]).line).toBe('OEFLOW OK - sports: ok | sports_backup_age=3600s;93600;180000;0 sports_open_runs=0;;0;0 sports_backup_size=5000B;;;0 sports_ai_empty_extents=3;;;0');
+    expect(statusLine([v]).line).toBe(
+      'OEFLOW OK - sports: ok | sports_backup_age=3600s;93600;180000;0 sports_open_runs=0;;0;0 sports_backup_size=5000B;;;0 sports_ai_empty_extents=3;;;0',
+    );
   });
 
   it.each([
     { change: { lastBackup: null }, status: 2, reason: 'no backup' },
-    { change: { lastBackup: { ...healthy.lastBackup!, ageSeconds: 30 * 3600 } }, status: 1, reason: 'last backup 1d6h old' },
-    { change: { lastBackup: { ...healthy.lastBackup!, ageSeconds: 60 * 3600 } }, status: 2, reason: 'last backup 2d12h old' },
-    { change: { openRuns: [{ runId: 'run-x', status: 'interrupted', state: 'copyFiles', next: 'oeflow resume run-x' }] }, status: 2, reason: 'run run-x interrupted in copyFiles' },
-    { change: { openRuns: [{ runId: 'run-y', status: 'running', state: 'copyFiles', next: 'wait' }] }, status: 0, reason: undefined },
-    { change: { ai: { ...healthy.ai, extents: { empty: 1, full: 2, busySeq: 5 } } }, status: 1, reason: 'one EMPTY AI extent left' },
-    { change: { ai: { ...healthy.ai, extents: { empty: 0, full: 3, busySeq: 5 } } }, status: 2, reason: 'no EMPTY AI extent left' },
-    { change: { ai: { ...healthy.ai, provable: false, problems: ['gap at 3'] } }, status: 2, reason: 'AI chain not provable (gap at 3)' },
+    {
+      change: { lastBackup: { ...healthy.lastBackup!, ageSeconds: 30 * 3600 } },
+      status: 1,
+      reason: 'last backup 1d6h old',
+    },
+    {
+      change: { lastBackup: { ...healthy.lastBackup!, ageSeconds: 60 * 3600 } },
+      status: 2,
+      reason: 'last backup 2d12h old',
+    },
+    {
+      change: {
+        openRuns: [{ runId: 'run-x', status: 'interrupted', state: 'copyFiles', next: 'oeflow resume run-x' }],
+      },
+      status: 2,
+      reason: 'run run-x interrupted in copyFiles',
+    },
+    {
+      change: { openRuns: [{ runId: 'run-y', status: 'running', state: 'copyFiles', next: 'wait' }] },
+      status: 0,
+      reason: undefined,
+    },
+    {
+      change: { ai: { ...healthy.ai, extents: { empty: 1, full: 2, busySeq: 5 } } },
+      status: 1,
+      reason: 'one EMPTY AI extent left',
+    },
+    {
+      change: { ai: { ...healthy.ai, extents: { empty: 0, full: 3, busySeq: 5 } } },
+      status: 2,
+      reason: 'no EMPTY AI extent left',
+    },
+    {
+      change: { ai: { ...healthy.ai, provable: false, problems: ['gap at 3'] } },
+      status: 2,
+      reason: 'AI chain not provable (gap at 3)',
+    },
   ])('$reason → $status', ({ change, status, reason }) => {
     const v = judge({ ...healthy, ...change }, DEFAULT_THRESHOLDS);
     expect(v.status).toBe(status);

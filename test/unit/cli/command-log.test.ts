@@ -10,10 +10,17 @@ import { journalLogProblem, openCommandLog } from '../../../src/cli/command-log.
 import { openStore } from '../../../src/store/index.js';
 
 const dirs: string[] = [];
-const temp = () => { const d = mkdtempSync(join(tmpdir(), 'oeflow-log-')); dirs.push(d); return d; };
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const temp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'oeflow-log-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
-const LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d (ERROR|WARN |INFO |DEBUG) oeflow\[\d+\]( run-\S+)? .+$/;
+const LINE =
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d (ERROR|WARN |INFO |DEBUG) oeflow\[\d+\]( run-\S+)? .+$/;
 
 describe('openCommandLog', () => {
   it('appends to what is there, with a local timestamp and a level, and drops lines below the level', () => {
@@ -37,7 +44,9 @@ describe('openCommandLog', () => {
     const file = join(temp(), 'shared.log');
     const module = resolve(import.meta.dirname, '../../../dist/src/cli/command-log.js');
     const writer = `const { openCommandLog } = await import(${JSON.stringify(module)}); const log = openCommandLog(process.argv[1], 'info', () => {}); for (let i = 0; i < 300; i++) log.write('info', 'x'.repeat(200) + ' ' + i, 'run-' + process.pid); log.close();`;
-    await Promise.all([1, 2, 3].map(() => promisify(execFile)(process.execPath, ['--input-type=module', '-e', writer, file])));
+    await Promise.all(
+      [1, 2, 3].map(() => promisify(execFile)(process.execPath, ['--input-type=module', '-e', writer, file])),
+    );
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(900);
     for (const l of lines) expect(l).toMatch(LINE);
@@ -56,7 +65,16 @@ describe('openCommandLog', () => {
   it('is journaled on the run when it failed, so the record says the log has a gap', () => {
     const store = openStore(':memory:');
     try {
-      store.createRun({ runId: 'run-1', machineId: 'offline-backup', machineHash: 'h', db: '/db/x', kind: 'offline-backup', input: { procedure: 'offline-backup', db: '/db/x' }, host: 'h', pid: 1 });
+      store.createRun({
+        runId: 'run-1',
+        machineId: 'offline-backup',
+        machineHash: 'h',
+        db: '/db/x',
+        kind: 'offline-backup',
+        input: { procedure: 'offline-backup', db: '/db/x' },
+        host: 'h',
+        pid: 1,
+      });
       const good = openCommandLog(join(temp(), 'ok.log'), 'info', () => undefined);
       journalLogProblem(good, store, 'run-1');
       good.close();
@@ -64,7 +82,9 @@ describe('openCommandLog', () => {
       const bad = openCommandLog(join(temp(), 'missing-dir', 'oeflow.log'), 'info', () => undefined);
       journalLogProblem(bad, store, 'run-1');
       const notes = store.journal('run-1').filter((r) => r.kind === 'note');
-      expect(notes.map((n) => n.data)).toEqual([{ logFile: { file: bad.file, error: expect.stringMatching(/ENOENT/) as unknown } }]);
+      expect(notes.map((n) => n.data)).toEqual([
+        { logFile: { file: bad.file, error: expect.stringMatching(/ENOENT/) as unknown } },
+      ]);
     } finally {
       store.close();
     }

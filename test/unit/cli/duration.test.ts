@@ -20,7 +20,8 @@ describe('parseMaxQuiet', () => {
   });
 
   it('refuses an empty value, 0, too long a one and an absurd one with OEF-001', () => {
-    for (const text of ['', ' ', '0', '999ms', '600h', '99999999999h']) expect({ text, code: refusal(text) }).toEqual({ text, code: 'OEF-001' });
+    for (const text of ['', ' ', '0', '999ms', '600h', '99999999999h'])
+      expect({ text, code: refusal(text) }).toEqual({ text, code: 'OEF-001' });
   });
 });
 

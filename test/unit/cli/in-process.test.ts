@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runOeflowInProcess } from '../../helpers/in-process.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('oeflow run in the test process', () => {
   it('prints what the spawned CLI prints, with one final newline stripped, and exits the same', async () => {
@@ -26,15 +28,21 @@ describe('oeflow run in the test process', () => {
     const cwd = process.cwd();
     const relative = await runOeflowInProcess(['runs', '--state', 'rel.db', '--json'], { cwd: dir });
     expect(relative.exitCode).toBe(1);
-    expect((JSON.parse(relative.stdout) as { error: { details: { path: string } } }).error.details.path).toBe(join(dir, 'rel.db'));
+    expect((JSON.parse(relative.stdout) as { error: { details: { path: string } } }).error.details.path).toBe(
+      join(dir, 'rel.db'),
+    );
     const fromEnv = await runOeflowInProcess(['runs', '--json'], { env: { OEFLOW_STATE: join(dir, 'env.db') } });
-    expect((JSON.parse(fromEnv.stdout) as { error: { details: { path: string } } }).error.details.path).toBe(join(dir, 'env.db'));
+    expect((JSON.parse(fromEnv.stdout) as { error: { details: { path: string } } }).error.details.path).toBe(
+      join(dir, 'env.db'),
+    );
     expect(process.cwd()).toBe(cwd);
     expect(process.env).toEqual(env);
     expect(process.listeners('SIGINT')).toEqual([]);
   });
 
   it('refuses a crash point, which would kill the test process', async () => {
-    await expect(runOeflowInProcess(['runs', '--json'], { env: { OEFLOW_CRASH_AT: 'after-intent:*' } })).rejects.toThrow(/spawn/);
+    await expect(
+      runOeflowInProcess(['runs', '--json'], { env: { OEFLOW_CRASH_AT: 'after-intent:*' } }),
+    ).rejects.toThrow(/spawn/);
   });
 });

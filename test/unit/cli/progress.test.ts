@@ -19,15 +19,56 @@ const events: EngineEvent[] = [
   { type: 'run', runId, machineId: 'offline-backup', db: '/db/sports', resumed: false },
   { type: 'step-start', ...step, stepId: 'jobsCheck', attempt: 1 },
   { type: 'step-end', ...step, outcome: 'ok', durationMs: 3, skipped: 'no --jobs-check command configured' },
-  { type: 'step-start', runId, stepKey: 'copyFiles', stepId: 'copyFiles', title: 'Copy the database files', kb: 'OFFLINE-5', attempt: 1 },
-  ...[10, 20, 30, 40].map((n): EngineEvent => ({ type: 'step-progress', runId, stepKey: 'copyFiles', bytesDone: n, bytesTotal: 40 })),
-  { type: 'command', runId, stepKey: 'copyFiles', argv: ['proutil', '/db/sports', '-C', 'busy'], exitCode: 0, signal: null, durationMs: 40 },
-  { type: 'step-end', runId, stepKey: 'copyFiles', title: 'Copy the database files', kb: 'OFFLINE-5', outcome: 'ok', durationMs: 2500 },
-  { type: 'step-end', runId, stepKey: 'rollForward#1', title: 'Roll forward an AI file', kb: 'RF-5', outcome: 'error', durationMs: 90, failure: { kind: 'failed', code: 'OEF-053', message: 'rfutil exited 2' } },
+  {
+    type: 'step-start',
+    runId,
+    stepKey: 'copyFiles',
+    stepId: 'copyFiles',
+    title: 'Copy the database files',
+    kb: 'OFFLINE-5',
+    attempt: 1,
+  },
+  ...[10, 20, 30, 40].map((n): EngineEvent => ({
+    type: 'step-progress',
+    runId,
+    stepKey: 'copyFiles',
+    bytesDone: n,
+    bytesTotal: 40,
+  })),
+  {
+    type: 'command',
+    runId,
+    stepKey: 'copyFiles',
+    argv: ['proutil', '/db/sports', '-C', 'busy'],
+    exitCode: 0,
+    signal: null,
+    durationMs: 40,
+  },
+  {
+    type: 'step-end',
+    runId,
+    stepKey: 'copyFiles',
+    title: 'Copy the database files',
+    kb: 'OFFLINE-5',
+    outcome: 'ok',
+    durationMs: 2500,
+  },
+  {
+    type: 'step-end',
+    runId,
+    stepKey: 'rollForward#1',
+    title: 'Roll forward an AI file',
+    kb: 'RF-5',
+    outcome: 'error',
+    durationMs: 90,
+    failure: { kind: 'failed', code: 'OEF-053', message: 'rfutil exited 2' },
+  },
 ];
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('progressReporter', () => {
   it('prints one line per step event off a terminal, skipped steps as skipped, no byte redraws and no internal step keys', () => {

@@ -9,7 +9,9 @@ import { effectiveSettings, findSection } from '../../../src/config/resolve.js';
 import { OeflowError } from '../../../src/errors.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 function tmp(): string {
   const d = mkdtempSync(join(tmpdir(), 'oeflow-config-'));
   dirs.push(d);
@@ -22,7 +24,12 @@ function file(text: string, mode = 0o600): string {
   return f;
 }
 function refusal(f: () => unknown): OeflowError {
-  try { f(); } catch (err) { if (err instanceof OeflowError) return err; throw err; }
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof OeflowError) return err;
+    throw err;
+  }
   throw new Error('not refused');
 }
 
@@ -69,10 +76,30 @@ describe('readConfig', () => {
 
   it.each([
     { text: 'repo = "/b"\nrepoo = "/c"\n', line: 2, key: 'repoo', reason: 'unknown key' },
-    { text: '[db.sports]\npath = "/db/sports"\nmax-quiet = "soon"\n', line: 3, key: 'db.sports.max-quiet', reason: 'not a duration' },
-    { text: '[db.sports]\npath = "/db/sports"\nretain-count = 0\n', line: 3, key: 'db.sports.retain-count', reason: 'at least 1' },
-    { text: '[db.sports]\npath = "/db/sports"\non-open-run = "ignore"\n', line: 3, key: 'db.sports.on-open-run', reason: '"fail", "resume", "abandon-if-safe"' },
-    { text: '[db.sports]\npath = "/db/sports"\nstore = "/s.db"\n', line: 3, key: 'db.sports.store', reason: 'global key' },
+    {
+      text: '[db.sports]\npath = "/db/sports"\nmax-quiet = "soon"\n',
+      line: 3,
+      key: 'db.sports.max-quiet',
+      reason: 'not a duration',
+    },
+    {
+      text: '[db.sports]\npath = "/db/sports"\nretain-count = 0\n',
+      line: 3,
+      key: 'db.sports.retain-count',
+      reason: 'at least 1',
+    },
+    {
+      text: '[db.sports]\npath = "/db/sports"\non-open-run = "ignore"\n',
+      line: 3,
+      key: 'db.sports.on-open-run',
+      reason: '"fail", "resume", "abandon-if-safe"',
+    },
+    {
+      text: '[db.sports]\npath = "/db/sports"\nstore = "/s.db"\n',
+      line: 3,
+      key: 'db.sports.store',
+      reason: 'global key',
+    },
     { text: 'path = "/db/sports"\n', line: 1, key: 'path', reason: '[db.<name>] section' },
     { text: 'repo = "/b"\n\n[db.sports]\nmax-quiet = "5m"\n', line: 3, key: 'db.sports', reason: 'has no path' },
     { text: 'repo = "/b"\nnotify = \n', line: 2, key: '(syntax)', reason: 'Invalid TOML' },
@@ -86,25 +113,41 @@ describe('readConfig', () => {
   });
 
   it('refuses a file others can read when it names a secret (OEF-121), and accepts it at 0600', () => {
-    const text = 'signing-key = "/secure/dba.key"\n[db.sports]\npath = "/db/sports"\nnotify = "curl -u ops:s3cret https://hooks.example/x"\n';
+    const text =
+      'signing-key = "/secure/dba.key"\n[db.sports]\npath = "/db/sports"\nnotify = "curl -u ops:s3cret https://hooks.example/x"\n';
     const readable = file(text, 0o644);
     const err = refusal(() => readConfig(readable));
     expect(err.code).toBe('OEF-121');
     expect(err.details).toEqual({ file: readable, line: 1, key: 'signing-key' });
-    const credentials = file('[db.sports]\npath = "/db/sports"\nnotify = "curl https://ops:s3cret@hooks.example/x"\n', 0o644);
-    expect(refusal(() => readConfig(credentials)).details).toEqual({ file: credentials, line: 3, key: 'db.sports.notify' });
+    const credentials = file(
+      '[db.sports]\npath = "/db/sports"\nnotify = "curl https://ops:s3cret@hooks.example/x"\n',
+      0o644,
+    );
+    expect(refusal(() => readConfig(credentials)).details).toEqual({
+      file: credentials,
+      line: 3,
+      key: 'db.sports.notify',
+    });
     expect(readConfig(file(text, 0o600)).global.get('signing-key')!.value).toBe('/secure/dba.key');
   });
 
   it('takes the per-database utility parameters; a readable file naming a passphrase file is OEF-121', () => {
-    const text = '[db.sports]\npath = "/db/sports"\npassphrase-file = "/secure/sports.pp"\ncpinternal = "UTF-8"\ncpstream = "ISO8859-1"\ntemp-dir = "/scratch"\n';
-    expect(refusal(() => readConfig(file(text, 0o644))).details).toMatchObject({ line: 3, key: 'db.sports.passphrase-file' });
+    const text =
+      '[db.sports]\npath = "/db/sports"\npassphrase-file = "/secure/sports.pp"\ncpinternal = "UTF-8"\ncpstream = "ISO8859-1"\ntemp-dir = "/scratch"\n';
+    expect(refusal(() => readConfig(file(text, 0o644))).details).toMatchObject({
+      line: 3,
+      key: 'db.sports.passphrase-file',
+    });
     const entries = readConfig(file(text, 0o600)).dbs.get('sports')!.entries;
     expect([...entries.keys()]).toEqual(['path', 'passphrase-file', 'cpinternal', 'cpstream', 'temp-dir']);
   });
 
   it('is empty when no file exists', () => {
-    expect(loadConfig({ env: {}, cwd: '/', home: tmp(), systemFile: '/no/such/file' })).toEqual({ file: null, global: new Map(), dbs: new Map() });
+    expect(loadConfig({ env: {}, cwd: '/', home: tmp(), systemFile: '/no/such/file' })).toEqual({
+      file: null,
+      global: new Map(),
+      dbs: new Map(),
+    });
   });
 });
 
@@ -114,7 +157,10 @@ describe('effectiveSettings', () => {
     const c = readConfig(f);
     const sports = findSection(c, 'sports');
     expect(findSection(c, '/db/sports.db')).toBe(sports); // the section's path names it too
-    const pick = (m: ReturnType<typeof effectiveSettings>, k: string) => { const s = m.get(k)!; return [s.value, s.source, s.where]; };
+    const pick = (m: ReturnType<typeof effectiveSettings>, k: string) => {
+      const s = m.get(k)!;
+      return [s.value, s.source, s.where];
+    };
 
     const plain = effectiveSettings(c, sports, {});
     expect(pick(plain, 'max-quiet')).toEqual(['5m', 'section', `${f}:7 [db.sports]`]);

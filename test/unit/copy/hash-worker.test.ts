@@ -44,7 +44,11 @@ describe('HashWorker', () => {
 
   it('fails the pending job with OEF-002 naming the file, and every later one, when the worker dies', async () => {
     writeFileSync(join(dir, 'a'), 'a');
-    worker = new HashWorker(undefined, WORKER_CHUNK, "require('node:worker_threads').parentPort.on('message', () => process.exit(3));");
+    worker = new HashWorker(
+      undefined,
+      WORKER_CHUNK,
+      "require('node:worker_threads').parentPort.on('message', () => process.exit(3));",
+    );
     const err = await expectOeflowError(worker.hash(join(dir, 'a')), 'OEF-002', ExitCode.internal);
     expect(err.message).toContain(join(dir, 'a'));
     expect(err.message).toContain('exit code 3');

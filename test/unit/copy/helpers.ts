@@ -42,16 +42,32 @@ export function makeFakeDb(sizes: { data?: number[]; ai?: number[] } = {}): Fake
     sources.push({ path, role });
   };
   add(join(dbDir, 'sports.db'), 'control', bytes(4096, 1));
-  add(join(dbDir, 'sports.st'), 'structure', Buffer.from(`b ${dbDir}/sports.b1\nd "Schema Area":6,32;1 ${dbDir}/sports_6.d1\n`));
+  add(
+    join(dbDir, 'sports.st'),
+    'structure',
+    Buffer.from(`b ${dbDir}/sports.b1\nd "Schema Area":6,32;1 ${dbDir}/sports_6.d1\n`),
+  );
   add(join(dbDir, 'sports.b1'), 'bi', bytes(64 * 1024, 2));
-  (sizes.data ?? [200_000, 300_001]).forEach((n, i) => add(join(dbDir, i === 0 ? 'sports_6.d1' : `area/sports_7.d${i}`), 'data', bytes(n, 10 + i)));
+  (sizes.data ?? [200_000, 300_001]).forEach((n, i) =>
+    add(join(dbDir, i === 0 ? 'sports_6.d1' : `area/sports_7.d${i}`), 'data', bytes(n, 10 + i)),
+  );
   (sizes.ai ?? [50_000, 70_000]).forEach((n, i) => add(join(aiDir, `sports.a${i + 1}`), 'ai', bytes(n, 20 + i)));
-  return { root, dbDir, aiDir, sources, dest: join(root, 'backup', 'copy1'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return {
+    root,
+    dbDir,
+    aiDir,
+    sources,
+    dest: join(root, 'backup', 'copy1'),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
 }
 
 /** Expect `p` to reject with an OeflowError of exactly this code and exit code; returns it. */
 export async function expectOeflowError(p: Promise<unknown>, code: ErrorCode, exitCode: number): Promise<OeflowError> {
-  const err: unknown = await p.then(() => undefined, (e: unknown) => e);
+  const err: unknown = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(OeflowError);
   const e = err as OeflowError;
   expect({ code: e.code, exitCode: e.exitCode }).toEqual({ code, exitCode });

@@ -14,7 +14,26 @@ let db: FakeDb | undefined;
 // independent of the state of the rest of the tree and of dist/.
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'oeflow-copy-build-'));
-  await execa(join(repo, 'node_modules/.bin/tsc'), ['--outDir', outDir, '--rootDir', repo, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node', join(repo, 'src/copy/index.ts')], { cwd: repo });
+  await execa(
+    join(repo, 'node_modules/.bin/tsc'),
+    [
+      '--outDir',
+      outDir,
+      '--rootDir',
+      repo,
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      join(repo, 'src/copy/index.ts'),
+    ],
+    { cwd: repo },
+  );
   symlinkSync(join(repo, 'node_modules'), join(outDir, 'node_modules')); // so the compiled code finds execa
 }, 120_000);
 afterAll(() => {
@@ -24,25 +43,46 @@ afterAll(() => {
 
 function journalEntries(dest: string): { relPath: string; size: number }[] {
   if (!existsSync(join(dest, JOURNAL_FILE))) return [];
-  return readFileSync(join(dest, JOURNAL_FILE), 'utf8').split('\n').slice(1).flatMap((l) => {
-    try {
-      return [JSON.parse(l) as { relPath: string; size: number }];
-    } catch {
-      return [];
-    }
-  });
+  return readFileSync(join(dest, JOURNAL_FILE), 'utf8')
+    .split('\n')
+    .slice(1)
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { relPath: string; size: number }];
+      } catch {
+        return [];
+      }
+    });
 }
 
 describe('copyDatabaseFiles after SIGKILL', () => {
   it('copies only the files not yet complete when a copying process was killed half way', async () => {
     db = makeFakeDb({ data: [2 << 20, 2 << 20], ai: [2 << 20, 2 << 20] });
     const dest = db.dest;
-    const options = { sources: db.sources, destination: dest, dbDir: db.dbDir, mode: 'offline', chunkSize: 256 * 1024, sleepMs: 25 };
-    const child = execa('node', [join(repo, 'test/unit/copy/fixtures/copy-child.mjs'), join(outDir, 'src/copy/index.js'), JSON.stringify(options)], { reject: false });
+    const options = {
+      sources: db.sources,
+      destination: dest,
+      dbDir: db.dbDir,
+      mode: 'offline',
+      chunkSize: 256 * 1024,
+      sleepMs: 25,
+    };
+    const child = execa(
+      'node',
+      [
+        join(repo, 'test/unit/copy/fixtures/copy-child.mjs'),
+        join(outDir, 'src/copy/index.js'),
+        JSON.stringify(options),
+      ],
+      { reject: false },
+    );
     let exited = false;
-    void child.then(() => { exited = true; });
+    void child.then(() => {
+      exited = true;
+    });
     const deadline = Date.now() + 30_000;
-    while (!exited && journalEntries(dest).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (!exited && journalEntries(dest).length < 1 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     child.kill('SIGKILL');
     const exit = await child;
     expect({ signal: exit.signal, stderr: exit.stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
@@ -55,7 +95,12 @@ describe('copyDatabaseFiles after SIGKILL', () => {
     expect(done.length).toBeLessThan(db.sources.length);
     const r = await copyDatabaseFiles({ sources: db.sources, destination: dest, dbDir: db.dbDir, mode: 'offline' });
     const missing = r.manifest.entries.filter((e) => !doneRel.has(e.relPath));
-    expect({ filesCopied: r.filesCopied, filesSkipped: r.filesSkipped, bytesCopied: r.bytesCopied, bytesReverified: r.bytesReverified }).toEqual({
+    expect({
+      filesCopied: r.filesCopied,
+      filesSkipped: r.filesSkipped,
+      bytesCopied: r.bytesCopied,
+      bytesReverified: r.bytesReverified,
+    }).toEqual({
       filesCopied: missing.length,
       filesSkipped: done.length,
       bytesCopied: missing.reduce((n, e) => n + statSync(e.source).size, 0),

@@ -3,11 +3,27 @@ import { formatBytes, terminalProgress } from '../../../src/copy/index.js';
 import { ProgressThrottle } from '../../../src/copy/progress.js';
 import type { CopyProgress } from '../../../src/copy/index.js';
 
-const p: CopyProgress = { file: '/db/s.d1', fileBytes: 512, fileSize: 1024, bytesDone: 1536, bytesTotal: 3072, filesDone: 0, filesTotal: 2 };
+const p: CopyProgress = {
+  file: '/db/s.d1',
+  fileBytes: 512,
+  fileSize: 1024,
+  bytesDone: 1536,
+  bytesTotal: 3072,
+  filesDone: 0,
+  filesTotal: 2,
+};
 
 describe('formatBytes', () => {
   it('uses binary units with one decimal when the value passes 1024', () => {
-    expect([0, 1023, 1024, 1536, 5 * 1024 ** 2, 1.25 * 1024 ** 3, 3 * 1024 ** 4].map(formatBytes)).toEqual(['0 B', '1023 B', '1.0 KiB', '1.5 KiB', '5.0 MiB', '1.3 GiB', '3.0 TiB']);
+    expect([0, 1023, 1024, 1536, 5 * 1024 ** 2, 1.25 * 1024 ** 3, 3 * 1024 ** 4].map(formatBytes)).toEqual([
+      '0 B',
+      '1023 B',
+      '1.0 KiB',
+      '1.5 KiB',
+      '5.0 MiB',
+      '1.3 GiB',
+      '3.0 TiB',
+    ]);
   });
 });
 

@@ -33,7 +33,12 @@ describe('verifyCopy', () => {
     const r = await verifyCopy(db.dest);
     expect(r.ok).toBe(false);
     expect(r.problems).toEqual([
-      { relPath: 'sports_6.d1', kind: 'hash', expected: byRel('sports_6.d1').sha256, actual: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown },
+      {
+        relPath: 'sports_6.d1',
+        kind: 'hash',
+        expected: byRel('sports_6.d1').sha256,
+        actual: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+      },
       { relPath: 'area/sports_7.d1', kind: 'size', expected: byRel('area/sports_7.d1').size, actual: 1000 },
       { relPath: 'extents/5-sports.a1', kind: 'missing', expected: byRel('extents/5-sports.a1').size },
     ]);
@@ -55,9 +60,13 @@ describe('verifyCopy', () => {
     await copied();
     const path = join(db.dest, MANIFEST_FILE);
     writeFileSync(path, '{"version":1,');
-    expect((await expectOeflowError(verifyCopy(db.dest), 'OEF-300', ExitCode.verification)).message).toContain('not valid JSON');
+    expect((await expectOeflowError(verifyCopy(db.dest), 'OEF-300', ExitCode.verification)).message).toContain(
+      'not valid JSON',
+    );
     rmSync(path);
-    expect((await expectOeflowError(verifyCopy(db.dest), 'OEF-300', ExitCode.verification)).message).toContain('is missing');
+    expect((await expectOeflowError(verifyCopy(db.dest), 'OEF-300', ExitCode.verification)).message).toContain(
+      'is missing',
+    );
   });
 
   it('reports byte progress up to the total when a listener is given', async () => {

@@ -16,7 +16,11 @@ describe('generateDiagrams', () => {
   it('matches the committed diagrams/ when regenerated (refresh: npm run build && node dist/src/diagram/generate.js)', () => {
     const written = generateDiagrams(tmp).sort();
     expect(written).toHaveLength(9);
-    expect(readdirSync(committed).filter((f) => /\.(mmd|dot|svg)$/.test(f)).sort()).toEqual(written);
+    expect(
+      readdirSync(committed)
+        .filter((f) => /\.(mmd|dot|svg)$/.test(f))
+        .sort(),
+    ).toEqual(written);
     for (const file of written) {
       const fresh = readFileSync(join(tmp, file), 'utf8');
       expect({ file, same: fresh === readFileSync(new URL(file, committed), 'utf8') }).toEqual({ file, same: true });
@@ -26,7 +30,9 @@ describe('generateDiagrams', () => {
   it('starts every file with the "do not edit" header naming its machine file when written', () => {
     for (const file of readdirSync(tmp)) {
       const id = file.replace(/\.(mmd|dot|svg)$/, '');
-      expect(readFileSync(join(tmp, file), 'utf8').split('\n')[0]).toContain(`generated from machines/${id}.ts — do not edit`);
+      expect(readFileSync(join(tmp, file), 'utf8').split('\n')[0]).toContain(
+        `generated from machines/${id}.ts — do not edit`,
+      );
     }
   });
 });
@@ -37,7 +43,14 @@ describe('diagram renderers', () => {
 
   it('draws every state and the guarded transitions when rendering Mermaid', () => {
     const text = toMermaid(machines['roll-forward']);
-    for (const state of ['aiSequence', 'rollForward', 'rollForwardRetry', 'rollForwardHalted', 'abortedDuringRollForward']) expect(text).toContain(` as ${state}`);
+    for (const state of [
+      'aiSequence',
+      'rollForward',
+      'rollForwardRetry',
+      'rollForwardHalted',
+      'abortedDuringRollForward',
+    ])
+      expect(text).toContain(` as ${state}`);
     expect(text).toContain('repairStructure --> aiSequence : done [sequenceAllowed]');
     expect(text).toContain('rollForwardHalted --> rollForwardRetry : RETRY');
     expect(text).not.toContain('classDef');
@@ -57,17 +70,27 @@ describe('diagram renderers', () => {
     expect(toSvg(online)).not.toContain('#ffe8b3');
   });
 
-  it('draws the failed step as failed and the run\'s events as lettered markers, with a legend', () => {
-    const overlay = { visited: ['preflight', 'quietEnable', 'quiesced.copyFiles', 'quietDisableAfterFailure', 'failed'], current: 'failed', failed: 'quiesced.copyFiles',
-      markers: [{ state: 'quiesced.copyFiles', kind: 'crash' as const, text: 'died' }, { state: 'quiesced.copyFiles', kind: 'resume' as const, text: 'resumed' }] };
+  it("draws the failed step as failed and the run's events as lettered markers, with a legend", () => {
+    const overlay = {
+      visited: ['preflight', 'quietEnable', 'quiesced.copyFiles', 'quietDisableAfterFailure', 'failed'],
+      current: 'failed',
+      failed: 'quiesced.copyFiles',
+      markers: [
+        { state: 'quiesced.copyFiles', kind: 'crash' as const, text: 'died' },
+        { state: 'quiesced.copyFiles', kind: 'resume' as const, text: 'resumed' },
+      ],
+    };
     const svg = toSvg(online, { highlight: overlay });
     expect(svg).toMatch(/<rect data-state="quiesced\.copyFiles"[^>]*fill="#fde2e2" stroke="#c62828"/);
     expect(svg).toContain('data-failed="quiesced.copyFiles"');
     expect(svg).toContain('<g data-marker="crash" data-marker-state="quiesced.copyFiles"><title>died</title>');
     expect(svg).toContain('<g data-marker="resume" data-marker-state="quiesced.copyFiles"><title>resumed</title>');
-    for (const text of ['step that failed the run', 'crash (process died here)', 'resumed here']) expect(svg).toContain(text);
+    for (const text of ['step that failed the run', 'crash (process died here)', 'resumed here'])
+      expect(svg).toContain(text);
     expect(toMermaid(online, { highlight: overlay })).toContain('class quiesced_copyFiles failed');
-    expect(toDot(online, { highlight: overlay })).toMatch(/"quiesced_copyFiles" \[label="copyFiles\nONLINE-\d\n\[C R\]"[^\]]*fillcolor="#fde2e2"/);
+    expect(toDot(online, { highlight: overlay })).toMatch(
+      /"quiesced_copyFiles" \[label="copyFiles\nONLINE-\d\n\[C R\]"[^\]]*fillcolor="#fde2e2"/,
+    );
   });
 
   it('draws the quiesced state as a DOT cluster when a state is compound', () => {
@@ -78,7 +101,9 @@ describe('diagram renderers', () => {
 
   it('lays every state out in a separate box when rendering SVG', () => {
     const svg = toSvg(machines['offline-backup']);
-    const boxes = [...svg.matchAll(/<rect data-state="[^"]+" x="(\d+)" y="(\d+)" width="210"/g)].map((m) => `${m[1]},${m[2]}`);
+    const boxes = [...svg.matchAll(/<rect data-state="[^"]+" x="(\d+)" y="(\d+)" width="210"/g)].map(
+      (m) => `${m[1]},${m[2]}`,
+    );
     expect(boxes).toHaveLength(17);
     expect(new Set(boxes).size).toBe(17);
   });

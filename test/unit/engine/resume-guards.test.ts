@@ -12,19 +12,41 @@ import { openStore, type Store } from '../../../src/store/index.js';
 
 let dir = '';
 let store: Store | undefined;
-afterEach(() => { store?.close(); rmSync(dir, { recursive: true, force: true }); });
+afterEach(() => {
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function storeWithRun(state: unknown, status: 'running' | 'completed', hash: string): Store {
   dir = mkdtempSync(join(tmpdir(), 'oeflow-resume-'));
   store = openStore(join(dir, 'state.db'));
-  store.createRun({ runId: 'run-1', machineId: 'offline-backup', machineHash: hash, db: '/db/x', kind: 'offline-backup', input: { procedure: 'offline-backup', db: '/db/x' }, host: 'h', pid: 1 });
-  store.recordTransition('run-1', { event: { type: 'xstate.init' }, from: null, to: state, snapshot: { value: state, status: 'active', context: {} } });
+  store.createRun({
+    runId: 'run-1',
+    machineId: 'offline-backup',
+    machineHash: hash,
+    db: '/db/x',
+    kind: 'offline-backup',
+    input: { procedure: 'offline-backup', db: '/db/x' },
+    host: 'h',
+    pid: 1,
+  });
+  store.recordTransition('run-1', {
+    event: { type: 'xstate.init' },
+    from: null,
+    to: state,
+    snapshot: { value: state, status: 'active', context: {} },
+  });
   store.setRunStatus('run-1', status, { resumable: status !== 'completed' });
   return store;
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
-  try { await p; return 'none'; } catch (err) { return err instanceof OeflowError ? err.code : String(err); }
+  try {
+    await p;
+    return 'none';
+  } catch (err) {
+    return err instanceof OeflowError ? err.code : String(err);
+  }
 }
 
 describe('resumeRun', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { quietPointOfRun } from '../../../src/guard/quiet-point-log.js';
 import { sessionsBegunSince } from '../../../src/openedge/opened-since.js';
 
-const line = (time: string, n: number, text: string, pid = 7) => `[2026/12/01@${time}.000+0000] P-${pid} T-${pid} I QUIET   5: (${n}) ${text}`;
+const line = (time: string, n: number, text: string, pid = 7) =>
+  `[2026/12/01@${time}.000+0000] P-${pid} T-${pid} I QUIET   5: (${n}) ${text}`;
 const at = (time: string) => Date.parse(`2026-12-01T${time}Z`);
 
 describe('quietPointOfRun', () => {
@@ -25,7 +26,10 @@ describe('quietPointOfRun', () => {
 
   it('takes a broker restart as the end of the quiet point', () => {
     const restart = '[2026/12/01@10:00:07.000+0000] P-3 T-3 I BROKER  0: (333) Multi-user session begin.';
-    expect(quietPointOfRun([enabled, restart].join('\n'), at('10:00:00'))).toMatchObject({ state: 'released', how: 'broker restarted' });
+    expect(quietPointOfRun([enabled, restart].join('\n'), at('10:00:00'))).toMatchObject({
+      state: 'released',
+      how: 'broker restarted',
+    });
   });
 });
 

@@ -10,10 +10,13 @@ import { shippedDefinitions } from '../../../machines/versions/shipped.js';
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 describe('shipped machine definitions', () => {
-  it('lists today\'s definition of every machine, shipped in this package version', () => {
+  it("lists today's definition of every machine, shipped in this package version", () => {
     for (const [id, machine] of Object.entries(machines)) {
       const entry = shippedDefinitions.find((s) => s.machineId === id && s.hash === machineHash(machine));
-      expect(entry, `${id} ${machineHash(machine)} is not in machines/versions/shipped.ts: archive the previous definition and list this one`).toBeDefined();
+      expect(
+        entry,
+        `${id} ${machineHash(machine)} is not in machines/versions/shipped.ts: archive the previous definition and list this one`,
+      ).toBeDefined();
       expect(entry!.oeflowVersions).toContain(pkg.version);
     }
   });
@@ -21,7 +24,10 @@ describe('shipped machine definitions', () => {
   it('resolves every definition ever shipped by its hash', () => {
     for (const s of shippedDefinitions) {
       const found = definitionFor(definitionRegistry, s.machineId, s.hash);
-      expect(found, `${s.machineId} ${s.hash} (oeflow ${s.oeflowVersions.join(', ')}) is neither current nor archived`).toBeDefined();
+      expect(
+        found,
+        `${s.machineId} ${s.hash} (oeflow ${s.oeflowVersions.join(', ')}) is neither current nor archived`,
+      ).toBeDefined();
       expect(machineHash(found!.machine)).toBe(s.hash);
     }
   });

@@ -3,8 +3,17 @@ import * as A from '../../../src/openedge/argv.js';
 
 describe('argv builders', () => {
   it('builds a retry roll forward with endtime when both are asked for', () => {
-    expect(A.rollForwardArgv('/db/x', '/ai/x.a2', { retry: true, endtime: '2024:05:01:17:10:00' }))
-      .toEqual(['/db/x', '-C', 'roll', 'forward', 'retry', 'endtime', '2024:05:01:17:10:00', '-a', '/ai/x.a2']);
+    expect(A.rollForwardArgv('/db/x', '/ai/x.a2', { retry: true, endtime: '2024:05:01:17:10:00' })).toEqual([
+      '/db/x',
+      '-C',
+      'roll',
+      'forward',
+      'retry',
+      'endtime',
+      '2024:05:01:17:10:00',
+      '-a',
+      '/ai/x.a2',
+    ]);
   });
 
   it('builds a plain roll forward when no option is given', () => {
@@ -19,7 +28,12 @@ describe('argv builders', () => {
     expect(A.holderArgv('/db/x')).toEqual(['/db/x', '-C', 'holder']);
     expect(A.truncateBiArgv('/db/x')).toEqual(['/db/x', '-C', 'truncate', 'bi']);
     expect(A.describeArgv('/db/x')).toEqual(['/db/x', '-C', 'describe']);
-    expect(A.disableSiteReplicationArgv('/db/x', 'target')).toEqual(['/db/x', '-C', 'disablesitereplication', 'target']);
+    expect(A.disableSiteReplicationArgv('/db/x', 'target')).toEqual([
+      '/db/x',
+      '-C',
+      'disablesitereplication',
+      'target',
+    ]);
     expect(A.aimageListArgv('/db/x')).toEqual(['/db/x', '-C', 'aimage', 'list']);
     expect(A.aimageNewArgv('/db/x')).toEqual(['/db/x', '-C', 'aimage', 'new']);
     expect(A.aimageScanArgv('/db/x', '/ai/f')).toEqual(['/db/x', '-C', 'aimage', 'scan', '-a', '/ai/f']);

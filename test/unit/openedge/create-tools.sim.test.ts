@@ -45,7 +45,12 @@ describe('createTools on the simulator', () => {
     expect(d).toMatchObject({ aiEnabled: true, currentAiFileNumber: 1, replication: null });
     expect((await tools.aimageNew(sim.db)).exitCode).toBe(0);
     const list = (await tools.aimageList(sim.db)).value;
-    expect(list.map((e) => [e.status, e.seqno])).toEqual([['Full', 1], ['Busy', 2], ['Empty', 0], ['Empty', 0]]);
+    expect(list.map((e) => [e.status, e.seqno])).toEqual([
+      ['Full', 1],
+      ['Busy', 2],
+      ['Empty', 0],
+      ['Empty', 0],
+    ]);
   });
 
   it('scans an AI header and throws OEF-013 for a non-AI file', async () => {
@@ -79,7 +84,8 @@ describe('createTools on the simulator', () => {
     await tools.aimageNew(sim.db);
     const copyDir = path.join(sim.dir, 'copy');
     mkdirSync(copyDir);
-    for (const f of readdirSync(path.dirname(sim.db))) if (!f.endsWith('.lk')) copyFileSync(path.join(path.dirname(sim.db), f), path.join(copyDir, f));
+    for (const f of readdirSync(path.dirname(sim.db)))
+      if (!f.endsWith('.lk')) copyFileSync(path.join(path.dirname(sim.db), f), path.join(copyDir, f));
     const copy = path.join(copyDir, path.basename(sim.db));
     writeFileSync(`${copy}.st`, readFileSync(`${copy}.st`, 'utf8').replaceAll(path.dirname(sim.db), copyDir));
     expect((await tools.prostrctRepair(copy, `${copy}.st`)).exitCode).toBe(0);

@@ -21,7 +21,11 @@ describe('createTools', () => {
   it('throws OEF-013 carrying the run when aimage scan exits non-zero', async () => {
     const { dlc } = fakeDlc({ rfutil: { stdout: '** Cannot find or open file /x, errno = 2. (43)', exitCode: 1 } });
     let caught: unknown;
-    try { await createTools({ dlc }).aimageScan('/db/x', '/x'); } catch (e) { caught = e; }
+    try {
+      await createTools({ dlc }).aimageScan('/db/x', '/x');
+    } catch (e) {
+      caught = e;
+    }
     expect(isOeflowError(caught, 'OEF-013')).toBe(true);
     expect(resultOf(caught)?.messages.map((m) => m.number)).toEqual([43]);
   });
@@ -57,6 +61,8 @@ describe('createTools', () => {
   it('reports a .lk it cannot read as a problem (in use), not as absent or stale', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'oeflow-files-'));
     mkdirSync(path.join(dir, 'x.lk'));
-    expect(await createTools({ dlc: '/nowhere', cwd: dir }).readLk('x')).toMatchObject({ problem: 'cannot be read (EISDIR)' });
+    expect(await createTools({ dlc: '/nowhere', cwd: dir }).readLk('x')).toMatchObject({
+      problem: 'cannot be read (EISDIR)',
+    });
   });
 });

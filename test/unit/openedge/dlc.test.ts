@@ -7,14 +7,21 @@ import { assertDbExists, dbPaths, discoverDlc } from '../../../src/openedge/dlc.
 import { fakeDlc } from './helpers.js';
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try { await p; } catch (e) { return isOeflowError(e) ? e.code : 'not-oeflow'; }
+  try {
+    await p;
+  } catch (e) {
+    return isOeflowError(e) ? e.code : 'not-oeflow';
+  }
   return undefined;
 }
 
 describe('discoverDlc', () => {
   it('prefers the flag over $DLC and reads the version line when both are set', async () => {
     const { dlc } = fakeDlc({ rfutil: {} });
-    await expect(discoverDlc({ flag: dlc, env: { DLC: '/nowhere' } })).resolves.toEqual({ dlc, version: 'OpenEdge Release 11.7.2 as of Tue Oct 24 18:20:59 EDT 2017' });
+    await expect(discoverDlc({ flag: dlc, env: { DLC: '/nowhere' } })).resolves.toEqual({
+      dlc,
+      version: 'OpenEdge Release 11.7.2 as of Tue Oct 24 18:20:59 EDT 2017',
+    });
   });
 
   it('throws OEF-010 when neither flag nor DLC is set', async () => {
@@ -30,8 +37,13 @@ describe('discoverDlc', () => {
 describe('dbPaths', () => {
   it('strips .db and resolves against cwd when given a relative name', () => {
     expect(dbPaths('sub/sports.db', '/work')).toEqual({
-      db: '/work/sub/sports', dbFile: '/work/sub/sports.db', stFile: '/work/sub/sports.st',
-      lkFile: '/work/sub/sports.lk', lgFile: '/work/sub/sports.lg', dir: '/work/sub', name: 'sports',
+      db: '/work/sub/sports',
+      dbFile: '/work/sub/sports.db',
+      stFile: '/work/sub/sports.st',
+      lkFile: '/work/sub/sports.lk',
+      lgFile: '/work/sub/sports.lg',
+      dir: '/work/sub',
+      name: 'sports',
     });
   });
 });

@@ -17,8 +17,16 @@ export function fixture(name: string): string {
 /** A ToolResult as the runner would build it from `stdout` and `exitCode`. */
 export function resultFrom(stdout: string, exitCode: number | null = 0, utility = 'rfutil'): ToolResult {
   return {
-    utility, argv: [], exitCode, signal: null, durationMs: 1, stdout, stderr: '',
-    messages: parseMessages(stdout), startedAt: '2024-01-01T00:00:00.000Z', cancelled: false,
+    utility,
+    argv: [],
+    exitCode,
+    signal: null,
+    durationMs: 1,
+    stdout,
+    stderr: '',
+    messages: parseMessages(stdout),
+    startedAt: '2024-01-01T00:00:00.000Z',
+    cancelled: false,
   };
 }
 
@@ -30,7 +38,10 @@ export interface FakeUtility {
 }
 
 /** A temp $DLC whose bin/<utility> records its argv and env, prints, and exits as told. */
-export function fakeDlc(utilities: Record<string, FakeUtility>): { dlc: string; calls: () => { utility: string; argv: string[]; env: Record<string, string> }[] } {
+export function fakeDlc(utilities: Record<string, FakeUtility>): {
+  dlc: string;
+  calls: () => { utility: string; argv: string[]; env: Record<string, string> }[];
+} {
   const dlc = mkdtempSync(path.join(tmpdir(), 'oeflow-fake-dlc-'));
   mkdirSync(path.join(dlc, 'bin'));
   writeFileSync(path.join(dlc, 'version'), 'OpenEdge Release 11.7.2 as of Tue Oct 24 18:20:59 EDT 2017\n');
@@ -46,7 +57,9 @@ export function fakeDlc(utilities: Record<string, FakeUtility>): { dlc: string; 
       `fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ utility: ${JSON.stringify(name)}, argv: process.argv.slice(2), env: { DLC: process.env.DLC, LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, PROMSGS: process.env.PROMSGS, CWD: process.cwd() } }) + '\\n');`,
       `process.stdout.write(fs.readFileSync(${JSON.stringify(out)}));`,
       `process.stderr.write(fs.readFileSync(${JSON.stringify(err)}));`,
-      u.sleepSeconds ? `setTimeout(() => process.exit(${u.exitCode ?? 0}), ${u.sleepSeconds * 1000});` : `process.exitCode = ${u.exitCode ?? 0};`,
+      u.sleepSeconds
+        ? `setTimeout(() => process.exit(${u.exitCode ?? 0}), ${u.sleepSeconds * 1000});`
+        : `process.exitCode = ${u.exitCode ?? 0};`,
     ].join('\n');
     const file = path.join(dlc, 'bin', name);
     writeFileSync(file, script);
@@ -56,8 +69,16 @@ export function fakeDlc(utilities: Record<string, FakeUtility>): { dlc: string; 
     dlc,
     calls: () => {
       let text = '';
-      try { text = readFileSync(log, 'utf8'); } catch { return []; }
-      return text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { utility: string; argv: string[]; env: Record<string, string> });
+      try {
+        text = readFileSync(log, 'utf8');
+      } catch {
+        return [];
+      }
+      return text
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { utility: string; argv: string[]; env: Record<string, string> });
     },
   };
 }

@@ -11,7 +11,9 @@ describe('parseMessages', () => {
   });
 
   it('reads the five AI-disabled warnings when given the first roll forward output', () => {
-    expect(parseMessages(fixture('facts-rf-first-warning.txt')).map((m) => m.number)).toEqual([663, 648, 659, 13292, 846]);
+    expect(parseMessages(fixture('facts-rf-first-warning.txt')).map((m) => m.number)).toEqual([
+      663, 648, 659, 13292, 846,
+    ]);
   });
 
   it('reads the header numbers when given indented aimage scan lines', () => {
@@ -21,12 +23,18 @@ describe('parseMessages', () => {
   });
 
   it('reads the leading number when given a database-log line', () => {
-    const msgs = parseMessages('[2016/05/12@14:03:52.486+0400] P-1 T-1 I RFUTI1312: (12428) Ai sequence 1 changed to 1229');
+    const msgs = parseMessages(
+      '[2016/05/12@14:03:52.486+0400] P-1 T-1 I RFUTI1312: (12428) Ai sequence 1 changed to 1229',
+    );
     expect(msgs).toEqual([{ number: 12428, text: 'Ai sequence 1 changed to 1229' }]);
   });
 
   it('ignores banners, blank lines and unnumbered log lines when no number is present', () => {
-    expect(parseMessages('OpenEdge Release 11.7.2 as of Tue Oct 24 18:20:59 EDT 2017\n\n[2016/05/12@14:03:52.486+0400] P-1 T-1 I SHUT 2146: (-----) User 7775 disconnect initiated')).toEqual([]);
+    expect(
+      parseMessages(
+        'OpenEdge Release 11.7.2 as of Tue Oct 24 18:20:59 EDT 2017\n\n[2016/05/12@14:03:52.486+0400] P-1 T-1 I SHUT 2146: (-----) User 7775 disconnect initiated',
+      ),
+    ).toEqual([]);
   });
 });
 

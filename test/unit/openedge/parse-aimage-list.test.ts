@@ -8,8 +8,15 @@ describe('parseAimageList', () => {
     const extents = parseAimageList(fixture('facts-aimage-list-protop.txt'));
     expect(extents).toHaveLength(3);
     expect(extents[2]).toEqual({
-      extent: 3, status: 'Busy', type: 'Variable Length', path: '/home/tom/tmp/s2k.a3',
-      sizeKb: 120, usedKb: 7, start: 'Thu Jun 14 14:51:42 2018', lastOp: null, seqno: 15,
+      extent: 3,
+      status: 'Busy',
+      type: 'Variable Length',
+      path: '/home/tom/tmp/s2k.a3',
+      sizeKb: 120,
+      usedKb: 7,
+      start: 'Thu Jun 14 14:51:42 2018',
+      lastOp: null,
+      seqno: 15,
     });
     expect(extents.map((e) => e.status)).toEqual(['Empty', 'Empty', 'Busy']);
   });
@@ -19,16 +26,30 @@ describe('parseAimageList', () => {
   });
 
   it('accepts blocks without LastOp and upper-case status when the release predates 11.7', () => {
-    const text = 'Extent:  1\nStatus:  FULL\n  Type:  Fixed Length\n  Path:  /db/x.a1\n  Size:  512\n  Used:  512\n Start:  Mon Dec 10 13:05:26 2012\n Seqno:  4\n';
-    expect(parseAimageList(text)).toEqual([{
-      extent: 1, status: 'Full', type: 'Fixed Length', path: '/db/x.a1', sizeKb: 512, usedKb: 512,
-      start: 'Mon Dec 10 13:05:26 2012', lastOp: null, seqno: 4,
-    }]);
+    const text =
+      'Extent:  1\nStatus:  FULL\n  Type:  Fixed Length\n  Path:  /db/x.a1\n  Size:  512\n  Used:  512\n Start:  Mon Dec 10 13:05:26 2012\n Seqno:  4\n';
+    expect(parseAimageList(text)).toEqual([
+      {
+        extent: 1,
+        status: 'Full',
+        type: 'Fixed Length',
+        path: '/db/x.a1',
+        sizeKb: 512,
+        usedKb: 512,
+        start: 'Mon Dec 10 13:05:26 2012',
+        lastOp: null,
+        seqno: 4,
+      },
+    ]);
   });
 
   it('throws OEF-013 when a status is not one of the five states', () => {
     let caught: unknown;
-    try { parseAimageList('Extent:  1\nStatus:  Weird\n  Path:  /x\n  Size:  1\n Seqno:  1\n'); } catch (e) { caught = e; }
+    try {
+      parseAimageList('Extent:  1\nStatus:  Weird\n  Path:  /x\n  Size:  1\n Seqno:  1\n');
+    } catch (e) {
+      caught = e;
+    }
     expect(isOeflowError(caught, 'OEF-013')).toBe(true);
   });
 

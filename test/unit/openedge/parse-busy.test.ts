@@ -12,7 +12,11 @@ describe('parseBusy', () => {
 
   it('throws OEF-013 with the run when the exit code is undocumented', () => {
     let caught: unknown;
-    try { parseBusy(resultFrom('boom', 2)); } catch (e) { caught = e; }
+    try {
+      parseBusy(resultFrom('boom', 2));
+    } catch (e) {
+      caught = e;
+    }
     expect(isOeflowError(caught, 'OEF-013')).toBe(true);
     expect(isOeflowError(caught) && (caught.details.result as { stdout: string }).stdout).toBe('boom');
   });

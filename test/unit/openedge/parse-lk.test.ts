@@ -5,7 +5,13 @@ import { LkMode, parseLk, unreadableLk } from '../../../src/openedge/parse-lk.js
 
 function lk(mode: number, pid: number, host: string, o: { size?: number; order?: 'LE' | 'BE' } = {}): Buffer {
   const b = Buffer.alloc(o.size ?? 38);
-  if ((o.order ?? endianness()) === 'LE') { b.writeInt32LE(mode, 0); b.writeInt32LE(pid, 4); } else { b.writeInt32BE(mode, 0); b.writeInt32BE(pid, 4); }
+  if ((o.order ?? endianness()) === 'LE') {
+    b.writeInt32LE(mode, 0);
+    b.writeInt32LE(pid, 4);
+  } else {
+    b.writeInt32BE(mode, 0);
+    b.writeInt32BE(pid, 4);
+  }
   b.write(host, 8, 'latin1');
   return b;
 }
@@ -19,7 +25,11 @@ describe('parseLk', () => {
   });
 
   it('reads a big-endian lock as written when the host is big-endian', () => {
-    expect(parseLk(lk(LkMode.singleUser, 4242, 'aix01', { order: 'BE' }), 'BE')).toEqual({ mode: 1, pid: 4242, host: 'aix01' });
+    expect(parseLk(lk(LkMode.singleUser, 4242, 'aix01', { order: 'BE' }), 'BE')).toEqual({
+      mode: 1,
+      pid: 4242,
+      host: 'aix01',
+    });
     expect(parseLk(lk(LkMode.singleUser, 4242, 'aix01', { order: 'BE' }), 'LE').problem).toMatch(/mode 16777216/);
   });
 
@@ -28,7 +38,11 @@ describe('parseLk', () => {
   });
 
   it('marks a mode outside 1, 2, 5 (e.g. 64) as a problem', () => {
-    expect(parseLk(lk(64, 7, 'h'))).toMatchObject({ mode: 64, pid: 7, problem: expect.stringMatching(/mode 64/) as string });
+    expect(parseLk(lk(64, 7, 'h'))).toMatchObject({
+      mode: 64,
+      pid: 7,
+      problem: expect.stringMatching(/mode 64/) as string,
+    });
   });
 
   it('marks a file shorter than mode and pid as a problem instead of throwing', () => {

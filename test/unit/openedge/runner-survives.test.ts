@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const RUNNER = resolve('dist/src/openedge/runner.js');
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** Resolves once `file` exists; false if it never appears within `ms` (a bound, not a delay). */
 async function appears(file: string, ms: number): Promise<boolean> {
@@ -30,19 +32,30 @@ describe('runTool when oeflow is killed', () => {
     // A "utility" that says it has started, waits until its caller (the oeflow process that
     // spawned it) is dead, then prints (a closed pipe would kill it here) and records that it
     // got to the end. The wait is bounded so a broken test cannot hang.
-    writeFileSync(join(dlc, 'bin', 'rfutil'), [
-      '#!/bin/sh',
-      'echo "$PPID" > "$1.tmp" && mv "$1.tmp" "$1"',
-      'i=0',
-      'while kill -0 "$PPID" 2>/dev/null && [ "$i" -lt 600 ]; do sleep 0.05; i=$((i+1)); done',
-      'kill -0 "$PPID" 2>/dev/null && exit 3',
-      'echo "applied"',
-      'echo "done (451)"',
-      'touch "$2"',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dlc, 'bin', 'rfutil'),
+      [
+        '#!/bin/sh',
+        'echo "$PPID" > "$1.tmp" && mv "$1.tmp" "$1"',
+        'i=0',
+        'while kill -0 "$PPID" 2>/dev/null && [ "$i" -lt 600 ]; do sleep 0.05; i=$((i+1)); done',
+        'kill -0 "$PPID" 2>/dev/null && exit 3',
+        'echo "applied"',
+        'echo "done (451)"',
+        'touch "$2"',
+        '',
+      ].join('\n'),
+    );
     chmodSync(join(dlc, 'bin', 'rfutil'), 0o755);
-    const caller = execa(process.execPath, ['--input-type=module', '-e', `import { runTool } from ${JSON.stringify(RUNNER)}; await runTool(${JSON.stringify(dlc)}, 'rfutil', ${JSON.stringify([started, finished])});`], { reject: false });
+    const caller = execa(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { runTool } from ${JSON.stringify(RUNNER)}; await runTool(${JSON.stringify(dlc)}, 'rfutil', ${JSON.stringify([started, finished])});`,
+      ],
+      { reject: false },
+    );
     // the signal: the utility itself reports that it runs, with its parent's pid
     expect(await appears(started, 30_000)).toBe(true);
     expect(Number(readFileSync(started, 'utf8'))).toBe(caller.pid);

@@ -8,7 +8,13 @@ describe('runTool', () => {
   it('returns a non-zero exit as a result with parsed messages when the utility fails', async () => {
     const { dlc, calls } = fakeDlc({ rfutil: { stdout: fixture('facts-rf-fail-831-833.txt'), exitCode: 1 } });
     const r = await runTool(dlc, 'rfutil', ['/db/x', '-C', 'roll', 'forward', '-a', '/ai/x a4']);
-    expect(r).toMatchObject({ utility: 'rfutil', exitCode: 1, signal: null, cancelled: false, argv: ['/db/x', '-C', 'roll', 'forward', '-a', '/ai/x a4'] });
+    expect(r).toMatchObject({
+      utility: 'rfutil',
+      exitCode: 1,
+      signal: null,
+      cancelled: false,
+      argv: ['/db/x', '-C', 'roll', 'forward', '-a', '/ai/x a4'],
+    });
     expect(r.messages.map((m) => m.number)).toEqual([831, 832, 833, 11014]);
     expect(calls()[0]?.argv).toEqual(['/db/x', '-C', 'roll', 'forward', '-a', '/ai/x a4']);
   });
@@ -41,7 +47,11 @@ describe('runTool', () => {
   it('throws OEF-012 when the utility does not exist', async () => {
     const { dlc } = fakeDlc({});
     let caught: unknown;
-    try { await runTool(dlc, 'prostrct', ['list', 'x']); } catch (e) { caught = e; }
+    try {
+      await runTool(dlc, 'prostrct', ['list', 'x']);
+    } catch (e) {
+      caught = e;
+    }
     expect(isOeflowError(caught, 'OEF-012')).toBe(true);
     expect(isOeflowError(caught) && caught.details.code).toBe('ENOENT');
   });

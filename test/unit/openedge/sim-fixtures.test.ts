@@ -11,28 +11,46 @@ import { fixture } from './helpers.js';
 describe('parsers on simulator output', () => {
   it('reads the busy extent and empty ones when given sim aimage list', () => {
     const e = parseAimageList(fixture('sim-aimage-list.txt'));
-    expect(e.map((x) => [x.extent, x.status, x.seqno])).toEqual([[1, 'Busy', 1], [2, 'Empty', 0], [3, 'Empty', 0], [4, 'Empty', 0]]);
+    expect(e.map((x) => [x.extent, x.status, x.seqno])).toEqual([
+      [1, 'Busy', 1],
+      [2, 'Empty', 0],
+      [3, 'Empty', 0],
+      [4, 'Empty', 0],
+    ]);
   });
 
   it('reads AI on, no archiver, no replication when given sim describe', () => {
     expect(parseDescribe(fixture('sim-describe.txt'))).toMatchObject({
-      databaseName: '/tmp/oefx1/db/sports', aiEnabled: true, aiBeginDate: 'Wed Nov 25 14:21:21 2026',
-      lastAimageNew: null, currentAiFileNumber: 1, replication: null, aiArchiver: false,
+      databaseName: '/tmp/oefx1/db/sports',
+      aiEnabled: true,
+      aiBeginDate: 'Wed Nov 25 14:21:21 2026',
+      lastAimageNew: null,
+      currentAiFileNumber: 1,
+      replication: null,
+      aiArchiver: false,
     });
   });
 
   it('reads the header when given sim aimage scan without a 1641 line', () => {
     expect(parseAimageScan('/a1', parseMessages(fixture('sim-aimage-scan.txt')))).toEqual({
-      path: '/a1', seqno: 1, aiBeginDate: 'Wed Nov 25 14:21:21 2026', aiNewDate: null, lastOpenedDate: 'Wed Nov 25 14:21:21 2026',
+      path: '/a1',
+      seqno: 1,
+      aiBeginDate: 'Wed Nov 25 14:21:21 2026',
+      aiNewDate: null,
+      lastOpenedDate: 'Wed Nov 25 14:21:21 2026',
     });
   });
 
   it('throws OEF-013 when given sim scan of a non-AI file', () => {
-    expect(() => parseAimageScan('/x.db', parseMessages(fixture('sim-aimage-scan-not-ai.txt')))).toThrow(/no AI header/);
+    expect(() => parseAimageScan('/x.db', parseMessages(fixture('sim-aimage-scan-not-ai.txt')))).toThrow(
+      /no AI header/,
+    );
   });
 
   it('reads the failure numbers in order when given a sim first roll forward on the wrong file', () => {
-    expect(parseMessages(fixture('sim-rf-wrong-seq.txt')).map((m) => m.number)).toEqual([663, 648, 659, 13292, 846, 8019, 833, 11014]);
+    expect(parseMessages(fixture('sim-rf-wrong-seq.txt')).map((m) => m.number)).toEqual([
+      663, 648, 659, 13292, 846, 8019, 833, 11014,
+    ]);
   });
 
   it('reads 12428 when given sim sequence output', () => {
@@ -41,7 +59,9 @@ describe('parsers on simulator output', () => {
 
   it('marks the file completed when given the sim .lg of a successful roll forward', () => {
     expect(rollForwardLogState(fixture('sim-rf.lg.txt'))).toEqual({
-      files: [{ path: '/tmp/oefx1/db/sports.a3', begunAt: '2026-11-25T14:21:53.535+00:00', completed: true, failedWith: [] }],
+      files: [
+        { path: '/tmp/oefx1/db/sports.a3', begunAt: '2026-11-25T14:21:53.535+00:00', completed: true, failedWith: [] },
+      ],
       lastIncomplete: false,
     });
   });

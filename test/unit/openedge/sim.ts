@@ -14,7 +14,9 @@ export interface SimDb {
 export async function simInit(): Promise<SimDb> {
   const sim = createSim();
   return {
-    dir: sim.dir, dlc: sim.dlc, db: sim.db,
+    dir: sim.dir,
+    dlc: sim.dlc,
+    db: sim.db,
     cleanup: async () => {
       await sim.run('proshut', [sim.db, '-by']);
       await sim.cleanup();

@@ -16,13 +16,20 @@ const all = { passphrase: 'pp', cpinternal: 'ISO8859-1', cpstream: 'UTF-8', temp
 describe('paramsFor', () => {
   it('gives each utility the parameters it takes, the passphrase only on stdin', () => {
     const rf = paramsFor('rfutil', ['/db/x', '-C', 'aimage', 'list'], all);
-    expect(rf).toEqual({ args: ['-cpinternal', 'ISO8859-1', '-cpstream', 'UTF-8', '-T', '/scratch', '-Passphrase'], stdin: { text: 'pp\n', note: PASSPHRASE_NOTE } });
+    expect(rf).toEqual({
+      args: ['-cpinternal', 'ISO8859-1', '-cpstream', 'UTF-8', '-T', '/scratch', '-Passphrase'],
+      stdin: { text: 'pp\n', note: PASSPHRASE_NOTE },
+    });
     expect(paramsFor('proserve', ['/db/x'], all).args).toContain('-Passphrase');
     expect(paramsFor('prostrct', ['repair', '/db/x', '/x.st'], all)).toMatchObject({ args: ['-Passphrase'] });
     // busy/holder read only the lock file; proshut and proquiet reach the broker
-    expect(paramsFor('proutil', ['/db/x', '-C', 'busy'], all)).toEqual({ args: ['-cpinternal', 'ISO8859-1', '-cpstream', 'UTF-8', '-T', '/scratch'] });
+    expect(paramsFor('proutil', ['/db/x', '-C', 'busy'], all)).toEqual({
+      args: ['-cpinternal', 'ISO8859-1', '-cpstream', 'UTF-8', '-T', '/scratch'],
+    });
     expect(paramsFor('proutil', ['/db/x', '-C', 'describe'], all).args).toContain('-Passphrase');
-    expect(paramsFor('proshut', ['/db/x', '-by'], all)).toEqual({ args: ['-cpinternal', 'ISO8859-1', '-cpstream', 'UTF-8'] });
+    expect(paramsFor('proshut', ['/db/x', '-by'], all)).toEqual({
+      args: ['-cpinternal', 'ISO8859-1', '-cpstream', 'UTF-8'],
+    });
     expect(paramsFor('proquiet', ['/db/x', 'enable'], all)).toEqual({ args: [] });
     expect(paramsFor('rfutil', ['/db/x', '-C', 'sequence'], {})).toEqual({ args: [] });
   });
@@ -30,7 +37,9 @@ describe('paramsFor', () => {
 
 describe('the passphrase file', () => {
   const dirs: string[] = [];
-  afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
   const file = (text: string, mode: number): string => {
     const dir = mkdtempSync(join(tmpdir(), 'oeflow-pp-'));
     dirs.push(dir);
@@ -40,7 +49,12 @@ describe('the passphrase file', () => {
     return f;
   };
   const refusal = (fn: () => unknown): OeflowError => {
-    try { fn(); } catch (err) { if (isOeflowError(err)) return err; throw err; }
+    try {
+      fn();
+    } catch (err) {
+      if (isOeflowError(err)) return err;
+      throw err;
+    }
     throw new Error('not refused');
   };
 
@@ -64,7 +78,14 @@ describe('createTools on an encrypted database', () => {
     const sim = newSim({ passphrase: SECRET });
     const seen: ToolResult[] = [];
     const code = async (p: Parameters<typeof createTools>[0]['params']): Promise<string> => {
-      try { await createTools({ dlc: sim.dlc, onResult: (r) => seen.push(r), ...(p ? { params: p } : {}) }).aimageList(sim.db); return 'ok'; } catch (err) { return isOeflowError(err) ? err.code : String(err); }
+      try {
+        await createTools({ dlc: sim.dlc, onResult: (r) => seen.push(r), ...(p ? { params: p } : {}) }).aimageList(
+          sim.db,
+        );
+        return 'ok';
+      } catch (err) {
+        return isOeflowError(err) ? err.code : String(err);
+      }
     };
     const before = sim.hashDir();
     expect(await code(undefined)).toBe('OEF-124');

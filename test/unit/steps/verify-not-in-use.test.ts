@@ -9,7 +9,9 @@ import type { StepEnv } from '../../../src/steps/step.js';
 import { verifyNotInUse } from '../../../src/steps/verify-not-in-use.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** A database that is down now (busy/holder say not in use, no .lk), with the given .lg. */
 function envFor(lg: string, shutdownAt: string): StepEnv {
@@ -18,12 +20,30 @@ function envFor(lg: string, shutdownAt: string): StepEnv {
   const db = join(dir, 'sports');
   writeFileSync(`${db}.lg`, lg);
   const down = { value: 'not-in-use', messages: [], result: null } as never;
-  const tools = { busy: async () => down, holder: async () => down, readLk: async () => null } as unknown as OpenEdgeTools;
+  const tools = {
+    busy: async () => down,
+    holder: async () => down,
+    readLk: async () => null,
+  } as unknown as OpenEdgeTools;
   return {
-    runId: 'run-x', stepKey: 'verifyNotInUseAfter', tools, signal: new AbortController().signal, progress: () => undefined, catalog: () => undefined,
-    runStartedAt: '2026-12-01T09:00:00.000Z', quietGuard: { arm: () => undefined, release: () => undefined }, siteCommandStarted: () => () => undefined,
-    runInput: { procedure: 'offline-backup', db }, enteredAt: () => null,
-    ctx: { input: { procedure: 'offline-backup', db }, facts: { shutdown: { alreadyDown: false, shutdownAt } }, aiIndex: 0, rollForwardStarted: false, failure: null },
+    runId: 'run-x',
+    stepKey: 'verifyNotInUseAfter',
+    tools,
+    signal: new AbortController().signal,
+    progress: () => undefined,
+    catalog: () => undefined,
+    runStartedAt: '2026-12-01T09:00:00.000Z',
+    quietGuard: { arm: () => undefined, release: () => undefined },
+    siteCommandStarted: () => () => undefined,
+    runInput: { procedure: 'offline-backup', db },
+    enteredAt: () => null,
+    ctx: {
+      input: { procedure: 'offline-backup', db },
+      facts: { shutdown: { alreadyDown: false, shutdownAt } },
+      aiIndex: 0,
+      rollForwardStarted: false,
+      failure: null,
+    },
   };
 }
 

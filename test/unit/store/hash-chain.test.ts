@@ -5,11 +5,15 @@ import { expectOeflowError, sampleRun, tempStore } from './helpers.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined members when serialising objects', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"z":1}]},"b":1}',
+    );
   });
 
   it('follows JSON for values JSON cannot hold when given NaN, undefined in arrays, Dates and bigints', () => {
-    expect(canonicalJson([undefined, Number.NaN, -0, new Date(0), 10n])).toBe('[null,null,0,"1970-01-01T00:00:00.000Z","10"]');
+    expect(canonicalJson([undefined, Number.NaN, -0, new Date(0), 10n])).toBe(
+      '[null,null,0,"1970-01-01T00:00:00.000Z","10"]',
+    );
     expect(canonicalJson(undefined)).toBe('null');
   });
 
@@ -33,7 +37,15 @@ describe('canonicalJson', () => {
 
 describe('journalHash', () => {
   it('changes when the previous hash or any covered field changes', () => {
-    const f = { runId: 'r', seq: 1, at: '2025-01-01T00:00:00.000Z', kind: 'note', stepKey: null, attempt: null, data: { a: 1 } };
+    const f = {
+      runId: 'r',
+      seq: 1,
+      at: '2025-01-01T00:00:00.000Z',
+      kind: 'note',
+      stepKey: null,
+      attempt: null,
+      data: { a: 1 },
+    };
     const h = journalHash(GENESIS_HASH, f);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
     expect(journalHash(GENESIS_HASH, { ...f, data: { a: 1 } })).toBe(h);
@@ -68,7 +80,9 @@ describe('Store.verifyChain', () => {
   });
 
   it('refuses UPDATE and DELETE on journal rows when the append-only triggers are in place', () => {
-    expect(() => raw.prepare(`UPDATE journal SET data_json = '{}' WHERE run_id = 'run-1' AND seq = 3`).run()).toThrow(/append-only/);
+    expect(() => raw.prepare(`UPDATE journal SET data_json = '{}' WHERE run_id = 'run-1' AND seq = 3`).run()).toThrow(
+      /append-only/,
+    );
     expect(() => raw.prepare(`DELETE FROM journal WHERE run_id = 'run-1'`).run()).toThrow(/append-only/);
     expect(store.verifyChain('run-1')).toEqual({ ok: true, rows: 5 });
   });
@@ -83,8 +97,18 @@ describe('Store.verifyChain', () => {
     raw.exec('DROP TRIGGER journal_no_update');
     const row = store.journal('run-1')[2];
     if (row === undefined) throw new Error('fixture: row 3 missing');
-    const forged = journalHash(row.prevHash, { runId: 'run-1', seq: 3, at: row.at, kind: row.kind, stepKey: row.stepKey, attempt: row.attempt, data: { probe: 2 } });
-    raw.prepare(`UPDATE journal SET data_json = '{"probe":2}', hash = ? WHERE run_id = 'run-1' AND seq = 3`).run(forged);
+    const forged = journalHash(row.prevHash, {
+      runId: 'run-1',
+      seq: 3,
+      at: row.at,
+      kind: row.kind,
+      stepKey: row.stepKey,
+      attempt: row.attempt,
+      data: { probe: 2 },
+    });
+    raw
+      .prepare(`UPDATE journal SET data_json = '{"probe":2}', hash = ? WHERE run_id = 'run-1' AND seq = 3`)
+      .run(forged);
     expect(store.verifyChain('run-1')).toMatchObject({ ok: false, brokenAtSeq: 4 });
   });
 

@@ -75,7 +75,12 @@ export const sampleRun = {
  */
 export function transpiledStore(): { indexUrl: string; dir: string; cleanup: () => void } {
   const { dir, cleanup } = tempDir('oeflow-store-build-');
-  const files = ['src/errors.ts', ...readdirSync(join(repoRoot, 'src/store')).filter((f) => f.endsWith('.ts')).map((f) => `src/store/${f}`)];
+  const files = [
+    'src/errors.ts',
+    ...readdirSync(join(repoRoot, 'src/store'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `src/store/${f}`),
+  ];
   for (const rel of files) {
     const out = ts.transpileModule(readFileSync(join(repoRoot, rel), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },

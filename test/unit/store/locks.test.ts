@@ -21,7 +21,12 @@ describe('Store locks', () => {
     expect(store.tryAcquireLock(me)).toEqual({ acquired: true });
     const second = store.tryAcquireLock(other);
     expect(second.acquired).toBe(false);
-    expect(second.acquired ? undefined : second.holder).toMatchObject({ db: '/db/sports', runId: 'run-1', host: 'host-a', pid: 100 });
+    expect(second.acquired ? undefined : second.holder).toMatchObject({
+      db: '/db/sports',
+      runId: 'run-1',
+      host: 'host-a',
+      pid: 100,
+    });
     expect(store.getLock('/db/sports')?.runId).toBe('run-1');
   });
 
@@ -42,7 +47,10 @@ describe('Store locks', () => {
     expect(store.takeOverLock({ ...other, expected: holder })).toBe(true);
     expect(store.getLock('/db/sports')).toMatchObject({ runId: 'run-2', pid: 200 });
     const last = store.journal('run-2').at(-1);
-    expect(last).toMatchObject({ kind: 'lock-takeover', data: { db: '/db/sports', previous: { runId: 'run-1', pid: 100, host: 'host-a' }, pid: 200 } });
+    expect(last).toMatchObject({
+      kind: 'lock-takeover',
+      data: { db: '/db/sports', previous: { runId: 'run-1', pid: 100, host: 'host-a' }, pid: 200 },
+    });
     expect(store.journal('run-1').map((r) => r.kind)).toEqual(['run-started']);
     expect(store.verifyChain('run-2')).toEqual({ ok: true, rows: 2 });
   });
@@ -129,7 +137,19 @@ describe('Store locks across processes', () => {
     const runs = ['run-a', 'run-b', 'run-c', 'run-d'];
     const startAt = Date.now() + 1500;
     const results = await Promise.all(
-      runs.map((runId) => execa(process.execPath, ['--input-type=module', '-e', child, build.indexUrl, path, '/db/race-', runId, String(startAt), String(count)])),
+      runs.map((runId) =>
+        execa(process.execPath, [
+          '--input-type=module',
+          '-e',
+          child,
+          build.indexUrl,
+          path,
+          '/db/race-',
+          runId,
+          String(startAt),
+          String(count),
+        ]),
+      ),
     );
     const perChild = results.map((r) => JSON.parse(r.stdout) as string[]);
     const store = openStore(path);
@@ -137,8 +157,14 @@ describe('Store locks across processes', () => {
       for (let i = 0; i < count; i++) {
         const holder = store.getLock(`/db/race-${i}`)?.runId;
         const outcomes = perChild.map((o) => o[i]);
-        expect(outcomes.filter((o) => o === holder), `db ${i}: ${outcomes.join(',')}`).toHaveLength(1);
-        expect(outcomes.filter((o) => o !== holder), `db ${i}`).toEqual(Array(runs.length - 1).fill(`lost-to:${holder}`));
+        expect(
+          outcomes.filter((o) => o === holder),
+          `db ${i}: ${outcomes.join(',')}`,
+        ).toHaveLength(1);
+        expect(
+          outcomes.filter((o) => o !== holder),
+          `db ${i}`,
+        ).toEqual(Array(runs.length - 1).fill(`lost-to:${holder}`));
       }
     } finally {
       store.close();

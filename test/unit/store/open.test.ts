@@ -81,7 +81,8 @@ describe('openStore', () => {
 
   it('throws OEF-021 naming every wrong pragma when the readings are not durable', () => {
     const err = expectOeflowError(
-      () => assertDurable({ journalMode: 'delete', synchronous: 1, busyTimeout: 5000, foreignKeys: 1 }, '/nfs/oeflow.db'),
+      () =>
+        assertDurable({ journalMode: 'delete', synchronous: 1, busyTimeout: 5000, foreignKeys: 1 }, '/nfs/oeflow.db'),
       'OEF-021',
     );
     expect(err.message).toContain('journal_mode=delete');
@@ -90,8 +91,13 @@ describe('openStore', () => {
   });
 
   it('throws OEF-021 for synchronous=NORMAL even in memory when the path is :memory:', () => {
-    expect(() => assertDurable({ journalMode: 'memory', synchronous: 2, busyTimeout: 5000, foreignKeys: 1 }, ':memory:')).not.toThrow();
-    expectOeflowError(() => assertDurable({ journalMode: 'memory', synchronous: 1, busyTimeout: 5000, foreignKeys: 1 }, ':memory:'), 'OEF-021');
+    expect(() =>
+      assertDurable({ journalMode: 'memory', synchronous: 2, busyTimeout: 5000, foreignKeys: 1 }, ':memory:'),
+    ).not.toThrow();
+    expectOeflowError(
+      () => assertDurable({ journalMode: 'memory', synchronous: 1, busyTimeout: 5000, foreignKeys: 1 }, ':memory:'),
+      'OEF-021',
+    );
   });
 
   it('migrates once and opens in every process when three processes open a fresh file at once', async () => {
@@ -107,7 +113,9 @@ describe('openStore', () => {
       console.log('opened');
     `;
     const children = [0, 1, 2].map(() =>
-      execa(process.execPath, ['--input-type=module', '-e', script, build.indexUrl, path, String(startAt)], { reject: false }),
+      execa(process.execPath, ['--input-type=module', '-e', script, build.indexUrl, path, String(startAt)], {
+        reject: false,
+      }),
     );
     const results = await Promise.all(children);
     expect(results.map((r) => [r.exitCode, r.stdout, r.stderr])).toEqual([

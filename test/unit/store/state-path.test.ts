@@ -32,7 +32,9 @@ describe('resolveStatePath', () => {
 
   it('uses the env when there is no flag', () => {
     expect(resolveStatePath({ env: join(root, 'env', 'e.db'), cwd: deep, home })).toBe(join(root, 'env', 'e.db'));
-    expect(resolveStatePath({ flag: '', env: join(root, 'env', 'e.db'), cwd: deep, home })).toBe(join(root, 'env', 'e.db'));
+    expect(resolveStatePath({ flag: '', env: join(root, 'env', 'e.db'), cwd: deep, home })).toBe(
+      join(root, 'env', 'e.db'),
+    );
   });
 
   it('uses ~/.oeflow/oeflow.db otherwise, even inside an oeflow checkout (the store never depends on the current directory)', () => {

@@ -18,10 +18,22 @@ describe('Store runs', () => {
   it('creates a running run and journals run-started as seq 1 when createRun is called', () => {
     store.createRun(sampleRun);
     const run = store.getRun(sampleRun.runId);
-    expect(run).toMatchObject({ runId: 'run-1', status: 'running', resumable: true, input: sampleRun.input, lastSeq: 1, endedAt: null });
+    expect(run).toMatchObject({
+      runId: 'run-1',
+      status: 'running',
+      resumable: true,
+      input: sampleRun.input,
+      lastSeq: 1,
+      endedAt: null,
+    });
     expect(run?.snapshot).toBeUndefined();
     const [first] = store.journal(sampleRun.runId);
-    expect(first).toMatchObject({ seq: 1, kind: 'run-started', prevHash: '0'.repeat(64), data: { machineId: 'offline-backup', db: '/db/sports' } });
+    expect(first).toMatchObject({
+      seq: 1,
+      kind: 'run-started',
+      prevHash: '0'.repeat(64),
+      data: { machineId: 'offline-backup', db: '/db/sports' },
+    });
     expect(run?.headHash).toBe(first?.hash);
   });
 
@@ -77,14 +89,30 @@ describe('Store runs', () => {
 });
 
 describe('Store.recordTransition', () => {
-  const t1 = { event: { type: 'START' }, from: 'idle', to: 'precheck', snapshot: { value: 'precheck', context: { n: 1 } } };
-  const t2 = { event: { type: 'NEXT' }, from: 'precheck', to: { copy: 'running' }, snapshot: { value: { copy: 'running' }, context: { n: 2 } } };
+  const t1 = {
+    event: { type: 'START' },
+    from: 'idle',
+    to: 'precheck',
+    snapshot: { value: 'precheck', context: { n: 1 } },
+  };
+  const t2 = {
+    event: { type: 'NEXT' },
+    from: 'precheck',
+    to: { copy: 'running' },
+    snapshot: { value: { copy: 'running' }, context: { n: 2 } },
+  };
 
   it('journals the transition and stores the snapshot and state value when it commits', () => {
     store.createRun(sampleRun);
     const row = store.recordTransition('run-1', t1);
-    expect(row).toMatchObject({ seq: 2, kind: 'transition', data: { event: { type: 'START' }, from: 'idle', to: 'precheck' } });
-    expect((row.data as { snapshotSha256: string }).snapshotSha256).toBe(sha256Hex('{"context":{"n":1},"value":"precheck"}'));
+    expect(row).toMatchObject({
+      seq: 2,
+      kind: 'transition',
+      data: { event: { type: 'START' }, from: 'idle', to: 'precheck' },
+    });
+    expect((row.data as { snapshotSha256: string }).snapshotSha256).toBe(
+      sha256Hex('{"context":{"n":1},"value":"precheck"}'),
+    );
     store.recordTransition('run-1', t2);
     const run = store.getRun('run-1');
     expect(run?.snapshot).toEqual(t2.snapshot);
@@ -97,7 +125,9 @@ describe('Store.recordTransition', () => {
     store.recordTransition('run-1', t1);
     const before = { journal: store.journal('run-1'), run: store.getRun('run-1') };
     // The journal insert runs first; make the snapshot update that follows it fail.
-    raw.exec(`CREATE TRIGGER fail_snapshot BEFORE UPDATE OF snapshot_json ON runs BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    raw.exec(
+      `CREATE TRIGGER fail_snapshot BEFORE UPDATE OF snapshot_json ON runs BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
+    );
     const err = expectOeflowError(() => store.recordTransition('run-1', t2), 'OEF-020');
     expect(err.message).toContain('disk on fire');
     expect(store.journal('run-1')).toEqual(before.journal);
@@ -122,7 +152,12 @@ describe('Store attempts memo', () => {
   });
 
   it('shows an in-doubt attempt with its intent data when an intent has no result', () => {
-    const row = store.recordIntent('run-1', { stepKey: 'aiSwitch', stepId: 'aiSwitch', attempt: 1, data: { probe: { aiSeq: 7 } } });
+    const row = store.recordIntent('run-1', {
+      stepKey: 'aiSwitch',
+      stepId: 'aiSwitch',
+      attempt: 1,
+      data: { probe: { aiSeq: 7 } },
+    });
     expect(row).toMatchObject({ kind: 'intent', stepKey: 'aiSwitch', attempt: 1 });
     expect(store.latestAttempt('run-1', 'aiSwitch')).toEqual({
       runId: 'run-1',
@@ -143,8 +178,19 @@ describe('Store attempts memo', () => {
     store.recordResult('run-1', { stepKey: 'copy', attempt: 1, outcome: 'error', error: { code: 'OEF-300' } });
     store.recordIntent('run-1', { stepKey: 'other', stepId: 'other', attempt: 1, data: {} });
     store.recordIntent('run-1', { stepKey: 'copy', stepId: 'copyFiles', attempt: 2, data: { retry: true } });
-    const ok = store.recordResult('run-1', { stepKey: 'copy', attempt: 2, outcome: 'ok', output: { facts: { bytes: 10 } } });
-    expect(store.latestAttempt('run-1', 'copy')).toMatchObject({ attempt: 2, outcome: 'ok', resultSeq: ok.seq, output: { facts: { bytes: 10 } }, intent: { retry: true } });
+    const ok = store.recordResult('run-1', {
+      stepKey: 'copy',
+      attempt: 2,
+      outcome: 'ok',
+      output: { facts: { bytes: 10 } },
+    });
+    expect(store.latestAttempt('run-1', 'copy')).toMatchObject({
+      attempt: 2,
+      outcome: 'ok',
+      resultSeq: ok.seq,
+      output: { facts: { bytes: 10 } },
+      intent: { retry: true },
+    });
     expect(store.attempts('run-1').map((a) => [a.stepKey, a.attempt, a.outcome])).toEqual([
       ['copy', 1, 'error'],
       ['other', 1, null],
@@ -156,11 +202,23 @@ describe('Store attempts memo', () => {
     store.recordIntent('run-1', { stepKey: 'a', stepId: 'a', attempt: 1, data: {} });
     store.recordIntent('run-1', { stepKey: 'b', stepId: 'b', attempt: 1, data: {} });
     store.recordIntent('run-1', { stepKey: 'c', stepId: 'c', attempt: 1, data: {} });
-    expect(store.recordResult('run-1', { stepKey: 'a', attempt: 1, outcome: 'reconciled-done', details: { probe: 8 } }).kind).toBe('reconciliation');
-    expect(store.recordResult('run-1', { stepKey: 'b', attempt: 1, outcome: 'decided-not-done', details: { reason: 'checked by hand' } }).kind).toBe('decision');
+    expect(
+      store.recordResult('run-1', { stepKey: 'a', attempt: 1, outcome: 'reconciled-done', details: { probe: 8 } }).kind,
+    ).toBe('reconciliation');
+    expect(
+      store.recordResult('run-1', {
+        stepKey: 'b',
+        attempt: 1,
+        outcome: 'decided-not-done',
+        details: { reason: 'checked by hand' },
+      }).kind,
+    ).toBe('decision');
     const c = store.recordResult('run-1', { stepKey: 'c', attempt: 1, outcome: 'error', error: { message: 'x' } });
     expect(c).toMatchObject({ kind: 'result', data: { outcome: 'error', error: { message: 'x' } } });
-    expect(store.journal('run-1').find((r) => r.stepKey === 'b' && r.kind === 'decision')?.data).toEqual({ outcome: 'decided-not-done', details: { reason: 'checked by hand' } });
+    expect(store.journal('run-1').find((r) => r.stepKey === 'b' && r.kind === 'decision')?.data).toEqual({
+      outcome: 'decided-not-done',
+      details: { reason: 'checked by hand' },
+    });
   });
 
   it('refuses a result when the attempt has no intent or already ended', () => {
@@ -168,16 +226,28 @@ describe('Store attempts memo', () => {
     store.recordIntent('run-1', { stepKey: 'x', stepId: 'x', attempt: 1, data: {} });
     store.recordResult('run-1', { stepKey: 'x', attempt: 1, outcome: 'ok' });
     const seq = store.getRun('run-1')?.lastSeq;
-    expectOeflowError(() => store.recordResult('run-1', { stepKey: 'x', attempt: 1, outcome: 'decided-done' }), 'OEF-002');
+    expectOeflowError(
+      () => store.recordResult('run-1', { stepKey: 'x', attempt: 1, outcome: 'decided-done' }),
+      'OEF-002',
+    );
     expect(store.getRun('run-1')?.lastSeq).toBe(seq);
     expect(store.latestAttempt('run-1', 'x')?.outcome).toBe('ok');
   });
 
   it('refuses an intent when its attempt number does not increase', () => {
     store.recordIntent('run-1', { stepKey: 'x', stepId: 'x', attempt: 2, data: {} });
-    expectOeflowError(() => store.recordIntent('run-1', { stepKey: 'x', stepId: 'x', attempt: 2, data: {} }), 'OEF-002');
-    expectOeflowError(() => store.recordIntent('run-1', { stepKey: 'x', stepId: 'x', attempt: 1, data: {} }), 'OEF-002');
-    expectOeflowError(() => store.recordIntent('run-1', { stepKey: 'y', stepId: 'y', attempt: 0, data: {} }), 'OEF-002');
+    expectOeflowError(
+      () => store.recordIntent('run-1', { stepKey: 'x', stepId: 'x', attempt: 2, data: {} }),
+      'OEF-002',
+    );
+    expectOeflowError(
+      () => store.recordIntent('run-1', { stepKey: 'x', stepId: 'x', attempt: 1, data: {} }),
+      'OEF-002',
+    );
+    expectOeflowError(
+      () => store.recordIntent('run-1', { stepKey: 'y', stepId: 'y', attempt: 0, data: {} }),
+      'OEF-002',
+    );
     expect(store.attempts('run-1')).toHaveLength(1);
   });
 });
@@ -187,41 +257,77 @@ describe('Store.recordCommand', () => {
     store.createRun(sampleRun);
     store.recordIntent('run-1', { stepKey: 'aiNew', stepId: 'aiNew', attempt: 1, data: {} });
     const c = {
-      stepKey: 'aiNew', attempt: 1, argv: ['rfutil', '/db/sports', '-C', 'aimage', 'new'], exitCode: 0, signal: null,
-      durationMs: 12.6, stdout: 'After-image extent a1 has been switched. (3778)\n', stderr: '', messages: [{ number: 3778, text: 'switched' }],
+      stepKey: 'aiNew',
+      attempt: 1,
+      argv: ['rfutil', '/db/sports', '-C', 'aimage', 'new'],
+      exitCode: 0,
+      signal: null,
+      durationMs: 12.6,
+      stdout: 'After-image extent a1 has been switched. (3778)\n',
+      stderr: '',
+      messages: [{ number: 3778, text: 'switched' }],
       startedAt: '2025-01-01T00:00:00.000Z',
     };
     store.recordCommand('run-1', c);
     store.recordCommand('run-1', { ...c, exitCode: 2, stdout: 'second' });
     const cmds = store.commands('run-1');
-    expect(cmds.map((x) => [x.n, x.exitCode, x.stdout])).toEqual([[1, 0, c.stdout], [2, 2, 'second']]);
+    expect(cmds.map((x) => [x.n, x.exitCode, x.stdout])).toEqual([
+      [1, 0, c.stdout],
+      [2, 2, 'second'],
+    ]);
     expect(cmds[0]).toMatchObject({ argv: c.argv, durationMs: 13, messages: c.messages, signal: null });
     const row = store.journal('run-1').find((r) => r.seq === cmds[0]?.journalSeq);
     expect(row?.kind).toBe('command');
-    expect(row?.data).toMatchObject({ n: 1, argv: c.argv, exitCode: 0, stdoutSha256: sha256Hex(c.stdout), stderrSha256: sha256Hex('') });
+    expect(row?.data).toMatchObject({
+      n: 1,
+      argv: c.argv,
+      exitCode: 0,
+      stdoutSha256: sha256Hex(c.stdout),
+      stderrSha256: sha256Hex(''),
+    });
     expect(JSON.stringify(row?.data)).not.toContain('has been switched');
   });
 });
 
 describe('Store backups catalog', () => {
   const backup = {
-    backupId: 'bk-1', db: '/db/sports', kind: 'offline' as const, destination: '/backup/1', manifestDigest: 'f'.repeat(64),
-    pairedAiSeq: 12, dbIdentity: { aiBeginDate: 'Mon Jan 1' }, startedAt: '2025-01-01T00:00:00.000Z',
-    completedAt: '2025-01-01T00:05:00.000Z', runId: 'run-1', details: { files: 3 },
+    backupId: 'bk-1',
+    db: '/db/sports',
+    kind: 'offline' as const,
+    destination: '/backup/1',
+    manifestDigest: 'f'.repeat(64),
+    pairedAiSeq: 12,
+    dbIdentity: { aiBeginDate: 'Mon Jan 1' },
+    startedAt: '2025-01-01T00:00:00.000Z',
+    completedAt: '2025-01-01T00:05:00.000Z',
+    runId: 'run-1',
+    details: { files: 3 },
   };
 
   it('returns what was added and lists newest first per db when backups are catalogued', () => {
     store.addBackup(backup);
-    store.addBackup({ backupId: 'bk-2', db: '/db/sports', kind: 'online', destination: '/backup/2', pairedAiSeq: 13, startedAt: '2025-01-02T00:00:00.000Z' });
+    store.addBackup({
+      backupId: 'bk-2',
+      db: '/db/sports',
+      kind: 'online',
+      destination: '/backup/2',
+      pairedAiSeq: 13,
+      startedAt: '2025-01-02T00:00:00.000Z',
+    });
     store.addBackup({ ...backup, backupId: 'bk-3', db: '/db/other' });
     expect(store.getBackup('bk-1')).toEqual({ ...backup, expiredAt: null });
-    expect(store.getBackup('bk-2')).toMatchObject({ manifestDigest: null, completedAt: null, runId: null, dbIdentity: undefined });
+    expect(store.getBackup('bk-2')).toMatchObject({
+      manifestDigest: null,
+      completedAt: null,
+      runId: null,
+      dbIdentity: undefined,
+    });
     expect(store.listBackups({ db: '/db/sports' }).map((b) => b.backupId)).toEqual(['bk-2', 'bk-1']);
     expect(store.listBackups()).toHaveLength(3);
     expect(store.getBackup('nope')).toBeUndefined();
   });
 
-  it('keeps an expired backup\'s row but leaves it out of the listings when markBackupExpired is called', () => {
+  it("keeps an expired backup's row but leaves it out of the listings when markBackupExpired is called", () => {
     store.addBackup(backup);
     store.addBackup({ ...backup, backupId: 'bk-2' });
     store.markBackupExpired('bk-1');
