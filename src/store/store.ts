@@ -714,18 +714,16 @@ export class Store {
 
   /** Every store log entry, in order. */
   storeLog(): StoreLogRow[] {
-    return this.#s.storeLog
-      .all()
-      .map((r) => ({
-        seq: r.seq,
-        at: r.at,
-        kind: r.kind,
-        runId: r.run_id,
-        runSeq: r.run_seq,
-        runHash: r.run_hash,
-        prevHash: r.prev_hash,
-        hash: r.hash,
-      }));
+    return this.#s.storeLog.all().map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      kind: r.kind,
+      runId: r.run_id,
+      runSeq: r.run_seq,
+      runHash: r.run_hash,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    }));
   }
 
   /** Size and head hash of the store log (0 and the genesis hash when empty): what a checkpoint records. */

@@ -58,17 +58,15 @@ function read(svg: string) {
     const to = ref.slice(ref.indexOf('→') + 1, ref.indexOf(':'));
     return {
       ref,
-      segs: pts
-        .slice(1)
-        .map((p, i): Seg => ({
-          x0: Math.min(p[0], pts[i]![0]),
-          x1: Math.max(p[0], pts[i]![0]),
-          y0: Math.min(p[1], pts[i]![1]),
-          y1: Math.max(p[1], pts[i]![1]),
-          ref,
-          to,
-          stroke: attr(t, 'stroke'),
-        })),
+      segs: pts.slice(1).map((p, i): Seg => ({
+        x0: Math.min(p[0], pts[i]![0]),
+        x1: Math.max(p[0], pts[i]![0]),
+        y0: Math.min(p[1], pts[i]![1]),
+        y1: Math.max(p[1], pts[i]![1]),
+        ref,
+        to,
+        stroke: attr(t, 'stroke'),
+      })),
     };
   });
   const labels = [...svg.matchAll(/<text data-label="[^"]*"[^>]*>([^<]*)<\/text>/g)].map(([t, text]) => {
