@@ -11,13 +11,15 @@ export function localTime(iso: string | number | Date): string {
   return `${date} ${time} ${zoneName(d)}`;
 }
 
-let zoneFormat: Intl.DateTimeFormat | undefined;
+let zoneFormat: { tz: string | undefined; format: Intl.DateTimeFormat } | undefined;
 
 /** The zone's short name at that moment ("CET", "UTC"; "GMT+5:30" where the zone has none). */
 function zoneName(d: Date): string {
-  // one formatter per process: building one costs about 0.1 ms, which `runs` paid per row
-  zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
-  const part = zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName');
+  // one formatter per zone: building one costs about 0.1 ms, which `runs` paid per row; a
+  // formatter keeps the zone it was built in, so a changed TZ (tests, in-process) builds anew
+  const tz = process.env['TZ'];
+  if (zoneFormat?.tz !== tz) zoneFormat = { tz, format: new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }) };
+  const part = zoneFormat.format.formatToParts(d).find((p) => p.type === 'timeZoneName');
   return part?.value ?? '';
 }
 
