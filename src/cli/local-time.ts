@@ -18,7 +18,8 @@ function zoneName(d: Date): string {
   // one formatter per zone: building one costs about 0.1 ms, which `runs` paid per row; a
   // formatter keeps the zone it was built in, so a changed TZ (tests, in-process) builds anew
   const tz = process.env['TZ'];
-  if (zoneFormat === undefined || zoneFormat.tz !== tz) zoneFormat = { tz, format: new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }) };
+  if (zoneFormat === undefined || zoneFormat.tz !== tz)
+    zoneFormat = { tz, format: new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }) };
   const part = zoneFormat.format.formatToParts(d).find((p) => p.type === 'timeZoneName');
   return part?.value ?? '';
 }
