@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { killAt, killUnfinished, storeView } from '../helpers/crash.js';
 import { execa } from 'execa';
+import { openStore } from '../../src/store/index.js';
 import { BIN, eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
 import { isSimProcess, useSim } from '../helpers/sim.js';
 
@@ -453,6 +454,9 @@ describe('leftovers of a killed run', () => {
     const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
     const first = spawnOeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', cmd], env);
     await eventually(() => lines().includes('start'), 60_000, 'the snapshot command running');
+    // the kill comes once the command's start (its pid) is journaled: a kill between the spawn and
+    // that row (a window of one store write) leaves the resume nothing to wait for
+    await eventually(() => siteCommandJournaled(state), 60_000, 'the snapshot command journaled with its pid');
     killGroup(first.pid); // kill -9 of oeflow; the command leads its own process group and runs on
     await first;
     // human output: the resume says what it waits for on stderr
@@ -512,3 +516,18 @@ describe('ONLINE-1 proquiet enable', () => {
     expect(invocations(sim.dlc, 'copyFiles')).toHaveLength(0);
   });
 });
+
+/** Whether the run's journal holds a site command's start note (its pid). */
+function siteCommandJournaled(state: string): boolean {
+  if (!existsSync(state)) return false;
+  const store = openStore(state);
+  try {
+    const run = store.listRuns()[0];
+    return (
+      run !== undefined &&
+      store.entries(run.runId).some((e) => e.kind === 'note' && e.data.spawned?.siteCommand !== undefined)
+    );
+  } finally {
+    store.close();
+  }
+}
