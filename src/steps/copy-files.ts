@@ -3,7 +3,7 @@
 // the copy's .st come from prostrct list (db-files.ts).
 import { copyDatabaseFiles } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
-import { withDatabaseFiles } from './db-files.js';
+import { copiedFacts, withDatabaseFiles } from './db-files.js';
 import { busyState } from './probes.js';
 import { factText, failure, type Step } from './step.js';
 
@@ -45,17 +45,7 @@ export const copyFiles = {
         signal: env.signal,
         onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
       });
-      return {
-        destination: input.destination!,
-        manifestDigest: report.manifest.digest,
-        manifestPath: report.manifestPath,
-        files: report.manifest.entries.length,
-        bytesCopied: report.bytesCopied,
-        filesSkipped: report.filesSkipped,
-        durationMs: report.durationMs,
-        structure: files.structure,
-        copyMethod: 'copy',
-      };
+      return copiedFacts(report, input.destination!, files.structure, 'copy');
     });
   },
 } satisfies Step<{ busy: string | null }>;

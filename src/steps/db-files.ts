@@ -6,7 +6,7 @@ import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Json, ProcedureContext } from '../../machines/contract.js';
-import { relPathFor, type CopySource } from '../copy/index.js';
+import { relPathFor, type CopyReport, type CopySource } from '../copy/index.js';
 import { OeflowError } from '../errors.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { compareSt, resolveExtentPaths } from '../openedge/st-extents.js';
@@ -179,4 +179,24 @@ function realPathOrNull(p: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The facts a copy or a clone transfer records about the backup it wrote (the same for both). */
+export function copiedFacts(
+  report: CopyReport,
+  destination: string,
+  structure: { [key: string]: Json },
+  copyMethod: 'copy' | 'clone',
+): { [key: string]: Json } {
+  return {
+    destination,
+    manifestDigest: report.manifest.digest,
+    manifestPath: report.manifestPath,
+    files: report.manifest.entries.length,
+    bytesCopied: report.bytesCopied,
+    filesSkipped: report.filesSkipped,
+    durationMs: report.durationMs,
+    structure,
+    copyMethod,
+  };
 }

@@ -7,7 +7,7 @@ import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copyDatabaseFiles, JOURNAL_FILE, MANIFEST_FILE, type CopySource } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
-import { preparedFiles } from './db-files.js';
+import { copiedFacts, preparedFiles } from './db-files.js';
 import { fail, factText, failure, type Step } from './step.js';
 
 /** The failure a transfer interrupted by a crash reconciles to: the machine goes back for a new clone. */
@@ -53,18 +53,7 @@ export const transferClone = {
         signal: env.signal,
         onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
       });
-      return {
-        destination: input.destination!,
-        manifestDigest: report.manifest.digest,
-        manifestPath: report.manifestPath,
-        files: report.manifest.entries.length,
-        bytesCopied: report.bytesCopied,
-        filesSkipped: report.filesSkipped,
-        durationMs: report.durationMs,
-        structure: files.structure,
-        copyMethod: 'clone',
-        cloneRemoved: true,
-      };
+      return { ...copiedFacts(report, input.destination!, files.structure, 'clone'), cloneRemoved: true };
     } finally {
       await rm(stagingDir, { recursive: true, force: true });
     }
