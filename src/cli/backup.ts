@@ -163,42 +163,18 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     }
   };
 
-  withUtilityParamOptions(backup.command('offline <db>'))
+  withBackupOptions(backup.command('offline <db>'))
     .description('OFFLINE-1..7: shut down, truncate BI, switch AI, copy + verify, mark backed up, restart')
-    .option('--to <dir>', 'destination directory of the copy (new or empty)')
-    .option(
-      '--repo <dir>',
-      'backup repository: the copy goes to <repo>/<db name>/<backup-id>/ (default: `repo` in the configuration)',
-    )
-    .addOption(
-      new Option(
-        '--on-open-run <policy>',
-        'when the database has an open run: fail (default), resume it instead, or abandon it if safe',
-      ).choices(ON_OPEN_RUN),
-    )
-    .option('--notify <cmd>', 'command run with the result as JSON on stdin when the run ends')
     .option('--jobs-check <cmd>', 'site command that exits 0 when no scheduled job is running (OFFLINE-3)')
     .option('--no-restart', 'leave the database shut down after the copy (OFFLINE-7 skipped)')
     .option('--proserve-args <args>', 'parameters for proserve at OFFLINE-7')
     .option('--plan', 'print the commands and preconditions, change nothing')
     .action(async (db: string, o: BackupOpts, command: Command) => run(command, 'offline-backup', db, o));
 
-  withUtilityParamOptions(backup.command('online <db>'))
+  withBackupOptions(backup.command('online <db>'))
     .description(
       'ONLINE-1..4: quiet point (forces an AI switch), snapshot and/or copy + verify, disable the quiet point',
     )
-    .option('--to <dir>', 'destination directory of the copy (new or empty)')
-    .option(
-      '--repo <dir>',
-      'backup repository: the copy goes to <repo>/<db name>/<backup-id>/ (default: `repo` in the configuration)',
-    )
-    .addOption(
-      new Option(
-        '--on-open-run <policy>',
-        'when the database has an open run: fail (default), resume it instead, or abandon it if safe',
-      ).choices(ON_OPEN_RUN),
-    )
-    .option('--notify <cmd>', 'command run with the result as JSON on stdin when the run ends')
     .option('--snapshot-cmd <cmd>', 'split-mirror / LVM / ZFS / SAN snapshot command run during the quiet point')
     .option('--max-quiet <duration>', 'longest the quiet point may be held (default 5m)')
     .addOption(
@@ -213,6 +189,23 @@ export function registerBackupCommands(program: Command, io: CliIO, outcome: Com
     )
     .option('--plan', 'print the commands and preconditions, change nothing')
     .action(async (db: string, o: BackupOpts, command: Command) => run(command, 'online-backup', db, o));
+}
+
+/** The options both backup procedures take: utility parameters, destination, open-run policy, notify. */
+function withBackupOptions(command: Command): Command {
+  return withUtilityParamOptions(command)
+    .option('--to <dir>', 'destination directory of the copy (new or empty)')
+    .option(
+      '--repo <dir>',
+      'backup repository: the copy goes to <repo>/<db name>/<backup-id>/ (default: `repo` in the configuration)',
+    )
+    .addOption(
+      new Option(
+        '--on-open-run <policy>',
+        'when the database has an open run: fail (default), resume it instead, or abandon it if safe',
+      ).choices(ON_OPEN_RUN),
+    )
+    .option('--notify <cmd>', 'command run with the result as JSON on stdin when the run ends');
 }
 
 // A stale on-disk .st does not fail the backup (the copy follows prostrct list), but is said.
