@@ -93,13 +93,22 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
     );
   }
   const r = await child;
-  if (r.signal !== 'SIGKILL')
-    writeFileSync(join(tmpdir(), 'oeflow-crash-failure.txt'), `${String(r.stdout)}\n${String(r.stderr)}`);
-  expect(
-    r.signal,
-    `oeflow should die at ${at.stepKey}: exit ${r.exitCode} ${String(r.stdout).slice(-600)} ${String(r.stderr).slice(-800)}`,
-  ).toBe('SIGKILL');
+  if (r.signal !== 'SIGKILL') {
+    const evidence = `${String(r.stdout)}\n${String(r.stderr)}\n${worldEvidence(sim)}`;
+    writeFileSync(join(tmpdir(), 'oeflow-crash-failure.txt'), evidence);
+    expect.fail(`oeflow should die at ${at.stepKey}: exit ${r.exitCode} ${evidence.slice(-6000)}`);
+  }
   expect(storeView(statePath).open).toContain(at.stepKey);
+}
+
+/** What the simulated utilities did and what the database's .lg and .lk say, for a failure message. */
+function worldEvidence(sim: Sim): string {
+  const calls = invocationLines(sim.dlc)
+    .slice(-30)
+    .map((l) => `${l.phase ?? 'end'} pid ${l.pid ?? '?'} exit ${l.exitCode ?? '-'}: ${l.argv.join(' ')}`);
+  const read = (f: string) => (existsSync(f) ? readFileSync(f, 'latin1') : '(none)');
+  const lg = read(`${sim.db}.lg`).split('\n').slice(-25).join('\n');
+  return `-- last utility calls:\n${calls.join('\n')}\n-- .lk: ${JSON.stringify(read(`${sim.db}.lk`))}\n-- .lg tail:\n${lg}`;
 }
 
 /** True when no quiet-point guard of the store is still working (its record says watching and it lives). */
