@@ -1,10 +1,11 @@
 // `$DLC/invocations.jsonl`: one start line and one end line per utility call, so tests
-// and the engine can count what really ran (and see that a hang began).
+// and the engine can count what really ran; a `hung` line when a hang fault holds the call at
+// its gate (the database opened, nothing changed yet): a test kills it there, not half-started.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface InvocationLine {
-  phase: 'start' | 'end';
+  phase: 'start' | 'hung' | 'end';
   time: string;
   argv: string[];
   cwd: string;

@@ -15,7 +15,14 @@ export interface LkInfo {
   host: string;
 }
 
-/** Read `.lk`; null when absent or too short to be one. */
+/** What a `.lk` too short to hold mode and pid reads as: of no host, so it cannot be proven stale. */
+const UNREADABLE: LkInfo = { mode: 0, pid: 0, host: '' };
+
+/**
+ * Read `.lk`; null when absent. A file too short to be one (a process killed between creating
+ * and writing it) still exists, and existence is what protects the database (docs/openedge.md
+ * §2.7, §2.9): it reads as held, of an unknown host.
+ */
 export function readLk(path: string): LkInfo | null {
   let buf: Buffer;
   try {
@@ -23,7 +30,7 @@ export function readLk(path: string): LkInfo | null {
   } catch {
     return null;
   }
-  if (buf.length < 8) return null;
+  if (buf.length < 8) return UNREADABLE;
   const hostBytes = buf.subarray(8);
   const end = hostBytes.indexOf(0);
   return {

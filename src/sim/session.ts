@@ -71,7 +71,10 @@ export class Session {
   /** Fault gate before any change: `fail` prints the failure and exits 1, `hang` sleeps until killed. */
   async gate(failMsgs: readonly Msg[], failCode = 1): Promise<void> {
     if (this.fault?.mode === 'fail') this.fail(failMsgs, failCode);
-    if (this.fault?.mode === 'hang') await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
+    if (this.fault?.mode === 'hang') {
+      logInvocation(this.dlc, { phase: 'hung', argv: [this.utility, ...this.args] });
+      await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
+    }
   }
 
   /** Crash point after the work, before the success output: SIGKILL ourselves. */

@@ -59,11 +59,12 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
     OEFLOW_SIM_FAULTS: 'hang' in at ? at.hang : '',
     OEFLOW_CRASH_AT: 'crashAt' in at ? `${at.crashAt}:${at.stepKey}` : '',
   };
-  // earlier kills may have left hung calls without an end line: count only new ones
-  const before = 'hang' in at ? unfinished(sim.dlc, at.words) : 0;
+  // earlier kills left hung calls of their own: count only new ones
+  const before = 'hang' in at ? hungCalls(sim.dlc, at.words) : 0;
   const child = spawnOeflow(args, env);
   if ('hang' in at) {
-    const hung = () => unfinished(sim.dlc, at.words) > before;
+    // hung at its gate (the db opened, nothing changed): a kill while it starts would model another fault
+    const hung = () => hungCalls(sim.dlc, at.words) > before;
     // a resume that starts over (a quiet point its guard released) runs a whole cycle first
     try {
       await eventually(() => hung(), 120_000, `a hung ${at.words.join(' ')} in ${at.stepKey}`);
@@ -123,10 +124,9 @@ export function guardsSettled(statePath: string): boolean {
     });
 }
 
-/** Calls of the utility (matching `words`) that started and never wrote their end line. */
-function unfinished(dlc: string, words: string[]): number {
-  const lines = invocationLines(dlc, ...words);
-  return lines.filter((l) => l.phase === 'start').length - lines.filter((l) => l.phase !== 'start').length;
+/** Calls of the utility (matching `words`) that a hang fault holds at their gate, ever. */
+function hungCalls(dlc: string, words: string[]): number {
+  return invocationLines(dlc, ...words).filter((l) => l.phase === 'hung').length;
 }
 
 /** Kill during (a hung utility, or after the intent for steps without one) and right after, for every step. */
@@ -140,7 +140,7 @@ export function killPlan(steps: { key: string; hang?: string; words?: string[] }
 /** SIGKILL every simulated utility that started and never wrote its end line (a hung one). */
 export function killUnfinished(dlc: string): void {
   const lines = invocationLines(dlc);
-  const ended = new Set(lines.filter((l) => l.phase !== 'start').map((l) => l.pid));
+  const ended = new Set(lines.filter((l) => l.phase === 'end').map((l) => l.pid));
   for (const l of lines) {
     if (l.phase === 'start' && l.pid !== undefined && !ended.has(l.pid) && isSimProcess(l.pid)) {
       try {

@@ -112,7 +112,7 @@ export function invocationLines(dlc: string, ...words: string[]): Invocation[] {
 
 /** Finished simulated invocations whose argv contains all `words`. */
 export function invocations(dlc: string, ...words: string[]): Invocation[] {
-  return invocationLines(dlc, ...words).filter((e) => e.phase !== 'start');
+  return invocationLines(dlc, ...words).filter((e) => e.phase === 'end');
 }
 
 /** Poll until `check()` is true (or fail after `ms`). */
