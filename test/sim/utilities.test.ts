@@ -32,6 +32,16 @@ describe('proutil busy/holder', () => {
     createLk(`${sim.db}.lk`, 1, process.pid);
     expect(await codes()).toEqual([6, 14]);
   });
+
+  it('reads a .lk too short to hold mode and pid (its writer killed half way) as in use, and no open takes it over', async () => {
+    const sim = newSim();
+    writeFileSync(`${sim.db}.lk`, '');
+    expect((await sim.run('proutil', [sim.db, '-C', 'busy'])).exitCode).toBe(6);
+    const open = await sim.run('proutil', [sim.db, '-C', 'truncate', 'bi']);
+    expect(open.exitCode).not.toBe(0);
+    expect(open.stdout).toContain('(276)');
+    expect(readFileSync(`${sim.db}.lk`)).toHaveLength(0);
+  });
 });
 
 describe('rfutil aimage', () => {
