@@ -104,7 +104,8 @@ describe.skipIf(xfsMissing !== null)(
       );
       expect(r.json.status, r.stdout + r.stderr).toBe('completed');
       expect(await simDigest(sim, String(r.json.targetDb))).toBe(digest);
-    });
+      // 16 kill/resume cycles of real processes, like test/crash/*: the default 60 s is too tight on 2 cores
+    }, 150_000);
   },
 );
 
