@@ -1,14 +1,19 @@
 // Dry-run plans (issue 4, `--plan`): inspect the live database read-only and list the
 // exact commands a run would execute, the AI sequence involved, and every precondition.
+// The commands come from the machine's main path through the steps' declarations
+// (main-path.ts); this file adds only what the plan reads from the database.
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { destinationProblem, probeClone, stagingRootFor } from '../copy/index.js';
 import { offlineWarnings } from './offline-warnings.js';
-import * as argv from '../openedge/argv.js';
 export { isEffectCommand } from '../openedge/effect-commands.js';
 import { dbPaths } from '../openedge/dlc.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
+import type { BusyState } from '../openedge/types.js';
+import type { PlanWorld } from '../steps/step.js';
 import type { ProcedureInput } from '../../machines/contract.js';
+import { machines } from '../../machines/index.js';
+import { mainPath, type PathStep } from './main-path.js';
 
 /** A state-changing command, as the run's journal will record it (utility first). */
 export interface PlannedCommand {
@@ -80,7 +85,6 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
       detail: problem ? `${problem.code} ${problem.message}` : input.destination,
     });
   }
-  const commands: PlannedCommand[] = [];
   const copyMethod = online
     ? await plannedCopyMethod(
         input,
@@ -88,24 +92,7 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
       )
     : undefined;
   if (copyMethod !== undefined) pre.push({ check: 'copy method', ok: copyMethod.ok, detail: copyMethod.detail });
-  if (online) {
-    commands.push({ kb: 'ONLINE-1', argv: ['proquiet', ...argv.quietEnableArgv(db)], note: 'forces an AI switch' });
-    if (input.snapshotCmd)
-      commands.push({
-        kb: 'ONLINE-2',
-        argv: ['sh', '-c', input.snapshotCmd],
-        note: 'your snapshot command (not journaled as a utility)',
-      });
-    commands.push({ kb: 'ONLINE-4', argv: ['proquiet', ...argv.quietDisableArgv(db)] });
-  } else {
-    if (busy.value !== 'not-in-use')
-      commands.push({ kb: 'OFFLINE-1', argv: ['proshut', ...argv.proshutArgv(db, 'by')] });
-    commands.push({ kb: 'OFFLINE-2', argv: ['proutil', ...argv.truncateBiArgv(db)] });
-    commands.push({ kb: 'OFFLINE-4', argv: ['rfutil', ...argv.aimageNewArgv(db)] });
-    commands.push({ kb: 'OFFLINE-6', argv: ['rfutil', ...argv.markBackedupArgv(db)] });
-    if (input.restart !== false)
-      commands.push({ kb: 'OFFLINE-7', argv: ['proserve', ...argv.proserveArgv(db, input.proserveArgs ?? [])] });
-  }
+  const commands = plannedCommands(mainPath(machines[input.procedure], input, worldOf(busy.value, copyMethod?.method)));
   return {
     warnings: offlineWarnings(input),
     procedure: input.procedure,
@@ -123,7 +110,6 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
 /** Plan a restore + roll forward of a proven AI chain into `input.db`. */
 export function planRestore(input: ProcedureInput, proven: { ok: boolean; problems: { message: string }[] }): Plan {
   const db = input.db;
-  const st = dbPaths(db).stFile;
   const files = input.aiFiles ?? [];
   const pre: Precondition[] = [
     { check: 'restore target is free', ok: !existsSync(dbPaths(db).dbFile), detail: dbPaths(db).dbFile },
@@ -135,18 +121,7 @@ export function planRestore(input: ProcedureInput, proven: { ok: boolean; proble
         : proven.problems.map((p) => p.message).join('; '),
     },
   ];
-  const commands: PlannedCommand[] = [{ kb: 'RF-2', argv: ['prostrct', ...argv.prostrctRepairArgv(db, st)] }];
-  if (input.replication === 'source' || input.replication === 'target')
-    commands.push({ kb: 'RF-3', argv: ['proutil', ...argv.disableSiteReplicationArgv(db, input.replication)] });
-  commands.push({ kb: 'RF-4', argv: ['rfutil', ...argv.sequenceArgv(db)] });
-  for (const f of files) {
-    const endtime = input.until;
-    commands.push({
-      kb: 'RF-5',
-      argv: ['rfutil', ...argv.rollForwardArgv(db, f, endtime ? { endtime } : {})],
-      ...(endtime ? { note: 'stops after the file in which the endtime is located (17923)' } : {}),
-    });
-  }
+  const commands = plannedCommands(mainPath(machines['roll-forward'], input));
   return {
     procedure: 'roll-forward',
     db,
@@ -156,6 +131,36 @@ export function planRestore(input: ProcedureInput, proven: { ok: boolean; proble
     aiFiles: files,
     copy: `${input.backupDir} → ${dbPaths(db).dir} (verified against the backup's manifest)`,
   };
+}
+
+/** The commands of a main path, as the journal will record them (utility first), under the article step of their state. */
+export function plannedCommands(path: readonly PathStep[]): PlannedCommand[] {
+  return path.flatMap((s) =>
+    s.commands.map((c) => ({
+      kb: s.kb,
+      argv: [c.utility, ...c.args],
+      ...(c.note === undefined ? {} : { note: c.note }),
+    })),
+  );
+}
+
+function worldOf(busy: BusyState, copyMethod: PlanWorld['copyMethod']): PlanWorld {
+  return copyMethod === undefined ? { busy } : { busy, copyMethod };
+}
+
+/** What a backup's path depends on in the live database now (read-only): whether it is served, and the copy method. */
+export async function backupWorld(tools: OpenEdgeTools, input: ProcedureInput): Promise<PlanWorld> {
+  const [busy, list] = await Promise.all([tools.busy(input.db), tools.aimageList(input.db)]);
+  const method =
+    input.procedure === 'online-backup'
+      ? (
+          await plannedCopyMethod(
+            input,
+            list.value.map((e) => e.path),
+          )
+        ).method
+      : undefined;
+  return worldOf(busy.value, method);
 }
 
 /** Human rendering of a plan. */

@@ -5,6 +5,7 @@ import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
 import { requireSuccess } from './probes.js';
 import { failure, type Step } from './step.js';
+import { sequenceArgv } from '../openedge/argv.js';
 
 interface Probe {
   aiEnabled: boolean;
@@ -17,6 +18,7 @@ export const aiSequence = {
   title: 'Align the AI sequence on the copy (rfutil -C sequence)',
   kb: 'RF-4',
   effect: 'once',
+  commands: ({ input }) => [{ utility: 'rfutil', words: ['-C', 'sequence'], args: sequenceArgv(input.db) }],
   async probe(env) {
     const db = env.ctx.input.db;
     const [desc, rf, lgText] = await Promise.all([

@@ -2,12 +2,14 @@
 // the sequence this switch makes BUSY is where roll forward starts.
 import { aiState, aiSwitchRefusal, requireSuccess, type AiState } from './probes.js';
 import { fail, type Step } from './step.js';
+import { aimageNewArgv } from '../openedge/argv.js';
 
 export const aiSwitch = {
   id: 'aiSwitch',
   title: 'Switch to a new AI extent (rfutil -C aimage new)',
   kb: 'OFFLINE-4',
   effect: 'once',
+  commands: ({ input }) => [{ utility: 'rfutil', words: ['-C', 'aimage', 'new'], args: aimageNewArgv(input.db) }],
   probe: (env) => aiState(env, env.ctx.input.db),
   precheck: (p, env) => aiSwitchRefusal(p, env.ctx.input.db, 'aimage new'),
   async run(env, before) {

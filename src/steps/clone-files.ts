@@ -6,7 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cloneFile } from '../copy/index.js';
 import { preparedFiles } from './db-files.js';
-import { fail, factText, type Step } from './step.js';
+import { fail, factText, noCommands, type Step } from './step.js';
 
 export const cloneFiles = {
   id: 'cloneFiles',
@@ -14,6 +14,7 @@ export const cloneFiles = {
   kb: 'ONLINE-3',
   // a rerun replaces the whole staging directory: safe to run again under the same quiet point
   effect: 'idempotent',
+  commands: noCommands,
   probe: async () => null,
   async run(env) {
     const files = preparedFiles(env.ctx.facts);

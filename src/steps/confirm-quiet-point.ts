@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
 import { listDatabaseFiles, preparedFiles } from './db-files.js';
-import { fail, factText, type Facts, type Step, type StepEnv } from './step.js';
+import { fail, factText, type Facts, type Step, noCommands, type StepEnv } from './step.js';
 
 const SWITCHED = 3777; // "Switched to ai extent <name>." (docs/openedge.md §7)
 const QUIET_ENABLED = 5583; // "Quiet point has been enabled by the broker." (docs/openedge.md §5)
@@ -17,6 +17,7 @@ export const confirmQuietPoint = {
   title: 'Read the AI sequence the quiet point paired and check the file list (after the disable)',
   kb: 'ONLINE-4',
   effect: 'read',
+  commands: noCommands,
   probe: async () => null,
   async run(env) {
     // Two independent utility calls (rfutil aimage list, prostrct list): run at once, both

@@ -5,13 +5,14 @@ import { copyDatabaseFiles } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { copiedFacts, withDatabaseFiles } from './db-files.js';
 import { busyState } from './probes.js';
-import { factText, failure, type Step } from './step.js';
+import { factText, failure, noCommands, type Step } from './step.js';
 
 export const copyFiles = {
   id: 'copyFiles',
   title: 'Copy the database files (sha256 while copying)',
   kb: 'OFFLINE-5',
   effect: 'idempotent',
+  commands: noCommands,
   async probe(env) {
     return { busy: env.ctx.input.procedure === 'offline-backup' ? await busyState(env, env.ctx.input.db) : null };
   },

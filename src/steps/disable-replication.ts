@@ -2,12 +2,23 @@
 // Idempotent by probing: a copy whose replication is already off is left as it is.
 import { requireSuccess } from './probes.js';
 import type { Step } from './step.js';
+import { disableSiteReplicationArgv } from '../openedge/argv.js';
 
 export const disableReplication = {
   id: 'disableReplication',
   title: 'Disable site replication on the copy',
   kb: 'RF-3',
   effect: 'idempotent',
+  commands: ({ input }) =>
+    input.replication === 'source' || input.replication === 'target'
+      ? [
+          {
+            utility: 'proutil',
+            words: ['-C', 'disablesitereplication'],
+            args: disableSiteReplicationArgv(input.db, input.replication),
+          },
+        ]
+      : [],
   probe: async (env) => ({
     replication: (await env.tools.describe(env.ctx.input.db, { signal: env.signal })).value.replication,
   }),

@@ -1,11 +1,12 @@
 // OFFLINE-3: make sure scheduled jobs against the database have stopped (site command).
-import { fail, type Step } from './step.js';
+import { fail, noCommands, type Step } from './step.js';
 
 export const jobsCheck = {
   id: 'jobsCheck',
   title: 'Check that no scheduled job is running',
   kb: 'OFFLINE-3',
   effect: 'read',
+  commands: noCommands,
   probe: async () => null,
   async run(env) {
     const cmd = env.ctx.input.jobsCheck;

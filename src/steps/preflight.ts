@@ -5,7 +5,7 @@ import type { ErrorCode } from '../errors.js';
 import { destinationProblem, readManifest } from '../copy/index.js';
 import { assertDbExists, dbPaths, readDlcVersion } from '../openedge/dlc.js';
 import { aiState, aiStateForSwitch, aiSwitchRefusal, busyState, type AiState } from './probes.js';
-import { failure, type Step } from './step.js';
+import { failure, noCommands, type Step } from './step.js';
 
 interface Probe {
   exists: boolean;
@@ -31,6 +31,7 @@ export const preflight = {
   title: 'Check preconditions',
   kb: 'PRE',
   effect: 'read',
+  commands: noCommands,
   async probe(env) {
     const { input } = env.ctx;
     // the installation's release, recorded by every run (discoverDlc refused an unreadable one before the run began)

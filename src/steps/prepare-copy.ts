@@ -15,7 +15,7 @@ import {
 } from '../copy/index.js';
 import { listDatabaseFiles, type ListedFiles } from './db-files.js';
 import type { Json } from '../../machines/contract.js';
-import { fail, type Facts, type Step } from './step.js';
+import { fail, type Facts, noCommands, type Step } from './step.js';
 
 export type CopyMethodRan = 'clone' | 'copy' | 'snapshot';
 
@@ -25,6 +25,9 @@ export const prepareCopy = {
   kb: 'ONLINE-3',
   // removes leftover clones of this database: safe to run again
   effect: 'idempotent',
+  commands: noCommands,
+  // the online machine branches on the method (cloneChosen): a plan walks the branch the live database would take
+  plannedFacts: ({ world }) => ({ copyMethod: world.copyMethod }),
   probe: async () => null,
   async run(env) {
     const { input } = env.ctx;

@@ -2,7 +2,7 @@
 // database identity) so `oeflow restore <backup-id>` can find and prove it.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fail, factText, type CatalogEntry, type Step } from './step.js';
+import { fail, factText, type CatalogEntry, noCommands, type Step } from './step.js';
 
 /** Name of the self-description written into every backup directory (restore from a dir uses it). */
 export const BACKUP_DESCRIPTION_FILE = 'oeflow-backup.json';
@@ -12,6 +12,7 @@ export const recordBackup = {
   title: 'Record the backup in the catalog',
   kb: 'CATALOG',
   effect: 'idempotent',
+  commands: noCommands,
   probe: async () => null,
   async run(env) {
     const { input, facts } = env.ctx;

@@ -7,12 +7,16 @@ import { dbPaths } from '../openedge/dlc.js';
 import { formatSt, parseSt, rewriteStPaths, stFiles } from '../openedge/st-file.js';
 import { requireSuccess } from './probes.js';
 import { fail, type Step } from './step.js';
+import { prostrctRepairArgv } from '../openedge/argv.js';
 
 export const repairStructure = {
   id: 'repairStructure',
   title: 'Rewrite the .st with full paths and repair the control area (prostrct repair)',
   kb: 'RF-2',
   effect: 'idempotent',
+  commands: ({ input }) => [
+    { utility: 'prostrct', words: ['repair'], args: prostrctRepairArgv(input.db, dbPaths(input.db).stFile) },
+  ],
   probe: async () => null,
   async run(env) {
     const { input } = env.ctx;

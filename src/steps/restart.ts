@@ -3,6 +3,7 @@
 // also makes busy say in use, so only a multi-user holder (a broker) counts as restarted.
 import { busyState, requireSuccess } from './probes.js';
 import { fail, type Step, type StepEnv } from './step.js';
+import { proserveArgv } from '../openedge/argv.js';
 
 /** Who holds the database now: a stale .lk (dead process on this host) counts as nobody. */
 async function holderNow(env: StepEnv): Promise<string> {
@@ -15,6 +16,10 @@ export const restart = {
   title: 'Restart the database server (proserve)',
   kb: 'OFFLINE-7',
   effect: 'idempotent',
+  commands: ({ input }) =>
+    input.restart === false
+      ? []
+      : [{ utility: 'proserve', words: [], args: proserveArgv(input.db, input.proserveArgs ?? []) }],
   probe: async (env) => ({ holder: await holderNow(env) }),
   async run(env, probe) {
     const { db } = env.ctx.input;

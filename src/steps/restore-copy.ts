@@ -4,13 +4,14 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copyDatabaseFiles, manifestDigest, readManifest } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
-import { fail, type Step } from './step.js';
+import { fail, noCommands, type Step } from './step.js';
 
 export const restoreCopy = {
   id: 'restoreCopy',
   title: 'Restore the OS copy into the target',
   kb: 'RF-1',
   effect: 'idempotent',
+  commands: noCommands,
   probe: async () => null,
   async run(env) {
     const { input } = env.ctx;

@@ -6,11 +6,21 @@
 // the in-use check runs once per step visit sequence in this process, not per file (below).
 import { stat } from 'node:fs/promises';
 import { contentSha256 } from '../aichain/scan-cache.js';
+import { rollForwardArgv } from '../openedge/argv.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { ROLL_FORWARD_FAILURES } from '../openedge/messages.js';
 import { busyState, messageSummary } from './probes.js';
 import { rollForwardFailure } from './rf-failure.js';
-import { failure, fail, StepFailureError, type Reconciliation, type Step, type StepEnv } from './step.js';
+import {
+  failure,
+  fail,
+  StepFailureError,
+  type DeclarationInput,
+  type DeclaredCommand,
+  type Reconciliation,
+  type Step,
+  type StepEnv,
+} from './step.js';
 
 /**
  * busy: the in-use state; busyCheckedAt: the aiIndex whose probe ran `proutil -C busy` (an
@@ -139,6 +149,23 @@ async function reconcileFromLog(
   };
 }
 
+/** The roll forward (or its retry) of the AI file at the visit's index, as run() passes it. */
+function commandsFor(retry: boolean) {
+  return ({ input, aiIndex }: DeclarationInput): DeclaredCommand[] => {
+    const file = input.aiFiles?.[aiIndex];
+    if (file === undefined) return [];
+    const endtime = input.until;
+    return [
+      {
+        utility: 'rfutil',
+        words: ['-C', 'roll', 'forward', ...(retry ? ['retry'] : [])],
+        args: rollForwardArgv(input.db, file, { retry, ...(endtime ? { endtime } : {}) }),
+        ...(endtime ? { note: 'stops after the file in which the endtime is located (17923)' } : {}),
+      },
+    ];
+  };
+}
+
 const precheck = (p: Probe, env: StepEnv) =>
   p.busy === 'not-in-use'
     ? null
@@ -153,6 +180,7 @@ export const rollForward = {
   title: 'Roll forward an AI file (rfutil -C roll forward)',
   kb: 'RF-5',
   effect: 'once',
+  commands: commandsFor(false),
   probe: probeFor(false),
   precheck,
   run: makeRun(false),
@@ -164,6 +192,7 @@ export const rollForwardRetry = {
   title: 'Retry the interrupted roll forward (roll forward retry)',
   kb: 'RF-5r',
   effect: 'once',
+  commands: commandsFor(true),
   probe: probeFor(true),
   precheck,
   run: makeRun(true),

@@ -1,12 +1,16 @@
 // OFFLINE-1: shut the database down gracefully (proshut -by).
 import { busyState, requireSuccess, waitUntil } from './probes.js';
 import { fail, type Step } from './step.js';
+import { proshutArgv } from '../openedge/argv.js';
 
 export const shutdown = {
   id: 'shutdown',
   title: 'Shut the database down (proshut -by)',
   kb: 'OFFLINE-1',
   effect: 'idempotent',
+  // a database the plan saw down is not shut down again (run() skips it too)
+  commands: ({ input, world }) =>
+    world.busy === 'not-in-use' ? [] : [{ utility: 'proshut', words: ['-by'], args: proshutArgv(input.db, 'by') }],
   probe: async (env) => ({ busy: await busyState(env, env.ctx.input.db) }),
   async run(env, probe) {
     const db = env.ctx.input.db;

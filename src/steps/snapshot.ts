@@ -9,6 +9,17 @@ export const snapshot = {
   title: 'Take the snapshot (--snapshot-cmd)',
   kb: 'ONLINE-2',
   effect: 'idempotent',
+  commands: ({ input }) =>
+    (input.snapshotCmd ?? '') === ''
+      ? []
+      : [
+          {
+            utility: 'sh',
+            words: ['-c'],
+            args: ['-c', input.snapshotCmd!],
+            note: 'your snapshot command (not journaled as a utility)',
+          },
+        ],
   probe: async () => null,
   async run(env) {
     const { input, facts } = env.ctx;

@@ -7,7 +7,9 @@ import type {
   StepFailure as MachineStepFailure,
 } from '../../machines/contract.js';
 import type { ErrorCode } from '../errors.js';
+import type { Utility } from '../openedge/runner.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
+import type { BusyState } from '../openedge/types.js';
 
 /** A step failure whose code is a registered OEF code (src/errors.ts). */
 export type StepFailure = MachineStepFailure<ErrorCode>;
@@ -84,12 +86,49 @@ export type Reconciliation =
   | { verdict: 'interrupted'; why: string }
   | { verdict: 'failed'; failure: StepFailure };
 
+/** What a plan read from the live database before a run (read-only), for declarations that depend on it. */
+export interface PlanWorld {
+  /** `proutil -C busy` before the run (OFFLINE-1 shuts down only a database in use). */
+  busy?: BusyState;
+  /** Online backups: the copy method prepareCopy would choose now (the machine branches on it). */
+  copyMethod?: 'clone' | 'copy' | 'snapshot';
+}
+
+/** What a step's declaration is a pure function of: the run's input, the visit, and what the plan read. */
+export interface DeclarationInput {
+  /** The run's stored input, with its AI file list. */
+  input: ProcedureInput;
+  /** RF: the AI file this visit applies (the machine's aiIndex). */
+  aiIndex: number;
+  world: PlanWorld;
+}
+
+/**
+ * A state-changing command a step runs (docs/architecture.md §4): `--plan` lists it, the crash
+ * tests hang it in the simulator. `sh` is the operator's own command (--snapshot-cmd).
+ */
+export interface DeclaredCommand {
+  utility: Utility | 'sh';
+  /** The words that name this call among the utility's calls, without operands: what a simulator fault matches. */
+  words: readonly string[];
+  /** The arguments after the utility, exactly as the run passes them. */
+  args: readonly string[];
+  note?: string;
+}
+
+/** The declaration of a step that runs no state-changing command (reads, checks, file copies). */
+export const noCommands = (): DeclaredCommand[] => [];
+
 export interface Step<P = Json> {
   id: string;
   title: string;
   /** The article step it implements, e.g. OFFLINE-4. */
   kb: string;
   effect: Effect;
+  /** The state-changing commands this step runs for a given input, in order: `--plan` and the crash tests read them. */
+  commands(d: DeclarationInput): DeclaredCommand[];
+  /** The facts the machine's guards read from this step, as a plan expects them (walking the main path). */
+  plannedFacts?(d: DeclarationInput): Facts;
   /** Reads the database's real state (before the intent, and again when reconciling). */
   probe(env: StepEnv): Promise<P>;
   /** Invariants that must hold before the command runs; a failure stops the run, nothing is executed. */

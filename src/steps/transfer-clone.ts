@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { copyDatabaseFiles, JOURNAL_FILE, MANIFEST_FILE, type CopySource } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { copiedFacts, preparedFiles } from './db-files.js';
-import { fail, factText, failure, type Step } from './step.js';
+import { fail, factText, failure, noCommands, type Step } from './step.js';
 
 /** The failure a transfer interrupted by a crash reconciles to: the machine goes back for a new clone. */
 export const CLONE_INTERRUPTED = 'OEF-308';
@@ -18,6 +18,7 @@ export const transferClone = {
   title: 'Copy the clone to the destination (sha256 while copying) and remove it',
   kb: 'ONLINE-3',
   effect: 'idempotent',
+  commands: noCommands,
   probe: async () => null,
   async run(env) {
     const { input, facts } = env.ctx;

@@ -1,12 +1,14 @@
 // OFFLINE-2: truncate the before-image file; its success is also the sanity check after a forced shutdown.
 import { busyState, requireSuccess } from './probes.js';
 import { failure, type Step } from './step.js';
+import { truncateBiArgv } from '../openedge/argv.js';
 
 export const truncateBi = {
   id: 'truncateBi',
   title: 'Truncate the before-image file (proutil -C truncate bi)',
   kb: 'OFFLINE-2',
   effect: 'idempotent',
+  commands: ({ input }) => [{ utility: 'proutil', words: ['-C', 'truncate', 'bi'], args: truncateBiArgv(input.db) }],
   probe: async (env) => ({ busy: await busyState(env, env.ctx.input.db) }),
   precheck: (probe, env) =>
     probe.busy === 'not-in-use'

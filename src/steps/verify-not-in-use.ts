@@ -4,7 +4,7 @@
 // during the copy) makes the copy invalid too.
 import { lkStale } from '../openedge/liveness.js';
 import { openedEvidence } from '../openedge/opened-since.js';
-import { failure, type Step } from './step.js';
+import { failure, noCommands, type Step } from './step.js';
 import { fact } from './step-facts.js';
 
 interface Probe {
@@ -25,6 +25,7 @@ export const verifyNotInUse = {
   title: 'Verify the database is not in use',
   kb: 'OFFLINE-3',
   effect: 'read',
+  commands: noCommands,
   async probe(env) {
     const db = env.ctx.input.db;
     const [busy, holder, lk] = await Promise.all([
