@@ -1,12 +1,17 @@
 // The step registry against the machines (docs/architecture.md §4): every state that invokes the
-// engine's step actor names a step module, every `once` step can be reconciled after a crash,
-// a declared compensation is a step a machine runs, and no step module is left unused.
+// engine's step actor names a step module that declares its commands, every `once` step can be
+// reconciled after a crash, a declared compensation is a step a machine runs, and no step module
+// is left unused. The declarations are what `--plan` and the crash tests read (src/plan/main-path.ts).
 import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { getStateNodes } from 'xstate/graph';
 import type { ProcedureContext, StepInput } from '../../../machines/contract.js';
-import { machines } from '../../../machines/index.js';
+import type { ProcedureInput } from '../../../machines/contract.js';
+import { machines, type MachineId } from '../../../machines/index.js';
+import { isEffectCommand } from '../../../src/openedge/effect-commands.js';
+import { mainPath } from '../../../src/plan/main-path.js';
 import { steps } from '../../../src/steps/index.js';
+import type { PlanWorld } from '../../../src/steps/step.js';
 
 const context: ProcedureContext = {
   input: { procedure: 'offline-backup', db: '/db/sports' },
@@ -41,6 +46,13 @@ describe('the step registry', () => {
     expect(missing).toEqual([]);
   });
 
+  it('has a declaration of its commands for every step a machine runs', () => {
+    const undeclared = used
+      .filter((s) => typeof steps[s.stepId]?.commands !== 'function')
+      .map((s) => `${s.machineId} ${s.state}: ${s.stepId}`);
+    expect(undeclared).toEqual([]);
+  });
+
   it('declares a reconcile for every once step, and its own id for every step', () => {
     for (const [id, step] of Object.entries(steps)) {
       expect(step.id).toBe(id);
@@ -59,4 +71,56 @@ describe('the step registry', () => {
     const run = new Set(used.map((s) => s.stepId));
     expect(Object.keys(steps).filter((id) => !run.has(id))).toEqual([]);
   });
+
+  it('walks every main path to its end, declaring a command for every once step on it', () => {
+    for (const { machineId, input, world } of mainPaths) {
+      const path = mainPath(machines[machineId], input, world);
+      expect(path.length, machineId).toBeGreaterThan(3);
+      for (const visit of path.filter((v) => v.effect === 'once'))
+        expect(visit.commands.length, `${machineId} ${visit.stepKey} is once`).toBeGreaterThan(0);
+    }
+  });
+
+  it('declares commands the journal counts as state-changing, named by words found in their arguments', () => {
+    const declared = mainPaths.flatMap(({ machineId, input, world }) =>
+      mainPath(machines[machineId], input, world).flatMap((v) => v.commands.map((c) => ({ at: v.stepKey, ...c }))),
+    );
+    expect(declared.length).toBeGreaterThan(8);
+    for (const c of declared.filter((d) => d.utility !== 'sh')) {
+      // the plan-vs-journal comparison and the audit's intent check both filter on isEffectCommand
+      expect(isEffectCommand([c.utility, ...c.args]), `${c.at}: ${c.utility} ${c.args.join(' ')}`).toBe(true);
+      // a simulator fault on these words hits this call (src/sim/faults.ts: a whole-word run; none: every call)
+      if (c.words.length > 0) expect(` ${c.args.join(' ')} `, c.at).toContain(` ${c.words.join(' ')} `);
+    }
+  });
 });
+
+/** Inputs that take every branch of the main paths (restart, snapshot, clone, replication, AI files, --until). */
+const mainPaths: { machineId: MachineId; input: ProcedureInput; world: PlanWorld }[] = [
+  {
+    machineId: 'offline-backup',
+    input: { procedure: 'offline-backup', db: '/db/sports', destination: '/bk', proserveArgs: ['-S', '20931'] },
+    world: { busy: 'in-use' },
+  },
+  {
+    machineId: 'online-backup',
+    input: { procedure: 'online-backup', db: '/db/sports', destination: '/bk', snapshotCmd: 'snap' },
+    world: { busy: 'in-use', copyMethod: 'snapshot' },
+  },
+  {
+    machineId: 'online-backup',
+    input: { procedure: 'online-backup', db: '/db/sports', destination: '/bk', copyMethod: 'auto' },
+    world: { busy: 'in-use', copyMethod: 'clone' },
+  },
+  {
+    machineId: 'roll-forward',
+    input: {
+      procedure: 'roll-forward',
+      db: '/r/sports',
+      aiFiles: ['/arch/sports.a1', '/arch/sports.a2'],
+      replication: 'source',
+      until: '2026:01:02:03:04:05',
+    },
+    world: {},
+  },
+];
