@@ -1,8 +1,13 @@
 // Crash tests (issue 3) for restore + roll forward: a kill during and after every step;
 // sequence runs once, every AI file is applied once, and the digest equals the source's.
+// The steps and their commands come from the machine (kill-plan.ts).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { killAt, killPlan, storeView } from '../helpers/crash.js';
+import type { ProcedureInput } from '../../machines/contract.js';
+import { machines } from '../../machines/index.js';
+import { mainPath } from '../../src/plan/main-path.js';
+import { steps } from '../../src/steps/index.js';
+import { branchOf, killAt, killPlan, storedInput, storeView } from '../helpers/crash.js';
 import { invocations, oeflow } from '../helpers/oeflow.js';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
@@ -10,7 +15,16 @@ import { MAX_AUTOMATIC_RETRIES } from '../../machines/roll-forward.js';
 
 const newSim = useSim();
 
-describe('restore under SIGKILL', () => {
+/** The input `oeflow restore` builds for a backup of a database that does (or does not) replicate. */
+const restoreInput = (
+  db: string,
+  aiFiles: string[],
+  replication: ProcedureInput['replication'] = null,
+): ProcedureInput => ({ procedure: 'roll-forward', db, targetDb: db, aiFiles, replication });
+
+// each test takes a backup, loads and archives before it restores; the first one kills twice per
+// step and per AI file: about 30-50 s alone, well over the default 60 s on a loaded 2-core machine
+describe('restore under SIGKILL', { timeout: 240_000 }, () => {
   it('completes after a kill during and after every step, sequencing once and applying each file once', async () => {
     const sim = newSim({ serve: true, aiExtents: 6 });
     const state = join(sim.dir, 'state.db');
@@ -18,14 +32,11 @@ describe('restore under SIGKILL', () => {
     const target = join(sim.dir, 'restored');
     const targetDb = join(target, sim.name);
     const start = ['restore', backupId, '--into', target, '--ai', archive];
-    const kills = killPlan([
-      { key: 'preflight' },
-      { key: 'restoreCopy' },
-      { key: 'repairStructure', hang: 'prostrct:repair:hang', words: ['repair'] },
-      { key: 'aiSequence', hang: 'rfutil:sequence:hang', words: ['sequence'] },
-      { key: 'rollForward#0', hang: 'rfutil:roll forward:hang', words: ['roll', 'forward'] },
-      { key: 'rollForward#1', hang: 'rfutil:roll forward:hang', words: ['roll', 'forward'] },
-    ]);
+    // the AI files the run will apply, as its plan proves them: one roll forward state visit each
+    const plan = await oeflow([...start, '--plan'], { ...sim.env, OEFLOW_STATE: state });
+    const aiFiles = plan.json.aiFiles as string[];
+    expect(aiFiles.length, plan.stdout).toBeGreaterThanOrEqual(2);
+    const kills = killPlan(mainPath(machines['roll-forward'], restoreInput(targetDb, aiFiles)));
     for (const [i, at] of kills.entries()) await killAt(sim, state, i === 0 ? start : ['resume', '--db', targetDb], at);
     const done = await oeflow(['resume', '--db', targetDb], { ...sim.env, OEFLOW_STATE: state });
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
@@ -102,9 +113,14 @@ describe('restore under SIGKILL', () => {
     const { backupId, archive, digest } = await backupWithArchive(sim, state, 200);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const start = ['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive];
-    const kills = killPlan([
-      { key: 'disableReplication', hang: 'proutil:disablesitereplication:hang', words: ['disablesitereplication'] },
-    ]);
+    // the steps a copy of a replication source adds to the path; the first test kills the others
+    const kills = killPlan(
+      branchOf(
+        mainPath(machines['roll-forward'], restoreInput(targetDb, [], 'source')),
+        mainPath(machines['roll-forward'], restoreInput(targetDb, [])),
+      ),
+    );
+    expect(kills.length).toBeGreaterThan(0);
     for (const [i, at] of kills.entries()) await killAt(sim, state, i === 0 ? start : ['resume', '--db', targetDb], at);
     const done = await oeflow(['resume', '--db', targetDb], { ...sim.env, OEFLOW_STATE: state });
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');
@@ -123,7 +139,12 @@ describe('restore under SIGKILL', () => {
       OEFLOW_SIM_FAULTS: 'rfutil:roll forward:crash-half@1',
       OEFLOW_CRASH_AT: 'after-command:rollForward#0',
     });
-    const kills = killPlan([{ key: 'rollForwardRetry#0', hang: 'rfutil:roll forward retry:hang', words: ['retry'] }]);
+    // off the main path (a crash leads there): its command comes from its declaration, on the run's stored input
+    const declared = { input: storedInput(state), aiIndex: 0, world: {} };
+    const kills = killPlan([
+      { stepKey: 'rollForwardRetry#0', commands: steps['rollForwardRetry']!.commands(declared) },
+    ]);
+    expect(kills[0]).toMatchObject({ words: expect.arrayContaining(['retry']) as unknown });
     for (const at of kills) await killAt(sim, state, ['resume', '--db', targetDb], at);
     const done = await oeflow(['resume', '--db', targetDb], env);
     expect(done.json.status, done.stdout + done.stderr).toBe('completed');

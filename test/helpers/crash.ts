@@ -1,19 +1,27 @@
 // Kill-and-resume driver for the crash tests: run oeflow until a chosen step is in
+// flight (or has just returned), SIGKILL it there, and read what the store recorded.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// flight (or has just returned), SIGKILL it there, and read what the store recorded.
 import { expect } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { stateName } from '../../src/engine/run-status.js';
+import { createTools } from '../../src/openedge/create-tools.js';
 import { pidAlive } from '../../src/openedge/liveness.js';
+import { mainPath, type PathStep } from '../../src/plan/main-path.js';
+import { backupWorld } from '../../src/plan/plan.js';
+import type { ProcedureInput } from '../../machines/contract.js';
+import { machines } from '../../machines/index.js';
 import { isSimProcess, type Sim } from './sim.js';
+import type { KillAt } from './kill-plan.js';
 import { eventually, invocationLines, killGroup, spawnOeflow } from './oeflow.js';
 
-/** How to stop the process at a step: a hung utility (killed while running) or a crash point. */
-export type KillAt =
-  | { stepKey: string; hang: string; words: string[] } // OEFLOW_SIM_FAULTS entry; words identify the hung call
-  | { stepKey: string; crashAt: 'after-intent' | 'after-command' };
+export { branchOf, killPlan, type KillAt } from './kill-plan.js';
+
+/** A backup's main path on the simulated database as it is now (read-only probes, as `--plan` reads them). */
+export async function backupPath(sim: Sim, input: ProcedureInput): Promise<PathStep[]> {
+  return mainPath(machines[input.procedure], input, await backupWorld(createTools({ dlc: sim.dlc }), input));
+}
 
 /** The newest run's attempts and state, read from the store. */
 export function storeView(statePath: string): {
@@ -33,6 +41,18 @@ export function storeView(statePath: string): {
       open: attempts.filter((a) => a.outcome === null).map((a) => a.stepKey),
       attempts,
     };
+  } finally {
+    store.close();
+  }
+}
+
+/** The newest run's stored input: what its steps' declarations are a function of. */
+export function storedInput(statePath: string): ProcedureInput {
+  const store = openStore(statePath);
+  try {
+    const run = store.listRuns()[0];
+    if (!run) throw new Error(`no run in ${statePath}`);
+    return run.input as ProcedureInput;
   } finally {
     store.close();
   }
@@ -127,14 +147,6 @@ export function guardsSettled(statePath: string): boolean {
 /** Calls of the utility (matching `words`) that a hang fault holds at their gate, ever. */
 function hungCalls(dlc: string, words: string[]): number {
   return invocationLines(dlc, ...words).filter((l) => l.phase === 'hung').length;
-}
-
-/** Kill during (a hung utility, or after the intent for steps without one) and right after, for every step. */
-export function killPlan(steps: { key: string; hang?: string; words?: string[] }[]): KillAt[] {
-  return steps.flatMap((s): KillAt[] => [
-    s.hang ? { stepKey: s.key, hang: s.hang, words: s.words ?? [] } : { stepKey: s.key, crashAt: 'after-intent' },
-    { stepKey: s.key, crashAt: 'after-command' },
-  ]);
 }
 
 /** SIGKILL every simulated utility that started and never wrote its end line (a hung one). */
