@@ -17,6 +17,7 @@ import { msg, type Msg } from './messages.js';
 import { dbPaths, socketPath } from './paths.js';
 import { registerBroker, unregisterBroker } from './registry.js';
 import { commitBatch, type NoteSpec } from './tx-commit.js';
+import { replicateLocked } from './replication.js';
 import { ARCHIVER_TICK_MS, archiverParams, archiverTick, enableArchiver } from './archiver.js';
 import { loadEvents, type LoadEvent } from './workload.js';
 import { pidAlive } from './file-lock.js';
@@ -60,13 +61,15 @@ function open(): void {
     mb.quiet = { state: 0, nolock: false };
     return recoverAtOpen(mb, now);
   });
-  updateMasterSync(paths, (mb) => {
+  const replicated = updateMasterSync(paths, (mb) => {
     mb.priorOpenDate = mb.lastOpenDate;
     mb.lastOpenDate = now;
     mb.lstmod = now;
     mb.state = 'open';
     mb.shmId = Math.floor(Math.random() * 1e7);
     mb.quiet = { state: 0, nolock: false };
+    // the replication server starts with the broker: extents LOCKED while it was down go now
+    return replicateLocked(mb, true);
   });
   const archiving =
     archiver !== null && !('text' in archiver)
@@ -86,6 +89,7 @@ function open(): void {
     msg.parameter(`Host Name (-H): ${hostname()}.`),
     msg.parameter(`After-image Stall (-aistall): ${aistall ? 'Enabled' : 'Not Enabled'}.`),
     ...recovery.logs,
+    ...replicated,
     msg.connectionsEnabled(),
   ]);
   if (archiving && archiver !== null && !('text' in archiver)) log([msg.archiverEnabled(archiver.dirs.join(','))]);

@@ -74,6 +74,8 @@ export interface MasterBlock {
     endtimeLocated: number | null;
   };
   replication: 'none' | 'source' | 'target';
+  /** A replication source's target: connected (absent) or offline; LOCKED extents wait for it (replication.ts). */
+  replicationTarget?: 'connected' | 'offline';
   /** Present when the database is encrypted: its key store (encryption.ts). */
   encryption?: KeyStore;
 }

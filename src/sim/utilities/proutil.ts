@@ -9,6 +9,7 @@ import { Exit, type Session } from '../session.js';
 import type { DbPaths } from '../paths.js';
 import { busyIndex } from '../ai-switch.js';
 import { recoverAtOpen } from '../crash-recovery.js';
+import { releaseReplicationStates } from '../replication.js';
 
 const SYNTAX =
   'proutil db-name -C { busy | holder | truncate bi | describe | enablesitereplication source|target | disablesitereplication source|target }';
@@ -133,7 +134,10 @@ async function replication(
   const current = updateMasterSync(paths, (mb) => {
     const before = mb.replication;
     if (verb === 'enable' && before === 'none') mb.replication = role;
-    if (verb === 'disable' && before === role) mb.replication = 'none';
+    if (verb === 'disable' && before === role) {
+      mb.replication = 'none';
+      releaseReplicationStates(mb);
+    }
     return before;
   });
   if (verb === 'enable' && current !== 'none') s.fail(msg.replicationWrongRole('none', current));
