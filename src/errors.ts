@@ -219,6 +219,11 @@ export const errorCodes = {
     exitCode: ExitCode.invariant,
     hint: 'Someone else holds a quiet point: find out who before disabling it (`proquiet <db> disable`).',
   },
+  'OEF-207': {
+    title: 'The next AI extent waits for replication (LOCKED)',
+    exitCode: ExitCode.invariant,
+    hint: 'On a replication source a switched AI extent stays LOCKED (or ARCHIVED) until the target has its notes, and it cannot be emptied before: check the replication server and agent (`dsrutil <db> -C status`) and let the target catch up, or add AI extents (prostrct add); then run the procedure again. Nothing was changed.',
+  },
   'OEF-210': {
     title: 'Sequence refused: roll forward has started',
     exitCode: ExitCode.invariant,
