@@ -224,6 +224,11 @@ export const errorCodes = {
     exitCode: ExitCode.invariant,
     hint: 'On a replication source a switched AI extent stays LOCKED (or ARCHIVED) until the target has its notes, and it cannot be emptied before: check the replication server and agent (`dsrutil <db> -C status`) and let the target catch up, or add AI extents (prostrct add); then run the procedure again. Nothing was changed.',
   },
+  'OEF-208': {
+    title: 'BI threshold reached: the database is held quiet',
+    exitCode: ExitCode.invariant,
+    hint: 'The broker reached its recovery-log threshold (-bithold with -bistall) and keeps the database quiet (proquiet rc 3): raise it (`proquiet <db> bithreshold <MB above the BI size>`) and find what grew the BI (a long transaction); then run the backup again. oeflow enabled and disabled nothing.',
+  },
   'OEF-210': {
     title: 'Sequence refused: roll forward has started',
     exitCode: ExitCode.invariant,

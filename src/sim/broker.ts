@@ -26,6 +26,13 @@ const [baseArg = '', ...flags] = process.argv.slice(2);
 const paths = dbPaths(baseArg);
 const dlc = resolve(process.env['OEFLOW_SIM_DLC'] ?? process.env['DLC'] ?? '.');
 const aistall = flags.includes('-aistall');
+/** `-bithold n` (MB; the docs' minimum is 3, a smaller value is taken as 3) and `-bistall` (docs/openedge.md §5). */
+const bithold = ((): number => {
+  const i = flags.findIndex((f) => f.toLowerCase() === '-bithold');
+  const n = i < 0 ? 0 : Number(flags[i + 1]);
+  return Number.isFinite(n) && n > 0 ? Math.max(3, Math.floor(n)) : 0;
+})();
+const bistall = flags.some((f) => f.toLowerCase() === '-bistall');
 const archiver = archiverParams(flags);
 const SRC: LogSource = { tag: 'BROKER', usr: 0 };
 const sock = socketPath(paths.base);
@@ -68,6 +75,8 @@ function open(): void {
     mb.state = 'open';
     mb.shmId = Math.floor(Math.random() * 1e7);
     mb.quiet = { state: 0, nolock: false };
+    if (bithold > 0) mb.bi = { thresholdMb: bithold, stall: bistall };
+    else delete mb.bi;
     // the replication server starts with the broker: extents LOCKED while it was down go now
     return replicateLocked(mb, true);
   });
@@ -88,6 +97,12 @@ function open(): void {
     msg.parameter(`Physical Database Name (-db): ${paths.base}.`),
     msg.parameter(`Host Name (-H): ${hostname()}.`),
     msg.parameter(`After-image Stall (-aistall): ${aistall ? 'Enabled' : 'Not Enabled'}.`),
+    ...(bithold > 0
+      ? [
+          msg.parameter(`Recovery Log Threshold (-bithold): ${bithold} MB.`),
+          msg.parameter(`Threshold Stall (-bistall): ${bistall ? 'Enabled' : 'Not Enabled'}.`),
+        ]
+      : []),
     ...recovery.logs,
     ...replicated,
     msg.connectionsEnabled(),
@@ -127,6 +142,7 @@ function shutdown(code = 0): void {
         mb.state = 'closed';
         mb.shmId = null;
         mb.quiet = { state: 0, nolock: false };
+        delete mb.bi;
       });
       log([msg.sessionEnd('Multi-user')]);
     }
@@ -169,7 +185,8 @@ const BATCH = 20;
 type BatchResult =
   | { kind: 'ok'; written: number; committed: number; switches: number; seq: number }
   | { kind: 'shutdown' }
-  | { kind: 'ai-full'; nextPath: string };
+  | { kind: 'ai-full'; nextPath: string }
+  | { kind: 'bi-threshold'; stall: false; thresholdMb: number };
 
 /** The transactions a connection has begun and not ended: its load index (or -1 for a held one) → trid and begin time. */
 type OpenTxs = Map<number, { trid: number; begin: number }>;
@@ -225,6 +242,9 @@ async function runBatch(conn: Socket, events: readonly LoadEvent[]): Promise<Bat
       nextU += ok;
       return { results, specs };
     });
+    // -bistall: the group that met the threshold quieted the database until `proquiet bithreshold` raises it
+    const biStall = out.results.find((r) => r.kind === 'bi-threshold' && r.stall);
+    if (biStall?.kind === 'bi-threshold') log([msg.biThresholdReached(biStall.thresholdMb), msg.aiStalled()], 'W');
     const okResults = out.results.filter((r) => r.kind === 'ok');
     for (const r of okResults) log(r.logs);
     if (okResults.length > 0) {
@@ -241,10 +261,12 @@ async function runBatch(conn: Socket, events: readonly LoadEvent[]): Promise<Bat
     }
     const stop = out.results[0];
     if (stop?.kind === 'ai-full' && !aistall) return stop;
+    if (stop?.kind === 'bi-threshold' && !stop.stall) return { ...stop, stall: false };
     if (stop?.kind === 'ai-full' && !stalled) {
       stalled = true;
       log([msg.aiStalled()], 'W');
     }
+
     if (stop?.kind === 'quiet') clearOrphanedQuietRequest();
     await sleep(stop?.kind === 'quiet' ? 20 : 50);
   }
@@ -300,6 +322,20 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number, r
           switches,
           finalSeq,
         });
+      if (r.kind === 'bi-threshold') {
+        const m = [msg.biThresholdReached(r.thresholdMb), msg.biThresholdShutdown()];
+        log(m, 'E');
+        reply(conn, {
+          final: true,
+          error: 'bi-threshold',
+          message: m.map((x) => x.text).join(' '),
+          committed,
+          switches,
+          finalSeq,
+        });
+        users.delete(conn);
+        return shutdown(1);
+      }
       if (r.kind === 'ai-full') {
         const m = [msg.cannotSwitch(r.nextPath), msg.backupAiExtent(), msg.aiFullShutdown()];
         log(m, 'E');
@@ -341,7 +377,7 @@ async function holdTransaction(conn: Socket, pid: number, updateLock: boolean): 
   if (r.kind !== 'ok')
     return reply(conn, {
       final: true,
-      error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown',
+      error: r.kind === 'shutdown' ? 'shutdown' : r.kind,
       message: 'The transaction could not begin.',
     });
   const held = openTxs(conn).get(-1);
@@ -363,7 +399,7 @@ async function commitHeld(conn: Socket): Promise<void> {
   if (r.kind !== 'ok')
     return reply(conn, {
       final: true,
-      error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown',
+      error: r.kind === 'shutdown' ? 'shutdown' : r.kind,
       message: 'The transaction could not end.',
     });
   updateMasterSync(paths, (mb) => {
