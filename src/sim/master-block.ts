@@ -83,6 +83,11 @@ export interface MasterBlock {
     partial: { path: string; seq: number } | null;
     /** Set once an endtime was located (17923): no further roll forward. */
     endtimeLocated: number | null;
+    /**
+     * DBROLL_NOINTEG (64): a roll forward with `-i` is applying a file. Left set when it fails
+     * or is killed: no crash recovery, no retry, the next roll forward gets 4554 (KB P61656).
+     */
+    noInteg?: boolean;
   };
   replication: 'none' | 'source' | 'target';
   /** A replication source's target: connected (absent) or offline; LOCKED extents wait for it (replication.ts). */

@@ -135,6 +135,8 @@ export const msg = {
   incompleteAi: (expected: number, got: number) =>
     m(9333, `Incomplete ai file detected, expected ${expected}, got ${got}.`),
   noteCounts: () => m(1029, "SYSTEM ERROR: Note leading and trailing counts don't match"),
+  // KB P61656 / KB 000041245: the next roll forward after a failed `-i` one
+  tranTableMismatch: () => m(4554, 'rlaiextrd: Transaction table mismatch ptran: 0 note 1.'),
   applyNote: (bkupdctr: number, noteUpdctr: number) =>
     m(1028, `SYSTEM ERROR: Rollforward Apply AI note, BKUPDCTR=${bkupdctr}, note updctr=${noteUpdctr}.`),
   noteLocation: (area: number, dbkey: number, recordType: number) =>
