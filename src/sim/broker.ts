@@ -9,8 +9,9 @@ import { hostname, platform, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { BrokerReply, BrokerRequest, UserRow } from './broker-protocol.js';
 import { maxTrid, readData, lastCounter } from './data-file.js';
-import { backOut, recoverAtOpen } from './crash-recovery.js';
-import { createLk, LK_MULTI, readLk, removeLk } from './lk-file.js';
+import { backOut, needsRecovery, recoverAtOpen } from './crash-recovery.js';
+import { faultFor, parseFaults } from './faults.js';
+import { createLk, LK_CRASH_RECOVERY, LK_MULTI, readLk, removeLk, rewriteLk } from './lk-file.js';
 import { appendLog, type LogSource, type Severity } from './log-file.js';
 import { dataExtent, readMaster, updateMasterSync, withLock } from './master-block.js';
 import { msg, type Msg } from './messages.js';
@@ -57,17 +58,21 @@ function version(): string {
 }
 
 function open(): void {
-  if (!createLk(paths.lk, LK_MULTI)) {
+  // a database that needs crash recovery is held under .lk mode 5 until it is done (docs/openedge.md §2.6)
+  const recovering = needsRecovery(readMaster(paths));
+  if (!createLk(paths.lk, recovering ? LK_CRASH_RECOVERY : LK_MULTI)) {
     log([msg.inUseMulti(paths.base)], 'E');
     process.exit(1);
   }
   registerBroker(dlc, { pid: process.pid, base: paths.base });
+  if (recovering) recoveryFault();
   const now = Date.now();
   // crash recovery first: what the blocks hold of transactions that never ended is backed out
   const recovery = updateMasterSync(paths, (mb) => {
     mb.quiet = { state: 0, nolock: false };
     return recoverAtOpen(mb, now);
   });
+  if (recovering) rewriteLk(paths.lk, LK_MULTI);
   const replicated = updateMasterSync(paths, (mb) => {
     mb.priorOpenDate = mb.lastOpenDate;
     mb.lastOpenDate = now;
@@ -109,6 +114,17 @@ function open(): void {
   ]);
   if (archiving && archiver !== null && !('text' in archiver)) log([msg.archiverEnabled(archiver.dirs.join(','))]);
   startArchiverDaemon();
+}
+
+// Fault `broker:recovery:crash|hang` (OEFLOW_SIM_FAULTS): the broker dies, or stays, in the
+// middle of crash recovery, its .lk still saying mode 5.
+function recoveryFault(): void {
+  const fault = faultFor(parseFaults(process.env['OEFLOW_SIM_FAULTS']).faults, 'broker', ['recovery'], dlc);
+  if (fault?.mode === 'crash' || fault?.mode === 'crash-half') process.kill(process.pid, 'SIGKILL');
+  if (fault?.mode === 'hang') {
+    log([msg.parameter('Crash recovery is held by the broker:recovery:hang fault.')], 'W');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // blocks until the process is killed
+  }
 }
 
 // The AI archiver daemon: a pass every 5 s while the master block says it is on (enabled by

@@ -47,7 +47,7 @@ export function backOut(
 export function recoverAtOpen(mb: MasterBlock, now: number): Recovery {
   const data = dataExtent(mb).path;
   const active = activeTrids(readData(data));
-  if (mb.state === 'closed' && active.length === 0) return { backedOut: [], logs: [] };
+  if (!needsRecovery(mb, active)) return { backedOut: [], logs: [] };
   const bi = biSize(mb);
   const block = Math.floor(bi / mb.blockSize);
   const offset = bi % mb.blockSize;
@@ -59,4 +59,12 @@ export function recoverAtOpen(mb: MasterBlock, now: number): Recovery {
     logs.push(msg.logicalUndoDone());
   }
   return { backedOut: active, logs };
+}
+
+/** True when opening `mb`'s database runs crash recovery: it was not closed cleanly, or its blocks hold transactions that never ended. */
+export function needsRecovery(
+  mb: MasterBlock,
+  active: readonly number[] = activeTrids(readData(dataExtent(mb).path)),
+): boolean {
+  return mb.state !== 'closed' || active.length > 0;
 }
