@@ -219,6 +219,21 @@ export const errorCodes = {
     exitCode: ExitCode.invariant,
     hint: 'Someone else holds a quiet point: find out who before disabling it (`proquiet <db> disable`).',
   },
+  'OEF-207': {
+    title: 'The next AI extent waits for replication (LOCKED)',
+    exitCode: ExitCode.invariant,
+    hint: 'On a replication source a switched AI extent stays LOCKED (or ARCHIVED) until the target has its notes, and it cannot be emptied before: check the replication server and agent (`dsrutil <db> -C status`) and let the target catch up, or add AI extents (prostrct add); then run the procedure again. Nothing was changed.',
+  },
+  'OEF-208': {
+    title: 'BI threshold reached: the database is held quiet',
+    exitCode: ExitCode.invariant,
+    hint: 'The broker reached its recovery-log threshold (-bithold with -bistall) and keeps the database quiet (proquiet rc 3): raise it (`proquiet <db> bithreshold <MB above the BI size>`) and find what grew the BI (a long transaction); then run the backup again. oeflow enabled and disabled nothing.',
+  },
+  'OEF-209': {
+    title: 'Crash recovery in progress or interrupted (.lk mode 5)',
+    exitCode: ExitCode.invariant,
+    hint: 'If its process runs, wait until the .lg shows the recovery done (5329, then 10471) and run again. If it is gone, the recovery was interrupted: find out why in the .lg (disk full, BI threshold), then open the database to finish it (proserve <db>, or proutil <db> -C truncate bi offline) and run again. oeflow changed nothing.',
+  },
   'OEF-210': {
     title: 'Sequence refused: roll forward has started',
     exitCode: ExitCode.invariant,

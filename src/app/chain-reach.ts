@@ -8,7 +8,7 @@ import { planAiChain } from '../aichain/index.js';
 import { ranges } from '../aichain/prove-chain.js';
 import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { createTools } from '../openedge/create-tools.js';
-import type { AiExtent } from '../openedge/types.js';
+import { CLOSED_AI_STATUSES, type AiExtent } from '../openedge/types.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import type { BackupRow, Store } from '../store/index.js';
 
@@ -21,6 +21,7 @@ export interface ChainReach {
 export interface LiveAi {
   /** The live database's current AI file (BUSY extent), null when it cannot be read. */
   busySeq: number | null;
+  /** Sequences held by switched extents (FULL, LOCKED, ARCHIVED). */
   fullSeqs: number[];
   /** Why the live extents could not be read. */
   unreadable?: string;
@@ -34,7 +35,8 @@ export async function liveAi(dlc: string, db: string, params: UtilityParams = {}
     const busy = extents.find((e) => e.status === 'Busy');
     return {
       busySeq: busy?.seqno ?? null,
-      fullSeqs: extents.filter((e) => e.status === 'Full').map((e) => e.seqno),
+      // a LOCKED / ARCHIVED extent (replication source) is as complete as a FULL one
+      fullSeqs: extents.filter((e) => CLOSED_AI_STATUSES.has(e.status)).map((e) => e.seqno),
       ...(busy ? {} : { unreadable: 'no BUSY AI extent' }),
     };
   } catch (err) {

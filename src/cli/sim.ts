@@ -19,7 +19,7 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
-/** Register `sim init|load|archive|digest`. */
+/** Register `sim init|load|archive|replication|digest`. */
 export function registerSimCommands(program: Command, io: CliIO, _outcome: CommandOutcome): void {
   const sim = program.command('sim').description('OpenEdge simulator (fake $DLC) for demos, tests and DR rehearsals');
 
@@ -114,6 +114,23 @@ export function registerSimCommands(program: Command, io: CliIO, _outcome: Comma
         x.archived.length === 0
           ? 'no FULL extent to archive'
           : x.archived.map((a) => `extent ${a.extent} (file number ${a.seq}) -> ${a.to}`).join('\n'),
+      );
+    });
+
+  sim
+    .command('replication <db>')
+    .description(
+      "take a replication source's target offline (switched AI extents stay LOCKED) or connect it again (they are replicated)",
+    )
+    .requiredOption('--target <state>', 'connected | offline')
+    .action(async (db: string, o: { target: string }, cmd: Command) => {
+      const target = oneOf('--target', o.target, ['connected', 'offline'] as const)!;
+      const { setReplicationTarget } = await import('../sim/replication-target.js');
+      emitResult(
+        io,
+        globalOptions(cmd),
+        setReplicationTarget(db, target),
+        (x) => `replication target ${x.target}; AI extents: ${x.extents.join(', ')}`,
       );
     });
 

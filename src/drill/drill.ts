@@ -13,6 +13,7 @@ import type { UtilityParams } from '../openedge/utility-params.js';
 import type { Store } from '../store/index.js';
 import { findBackup, sourceClockEnv } from '../engine/catalog.js';
 import { OeflowError } from '../errors.js';
+import { aiSwitchRefusal, summariseAi } from '../steps/probes.js';
 import { gatherAiCopies } from './gather-ai.js';
 import { archiveUntil, isSimulator, simJson, startLoad } from './sim-cli.js';
 
@@ -155,6 +156,10 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   // finds an EMPTY one); otherwise the FULL extents stay FULL and the drill copies them.
   if (archive !== undefined) await simJson(['archive', o.db, '--to', archive], { DLC: o.dlc });
   const closedAt = new Date();
+  // the switch needs an EMPTY next extent: on a replication source it may be LOCKED until the
+  // target has it, which no archiving here can change (OEF-207, said before trying)
+  const refusal = aiSwitchRefusal(summariseAi((await tools.aimageList(o.db)).value), o.db, "the drill's aimage new");
+  if (refusal !== null) return { ...report, failure: `${refusal.code}: ${refusal.message}` };
   const switched = await tools.aimageNew(o.db);
   if (switched.exitCode !== 0)
     return {

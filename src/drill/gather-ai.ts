@@ -11,6 +11,7 @@ import type { AiScanCache } from '../aichain/index.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 import { contentSha256 } from '../aichain/scan-cache.js';
 import { OeflowError } from '../errors.js';
+import { CLOSED_AI_STATUSES as CLOSED } from '../openedge/types.js';
 
 export interface GatherInput {
   tools: Pick<OpenEdgeTools, 'aimageScan' | 'aimageList'>;
@@ -69,9 +70,10 @@ export async function gatherAiCopies(o: GatherInput): Promise<GatheredAi> {
     have.add(f.seqno);
     await copy(f.path, `${String(f.seqno).padStart(8, '0')}.${basename(f.path)}`, f.seqno);
   }
-  // FULL extents hold the sequences not archived yet: copied, never emptied
+  // closed extents hold the sequences not archived yet: copied, never emptied. On a replication
+  // source they may be LOCKED (or ARCHIVED) until the target has them: complete files all the same
   const extents = (await o.tools.aimageList(o.db, o.signal ? { signal: o.signal } : {})).value;
-  for (const e of extents.filter((x) => x.status === 'Full' && x.seqno >= o.pairedSeq && !have.has(x.seqno))) {
+  for (const e of extents.filter((x) => CLOSED.has(x.status) && x.seqno >= o.pairedSeq && !have.has(x.seqno))) {
     await copy(e.path, `${String(e.seqno).padStart(8, '0')}.${basename(e.path)}`, e.seqno);
   }
   const plan = await planAiChain({ ...common, inputs: [o.into] });

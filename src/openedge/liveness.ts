@@ -27,9 +27,16 @@ export function staleOnThisHost(holder: { host: string; pid: number }): boolean 
   return holder.host === hostname() && !pidAlive(holder.pid);
 }
 
-/** True only for a well-formed `.lk` of a documented mode naming a dead process on this host (fail safe). */
-export function lkStale(lk: { host: string; pid: number; problem?: string }): boolean {
-  return lk.problem === undefined && staleOnThisHost(lk);
+/** `.lk` mode 5: crash recovery in progress (docs/openedge.md §2.6). */
+const CRASH_RECOVERY_MODE = 5;
+
+/**
+ * True only for a well-formed `.lk` of a documented mode naming a dead process on this host
+ * (fail safe). Never for mode 5: a crash recovery whose process died was interrupted, and the
+ * database must be opened again to finish it before anything copies or changes it.
+ */
+export function lkStale(lk: { mode: number; host: string; pid: number; problem?: string }): boolean {
+  return lk.problem === undefined && lk.mode !== CRASH_RECOVERY_MODE && staleOnThisHost(lk);
 }
 
 /**

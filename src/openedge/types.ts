@@ -36,6 +36,13 @@ export type HolderState = 'not-in-use' | 'single-user' | 'multi-user';
 
 export type AiExtentStatus = 'Empty' | 'Busy' | 'Full' | 'Locked' | 'Archived';
 
+/**
+ * States of a switched extent whose file is complete (docs/openedge.md §4.4): FULL, and on a
+ * replication source LOCKED (not replicated yet) and ARCHIVED (archived, not replicated yet).
+ * Only FULL may be emptied; all three can be read or copied as a whole AI file.
+ */
+export const CLOSED_AI_STATUSES: ReadonlySet<AiExtentStatus> = new Set(['Full', 'Locked', 'Archived']);
+
 /** One block of `rfutil -C aimage list` (docs/openedge.md §4). */
 export interface AiExtent {
   extent: number;

@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import { closeAiFile, emptyAiFile, preallocOf, writeAiHeader } from './ai-file.js';
 import { aiExtents, type MasterBlock } from './master-block.js';
+import { releaseReplicationStates, replicateLocked, switchedStatus } from './replication.js';
 
 export type SwitchOutcome =
   | { ok: true; fromPath: string; toPath: string; toNumber: number; seq: number; time: number }
@@ -15,7 +16,10 @@ export function busyIndex(mb: MasterBlock): number {
   return mb.ai.extents.findIndex((e) => e.status === 'Busy');
 }
 
-/** Make the next extent BUSY: the old one is closed (FULL) and the db lstmod moves to now. */
+/**
+ * Make the next extent BUSY: the old one is closed (FULL, or LOCKED on a replication source
+ * until replicated: replication.ts) and the db lstmod moves to now.
+ */
 export function switchAi(mb: MasterBlock, now: number): SwitchOutcome {
   const files = aiExtents(mb);
   const b = busyIndex(mb);
@@ -30,7 +34,7 @@ export function switchAi(mb: MasterBlock, now: number): SwitchOutcome {
     return { ok: false, reason: 'disabled' };
   if (next.status !== 'Empty') return { ok: false, reason: 'next-not-empty', nextPath: nextFile.path };
   closeAiFile(curFile.path, now);
-  cur.status = 'Full';
+  cur.status = switchedStatus(mb);
   cur.lastOp = now;
   mb.ai.currentSeq += 1;
   mb.ai.lastNewDate = now;
@@ -50,6 +54,8 @@ export function switchAi(mb: MasterBlock, now: number): SwitchOutcome {
     },
     preallocOf(nextFile),
   );
+  // served (the master block says open): a connected target takes the switched extent at once
+  replicateLocked(mb, mb.state === 'open');
   return { ok: true, fromPath: curFile.path, toPath: nextFile.path, toNumber: n + 1, seq: mb.ai.currentSeq, time: now };
 }
 
@@ -90,6 +96,7 @@ export function beginAi(mb: MasterBlock, now: number): void {
 
 /** aimage end / roll forward: AI off, with AI management and replication. */
 export function disableAi(mb: MasterBlock): void {
+  releaseReplicationStates(mb);
   mb.ai.enabled = false;
   mb.ai.archiver = false;
   mb.replication = 'none';

@@ -40,7 +40,7 @@ export type ArchiveRecordType = '0001' | '0003';
 /**
  * Copy FULL extent `i` to `to`, record it in `<db>.archival.log`, and mark it EMPTY (caller
  * holds the lock and writes `mb`). Returns the `.lg` messages: 13199, then for the daemon
- * 13154 ARCHIVED [C text] before 3789 EMPTY [I order].
+ * 13154 ARCHIVED [C text] before 3789 EMPTY [I order]; a LOCKED extent stays ARCHIVED.
  */
 export function archiveExtent(paths: DbPaths, mb: MasterBlock, i: number, to: string, type: ArchiveRecordType): Msg[] {
   const from = aiExtents(mb)[i]?.path ?? '';
@@ -54,6 +54,11 @@ export function archiveExtent(paths: DbPaths, mb: MasterBlock, i: number, to: st
     paths.archivalLog,
     `${type},${paths.base},${now.date},${now.time},${begin.date},${begin.time},${mb.backup.counter},${e.seqno},${from},${dirname(to)},${to}\n`,
   );
+  // a LOCKED extent (replication source) is only ARCHIVED: it stays until replicated (replication.ts)
+  if (e.status === 'Locked') {
+    e.status = 'Archived';
+    return [msg.copiedTo(from, to), msg.markedArchived(basename(from))];
+  }
   emptyAiFile(from, preallocOf(aiExtents(mb)[i] ?? { kind: 'variable', sizeKb: 0 }));
   mb.ai.extents[i] = { status: 'Empty', seqno: 0, startDate: null, lastOp: null };
   return [
@@ -63,11 +68,14 @@ export function archiveExtent(paths: DbPaths, mb: MasterBlock, i: number, to: st
   ];
 }
 
-/** FULL extents, oldest sequence first, as `{ e, i }` (i = extent index). */
-export function fullExtents(mb: MasterBlock): { e: MasterBlock['ai']['extents'][number]; i: number }[] {
+/**
+ * FULL extents, oldest sequence first, as `{ e, i }` (i = extent index); with `locked`, the
+ * LOCKED ones too (the daemon archives both on a replication source, docs/openedge.md §7).
+ */
+export function fullExtents(mb: MasterBlock, locked = false): { e: MasterBlock['ai']['extents'][number]; i: number }[] {
   return mb.ai.extents
     .map((e, i) => ({ e, i }))
-    .filter(({ e }) => e.status === 'Full')
+    .filter(({ e }) => e.status === 'Full' || (locked && e.status === 'Locked'))
     .sort((a, b) => a.e.seqno - b.e.seqno);
 }
 

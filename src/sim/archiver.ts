@@ -1,7 +1,8 @@
 // The AI File Management daemon ("AI archiver", docs/openedge.md §7), run inside the broker while the
 // master block says it is enabled: every 5 seconds it archives the FULL extents, oldest
 // first, to the first archive directory under the archiver's name (record type 0001,
-// 13199, 13154 ARCHIVED, then EMPTY), and in timed mode (-aiarcinterval n) it forces a
+// 13199, 13154 ARCHIVED, then EMPTY; on a replication source also the LOCKED ones, which stay
+// ARCHIVED until replicated: replication.ts), and in timed mode (-aiarcinterval n) it forces a
 // switch once the BUSY extent has been current for n seconds.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,7 +75,7 @@ export function archiverTick(paths: DbPaths, now: number): { logs: Msg[]; severi
     mkdirSync(dir, { recursive: true });
   }
   const files = aiExtents(mb);
-  for (const { e, i } of fullExtents(mb)) {
+  for (const { e, i } of fullExtents(mb, true)) {
     const to = join(dir, archiveName(paths, mb, e.seqno, files[i]?.path ?? ''));
     logs.push(...archiveExtent(paths, mb, i, to, '0001'));
   }

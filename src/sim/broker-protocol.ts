@@ -33,7 +33,7 @@ export interface BrokerReply {
   finalSeq?: number;
   /** `hold`: the trid of the transaction now held open. */
   held?: number;
-  error?: 'ai-full' | 'shutdown' | 'bad-request';
+  error?: 'ai-full' | 'bi-threshold' | 'shutdown' | 'bad-request';
   message?: string;
 }
 

@@ -9,14 +9,16 @@ import { hostname, platform, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { BrokerReply, BrokerRequest, UserRow } from './broker-protocol.js';
 import { maxTrid, readData, lastCounter } from './data-file.js';
-import { backOut, recoverAtOpen } from './crash-recovery.js';
-import { createLk, LK_MULTI, readLk, removeLk } from './lk-file.js';
+import { backOut, needsRecovery, recoverAtOpen } from './crash-recovery.js';
+import { faultFor, parseFaults } from './faults.js';
+import { createLk, LK_CRASH_RECOVERY, LK_MULTI, readLk, removeLk, rewriteLk } from './lk-file.js';
 import { appendLog, type LogSource, type Severity } from './log-file.js';
 import { dataExtent, readMaster, updateMasterSync, withLock } from './master-block.js';
 import { msg, type Msg } from './messages.js';
 import { dbPaths, socketPath } from './paths.js';
 import { registerBroker, unregisterBroker } from './registry.js';
 import { commitBatch, type NoteSpec } from './tx-commit.js';
+import { replicateLocked } from './replication.js';
 import { ARCHIVER_TICK_MS, archiverParams, archiverTick, enableArchiver } from './archiver.js';
 import { loadEvents, type LoadEvent } from './workload.js';
 import { pidAlive } from './file-lock.js';
@@ -25,6 +27,13 @@ const [baseArg = '', ...flags] = process.argv.slice(2);
 const paths = dbPaths(baseArg);
 const dlc = resolve(process.env['OEFLOW_SIM_DLC'] ?? process.env['DLC'] ?? '.');
 const aistall = flags.includes('-aistall');
+/** `-bithold n` (MB; the docs' minimum is 3, a smaller value is taken as 3) and `-bistall` (docs/openedge.md §5). */
+const bithold = ((): number => {
+  const i = flags.findIndex((f) => f.toLowerCase() === '-bithold');
+  const n = i < 0 ? 0 : Number(flags[i + 1]);
+  return Number.isFinite(n) && n > 0 ? Math.max(3, Math.floor(n)) : 0;
+})();
+const bistall = flags.some((f) => f.toLowerCase() === '-bistall');
 const archiver = archiverParams(flags);
 const SRC: LogSource = { tag: 'BROKER', usr: 0 };
 const sock = socketPath(paths.base);
@@ -49,24 +58,32 @@ function version(): string {
 }
 
 function open(): void {
-  if (!createLk(paths.lk, LK_MULTI)) {
+  // a database that needs crash recovery is held under .lk mode 5 until it is done (docs/openedge.md §2.6)
+  const recovering = needsRecovery(readMaster(paths));
+  if (!createLk(paths.lk, recovering ? LK_CRASH_RECOVERY : LK_MULTI)) {
     log([msg.inUseMulti(paths.base)], 'E');
     process.exit(1);
   }
   registerBroker(dlc, { pid: process.pid, base: paths.base });
+  if (recovering) recoveryFault();
   const now = Date.now();
   // crash recovery first: what the blocks hold of transactions that never ended is backed out
   const recovery = updateMasterSync(paths, (mb) => {
     mb.quiet = { state: 0, nolock: false };
     return recoverAtOpen(mb, now);
   });
-  updateMasterSync(paths, (mb) => {
+  if (recovering) rewriteLk(paths.lk, LK_MULTI);
+  const replicated = updateMasterSync(paths, (mb) => {
     mb.priorOpenDate = mb.lastOpenDate;
     mb.lastOpenDate = now;
     mb.lstmod = now;
     mb.state = 'open';
     mb.shmId = Math.floor(Math.random() * 1e7);
     mb.quiet = { state: 0, nolock: false };
+    if (bithold > 0) mb.bi = { thresholdMb: bithold, stall: bistall };
+    else delete mb.bi;
+    // the replication server starts with the broker: extents LOCKED while it was down go now
+    return replicateLocked(mb, true);
   });
   const archiving =
     archiver !== null && !('text' in archiver)
@@ -85,11 +102,29 @@ function open(): void {
     msg.parameter(`Physical Database Name (-db): ${paths.base}.`),
     msg.parameter(`Host Name (-H): ${hostname()}.`),
     msg.parameter(`After-image Stall (-aistall): ${aistall ? 'Enabled' : 'Not Enabled'}.`),
+    ...(bithold > 0
+      ? [
+          msg.parameter(`Recovery Log Threshold (-bithold): ${bithold} MB.`),
+          msg.parameter(`Threshold Stall (-bistall): ${bistall ? 'Enabled' : 'Not Enabled'}.`),
+        ]
+      : []),
     ...recovery.logs,
+    ...replicated,
     msg.connectionsEnabled(),
   ]);
   if (archiving && archiver !== null && !('text' in archiver)) log([msg.archiverEnabled(archiver.dirs.join(','))]);
   startArchiverDaemon();
+}
+
+// Fault `broker:recovery:crash|hang` (OEFLOW_SIM_FAULTS): the broker dies, or stays, in the
+// middle of crash recovery, its .lk still saying mode 5.
+function recoveryFault(): void {
+  const fault = faultFor(parseFaults(process.env['OEFLOW_SIM_FAULTS']).faults, 'broker', ['recovery'], dlc);
+  if (fault?.mode === 'crash' || fault?.mode === 'crash-half') process.kill(process.pid, 'SIGKILL');
+  if (fault?.mode === 'hang') {
+    log([msg.parameter('Crash recovery is held by the broker:recovery:hang fault.')], 'W');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // blocks until the process is killed
+  }
 }
 
 // The AI archiver daemon: a pass every 5 s while the master block says it is on (enabled by
@@ -123,6 +158,7 @@ function shutdown(code = 0): void {
         mb.state = 'closed';
         mb.shmId = null;
         mb.quiet = { state: 0, nolock: false };
+        delete mb.bi;
       });
       log([msg.sessionEnd('Multi-user')]);
     }
@@ -165,7 +201,8 @@ const BATCH = 20;
 type BatchResult =
   | { kind: 'ok'; written: number; committed: number; switches: number; seq: number }
   | { kind: 'shutdown' }
-  | { kind: 'ai-full'; nextPath: string };
+  | { kind: 'ai-full'; nextPath: string }
+  | { kind: 'bi-threshold'; stall: false; thresholdMb: number };
 
 /** The transactions a connection has begun and not ended: its load index (or -1 for a held one) → trid and begin time. */
 type OpenTxs = Map<number, { trid: number; begin: number }>;
@@ -221,6 +258,9 @@ async function runBatch(conn: Socket, events: readonly LoadEvent[]): Promise<Bat
       nextU += ok;
       return { results, specs };
     });
+    // -bistall: the group that met the threshold quieted the database until `proquiet bithreshold` raises it
+    const biStall = out.results.find((r) => r.kind === 'bi-threshold' && r.stall);
+    if (biStall?.kind === 'bi-threshold') log([msg.biThresholdReached(biStall.thresholdMb), msg.aiStalled()], 'W');
     const okResults = out.results.filter((r) => r.kind === 'ok');
     for (const r of okResults) log(r.logs);
     if (okResults.length > 0) {
@@ -237,10 +277,12 @@ async function runBatch(conn: Socket, events: readonly LoadEvent[]): Promise<Bat
     }
     const stop = out.results[0];
     if (stop?.kind === 'ai-full' && !aistall) return stop;
+    if (stop?.kind === 'bi-threshold' && !stop.stall) return { ...stop, stall: false };
     if (stop?.kind === 'ai-full' && !stalled) {
       stalled = true;
       log([msg.aiStalled()], 'W');
     }
+
     if (stop?.kind === 'quiet') clearOrphanedQuietRequest();
     await sleep(stop?.kind === 'quiet' ? 20 : 50);
   }
@@ -296,6 +338,20 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number, r
           switches,
           finalSeq,
         });
+      if (r.kind === 'bi-threshold') {
+        const m = [msg.biThresholdReached(r.thresholdMb), msg.biThresholdShutdown()];
+        log(m, 'E');
+        reply(conn, {
+          final: true,
+          error: 'bi-threshold',
+          message: m.map((x) => x.text).join(' '),
+          committed,
+          switches,
+          finalSeq,
+        });
+        users.delete(conn);
+        return shutdown(1);
+      }
       if (r.kind === 'ai-full') {
         const m = [msg.cannotSwitch(r.nextPath), msg.backupAiExtent(), msg.aiFullShutdown()];
         log(m, 'E');
@@ -337,7 +393,7 @@ async function holdTransaction(conn: Socket, pid: number, updateLock: boolean): 
   if (r.kind !== 'ok')
     return reply(conn, {
       final: true,
-      error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown',
+      error: r.kind === 'shutdown' ? 'shutdown' : r.kind,
       message: 'The transaction could not begin.',
     });
   const held = openTxs(conn).get(-1);
@@ -359,7 +415,7 @@ async function commitHeld(conn: Socket): Promise<void> {
   if (r.kind !== 'ok')
     return reply(conn, {
       final: true,
-      error: r.kind === 'ai-full' ? 'ai-full' : 'shutdown',
+      error: r.kind === 'shutdown' ? 'shutdown' : r.kind,
       message: 'The transaction could not end.',
     });
   updateMasterSync(paths, (mb) => {

@@ -5,25 +5,16 @@
 // update counter moves: the next AI file of a roll forward no longer fits (1028), and only a
 // new restore helps (docs/openedge.md §4, S8). Message numbers and texts from a public .lg
 // parser (docs/simulator.md, crash recovery row); their order is the simulator's choice.
-import { statSync } from 'node:fs';
 import { activeTrids, appendBi, appendData, lastCounter, readData } from './data-file.js';
 import { biExtent, dataExtent, type MasterBlock } from './master-block.js';
 import { msg, type Msg } from './messages.js';
-import { commitTx } from './tx-commit.js';
+import { biSize, commitTx } from './tx-commit.js';
 
 export interface Recovery {
   /** The transactions backed out, in begin order. */
   backedOut: number[];
   /** What the open logs (empty when nothing needed recovering). */
   logs: Msg[];
-}
-
-function biBytes(mb: MasterBlock): number {
-  try {
-    return statSync(biExtent(mb).path).size;
-  } catch {
-    return 0;
-  }
 }
 
 /** Write one backout group per transaction in `trids` (counters from `firstU`); returns the next counter. */
@@ -56,8 +47,8 @@ export function backOut(
 export function recoverAtOpen(mb: MasterBlock, now: number): Recovery {
   const data = dataExtent(mb).path;
   const active = activeTrids(readData(data));
-  if (mb.state === 'closed' && active.length === 0) return { backedOut: [], logs: [] };
-  const bi = biBytes(mb);
+  if (!needsRecovery(mb, active)) return { backedOut: [], logs: [] };
+  const bi = biSize(mb);
   const block = Math.floor(bi / mb.blockSize);
   const offset = bi % mb.blockSize;
   const last = lastCounter(data);
@@ -68,4 +59,12 @@ export function recoverAtOpen(mb: MasterBlock, now: number): Recovery {
     logs.push(msg.logicalUndoDone());
   }
   return { backedOut: active, logs };
+}
+
+/** True when opening `mb`'s database runs crash recovery: it was not closed cleanly, or its blocks hold transactions that never ended. */
+export function needsRecovery(
+  mb: MasterBlock,
+  active: readonly number[] = activeTrids(readData(dataExtent(mb).path)),
+): boolean {
+  return mb.state !== 'closed' || active.length > 0;
 }

@@ -1,11 +1,13 @@
-// The `.lk` file (docs/openedge.md §2): int32 mode (1 single-user, 2 multi-user), int32 pid, then
+// The `.lk` file (docs/openedge.md §2): int32 mode (1 single-user, 2 multi-user, 5 crash recovery), int32 pid, then
 // the hostname NUL-padded to 38 bytes, native byte order as dbmon.sh reads it.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { endianness, hostname } from 'node:os';
 import { pidAlive } from './file-lock.js';
 
 export const LK_SINGLE = 1;
 export const LK_MULTI = 2;
+/** A broker opening the database runs crash recovery under this mode, then rewrites the file as multi-user. */
+export const LK_CRASH_RECOVERY = 5;
 const SIZE = 38;
 const LE = endianness() === 'LE';
 
@@ -40,8 +42,7 @@ export function readLk(path: string): LkInfo | null {
   };
 }
 
-/** Create `.lk` exclusively; false when one already exists. */
-export function createLk(path: string, mode: number, pid: number = process.pid): boolean {
+function lkBytes(mode: number, pid: number): Buffer {
   const buf = Buffer.alloc(SIZE);
   if (LE) {
     buf.writeInt32LE(mode, 0);
@@ -51,6 +52,19 @@ export function createLk(path: string, mode: number, pid: number = process.pid):
     buf.writeInt32BE(pid, 4);
   }
   buf.write(hostname().slice(0, SIZE - 9), 8, 'utf8');
+  return buf;
+}
+
+/** Replace our own `.lk` with one of another mode, atomically (crash recovery done: multi-user). */
+export function rewriteLk(path: string, mode: number, pid: number = process.pid): void {
+  const tmp = `${path}.tmp-${pid}`;
+  writeFileSync(tmp, lkBytes(mode, pid), { mode: 0o444 });
+  renameSync(tmp, path);
+}
+
+/** Create `.lk` exclusively; false when one already exists. */
+export function createLk(path: string, mode: number, pid: number = process.pid): boolean {
+  const buf = lkBytes(mode, pid);
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o444);

@@ -61,10 +61,21 @@ export interface MasterBlock {
   backup: { counter: number; lastDate: number | null; changedSinceBackup: boolean };
   /**
    * docs/openedge.md §5 states: 0 normal, 1 enable requested (proquiet `requester` waits for the
-   * update lock), 2 enabled. `txe`: transactions holding the update lock (a long update in
-   * progress): an enable waits until it is released.
+   * update lock), 2 enabled, 3 disable requested, 4 bithreshold change requested (`prior`: the
+   * state it returns to). `txe`: transactions holding the update lock (a long update in
+   * progress): an enable waits until it is released. `biStall`: the quiet point is the broker's
+   * own, raised when the BI reached its threshold under -bistall (proquiet rc 3 until raised).
    */
-  quiet: { state: 0 | 1 | 2; nolock: boolean; requester?: number; txe?: number[] };
+  quiet: {
+    state: 0 | 1 | 2 | 3 | 4;
+    nolock: boolean;
+    requester?: number;
+    txe?: number[];
+    biStall?: boolean;
+    prior?: 0 | 2;
+  };
+  /** The broker's recovery-log threshold (`-bithold n` MB, `-bistall`), while it runs. */
+  bi?: { thresholdMb: number; stall: boolean };
   roll: {
     /** DBROLL_STARTED: a roll forward is applying a file. */
     started: boolean;
@@ -72,8 +83,15 @@ export interface MasterBlock {
     partial: { path: string; seq: number } | null;
     /** Set once an endtime was located (17923): no further roll forward. */
     endtimeLocated: number | null;
+    /**
+     * DBROLL_NOINTEG (64): a roll forward with `-i` is applying a file. Left set when it fails
+     * or is killed: no crash recovery, no retry, the next roll forward gets 4554 (KB P61656).
+     */
+    noInteg?: boolean;
   };
   replication: 'none' | 'source' | 'target';
+  /** A replication source's target: connected (absent) or offline; LOCKED extents wait for it (replication.ts). */
+  replicationTarget?: 'connected' | 'offline';
   /** Present when the database is encrypted: its key store (encryption.ts). */
   encryption?: KeyStore;
 }

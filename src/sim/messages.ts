@@ -135,6 +135,8 @@ export const msg = {
   incompleteAi: (expected: number, got: number) =>
     m(9333, `Incomplete ai file detected, expected ${expected}, got ${got}.`),
   noteCounts: () => m(1029, "SYSTEM ERROR: Note leading and trailing counts don't match"),
+  // KB P61656 / KB 000041245: the next roll forward after a failed `-i` one
+  tranTableMismatch: () => m(4554, 'rlaiextrd: Transaction table mismatch ptran: 0 note 1.'),
   applyNote: (bkupdctr: number, noteUpdctr: number) =>
     m(1028, `SYSTEM ERROR: Rollforward Apply AI note, BKUPDCTR=${bkupdctr}, note updctr=${noteUpdctr}.`),
   noteLocation: (area: number, dbkey: number, recordType: number) =>
@@ -158,6 +160,19 @@ export const msg = {
   quietNotNeeded: () => m(90026, 'Quiet point does not need to be disabled.'),
   quietNoBroker: () => m(90027, 'Broker does not exist or a shutdown request was received.'),
   quietBrokerDied: () => m(90046, 'Broker died during a quiet point enable request.'),
+  // BI threshold (-bithold/-bistall, proquiet bithreshold): rc 3 text from KB P41028, the others
+  // from the engine's strings (docs/openedge.md §5); numbers invented
+  quietBiThreshold: () =>
+    m(
+      90047,
+      'The BI threshold has been reached. You must extend the BI using the bithreshold option first before you can disable the quiet point.',
+    ),
+  biThresholdReached: (mbSize: number) => m(90048, `Recovery log threshold of ${mbSize} MB has been reached.`),
+  biThresholdChanged: (from: number, to: number) =>
+    m(90049, `RL File Threshold size has been changed from ${from} MB to ${to} MB.`),
+  biThresholdRejected: (why: string) => m(90050, `Request to change RL File Threshold value rejected: ${why}.`),
+  biThresholdShutdown: () =>
+    m(90051, 'The recovery log threshold has been reached: the database is shutting down (no -bistall).'),
   // crash recovery and backout (message numbers and texts from a public .lg parser: docs/simulator.md)
   redoBegin: (block: number) => m(5326, `Begin Physical Redo Phase at ${block} .`),
   redoDone: (block: number, offset: number, upd: number) =>

@@ -5,7 +5,8 @@
 // Each note must fit the database it is applied to (the update counter check, 1028): a
 // note's transaction must follow the last one in the data extent. A file cut short (9333)
 // or with a broken note (1029) is applied up to the defect and leaves the database
-// partially rolled forward: the sequence does not advance and only retry continues.
+// partially rolled forward: the sequence does not advance and only retry continues. With
+// `-i` (no integrity) a failure cannot be recovered: every later roll forward gets 4554.
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -34,6 +35,8 @@ export interface RollForwardOptions {
   file: string | null;
   /** `-ailist listfile` */
   list: string | null;
+  /** `-i`: no integrity (no crash recovery, no retry if it fails: docs/openedge.md §4.48). */
+  noInteg?: boolean;
 }
 
 const COMMENT = /^[:#*]/;
@@ -138,6 +141,7 @@ function applyFile(s: Session, paths: DbPaths, opened: Opened, o: RollForwardOpt
   setFlags(paths, (m) => {
     m.roll.started = true;
     m.roll.partial = { path, seq: f.header.seqno };
+    if (o.noInteg === true) m.roll.noInteg = true;
   });
   const half = s.fault?.mode === 'crash-half' ? Math.max(1, Math.floor(txs.length / 2)) : txs.length;
   txs.slice(0, half).forEach((tx) => appendData(target, { trid: tx.trid, u: tx.u, ops: tx.ops, p: tx.t }));
@@ -158,6 +162,7 @@ function applyFile(s: Session, paths: DbPaths, opened: Opened, o: RollForwardOpt
     m.lstmod = f.closeLstmod ?? Date.now();
     m.roll.started = false;
     m.roll.partial = null;
+    delete m.roll.noInteg;
     m.backup.changedSinceBackup = true;
     if (located) m.roll.endtimeLocated = o.endtime;
   });
@@ -182,6 +187,9 @@ export async function rollForward(s: Session, paths: DbPaths, o: RollForwardOpti
     s.say([msg.rfWarning(), msg.rfReenable(), msg.rfContinued(), msg.rfAiMgmtDisabled(), msg.aiDisabled()], 'W');
   }
   const files = o.list !== null ? listFiles(s, o.list) : [openFile(s, resolve(o.file ?? ''))];
+  // a `-i` roll forward that failed or was killed left transactions the database cannot
+  // recover: its transaction table no longer matches any file, retry included (KB P61656)
+  if (mb.roll.noInteg === true) s.fail(msg.tranTableMismatch());
   const partial = mb.roll.partial;
   if (partial !== null) {
     if (!o.retry) s.fail(msg.retryRequired(partial.path, partial.seq));

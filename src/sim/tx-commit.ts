@@ -3,6 +3,7 @@
 // (3777/3778), or reporting "AI full" when none is EMPTY (docs/openedge.md §7). A group may
 // be a whole transaction or a part of one that stays active across other groups (and
 // across a switch).
+import { statSync } from 'node:fs';
 import { aiBytes, appendAiTx, txLine, type NotePart, type TxNote } from './ai-file.js';
 import { busyIndex, extentName, switchAi } from './ai-switch.js';
 import { appendBi, appendData } from './data-file.js';
@@ -16,7 +17,9 @@ const TRAILER_ROOM = 64;
 export type CommitOutcome =
   | { kind: 'ok'; switched: boolean; seq: number; logs: Msg[]; dirty: boolean }
   | { kind: 'quiet' }
-  | { kind: 'ai-full'; nextPath: string };
+  | { kind: 'ai-full'; nextPath: string }
+  /** The BI reached the broker's -bithold: with -bistall the broker quiesced the database (biStall), else it must shut down. */
+  | { kind: 'bi-threshold'; stall: boolean; thresholdMb: number };
 
 /** A note group to write: `begin` is the transaction's begin time (now for `tx`/`begin`). */
 export interface NoteSpec {
@@ -30,13 +33,40 @@ export interface NoteSpec {
 // through: the broker waits for the transactions holding the update lock to finish
 // (docs/openedge.md §5, KB P99512); new work waits. Under an enabled one nothing is written.
 function blockedByQuiet(mb: MasterBlock, part: NotePart): boolean {
-  if (mb.quiet.state === 2) return true;
+  // enabled, a disable not yet done (3), or a threshold change under an enabled one (4)
+  if (mb.quiet.state === 2 || mb.quiet.state === 3 || (mb.quiet.state === 4 && mb.quiet.prior === 2)) return true;
   return mb.quiet.state === 1 && part !== 'end' && part !== 'undo';
+}
+
+/**
+ * -bithold reached (docs/openedge.md §5): with -bistall the broker quiets the database itself
+ * (a quiet point of its own, biStall, that only `proquiet bithreshold` ends); without, the
+ * caller shuts the database down. Null while the BI is below the threshold.
+ */
+function biThreshold(mb: MasterBlock): CommitOutcome | null {
+  if (mb.bi === undefined || mb.bi.thresholdMb <= 0) return null;
+  if (biSize(mb) < mb.bi.thresholdMb * 1024 * 1024) return null;
+  if (mb.bi.stall) mb.quiet = { ...mb.quiet, state: 2, nolock: false, biStall: true };
+  return { kind: 'bi-threshold', stall: mb.bi.stall, thresholdMb: mb.bi.thresholdMb };
+}
+
+/** Bytes in the BI extent now. */
+export function biSize(mb: MasterBlock): number {
+  try {
+    return statSync(biExtent(mb).path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Try to write one note group with update counter `u` into `mb` (caller holds the lock and writes `mb` when dirty). */
 export function commitTx(mb: MasterBlock, u: number, spec: NoteSpec, now: number): CommitOutcome {
   if (blockedByQuiet(mb, spec.part)) return { kind: 'quiet' };
+  // backouts still go through: they are what recovery needs the room for
+  if (spec.part !== 'undo') {
+    const bi = biThreshold(mb);
+    if (bi !== null) return bi;
+  }
   const { trid, ops } = spec;
   const tx: TxNote = {
     t: spec.part,
@@ -88,6 +118,7 @@ export function commitBatch(
   for (const [i, spec] of batch.entries()) {
     const r = commitTx(mb, firstU + i, spec, now);
     results.push(r);
+    if (r.kind === 'bi-threshold' && r.stall) dirty = true; // the stall's quiet point is in the master block
     if (r.kind !== 'ok') break;
     dirty ||= r.dirty;
   }

@@ -5,6 +5,8 @@ import type { ErrorCode } from '../errors.js';
 import { destinationProblem, readManifest } from '../copy/index.js';
 import { assertDbExists, dbPaths, readDlcVersion } from '../openedge/dlc.js';
 import { aiState, aiStateForSwitch, aiSwitchRefusal, busyState, type AiState } from './probes.js';
+import { staleOnThisHost } from '../openedge/liveness.js';
+import { LkMode } from '../openedge/parse-lk.js';
 import { failure, noCommands, type Step } from './step.js';
 
 interface Probe {
@@ -20,6 +22,8 @@ interface Probe {
   manifestError: string | null;
   /** Backups, database in use: who holds it (proutil -C holder); a single-user holder is no server. */
   holder?: string | null;
+  /** Backups: the `.lk` says crash recovery (mode 5), by a process alive or not (docs/openedge.md §2.6). */
+  crashRecovery?: { pid: number; host: string; alive: boolean } | null;
   /** First line of `$DLC/version` the run's utilities belong to (the evidence shows it); null when unreadable. */
   dlcVersion: string | null;
   /** Backups: why the destination cannot take the copy (OEF-303 inside the database, OEF-305 not free), or null. */
@@ -69,6 +73,11 @@ export const preflight = {
     // a restart after an abort finds this run's own finished copy there: that one may be redone
     // in use, but by whom: a single-user utility or session is no server (proshut cannot stop it)
     const holder = busy === 'in-use' ? (await env.tools.holder(input.db, { signal: env.signal })).value : null;
+    const lk = await env.tools.readLk(input.db);
+    const crashRecovery =
+      lk !== null && lk.problem === undefined && lk.mode === LkMode.crashRecovery
+        ? { pid: lk.pid, host: lk.host, alive: !staleOnThisHost(lk) }
+        : null;
     const dest =
       input.destination === undefined
         ? null
@@ -84,6 +93,7 @@ export const preflight = {
       exists: true,
       busy,
       holder,
+      crashRecovery,
       aiEnabled: ai.enabled && desc.value.aiEnabled,
       extents: ai.extents,
       busySeq: ai.busySeq,
@@ -110,6 +120,15 @@ export const preflight = {
     }
     if (p.destinationProblem) return failure('failed', p.destinationProblem.code, p.destinationProblem.message);
     const online = input.procedure === 'online-backup';
+    const cr = p.crashRecovery;
+    if (cr)
+      return failure(
+        'invariant',
+        'OEF-209',
+        cr.alive
+          ? `${input.db} is in crash recovery (.lk mode 5, pid ${cr.pid} on ${cr.host}): the database is not open yet and its blocks are being recovered`
+          : `${input.db} was left in crash recovery (.lk mode 5) by pid ${cr.pid}, which is gone: the recovery was interrupted and the database is neither consistent nor free`,
+      );
     if (p.holder === 'single-user') {
       return online
         ? failure(

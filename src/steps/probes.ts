@@ -19,6 +19,11 @@ export interface AiState {
 /** Summarise `rfutil -C aimage list`. */
 export async function aiState(env: StepEnv, db: string): Promise<AiState> {
   const { value: list } = await env.tools.aimageList(db, { signal: env.signal });
+  return summariseAi(list);
+}
+
+/** Who is BUSY and what comes after it, from the extents `aimage list` printed. */
+export function summariseAi(list: readonly AiExtent[]): AiState {
   const busy = list.find((e) => e.status === 'Busy') ?? null;
   const next = busy === null ? null : (list[(list.indexOf(busy) + 1) % list.length] ?? null);
   return {
@@ -41,7 +46,8 @@ export const ARCHIVER_SETTLE_MS = 12_000;
  */
 export async function aiStateForSwitch(env: StepEnv, db: string): Promise<AiState> {
   const first = await aiState(env, db);
-  if (first.nextStatus === 'Empty' || first.nextStatus === null) return first;
+  // only a FULL extent is the daemon's to empty; a LOCKED one waits for replication instead (OEF-207)
+  if (first.nextStatus !== 'Full') return first;
   const archiving = (await env.tools.describe(db, { signal: env.signal })).value.aiArchiver;
   if (!archiving) return first;
   let now = first;
@@ -118,6 +124,14 @@ export function aiSwitchRefusal(
   if (!p.enabled) return failure('invariant', 'OEF-202', `after-imaging is not enabled on ${db}`);
   if (p.extents < minExtents)
     return failure('invariant', 'OEF-204', `${db} has ${p.extents} AI extent(s): a quiet point needs more than one`);
+  // a replication source's extent that the target has not received yet (docs/openedge.md §3.13):
+  // it cannot be emptied, and only replication catching up frees it
+  if (p.nextStatus === 'Locked' || p.nextStatus === 'Archived')
+    return failure(
+      'invariant',
+      'OEF-207',
+      `the AI extent after the BUSY one is ${p.nextStatus.toUpperCase()}: its notes have not been replicated to the target yet, so it cannot be emptied and ${what} would fail`,
+    );
   if (p.nextStatus !== 'Empty')
     return failure(
       'invariant',

@@ -57,6 +57,15 @@ export const quietDisable = {
     if (r.exitCode === 7) return down({ disabledAt, wasEnabled: false, ...window });
     if (r.exitCode === 16)
       return down({ disabledAt, wasEnabled: false, note: 'broker gone: no quiet point survives it', ...window });
+    // rc 3: the BI reached its threshold meanwhile (-bistall): the broker keeps the database quiet
+    // until `proquiet bithreshold` raises it; only then can a disable succeed (KB P41028)
+    if (r.exitCode === 3)
+      fail(
+        'failed',
+        'OEF-208',
+        `proquiet disable exited 3: the database reached its BI threshold and stays quiet until it is raised: ${messageSummary(r)}`,
+        `Raise the threshold now (proquiet ${env.ctx.input.db} bithreshold <MB above the BI size>), then disable the quiet point (proquiet ${env.ctx.input.db} disable).`,
+      );
     fail(
       'failed',
       'OEF-054',

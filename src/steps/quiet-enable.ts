@@ -11,6 +11,10 @@ import { quietEnableArgv } from '../openedge/argv.js';
 /** proquiet enable return codes (docs/openedge.md §5, KB P41028) mapped to oeflow codes. */
 const enableRc: Record<number, [code: ErrorCode, why: string]> = {
   2: ['OEF-204', 'cannot enable a quiet point with a single AI extent (rc 2)'],
+  3: [
+    'OEF-208',
+    'the database reached its BI threshold and the broker holds it quiet until the threshold is raised (rc 3)',
+  ],
   4: ['OEF-206', 'a quiet point has already been requested (rc 4)'],
   5: ['OEF-203', 'the quiet point could not switch AI extents: the next extent is not EMPTY (rc 5)'],
   6: ['OEF-206', 'a quiet point is already in effect (rc 6)'],
@@ -57,9 +61,11 @@ export const quietEnable = {
     }
     if (r.exitCode !== 0) {
       const [code, why] = enableRc[r.exitCode ?? -1] ?? ['OEF-050', `proquiet enable exited ${r.exitCode ?? r.signal}`];
-      // rc 4/6: a quiet point someone else raised: never disable it for them (kind invariant)
-      if (r.exitCode === 4 || r.exitCode === 6) env.quietGuard.release('stand-down');
-      fail(r.exitCode === 4 || r.exitCode === 6 ? 'invariant' : 'failed', code, `${why}: ${messageSummary(r)}`);
+      // rc 3/4/6: a quiet point someone else raised (rc 3: the broker's own, at the BI threshold):
+      // never disable it for them (kind invariant: no compensation runs)
+      const theirs = r.exitCode === 3 || r.exitCode === 4 || r.exitCode === 6;
+      if (theirs) env.quietGuard.release('stand-down');
+      fail(theirs ? 'invariant' : 'failed', code, `${why}: ${messageSummary(r)}`);
     }
     // Issue 9: nothing else runs while writes are held. Which AI sequence the forced switch
     // made BUSY is read after the disable, from the .lg and the extent list (confirm-quiet-point.ts).

@@ -122,6 +122,27 @@ describe('truncated and damaged AI files', () => {
     expect(sim.hashDir(join(sim.dir, 'copy'))).toBe(before);
   }, 180_000);
 
+  it('after a failed roll forward with -i, neither retry nor a plain roll forward continues: 4554, nothing applied (KB P61656)', async () => {
+    const sim = newSim({ aiExtents: 3 });
+    const copy = await twoClosedFiles(sim);
+    // a -i roll forward that succeeds leaves nothing behind: the next file applies normally
+    expect((await sim.run('rfutil', [copy, '-C', 'roll', 'forward', '-i', '-a', `${sim.db}.a1`])).exitCode).toBe(0);
+    const cut = truncatedCopy(sim, `${sim.db}.a2`, 'sports.a2', 0.5);
+    const failed = await sim.run('rfutil', [copy, '-C', 'roll', 'forward', '-i', '-a', cut]);
+    expect(failed.exitCode).toBe(1);
+    expect(failed.messages).toContain(9333);
+    const data = readFileSync(`${copy}_7.d1`);
+    for (const retry of [true, false]) {
+      const r = await rf(sim, copy, `${sim.db}.a2`, retry);
+      expect({ rc: r.exitCode, messages: r.messages.filter((n) => n > 1000 && n < 90000) }).toEqual({
+        rc: 1,
+        messages: [4554],
+      });
+      expect(r.stdout).toContain('rlaiextrd: Transaction table mismatch ptran: 0 note 1. (4554)');
+    }
+    expect(readFileSync(`${copy}_7.d1`).equals(data)).toBe(true);
+  }, 180_000);
+
   it('retry after an ordinary 831/832/833 error skips the time check and hits 1028 + 8999 (KB 000046795)', async () => {
     const sim = newSim({ aiExtents: 3 });
     const copy = await twoClosedFiles(sim);

@@ -2,6 +2,7 @@
 //                      enablesitereplication {source|target} | disablesitereplication {source|target} }
 import { oeDate } from '../dates.js';
 import { lkState, openSingleUser, requireDb } from '../db-open.js';
+import { LK_CRASH_RECOVERY } from '../lk-file.js';
 import { truncateBiFile } from '../data-file.js';
 import { aiExtents, biExtent, updateMasterSync, type MasterBlock } from '../master-block.js';
 import { msg, screen } from '../messages.js';
@@ -9,6 +10,7 @@ import { Exit, type Session } from '../session.js';
 import type { DbPaths } from '../paths.js';
 import { busyIndex } from '../ai-switch.js';
 import { recoverAtOpen } from '../crash-recovery.js';
+import { releaseReplicationStates } from '../replication.js';
 
 const SYNTAX =
   'proutil db-name -C { busy | holder | truncate bi | describe | enablesitereplication source|target | disablesitereplication source|target }';
@@ -20,7 +22,8 @@ function busy(s: Session, paths: DbPaths, mb: MasterBlock): never {
     s.print(screen(msg.notInUse(paths.base)));
     throw new Exit(0);
   }
-  if (st.info.mode === 2 && mb.state !== 'open') {
+  // a broker still opening it: before the master block says open, or in crash recovery (mode 5) [I]
+  if ((st.info.mode === 2 && mb.state !== 'open') || st.info.mode === LK_CRASH_RECOVERY) {
     s.print(screen(msg.startingUp(paths.base)));
     throw new Exit(64);
   }
@@ -34,7 +37,7 @@ function holder(s: Session, paths: DbPaths): never {
     s.print(screen(msg.notInUse(paths.base)));
     throw new Exit(0);
   }
-  if (st.info.mode === 2) {
+  if (st.info.mode === 2 || st.info.mode === LK_CRASH_RECOVERY) {
     s.print(screen(msg.inUseMulti(paths.base)));
     throw new Exit(16);
   }
@@ -133,7 +136,10 @@ async function replication(
   const current = updateMasterSync(paths, (mb) => {
     const before = mb.replication;
     if (verb === 'enable' && before === 'none') mb.replication = role;
-    if (verb === 'disable' && before === role) mb.replication = 'none';
+    if (verb === 'disable' && before === role) {
+      mb.replication = 'none';
+      releaseReplicationStates(mb);
+    }
     return before;
   });
   if (verb === 'enable' && current !== 'none') s.fail(msg.replicationWrongRole('none', current));

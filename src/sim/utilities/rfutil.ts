@@ -28,7 +28,7 @@ import { rollForward, type RollForwardOptions } from '../roll-forward.js';
 import type { Session } from '../session.js';
 
 const SYNTAX =
-  'rfutil db-name -C { aimage begin|end|new|list|extent list|extent full|extent empty [n|path]|query <opt> by <search> <value>|scan [verbose] -a file | mark backedup | sequence | roll forward [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss] [-B n] [-r] {-a file|-ailist list} | aiarchiver enable -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]|disable|end|setdir dirs|setinterval n | aiarchive extent <n|path> <target> }';
+  'rfutil db-name -C { aimage begin|end|new|list|extent list|extent full|extent empty [n|path]|query <opt> by <search> <value>|scan [verbose] -a file | mark backedup | sequence | roll forward [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss] [-B n] [-r] [-i] {-a file|-ailist list} | aiarchiver enable -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]|disable|end|setdir dirs|setinterval n | aiarchive extent <n|path> <target> }';
 
 function usage(s: Session, detail: string): never {
   return s.fail(msg.usage('rfutil', detail, SYNTAX));
@@ -199,6 +199,7 @@ function rollOptions(s: Session, raw: readonly string[]): RollForwardOptions {
     if (lower === 'retry') o.retry = true;
     else if (lower === 'verbose') o.verbose = true;
     else if (lower === '-r') continue;
+    else if (t === '-i') o.noInteg = true;
     else if (lower === '-b' && next !== undefined && /^\d+$/.test(next)) i++;
     else if (lower === 'endtime' && next !== undefined) {
       o.endtime = parseEndtime(next);

@@ -62,4 +62,8 @@ describe('lkStale', () => {
     expect(lkStale(parseLk(Buffer.from([2, 0, 0, 0])))).toBe(false);
     expect(lkStale(unreadableLk('EACCES'))).toBe(false);
   });
+
+  it('is never stale for mode 5 (crash recovery): a dead pid there means an interrupted recovery, not a free database', () => {
+    expect(lkStale(parseLk(lk(LkMode.crashRecovery, DEAD_PID, hostname())))).toBe(false);
+  });
 });
