@@ -7,7 +7,7 @@ import { sqlite } from './sqlite.js';
 import { OeflowError } from '../errors.js';
 import { readPragmas, type PragmaReadings } from './pragmas.js';
 import type { CachedHeader, FileIdentity } from '../aichain/scan-cache.js';
-import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex, storeLogHash } from './hash-chain.js';
+import { GENESIS_HASH, canonicalJson, journalHash, journalHashOfText, sha256Hex, storeLogHash } from './hash-chain.js';
 import type {
   RowSigner,
   AttemptOutcome,
@@ -967,7 +967,7 @@ export class Store {
     const at = this.#stamp();
     const dataJson = canonicalJson(data);
     const parsed = JSON.parse(dataJson) as unknown;
-    const hash = journalHash(head.head_hash, { runId, seq, at, kind, stepKey, attempt, data: parsed });
+    const hash = journalHashOfText(head.head_hash, { runId, seq, at, kind, stepKey, attempt, dataJson });
     const signer = this.#signer;
     // In the row's transaction, so a signed row never exists without its public key; once that
     // transaction committed, later rows of this connection skip the statement (one less per row).
