@@ -15,6 +15,11 @@ let zoneFormat: { tz: string | undefined; format: Intl.DateTimeFormat } | undefi
 
 /** The zone's short name at that moment ("CET", "UTC"; "GMT+5:30" where the zone has none). */
 function zoneName(d: Date): string {
+  // Building the first Intl.DateTimeFormat loads ICU's date-pattern data: 30–180 ms, more than
+  // the rest of `oeflow runs` or `show` (bench/README.md, cli-start). Date#toString names the
+  // zone without it, so the zone servers most often run in (UTC) skips the formatter; any other
+  // zone, or a toString in another language, gets the formatter's own answer.
+  if (d.toString().endsWith('(Coordinated Universal Time)')) return 'UTC';
   // one formatter per zone: building one costs about 0.1 ms, which `runs` paid per row; a
   // formatter keeps the zone it was built in, so a changed TZ (tests, in-process) builds anew
   const tz = process.env['TZ'];

@@ -1,6 +1,8 @@
 // Deterministic crash points for the crash tests (like SQLite's test hooks): when
 // OEFLOW_CRASH_AT names this point, the process kills itself with SIGKILL, exactly as
-// a power cut would stop it. Unset in production, so the check is a string compare.
+// a power cut would stop it (the process; what it committed without an fsync of its own stays
+// in the OS's page cache, which a real power cut may lose: docs/architecture.md, group commit).
+// Unset in production, so the check is a string compare.
 
 export type CrashPoint = 'after-intent' | 'after-command' | 'after-result';
 

@@ -62,6 +62,9 @@ function stepDeps(deps: EngineDeps, run: { runId: string; db: string; maxQuietMs
         dlc: deps.dlc,
         onResult: record,
         onSpawn: spawned,
+        // the rows written without their own fsync (the transition, the last step's commands
+        // and result: store/group-commit.ts) are durable before a utility starts
+        beforeSpawn: () => deps.store.sync(),
         ...(deps.utilityParams ? { params: deps.utilityParams } : {}),
       }),
     // Idempotent on backupId: a recordBackup re-run after a crash finds its own row.

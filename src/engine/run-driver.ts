@@ -76,6 +76,13 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
     clearInterval(heartbeat);
     if (watchdog) clearTimeout(watchdog);
     o.abortSignal?.removeEventListener('abort', onAbort);
+    // the transitions that led here are durable before the guard may act on the database (a
+    // failing sync has tripped the store's watch; changeStatus below reports the failure)
+    try {
+      store.sync();
+    } catch {
+      /* see above */
+    }
     // the run stops driving: its guard makes sure no quiet point of it stays up
     o.deps.quietGuard.release('finalize');
     store.changeStatus(
@@ -172,12 +179,15 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
       if (restoring && ev.event.type === 'xstate.init') return;
       let row;
       try {
-        row = store.recordTransition(runId, {
-          event: ev.event,
-          from: previous,
-          to: snap.value,
-          snapshot: actor.getPersistedSnapshot(),
-        });
+        // Without an fsync of its own (store/group-commit.ts): nothing acts on the new state
+        // before a durable commit or a sync — a step's intent, the sync before every utility
+        // spawn, finish() below. An OS crash that loses it resumes from the state before,
+        // whose step result (if any survived) is replayed.
+        row = store.recordTransition(
+          runId,
+          { event: ev.event, from: previous, to: snap.value, snapshot: actor.getPersistedSnapshot() },
+          { durable: 'with-next' },
+        );
       } catch (err) {
         // the transition could not be made durable: stop before any further side effect
         const message = err instanceof Error ? err.message : String(err);

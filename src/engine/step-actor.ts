@@ -51,6 +51,16 @@ function skippedBecause(facts: Facts): { skipped?: string } {
 
 const never = (): Promise<never> => new Promise<never>(() => undefined);
 
+/**
+ * The rows a step writes after its intent (its commands, the pids it started, its result) need
+ * no fsync of their own (store/group-commit.ts): the next side effect comes after a durable
+ * commit or a sync — the next step's intent, the sync before every utility spawn
+ * (engine.ts, beforeSpawn), the run's end — so they are durable before it. An OS crash that
+ * loses them leaves the step's intent without a result: in doubt, which reconcile decides, as
+ * after any crash during a step; a pid note only matters while the OS that ran the pid is up.
+ */
+const WITH_NEXT = { durable: 'with-next' } as const;
+
 /** Map anything a step threw to the plain, persistable StepFailure. */
 export function toFailure(err: unknown): StepFailure {
   if (err instanceof StepFailureError) return err.failure;
@@ -83,19 +93,23 @@ export function createStepActor(deps: StepActorDeps) {
       ctx: input.context,
       tools: deps.toolsFor(
         (r) => {
-          store.recordCommand(runId, {
-            stepKey: input.stepKey,
-            attempt: forAttempt,
-            argv: [r.utility, ...r.argv],
-            exitCode: r.exitCode,
-            signal: r.signal,
-            durationMs: r.durationMs,
-            stdout: r.stdout,
-            stderr: r.stderr,
-            messages: r.messages,
-            startedAt: r.startedAt,
-            ...(r.stdin === undefined ? {} : { stdin: r.stdin }),
-          });
+          store.recordCommand(
+            runId,
+            {
+              stepKey: input.stepKey,
+              attempt: forAttempt,
+              argv: [r.utility, ...r.argv],
+              exitCode: r.exitCode,
+              signal: r.signal,
+              durationMs: r.durationMs,
+              stdout: r.stdout,
+              stderr: r.stderr,
+              messages: r.messages,
+              startedAt: r.startedAt,
+              ...(r.stdin === undefined ? {} : { stdin: r.stdin }),
+            },
+            WITH_NEXT,
+          );
           reporter({
             type: 'command',
             runId,
@@ -109,12 +123,16 @@ export function createStepActor(deps: StepActorDeps) {
         // a state-changing utility's pid, so a resume after a kill can wait for it (leftover-utilities.ts)
         (sp) => {
           if (isEffectCommand(sp.argv))
-            store.appendJournal(runId, {
-              kind: 'note',
-              stepKey: input.stepKey,
-              attempt: forAttempt,
-              data: spawnNote(sp.pid, sp.argv),
-            });
+            store.appendJournal(
+              runId,
+              {
+                kind: 'note',
+                stepKey: input.stepKey,
+                attempt: forAttempt,
+                data: spawnNote(sp.pid, sp.argv),
+              },
+              WITH_NEXT,
+            );
         },
       ),
       signal,
@@ -131,12 +149,16 @@ export function createStepActor(deps: StepActorDeps) {
       siteCommandStarted: (pid, argv, ownGroup) => {
         // best effort too: a failing store stops the run at its next write; the command is not stopped half way for it
         try {
-          store.appendJournal(runId, {
-            kind: 'note',
-            stepKey: input.stepKey,
-            attempt: forAttempt,
-            data: siteCommandNote(pid, argv, ownGroup),
-          });
+          store.appendJournal(
+            runId,
+            {
+              kind: 'note',
+              stepKey: input.stepKey,
+              attempt: forAttempt,
+              data: siteCommandNote(pid, argv, ownGroup),
+            },
+            WITH_NEXT,
+          );
         } catch {
           /* see above */
         }
@@ -144,12 +166,16 @@ export function createStepActor(deps: StepActorDeps) {
         // this note a resume finds the pid gone, which is as good
         return () => {
           try {
-            store.appendJournal(runId, {
-              kind: 'note',
-              stepKey: input.stepKey,
-              attempt: forAttempt,
-              data: siteCommandEndNote(pid),
-            });
+            store.appendJournal(
+              runId,
+              {
+                kind: 'note',
+                stepKey: input.stepKey,
+                attempt: forAttempt,
+                data: siteCommandEndNote(pid),
+              },
+              WITH_NEXT,
+            );
           } catch {
             /* see above */
           }
@@ -209,7 +235,7 @@ export function createStepActor(deps: StepActorDeps) {
     } catch (err) {
       const f = toFailure(err);
       store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probeError: f } });
-      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f });
+      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f }, WITH_NEXT);
       reporter({
         type: 'step-end',
         runId,
@@ -231,7 +257,7 @@ export function createStepActor(deps: StepActorDeps) {
       data: { at, probe, effect: step.effect, ...(refused ? { refused } : {}) },
     });
     if (refused !== null) {
-      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: refused });
+      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: refused }, WITH_NEXT);
       reporter({
         type: 'step-end',
         runId,
@@ -254,7 +280,7 @@ export function createStepActor(deps: StepActorDeps) {
       const f = signal.aborted
         ? failure('failed', 'OEF-052', `step cancelled: ${toFailure(err).message}`)
         : toFailure(err);
-      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f });
+      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f }, WITH_NEXT);
       reporter({
         type: 'step-end',
         runId,
@@ -269,7 +295,7 @@ export function createStepActor(deps: StepActorDeps) {
     control.inFlight(null);
     crashPoint('after-command', input.stepKey);
     const output = JSON.parse(JSON.stringify({ facts })) as StepOutput;
-    store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'ok', output });
+    store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'ok', output }, WITH_NEXT);
     crashPoint('after-result', input.stepKey);
     reporter({
       type: 'step-end',

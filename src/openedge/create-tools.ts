@@ -24,6 +24,8 @@ export interface CreateToolsOptions {
   /** The database's startup parameters (utility-params.ts): each call gets those it takes. */
   params?: UtilityParams;
   onResult?: (r: ToolResult) => void;
+  /** Called before every utility process starts (the engine makes its rows so far durable). */
+  beforeSpawn?: () => void;
   /** A utility process started: its pid, with the utility first in argv. */
   onSpawn?: (s: { pid: number; argv: string[] }) => void;
 }
@@ -33,6 +35,7 @@ export function createTools(o: CreateToolsOptions): OpenEdgeTools {
   const run = async (utility: Utility, ownArgv: string[], c: CallOptions = {}): Promise<ToolResult> => {
     const extra = paramsFor(utility, ownArgv, o.params ?? {});
     const argv = [...ownArgv, ...extra.args];
+    o.beforeSpawn?.();
     const ran = await runTool(o.dlc, utility, argv, {
       ...(c.signal === undefined ? {} : { signal: c.signal }),
       ...(c.timeoutMs === undefined ? {} : { timeoutMs: c.timeoutMs }),

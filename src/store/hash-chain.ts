@@ -93,6 +93,20 @@ export function journalHash(prevHash: string, fields: HashedFields): string {
   return sha256Hex(prevHash + canonicalJson({ runId, seq, at, kind, stepKey, attempt, data }));
 }
 
+/**
+ * journalHash of a row whose data is already canonical JSON text (`canonicalJson(data)`, as the
+ * store writes it): the same hash, without serialising the data a second time. The fields are
+ * written in canonicalJson's key order (sorted: "at" before "attempt"); canonicalJson(JSON.parse(t)) === t for its own output
+ * makes the data text what canonicalJson would write for the parsed value.
+ */
+export function journalHashOfText(prevHash: string, f: Omit<HashedFields, 'data'> & { dataJson: string }): string {
+  const num = (n: number | null): string => (n === null ? 'null' : canonicalJson(n));
+  const str = (t: string | null): string => (t === null ? 'null' : JSON.stringify(t));
+  return sha256Hex(
+    `${prevHash}{"at":${str(f.at)},"attempt":${num(f.attempt)},"data":${f.dataJson},"kind":${str(f.kind)},"runId":${str(f.runId)},"seq":${num(f.seq)},"stepKey":${str(f.stepKey)}}`,
+  );
+}
+
 /** The fields of a store log entry its hash covers: which journal row it anchors, and that row's hash. */
 export interface StoreLogFields {
   seq: number;

@@ -7,7 +7,7 @@ import { sqlite } from './sqlite.js';
 import { OeflowError } from '../errors.js';
 import { readPragmas, type PragmaReadings } from './pragmas.js';
 import type { CachedHeader, FileIdentity } from '../aichain/scan-cache.js';
-import { GENESIS_HASH, canonicalJson, journalHash, sha256Hex, storeLogHash } from './hash-chain.js';
+import { GENESIS_HASH, canonicalJson, journalHash, journalHashOfText, sha256Hex, storeLogHash } from './hash-chain.js';
 import type {
   RowSigner,
   AttemptOutcome,
@@ -24,6 +24,7 @@ import type {
   StoreLogRow,
 } from './types.js';
 import { decodeJournal, type JournalEntry } from './journal-entry.js';
+import { GroupCommit } from './group-commit.js';
 
 /** Journal kinds the store log anchors: a run's start, its end and every operator decision (docs: README, store checkpoints). */
 const ANCHORED_KINDS: ReadonlySet<JournalKind> = new Set(['run-started', 'run-ended', 'decision']);
@@ -349,6 +350,16 @@ interface WriteWatch {
   failed?: OeflowError;
 }
 
+/**
+ * How a write is made durable. 'now' (the default): its commit fsyncs. 'with-next': it commits
+ * without an fsync of its own, and the next durable commit or `sync()` makes it durable
+ * (group-commit.ts): for rows whose loss in an OS crash leaves a state the protocol already
+ * handles, written where a durable commit or a sync comes before the next side effect.
+ */
+export interface WriteOptions {
+  durable?: 'now' | 'with-next';
+}
+
 /** The state store. Create it with openStore(); all methods are synchronous. */
 export class Store {
   readonly path: string;
@@ -359,6 +370,9 @@ export class Store {
   #keyState: 'not-yet' | 'in-transaction' | 'committed' = 'not-yet';
   /** While a run watches its store (watchWriteFailure): the first write that failed. */
   #watch: WriteWatch | undefined;
+  readonly #group: GroupCommit;
+  /** Set by #append: the write in progress changed pages (so its durable commit fsynced the WAL). */
+  #appended = false;
   readonly #s;
   readonly #tx;
 
@@ -368,6 +382,7 @@ export class Store {
     this.path = path;
     this.#now = options.now ?? (() => new Date());
     this.#signer = options.signer;
+    this.#group = new GroupCommit(db, path);
     this.#s = {
       insertRun: db.prepare<
         [string, string, string, string, string, string, string, string, string, number, string]
@@ -581,7 +596,42 @@ export class Store {
 
   /** Close the connection; later calls throw. Safe to call twice. */
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    try {
+      this.#group.close(); // what was written 'with-next' is durable before the connection goes
+    } finally {
+      this.#db.close();
+    }
+  }
+
+  /**
+   * Make every committed write durable now (one fsync, only when a 'with-next' write is owed).
+   * The engine calls it before every utility spawn, so a side effect never starts ahead of the
+   * rows before it.
+   */
+  sync(): void {
+    const failedBefore = this.#watch?.failed;
+    if (failedBefore) throw failedBefore;
+    try {
+      this.#group.sync();
+    } catch (cause) {
+      // as a failed write (#write): the rows may not survive an OS crash, so nothing may act on them
+      const err = new OeflowError('OEF-020', `State store sync failed (${this.path}): ${(cause as Error).message}`, {
+        cause,
+        details: { path: this.path, code: (cause as NodeJS.ErrnoException).code ?? null },
+      });
+      const watch = this.#watch;
+      if (watch && !watch.failed) {
+        watch.failed = err;
+        watch.listener(err);
+      }
+      throw err;
+    }
+  }
+
+  /** True while a 'with-next' write waits for its fsync (tests of the protocol). */
+  get syncPending(): boolean {
+    return this.#group.pending;
   }
 
   // ---- runs ----
@@ -643,13 +693,13 @@ export class Store {
   // ---- journal ----
 
   /** Journal a 'transition' and store the snapshot it leads to, in one transaction. */
-  recordTransition(runId: string, t: TransitionInput): JournalRow {
-    return this.#write(() => this.#tx.recordTransition.immediate(runId, t));
+  recordTransition(runId: string, t: TransitionInput, o: WriteOptions = {}): JournalRow {
+    return this.#write(() => this.#tx.recordTransition.immediate(runId, t), true, o);
   }
 
   /** Append one hash-chained journal row. */
-  appendJournal(runId: string, e: JournalInput): JournalRow {
-    return this.#write(() => this.#tx.appendJournal.immediate(runId, e));
+  appendJournal(runId: string, e: JournalInput, o: WriteOptions = {}): JournalRow {
+    return this.#write(() => this.#tx.appendJournal.immediate(runId, e), true, o);
   }
 
   journal(runId: string): JournalRow[] {
@@ -740,16 +790,16 @@ export class Store {
   }
 
   /** Store a command's full output and journal it (argv, exit, digests of stdout/stderr), in one transaction. */
-  recordCommand(runId: string, c: CommandInput): void {
-    this.#write(() => this.#tx.recordCommand.immediate(runId, c));
+  recordCommand(runId: string, c: CommandInput, o: WriteOptions = {}): void {
+    this.#write(() => this.#tx.recordCommand.immediate(runId, c), true, o);
   }
 
   /**
    * Close an attempt: journal 'result' (ok/error), 'reconciliation' (reconciled-*) or
    * 'decision' (decided-*) and set the attempt's outcome, in one transaction.
    */
-  recordResult(runId: string, r: ResultInput): JournalRow {
-    return this.#write(() => this.#tx.recordResult.immediate(runId, r));
+  recordResult(runId: string, r: ResultInput, o: WriteOptions = {}): JournalRow {
+    return this.#write(() => this.#tx.recordResult.immediate(runId, r), true, o);
   }
 
   /** The memo lookup: the highest attempt of (run, stepKey). */
@@ -853,19 +903,23 @@ export class Store {
     return r === undefined ? undefined : { seqno: r.seqno, aiBeginDate: r.ai_begin_date };
   }
 
+  /** Cache a scanned header. Not evidence: a cache row lost in an OS crash is scanned again, so it never waits for an fsync of its own. */
   rememberScan(id: FileIdentity, sha256: string, header: CachedHeader): void {
-    this.#write(() =>
-      this.#s.rememberScan.run(
-        id.dev,
-        id.ino,
-        id.size,
-        id.mtimeNs,
-        id.ctimeNs,
-        sha256,
-        header.seqno,
-        header.aiBeginDate,
-        this.#stamp(),
-      ),
+    this.#write(
+      () =>
+        this.#s.rememberScan.run(
+          id.dev,
+          id.ino,
+          id.size,
+          id.mtimeNs,
+          id.ctimeNs,
+          sha256,
+          header.seqno,
+          header.aiBeginDate,
+          this.#stamp(),
+        ),
+      true,
+      { durable: 'with-next' },
     );
   }
 
@@ -876,11 +930,14 @@ export class Store {
   }
 
   /** Run a write; SQLite failures (busy past the timeout, disk full, I/O) become OEF-020. */
-  #write<T>(fn: () => T, trips = true): T {
+  #write<T>(fn: () => T, trips = true, o: WriteOptions = {}): T {
     const failedBefore = this.#watch?.failed;
     if (failedBefore) throw failedBefore;
     try {
-      const out = fn();
+      this.#appended = false;
+      const out = o.durable === 'with-next' ? this.#group.withNext(fn) : fn();
+      // a durable commit of a journal row fsynced the WAL: every earlier 'with-next' write too
+      if (o.durable !== 'with-next' && this.#appended) this.#group.synced();
       // committed: the signer's public key is in the store from now on
       if (this.#keyState === 'in-transaction') this.#keyState = 'committed';
       return out;
@@ -905,11 +962,12 @@ export class Store {
   #append(runId: string, kind: JournalKind, stepKey: string | null, attempt: number | null, data: unknown): JournalRow {
     const head = this.#s.head.get(runId);
     if (head === undefined) throw runNotFound(runId);
+    this.#appended = true;
     const seq = head.last_seq + 1;
     const at = this.#stamp();
     const dataJson = canonicalJson(data);
     const parsed = JSON.parse(dataJson) as unknown;
-    const hash = journalHash(head.head_hash, { runId, seq, at, kind, stepKey, attempt, data: parsed });
+    const hash = journalHashOfText(head.head_hash, { runId, seq, at, kind, stepKey, attempt, dataJson });
     const signer = this.#signer;
     // In the row's transaction, so a signed row never exists without its public key; once that
     // transaction committed, later rows of this connection skip the statement (one less per row).

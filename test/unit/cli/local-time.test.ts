@@ -14,6 +14,11 @@ describe('localTime', () => {
     expect(localTime('2026-07-01T06:12:03.000Z')).toBe('2026-07-01 08:12:03 GMT+2');
     process.env['TZ'] = 'UTC';
     expect(localTime('2026-12-01T06:12:03.000Z')).toBe('2026-12-01 06:12:03 UTC');
+    // a zone at offset 0 that is not UTC keeps its own name (UTC is named without Intl)
+    process.env['TZ'] = 'Europe/London';
+    expect(localTime('2026-12-01T06:12:03.000Z')).toBe('2026-12-01 06:12:03 GMT');
+    process.env['TZ'] = 'Etc/UTC';
+    expect(localTime('2026-12-01T06:12:03.000Z')).toBe('2026-12-01 06:12:03 UTC');
   });
 
   it('writes log timestamps as local ISO 8601 with the offset', () => {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, canonicalJson, journalHash, type Store } from '../../../src/store/index.js';
+import { journalHashOfText } from '../../../src/store/hash-chain.js';
 import { expectOeflowError, sampleRun, tempStore } from './helpers.js';
 
 describe('canonicalJson', () => {
@@ -53,6 +54,27 @@ describe('journalHash', () => {
     expect(journalHash(GENESIS_HASH, { ...f, seq: 2 })).not.toBe(h);
     expect(journalHash(GENESIS_HASH, { ...f, data: { a: 2 } })).not.toBe(h);
     expect(journalHash(GENESIS_HASH, { ...f, attempt: 1 })).not.toBe(h);
+  });
+
+  it('gives the same hash from the canonical data text as from the value (the store hashes the text it writes)', () => {
+    const rows = [
+      { runId: 'r', seq: 1, at: '2025-01-01T00:00:00.000Z', kind: 'note', stepKey: null, attempt: null, data: null },
+      {
+        runId: 'run-"quoted"\\',
+        seq: 12,
+        at: '2025-01-01T00:00:00.000Z',
+        kind: 'command',
+        stepKey: 'rollForward#3',
+        attempt: 2,
+        data: { z: [1, 'é', { b: true, a: null }], a: 1.5, s: 'line\nbreak', u: undefined, big: 10n },
+      },
+    ];
+    for (const r of rows) {
+      const { data, ...rest } = r;
+      expect(journalHashOfText('ab'.repeat(32), { ...rest, dataJson: canonicalJson(data) })).toBe(
+        journalHash('ab'.repeat(32), { ...rest, data: JSON.parse(canonicalJson(data)) as unknown }),
+      );
+    }
   });
 });
 

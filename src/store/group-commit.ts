@@ -1,0 +1,74 @@
+// Group commit: a write whose durability can wait for the next durable one commits without its
+// own fsync, and the next durable commit (or an explicit sync) makes both durable at once.
+//
+// Why it is safe (docs/architecture.md, durability protocol): in WAL mode a commit appends its
+// frames to `<store>-wal` and, with synchronous=FULL, fsyncs that file; with synchronous=NORMAL
+// it skips the fsync. The frames are visible to every connection at once either way, and they
+// survive the death of the process (they are in the OS's page cache); only an OS crash or a
+// power loss can lose them, and then SQLite's recovery keeps an unbroken prefix of the WAL (its
+// frames are checksummed in a chain), so what survives is always a consistent earlier state.
+// The fsync of a later commit flushes the whole file, earlier frames included. So a row written
+// "with the next" is exactly as durable as the protocol needs as long as a durable commit or
+// sync() comes before the next side effect: the engine makes the step's intent durable before
+// it spawns, and sync()s before every utility spawn (engine.ts, beforeSpawn).
+import type Database from 'better-sqlite3';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+
+export class GroupCommit {
+  readonly #walPath: string | null;
+  readonly #relaxed: Database.Statement;
+  readonly #full: Database.Statement;
+  #walFd: number | null = null;
+  /** Committed writes whose fsync is still owed. */
+  #pending = false;
+
+  constructor(db: Database.Database, path: string) {
+    // ':memory:' has no WAL and nothing to make durable
+    this.#walPath = path === ':memory:' || path === '' ? null : `${path}-wal`;
+    this.#relaxed = db.prepare('PRAGMA synchronous = NORMAL');
+    this.#full = db.prepare('PRAGMA synchronous = FULL');
+  }
+
+  /** True while a committed write still waits for its fsync. */
+  get pending(): boolean {
+    return this.#pending;
+  }
+
+  /** Commit `write` without an fsync of its own (the connection is back to FULL afterwards). */
+  withNext<T>(write: () => T): T {
+    if (this.#walPath === null) return write();
+    this.#relaxed.run();
+    try {
+      const out = write();
+      this.#pending = true;
+      return out;
+    } finally {
+      this.#full.run();
+    }
+  }
+
+  /** A durable commit that wrote frames has just fsynced the WAL: nothing is owed any more. */
+  synced(): void {
+    this.#pending = false;
+  }
+
+  /** Make every committed write durable now: one fsync of the WAL, only when something is owed. */
+  sync(): void {
+    if (!this.#pending || this.#walPath === null) return;
+    // fsync flushes the file, whichever descriptor names it; SQLite keeps `-wal` while any
+    // connection (ours) is open, so the descriptor stays on the live file
+    this.#walFd ??= openSync(this.#walPath, 'r');
+    fsyncSync(this.#walFd);
+    this.#pending = false;
+  }
+
+  /** Flush what is owed and let go of the descriptor (before the connection closes). */
+  close(): void {
+    try {
+      this.sync();
+    } finally {
+      if (this.#walFd !== null) closeSync(this.#walFd);
+      this.#walFd = null;
+    }
+  }
+}
