@@ -5,7 +5,9 @@
 // over the sizes (window ∝ size^k). Needs root, a loop device and xfsprogs.
 // Usage: node dist/bench/clone.js [MiB,MiB,…] (default 64,512,2048; or OEFLOW_BENCH_SIZES;
 // quick: node dist/bench/clone.js 16,64), OEFLOW_BENCH_ROUNDS (default 2).
-import { mkdtempSync, rmSync } from 'node:fs';
+// OEFLOW_BENCH_BEFORE=<dir of another build> adds that build's `--copy-method clone` as a fifth
+// variant, interleaved with the others (a before/after in the same run).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loopFsUnavailable, mountLoopFs } from './loop-fs.js';
@@ -20,8 +22,18 @@ const load = (): string =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-type Variant = 'oeflow clone' | 'oeflow copy' | 'script cp' | 'script cp --reflink';
-const variants: Variant[] = ['oeflow clone', 'oeflow copy', 'script cp', 'script cp --reflink'];
+type Variant = 'oeflow clone' | 'oeflow copy' | 'script cp' | 'script cp --reflink' | 'before: oeflow clone';
+const beforeDir = process.env['OEFLOW_BENCH_BEFORE'];
+const beforeCli = beforeDir === undefined ? undefined : join(beforeDir, 'dist/src/cli/bin.js');
+if (beforeCli !== undefined && !existsSync(beforeCli))
+  throw new Error(`OEFLOW_BENCH_BEFORE: ${beforeCli} is missing (build that tree first)`);
+const variants: Variant[] = [
+  'oeflow clone',
+  'oeflow copy',
+  'script cp',
+  'script cp --reflink',
+  ...(beforeCli === undefined ? [] : (['before: oeflow clone'] as const)),
+];
 
 /** Least-squares slope of log(y) over log(x). */
 function exponent(xs: number[], ys: number[]): number {
@@ -57,18 +69,13 @@ async function main(): Promise<void> {
             const dest = mkdtempSync(join(tmpdir(), 'oeflow-bench-clone-dest-'));
             try {
               const f = byVariant.get(v)!;
-              if (v.startsWith('oeflow')) {
-                const r = await sim.oeflow([
-                  'backup',
-                  'online',
-                  sim.db,
-                  '--to',
-                  join(dest, 'bk'),
-                  '--copy-method',
-                  v === 'oeflow clone' ? 'clone' : 'copy',
-                ]);
-                if (r.json['copyMethod'] !== (v === 'oeflow clone' ? 'clone' : 'copy'))
-                  throw new Error(`${v} ran ${String(r.json['copyMethod'])}`);
+              if (v.includes('oeflow')) {
+                const method = v === 'oeflow copy' ? 'copy' : 'clone';
+                const r = await sim.oeflow(
+                  ['backup', 'online', sim.db, '--to', join(dest, 'bk'), '--copy-method', method],
+                  v === 'before: oeflow clone' ? beforeCli : undefined,
+                );
+                if (r.json['copyMethod'] !== method) throw new Error(`${v} ran ${String(r.json['copyMethod'])}`);
                 f.window.push(Number(r.json['quietWindowMs']));
                 f.total.push(r.ms);
               } else {
@@ -127,6 +134,14 @@ async function main(): Promise<void> {
     `oeflow clone / script cp --reflink, quiet window (median): ${ratio('oeflow clone', 'script cp --reflink', 'window')}`,
   );
   console.log(`oeflow clone / oeflow copy, quiet window (median): ${ratio('oeflow clone', 'oeflow copy', 'window')}`);
+  if (beforeCli !== undefined) {
+    console.log(
+      `before (${beforeDir}): clone / oeflow copy, total (median): ${ratio('before: oeflow clone', 'oeflow copy', 'total')}`,
+    );
+    console.log(
+      `oeflow clone / before clone, total (median): ${ratio('oeflow clone', 'before: oeflow clone', 'total')}`,
+    );
+  }
   console.log(`load average before: ${loadBefore}, after: ${load()}`);
 }
 
