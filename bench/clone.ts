@@ -7,6 +7,10 @@
 // quick: node dist/bench/clone.js 16,64), OEFLOW_BENCH_ROUNDS (default 2).
 // OEFLOW_BENCH_BEFORE=<dir of another build> adds that build's `--copy-method clone` as a fifth
 // variant, interleaved with the others (a before/after in the same run).
+// OEFLOW_BENCH_CACHE=cold drops the page cache (as root) before every variant: the copy path
+// then reads the database files from the disk, as the clone path always reads its clone (a new
+// file: none of the source's cached pages are its own), and as a database larger than RAM is read.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +21,7 @@ const sizes = String(process.argv[2] ?? process.env['OEFLOW_BENCH_SIZES'] ?? '64
   .split(',')
   .map(Number);
 const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 2);
+const cold = process.env['OEFLOW_BENCH_CACHE'] === 'cold';
 const load = (): string =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -67,6 +72,8 @@ async function main(): Promise<void> {
           for (const v of variants) {
             // the destination is another file system, as a backup's usually is
             const dest = mkdtempSync(join(tmpdir(), 'oeflow-bench-clone-dest-'));
+            // untimed; fails loudly without root
+            if (cold) execFileSync('sh', ['-c', 'sync && echo 3 > /proc/sys/vm/drop_caches']);
             try {
               const f = byVariant.get(v)!;
               if (v.includes('oeflow')) {
@@ -101,7 +108,7 @@ async function main(): Promise<void> {
     fs.cleanup();
   }
   console.log(
-    `online backup on a loop-mounted XFS (reflink), destination on ${tmpdir()}; ${rounds} rounds; ms, min / median`,
+    `online backup on a loop-mounted XFS (reflink), destination on ${tmpdir()}; ${rounds} rounds; page cache ${cold ? 'dropped before every variant' : 'warm (the source as the simulator wrote it)'}; ms, min / median`,
   );
   console.log(
     `| variant | ${sizes.map((s) => `window ${s} MiB`).join(' | ')} | window exponent | ${sizes.map((s) => `total ${s} MiB`).join(' | ')} |`,
