@@ -5,7 +5,13 @@
 // over the sizes (window ∝ size^k). Needs root, a loop device and xfsprogs.
 // Usage: node dist/bench/clone.js [MiB,MiB,…] (default 64,512,2048; or OEFLOW_BENCH_SIZES;
 // quick: node dist/bench/clone.js 16,64), OEFLOW_BENCH_ROUNDS (default 2).
-import { mkdtempSync, rmSync } from 'node:fs';
+// OEFLOW_BENCH_BEFORE=<dir of another build> adds that build's `--copy-method clone` as a fifth
+// variant, interleaved with the others (a before/after in the same run).
+// OEFLOW_BENCH_CACHE=cold drops the page cache (as root) before every variant: the copy path
+// then reads the database files from the disk, as the clone path always reads its clone (a new
+// file: none of the source's cached pages are its own), and as a database larger than RAM is read.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loopFsUnavailable, mountLoopFs } from './loop-fs.js';
@@ -15,13 +21,24 @@ const sizes = String(process.argv[2] ?? process.env['OEFLOW_BENCH_SIZES'] ?? '64
   .split(',')
   .map(Number);
 const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 2);
+const cold = process.env['OEFLOW_BENCH_CACHE'] === 'cold';
 const load = (): string =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
 
-type Variant = 'oeflow clone' | 'oeflow copy' | 'script cp' | 'script cp --reflink';
-const variants: Variant[] = ['oeflow clone', 'oeflow copy', 'script cp', 'script cp --reflink'];
+type Variant = 'oeflow clone' | 'oeflow copy' | 'script cp' | 'script cp --reflink' | 'before: oeflow clone';
+const beforeDir = process.env['OEFLOW_BENCH_BEFORE'];
+const beforeCli = beforeDir === undefined ? undefined : join(beforeDir, 'dist/src/cli/bin.js');
+if (beforeCli !== undefined && !existsSync(beforeCli))
+  throw new Error(`OEFLOW_BENCH_BEFORE: ${beforeCli} is missing (build that tree first)`);
+const variants: Variant[] = [
+  'oeflow clone',
+  'oeflow copy',
+  'script cp',
+  'script cp --reflink',
+  ...(beforeCli === undefined ? [] : (['before: oeflow clone'] as const)),
+];
 
 /** Least-squares slope of log(y) over log(x). */
 function exponent(xs: number[], ys: number[]): number {
@@ -55,20 +72,17 @@ async function main(): Promise<void> {
           for (const v of variants) {
             // the destination is another file system, as a backup's usually is
             const dest = mkdtempSync(join(tmpdir(), 'oeflow-bench-clone-dest-'));
+            // untimed; fails loudly without root
+            if (cold) execFileSync('sh', ['-c', 'sync && echo 3 > /proc/sys/vm/drop_caches']);
             try {
               const f = byVariant.get(v)!;
-              if (v.startsWith('oeflow')) {
-                const r = await sim.oeflow([
-                  'backup',
-                  'online',
-                  sim.db,
-                  '--to',
-                  join(dest, 'bk'),
-                  '--copy-method',
-                  v === 'oeflow clone' ? 'clone' : 'copy',
-                ]);
-                if (r.json['copyMethod'] !== (v === 'oeflow clone' ? 'clone' : 'copy'))
-                  throw new Error(`${v} ran ${String(r.json['copyMethod'])}`);
+              if (v.includes('oeflow')) {
+                const method = v === 'oeflow copy' ? 'copy' : 'clone';
+                const r = await sim.oeflow(
+                  ['backup', 'online', sim.db, '--to', join(dest, 'bk'), '--copy-method', method],
+                  v === 'before: oeflow clone' ? beforeCli : undefined,
+                );
+                if (r.json['copyMethod'] !== method) throw new Error(`${v} ran ${String(r.json['copyMethod'])}`);
                 f.window.push(Number(r.json['quietWindowMs']));
                 f.total.push(r.ms);
               } else {
@@ -94,7 +108,7 @@ async function main(): Promise<void> {
     fs.cleanup();
   }
   console.log(
-    `online backup on a loop-mounted XFS (reflink), destination on ${tmpdir()}; ${rounds} rounds; ms, min / median`,
+    `online backup on a loop-mounted XFS (reflink), destination on ${tmpdir()}; ${rounds} rounds; page cache ${cold ? 'dropped before every variant' : 'warm (the source as the simulator wrote it)'}; ms, min / median`,
   );
   console.log(
     `| variant | ${sizes.map((s) => `window ${s} MiB`).join(' | ')} | window exponent | ${sizes.map((s) => `total ${s} MiB`).join(' | ')} |`,
@@ -127,6 +141,14 @@ async function main(): Promise<void> {
     `oeflow clone / script cp --reflink, quiet window (median): ${ratio('oeflow clone', 'script cp --reflink', 'window')}`,
   );
   console.log(`oeflow clone / oeflow copy, quiet window (median): ${ratio('oeflow clone', 'oeflow copy', 'window')}`);
+  if (beforeCli !== undefined) {
+    console.log(
+      `before (${beforeDir}): clone / oeflow copy, total (median): ${ratio('before: oeflow clone', 'oeflow copy', 'total')}`,
+    );
+    console.log(
+      `oeflow clone / before clone, total (median): ${ratio('oeflow clone', 'before: oeflow clone', 'total')}`,
+    );
+  }
   console.log(`load average before: ${loadBefore}, after: ${load()}`);
 }
 

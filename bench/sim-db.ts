@@ -17,8 +17,8 @@ export interface SimDb {
   dir: string;
   db: string;
   env: Record<string, string>;
-  /** `oeflow <args> --json`: its result and the wall time. */
-  oeflow(args: string[]): Promise<{ json: Record<string, unknown>; ms: number }>;
+  /** `oeflow <args> --json` (the built CLI, or another build's `cli`): its result and the wall time. */
+  oeflow(args: string[], cli?: string): Promise<{ json: Record<string, unknown>; ms: number }>;
   /** The baseline script: its window and total (ms) as it measured them. */
   script(dest: string, cpOption?: string): Promise<{ windowMs: number; totalMs: number }>;
   /** Archive FULL AI extents, so the next quiet point's switch finds an EMPTY one. */
@@ -41,9 +41,9 @@ export async function simDb(parent: string, mib: number): Promise<SimDb> {
     dir,
     db: r.db,
     env,
-    async oeflow(args) {
+    async oeflow(args, cli = CLI_JS) {
       const t = performance.now();
-      const p = await execa(process.execPath, [CLI_JS, ...args, '--json'], { env, reject: false });
+      const p = await execa(process.execPath, [cli, ...args, '--json'], { env, reject: false });
       const ms = performance.now() - t;
       const json = JSON.parse(p.stdout) as Record<string, unknown>;
       if (json['status'] !== undefined && json['status'] !== 'completed')

@@ -63,7 +63,7 @@ describe.skipIf(xfsMissing !== null)(
       );
       expect(r.json.status, r.stdout + r.stderr).toBe('completed');
       expect(await simDigest(sim, String(r.json.targetDb))).toBe(digest);
-    });
+    }, 150_000);
 
     it('resumes after a kill during and after every step of the clone path; no clone is left or restored from', async () => {
       const sim = newSim({ serve: true, aiExtents: 8 }, { parentDir: fs!.dir });
