@@ -2,7 +2,8 @@
 // OEFLOW_CRASH_AT names this point, the process kills itself with SIGKILL, exactly as
 // a power cut would stop it. Unset in production, so the check is a string compare.
 
-export type CrashPoint = 'after-intent' | 'after-command' | 'after-result';
+// after-spawn: a process started, the journal row with its pid not yet written.
+export type CrashPoint = 'after-intent' | 'after-spawn' | 'after-command' | 'after-result';
 
 /** SIGKILL this process if OEFLOW_CRASH_AT is `<point>:<stepKey>` (or `<point>:*`). */
 export function crashPoint(point: CrashPoint, stepKey: string): void {
