@@ -10,6 +10,8 @@
 // Limits: Linux only (no /proc: nothing found); a process whose environ cannot be read
 // (another user's, or a setuid executable such as an installation's `_mprosrv` once the
 // `$DLC/bin` script has exec'd it) is not seen; a process that clears its environment neither.
+// And a `proserve` killed in that very window: the broker it goes on to start carries the same
+// unjournaled mark, so the resume waits for it too and ends with OEF-041 naming it.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { procStat } from '../openedge/liveness.js';
