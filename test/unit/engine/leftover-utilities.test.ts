@@ -53,7 +53,11 @@ async function startExecingUtility(
     },
   });
   cleanups.push(async () => {
-    process.kill(pid, 'SIGKILL');
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* the test ended it already */
+    }
     await ran;
   });
   await eventually(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep'), 20_000, 'the exec');
