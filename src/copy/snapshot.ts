@@ -28,6 +28,8 @@ export interface SnapshotOptions {
    * .st the command copied, which OpenEdge does not keep current; the manifest records it.
    */
   structure?: { path: string; relPath: string };
+  /** More environment for the command (the run's process marker), under the snapshot's own names. */
+  env?: Record<string, string>;
   /** Told the command's pid as it starts (it leads its own process group); the returned function is called once it has ended. */
   onStart?: (pid: number, argv: readonly string[]) => () => void;
 }
@@ -177,7 +179,7 @@ export async function runSnapshotCommand(o: SnapshotOptions): Promise<SnapshotRe
     throwIfAborted(o.signal);
     const sub = execa(o.command, {
       shell: true,
-      env: snapshotEnv(o, dbDir, fileList),
+      env: { ...o.env, ...snapshotEnv(o, dbDir, fileList) },
       reject: false,
       stdin: 'ignore',
       detached: true,

@@ -4,7 +4,8 @@
 // in the OS's page cache, which a real power cut may lose: docs/architecture.md, group commit).
 // Unset in production, so the check is a string compare.
 
-export type CrashPoint = 'after-intent' | 'after-command' | 'after-result';
+// after-spawn: a process started, the journal row with its pid not yet written.
+export type CrashPoint = 'after-intent' | 'after-spawn' | 'after-command' | 'after-result';
 
 /** SIGKILL this process if OEFLOW_CRASH_AT is `<point>:<stepKey>` (or `<point>:*`). */
 export function crashPoint(point: CrashPoint, stepKey: string): void {

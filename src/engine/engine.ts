@@ -25,6 +25,7 @@ import { createQuietGuardControl, type QuietGuardControl } from './quiet-guard-c
 import { refuseUnsafeRetry } from './retry-guard.js';
 import { leftoverUtilities, waitForLeftovers } from './leftover-utilities.js';
 import type { Reporter } from './reporter.js';
+import type { ProcessMark } from './run-marker.js';
 import { driveRun, type DriveOptions, type RunOutcome } from './run-driver.js';
 import { checkWorld, quietPointOfLatestEnable } from './world-check.js';
 import { stateName } from './run-status.js';
@@ -57,7 +58,11 @@ function stepDeps(deps: EngineDeps, run: { runId: string; db: string; maxQuietMs
       dlc: deps.dlc,
       maxQuietMs: run.maxQuietMs,
     }),
-    toolsFor: (record: (r: ToolResult) => void, spawned: (s: { pid: number; argv: string[] }) => void) =>
+    toolsFor: (
+      record: (r: ToolResult) => void,
+      spawned: (s: { pid: number; argv: string[]; spawnId?: string }) => void,
+      markSpawn: () => ProcessMark,
+    ) =>
       createTools({
         dlc: deps.dlc,
         onResult: record,
@@ -65,6 +70,7 @@ function stepDeps(deps: EngineDeps, run: { runId: string; db: string; maxQuietMs
         // the rows written without their own fsync (the transition, the last step's commands
         // and result: store/group-commit.ts) are durable before a utility starts
         beforeSpawn: () => deps.store.sync(),
+        markSpawn,
         ...(deps.utilityParams ? { params: deps.utilityParams } : {}),
       }),
     // Idempotent on backupId: a recordBackup re-run after a crash finds its own row.

@@ -4,11 +4,11 @@
 // state-changing spawn is journaled with its pid, and a resume first waits for those that have
 // no recorded result and still run on this host. Site commands (--snapshot-cmd, --jobs-check)
 // are journaled the same way (siteCommandNote), and their end too: a resume never starts a
-// second snapshot of the volume while the killed run's one still runs.
-import { readFileSync } from 'node:fs';
+// second snapshot of the volume while the killed run's one still runs. A kill between a spawn
+// and its row is covered by the run's marker in the process's environment (run-marker.ts).
 import { hostname } from 'node:os';
 import { OeflowError } from '../errors.js';
-import { groupAlive, pidAlive } from '../openedge/liveness.js';
+import { groupAlive, procStat, sameProcessAlive } from '../openedge/liveness.js';
 import {
   canonicalJson,
   decodeJournal,
@@ -17,6 +17,7 @@ import {
   type SpawnedUtility,
 } from '../store/index.js';
 import type { Reporter } from './reporter.js';
+import { markedProcesses } from './run-marker.js';
 
 export type { SpawnedUtility };
 
@@ -29,14 +30,31 @@ function waitFromEnv(): number {
   return text !== '' && Number.isFinite(n) && n >= 0 ? n : LEFTOVER_WAIT_MS;
 }
 
-/** Journal data of a spawn note. */
-export function spawnNote(pid: number, argv: readonly string[]): { spawned: SpawnedUtility } {
-  return { spawned: { pid, host: hostname(), argv: [...argv] } };
+/**
+ * Journal data of a spawn note, read at once (the process cannot have been reaped yet): its start
+ * time names it beyond its pid, and its spawn id what it starts (run-marker.ts).
+ */
+export function spawnNote(pid: number, argv: readonly string[], spawnId?: string): { spawned: SpawnedUtility } {
+  const startTime = procStat(pid)?.startTime;
+  return {
+    spawned: {
+      pid,
+      host: hostname(),
+      argv: [...argv],
+      ...(startTime === undefined ? {} : { startTime }),
+      ...(spawnId === undefined ? {} : { spawnId }),
+    },
+  };
 }
 
-/** Journal data of a site command's start: its shell's pid (a shell may exec its command, so no argv check). */
-export function siteCommandNote(pid: number, argv: readonly string[], ownGroup: boolean): { spawned: SpawnedUtility } {
-  return { spawned: { ...spawnNote(pid, argv).spawned, siteCommand: { ownGroup } } };
+/** Journal data of a site command's start: its shell's pid (the shell may exec its command). */
+export function siteCommandNote(
+  pid: number,
+  argv: readonly string[],
+  ownGroup: boolean,
+  spawnId?: string,
+): { spawned: SpawnedUtility } {
+  return { spawned: { ...spawnNote(pid, argv, spawnId).spawned, siteCommand: { ownGroup } } };
 }
 
 /** Journal data of a site command's end. */
@@ -44,22 +62,29 @@ export function siteCommandEndNote(pid: number): { siteCommandEnded: { pid: numb
   return { siteCommandEnded: { pid } };
 }
 
-/** True while the pid lives and (where /proc tells) still runs that utility, not a reused pid. */
+/**
+ * True while the process lives: a group leader's group, else the pid with the start time recorded
+ * at the spawn. Not the command line: a `$DLC/bin` script execs another program (`proshut` runs
+ * `_mprshut`), so the utility's name need not be in it while it runs.
+ */
 function stillRunning(u: SpawnedUtility): boolean {
-  if (u.siteCommand !== undefined) return u.siteCommand.ownGroup ? groupAlive(u.pid) : pidAlive(u.pid);
-  if (!pidAlive(u.pid)) return false;
-  try {
-    return readFileSync(`/proc/${u.pid}/cmdline`, 'utf8').includes(u.argv[0] ?? '');
-  } catch {
-    return true; // no /proc: trust the pid
-  }
+  if (u.siteCommand?.ownGroup === true) return groupAlive(u.pid);
+  return sameProcessAlive(u.pid, u.startTime);
 }
 
-/** Utilities the run spawned on this host whose command row was never journaled and that still run. */
+/**
+ * What the run started on this host that still runs: journaled spawns without their command
+ * row (or a site command's end), and processes carrying the run's marker whose spawn no row
+ * names (a kill came between the spawn and its row).
+ */
 export function leftoverUtilities(rows: readonly JournalRow[]): SpawnedUtility[] {
   const open: { row: JournalEntry; u: SpawnedUtility }[] = [];
+  const journaledSpawns = new Set<string>();
   for (const row of decodeJournal(rows)) {
-    if (row.kind === 'note' && row.data.spawned !== null) open.push({ row, u: row.data.spawned });
+    if (row.kind === 'note' && row.data.spawned !== null) {
+      open.push({ row, u: row.data.spawned });
+      if (row.data.spawned.spawnId !== undefined) journaledSpawns.add(row.data.spawned.spawnId);
+    }
     const ended = row.kind === 'note' ? row.data.siteCommandEnded : null;
     if (ended !== null) {
       const i = open.findIndex(
@@ -75,7 +100,23 @@ export function leftoverUtilities(rows: readonly JournalRow[]): SpawnedUtility[]
       if (i >= 0) open.splice(i, 1);
     }
   }
-  return open.map((o) => o.u).filter((u) => u.host === hostname() && stillRunning(u));
+  const journaled = open.map((o) => o.u).filter((u) => u.host === hostname() && stillRunning(u));
+  const runId = rows[0]?.runId;
+  // a process whose spawn is journaled is covered above (or ended as far as the run knows: what
+  // it left running, e.g. the broker a proserve started, is not the run's to wait for)
+  const unjournaled =
+    runId === undefined
+      ? []
+      : markedProcesses(runId)
+          .filter((p) => p.spawnId === null || !journaledSpawns.has(p.spawnId))
+          .map((p): SpawnedUtility => ({
+            pid: p.pid,
+            host: hostname(),
+            argv: p.argv,
+            startTime: p.startTime,
+            ...(p.spawnId === null ? {} : { spawnId: p.spawnId }),
+          }));
+  return [...journaled, ...unjournaled];
 }
 
 /** Wait (up to `waitMs`) for the run's leftover utilities to end; OEF-041 naming them if they do not. */

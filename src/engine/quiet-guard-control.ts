@@ -9,7 +9,9 @@ import {
   type GuardRelease,
 } from '../guard/quiet-guard.js';
 import type { Store } from '../store/index.js';
+import { crashPoint } from './crash-points.js';
 import { spawnNote } from './leftover-utilities.js';
+import { processMark } from './run-marker.js';
 
 export interface QuietGuardControl {
   /** Start the guard of the quiet point this run is about to ask for (or, on resume, still holds since `sinceMs`). */
@@ -37,7 +39,9 @@ export function createQuietGuardControl(o: {
     arm(stepKey, attempt, sinceMs) {
       if (armed) releaseQuietGuard(armed, 'finalize');
       finalizing = null; // a new quiet point, a new guard to wait for
+      const mark = processMark(o.runId, stepKey, attempt);
       armed = armQuietGuard({
+        env: mark.env,
         runId: o.runId,
         db: o.db,
         dlc: o.dlc,
@@ -45,12 +49,16 @@ export function createQuietGuardControl(o: {
         maxQuietMs: o.maxQuietMs,
         ...(sinceMs === undefined ? {} : { sinceMs }),
       });
+      crashPoint('after-spawn', stepKey);
       // journaled like a utility's spawn (no command row ever matches it): a resume waits for it
       o.store.appendJournal(o.runId, {
         kind: 'note',
         stepKey,
         attempt,
-        data: { ...spawnNote(armed.pid, [armed.argv[0]!, o.runId]), quietGuard: { recordFile: armed.recordFile } },
+        data: {
+          ...spawnNote(armed.pid, [armed.argv[0]!, o.runId], mark.spawnId),
+          quietGuard: { recordFile: armed.recordFile },
+        },
       });
     },
     release(how) {

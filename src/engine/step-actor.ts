@@ -14,6 +14,7 @@ import type { CatalogEntry, Facts, Intent, Step, StepEnv, StepFailure } from '..
 import { StepFailureError, failure } from '../steps/step.js';
 import { decodeAttempt, decodeIntent, type AttemptRow, type Store } from '../store/index.js';
 import { crashPoint } from './crash-points.js';
+import { processMark, type ProcessMark } from './run-marker.js';
 import type { QuietGuardControl } from './quiet-guard-control.js';
 import type { Reporter } from './reporter.js';
 
@@ -34,7 +35,11 @@ export interface RunControl {
 export interface StepActorDeps {
   store: Store;
   steps: Readonly<Record<string, Step<never>>>;
-  toolsFor(record: (r: ToolResult) => void, spawned: (s: { pid: number; argv: string[] }) => void): OpenEdgeTools;
+  toolsFor(
+    record: (r: ToolResult) => void,
+    spawned: (s: { pid: number; argv: string[]; spawnId?: string }) => void,
+    markSpawn: () => ProcessMark,
+  ): OpenEdgeTools;
   reporter: Reporter;
   control: RunControl;
   catalog(entry: CatalogEntry): void;
@@ -122,19 +127,22 @@ export function createStepActor(deps: StepActorDeps) {
         },
         // a state-changing utility's pid, so a resume after a kill can wait for it (leftover-utilities.ts)
         (sp) => {
-          if (isEffectCommand(sp.argv))
-            store.appendJournal(
-              runId,
-              {
-                kind: 'note',
-                stepKey: input.stepKey,
-                attempt: forAttempt,
-                data: spawnNote(sp.pid, sp.argv),
-              },
-              WITH_NEXT,
-            );
+          if (!isEffectCommand(sp.argv)) return;
+          crashPoint('after-spawn', input.stepKey);
+          store.appendJournal(
+            runId,
+            {
+              kind: 'note',
+              stepKey: input.stepKey,
+              attempt: forAttempt,
+              data: spawnNote(sp.pid, sp.argv, sp.spawnId),
+            },
+            WITH_NEXT,
+          );
         },
+        () => processMark(runId, input.stepKey, forAttempt),
       ),
+      markSpawn: () => processMark(runId, input.stepKey, forAttempt),
       signal,
       progress: (p) => reporter({ type: 'step-progress', runId, stepKey: input.stepKey, ...p }),
       catalog: (entry) => deps.catalog(entry),
@@ -146,7 +154,8 @@ export function createStepActor(deps: StepActorDeps) {
         release: (how) => deps.quietGuard.release(how),
       },
       // a site command's pid, so a resume after a kill waits for it as for a utility (leftover-utilities.ts)
-      siteCommandStarted: (pid, argv, ownGroup) => {
+      siteCommandStarted: (pid, argv, ownGroup, spawnId) => {
+        crashPoint('after-spawn', input.stepKey);
         // best effort too: a failing store stops the run at its next write; the command is not stopped half way for it
         try {
           store.appendJournal(
@@ -155,7 +164,7 @@ export function createStepActor(deps: StepActorDeps) {
               kind: 'note',
               stepKey: input.stepKey,
               attempt: forAttempt,
-              data: siteCommandNote(pid, argv, ownGroup),
+              data: siteCommandNote(pid, argv, ownGroup, spawnId),
             },
             WITH_NEXT,
           );

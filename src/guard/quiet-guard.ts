@@ -42,6 +42,8 @@ export function armQuietGuard(o: {
   storePath: string;
   maxQuietMs: number;
   sinceMs?: number;
+  /** The run's process marker (engine/run-marker.ts), so a resume finds the guard even before its row is written. */
+  env?: Record<string, string>;
 }): ArmedGuard {
   const lgFile = dbPaths(o.db).lgFile;
   // adopting a quiet point raised earlier (resume): its enable line is already in the log
@@ -65,7 +67,11 @@ export function armQuietGuard(o: {
   const argv = [GUARD_SCRIPT, JSON.stringify(args)];
   // Own session (setsid), no terminal, no pipes: a hang-up, a Ctrl-C or a kill of oeflow's
   // process group never reaches it, and it never holds oeflow's event loop open.
-  const child = spawn(process.execPath, argv, { detached: true, stdio: 'ignore' });
+  const child = spawn(process.execPath, argv, {
+    detached: true,
+    stdio: 'ignore',
+    ...(o.env === undefined ? {} : { env: { ...process.env, ...o.env } }),
+  });
   child.unref();
   if (child.pid === undefined) throw new Error('the quiet-point guard could not be started');
   return { pid: child.pid, recordFile: args.recordFile, argv };

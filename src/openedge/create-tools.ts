@@ -26,8 +26,10 @@ export interface CreateToolsOptions {
   onResult?: (r: ToolResult) => void;
   /** Called before every utility process starts (the engine makes its rows so far durable). */
   beforeSpawn?: () => void;
-  /** A utility process started: its pid, with the utility first in argv. */
-  onSpawn?: (s: { pid: number; argv: string[] }) => void;
+  /** A utility process started: its pid, with the utility first in argv, and the id its mark gave it. */
+  onSpawn?: (s: { pid: number; argv: string[]; spawnId?: string }) => void;
+  /** Environment that marks each call's process as the caller's (engine/run-marker.ts), fresh per call. */
+  markSpawn?: () => { spawnId: string; env: Record<string, string> };
 }
 
 /** The OpenEdge operations for one installation; database paths are passed through as given. */
@@ -36,13 +38,20 @@ export function createTools(o: CreateToolsOptions): OpenEdgeTools {
     const extra = paramsFor(utility, ownArgv, o.params ?? {});
     const argv = [...ownArgv, ...extra.args];
     o.beforeSpawn?.();
+    const mark = o.markSpawn?.();
+    const env = mark === undefined ? o.env : { ...o.env, ...mark.env };
     const ran = await runTool(o.dlc, utility, argv, {
       ...(c.signal === undefined ? {} : { signal: c.signal }),
       ...(c.timeoutMs === undefined ? {} : { timeoutMs: c.timeoutMs }),
       ...(o.cwd === undefined ? {} : { cwd: o.cwd }),
-      ...(o.env === undefined ? {} : { env: o.env }),
+      ...(env === undefined ? {} : { env }),
       ...(extra.stdin === undefined ? {} : { input: extra.stdin.text }),
-      ...(o.onSpawn === undefined ? {} : { onSpawn: (pid: number) => o.onSpawn?.({ pid, argv: [utility, ...argv] }) }),
+      ...(o.onSpawn === undefined
+        ? {}
+        : {
+            onSpawn: (pid: number) =>
+              o.onSpawn?.({ pid, argv: [utility, ...argv], ...(mark === undefined ? {} : { spawnId: mark.spawnId }) }),
+          }),
     });
     const r: ToolResult = extra.stdin === undefined ? ran : { ...ran, stdin: extra.stdin.note };
     o.onResult?.(r);

@@ -4,6 +4,27 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
+/** What /proc/<pid>/stat tells of a process (proc(5)); null when it is gone or there is no /proc. */
+export interface ProcStat {
+  state: string;
+  ppid: number;
+  pgrp: number;
+  /** Field 22, clock ticks after boot: with the pid, it names one process (a reused pid starts later). */
+  startTime: string;
+}
+
+/** /proc/<pid>/stat parsed past the command name (which may hold spaces and parentheses). */
+export function procStat(pid: number): ProcStat | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: f[0] ?? '', ppid: Number(f[1]), pgrp: Number(f[2]), startTime: f[19] ?? '' };
+}
+
 /**
  * True if a process with this pid is running (EPERM: it exists but is not ours). A zombie
  * (killed, not yet reaped — common in containers whose init does not reap) is dead.
@@ -14,12 +35,20 @@ export function pidAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (not Linux): trust kill(0)
-  }
+  const stat = procStat(pid);
+  return stat === null || stat.state !== 'Z'; // no /proc (not Linux): trust kill(0)
+}
+
+/**
+ * True while the process recorded as (pid, startTime) runs: a pid alone may have been reused
+ * since, and its command line may not name what was started (a `$DLC/bin` script execs
+ * `_mprshut`). startTime undefined (recorded without one) or no /proc: the pid is trusted.
+ */
+export function sameProcessAlive(pid: number, startTime: string | undefined): boolean {
+  if (!pidAlive(pid)) return false;
+  if (startTime === undefined) return true;
+  const now = procStat(pid);
+  return now === null || now.startTime === startTime;
 }
 
 /** True when the holder is on this host and its process is gone. */
@@ -56,12 +85,7 @@ export function groupAlive(pgid: number): boolean {
     } // no /proc
   }
   return pids.some((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(pgrp) === pgid && state !== 'Z';
-    } catch {
-      return false; // gone meanwhile
-    }
+    const stat = procStat(Number(pid)); // null: gone meanwhile
+    return stat !== null && stat.pgrp === pgid && stat.state !== 'Z';
   });
 }

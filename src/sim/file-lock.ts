@@ -5,6 +5,10 @@ import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } 
 
 const RETRY_MS = 5;
 
+// The same rule as src/openedge/liveness.ts pidAlive, kept apart on purpose: the simulator
+// stands in for OpenEdge, and is the oracle the engine is tested against, so it imports nothing
+// of the engine's side (only src/errors.ts, for the `oeflow sim` commands). Shared, a liveness
+// mistake there would be mirrored here and no test would see it.
 // A zombie (exited, not yet reaped by init) is dead for our purposes; Linux only.
 function isZombie(pid: number): boolean {
   try {

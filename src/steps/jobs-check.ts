@@ -14,17 +14,18 @@ export const jobsCheck = {
       return { checked: false, skipped: true, note: 'no --jobs-check command configured' };
     // The operator's own command line, run by their shell on purpose (like cron would).
     const { execa } = await import('execa'); // loaded only by runs with a jobs check (~0.2 s)
+    const mark = env.markSpawn();
     const sub = execa(cmd, {
       shell: true,
       reject: false,
       cancelSignal: env.signal,
-      env: { OEFLOW_DB: env.ctx.input.db },
+      env: { ...mark.env, OEFLOW_DB: env.ctx.input.db },
     });
     // journaled with its pid: a resume after a kill waits for it like a leftover utility
     const ended =
       sub.pid === undefined
         ? undefined
-        : env.siteCommandStarted(sub.pid, [sub.spawnfile, ...sub.spawnargs.slice(1)], false);
+        : env.siteCommandStarted(sub.pid, [sub.spawnfile, ...sub.spawnargs.slice(1)], false, mark.spawnId);
     const r = await sub;
     ended?.();
     if (r.exitCode !== 0) {

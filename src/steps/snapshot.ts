@@ -33,6 +33,7 @@ export const snapshot = {
       // AI list is read outside the window), and the run fails if it differs.
       const previous = Number(facts.quietEnable?.previousSeq);
       const pairedSeq = Number.isInteger(previous) ? String(previous + 1) : '';
+      const mark = env.markSpawn();
       const r = await runSnapshotCommand({
         command: input.snapshotCmd!,
         sources: files.onDiskSources,
@@ -40,8 +41,9 @@ export const snapshot = {
         destination: input.destination!,
         facts: { PAIRED_AI_SEQ: pairedSeq },
         signal: env.signal,
-        // journaled with its pid: a resume after a kill waits for it, never runs a second one alongside
-        onStart: (pid, argv) => env.siteCommandStarted(pid, argv, true),
+        // marked and journaled with its pid: a resume after a kill waits for it, never runs a second one alongside
+        env: mark.env,
+        onStart: (pid, argv) => env.siteCommandStarted(pid, argv, true, mark.spawnId),
         ...(listed?.relPath !== undefined ? { structure: { path: listed.path, relPath: listed.relPath } } : {}),
       });
       return {

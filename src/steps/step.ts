@@ -65,7 +65,13 @@ export interface StepEnv {
    * a resume after a kill waits for it like a leftover utility; the returned function journals
    * its end. ownGroup: it leads its own process group (its children count as it).
    */
-  siteCommandStarted(pid: number, argv: readonly string[], ownGroup: boolean): () => void;
+  siteCommandStarted(pid: number, argv: readonly string[], ownGroup: boolean, spawnId?: string): () => void;
+  /**
+   * A fresh mark for a process the step starts itself (a site command): give its env to the
+   * process and its spawnId to siteCommandStarted, so a resume finds it even if the kill came
+   * before that row (engine/run-marker.ts).
+   */
+  markSpawn(): { spawnId: string; env: Record<string, string> };
 }
 
 /** An in-doubt attempt as recorded before the crash. */

@@ -120,6 +120,10 @@ export interface SpawnedUtility {
   argv: string[];
   /** A site command: alive while its pid (or, leading its own group, any process of the group) runs. */
   siteCommand?: { ownGroup: boolean };
+  /** /proc/<pid>/stat start time at the spawn: with the pid, it names the process (absent in older rows, or without /proc). */
+  startTime?: string;
+  /** The spawn's id in the process's environment (engine/run-marker.ts): what it started carries it too. */
+  spawnId?: string;
 }
 
 export interface DrillNote {
@@ -285,7 +289,16 @@ function decodeSpawned(v: unknown): SpawnedUtility | null {
     return null;
   const site = field(v, 'siteCommand');
   const ownGroup = isRecord(site) ? bool(site, 'ownGroup') : null;
-  return { pid, host, argv, ...(ownGroup === null ? {} : { siteCommand: { ownGroup } }) };
+  const startTime = str(v, 'startTime');
+  const spawnId = str(v, 'spawnId');
+  return {
+    pid,
+    host,
+    argv,
+    ...(ownGroup === null ? {} : { siteCommand: { ownGroup } }),
+    ...(startTime === null ? {} : { startTime }),
+    ...(spawnId === null ? {} : { spawnId }),
+  };
 }
 
 function decodeSiteCommandEnded(v: unknown): { pid: number } | null {

@@ -1,5 +1,6 @@
 // Archived AI files compressed by the site (issue 11): restore --plan and the restore accept
-// .gz (zlib), .bz2 (bzip2 -dc) and .zst (zstd -dc, where installed; .ci/run installs it),
+// .gz (zlib), .bz2 (bzip2 -dc), .Z (gzip -dc; made with ncompress's `compress`, where installed)
+// and .zst (zstd -dc, where installed; .ci/run installs both),
 // decompress them into the restore's scratch space, hash both files and journal both names;
 // a corrupt archive or a missing tool is a coded error naming it, and nothing is restored.
 import { execFileSync } from 'node:child_process';
@@ -25,13 +26,14 @@ const onPath = (tool: string) => {
 };
 
 /** Compress the archive's files in turn with each format (the originals are removed). */
-function compressArchive(archive: string, formats: readonly ('gz' | 'bz2' | 'zst')[]): Map<string, string> {
+function compressArchive(archive: string, formats: readonly ('gz' | 'Z' | 'bz2' | 'zst')[]): Map<string, string> {
   const made = new Map<string, string>(); // compressed path → sha256 of the plain file
   for (const [i, name] of readdirSync(archive).sort().entries()) {
     const plain = join(archive, name);
     const format = formats[i % formats.length]!;
     made.set(`${plain}.${format}`, sha256(plain));
     if (format === 'gz') writeFileSync(`${plain}.gz`, gzipSync(readFileSync(plain)));
+    else if (format === 'Z') execFileSync('compress', ['-f', plain]);
     else execFileSync(format === 'bz2' ? 'bzip2' : 'zstd', format === 'bz2' ? ['-z', plain] : ['-q', '--rm', plain]);
     rmSync(plain, { force: true });
   }
@@ -39,14 +41,23 @@ function compressArchive(archive: string, formats: readonly ('gz' | 'bz2' | 'zst
 }
 
 describe('restore from compressed AI archives', () => {
-  it('decompresses .gz, .bz2 (and .zst) into the scratch space, hashes and journals both names; corrupt or undecompressable archives restore nothing', async () => {
-    const formats = ['gz', 'bz2', ...(onPath('zstd') ? ['zst' as const] : [])] as const;
+  it('decompresses .gz, .bz2 (and .Z, .zst) into the scratch space, hashes and journals both names; corrupt or undecompressable archives restore nothing', async () => {
+    // .Z after .bz2: the missing-tool case below (no gzip or bzip2 on PATH) meets bzip2 first
+    const formats = [
+      'gz',
+      'bz2',
+      ...(onPath('compress') ? ['Z' as const] : []),
+      ...(onPath('zstd') ? ['zst' as const] : []),
+    ] as const;
     const sim = newSim({ serve: true, aiExtents: 6 });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
     const { backupId, archive, digest } = await backupWithArchive(sim, state, 900);
     const compressed = compressArchive(archive, formats);
     expect(compressed.size).toBeGreaterThanOrEqual(3);
+    expect([...compressed.keys()].map((f) => f.slice(f.lastIndexOf('.') + 1))).toEqual(
+      expect.arrayContaining([...formats]),
+    );
     const before = sim.hashDir(archive);
 
     const into = join(sim.dir, 'restored');

@@ -2,12 +2,14 @@
 // without the passphrase the backup is refused up front (OEF-124, no quiet point), a wrong one
 // is OEF-125 with nothing changed; with it from a file the online backup completes, and the
 // restore (roll forward) with it from OEFLOW_PASSPHRASE yields the source's data, still
-// encrypted. The passphrase is in no argv, journal row, store page, database log or output.
+// encrypted; a drill and a killed backup's resume work with it from a file. The passphrase is in
+// no argv, journal row, store page, database log or output.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { invocationLines, oeflow } from '../helpers/oeflow.js';
+import { killAt } from '../helpers/crash.js';
+import { invocationLines, oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
 
@@ -22,7 +24,7 @@ function allFiles(dir: string): string[] {
 }
 
 describe('an encrypted database', () => {
-  it('is backed up online and restored with the passphrase from a file and from OEFLOW_PASSPHRASE; refused without it or with a wrong one', async () => {
+  it('is backed up online, restored, drilled and resumed with the passphrase from a file or OEFLOW_PASSPHRASE; refused without it or with a wrong one', async () => {
     const secret = `pp-${randomBytes(9).toString('hex')}`;
     const sim = newSim({ serve: true, aiExtents: 6, passphrase: secret });
     const state = join(sim.dir, 'state.db');
@@ -77,6 +79,10 @@ describe('an encrypted database', () => {
     expect((noKey.json.error as { code: string }).code).toBe('OEF-124');
     expect(existsSync(join(sim.dir, 'restored-none'))).toBe(false);
 
+    // From here on in the test's own process (cheaper). Not the refusals above: an OEF-124 ends the
+    // run while its parallel read-only probes (preflight, the chain proof) still run, whose output
+    // files the in-process check reports as left open.
+    useInProcessCli();
     // the passphrase from the environment: restored and rolled forward to the source's data
     const r = await run(['restore', String(b.json.backupId), '--into', join(sim.dir, 'restored'), '--ai', archive], {
       OEFLOW_PASSPHRASE: secret,
@@ -87,6 +93,28 @@ describe('an encrypted database', () => {
     // the copy stays encrypted with the same passphrase
     expect(await sim.run('proutil', [target, '-C', 'describe'])).toMatchObject({ exitCode: 1, messages: [90080] });
     expect((await sim.run('proutil', [target, '-C', 'describe', '-Passphrase'], key)).exitCode).toBe(0);
+
+    // a drill with the passphrase from a file: backup, restore and roll forward in its scratch space, digests equal
+    const drill = await run(['drill', sim.db, '--scratch', join(sim.dir, 'drill'), '--passphrase-file', passFile]);
+    expect(drill.exitCode, drill.stdout + drill.stderr).toBe(0);
+    expect(drill.json.status).toBe('passed');
+    expect(drill.json.comparison).toMatchObject({ match: true });
+
+    // a backup killed mid-run (oeflow's own process: a crash point) resumes with the passphrase from a file
+    await killAt(
+      sim,
+      state,
+      ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-resumed'), '--passphrase-file', passFile],
+      { stepKey: 'confirmQuietPoint', crashAt: 'after-intent' },
+    );
+    const callsBefore = invocationLines(sim.dlc).length;
+    const resumed = await run(['resume', '--db', sim.db, '--passphrase-file', passFile]);
+    expect(resumed.json.status, resumed.stdout + resumed.stderr).toBe('completed');
+    const resumeCalls = invocationLines(sim.dlc)
+      .slice(callsBefore)
+      .filter((i) => i.phase === 'end' && i.argv.includes('rfutil'));
+    expect(resumeCalls.length).toBeGreaterThan(0);
+    for (const i of resumeCalls) expect(i.argv, i.argv.join(' ')).toContain('-Passphrase');
 
     // the journal says a passphrase was passed, and where; the value is nowhere
     const shown = await run(['show', String(r.json.runId)]);

@@ -436,7 +436,7 @@ describe('leftovers of a killed run', () => {
     expect(r.exitCode, r.stdout + r.stderr).toBe(4);
     expect(errorCode(r.json)).toBe('OEF-041');
     expect(String((r.json.error as { message: string }).message)).toMatch(/pid \d+: rfutil .* aimage new/);
-    expect(invocationLines(sim.dlc, 'new')).toHaveLength(1); // not started a second time
+    expect(invocationLines(sim.dlc, 'new').filter((l) => l.phase === 'start')).toHaveLength(1); // not started a second time
   });
 
   it('waits for a snapshot command the killed run left running, never starting a second one alongside (leftover snapshot command, issue 8)', async () => {

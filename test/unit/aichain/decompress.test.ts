@@ -22,6 +22,16 @@ const tmp = () => {
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const plain = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
 
+/** Why the .Z cases cannot run here, or null: `compress` comes from Debian's ncompress (.ci/run installs it). */
+const noCompress = (() => {
+  try {
+    execFileSync('sh', ['-c', 'command -v compress']);
+    return null;
+  } catch {
+    return '`compress` is not installed (Debian package ncompress; .ci/run installs it)';
+  }
+})();
+
 async function codeOf(p: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> }> {
   const err = await p.then(
     () => null,
@@ -65,6 +75,34 @@ describe('decompressFile', () => {
     const r = await decompressFile(join(d, 'f.a2.bz2'), join(d, 'out'));
     expect(r).toMatchObject({ format: 'bzip2', decompressedBy: 'bzip2 -dc', sha256: sha(plain) });
   });
+
+  (noCompress === null ? it : it.skip)(
+    `decompresses .Z (LZW, as compress writes it) through gzip -dc; a damaged one is OEF-325${noCompress === null ? '' : ` (skipped: ${noCompress})`}`,
+    async () => {
+      const d = tmp();
+      writeFileSync(join(d, 'f.a3'), plain);
+      execFileSync('compress', ['-f', join(d, 'f.a3')]); // replaces f.a3 with f.a3.Z
+      const z = join(d, 'f.a3.Z');
+      expect(readFileSync(z).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x9d])); // the LZW magic
+      const r = await decompressFile(z, join(d, 'out'));
+      expect(r).toMatchObject({
+        format: 'compress',
+        decompressedBy: 'gzip -dc',
+        sha256: sha(plain),
+        compressedSha256: sha(readFileSync(z)),
+        bytes: plain.length,
+      });
+      expect(readFileSync(join(d, 'out')).equals(plain)).toBe(true);
+      // LZW carries no checksum: a damaged header is what gzip can tell
+      const bad = join(d, 'g.a3.Z');
+      writeFileSync(bad, Buffer.concat([Buffer.from([0x1f, 0x9d, 0xff]), readFileSync(z).subarray(3)]));
+      expect(await codeOf(decompressFile(bad, join(d, 'out2')))).toMatchObject({
+        code: 'OEF-325',
+        details: { file: bad, format: 'compress' },
+      });
+      expect(existsSync(join(d, 'out2'))).toBe(false);
+    },
+  );
 
   it('names a corrupt archive (OEF-325) and leaves no partial file', async () => {
     const d = tmp();

@@ -65,6 +65,7 @@ function cloned(): { env: StepEnv; db: string; stagingDir: string; destination: 
     runStartedAt: '2026-12-01T09:00:00.000Z',
     quietGuard: { arm: () => undefined, release: () => undefined },
     siteCommandStarted: () => () => undefined,
+    markSpawn: () => ({ spawnId: 'test', env: {} }),
     runInput: { procedure: 'online-backup', db, destination },
     enteredAt: () => null,
     ctx: {

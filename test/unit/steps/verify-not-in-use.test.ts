@@ -35,6 +35,7 @@ function envFor(lg: string, shutdownAt: string): StepEnv {
     runStartedAt: '2026-12-01T09:00:00.000Z',
     quietGuard: { arm: () => undefined, release: () => undefined },
     siteCommandStarted: () => () => undefined,
+    markSpawn: () => ({ spawnId: 'test', env: {} }),
     runInput: { procedure: 'offline-backup', db },
     enteredAt: () => null,
     ctx: {
