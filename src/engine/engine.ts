@@ -19,11 +19,10 @@ import type { ToolResult } from '../openedge/types.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import { steps } from '../steps/index.js';
 import type { CatalogEntry } from '../steps/step.js';
-import { decodeRunError, type RunRow, type Store } from '../store/index.js';
+import { decodeAttempt, decodeCommand, decodeRunError, type RunRow, type Store } from '../store/index.js';
 import { pidAlive, staleOnThisHost } from '../openedge/liveness.js';
 import { acquireDbLock } from './lock.js';
 import { createQuietGuardControl, type QuietGuardControl } from './quiet-guard-control.js';
-import { refuseUnsafeRetry } from './retry-guard.js';
 import { leftoverUtilities, waitForLeftovers } from './leftover-utilities.js';
 import type { Reporter } from './reporter.js';
 import { driveRun, type DriveOptions, type RunOutcome } from './run-driver.js';
@@ -222,11 +221,11 @@ export async function resumeRun(
     if (!o.retry) {
       throw new OeflowError(
         'OEF-053',
-        `run ${run.runId} halted in ${state}: ${decodeRunError(run.error)?.message ?? 'roll forward failed'}`,
+        `run ${run.runId} halted in ${state}: ${decodeRunError(run.error)?.message ?? 'a step failed'}`,
         { details: { runId: run.runId } },
       );
     }
-    refuseUnsafeRetry(store, run);
+    refuseOperatorRetry(store, run);
     sendOnStart = { type: 'RETRY' };
   }
   // what the killed run left running (utilities, site commands, its quiet-point guard) ends first
@@ -265,6 +264,25 @@ export async function resumeRun(
       ...(deps.abortSignal ? { abortSignal: deps.abortSignal } : {}),
     }),
   );
+}
+
+/**
+ * `resume --retry` of a halted run: the step whose failure halted it (the run's last failed
+ * attempt) says whether running it again could do harm (Step.refuseOperatorRetry), e.g. a roll
+ * forward that failed on a file that does not belong (src/steps/roll-forward-retry-guard.ts).
+ */
+function refuseOperatorRetry(store: Store, run: RunRow): void {
+  const attempts = store.attempts(run.runId).map(decodeAttempt);
+  const halted = attempts.filter((a) => a.outcome === 'error').at(-1);
+  const step = halted === undefined ? undefined : steps[halted.stepId];
+  const refusal = step?.refuseOperatorRetry?.({
+    runId: run.runId,
+    db: run.db,
+    attempts: attempts.map((a) => ({ stepId: a.stepId, stepKey: a.stepKey, at: a.intent.at })),
+    commands: store.commands(run.runId).map(decodeCommand),
+  });
+  if (refusal)
+    throw new OeflowError(refusal.code, refusal.message, refusal.hint === undefined ? {} : { hint: refusal.hint });
 }
 
 /** One driver per run: a run whose process lives (here, or on another host) is refused before anything else. */
