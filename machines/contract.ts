@@ -140,9 +140,27 @@ export type KbStep =
   | 'RF-5'
   | 'RF-5r';
 
+/**
+ * A condition of the database that a state may leave in place when the run stops in it:
+ * a raised quiet point (online backup) or a database the run shut down (offline backup).
+ * `abandon`, `on-open-run`, and the world check before a resume read it (machines/state-meta.ts).
+ */
+export type HeldCondition = 'quiet-point' | 'database-down';
+
+/**
+ * Where a state stands in the life of the condition it holds: `entering` runs the step that
+ * brings it about (it may or may not hold yet), `held` rests under it, `leaving` runs the step
+ * that ends it (it may still hold).
+ */
+export type HoldPhase = 'entering' | 'held' | 'leaving';
+
 /** Metadata every state carries: the article step it implements. */
 export interface StateMeta {
   kb: string;
   /** Run status the engine reports while the machine rests in this state. */
   status?: 'aborted' | 'halted';
+  /** The condition the run may hold in this state (children of a compound state inherit it). */
+  holds?: HeldCondition;
+  /** Set with `holds`. */
+  holdPhase?: HoldPhase;
 }

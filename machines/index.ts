@@ -6,6 +6,7 @@ import { offlineBackupMachine } from './offline-backup.js';
 import { onlineBackupMachine } from './online-backup.js';
 import { rollForwardMachine } from './roll-forward.js';
 import { sha256Hex } from './sha256.js';
+import { declaresHoldings, holdingAt, type Holding } from './state-meta.js';
 import { archivedDefinitions, type ArchivedDefinition } from './versions/archive.js';
 import { shippedDefinitions, type ShippedDefinition } from './versions/shipped.js';
 
@@ -88,4 +89,19 @@ function valueExists(states: AnyStateMachine['root']['states'], value: unknown):
       return true;
     return valueExists(node.states, inner);
   });
+}
+
+/**
+ * What a run's state holds (machines/state-meta.ts), read from the definition the run ran under.
+ * Definitions frozen before states declared it (machines/versions 0.1.0 and 0.2.0) are read
+ * through today's definition of the same machine: their states have the same names and meaning.
+ */
+export function runStateHolding(
+  registry: DefinitionRegistry,
+  run: { machineId: string; machineHash: string; stateValue: unknown },
+): Holding | null {
+  const ranUnder = definitionFor(registry, run.machineId, run.machineHash)?.machine;
+  if (ranUnder !== undefined && declaresHoldings(ranUnder)) return holdingAt(ranUnder, run.stateValue);
+  const current = Object.hasOwn(registry.current, run.machineId) ? registry.current[run.machineId] : undefined;
+  return current === undefined ? null : holdingAt(current, run.stateValue);
 }

@@ -18,6 +18,10 @@ import { compensationState, stepState } from './step-state.js';
 // or left shut down (--no-restart). RESUME starts over from preflight either way.
 const abortable = { on: { ABORT: { target: 'aborted' } } } as const;
 const toFailed = [{ target: 'failed' }] as const;
+// What each state holds (meta.holds): from the shutdown to the restart the database may be down.
+const shuttingDown = { condition: 'database-down', phase: 'entering' } as const;
+const down = { condition: 'database-down', phase: 'held' } as const;
+const restarting = { condition: 'database-down', phase: 'leaving' } as const;
 const abortableAfterShutdown = {
   on: { ABORT: [{ target: 'restartAfterAbort', guard: 'restartWanted' }, { target: 'aborted' }] },
 } as const;
@@ -68,6 +72,7 @@ export const offlineBackupMachine = setup({
         stateId: 'shutdown',
         kb: 'OFFLINE-1',
         description: 'Shut the database down gracefully (proshut -by)',
+        holds: shuttingDown,
         onDone: [{ target: 'truncateBi' }],
         onError: toFailedAfterShutdown,
       }),
@@ -79,6 +84,7 @@ export const offlineBackupMachine = setup({
         stateId: 'truncateBi',
         kb: 'OFFLINE-2',
         description: 'Truncate the before-image file (proutil -C truncate bi)',
+        holds: down,
         onDone: [{ target: 'jobsCheck' }],
         onError: toFailedAfterShutdown,
       }),
@@ -90,6 +96,7 @@ export const offlineBackupMachine = setup({
         stateId: 'jobsCheck',
         kb: 'OFFLINE-3',
         description: 'Make sure no scheduled job is running against the database',
+        holds: down,
         onDone: [{ target: 'verifyNotInUseBefore' }],
         onError: toFailedAfterShutdown,
       }),
@@ -102,6 +109,7 @@ export const offlineBackupMachine = setup({
         stateId: 'verifyNotInUseBefore',
         kb: 'OFFLINE-3',
         description: 'Prove the database is not in use before the AI switch and the copy',
+        holds: down,
         onDone: [{ target: 'aiSwitch' }],
         onError: toFailedAfterShutdown,
       }),
@@ -113,6 +121,7 @@ export const offlineBackupMachine = setup({
         stateId: 'aiSwitch',
         kb: 'OFFLINE-4',
         description: 'Switch to a new AI extent so the copy is not in the middle of an AI file (rfutil -C aimage new)',
+        holds: down,
         onDone: [{ target: 'copyFiles' }],
         onError: toFailedAfterShutdown,
       }),
@@ -124,6 +133,7 @@ export const offlineBackupMachine = setup({
         stateId: 'copyFiles',
         kb: 'OFFLINE-5',
         description: 'Copy every database file, AI files included',
+        holds: down,
         onDone: [{ target: 'verifyNotInUseAfter' }],
         onError: toFailedAfterShutdown,
       }),
@@ -135,6 +145,7 @@ export const offlineBackupMachine = setup({
         stateId: 'verifyNotInUseAfter',
         kb: 'OFFLINE-5',
         description: 'Prove nothing opened the database while it was copied',
+        holds: down,
         onDone: [{ target: 'verifyCopy' }],
         onError: toFailedAfterShutdown,
       }),
@@ -146,6 +157,7 @@ export const offlineBackupMachine = setup({
         stateId: 'verifyCopy',
         kb: 'OFFLINE-5',
         description: 'Verify the copy is complete against its manifest',
+        holds: down,
         onDone: [{ target: 'markBackedup' }],
         onError: toFailedAfterShutdown,
       }),
@@ -157,6 +169,7 @@ export const offlineBackupMachine = setup({
         stateId: 'markBackedup',
         kb: 'OFFLINE-6',
         description: 'Mark the database as backed up (rfutil -C mark backedup)',
+        holds: down,
         onDone: [{ target: 'restart', guard: 'restartWanted' }, { target: 'recordBackup' }],
         onError: toFailedAfterShutdown,
       }),
@@ -168,6 +181,7 @@ export const offlineBackupMachine = setup({
         stateId: 'restart',
         kb: 'OFFLINE-7',
         description: 'Restart the database server (proserve)',
+        holds: restarting,
         onDone: [{ target: 'recordBackup' }],
         onError: toFailed,
       }),
@@ -189,6 +203,7 @@ export const offlineBackupMachine = setup({
       stateId: 'restartAfterAbort',
       kb: 'OFFLINE-7',
       description: 'Aborted after the shutdown: restart the server as the operator chose, then stop',
+      holds: restarting,
       onDone: [{ target: 'aborted' }],
       onError: toFailed,
     }),
@@ -197,6 +212,7 @@ export const offlineBackupMachine = setup({
       stateId: 'restartAfterFailure',
       kb: 'OFFLINE-7',
       description: 'A step failed after the shutdown: restart the server as the operator chose, then fail',
+      holds: restarting,
       onDone: toFailed,
       onError: toFailed,
     }),

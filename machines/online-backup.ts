@@ -3,7 +3,7 @@
 // step, an abort and the --max-quiet watchdog each have their own, so the journal and
 // the diagram say why the quiet point was released. Pure: the engine provide()s `step`.
 import { assign, setup } from 'xstate';
-import type { ProcedureContext } from './contract.js';
+import type { ProcedureContext, StateMeta } from './contract.js';
 import {
   initialContext,
   procedureTypes,
@@ -16,6 +16,9 @@ import {
 import { compensationState, stepState } from './step-state.js';
 
 const toFailed = [{ target: 'failed' }] as const;
+// What each state holds (meta.holds): abandon refuses, and a resume re-checks, while a quiet point may be up.
+const raisingQuietPoint = { condition: 'quiet-point', phase: 'entering' } as const;
+const releasingQuietPoint = { condition: 'quiet-point', phase: 'leaving' } as const;
 // A half-done enable must be undone too; quietDisable is idempotent (rc 7: not enabled).
 const toDisableAfterFailure = [{ target: '#online-backup.quietDisableAfterFailure' }] as const;
 
@@ -76,6 +79,7 @@ export const onlineBackupMachine = setup({
         stateId: 'quietEnable',
         kb: 'ONLINE-1',
         description: 'Raise a quiet point, which also switches AI extents (proquiet enable)',
+        holds: raisingQuietPoint,
         onDone: [
           { target: 'quiesced.snapshot', guard: 'snapshotWanted' },
           { target: 'quiesced.cloneFiles', guard: 'cloneChosen' },
@@ -95,7 +99,7 @@ export const onlineBackupMachine = setup({
     },
     quiesced: {
       description: 'The quiet point is held: nothing is written to the database files until ONLINE-4',
-      meta: { kb: 'ONLINE-1' },
+      meta: { kb: 'ONLINE-1', holds: 'quiet-point', holdPhase: 'held' } satisfies StateMeta,
       initial: 'copyFiles',
       on: {
         ABORT: { target: 'quietDisableAfterAbort' },
@@ -142,6 +146,7 @@ export const onlineBackupMachine = setup({
       stateId: 'quietDisable',
       kb: 'ONLINE-4',
       description: 'Disable the quiet point (proquiet disable)',
+      holds: releasingQuietPoint,
       onDone: [{ target: 'confirmQuietPoint' }],
       onError: toFailed,
     }),
@@ -150,6 +155,7 @@ export const onlineBackupMachine = setup({
       stateId: 'quietDisableAfterFailure',
       kb: 'ONLINE-4',
       description: 'A step failed under the quiet point: disable it before failing',
+      holds: releasingQuietPoint,
       onDone: toFailed,
       onError: toFailed,
     }),
@@ -158,6 +164,7 @@ export const onlineBackupMachine = setup({
       stateId: 'quietDisableAfterAbort',
       kb: 'ONLINE-4',
       description: 'Aborted under the quiet point: disable it before stopping',
+      holds: releasingQuietPoint,
       onDone: [{ target: 'aborted' }],
       onError: toFailed,
     }),
@@ -166,6 +173,7 @@ export const onlineBackupMachine = setup({
       stateId: 'quietDisableAfterTimeout',
       kb: 'ONLINE-4',
       description: 'The quiet point was held longer than --max-quiet: disable it, then fail',
+      holds: releasingQuietPoint,
       onDone: toFailed,
       onError: toFailed,
     }),

@@ -2,7 +2,15 @@
 // `step` actor with a stable id, facts recorded on success, the failure recorded on
 // error, a description and the article step in meta.kb.
 import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
-import type { KbStep, ProcedureContext, StepFailure, StepInput, StepOutput } from './contract.js';
+import type {
+  HeldCondition,
+  HoldPhase,
+  KbStep,
+  ProcedureContext,
+  StepFailure,
+  StepInput,
+  StepOutput,
+} from './contract.js';
 
 /** A branch of onDone/onError; G and A are the machine's own guard/action references. */
 export interface Branch<G, A> {
@@ -29,6 +37,8 @@ export interface StepSpec<GD, AD, GE, AE> {
   description: string;
   /** States entered in a loop suffix their memo key with `#<aiIndex>`. */
   keyedByAiIndex?: boolean;
+  /** What the database is held in while the run is in this state (meta.holds, machines/state-meta.ts). */
+  holds?: { condition: HeldCondition; phase: HoldPhase };
   onDone: readonly Branch<GD, AD>[];
   onError: readonly Branch<GE, AE>[];
 }
@@ -49,7 +59,7 @@ export function compensationState<GD = never, AD = never, GE = never, AE = never
 }
 
 function buildStepState<GD, AD, GE, AE, R extends ErrorRecord>(spec: StepSpec<GD, AD, GE, AE>, errorRecord: R) {
-  const { stepId, stateId, kb, description, keyedByAiIndex = false } = spec;
+  const { stepId, stateId, kb, description, keyedByAiIndex = false, holds } = spec;
   const recordFacts = {
     type: 'recordFacts' as const,
     params: ({ event }: { event: DoneActorEvent<StepOutput> }) => ({ stepId, facts: event.output.facts }),
@@ -67,7 +77,7 @@ function buildStepState<GD, AD, GE, AE, R extends ErrorRecord>(spec: StepSpec<GD
   });
   return {
     description,
-    meta: { kb },
+    meta: holds === undefined ? { kb } : { kb, holds: holds.condition, holdPhase: holds.phase },
     invoke: {
       id: stateId,
       src: 'step' as const,

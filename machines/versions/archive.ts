@@ -5,6 +5,8 @@
 import type { AnyStateMachine } from 'xstate';
 import { offlineBackupMachine as offline010 } from './v0.1.0/offline-backup.js';
 import { onlineBackupMachine as online010 } from './v0.1.0/online-backup.js';
+import { offlineBackupMachine as offline020 } from './v0.2.0/offline-backup.js';
+import { onlineBackupMachine as online020 } from './v0.2.0/online-backup.js';
 
 export interface ArchivedDefinition {
   machineId: string;
@@ -23,5 +25,15 @@ export const archivedDefinitions: readonly ArchivedDefinition[] = [
     machineId: 'online-backup',
     hash: '0effd1c999c240453facf37301e0c47f56121ec845e7fa3366714909583e568f',
     machine: online010,
+  },
+  {
+    machineId: 'offline-backup',
+    hash: 'd41f6da22d598b47ef95377651735c3644b8b561b3c5177036a5795a591d39a8',
+    machine: offline020,
+  },
+  {
+    machineId: 'online-backup',
+    hash: 'afb0990a0f54a516dbf14705e53b38130a9e6b6840b5148aae19d3899fb34566',
+    machine: online020,
   },
 ];

@@ -26,7 +26,7 @@ export const shippedDefinitions: readonly ShippedDefinition[] = [
   {
     machineId: 'roll-forward',
     hash: '496cd8b43e0ec76bbc6d5a71fb2ef34e1acbde0e09bcd2bb211d769c8d94f307',
-    oeflowVersions: ['0.1.0', '0.2.0'],
+    oeflowVersions: ['0.1.0', '0.2.0', '0.3.0'],
   },
   {
     machineId: 'offline-backup',
@@ -37,5 +37,16 @@ export const shippedDefinitions: readonly ShippedDefinition[] = [
     machineId: 'online-backup',
     hash: 'afb0990a0f54a516dbf14705e53b38130a9e6b6840b5148aae19d3899fb34566',
     oeflowVersions: ['0.2.0'],
+  },
+  // 0.3.0: states declare what they hold (meta.holds, machines/state-meta.ts)
+  {
+    machineId: 'offline-backup',
+    hash: '6b760e95ad1c5a37441a4da62839de91e668e1b82a36114daaa35b5f5ea3f72a',
+    oeflowVersions: ['0.3.0'],
+  },
+  {
+    machineId: 'online-backup',
+    hash: '6772c3509b86bccff291fed9f52f652e3965cc6e34b8ce1ffa1ddfb085501546',
+    oeflowVersions: ['0.3.0'],
   },
 ];

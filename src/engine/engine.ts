@@ -8,6 +8,7 @@ import {
   definitionRegistry,
   machineHash,
   machines,
+  runStateHolding,
   versionsShipping,
   type DefinitionRegistry,
   type MachineId,
@@ -18,11 +19,10 @@ import type { ToolResult } from '../openedge/types.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import { steps } from '../steps/index.js';
 import type { CatalogEntry } from '../steps/step.js';
-import { decodeRunError, type RunRow, type Store } from '../store/index.js';
+import { decodeAttempt, decodeCommand, decodeRunError, type RunRow, type Store } from '../store/index.js';
 import { pidAlive, staleOnThisHost } from '../openedge/liveness.js';
 import { acquireDbLock } from './lock.js';
 import { createQuietGuardControl, type QuietGuardControl } from './quiet-guard-control.js';
-import { refuseUnsafeRetry } from './retry-guard.js';
 import { leftoverUtilities, waitForLeftovers } from './leftover-utilities.js';
 import type { Reporter } from './reporter.js';
 import type { ProcessMark } from './run-marker.js';
@@ -230,11 +230,11 @@ export async function resumeRun(
     if (!o.retry) {
       throw new OeflowError(
         'OEF-053',
-        `run ${run.runId} halted in ${state}: ${decodeRunError(run.error)?.message ?? 'roll forward failed'}`,
+        `run ${run.runId} halted in ${state}: ${decodeRunError(run.error)?.message ?? 'a step failed'}`,
         { details: { runId: run.runId } },
       );
     }
-    refuseUnsafeRetry(store, run);
+    refuseOperatorRetry(store, run);
     sendOnStart = { type: 'RETRY' };
   }
   // what the killed run left running (utilities, site commands, its quiet-point guard) ends first
@@ -254,7 +254,7 @@ export async function resumeRun(
   const maxQuietMs = input.maxQuietMs ?? DEFAULT_MAX_QUIET_MS;
   const wired = stepDeps(deps, { runId: run.runId, db: input.db, maxQuietMs });
   if (sendOnStart === undefined && run.status === 'running') {
-    const changed = recheckWorld(store, run, wired.quietGuard, deps.reporter);
+    const changed = recheckWorld(store, run, registry, wired.quietGuard, deps.reporter);
     if (changed !== null) sendOnStart = { type: 'WORLD_CHANGED', reason: changed };
   }
   return guarded(store, run.db, run.runId, () =>
@@ -275,6 +275,25 @@ export async function resumeRun(
   );
 }
 
+/**
+ * `resume --retry` of a halted run: the step whose failure halted it (the run's last failed
+ * attempt) says whether running it again could do harm (Step.refuseOperatorRetry), e.g. a roll
+ * forward that failed on a file that does not belong (src/steps/roll-forward-retry-guard.ts).
+ */
+function refuseOperatorRetry(store: Store, run: RunRow): void {
+  const attempts = store.attempts(run.runId).map(decodeAttempt);
+  const halted = attempts.filter((a) => a.outcome === 'error').at(-1);
+  const step = halted === undefined ? undefined : steps[halted.stepId];
+  const refusal = step?.refuseOperatorRetry?.({
+    runId: run.runId,
+    db: run.db,
+    attempts: attempts.map((a) => ({ stepId: a.stepId, stepKey: a.stepKey, at: a.intent.at })),
+    commands: store.commands(run.runId).map(decodeCommand),
+  });
+  if (refusal)
+    throw new OeflowError(refusal.code, refusal.message, refusal.hint === undefined ? {} : { hint: refusal.hint });
+}
+
 /** One driver per run: a run whose process lives (here, or on another host) is refused before anything else. */
 function refuseIfDriven(store: Store, run: RunRow): void {
   const lock = store.getLock(run.db);
@@ -293,8 +312,14 @@ function refuseIfDriven(store: Store, run: RunRow): void {
  * and journal what was found. A changed world closes the steps left in doubt (their work is void)
  * and returns why, for WORLD_CHANGED; a quiet point still held gets a new guard.
  */
-function recheckWorld(store: Store, run: RunRow, guard: QuietGuardControl, reporter: Reporter): string | null {
-  const check = checkWorld(store, run);
+function recheckWorld(
+  store: Store,
+  run: RunRow,
+  definitions: DefinitionRegistry,
+  guard: QuietGuardControl,
+  reporter: Reporter,
+): string | null {
+  const check = checkWorld(store, run, definitions);
   if (check === null) return null;
   store.appendJournal(run.runId, { kind: 'note', data: { worldCheck: { ...check.found, changed: check.changed } } });
   if (check.changed === null) {
@@ -340,22 +365,17 @@ export function resolveRun(
   return { runId: o.runId, stepKey: target.stepKey, attempt: target.attempt, decision: o.as };
 }
 
-/** States in which a run may have left a quiet point raised. */
-const QUIET_STATES = /^(quietEnable|quiesced|quietDisable)/;
+/** What the meta readers need of a run: its definition (id and hash) and the state it rests in. */
+type RunState = Pick<RunRow, 'machineId' | 'machineHash' | 'stateValue'>;
 
-/** True when the run (an offline backup stopped between shutdown and restart) may have left its database shut down. */
-export function mayHaveLeftDbDown(run: RunRow): boolean {
-  return (
-    run.machineId === 'offline-backup' &&
-    /^(shutdown|truncateBi|jobsCheck|verifyNotInUse|aiSwitch|copyFiles|verifyCopy|markBackedup|restart)/.test(
-      stateName(run.stateValue),
-    )
-  );
+/** True when the run (e.g. an offline backup stopped between shutdown and restart) may have left its database shut down (state meta). */
+export function mayHaveLeftDbDown(run: RunState, definitions: DefinitionRegistry = definitionRegistry): boolean {
+  return runStateHolding(definitions, run)?.condition === 'database-down';
 }
 
-/** True when the run rests where a quiet point may still be enabled (it must be resumed, not abandoned). */
-export function mayHoldQuietPoint(run: RunRow): boolean {
-  return QUIET_STATES.test(stateName(run.stateValue));
+/** True when the run rests where a quiet point may still be enabled (state meta): it must be resumed, not abandoned. */
+export function mayHoldQuietPoint(run: RunState, definitions: DefinitionRegistry = definitionRegistry): boolean {
+  return runStateHolding(definitions, run)?.condition === 'quiet-point';
 }
 
 /**
@@ -367,6 +387,7 @@ export function mayHoldQuietPoint(run: RunRow): boolean {
 export function abandonRun(
   store: Store,
   o: { runId: string; reason: string; operator: string },
+  definitions: DefinitionRegistry = definitionRegistry,
 ): { runId: string; state: string; warning: string | null } {
   const run = findResumable(store, { runId: o.runId });
   if (run.status === 'completed' || (run.status === 'failed' && !run.resumable)) {
@@ -383,7 +404,7 @@ export function abandonRun(
   }
   const state = stateName(run.stateValue);
   let quietPoint: unknown = null;
-  if (QUIET_STATES.test(state)) {
+  if (mayHoldQuietPoint(run, definitions)) {
     const left = leftoverUtilities(store.journal(run.runId));
     const qp = quietPointOfLatestEnable(store, run);
     quietPoint = qp === null ? null : { ...qp.found, askedAt: qp.askedAt, guard: qp.guard };
@@ -394,7 +415,7 @@ export function abandonRun(
       );
     }
   }
-  const warning = mayHaveLeftDbDown(run)
+  const warning = mayHaveLeftDbDown(run, definitions)
     ? `the database ${run.db} may still be shut down: start it with proserve if it should run`
     : null;
   store.changeStatus(

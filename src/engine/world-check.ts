@@ -3,6 +3,7 @@
 // looks at the database. Our quiet point no longer held, or the database opened since the
 // shutdown, makes the copy in progress invalid: the run starts over from its checks.
 import { readFileSync } from 'node:fs';
+import { definitionRegistry, runStateHolding, type DefinitionRegistry } from '../../machines/index.js';
 import { readGuardRecord, type GuardRecord } from '../guard/guard-record.js';
 import { quietPointOfRun, type QuietPointOfRun } from '../guard/quiet-point-log.js';
 import { dbPaths } from '../openedge/dlc.js';
@@ -47,13 +48,20 @@ export interface WorldCheck {
   adoptQuietPointSinceMs?: number;
 }
 
-const ONLINE_UNDER_QUIET = /^(quietEnable|quiesced)/;
-const OFFLINE_AFTER_SHUTDOWN = /^(truncateBi|jobsCheck|verifyNotInUse|aiSwitch|copyFiles|verifyCopy|markBackedup)/;
-
-/** Check the world a resumed run's snapshot assumes; null when its state assumes nothing checkable. */
-export function checkWorld(store: Store, run: RunRow): WorldCheck | null {
+/**
+ * Check the world a resumed run's snapshot assumes, as its state's meta declares it (machines/
+ * state-meta.ts): raising or under a quiet point, or under a shutdown; null when its state
+ * assumes nothing checkable. Leaving states (the disable, the restart) assume nothing: their
+ * step is safe to run whatever the world.
+ */
+export function checkWorld(
+  store: Store,
+  run: RunRow,
+  definitions: DefinitionRegistry = definitionRegistry,
+): WorldCheck | null {
   const state = stateName(run.stateValue);
-  if (run.machineId === 'online-backup' && ONLINE_UNDER_QUIET.test(state)) {
+  const holding = runStateHolding(definitions, run);
+  if (holding?.condition === 'quiet-point' && holding.phase !== 'leaving') {
     const qp = quietPointOfLatestEnable(store, run);
     if (qp === null) return null;
     const found = { state, quietPoint: qp.found, askedAt: qp.askedAt, guard: qp.guard };
@@ -61,10 +69,10 @@ export function checkWorld(store: Store, run: RunRow): WorldCheck | null {
       return {
         found,
         changed: null,
-        ...(state.startsWith('quiesced') ? { adoptQuietPointSinceMs: Date.parse(qp.askedAt) } : {}),
+        ...(holding.phase === 'held' ? { adoptQuietPointSinceMs: Date.parse(qp.askedAt) } : {}),
       };
     // in quietEnable and never enabled: the step's own reconcile decides (not done: ask again)
-    if (qp.found.state === 'never-enabled' && state.startsWith('quietEnable')) return { found, changed: null };
+    if (qp.found.state === 'never-enabled' && holding.phase === 'entering') return { found, changed: null };
     const why =
       qp.found.state === 'released'
         ? `the run's quiet point (enabled ${qp.found.enabledAt}) was ${qp.found.how} at ${qp.found.releasedAt}${qp.guard?.outcome === 'disabled' ? ' by its guard' : ''}`
@@ -74,7 +82,8 @@ export function checkWorld(store: Store, run: RunRow): WorldCheck | null {
       changed: `${why}: a copy taken from here would not be consistent; the run starts again with a new quiet point`,
     };
   }
-  if (run.machineId === 'offline-backup' && OFFLINE_AFTER_SHUTDOWN.test(state)) {
+  // the shutdown's own reconcile decides while it is in doubt
+  if (holding?.condition === 'database-down' && holding.phase === 'held') {
     const shutdown = store
       .attempts(run.runId)
       .filter((a) => a.stepId === 'shutdown' && a.outcome !== null && a.outcome !== 'error')

@@ -11,6 +11,7 @@ import { dbPaths } from '../openedge/dlc.js';
 import { ROLL_FORWARD_FAILURES } from '../openedge/messages.js';
 import { busyState, messageSummary } from './probes.js';
 import { rollForwardFailure } from './rf-failure.js';
+import { refuseUnsafeRetry } from './roll-forward-retry-guard.js';
 import {
   failure,
   fail,
@@ -185,6 +186,8 @@ export const rollForward = {
   precheck,
   run: makeRun(false),
   reconcile: reconcileFromLog,
+  // an error exit halts the run; retry only when the operator asks and the messages allow it
+  refuseOperatorRetry: refuseUnsafeRetry,
 } satisfies Step<Probe>;
 
 export const rollForwardRetry = {
@@ -197,4 +200,6 @@ export const rollForwardRetry = {
   precheck,
   run: makeRun(true),
   reconcile: reconcileFromLog,
+  // an error exit halts the run; retry only when the operator asks and the messages allow it
+  refuseOperatorRetry: refuseUnsafeRetry,
 } satisfies Step<Probe>;

@@ -125,6 +125,20 @@ export interface DeclaredCommand {
 /** The declaration of a step that runs no state-changing command (reads, checks, file copies). */
 export const noCommands = (): DeclaredCommand[] => [];
 
+/**
+ * What a step reads of its run to decide whether an operator may run it again after the
+ * failure that halted the run (`oeflow resume --retry`, Step.refuseOperatorRetry).
+ */
+export interface RunRecord {
+  readonly runId: string;
+  /** The database the run holds (its lock): for a restore, the target. */
+  readonly db: string;
+  /** The run's attempts, oldest first, with when each intent was recorded. */
+  readonly attempts: readonly { stepId: string; stepKey: string; at: string | null }[];
+  /** The commands the run recorded, oldest first, with their message numbers. */
+  readonly commands: readonly { stepKey: string; messages: readonly { number: number }[] }[];
+}
+
 export interface Step<P = Json> {
   id: string;
   title: string;
@@ -145,6 +159,12 @@ export interface Step<P = Json> {
   reconcile?(now: P, intent: Intent<P>, env: StepEnv): Promise<Reconciliation> | Reconciliation;
   /** Facts for an attempt an operator declared done (`oeflow resolve --as done`), read from the state now. */
   factsWhenDecided?(now: P, intent: Intent<P>): Facts;
+  /**
+   * For a step whose failure halts the run until an operator asks for it again (`oeflow resume
+   * --retry`): the refusal when running it again now could do harm, else null. Absent: the
+   * operator's word is enough.
+   */
+  refuseOperatorRetry?(record: RunRecord): StepFailure | null;
   /** Step id that undoes this one on failure or abort (declared; the machine routes to it). */
   compensate?: string;
 }

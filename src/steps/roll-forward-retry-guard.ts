@@ -4,10 +4,9 @@
 // forward reported a sequence or timestamp mismatch or a system error, and when the target was
 // opened since the roll forward began (its transactions were backed out: only a new restore helps).
 import { readFileSync } from 'node:fs';
-import { OeflowError } from '../errors.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
-import { decodeAttempt, decodeCommand, type Store } from '../store/index.js';
+import { failure, type RunRecord, type StepFailure } from './step.js';
 
 /** 8019 wrong sequence; 831–833 (+11014) wrong file for this database; 1028/1029/4554 system errors while applying. */
 export const NO_RETRY_AFTER: readonly number[] = [8019, 831, 832, 833, 1028, 1029, 4554];
@@ -27,22 +26,20 @@ export function unsafeRetryReason(
   return null;
 }
 
-/** Refuse `resume --retry` of a halted roll forward when retry could corrupt the target (OEF-214). */
-export function refuseUnsafeRetry(store: Store, run: { runId: string; db: string }): void {
-  const rollForwards = store
-    .attempts(run.runId)
-    .filter((a) => a.stepId === 'rollForward' || a.stepId === 'rollForwardRetry');
+/**
+ * The roll forward steps' answer to `resume --retry` of a run they halted (Step.refuseOperatorRetry):
+ * OEF-214 when retry could corrupt the target, null when the operator may retry.
+ */
+export function refuseUnsafeRetry(record: RunRecord): StepFailure | null {
+  const rollForwards = record.attempts.filter((a) => a.stepId === 'rollForward' || a.stepId === 'rollForwardRetry');
   const first = rollForwards[0];
-  if (first === undefined) return;
-  const failed = store
-    .commands(run.runId)
-    .filter((c) => c.stepKey === rollForwards.at(-1)?.stepKey)
-    .at(-1);
-  const numbers = (failed === undefined ? [] : decodeCommand(failed).messages).map((m) => m.number);
-  const began = Date.parse(decodeAttempt(first).intent.at ?? '');
+  if (first === undefined) return null;
+  const failed = record.commands.filter((c) => c.stepKey === rollForwards.at(-1)?.stepKey).at(-1);
+  const numbers = (failed === undefined ? [] : failed.messages).map((m) => m.number);
+  const began = Date.parse(first.at ?? '');
   let lg = '';
   try {
-    lg = readFileSync(dbPaths(run.db).lgFile, 'utf8');
+    lg = readFileSync(dbPaths(record.db).lgFile, 'utf8');
   } catch {
     // no log: nothing says the target was opened
   }
@@ -50,5 +47,7 @@ export function refuseUnsafeRetry(store: Store, run: { runId: string; db: string
     .filter((e) => e.epochMs >= began && e.number !== null && SESSION_BEGIN.includes(e.number))
     .map((e) => e.number!);
   const why = unsafeRetryReason(numbers, sessions);
-  if (why !== null) throw new OeflowError('OEF-214', `roll forward retry refused for run ${run.runId}: ${why}`);
+  return why === null
+    ? null
+    : failure('failed', 'OEF-214', `roll forward retry refused for run ${record.runId}: ${why}`);
 }
