@@ -8,8 +8,20 @@ import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { killAt, killUnfinished, storeView } from '../helpers/crash.js';
 import { execa } from 'execa';
 import { openStore } from '../../src/store/index.js';
-import { BIN, eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
+import {
+  BIN,
+  eventually,
+  invocationLines,
+  invocations,
+  killGroup,
+  oeflow,
+  spawnOeflow,
+  useInProcessCli,
+} from '../helpers/oeflow.js';
 import { isSimProcess, useSim } from '../helpers/sim.js';
+
+// Commands that are killed or signalled spawn (killAt, spawnOeflow, the resume that waits for a leftover).
+useInProcessCli();
 
 const newSim = useSim();
 const errorCode = (json: Record<string, unknown>) => (json.error as { code?: string } | undefined)?.code;
