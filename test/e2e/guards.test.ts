@@ -157,12 +157,8 @@ describe('signals and the quiet-point watchdog', () => {
       ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 3'],
       env,
     );
-    await eventually(
-      () => invocations(sim.dlc, 'proquiet', 'enable').some((i) => i.exitCode === 0),
-      30_000,
-      'quiet point enabled',
-    );
-    await new Promise((r) => setTimeout(r, 300));
+    // the snapshot command runs (journaled with its pid): the quiet point is up
+    await eventually(() => siteCommandJournaled(env.OEFLOW_STATE), 60_000, 'the snapshot command running');
     child.kill('SIGINT');
     const r = await child;
     const json = JSON.parse(String(r.stdout)) as Record<string, unknown>;
@@ -224,12 +220,9 @@ describe('signals and the quiet-point watchdog', () => {
         ],
         env,
       );
-      await eventually(
-        () => invocations(sim.dlc, 'truncate', 'bi').some((i) => i.exitCode === 0),
-        30_000,
-        'truncate bi done',
-      );
-      await new Promise((r) => setTimeout(r, 300)); // inside the jobs check
+      // inside the jobs check (journaled with its pid), after the shutdown
+      await eventually(() => siteCommandJournaled(env.OEFLOW_STATE), 60_000, 'the jobs check running');
+      expect(invocations(sim.dlc, 'truncate', 'bi').filter((i) => i.exitCode === 0)).toHaveLength(1);
       child.kill('SIGINT');
       const r = await child;
       expect(r.exitCode).toBe(5);
