@@ -429,7 +429,12 @@ describe('leftovers of a killed run', () => {
       ...env,
       OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang',
     });
-    await eventually(() => invocationLines(sim.dlc, 'new').length > 0, 30_000, 'aimage new to start');
+    // held at its gate by the hang fault (the database opened, nothing changed)
+    await eventually(
+      () => invocationLines(sim.dlc, 'new').some((l) => l.phase === 'hung'),
+      30_000,
+      'aimage new to hang',
+    );
     killGroup(p.pid);
     await p;
     return { sim, env };
@@ -441,7 +446,7 @@ describe('leftovers of a killed run', () => {
     expect(r.exitCode, r.stdout + r.stderr).toBe(4);
     expect(errorCode(r.json)).toBe('OEF-041');
     expect(String((r.json.error as { message: string }).message)).toMatch(/pid \d+: rfutil .* aimage new/);
-    expect(invocationLines(sim.dlc, 'new')).toHaveLength(1); // not started a second time
+    expect(invocationLines(sim.dlc, 'new').filter((l) => l.phase === 'start')).toHaveLength(1); // not started a second time
   });
 
   it('waits for a snapshot command the killed run left running, never starting a second one alongside (leftover snapshot command, issue 8)', async () => {
