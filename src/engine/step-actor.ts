@@ -10,9 +10,10 @@ import type { ProcedureInput, StepInput, StepOutput } from '../../machines/contr
 import { OeflowError } from '../errors.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 import type { ToolResult } from '../openedge/types.js';
-import type { CatalogEntry, Facts, Intent, Step, StepEnv, StepFailure } from '../steps/step.js';
+import type { CatalogEntry, Facts, Reconciliation, Step, StepEnv, StepFailure } from '../steps/step.js';
 import { StepFailureError, failure } from '../steps/step.js';
-import { decodeAttempt, decodeIntent, type AttemptRow, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { decideAttempt, settleReconciliation, type AttemptDecision, type Settlement } from './attempt-decision.js';
 import { crashPoint } from './crash-points.js';
 import { processMark, type ProcessMark } from './run-marker.js';
 import type { QuietGuardControl } from './quiet-guard-control.js';
@@ -89,9 +90,7 @@ export function createStepActor(deps: StepActorDeps) {
     const started = Date.now();
     const named = { title: step.title, kb: input.kb ?? step.kb };
 
-    const latest = store.latestAttempt(runId, input.stepKey);
-    const ofThisVisit = latest !== undefined && latest.intentSeq > control.visitSeq() ? latest : undefined;
-    let attempt = (latest?.attempt ?? 0) + 1;
+    const decision = decideAttempt(store.latestAttempt(runId, input.stepKey), control.visitSeq(), step);
     const env = (forAttempt: number): StepEnv => ({
       runId,
       stepKey: input.stepKey,
@@ -192,24 +191,22 @@ export function createStepActor(deps: StepActorDeps) {
       },
     });
 
-    if (ofThisVisit !== undefined) {
-      if (ofThisVisit.outcome === 'decided-done' && step.factsWhenDecided) {
-        const intent = decodeIntent(ofThisVisit.intent);
-        const facts = step.factsWhenDecided(await step.probe(env(ofThisVisit.attempt)), {
-          at: intent.at ?? new Date(0).toISOString(),
-          probe: intent.probe,
-        });
+    let attempt: number;
+    switch (decision.kind) {
+      case 'facts-after-decision': {
+        // an operator declared the attempt done: its facts are read from the state now
+        const facts = decision.factsWhenDecided(await step.probe(env(decision.attempt)), decision.intent);
         const output = JSON.parse(JSON.stringify({ facts: { ...facts, decidedByOperator: true } })) as StepOutput;
         store.appendJournal(runId, {
           kind: 'note',
           stepKey: input.stepKey,
-          attempt: ofThisVisit.attempt,
+          attempt: decision.attempt,
           data: { factsAfterDecision: output.facts },
         });
         return output;
       }
-      const replay = replayRecorded(ofThisVisit);
-      if (replay !== 'run-again') {
+      case 'replay': {
+        const replay = decision.replayed;
         reporter({
           type: 'step-end',
           runId,
@@ -222,16 +219,39 @@ export function createStepActor(deps: StepActorDeps) {
         if (replay.ok) return replay.output;
         throw replay.failure;
       }
-      if (ofThisVisit.outcome === null) {
-        const verdict = await reconcileInDoubt(step, ofThisVisit, env(ofThisVisit.attempt), named.kb);
+      case 'needs-decision':
+        control.needsDecision(input.stepKey, decision.why, `${step.title} (${named.kb})`);
+        return never(); // the run stops here
+      case 'run-again-in-doubt':
+        store.recordResult(runId, {
+          stepKey: input.stepKey,
+          attempt: decision.attempt,
+          outcome: 'reconciled-not-done',
+          output: { why: decision.why },
+        });
+        reporter({
+          type: 'reconcile',
+          runId,
+          stepKey: input.stepKey,
+          title: step.title,
+          kb: named.kb,
+          verdict: 'not-done',
+          why: `${step.effect} step: run again`,
+        });
+        attempt = decision.attempt + 1;
+        break;
+      case 'reconcile': {
+        const settled = await reconcileInDoubt(step, decision, env(decision.attempt), named.kb);
         if (signal.aborted) return never(); // the state was left while reconciling
-        if (verdict !== 'run-again') {
-          if (verdict.ok) return verdict.output;
-          if (verdict.failure === null) return never(); // needs an operator decision: the run stops here
-          throw verdict.failure;
-        }
+        if (settled.next === 'done') return settled.result.output;
+        if (settled.next === 'fail') throw settled.result.error;
+        if (settled.next === 'needs-decision') return never(); // an operator decides: the run stops here
+        attempt = decision.attempt + 1;
+        break;
       }
-      attempt = ofThisVisit.attempt + 1;
+      case 'run':
+        attempt = decision.attempt;
+        break;
     }
 
     if (signal.aborted || control.holdForAbort()) return never(); // the engine delivers ABORT now
@@ -318,70 +338,19 @@ export function createStepActor(deps: StepActorDeps) {
     return output;
   });
 
-  /** A finished attempt replays its outcome; a not-done verdict or an open intent runs again. */
-  function replayRecorded(
-    recorded: AttemptRow,
-  ): { ok: true; output: StepOutput } | { ok: false; failure: StepFailure } | 'run-again' {
-    const row = decodeAttempt(recorded);
-    switch (row.outcome) {
-      case 'ok':
-      case 'reconciled-done':
-        return { ok: true, output: { facts: row.output?.facts ?? {} } };
-      case 'decided-done':
-        return { ok: true, output: { facts: { decidedByOperator: true, ...(row.output?.facts ?? {}) } } };
-      case 'error':
-        return {
-          ok: false,
-          failure:
-            row.error ??
-            failure(
-              'failed',
-              'OEF-002',
-              `the recorded failure of ${row.stepKey} attempt ${row.attempt} cannot be read`,
-            ),
-        };
-      default:
-        return 'run-again';
-    }
-  }
-
   /** docs/architecture.md §5.3: reconcile an intent without a result; never re-run a `once` step blindly. */
   async function reconcileInDoubt(
     step: Step<unknown>,
-    row: AttemptRow,
+    inDoubt: Extract<AttemptDecision, { kind: 'reconcile' }>,
     env: StepEnv,
     kb: string,
-  ): Promise<{ ok: true; output: StepOutput } | { ok: false; failure: StepFailure | null } | 'run-again'> {
-    const data = decodeIntent(row.intent);
-    const intent: Intent<unknown> = { at: data.at ?? new Date(0).toISOString(), probe: data.probe };
+  ): Promise<Settlement> {
     const stepKey = env.stepKey;
-    if (step.effect === 'read' || step.reconcile === undefined) {
-      if (step.effect === 'once') {
-        control.needsDecision(stepKey, `${step.id} is a once step without reconcile`, `${step.title} (${kb})`);
-        return { ok: false, failure: null };
-      }
-      store.recordResult(runId, {
-        stepKey,
-        attempt: row.attempt,
-        outcome: 'reconciled-not-done',
-        output: { why: `${step.effect} step: safe to run again` },
-      });
-      reporter({
-        type: 'reconcile',
-        runId,
-        stepKey,
-        title: step.title,
-        kb,
-        verdict: 'not-done',
-        why: `${step.effect} step: run again`,
-      });
-      return 'run-again';
-    }
-    let verdict;
+    let verdict: Reconciliation;
     try {
-      verdict = await step.reconcile(await step.probe(env), intent, env);
+      verdict = await inDoubt.reconcile(await step.probe(env), inDoubt.intent, env);
     } catch (err) {
-      verdict = { verdict: 'unknown' as const, why: `probe failed: ${toFailure(err).message}` };
+      verdict = { verdict: 'unknown', why: `probe failed: ${toFailure(err).message}` };
     }
     reporter({
       type: 'reconcile',
@@ -392,37 +361,16 @@ export function createStepActor(deps: StepActorDeps) {
       verdict: verdict.verdict,
       ...('why' in verdict ? { why: verdict.why } : {}),
     });
-    switch (verdict.verdict) {
-      case 'done': {
-        const output = JSON.parse(JSON.stringify({ facts: { ...verdict.facts, reconciled: true } })) as StepOutput;
-        store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'reconciled-done', output });
-        return { ok: true, output };
-      }
-      case 'not-done':
-        store.recordResult(runId, {
-          stepKey,
-          attempt: row.attempt,
-          outcome: 'reconciled-not-done',
-          output: { why: 'probe shows the command did not take effect' },
-        });
-        return 'run-again';
-      case 'failed':
-        store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'error', error: verdict.failure });
-        return { ok: false, failure: verdict.failure };
-      case 'interrupted': {
-        const f = failure('interrupted', 'OEF-213', verdict.why);
-        store.recordResult(runId, { stepKey, attempt: row.attempt, outcome: 'error', error: f });
-        return { ok: false, failure: f };
-      }
-      case 'unknown':
-        store.appendJournal(runId, {
-          kind: 'reconciliation',
-          stepKey,
-          attempt: row.attempt,
-          data: { verdict: 'unknown', why: verdict.why },
-        });
-        control.needsDecision(stepKey, verdict.why, `${step.title} (${kb})`);
-        return { ok: false, failure: null };
-    }
+    const settled = settleReconciliation(verdict);
+    if (settled.next === 'needs-decision') {
+      store.appendJournal(runId, {
+        kind: 'reconciliation',
+        stepKey,
+        attempt: inDoubt.attempt,
+        data: { verdict: 'unknown', why: settled.why },
+      });
+      control.needsDecision(stepKey, settled.why, `${step.title} (${kb})`);
+    } else store.recordResult(runId, { stepKey, attempt: inDoubt.attempt, ...settled.result });
+    return settled;
   }
 }

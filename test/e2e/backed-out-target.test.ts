@@ -8,9 +8,11 @@ import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArchiverName } from '../../src/aichain/archiver-name.js';
-import { invocations, oeflow } from '../helpers/oeflow.js';
+import { invocations, oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { oeflow } from '../helpers/oeflow.js';
+import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -8,8 +8,20 @@ import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { killAt, killUnfinished, storeView } from '../helpers/crash.js';
 import { execa } from 'execa';
 import { openStore } from '../../src/store/index.js';
-import { BIN, eventually, invocationLines, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
+import {
+  BIN,
+  eventually,
+  invocationLines,
+  invocations,
+  killGroup,
+  oeflow,
+  spawnOeflow,
+  useInProcessCli,
+} from '../helpers/oeflow.js';
 import { isSimProcess, useSim } from '../helpers/sim.js';
+
+// Commands that are killed or signalled spawn (killAt, spawnOeflow, the resume that waits for a leftover).
+useInProcessCli();
 
 const newSim = useSim();
 const errorCode = (json: Record<string, unknown>) => (json.error as { code?: string } | undefined)?.code;
@@ -145,12 +157,8 @@ describe('signals and the quiet-point watchdog', () => {
       ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 3'],
       env,
     );
-    await eventually(
-      () => invocations(sim.dlc, 'proquiet', 'enable').some((i) => i.exitCode === 0),
-      30_000,
-      'quiet point enabled',
-    );
-    await new Promise((r) => setTimeout(r, 300));
+    // the snapshot command runs (journaled with its pid): the quiet point is up
+    await eventually(() => siteCommandJournaled(env.OEFLOW_STATE), 60_000, 'the snapshot command running');
     child.kill('SIGINT');
     const r = await child;
     const json = JSON.parse(String(r.stdout)) as Record<string, unknown>;
@@ -212,12 +220,9 @@ describe('signals and the quiet-point watchdog', () => {
         ],
         env,
       );
-      await eventually(
-        () => invocations(sim.dlc, 'truncate', 'bi').some((i) => i.exitCode === 0),
-        30_000,
-        'truncate bi done',
-      );
-      await new Promise((r) => setTimeout(r, 300)); // inside the jobs check
+      // inside the jobs check (journaled with its pid), after the shutdown
+      await eventually(() => siteCommandJournaled(env.OEFLOW_STATE), 60_000, 'the jobs check running');
+      expect(invocations(sim.dlc, 'truncate', 'bi').filter((i) => i.exitCode === 0)).toHaveLength(1);
       child.kill('SIGINT');
       const r = await child;
       expect(r.exitCode).toBe(5);
@@ -424,7 +429,12 @@ describe('leftovers of a killed run', () => {
       ...env,
       OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang',
     });
-    await eventually(() => invocationLines(sim.dlc, 'new').length > 0, 30_000, 'aimage new to start');
+    // held at its gate by the hang fault (the database opened, nothing changed)
+    await eventually(
+      () => invocationLines(sim.dlc, 'new').some((l) => l.phase === 'hung'),
+      30_000,
+      'aimage new to hang',
+    );
     killGroup(p.pid);
     await p;
     return { sim, env };

@@ -4,8 +4,10 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { oeflow } from '../helpers/oeflow.js';
+import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim, type Sim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

@@ -7,9 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { createTools } from '../../src/openedge/create-tools.js';
 import { isEffectCommand } from '../../src/plan/plan.js';
 import { openStore } from '../../src/store/index.js';
-import { oeflow } from '../helpers/oeflow.js';
+import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
+
+useInProcessCli();
 
 const newSim = useSim();
 

@@ -4,19 +4,31 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, invocations, oeflow, oeflowText, tempDir } from '../helpers/oeflow.js';
-import { useSim } from '../helpers/sim.js';
+import {
+  BIN,
+  eventually,
+  invocationLines,
+  invocations,
+  oeflow,
+  oeflowText,
+  tempDir,
+  useInProcessCli,
+} from '../helpers/oeflow.js';
+import { useSim, type Sim as SimHandle } from '../helpers/sim.js';
+
+// Only the lock test needs a process of its own (the run holding the lock, killed at the end): it spawns it.
+useInProcessCli();
 
 const newSim = useSim();
 
 /** A served simulated database (cleaned up, brokers killed, after each test) with a temp state store. */
-async function sim(dir: string): Promise<{ dlc: string; db: string; env: Record<string, string> }> {
+async function sim(dir: string): Promise<{ dlc: string; db: string; env: Record<string, string>; handle: SimHandle }> {
   const s = newSim({ serve: true, aiExtents: 6 });
-  return { dlc: s.dlc, db: s.db, env: { ...s.env, OEFLOW_STATE: join(dir, 'state.db') } };
+  return { dlc: s.dlc, db: s.db, env: { ...s.env, OEFLOW_STATE: join(dir, 'state.db') }, handle: s };
 }
 
 type Sim = Awaited<ReturnType<typeof sim>>;
-const simCli = (s: Sim, ...args: string[]) => execa(process.execPath, [BIN, 'sim', ...args, '--json'], { env: s.env });
+const simCli = (s: Sim, ...args: string[]) => s.handle.oeflow(['sim', ...args, '--json']);
 const digest = async (s: Sim, db: string) =>
   (JSON.parse((await simCli(s, 'digest', db)).stdout) as { digest: string }).digest;
 
@@ -48,7 +60,12 @@ describe('oeflow backup offline', () => {
       reject: false,
       env: { ...s.env, OEFLOW_SIM_FAULTS: 'proquiet:enable:hang' },
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    // the first run holds the lock once it hangs in its quiet point request
+    await eventually(
+      () => invocationLines(s.dlc, 'proquiet', 'enable').length > 0,
+      60_000,
+      'the first run to hang in proquiet enable',
+    );
     // the same database through a symlinked directory is the same database: same lock
     const link = join(dir, 'dblink');
     symlinkSync(dirname(s.db), link);
@@ -204,10 +221,11 @@ describe('oeflow restore --until', () => {
     const b = await oeflow(['backup', 'online', s.db, '--to', join(dir, 'bk')], s.env);
     expect(b.json.status).toBe('completed');
     await simCli(s, 'load', s.db, '--tx', '400', '--seed', '11');
-    await new Promise((r) => setTimeout(r, 1500));
+    // rfutil's endtime has whole seconds: the point in time lies in a later second than the load's last transaction
+    const loadedAt = Date.now();
+    await eventually(() => Math.floor(Date.now() / 1000) > Math.floor(loadedAt / 1000), 5_000, 'the next second');
     const pointInTime = new Date().toISOString();
     const digestThen = await digest(s, s.db);
-    await new Promise((r) => setTimeout(r, 1500));
     await simCli(s, 'load', s.db, '--tx', '400', '--seed', '12');
     await simCli(s, 'archive', s.db, '--to', join(dir, 'arch'));
     await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
