@@ -141,7 +141,11 @@ export function createStepActor(deps: StepActorDeps) {
         },
         () => processMark(runId, input.stepKey, forAttempt),
       ),
-      markSpawn: () => processMark(runId, input.stepKey, forAttempt),
+      // a site command is a side effect too: the rows before it are durable first (store/group-commit.ts)
+      markSpawn: () => {
+        store.sync();
+        return processMark(runId, input.stepKey, forAttempt);
+      },
       signal,
       progress: (p) => reporter({ type: 'step-progress', runId, stepKey: input.stepKey, ...p }),
       catalog: (entry) => deps.catalog(entry),
