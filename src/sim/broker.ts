@@ -338,34 +338,17 @@ async function runLoad(conn: Socket, count: number, seed: number, pid: number, r
           switches,
           finalSeq,
         });
-      if (r.kind === 'bi-threshold') {
-        const m = [msg.biThresholdReached(r.thresholdMb), msg.biThresholdShutdown()];
+      // the database cannot go on: log why, tell the writer, and shut down
+      const fatal = (error: 'bi-threshold' | 'ai-full', m: Msg[]): void => {
         log(m, 'E');
-        reply(conn, {
-          final: true,
-          error: 'bi-threshold',
-          message: m.map((x) => x.text).join(' '),
-          committed,
-          switches,
-          finalSeq,
-        });
+        reply(conn, { final: true, error, message: m.map((x) => x.text).join(' '), committed, switches, finalSeq });
         users.delete(conn);
         return shutdown(1);
-      }
-      if (r.kind === 'ai-full') {
-        const m = [msg.cannotSwitch(r.nextPath), msg.backupAiExtent(), msg.aiFullShutdown()];
-        log(m, 'E');
-        reply(conn, {
-          final: true,
-          error: 'ai-full',
-          message: m.map((x) => x.text).join(' '),
-          committed,
-          switches,
-          finalSeq,
-        });
-        users.delete(conn);
-        return shutdown(1);
-      }
+      };
+      if (r.kind === 'bi-threshold')
+        return fatal('bi-threshold', [msg.biThresholdReached(r.thresholdMb), msg.biThresholdShutdown()]);
+      if (r.kind === 'ai-full')
+        return fatal('ai-full', [msg.cannotSwitch(r.nextPath), msg.backupAiExtent(), msg.aiFullShutdown()]);
       pending = pending.slice(r.written);
       committed += r.committed;
       switches += r.switches;

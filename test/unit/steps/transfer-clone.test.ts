@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readManifest } from '../../../src/copy/index.js';
-import type { OpenEdgeTools } from '../../../src/openedge/tools.js';
-import type { ListedFiles } from '../../../src/steps/db-files.js';
 import type { StepEnv } from '../../../src/steps/step.js';
+import type { ListedFiles } from '../../../src/steps/db-files.js';
+import { fakeStepEnv } from '../../helpers/step-env.js';
 import { transferClone } from '../../../src/steps/transfer-clone.js';
 import { verifyCopy } from '../../../src/steps/verify-copy.js';
 
@@ -55,30 +55,14 @@ function cloned(): { env: StepEnv; db: string; stagingDir: string; destination: 
     onDiskSt: null,
     structure: { from: 'prostrct list' },
   };
-  const env: StepEnv = {
-    runId: 'run-x',
+  const env = fakeStepEnv({
     stepKey: 'transferClone',
-    tools: {} as OpenEdgeTools,
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    catalog: () => undefined,
-    runStartedAt: '2026-12-01T09:00:00.000Z',
-    quietGuard: { arm: () => undefined, release: () => undefined },
-    siteCommandStarted: () => () => undefined,
-    markSpawn: () => ({ spawnId: 'test', env: {} }),
-    runInput: { procedure: 'online-backup', db, destination },
-    enteredAt: () => null,
-    ctx: {
-      input: { procedure: 'online-backup', db, destination },
-      facts: {
-        prepareCopy: { copyMethod: 'clone', stagingDir, files: listed as never },
-        cloneFiles: { stagingDir, files: 4 },
-      },
-      aiIndex: 0,
-      rollForwardStarted: false,
-      failure: null,
+    input: { procedure: 'online-backup', db, destination },
+    facts: {
+      prepareCopy: { copyMethod: 'clone', stagingDir, files: listed as never },
+      cloneFiles: { stagingDir, files: 4 },
     },
-  };
+  });
   return { env, db, stagingDir, destination, clones };
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenEdgeTools } from '../../../src/openedge/tools.js';
 import type { StepEnv } from '../../../src/steps/step.js';
+import { fakeStepEnv } from '../../helpers/step-env.js';
 import { verifyNotInUse } from '../../../src/steps/verify-not-in-use.js';
 
 const dirs: string[] = [];
@@ -25,27 +26,12 @@ function envFor(lg: string, shutdownAt: string): StepEnv {
     holder: async () => down,
     readLk: async () => null,
   } as unknown as OpenEdgeTools;
-  return {
-    runId: 'run-x',
+  return fakeStepEnv({
     stepKey: 'verifyNotInUseAfter',
     tools,
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    catalog: () => undefined,
-    runStartedAt: '2026-12-01T09:00:00.000Z',
-    quietGuard: { arm: () => undefined, release: () => undefined },
-    siteCommandStarted: () => () => undefined,
-    markSpawn: () => ({ spawnId: 'test', env: {} }),
-    runInput: { procedure: 'offline-backup', db },
-    enteredAt: () => null,
-    ctx: {
-      input: { procedure: 'offline-backup', db },
-      facts: { shutdown: { alreadyDown: false, shutdownAt } },
-      aiIndex: 0,
-      rollForwardStarted: false,
-      failure: null,
-    },
-  };
+    input: { procedure: 'offline-backup', db },
+    facts: { shutdown: { alreadyDown: false, shutdownAt } },
+  });
 }
 
 const started = '[2026/12/01@10:00:04.000+0000] P-5 T-5 I BROKER  0: (333) Multi-user session begin.';
