@@ -14,6 +14,7 @@ import type { PlanWorld } from '../steps/step.js';
 import type { ProcedureInput } from '../../machines/contract.js';
 import { machines } from '../../machines/index.js';
 import { mainPath, type PathStep } from './main-path.js';
+import { allCalls } from '../openedge/all-calls.js';
 
 /** A state-changing command, as the run's journal will record it (utility first). */
 export interface PlannedCommand {
@@ -52,7 +53,7 @@ export async function planBackup(tools: OpenEdgeTools, input: ProcedureInput): P
   const exists = existsSync(dbPaths(db).dbFile);
   const pre: Precondition[] = [{ check: 'database exists', ok: exists, detail: dbPaths(db).dbFile }];
   if (!exists) return { procedure: input.procedure, db, preconditions: pre, ready: false, commands: [] };
-  const [busy, list, desc] = await Promise.all([tools.busy(db), tools.aimageList(db), tools.describe(db)]);
+  const [busy, list, desc] = await allCalls([tools.busy(db), tools.aimageList(db), tools.describe(db)]);
   const extents = list.value;
   const busyExt = extents.find((e) => e.status === 'Busy');
   const next = busyExt ? extents[(extents.indexOf(busyExt) + 1) % extents.length] : undefined;
@@ -150,7 +151,7 @@ function worldOf(busy: BusyState, copyMethod: PlanWorld['copyMethod']): PlanWorl
 
 /** What a backup's path depends on in the live database now (read-only): whether it is served, and the copy method. */
 export async function backupWorld(tools: OpenEdgeTools, input: ProcedureInput): Promise<PlanWorld> {
-  const [busy, list] = await Promise.all([tools.busy(input.db), tools.aimageList(input.db)]);
+  const [busy, list] = await allCalls([tools.busy(input.db), tools.aimageList(input.db)]);
   const method =
     input.procedure === 'online-backup'
       ? (

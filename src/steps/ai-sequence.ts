@@ -6,6 +6,7 @@ import { parseLg } from '../openedge/parse-lg.js';
 import { requireSuccess } from './probes.js';
 import { failure, type Step } from './step.js';
 import { sequenceArgv } from '../openedge/argv.js';
+import { allCalls } from '../openedge/all-calls.js';
 
 interface Probe {
   aiEnabled: boolean;
@@ -21,7 +22,7 @@ export const aiSequence = {
   commands: ({ input }) => [{ utility: 'rfutil', words: ['-C', 'sequence'], args: sequenceArgv(input.db) }],
   async probe(env) {
     const db = env.ctx.input.db;
-    const [desc, rf, lgText] = await Promise.all([
+    const [desc, rf, lgText] = await allCalls([
       env.tools.describe(db, { signal: env.signal }),
       env.tools.rollForwardLog(db),
       readFile(dbPaths(db).lgFile, 'utf8').catch(() => ''),

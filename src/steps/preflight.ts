@@ -8,6 +8,7 @@ import { aiState, aiStateForSwitch, aiSwitchRefusal, busyState, type AiState } f
 import { staleOnThisHost } from '../openedge/liveness.js';
 import { LkMode } from '../openedge/parse-lk.js';
 import { failure, noCommands, type Step } from './step.js';
+import { allCalls } from '../openedge/all-calls.js';
 
 interface Probe {
   exists: boolean;
@@ -65,7 +66,7 @@ export const preflight = {
     await assertDbExists(input.db);
     // online, the archiver daemon may be emptying the next extent under us (offline it does not run)
     const readAi = input.procedure === 'online-backup' ? aiStateForSwitch : aiState;
-    const [busy, ai, desc] = await Promise.all([
+    const [busy, ai, desc] = await allCalls([
       busyState(env, input.db),
       readAi(env, input.db),
       env.tools.describe(input.db, { signal: env.signal }),

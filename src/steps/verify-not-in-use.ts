@@ -6,6 +6,7 @@ import { lkStale } from '../openedge/liveness.js';
 import { openedEvidence } from '../openedge/opened-since.js';
 import { failure, noCommands, type Step } from './step.js';
 import { fact } from './step-facts.js';
+import { allCalls } from '../openedge/all-calls.js';
 
 interface Probe {
   busy: string;
@@ -28,7 +29,7 @@ export const verifyNotInUse = {
   commands: noCommands,
   async probe(env) {
     const db = env.ctx.input.db;
-    const [busy, holder, lk] = await Promise.all([
+    const [busy, holder, lk] = await allCalls([
       env.tools.busy(db, { signal: env.signal }),
       env.tools.holder(db, { signal: env.signal }),
       env.tools.readLk(db),
