@@ -259,15 +259,8 @@ export function createStepActor(deps: StepActorDeps) {
     }
 
     if (signal.aborted || control.holdForAbort()) return never(); // the engine delivers ABORT now
-    reporter({ type: 'step-start', runId, stepKey: input.stepKey, stepId: step.id, ...named, attempt });
-    const stepEnv = env(attempt);
-    const at = new Date().toISOString();
-    let probe: unknown;
-    try {
-      probe = await step.probe(stepEnv);
-    } catch (err) {
-      const f = toFailure(err);
-      store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probeError: f } });
+    /** The attempt ended in failure: its result row and the step-end report; returns the failure to throw to the machine. */
+    const failedAttempt = (attempt: number, f: StepFailure): StepFailure => {
       store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f }, WITH_NEXT);
       reporter({
         type: 'step-end',
@@ -278,7 +271,18 @@ export function createStepActor(deps: StepActorDeps) {
         failure: f,
         durationMs: Date.now() - started,
       });
-      throw f;
+      return f;
+    };
+    reporter({ type: 'step-start', runId, stepKey: input.stepKey, stepId: step.id, ...named, attempt });
+    const stepEnv = env(attempt);
+    const at = new Date().toISOString();
+    let probe: unknown;
+    try {
+      probe = await step.probe(stepEnv);
+    } catch (err) {
+      const f = toFailure(err);
+      store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probeError: f } });
+      throw failedAttempt(attempt, f);
     }
     // an ABORT (or watchdog) that arrived during the probe stopped this actor: start nothing
     if (signal.aborted) return never();
@@ -289,19 +293,7 @@ export function createStepActor(deps: StepActorDeps) {
       attempt,
       data: { at, probe, effect: step.effect, ...(refused ? { refused } : {}) },
     });
-    if (refused !== null) {
-      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: refused }, WITH_NEXT);
-      reporter({
-        type: 'step-end',
-        runId,
-        stepKey: input.stepKey,
-        ...named,
-        outcome: 'error',
-        failure: refused,
-        durationMs: Date.now() - started,
-      });
-      throw refused;
-    }
+    if (refused !== null) throw failedAttempt(attempt, refused);
     crashPoint('after-intent', input.stepKey);
     control.inFlight(step.effect);
     let facts: Facts;
@@ -313,17 +305,7 @@ export function createStepActor(deps: StepActorDeps) {
       const f = signal.aborted
         ? failure('failed', 'OEF-052', `step cancelled: ${toFailure(err).message}`)
         : toFailure(err);
-      store.recordResult(runId, { stepKey: input.stepKey, attempt, outcome: 'error', error: f }, WITH_NEXT);
-      reporter({
-        type: 'step-end',
-        runId,
-        stepKey: input.stepKey,
-        ...named,
-        outcome: 'error',
-        failure: f,
-        durationMs: Date.now() - started,
-      });
-      throw f;
+      throw failedAttempt(attempt, f);
     }
     control.inFlight(null);
     crashPoint('after-command', input.stepKey);
