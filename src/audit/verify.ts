@@ -14,7 +14,7 @@ import {
 } from '../../machines/index.js';
 import { stateName } from '../engine/run-status.js';
 import { OeflowError } from '../errors.js';
-import { isEffectCommand } from '../openedge/effect-commands.js';
+import { isEffectCommand } from '../steps/effect-commands.js';
 import { closingOf, decodeJournal, type JournalEntry, type Store } from '../store/index.js';
 import { runOutcome, type Outcome } from './outcome.js';
 import { checkRecord } from './record-check.js';

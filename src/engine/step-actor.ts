@@ -4,7 +4,7 @@
 // intent row is committed.
 /* eslint-disable @typescript-eslint/only-throw-error -- the actor rejects with a plain StepFailure: it becomes the machine's onError payload and is persisted in the snapshot as JSON */
 import { fromPromise } from 'xstate';
-import { isEffectCommand } from '../openedge/effect-commands.js';
+import { isEffectCommand } from '../steps/effect-commands.js';
 import { siteCommandEndNote, siteCommandNote, spawnNote } from './leftover-utilities.js';
 import type { ProcedureInput, StepInput, StepOutput } from '../../machines/contract.js';
 import { OeflowError } from '../errors.js';

@@ -94,3 +94,11 @@ export function prostrctListArgv(db: string, stFile?: string): string[] {
 export function prostrctRepairArgv(db: string, stFile: string): string[] {
   return ['repair', db, stFile];
 }
+
+/**
+ * True when `words` name this call among its utility's calls: they occur as a run of whole
+ * arguments (`-C aimage new` in `db -C aimage new`); no words name every call of the utility.
+ */
+export function namesCall(args: readonly string[], words: readonly string[]): boolean {
+  return words.length === 0 || ` ${args.join(' ')} `.includes(` ${words.join(' ')} `);
+}

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { destinationProblem, probeClone, stagingRootFor } from '../copy/index.js';
 import { offlineWarnings } from './offline-warnings.js';
-export { isEffectCommand } from '../openedge/effect-commands.js';
+export { isEffectCommand } from '../steps/effect-commands.js';
 import { dbPaths } from '../openedge/dlc.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 import type { BusyState } from '../openedge/types.js';

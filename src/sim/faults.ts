@@ -3,6 +3,7 @@
 // Words match as a whole-word run of the lower-cased arguments; `@n` = only the n-th
 // matching call (counted from the invocation log's start lines, this call included).
 import { readInvocations } from './invocation-log.js';
+import { namesCall } from '../openedge/argv.js';
 
 export type FaultMode = 'fail' | 'hang' | 'crash' | 'crash-half';
 
@@ -41,10 +42,16 @@ export function parseFaults(spec: string | undefined): { faults: Fault[]; errors
   return { faults, errors };
 }
 
+// the engine names its calls the same way (Step.effects): a fault on a step's words hits its call
 function matches(f: Fault, utility: string, args: readonly string[]): boolean {
-  if (f.utility !== utility) return false;
-  if (f.words === '') return true;
-  return ` ${args.join(' ').toLowerCase()} `.includes(` ${f.words} `);
+  const words = f.words === '' ? [] : f.words.split(' ');
+  return (
+    f.utility === utility &&
+    namesCall(
+      args.map((a) => a.toLowerCase()),
+      words,
+    )
+  );
 }
 
 /** The fault that applies to this call, if any. */

@@ -4,9 +4,11 @@ import { readFile } from 'node:fs/promises';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
 import { requireSuccess } from './probes.js';
-import { failure, type Step } from './step.js';
+import { failure, type Step, type CommandShape } from './step.js';
 import { sequenceArgv } from '../openedge/argv.js';
 import { allCalls } from '../openedge/all-calls.js';
+
+const SEQUENCE = { utility: 'rfutil', words: ['-C', 'sequence'] } as const satisfies CommandShape;
 
 interface Probe {
   aiEnabled: boolean;
@@ -19,7 +21,8 @@ export const aiSequence = {
   title: 'Align the AI sequence on the copy (rfutil -C sequence)',
   kb: 'RF-4',
   effect: 'once',
-  commands: ({ input }) => [{ utility: 'rfutil', words: ['-C', 'sequence'], args: sequenceArgv(input.db) }],
+  effects: [SEQUENCE],
+  commands: ({ input }) => [{ ...SEQUENCE, args: sequenceArgv(input.db) }],
   async probe(env) {
     const db = env.ctx.input.db;
     const [desc, rf, lgText] = await allCalls([

@@ -1,15 +1,18 @@
 // OFFLINE-4: switch to a new AI extent so the copy is not in the middle of an AI file;
 // the sequence this switch makes BUSY is where roll forward starts.
 import { aiState, aiSwitchRefusal, requireSuccess, type AiState } from './probes.js';
-import { fail, type Step } from './step.js';
+import { fail, type Step, type CommandShape } from './step.js';
 import { aimageNewArgv } from '../openedge/argv.js';
+
+const AIMAGE_NEW = { utility: 'rfutil', words: ['-C', 'aimage', 'new'] } as const satisfies CommandShape;
 
 export const aiSwitch = {
   id: 'aiSwitch',
   title: 'Switch to a new AI extent (rfutil -C aimage new)',
   kb: 'OFFLINE-4',
   effect: 'once',
-  commands: ({ input }) => [{ utility: 'rfutil', words: ['-C', 'aimage', 'new'], args: aimageNewArgv(input.db) }],
+  effects: [AIMAGE_NEW],
+  commands: ({ input }) => [{ ...AIMAGE_NEW, args: aimageNewArgv(input.db) }],
   probe: (env) => aiState(env, env.ctx.input.db),
   precheck: (p, env) => aiSwitchRefusal(p, env.ctx.input.db, 'aimage new'),
   async run(env, before) {

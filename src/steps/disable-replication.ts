@@ -1,23 +1,23 @@
 // RF-3: a copy of a replication-enabled database must have replication disabled first.
 // Idempotent by probing: a copy whose replication is already off is left as it is.
 import { requireSuccess } from './probes.js';
-import type { Step } from './step.js';
+import type { Step, CommandShape } from './step.js';
 import { disableSiteReplicationArgv } from '../openedge/argv.js';
+
+const DISABLE_REPLICATION = {
+  utility: 'proutil',
+  words: ['-C', 'disablesitereplication'],
+} as const satisfies CommandShape;
 
 export const disableReplication = {
   id: 'disableReplication',
   title: 'Disable site replication on the copy',
   kb: 'RF-3',
   effect: 'idempotent',
+  effects: [DISABLE_REPLICATION],
   commands: ({ input }) =>
     input.replication === 'source' || input.replication === 'target'
-      ? [
-          {
-            utility: 'proutil',
-            words: ['-C', 'disablesitereplication'],
-            args: disableSiteReplicationArgv(input.db, input.replication),
-          },
-        ]
+      ? [{ ...DISABLE_REPLICATION, args: disableSiteReplicationArgv(input.db, input.replication) }]
       : [],
   probe: async (env) => ({
     replication: (await env.tools.describe(env.ctx.input.db, { signal: env.signal })).value.replication,

@@ -8,8 +8,10 @@ import { quietPointOfRun } from '../guard/quiet-point-log.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { readTextFrom } from '../openedge/read-text-from.js';
 import { messageSummary } from './probes.js';
-import { fail, factText, type Facts, type Step } from './step.js';
+import { fail, factText, type Facts, type Step, type CommandShape } from './step.js';
 import { quietDisableArgv } from '../openedge/argv.js';
+
+const QUIET_DISABLE = { utility: 'proquiet', words: ['disable'] } as const satisfies CommandShape;
 
 /** The machines' main-path state for ONLINE-4; the others (quietDisableAfter…) compensate. */
 const MAIN_PATH_STATE = 'quietDisable';
@@ -26,7 +28,8 @@ export const quietDisable = {
   title: 'Disable the quiet point (proquiet disable)',
   kb: 'ONLINE-4',
   effect: 'idempotent',
-  commands: ({ input }) => [{ utility: 'proquiet', words: ['disable'], args: quietDisableArgv(input.db) }],
+  effects: [QUIET_DISABLE],
+  commands: ({ input }) => [{ ...QUIET_DISABLE, args: quietDisableArgv(input.db) }],
   probe: async () => null,
   async run(env) {
     const r = await env.tools.quietDisable(env.ctx.input.db);

@@ -5,8 +5,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { dbPaths } from '../openedge/dlc.js';
 import { parseLg } from '../openedge/parse-lg.js';
 import { aiStateForSwitch, aiSwitchRefusal, messageSummary, type AiState } from './probes.js';
-import { fail, failure, type Step } from './step.js';
+import { fail, failure, type Step, type CommandShape } from './step.js';
 import { quietEnableArgv } from '../openedge/argv.js';
+
+const QUIET_ENABLE = { utility: 'proquiet', words: ['enable'] } as const satisfies CommandShape;
 
 /** proquiet enable return codes (docs/openedge.md §5, KB P41028) mapped to oeflow codes. */
 const enableRc: Record<number, [code: ErrorCode, why: string]> = {
@@ -26,9 +28,8 @@ export const quietEnable = {
   title: 'Enable a quiet point (proquiet enable)',
   kb: 'ONLINE-1',
   effect: 'once',
-  commands: ({ input }) => [
-    { utility: 'proquiet', words: ['enable'], args: quietEnableArgv(input.db), note: 'forces an AI switch' },
-  ],
+  effects: [QUIET_ENABLE],
+  commands: ({ input }) => [{ ...QUIET_ENABLE, args: quietEnableArgv(input.db), note: 'forces an AI switch' }],
   compensate: 'quietDisable',
   probe: (env) => aiStateForSwitch(env, env.ctx.input.db),
   precheck: (p, env) => aiSwitchRefusal(p, env.ctx.input.db, "the quiet point's AI switch", 2),

@@ -6,17 +6,18 @@ import { readManifest } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { formatSt, parseSt, rewriteStPaths, stFiles } from '../openedge/st-file.js';
 import { requireSuccess } from './probes.js';
-import { fail, type Step } from './step.js';
+import { fail, type Step, type CommandShape } from './step.js';
 import { prostrctRepairArgv } from '../openedge/argv.js';
+
+const REPAIR = { utility: 'prostrct', words: ['repair'] } as const satisfies CommandShape;
 
 export const repairStructure = {
   id: 'repairStructure',
   title: 'Rewrite the .st with full paths and repair the control area (prostrct repair)',
   kb: 'RF-2',
   effect: 'idempotent',
-  commands: ({ input }) => [
-    { utility: 'prostrct', words: ['repair'], args: prostrctRepairArgv(input.db, dbPaths(input.db).stFile) },
-  ],
+  effects: [REPAIR],
+  commands: ({ input }) => [{ ...REPAIR, args: prostrctRepairArgv(input.db, dbPaths(input.db).stFile) }],
   probe: async () => null,
   async run(env) {
     const { input } = env.ctx;

@@ -2,8 +2,11 @@
 // "In use" is not "running": a utility or a single-user session left holding the database
 // also makes busy say in use, so only a multi-user holder (a broker) counts as restarted.
 import { busyState, requireSuccess } from './probes.js';
-import { fail, type Step, type StepEnv } from './step.js';
+import { fail, type Step, type StepEnv, type CommandShape } from './step.js';
 import { proserveArgv } from '../openedge/argv.js';
+
+// every proserve call starts a broker: no words narrow it
+const PROSERVE = { utility: 'proserve', words: [] } as const satisfies CommandShape;
 
 /** Who holds the database now: a stale .lk (dead process on this host) counts as nobody. */
 async function holderNow(env: StepEnv): Promise<string> {
@@ -16,10 +19,9 @@ export const restart = {
   title: 'Restart the database server (proserve)',
   kb: 'OFFLINE-7',
   effect: 'idempotent',
+  effects: [PROSERVE],
   commands: ({ input }) =>
-    input.restart === false
-      ? []
-      : [{ utility: 'proserve', words: [], args: proserveArgv(input.db, input.proserveArgs ?? []) }],
+    input.restart === false ? [] : [{ ...PROSERVE, args: proserveArgv(input.db, input.proserveArgs ?? []) }],
   probe: async (env) => ({ holder: await holderNow(env) }),
   async run(env, probe) {
     const { db } = env.ctx.input;

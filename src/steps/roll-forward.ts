@@ -17,6 +17,7 @@ import {
   fail,
   StepFailureError,
   type DeclarationInput,
+  type CommandShape,
   type DeclaredCommand,
   type Reconciliation,
   type Step,
@@ -150,6 +151,12 @@ async function reconcileFromLog(
   };
 }
 
+const ROLL_FORWARD = { utility: 'rfutil', words: ['-C', 'roll', 'forward'] } as const satisfies CommandShape;
+const ROLL_FORWARD_RETRY = {
+  utility: 'rfutil',
+  words: ['-C', 'roll', 'forward', 'retry'],
+} as const satisfies CommandShape;
+
 /** The roll forward (or its retry) of the AI file at the visit's index, as run() passes it. */
 function commandsFor(retry: boolean) {
   return ({ input, aiIndex }: DeclarationInput): DeclaredCommand[] => {
@@ -158,8 +165,7 @@ function commandsFor(retry: boolean) {
     const endtime = input.until;
     return [
       {
-        utility: 'rfutil',
-        words: ['-C', 'roll', 'forward', ...(retry ? ['retry'] : [])],
+        ...(retry ? ROLL_FORWARD_RETRY : ROLL_FORWARD),
         args: rollForwardArgv(input.db, file, { retry, ...(endtime ? { endtime } : {}) }),
         ...(endtime ? { note: 'stops after the file in which the endtime is located (17923)' } : {}),
       },
@@ -181,6 +187,7 @@ export const rollForward = {
   title: 'Roll forward an AI file (rfutil -C roll forward)',
   kb: 'RF-5',
   effect: 'once',
+  effects: [ROLL_FORWARD],
   commands: commandsFor(false),
   probe: probeFor(false),
   precheck,
@@ -195,6 +202,7 @@ export const rollForwardRetry = {
   title: 'Retry the interrupted roll forward (roll forward retry)',
   kb: 'RF-5r',
   effect: 'once',
+  effects: [ROLL_FORWARD_RETRY],
   commands: commandsFor(true),
   probe: probeFor(true),
   precheck,

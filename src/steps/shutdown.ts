@@ -1,7 +1,9 @@
 // OFFLINE-1: shut the database down gracefully (proshut -by).
 import { busyState, requireSuccess, waitUntil } from './probes.js';
-import { fail, type Step } from './step.js';
+import { fail, type Step, type CommandShape } from './step.js';
 import { proshutArgv } from '../openedge/argv.js';
+
+const PROSHUT_BY = { utility: 'proshut', words: ['-by'] } as const satisfies CommandShape;
 
 export const shutdown = {
   id: 'shutdown',
@@ -9,8 +11,9 @@ export const shutdown = {
   kb: 'OFFLINE-1',
   effect: 'idempotent',
   // a database the plan saw down is not shut down again (run() skips it too)
+  effects: [PROSHUT_BY],
   commands: ({ input, world }) =>
-    world.busy === 'not-in-use' ? [] : [{ utility: 'proshut', words: ['-by'], args: proshutArgv(input.db, 'by') }],
+    world.busy === 'not-in-use' ? [] : [{ ...PROSHUT_BY, args: proshutArgv(input.db, 'by') }],
   probe: async (env) => ({ busy: await busyState(env, env.ctx.input.db) }),
   async run(env, probe) {
     const db = env.ctx.input.db;

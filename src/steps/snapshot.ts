@@ -2,20 +2,23 @@
 // while the quiet point holds; a copy it produces is verified against a manifest.
 import { runSnapshotCommand } from '../copy/index.js';
 import { withDatabaseFiles } from './db-files.js';
-import type { Step } from './step.js';
+import type { Step, CommandShape } from './step.js';
+
+// the operator's own command: declared for the plan, never a utility call (src/steps/effect-commands.ts)
+const SNAPSHOT_CMD = { utility: 'sh', words: ['-c'] } as const satisfies CommandShape;
 
 export const snapshot = {
   id: 'snapshot',
   title: 'Take the snapshot (--snapshot-cmd)',
   kb: 'ONLINE-2',
   effect: 'idempotent',
+  effects: [SNAPSHOT_CMD],
   commands: ({ input }) =>
     (input.snapshotCmd ?? '') === ''
       ? []
       : [
           {
-            utility: 'sh',
-            words: ['-c'],
+            ...SNAPSHOT_CMD,
             args: ['-c', input.snapshotCmd!],
             note: 'your snapshot command (not journaled as a utility)',
           },

@@ -110,13 +110,21 @@ export interface DeclarationInput {
 }
 
 /**
+ * The kind of state-changing call a step may make: its utility and the words that name the call
+ * among the utility's calls (`aimage new`), without operands. Every step declares the shapes it
+ * runs (Step.effects); a call is state-changing exactly when some step declares its shape
+ * (steps/effect-commands.ts), and a simulator fault on these words hits it (src/sim/faults.ts).
+ */
+export interface CommandShape {
+  utility: Utility | 'sh';
+  words: readonly string[];
+}
+
+/**
  * A state-changing command a step runs (docs/architecture.md §4): `--plan` lists it, the crash
  * tests hang it in the simulator. `sh` is the operator's own command (--snapshot-cmd).
  */
-export interface DeclaredCommand {
-  utility: Utility | 'sh';
-  /** The words that name this call among the utility's calls, without operands: what a simulator fault matches. */
-  words: readonly string[];
+export interface DeclaredCommand extends CommandShape {
   /** The arguments after the utility, exactly as the run passes them. */
   args: readonly string[];
   note?: string;
@@ -145,6 +153,8 @@ export interface Step<P = Json> {
   /** The article step it implements, e.g. OFFLINE-4. */
   kb: string;
   effect: Effect;
+  /** Every kind of state-changing call this step may make (none when absent); each declared command has one of these shapes. */
+  effects?: readonly CommandShape[];
   /** The state-changing commands this step runs for a given input, in order: `--plan` and the crash tests read them. */
   commands(d: DeclarationInput): DeclaredCommand[];
   /** The facts the machine's guards read from this step, as a plan expects them (walking the main path). */

@@ -1,14 +1,17 @@
 // OFFLINE-2: truncate the before-image file; its success is also the sanity check after a forced shutdown.
 import { busyState, requireSuccess } from './probes.js';
-import { failure, type Step } from './step.js';
+import { failure, type Step, type CommandShape } from './step.js';
 import { truncateBiArgv } from '../openedge/argv.js';
+
+const TRUNCATE_BI = { utility: 'proutil', words: ['-C', 'truncate', 'bi'] } as const satisfies CommandShape;
 
 export const truncateBi = {
   id: 'truncateBi',
   title: 'Truncate the before-image file (proutil -C truncate bi)',
   kb: 'OFFLINE-2',
   effect: 'idempotent',
-  commands: ({ input }) => [{ utility: 'proutil', words: ['-C', 'truncate', 'bi'], args: truncateBiArgv(input.db) }],
+  effects: [TRUNCATE_BI],
+  commands: ({ input }) => [{ ...TRUNCATE_BI, args: truncateBiArgv(input.db) }],
   probe: async (env) => ({ busy: await busyState(env, env.ctx.input.db) }),
   precheck: (probe, env) =>
     probe.busy === 'not-in-use'

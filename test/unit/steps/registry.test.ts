@@ -8,7 +8,8 @@ import { getStateNodes } from 'xstate/graph';
 import type { ProcedureContext, StepInput } from '../../../machines/contract.js';
 import type { ProcedureInput } from '../../../machines/contract.js';
 import { machines, type MachineId } from '../../../machines/index.js';
-import { isEffectCommand } from '../../../src/openedge/effect-commands.js';
+import { namesCall } from '../../../src/openedge/argv.js';
+import { isEffectCommand } from '../../../src/steps/effect-commands.js';
 import { mainPath } from '../../../src/plan/main-path.js';
 import { steps } from '../../../src/steps/index.js';
 import type { PlanWorld } from '../../../src/steps/step.js';
@@ -81,17 +82,44 @@ describe('the step registry', () => {
     }
   });
 
-  it('declares commands the journal counts as state-changing, named by words found in their arguments', () => {
+  it("declares every command with one of its step's shapes, named by words found in its arguments", () => {
     const declared = mainPaths.flatMap(({ machineId, input, world }) =>
-      mainPath(machines[machineId], input, world).flatMap((v) => v.commands.map((c) => ({ at: v.stepKey, ...c }))),
+      mainPath(machines[machineId], input, world).flatMap((v) =>
+        v.commands.map((c) => ({ at: `${machineId} ${v.stepKey}`, stepId: v.stepId, ...c })),
+      ),
     );
     expect(declared.length).toBeGreaterThan(8);
-    for (const c of declared.filter((d) => d.utility !== 'sh')) {
-      // the plan-vs-journal comparison and the audit's intent check both filter on isEffectCommand
-      expect(isEffectCommand([c.utility, ...c.args]), `${c.at}: ${c.utility} ${c.args.join(' ')}`).toBe(true);
-      // a simulator fault on these words hits this call (src/sim/faults.ts: a whole-word run; none: every call)
-      if (c.words.length > 0) expect(` ${c.args.join(' ')} `, c.at).toContain(` ${c.words.join(' ')} `);
+    for (const c of declared) {
+      const shapes = steps[c.stepId]?.effects ?? [];
+      const own = shapes.some((s) => s.utility === c.utility && s.words.join(' ') === c.words.join(' '));
+      expect(own, `${c.at}: ${c.utility} ${c.words.join(' ')} is not in ${c.stepId}.effects`).toBe(true);
+      // a simulator fault on these words hits this call (src/sim/faults.ts), and the journal counts it
+      expect(namesCall(c.args, c.words), c.at).toBe(true);
+      if (c.utility !== 'sh') expect(isEffectCommand([c.utility, ...c.args]), c.at).toBe(true);
     }
+    // no step declares a shape that none of its commands has (it would make some other call state-changing);
+    // every step's declaration is asked directly, so steps off the main path (a retry) are covered too
+    for (const step of Object.values(steps)) {
+      const made = new Set(
+        mainPaths.flatMap(({ input, world }) =>
+          step.commands({ input, aiIndex: 0, world }).map((c) => `${c.utility} ${c.words.join(' ')}`),
+        ),
+      );
+      for (const s of step.effects ?? []) expect(made, step.id).toContain(`${s.utility} ${s.words.join(' ')}`);
+    }
+  });
+
+  it('counts the read-only probes as not state-changing', () => {
+    for (const probe of [
+      ['proutil', '/db/s', '-C', 'busy'],
+      ['proutil', '/db/s', '-C', 'holder'],
+      ['proutil', '/db/s', '-C', 'describe'],
+      ['rfutil', '/db/s', '-C', 'aimage', 'list'],
+      ['rfutil', '/db/s', '-C', 'aimage', 'scan', '-a', '/arch/s.a1'],
+      ['prostrct', 'list', '/db/s', '/tmp/s.st'],
+    ])
+      expect(isEffectCommand(probe), probe.join(' ')).toBe(false);
+    expect(isEffectCommand(['rfutil', '/db/s', '-C', 'roll', 'forward', 'retry', '-a', '/arch/s.a1'])).toBe(true);
   });
 });
 
