@@ -11,6 +11,7 @@ import {
   type AnyStateNode,
 } from 'xstate';
 import type { ProcedureContext, ProcedureInput, StepInput } from '../../machines/contract.js';
+import type { StepFailure } from '../steps/step.js';
 import { stateName } from '../engine/run-status.js';
 import { steps } from '../steps/index.js';
 import type { DeclaredCommand, Effect, PlanWorld, Step } from '../steps/step.js';
@@ -74,6 +75,38 @@ export function mainPath(
   world: PlanWorld = {},
   registry: StepRegistry = steps,
 ): PathStep[] {
+  return walk(machine, input, world, registry, null);
+}
+
+/**
+ * The path of a run in which the step visited as `failingStepKey` fails (a utility call that
+ * returned an error) and every other step succeeds: the main path up to it, then the states the
+ * machine takes on that failure (a compensation such as disabling the quiet point, or none).
+ */
+export function pathAfterFailure(
+  machine: AnyStateMachine,
+  input: ProcedureInput,
+  world: PlanWorld,
+  failingStepKey: string,
+  registry: StepRegistry = steps,
+): PathStep[] {
+  return walk(machine, input, world, registry, failingStepKey);
+}
+
+// a utility call that ran and failed, as requireSuccess (steps/probes.ts) reports it; never an invariant's refusal
+const COMMAND_FAILED: StepFailure = {
+  kind: 'failed',
+  code: 'OEF-050',
+  message: 'the command failed (planned failure)',
+};
+
+function walk(
+  machine: AnyStateMachine,
+  input: ProcedureInput,
+  world: PlanWorld,
+  registry: StepRegistry,
+  failingStepKey: string | null,
+): PathStep[] {
   // a machine whose done events loop would never end: every file once, plus room for the steps
   const maxVisits = 100 + 2 * (input.aiFiles?.length ?? input.aiFileCount ?? 0);
   const path: PathStep[] = [];
@@ -94,11 +127,11 @@ export function mainPath(
       effect: step.effect,
       commands: step.commands(declared),
     });
-    const facts = step.plannedFacts?.(declared) ?? {};
-    [snap] = transition(machine, snap, {
-      type: `xstate.done.actor.${invoked.id}`,
-      output: { facts },
-    }) as [AnyMachineSnapshot, unknown];
+    const event =
+      invoked.input.stepKey === failingStepKey
+        ? { type: `xstate.error.actor.${invoked.id}`, error: COMMAND_FAILED }
+        : { type: `xstate.done.actor.${invoked.id}`, output: { facts: step.plannedFacts?.(declared) ?? {} } };
+    [snap] = transition(machine, snap, event) as [AnyMachineSnapshot, unknown];
   }
   return path;
 }

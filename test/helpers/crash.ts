@@ -8,12 +8,12 @@ import { openStore } from '../../src/store/index.js';
 import { stateName } from '../../src/engine/run-status.js';
 import { createTools } from '../../src/openedge/create-tools.js';
 import { pidAlive } from '../../src/openedge/liveness.js';
-import { mainPath, type PathStep } from '../../src/plan/main-path.js';
+import { mainPath, pathAfterFailure, type PathStep } from '../../src/plan/main-path.js';
 import { backupWorld } from '../../src/plan/plan.js';
 import type { ProcedureInput } from '../../machines/contract.js';
 import { machines } from '../../machines/index.js';
 import { isSimProcess, type Sim } from './sim.js';
-import type { KillAt } from './kill-plan.js';
+import { compensationKills, type KillAt } from './kill-plan.js';
 import { eventually, invocationLines, killGroup, spawnOeflow } from './oeflow.js';
 
 export { branchOf, killPlan, type KillAt } from './kill-plan.js';
@@ -21,6 +21,13 @@ export { branchOf, killPlan, type KillAt } from './kill-plan.js';
 /** A backup's main path on the simulated database as it is now (read-only probes, as `--plan` reads them). */
 export async function backupPath(sim: Sim, input: ProcedureInput): Promise<PathStep[]> {
   return mainPath(machines[input.procedure], input, await backupWorld(createTools({ dlc: sim.dlc }), input));
+}
+
+/** Kills in every compensation a backup's machine can take on the simulated database as it is now (kill-plan.ts). */
+export async function compensationPlan(sim: Sim, input: ProcedureInput): Promise<KillAt[]> {
+  const machine = machines[input.procedure];
+  const world = await backupWorld(createTools({ dlc: sim.dlc }), input);
+  return compensationKills(mainPath(machine, input, world), (key) => pathAfterFailure(machine, input, world, key));
 }
 
 /** The newest run's attempts and state, read from the store. */
@@ -76,7 +83,7 @@ export async function killAt(sim: Sim, statePath: string, args: readonly string[
   const env = {
     ...sim.env,
     OEFLOW_STATE: statePath,
-    OEFLOW_SIM_FAULTS: 'hang' in at ? at.hang : '',
+    OEFLOW_SIM_FAULTS: [at.fail, 'hang' in at ? at.hang : undefined].filter((f) => f !== undefined).join(';'),
     OEFLOW_CRASH_AT: 'crashAt' in at ? `${at.crashAt}:${at.stepKey}` : '',
   };
   // earlier kills left hung calls of their own: count only new ones

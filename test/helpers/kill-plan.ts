@@ -5,9 +5,13 @@
 import type { PathStep } from '../../src/plan/main-path.js';
 
 /** How to stop the process at a step: a hung utility (killed while running) or a crash point. */
-export type KillAt =
+export type KillAt = (
   | { stepKey: string; hang: string; words: string[] } // OEFLOW_SIM_FAULTS entry; words identify the hung call
-  | { stepKey: string; crashAt: 'after-intent' | 'after-command' };
+  | { stepKey: string; crashAt: 'after-intent' | 'after-command' }
+) & {
+  /** An OEFLOW_SIM_FAULTS entry failing an earlier call, so that the run reaches a state only a failure leads to. */
+  fail?: string;
+};
 
 /** A step visit as the kill plan needs it: its memo key and the commands its declaration lists. */
 export type KillTarget = Pick<PathStep, 'stepKey' | 'commands'>;
@@ -38,4 +42,28 @@ export function killPlan(targets: readonly KillTarget[]): KillAt[] {
 export function branchOf(path: readonly PathStep[], base: readonly PathStep[]): PathStep[] {
   const visited = new Set(base.map((s) => s.stepKey));
   return path.filter((s) => !visited.has(s.stepKey));
+}
+
+/**
+ * Kills in the states a machine takes only after a step failed (a compensation: disabling the
+ * quiet point, restarting the server). Each step of `main` with a utility call is failed in turn,
+ * the last first (`pathAfter(stepKey)` walks the machine with that step failing,
+ * src/plan/main-path.ts): the latest failure leading to a compensation is the one after which
+ * it has the most to undo (a failed shutdown leaves nothing to restart). Every state off the
+ * main path that a failure leads to is killed during and after its command, once, with the
+ * fault that failed the step before it. A new compensation is covered by adding it to the machine.
+ */
+export function compensationKills(main: readonly PathStep[], pathAfter: (stepKey: string) => PathStep[]): KillAt[] {
+  const covered = new Set(main.map((s) => s.stepKey));
+  return [...main].reverse().flatMap((failing) => {
+    const call = hangOf(failing);
+    if (call === null) return [];
+    const fail = call.hang.replace(/:hang$/, ':fail');
+    const after = pathAfter(failing.stepKey);
+    const fresh = after
+      .slice(after.findIndex((s) => s.stepKey === failing.stepKey) + 1)
+      .filter((s) => !covered.has(s.stepKey));
+    for (const s of fresh) covered.add(s.stepKey);
+    return killPlan(fresh).map((k) => ({ ...k, fail }));
+  });
 }
