@@ -3,14 +3,14 @@
 // is proven from the backup's paired sequence through the archived AI files (`ai-archive`) and
 // the FULL extents still in the live database up to its current (BUSY) AI file.
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import { planAiChain } from '../aichain/index.js';
 import { ranges } from '../aichain/prove-chain.js';
-import { findBackup, sourceClockEnv } from '../engine/catalog.js';
+import { findBackup } from '../engine/catalog.js';
 import { createTools } from '../openedge/create-tools.js';
 import { CLOSED_AI_STATUSES, type AiExtent } from '../openedge/types.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import type { BackupRow, Store } from '../store/index.js';
+import { chainScanner } from './restore-from-backup.js';
 
 export interface ChainReach {
   reaches: boolean;
@@ -70,11 +70,10 @@ export async function chainReachesPresent(
   let archived: number[] = [];
   const broken: string[] = [];
   if (o.aiArchive !== undefined && paired < live.busySeq) {
-    const clock = sourceClockEnv(found);
-    const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(found.destination, basename(backup.db));
+    const scanner = chainScanner(found, { dlc: o.dlc, ...(o.params ? { params: o.params } : {}) });
     const plan = await planAiChain({
-      tools: createTools({ dlc: o.dlc, params: o.params ?? {}, ...(clock ? { env: clock } : {}) }),
-      db: scanDb,
+      tools: scanner.tools,
+      db: scanner.db,
       inputs: [o.aiArchive],
       pairedSeq: paired,
       aiBeginDate: found.aiBeginDate ?? '',

@@ -2,9 +2,8 @@
 // and whether they chain, open runs with the command to run next, the last drill, and whether
 // the store is healthy. `oeflow info` prints it; `oeflow check` judges it against thresholds.
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import { planAiChain } from '../aichain/index.js';
-import { findBackup, sourceClockEnv } from '../engine/catalog.js';
+import { findBackup } from '../engine/catalog.js';
 import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
 import { createTools } from '../openedge/create-tools.js';
@@ -12,6 +11,7 @@ import type { UtilityParams } from '../openedge/utility-params.js';
 import type { AiExtent } from '../openedge/types.js';
 import { entriesOf, schemaVersion, type BackupRow, type RunRow, type Store } from '../store/index.js';
 import { nextActionFor } from './open-run.js';
+import { chainScanner } from './restore-from-backup.js';
 
 export interface LastBackup {
   backupId: string;
@@ -150,11 +150,10 @@ async function aiInfo(
   }
   if (!backup || !o.aiArchive) return info;
   const found = findBackup(store, backup.backupId);
-  const clock = sourceClockEnv(found);
-  const scanDb = existsSync(`${db}.db`) ? db : join(found.destination, basename(db));
+  const scanner = chainScanner(found, { dlc: o.dlc, params });
   const plan = await planAiChain({
-    tools: createTools({ dlc: o.dlc, params, ...(clock ? { env: clock } : {}) }),
-    db: scanDb,
+    tools: scanner.tools,
+    db: scanner.db,
     inputs: [o.aiArchive],
     pairedSeq: found.pairedAiSeq,
     aiBeginDate: found.aiBeginDate ?? '',

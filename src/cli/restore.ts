@@ -43,13 +43,13 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         { assertChainProven, decompressedNotes, endtimeZone, planAiChain, toEndtime },
         { startRun },
         { planRestore, renderPlan },
-        { createTools },
-        { findBackup, sourceClockEnv },
+        { chainScanner, restoreInput },
+        { findBackup },
       ] = await Promise.all([
         import('../aichain/index.js'),
         import('../engine/engine.js'),
         import('../plan/plan.js'),
-        import('../openedge/create-tools.js'),
+        import('../app/restore-from-backup.js'),
         import('../engine/catalog.js'),
       ]);
       const dlc = await dlcFor(opts);
@@ -66,15 +66,13 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         const targetDb = join(into, basename(backup.db));
         // the copy is the source's: encrypted with its passphrase, in its codepages
         const utilityParams = utilityParamsFor(command, backup.db);
-        const clock = sourceClockEnv(backup);
-        const tools = createTools({ dlc, params: utilityParams, ...(clock ? { env: clock } : {}) });
+        const scanner = chainScanner(backup, { dlc, params: utilityParams });
         if (o.until !== undefined && o.until.trim() === '')
           throw new OeflowError(
             'OEF-001',
             '--until is empty: give the time to stop the roll forward at, or leave --until out to roll to the end of the chain',
           );
         const endtime = o.until !== undefined ? toEndtime(o.until) : undefined;
-        const scanDb = existsSync(`${backup.db}.db`) ? backup.db : join(backup.destination, basename(backup.db));
         // compressed archives are decompressed into the restore's scratch space beside the target
         // (a plan uses a temporary directory and removes it); both files are hashed and journaled
         const scratch = join(into, AI_SCRATCH_DIR);
@@ -84,8 +82,8 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           await rm(intoWasNew ? into : scratch, { recursive: true, force: true });
         };
         const plan = await planAiChain({
-          tools,
-          db: scanDb,
+          tools: scanner.tools,
+          db: scanner.db,
           inputs: o.ai.map((p) => resolve(p)),
           pairedSeq: backup.pairedAiSeq,
           aiBeginDate: backup.aiBeginDate ?? '',
@@ -98,18 +96,12 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           throw err;
         });
         if (!o.plan && !plan.ok) await undo();
-        const input = {
-          procedure: 'roll-forward' as const,
-          db: targetDb,
+        const input = restoreInput(
+          backup,
           targetDb,
-          backupDir: backup.destination,
-          aiFiles: plan.files.map((f) => f.path),
-          pairedAiSeq: backup.pairedAiSeq,
-          replication: backup.replication,
-          ...(backup.aiBeginDate ? { aiBeginDate: backup.aiBeginDate } : {}),
-          ...(endtime ? { until: endtime } : {}),
-          ...(backup.manifestDigest ? { manifestDigest: backup.manifestDigest } : {}),
-        };
+          plan.files.map((f) => f.path),
+          endtime,
+        );
         if (o.plan) {
           // the plan decompressed into a temporary directory: show where the run will put each file
           const runPath = (f: { path: string; compressed?: string }) =>

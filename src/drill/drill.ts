@@ -11,11 +11,12 @@ import type { RunOutcome } from '../engine/run-driver.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import type { Store } from '../store/index.js';
-import { findBackup, sourceClockEnv } from '../engine/catalog.js';
+import { findBackup } from '../engine/catalog.js';
 import { OeflowError } from '../errors.js';
 import { aiSwitchRefusal, summariseAi } from '../steps/probes.js';
 import { gatherAiCopies } from './gather-ai.js';
 import { archiveUntil, isSimulator, simJson, startLoad } from './sim-cli.js';
+import { chainScanner, restoreInput } from '../app/restore-from-backup.js';
 
 export interface DrillOptions {
   store: Store;
@@ -171,11 +172,10 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
 
   const found = findBackup(o.store, report.backup.backupId);
   const targetDb = join(o.scratch, 'restore', found.db.split('/').pop()!);
-  const clock = sourceClockEnv(found);
   // the restore rolls forward copies in the scratch space, never the archive's files or the source's extents
   const { plan, decompressed } = await gatherAiCopies({
-    tools: clock ? createTools({ dlc: o.dlc, params, env: clock }) : tools,
-    db: o.db,
+    tools: chainScanner(found, { dlc: o.dlc, params }).tools,
+    db: o.db, // the drill's source: live, so also the database chainScanner would scan with
     archiveDirs,
     into: join(o.scratch, 'ai'),
     pairedSeq: found.pairedAiSeq,
@@ -189,17 +189,11 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     machineId: 'roll-forward',
     kind: 'restore',
     lockDb: targetDb,
-    input: {
-      procedure: 'roll-forward',
-      db: targetDb,
+    input: restoreInput(
+      found,
       targetDb,
-      backupDir: found.destination,
-      aiFiles: plan.files.map((f) => f.path),
-      pairedAiSeq: found.pairedAiSeq,
-      replication: found.replication,
-      ...(found.aiBeginDate ? { aiBeginDate: found.aiBeginDate } : {}),
-      ...(found.manifestDigest ? { manifestDigest: found.manifestDigest } : {}),
-    },
+      plan.files.map((f) => f.path),
+    ),
     notes: decompressedNotes(decompressed),
   });
   report.rtoSeconds = (Date.now() - started) / 1000;
