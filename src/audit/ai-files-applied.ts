@@ -2,8 +2,8 @@
 // and size of the bytes applied, in the order they were applied. Read from the attempts of
 // the roll-forward steps that ended done (ok, reconciled from the log, or declared done by an
 // operator), whose facts the step recorded before running the command (src/steps/roll-forward.ts).
-import type { Json } from '../../machines/contract.js';
 import { inputAiFiles, type AttemptOutcome, type DecodedAttempt } from '../store/index.js';
+import { attemptFact } from '../steps/step-facts.js';
 
 export interface AppliedAiFile {
   file: string;
@@ -22,24 +22,22 @@ export interface AppliedAiFile {
 const ROLL_FORWARD_STEPS = new Set(['rollForward', 'rollForwardRetry']);
 const DONE = new Set<AttemptOutcome>(['ok', 'reconciled-done', 'decided-done']);
 
-const text = (v: Json | undefined): string | null => (typeof v === 'string' ? v : null);
-const count = (v: Json | undefined): number | null => (typeof v === 'number' ? v : null);
-
 /** Every AI file the run rolled forward, in order; [] for runs that are not restores. */
 export function aiFilesApplied(attempts: readonly DecodedAttempt[], runInput: unknown): AppliedAiFile[] {
   const planned = inputAiFiles(runInput);
   const out: AppliedAiFile[] = [];
   for (const a of attempts) {
     if (!ROLL_FORWARD_STEPS.has(a.stepId) || a.outcome === null || !DONE.has(a.outcome)) continue;
-    const facts = a.output?.facts ?? {};
+    // a retry records the same facts as the roll forward it continues
+    const recorded = <K extends 'file' | 'index' | 'aiSeq' | 'sha256' | 'bytes'>(key: K) =>
+      attemptFact(a.output?.facts, 'rollForward', key) ?? null;
     // the stepKey carries the machine's aiIndex (`rollForward#3`): the planned file when the facts name none (an operator's decision)
-    const index = count(facts['index']) ?? Number(a.stepKey.split('#')[1]);
-    const file = text(facts['file']) ?? planned[index] ?? '?';
+    const index = recorded('index') ?? Number(a.stepKey.split('#')[1]);
     out.push({
-      file,
-      aiSeq: count(facts['aiSeq']),
-      sha256: text(facts['sha256']),
-      bytes: count(facts['bytes']),
+      file: recorded('file') ?? planned[index] ?? '?',
+      aiSeq: recorded('aiSeq'),
+      sha256: recorded('sha256'),
+      bytes: recorded('bytes'),
       stepKey: a.stepKey,
       attempt: a.attempt,
       outcome: a.outcome,

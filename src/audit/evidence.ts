@@ -22,6 +22,7 @@ import {
   type OperatorDecision,
   type Store,
 } from '../store/index.js';
+import { attemptFact } from '../steps/step-facts.js';
 import { aiFilesApplied, type AppliedAiFile } from './ai-files-applied.js';
 import { exitReading } from './exit-reading.js';
 import { runOutcome, stepNames, type StepName } from './outcome.js';
@@ -214,10 +215,9 @@ export function runFacts(store: Store, runId: string, rows: readonly TimelineRow
 export function dlcVersionOf(attempts: readonly DecodedAttempt[]): string | null {
   const recorded = attempts
     .filter((a) => a.stepId === 'preflight')
-    .map((a) => a.output?.facts['dlcVersion'])
-    .filter((v) => typeof v === 'string')
-    .at(-1);
-  return typeof recorded === 'string' ? recorded : null;
+    .map((a) => attemptFact(a.output?.facts, 'preflight', 'dlcVersion'))
+    .filter((v) => v !== undefined);
+  return recorded.at(-1) ?? null;
 }
 
 /** The chart overlay of a run: its path, where it rests, the step that failed it and its events. */

@@ -9,6 +9,7 @@ import { quietPointOfRun, type QuietPointOfRun } from '../guard/quiet-point-log.
 import { dbPaths } from '../openedge/dlc.js';
 import { openedEvidence } from '../openedge/opened-since.js';
 import { decodeAttempt, type RunRow, type Store } from '../store/index.js';
+import { attemptFact } from '../steps/step-facts.js';
 import { stateName } from './run-status.js';
 
 function readLg(db: string): string {
@@ -89,8 +90,7 @@ export function checkWorld(
       .filter((a) => a.stepId === 'shutdown' && a.outcome !== null && a.outcome !== 'error')
       .map(decodeAttempt)
       .at(-1);
-    const recorded = shutdown?.output?.facts['shutdownAt'];
-    const since = (typeof recorded === 'string' ? recorded : null) ?? shutdown?.intent.at ?? undefined;
+    const since = attemptFact(shutdown?.output?.facts, 'shutdown', 'shutdownAt') ?? shutdown?.intent.at ?? undefined;
     if (since === undefined) return null;
     const opened = openedEvidence(run.db, Date.parse(since));
     const found = { state, downSince: since, opened };

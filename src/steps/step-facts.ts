@@ -23,7 +23,7 @@ export interface StepFacts {
   copyFiles: { destination: string; manifestDigest: string; structure: string };
   transferClone: { destination: string; manifestDigest: string; structure: string };
   cloneFiles: { stagingDir: string };
-  rollForward: { file: string; endtimeLocated: boolean; aiSeq: number; sha256: string; bytes: number };
+  rollForward: { file: string; index: number; endtimeLocated: boolean; aiSeq: number; sha256: string; bytes: number };
   recordBackup: { backupId: string; pairedAiSeq: number };
 }
 
@@ -42,7 +42,7 @@ const readers: FactReaders = {
   copyFiles: { destination: text, manifestDigest: text, structure: structureWarning },
   transferClone: { destination: text, manifestDigest: text, structure: structureWarning },
   cloneFiles: { stagingDir: text },
-  rollForward: { file: text, endtimeLocated: flag, aiSeq: count, sha256: text, bytes: count },
+  rollForward: { file: text, index: count, endtimeLocated: flag, aiSeq: count, sha256: text, bytes: count },
   recordBackup: { backupId: text, pairedAiSeq: count },
 };
 
@@ -65,4 +65,13 @@ export function fact<S extends keyof StepFacts, K extends keyof StepFacts[S]>(
   const read: FactReaders[S][K] = stepReaders[key];
   // `read` is the reader of exactly this fact (FactReaders pairs them); TypeScript widens a call through a generic mapped type, so the pairing is restated once here
   return read(recorded[String(key)]) as StepFacts[S][K] | undefined;
+}
+
+/** One fact of a single attempt's facts (a journaled result of `step`), typed as `fact` types it. */
+export function attemptFact<S extends keyof StepFacts, K extends keyof StepFacts[S]>(
+  attemptFacts: unknown,
+  step: S,
+  key: K,
+): StepFacts[S][K] | undefined {
+  return fact({ [step]: attemptFacts }, step, key);
 }
