@@ -9,6 +9,8 @@ import { join } from 'node:path';
 export interface LoopFs {
   /** Where the file system is mounted. */
   dir: string;
+  /** The loop device (`/dev/loopN`): its `/sys/block/loopN/stat` counts the bytes read from the file system. */
+  device: string;
   /** umount, detach the loop device, remove the image (safe to call twice). */
   cleanup(): void;
 }
@@ -54,7 +56,7 @@ export function mountLoopFs(kind: 'xfs' | 'ext4', sizeMb: number): LoopFs {
     device = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim();
     execFileSync('mount', [device, dir]);
     mounted = true;
-    return { dir, cleanup };
+    return { dir, device, cleanup };
   } catch (err) {
     cleanup();
     throw err;

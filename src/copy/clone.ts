@@ -7,6 +7,8 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { realpathLoose } from './copier.js';
+import { copyFileHashing, copyFileInKernelHashing } from './stream.js';
+import type { CopyFileFn } from './types.js';
 
 /** Name of the staging root created beside the database directory when none is given. */
 export const STAGING_DIR_NAME = '.oeflow-staging';
@@ -78,4 +80,56 @@ export async function removeLeftoverClones(stagingRoot: string, prefix: string):
 export async function freeBytes(dir: string): Promise<number> {
   const s = await statfs(dir);
   return Number(s.bavail) * Number(s.bsize);
+}
+
+/**
+ * Reads of the clone kept in flight while it is hashed during its transfer. The clone is a new
+ * file: none of its pages are cached (a reflink shares blocks, not page cache), so its hash
+ * reads come from the disk, and with one read in flight the disk idles whenever the hashing
+ * thread waits for a core. Four reads of 4 MiB keep 16 MiB requested ahead, as a larger
+ * readahead window would (Node reaches neither posix_fadvise nor readahead(2)).
+ */
+export const CLONE_READ_AHEAD = 4;
+
+/** How transferClone copies each clone to the destination, decided on the first file. */
+export interface CloneTransfer {
+  copyFile: CopyFileFn;
+  /**
+   * Whether the destination is on a file system the clone's blocks can be shared with (a
+   * FICLONE of the first file into it succeeded); null before the first file.
+   */
+  readonly destinationCanShareBlocks: boolean | null;
+}
+
+/**
+ * The clone's transfer, one file at a time. Where the destination cannot share blocks with the
+ * clone (another file system, the usual backup disk), the file is copied inside the kernel
+ * (copy_file_range or sendfile, as `cp`) while the same clone bytes are read and hashed, with
+ * reads ahead. Where it can (the database's own reflink file system), a kernel copy would be a
+ * reflink: the backup would share its blocks with the clone, i.e. with the production
+ * database, and one damaged extent would take both. A backup is a second copy of the bytes,
+ * so there the transfer makes a real one (read -> sha256 -> write in user space, new blocks),
+ * at the cost of the user-space pass. Whether it can is found by cloning the first file (the
+ * control area, the smallest), never guessed from the path.
+ */
+export function cloneTransfer(): CloneTransfer {
+  let sharesBlocks: boolean | null = null;
+  return {
+    get destinationCanShareBlocks() {
+      return sharesBlocks;
+    },
+    async copyFile(src, dst, stream) {
+      if (sharesBlocks === null) {
+        try {
+          await cloneFile(src, dst);
+          sharesBlocks = true; // the copy below truncates this reflink and writes the file's own blocks
+        } catch {
+          sharesBlocks = false;
+        }
+      }
+      return sharesBlocks
+        ? copyFileHashing(src, dst, { ...stream, fsync: false })
+        : copyFileInKernelHashing(src, dst, { ...stream, readAhead: CLONE_READ_AHEAD });
+    },
+  };
 }

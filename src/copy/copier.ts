@@ -295,9 +295,11 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
       let copied;
       try {
         copied =
-          o.copyInKernel === true
-            ? await copyFileInKernelHashing(p.source.path, p.dest, stream)
-            : await copyFileHashing(p.source.path, p.dest, { ...stream, fsync: false });
+          o.copyFile !== undefined
+            ? await o.copyFile(p.source.path, p.dest, stream)
+            : o.copyInKernel === true
+              ? await copyFileInKernelHashing(p.source.path, p.dest, stream)
+              : await copyFileHashing(p.source.path, p.dest, { ...stream, fsync: false });
       } catch (err) {
         if (errno(err) === 'ENOSPC')
           throw new OeflowError('OEF-302', `The destination ran out of space while copying ${p.source.path}.`, {

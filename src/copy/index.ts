@@ -2,6 +2,7 @@
 export type {
   CopyOptions,
   CopyProgress,
+  CopyFileFn,
   CopyReport,
   CopySource,
   Manifest,
@@ -21,6 +22,8 @@ export { formatBytes, terminalProgress } from './progress.js';
 export { hashFile } from './stream.js';
 export {
   cloneFile,
+  cloneTransfer,
+  CLONE_READ_AHEAD,
   probeClone,
   removeLeftoverClones,
   stagingPrefix,

@@ -31,6 +31,8 @@ export interface StreamOptions {
   signal?: AbortSignal | undefined;
   /** Called after each chunk with the number of bytes it added. */
   onBytes?: (n: number) => void;
+  /** Reads in flight ahead of the hashing (hashFile, and the hash of copyFileInKernelHashing; default 1). */
+  readAhead?: number;
 }
 
 export interface HashResult {
@@ -130,33 +132,50 @@ export async function copyFileInKernelHashing(src: string, dst: string, o: Strea
   return read;
 }
 
-/** sha256 and size of a file, reading it once with the next read overlapping the hashing. */
+/**
+ * sha256 and size of a file, reading it once with the next `readAhead` reads (default 1) in
+ * flight while a chunk is hashed. More than one keeps a cold file's disk busy while the hashing
+ * thread waits for a core (Node reaches neither posix_fadvise nor readahead(2)).
+ */
 export async function hashFile(path: string, o: StreamOptions = {}): Promise<HashResult> {
   const pool = o.pool ?? new BufferPool(o.chunkSize);
   const chunk = pool.chunkSize;
-  const bufs = pool.take(2);
+  const ahead = Math.max(1, o.readAhead ?? 1);
+  // one buffer per read in flight, plus the one being hashed
+  const bufs = pool.take(ahead + 1);
   const hash = createHash('sha256');
   const fh = await open(path, 'r');
-  let reading: Promise<{ bytesRead: number }> | undefined;
+  const reads: { buf: Buffer; at: number; read: Promise<{ bytesRead: number }> }[] = [];
+  let next = 0; // position of the next read to start
+  let free = 0; // ring index of the next buffer to read into
+  const start = (): void => {
+    const buf = bufs[free]!;
+    free = (free + 1) % bufs.length;
+    reads.push({ buf, at: next, read: fh.read(buf, 0, chunk, next) });
+    next += chunk;
+  };
   let pos = 0;
   try {
-    let i = 0;
-    reading = fh.read(bufs[0]!, 0, chunk, 0);
+    for (let i = 0; i < ahead; i++) start();
     for (;;) {
-      const { bytesRead } = await reading;
-      reading = undefined;
-      if (bytesRead === 0) break;
+      const { buf, at, read } = reads.shift()!;
+      const { bytesRead } = await read;
+      if (bytesRead === 0 && at === pos) break;
       pos += bytesRead;
       throwIfAborted(o.signal);
-      const next = 1 - i;
-      reading = fh.read(bufs[next]!, 0, chunk, pos);
-      hash.update(bufs[i]!.subarray(0, bytesRead));
+      if (bytesRead < chunk) {
+        // a short read (the end of the file): the reads after it were for later positions; drop them and go on from here
+        await Promise.allSettled(reads.map((r) => r.read));
+        reads.length = 0;
+        next = pos;
+      }
+      start();
+      hash.update(buf.subarray(0, bytesRead));
       o.onBytes?.(bytesRead);
-      i = next;
     }
     return { size: pos, sha256: hash.digest('hex') };
   } finally {
-    await Promise.allSettled([reading]);
+    await Promise.allSettled(reads.map((r) => r.read));
     await fh.close();
   }
 }

@@ -1,5 +1,6 @@
 // Public types of the copier: sources, manifest, progress, options and report.
 import type { Stats } from 'node:fs';
+import type { HashResult, StreamOptions } from './stream.js';
 
 /** One database file to copy (absolute path) and what it is to the database. */
 export interface CopySource {
@@ -44,6 +45,9 @@ export interface CopyProgress {
 /** Free-space probe; `fs.promises.statfs` by default, injectable for tests. */
 export type StatfsFn = (path: string) => Promise<{ bavail: number | bigint; bsize: number | bigint }>;
 
+/** Copy `src` to `dst` (created or truncated), hashing the source's bytes; `stream` carries the copier's buffers, abort signal and byte counter. */
+export type CopyFileFn = (src: string, dst: string, stream: StreamOptions) => Promise<HashResult>;
+
 export interface CopyOptions {
   sources: CopySource[];
   destination: string;
@@ -63,6 +67,11 @@ export interface CopyOptions {
    * source's hash by the re-read (verifyAfterCopy, or verifyCopy after the disable).
    */
   copyInKernel?: boolean;
+  /**
+   * How each file is copied and hashed, when the caller knows better than `copyInKernel` (the
+   * transfer of a clone: src/copy/clone.ts). Returns the size and sha256 of the source's bytes.
+   */
+  copyFile?: CopyFileFn;
   /** fsync every file, the journal and the directories (default true; off only for benchmarks). */
   fsync?: boolean;
   /** Buffer size per read/write in bytes (default 4 MiB). */

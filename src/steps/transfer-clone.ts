@@ -5,7 +5,7 @@
 // prepareCopy removes this one.
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { copyDatabaseFiles, JOURNAL_FILE, MANIFEST_FILE, type CopySource } from '../copy/index.js';
+import { cloneTransfer, copyDatabaseFiles, JOURNAL_FILE, MANIFEST_FILE, type CopySource } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { copiedFacts, preparedFiles } from './db-files.js';
 import { fail, factText, failure, noCommands, type Step } from './step.js';
@@ -37,6 +37,7 @@ export const transferClone = {
       // the listed .st is written beside the clone, after the disable
       const st = join(stagingDir, files.st.relPath);
       await writeFile(st, files.st.text);
+      const transfer = cloneTransfer();
       const report = await copyDatabaseFiles({
         sources: [
           inStaging(files.control),
@@ -46,19 +47,25 @@ export const transferClone = {
         destination: input.destination!,
         dbDir: dbPaths(input.db).dir,
         mode: 'clone',
-        // As the copy path under its quiet point (issue 14): the clone is copied in the kernel
-        // (copy_file_range, as `cp`) while the same clone bytes are read and hashed, both at once;
-        // nothing writes the clone, so those hashes are the manifest's. The user-space pass
-        // (read -> sha256 -> write on one core) made this step about twice the copy path's
-        // copy at 2 GiB (bench/README.md, clone). The re-read of the copy against the hashes and
-        // the fsyncs are verifyCopy's, the next step, as on the copy path.
-        copyInKernel: true,
+        // As the copy path under its quiet point (issue 14): where the destination cannot share
+        // blocks with the clone, the clone is copied in the kernel (as `cp`) while the same clone
+        // bytes are read ahead and hashed; where it can (the database's own reflink file system)
+        // the copy is a real one, never a reflink of production's blocks (src/copy/clone.ts,
+        // cloneTransfer). Nothing writes the clone, so those hashes are the manifest's. The
+        // re-read of the copy against them and the fsyncs are verifyCopy's, the next step, as
+        // on the copy path.
+        copyFile: transfer.copyFile,
         verifyAfterCopy: false,
         fsync: false,
         signal: env.signal,
         onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
       });
-      return { ...copiedFacts(report, input.destination!, files.structure, 'clone'), cloneRemoved: true };
+      return {
+        ...copiedFacts(report, input.destination!, files.structure, 'clone'),
+        // kernel: copied inside the kernel to another file system; own-blocks: a real copy, the destination could have shared the clone's blocks
+        transfer: transfer.destinationCanShareBlocks === true ? 'own-blocks' : 'kernel',
+        cloneRemoved: true,
+      };
     } finally {
       await rm(stagingDir, { recursive: true, force: true });
     }

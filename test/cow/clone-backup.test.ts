@@ -1,7 +1,8 @@
 // Online backup by cloning on a real copy-on-write file system (issue 14 item 4): an XFS
 // image with reflink, loop-mounted; a simulated database on it under load. Skipped, with
 // the reason shown, only where loop mounts cannot be made (not root, no loop device, no mkfs).
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupPath, killAt, killPlan, restartsAfterLostQuietPoint, storeView } from '../helpers/crash.js';
@@ -52,6 +53,16 @@ describe.skipIf(xfsMissing !== null)(
       expect(facts['cloneFiles']?.['files']).toBeGreaterThan(2);
       expect(facts['transferClone']?.['cloneRemoved']).toBe(true);
       expect(staged(sim)).toEqual([]);
+      // the destination is on the database's reflink file system: the backup is a real second
+      // copy, none of its extents shared with the database (filefrag flags a reflinked extent "shared")
+      expect(facts['transferClone']?.['transfer']).toBe('own-blocks');
+      const bk = join(sim.dir, 'bk');
+      const copied = readdirSync(bk, { recursive: true, encoding: 'utf8' }).filter((f) =>
+        statSync(join(bk, f)).isFile(),
+      );
+      expect(copied.length).toBeGreaterThan(2);
+      for (const f of copied)
+        expect(execFileSync('filefrag', ['-sv', join(bk, f)], { encoding: 'utf8' }), f).not.toMatch(/\bshared\b/);
       // the manifest names the database's files, not the clones
       const show = await oeflow(['show', String(b.json.runId)], env);
       expect(show.json).toMatchObject({ copyMethod: 'clone', quietWindowMs: b.json.quietWindowMs });
