@@ -31,6 +31,9 @@ interface Failure {
   message?: string | null;
 }
 
+/** The states of one definition by dotted name (what stepNames reads from a machine). */
+export type StateNames = ReadonlyMap<string, StepName>;
+
 /** Article step, state name and description of every state of the machine, by dotted name. */
 export function stepNames(machine: AnyStateMachine): Map<string, StepName> {
   const out = new Map<string, StepName>();
@@ -63,7 +66,7 @@ function failedState(rows: readonly JournalEntry[]): string | undefined {
 }
 
 /** The outcome the journal records: the last run-ended (or abandon), unless a resume reopened the run since. */
-export function runOutcome(machine: AnyStateMachine, rows: readonly JournalEntry[]): Outcome {
+export function runOutcome(names: StateNames, rows: readonly JournalEntry[]): Outcome {
   let ended: { status: string; failure?: Failure } | undefined;
   for (const row of rows) {
     if (row.kind === 'run-ended' && row.data.status)
@@ -106,7 +109,6 @@ export function runOutcome(machine: AnyStateMachine, rows: readonly JournalEntry
       };
     default: {
       const state = failedState(rows);
-      const names = stepNames(machine);
       const failedAt = state === undefined ? undefined : (names.get(state) ?? { state, kb: '', title: state });
       return {
         verdict: 'FAILED',

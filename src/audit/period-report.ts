@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson, decodeAttempt, entriesOf, type Store } from '../store/index.js';
 import { aiFilesApplied, type AppliedAiFile } from './ai-files-applied.js';
-import { dlcVersionOf } from './evidence.js';
+import { dlcVersionOf } from './run-evidence.js';
 import { type CheckpointVerification } from './checkpoint.js';
 import { OEFLOW_VERSION } from '../version.js';
 import { PRINT_CSS, esc } from './report-html.js';

@@ -5,7 +5,7 @@
 import { toSvg } from '../diagram/svg.js';
 import { eventLabel } from '../diagram/model.js';
 import type { collectEvidence } from './evidence.js';
-import { messageTexts } from './evidence.js';
+import { messageTexts } from './run-evidence.js';
 import { stepLabel } from './outcome.js';
 import { verificationLines } from './verification-lines.js';
 import type { Verification } from './verify.js';

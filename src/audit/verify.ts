@@ -16,7 +16,7 @@ import { stateName } from '../engine/run-status.js';
 import { OeflowError } from '../errors.js';
 import { isEffectCommand } from '../steps/effect-commands.js';
 import { closingOf, decodeJournal, type JournalEntry, type Store } from '../store/index.js';
-import { runOutcome, type Outcome } from './outcome.js';
+import { runOutcome, stepNames, type Outcome } from './outcome.js';
 import { checkRecord } from './record-check.js';
 import { checkSignatures, type Authenticity } from './signature-check.js';
 
@@ -140,7 +140,7 @@ export function verifyRun(
     signaturesOk &&
     (trustedKeys === undefined || authenticated);
   const machineForNames = ranUnder?.machine ?? registry.current[run.machineId]!;
-  const outcome = runOutcome(machineForNames, rows);
+  const outcome = runOutcome(stepNames(machineForNames), rows);
   const integrity = {
     verdict: proven ? ('PROVEN' as const) : ('NOT PROVEN' as const),
     signed: authenticity.signedRows > 0,

@@ -10,7 +10,7 @@ import { usageCapture, usageError } from './usage-error.js';
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const outcome: CommandOutcome = { exitCode: ExitCode.ok };
   const usage = usageCapture();
-  const program = buildProgram(io, outcome, usage);
+  const program = await buildProgram(io, outcome, usage, argv);
   const json = argv.includes('--json');
   const code = await run(program, outcome, usage, argv, io, json);
   logEnd(outcome, code);
@@ -30,7 +30,7 @@ function logEnd(outcome: CommandOutcome, code: number): void {
 }
 
 async function run(
-  program: ReturnType<typeof buildProgram>,
+  program: Awaited<ReturnType<typeof buildProgram>>,
   outcome: CommandOutcome,
   usage: ReturnType<typeof usageCapture>,
   argv: readonly string[],

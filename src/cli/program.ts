@@ -2,21 +2,8 @@
 import { Command, Option } from 'commander';
 import { LOG_LEVELS, openCommandLog, type CommandLog, type LogLevel } from './command-log.js';
 import type { CliIO } from './io.js';
-import { registerBackupCommands } from './backup.js';
-import { registerDrillCommand } from './drill.js';
-import { registerEvidenceCommands } from './evidence.js';
-import { registerKeyCommands } from './key.js';
-import { registerRestoreCommand } from './restore.js';
-import { registerRunCommands } from './runs.js';
-import { registerSimCommands } from './sim.js';
 import type { UsageCapture } from './usage-error.js';
-import { registerVersionCommand } from './version.js';
 import { applyConfig } from './apply-config.js';
-import { registerConfigCommands } from './config-show.js';
-import { registerStatusCommands } from './status-commands.js';
-import { registerVerifyBackupCommand } from './verify-backup.js';
-import { registerExpireCommand } from './expire.js';
-import { registerCompletionCommand } from './completion.js';
 import { OEFLOW_VERSION } from '../version.js';
 
 /** Exit code a command asks for without being an error (e.g. `proutil -C busy`-like checks), and the log file it writes to. */
@@ -29,8 +16,40 @@ export interface CommandOutcome {
   failure?: { code: string; message: string };
 }
 
+/** Registers a group's commands on the program. */
+type Register = (program: Command, io: CliIO, outcome: CommandOutcome) => void;
+
+/**
+ * The command groups, in the order `oeflow --help` lists them, with the top-level commands each
+ * registers (test/unit/cli/program.test.ts checks these names against what each registers).
+ * Each group's module is imported only when the program needs it (see groupsFor).
+ */
+export const COMMAND_GROUPS: readonly { commands: readonly string[]; load: () => Promise<Register> }[] = [
+  { commands: ['backup'], load: async () => (await import('./backup.js')).registerBackupCommands },
+  { commands: ['restore'], load: async () => (await import('./restore.js')).registerRestoreCommand },
+  {
+    commands: ['runs', 'show', 'verify', 'resume', 'resolve', 'abandon', 'backups'],
+    load: async () => (await import('./runs.js')).registerRunCommands,
+  },
+  { commands: ['drill'], load: async () => (await import('./drill.js')).registerDrillCommand },
+  { commands: ['sim'], load: async () => (await import('./sim.js')).registerSimCommands },
+  { commands: ['key'], load: async () => (await import('./key.js')).registerKeyCommands },
+  { commands: ['version'], load: async () => (await import('./version.js')).registerVersionCommand },
+  { commands: ['config'], load: async () => (await import('./config-show.js')).registerConfigCommands },
+  { commands: ['info', 'check'], load: async () => (await import('./status-commands.js')).registerStatusCommands },
+  { commands: ['verify-backup'], load: async () => (await import('./verify-backup.js')).registerVerifyBackupCommand },
+  { commands: ['expire'], load: async () => (await import('./expire.js')).registerExpireCommand },
+  { commands: ['completion'], load: async () => (await import('./completion.js')).registerCompletionCommand },
+  { commands: ['checkpoint', 'report'], load: async () => (await import('./evidence.js')).registerEvidenceCommands },
+];
+
 /** The program; commander's own stderr output (usage after an error) goes to `usage`, for main.ts to print after the OEF-001 line. */
-export function buildProgram(io: CliIO, outcome: CommandOutcome, usage: UsageCapture): Command {
+export async function buildProgram(
+  io: CliIO,
+  outcome: CommandOutcome,
+  usage: UsageCapture,
+  argv: readonly string[],
+): Promise<Command> {
   const program = new Command('oeflow')
     .description('Durable, resumable, auditable OpenEdge OS-backup and roll-forward procedures')
     .option('--json', 'print machine-readable JSON results (and errors) on stdout; turns progress off', false)
@@ -68,20 +87,31 @@ export function buildProgram(io: CliIO, outcome: CommandOutcome, usage: UsageCap
       applyConfig(root, action);
       outcome.log ??= openLogFor(root, action, io);
     });
-  registerBackupCommands(program, io, outcome);
-  registerRestoreCommand(program, io, outcome);
-  registerRunCommands(program, io, outcome);
-  registerDrillCommand(program, io, outcome);
-  registerSimCommands(program, io, outcome);
-  registerKeyCommands(program, io, outcome);
-  registerVersionCommand(program, io);
-  registerConfigCommands(program, io);
-  registerStatusCommands(program, io, outcome);
-  registerVerifyBackupCommand(program, io, outcome);
-  registerExpireCommand(program, io);
-  registerCompletionCommand(program, io);
-  registerEvidenceCommands(program, io, outcome);
+  const registers = await Promise.all(groupsFor(program, argv).map((g) => g.load()));
+  for (const register of registers) register(program, io, outcome);
   return program;
+}
+
+/**
+ * The groups a command line needs: only the named command's group when the line names one
+ * plainly, so `oeflow runs` loads neither the backup nor the simulator commands (bench/README.md,
+ * cli-start); every group for anything that lists or suggests commands (no command, `help`,
+ * `completion`, a word that is no command, an option the root does not know).
+ */
+export function groupsFor(program: Command, argv: readonly string[]): readonly (typeof COMMAND_GROUPS)[number][] {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (!word.startsWith('-') || word === '-') {
+      const group = COMMAND_GROUPS.find((g) => g.commands.includes(word));
+      return group === undefined || word === 'completion' ? COMMAND_GROUPS : [group];
+    }
+    const [flag, inlineValue] = word.split('=', 2) as [string, string | undefined];
+    const option = program.options.find((o) => o.long === flag || o.short === flag);
+    if (option === undefined) return COMMAND_GROUPS;
+    // the option's value is the next word (commander reads it so, as `--state runs` shows)
+    if (inlineValue === undefined && (option.required || (option.optional && !argv[i + 1]?.startsWith('-')))) i++;
+  }
+  return COMMAND_GROUPS;
 }
 
 /** The log file the command line or the configuration names (none: undefined); its first line names the command. */

@@ -1,6 +1,6 @@
 // `oeflow runs | show | resume | resolve | backups`: inspect and continue runs.
 // The engine, the machines (xstate), the audit and the diagrams are imported by the actions
-// that need them, so `runs` and `show` load neither (bench/README.md, cli-start).
+// that need them, so `runs` and `show` load none of them (bench/README.md, cli-start).
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -162,8 +162,12 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
         if (!run) throw new OeflowError('OEF-030', `no run ${runId} in this store`);
         if (o.diagram) await writeOutputFile('--diagram', o.diagram, await runDiagram(store, runId, o.diagram));
         const interrupted = isInterrupted(store, run);
-        const { collectEvidence, messageTexts } = await import('../audit/evidence.js');
-        const evidence = collectEvidence(store, runId);
+        // no machine loaded: the state names come from the build's definition index (state-names.ts)
+        const [{ runEvidence, messageTexts }, { stateNamesFor }] = await Promise.all([
+          import('../audit/run-evidence.js'),
+          import('../audit/state-names.js'),
+        ]);
+        const evidence = runEvidence(store, runId, await stateNamesFor(run));
         const result = {
           runId,
           machineId: run.machineId,

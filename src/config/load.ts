@@ -3,10 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse, TomlError } from 'smol-toml';
 import { OeflowError } from '../errors.js';
 import { keyDef, type ConfigValue } from './keys.js';
 import { readableByOthers } from './secret-file.js';
+import { toml } from './toml.js';
 
 /** One validated key: its value and the line that set it. */
 export interface ConfigEntry {
@@ -102,9 +102,9 @@ export function readConfig(file: string): Config {
   }
   let doc: Record<string, unknown>;
   try {
-    doc = parse(text);
+    doc = toml().parse(text);
   } catch (err) {
-    if (err instanceof TomlError)
+    if (err instanceof toml().TomlError)
       throw configError(
         file,
         err.line,
