@@ -187,7 +187,9 @@ function measure(n: number): Figures {
     const beforeArgs = ['restore', bk.backupId, '--into', join(root, 'restore-before'), '--ai', aiDir, '--json'];
     const planCold = oeflow([...restoreArgs, '--plan'], env, 'plan (cold)');
     const beforePlanCold =
-      BEFORE_CLI === undefined ? undefined : oeflow([...beforeArgs, '--plan'], beforeEnv, 'before: plan (cold)', BEFORE_CLI);
+      BEFORE_CLI === undefined
+        ? undefined
+        : oeflow([...beforeArgs, '--plan'], beforeEnv, 'before: plan (cold)', BEFORE_CLI);
     const planWarm = oeflow([...restoreArgs, '--plan'], env, 'plan (cached)');
     const restore = oeflow(restoreArgs, env, 'restore');
     const beforeRestore =
