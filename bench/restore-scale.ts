@@ -6,9 +6,13 @@
 // the file's first line, `rfutil -C roll forward` prints and logs the begin/complete messages,
 // `proutil -C busy` says "not in use"; every other call goes to the simulator.
 // Usage: node dist/bench/restore-scale.js [N...] (default 200 2000); OEFLOW_BENCH_DIR.
+// OEFLOW_BENCH_BEFORE=<dir of another build> (its dist/ built) adds that build's cold plan and
+// roll forward, in the same run, on a copy of the same store (taken before any plan), each
+// variant run right after this build's (A/B interleaved); its ratios print on a second line.
+// OEFLOW_BENCH_KEEP=1 keeps each size's directory (printed on stderr) for profiling.
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +23,10 @@ const sizes = process.argv
   .filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(200, 2000);
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/bin.js');
+const beforeDir = process.env['OEFLOW_BENCH_BEFORE'];
+const BEFORE_CLI = beforeDir === undefined ? undefined : join(beforeDir, 'dist/src/cli/bin.js');
+if (BEFORE_CLI !== undefined && !existsSync(BEFORE_CLI))
+  throw new Error(`OEFLOW_BENCH_BEFORE: ${BEFORE_CLI} is missing (build that tree first)`);
 const load = (): string =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -40,8 +48,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string):
   return { ms, stdout: r.stdout, maxRssKb: rss ? Number(rss[1]) : null };
 }
 
-const oeflow = (args: string[], env: NodeJS.ProcessEnv, what: string): Ran =>
-  run(process.execPath, [CLI, ...args], env, what);
+const oeflow = (args: string[], env: NodeJS.ProcessEnv, what: string, cli = CLI): Ran =>
+  run(process.execPath, [cli, ...args], env, what);
 
 const STUB_RFUTIL = `#!/bin/bash
 # bench stub: the two hot rfutil calls of a restore; everything else goes to the simulator
@@ -94,6 +102,27 @@ interface Figures {
   showMs: number;
   showRssMb: number | null;
   showJsonMs: number;
+  /** The OEFLOW_BENCH_BEFORE build's cold plan and roll forward, same run. */
+  before?: { planColdMs: number; rfOeflowMs: number };
+}
+
+/** The roll-forward phase of a finished restore: from the first file's intent to the run's last row. */
+function rollForwardPhase(state: string, stdout: string): { runId: string; ms: number; rows: RowLen[] } {
+  const result = JSON.parse(stdout) as { runId: string; status: string };
+  if (result.status !== 'completed') throw new Error(`restore ended ${result.status}`);
+  const s = new Database(state, { readonly: true });
+  const rows = s
+    .prepare(`SELECT at, step_key AS k, length(data_json) AS len FROM journal WHERE run_id = ? ORDER BY seq`)
+    .all(result.runId) as RowLen[];
+  s.close();
+  const first = rows.find((r) => r.k === 'rollForward#0');
+  return { runId: result.runId, ms: Date.parse(rows.at(-1)!.at) - Date.parse(first!.at), rows };
+}
+
+interface RowLen {
+  at: string;
+  k: string | null;
+  len: number;
 }
 
 function measure(n: number): Figures {
@@ -147,22 +176,33 @@ function measure(n: number): Figures {
       'roll forward loop',
     );
     const restoreArgs = ['restore', bk.backupId, '--into', join(root, 'restore'), '--ai', aiDir, '--json'];
+    // the before build gets its own copy of the store as it is now (no scan cached yet)
+    const beforeState = join(root, 'state-before.db');
+    const beforeEnv = { ...env, OEFLOW_STATE: beforeState };
+    if (BEFORE_CLI !== undefined) {
+      const src = new Database(state);
+      src.exec(`VACUUM INTO '${beforeState.replaceAll("'", "''")}'`);
+      src.close();
+    }
+    const beforeArgs = ['restore', bk.backupId, '--into', join(root, 'restore-before'), '--ai', aiDir, '--json'];
     const planCold = oeflow([...restoreArgs, '--plan'], env, 'plan (cold)');
+    const beforePlanCold =
+      BEFORE_CLI === undefined
+        ? undefined
+        : oeflow([...beforeArgs, '--plan'], beforeEnv, 'before: plan (cold)', BEFORE_CLI);
     const planWarm = oeflow([...restoreArgs, '--plan'], env, 'plan (cached)');
     const restore = oeflow(restoreArgs, env, 'restore');
-    const result = JSON.parse(restore.stdout) as { runId: string; status: string };
-    if (result.status !== 'completed') throw new Error(`restore ended ${result.status}`);
+    const beforeRestore =
+      BEFORE_CLI === undefined ? undefined : oeflow(beforeArgs, beforeEnv, 'before: restore', BEFORE_CLI);
+    const phase = rollForwardPhase(state, restore.stdout);
+    const rows = phase.rows;
     const s = new Database(state, { readonly: true });
-    const rows = s
-      .prepare(`SELECT at, step_key AS k, length(data_json) AS len FROM journal WHERE run_id = ? ORDER BY seq`)
-      .all(result.runId) as { at: string; k: string | null; len: number }[];
-    const snap = s.prepare('SELECT length(snapshot_json) AS len FROM runs WHERE run_id = ?').get(result.runId) as {
+    const snap = s.prepare('SELECT length(snapshot_json) AS len FROM runs WHERE run_id = ?').get(phase.runId) as {
       len: number;
     };
     s.close();
-    // the roll-forward phase: from the first file's intent to the run's last row
-    const first = rows.find((r) => r.k === 'rollForward#0');
-    const rfOeflowMs = Date.parse(rows.at(-1)!.at) - Date.parse(first!.at);
+    const rfOeflowMs = phase.ms;
+    const result = { runId: phase.runId };
     const show = oeflow(['show', result.runId], env, 'show');
     const showJson = oeflow(['show', result.runId, '--json'], env, 'show --json');
     return {
@@ -179,10 +219,20 @@ function measure(n: number): Figures {
       showMs: show.ms,
       showRssMb: show.maxRssKb === null ? null : show.maxRssKb / 1024,
       showJsonMs: showJson.ms,
+      ...(beforePlanCold === undefined || beforeRestore === undefined
+        ? {}
+        : {
+            before: {
+              planColdMs: beforePlanCold.ms,
+              rfOeflowMs: rollForwardPhase(beforeState, beforeRestore.stdout).ms,
+            },
+          }),
     };
   } finally {
     if (db) spawnSync(join(dlc, 'bin', 'proshut'), [db, '-by'], { env, stdio: 'ignore' }); // the simulator's server
-    rmSync(root, { recursive: true, force: true });
+    // OEFLOW_BENCH_KEEP=1 keeps the fixture (store, backup, stub DLC, AI files) for profiling
+    if (process.env['OEFLOW_BENCH_KEEP'] === '1') console.error(`kept ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -203,6 +253,10 @@ for (const n of sizes) {
   console.log(
     `${String(f.n).padStart(5)}  ${f1(f.scanLoopMs / 1000).padStart(19)} s ${f1(f.planColdMs / 1000).padStart(9)} s ${(f.planColdMs / f.scanLoopMs).toFixed(2).padStart(6)}x ${f1(f.planWarmMs / 1000).padStart(9)} s ${(f.planWarmMs / f.scanLoopMs).toFixed(2).padStart(5)}x | ${f1(f.rfLoopMs / 1000).padStart(21)} s ${f1(f.rfOeflowMs / 1000).padStart(6)} s ${(f.rfOeflowMs / f.rfLoopMs).toFixed(2).padStart(6)}x ${f1(f.rfOeflowMs / f.n).padStart(6)} ms | ${(f.journalBytes / 1024).toFixed(0).padStart(10)} ${String(f.rows).padStart(5)} ${String(f.snapshotBytes).padStart(10)} | ${f.showMs.toFixed(0).padStart(7)} ${f.showRssMb?.toFixed(0) ?? '?'} ${f.showJsonMs.toFixed(0).padStart(8)}  (load now ${load()})`,
   );
+  if (f.before !== undefined)
+    console.log(
+      `${String(f.n).padStart(5)}  before (${beforeDir}): plan ${f1(f.before.planColdMs / 1000)} s ${(f.before.planColdMs / f.scanLoopMs).toFixed(2)}x | roll forward ${f1(f.before.rfOeflowMs / 1000)} s ${(f.before.rfOeflowMs / f.rfLoopMs).toFixed(2)}x ${f1(f.before.rfOeflowMs / f.n)} ms per file | this build / before: plan ${(f.planColdMs / f.before.planColdMs).toFixed(2)}x, roll forward ${(f.rfOeflowMs / f.before.rfOeflowMs).toFixed(2)}x`,
+    );
 }
 if (all.length >= 2) {
   const a = all[0]!;

@@ -87,12 +87,15 @@ function probeFor(retry: boolean) {
 function makeRun(retry: boolean) {
   return async (env: StepEnv, probed: Probe) => {
     const file = currentFile(env);
-    // hashed before the command: the evidence records the bytes that were applied
-    const applied = await appliedFileFacts(env, file);
     // --until applies to every file: rfutil keeps the transactions that ended before it
     // and says 17923 in the file where it found the endtime; the machine stops there.
     const until = env.ctx.input.until;
-    const r = await env.tools.rollForward(env.ctx.input.db, file, { retry, ...(until ? { endtime: until } : {}) });
+    // The spawn happens in this call (synchronously); the file is hashed while rfutil runs, off
+    // the per-file critical path: rfutil only reads the AI file, so these are the bytes it applies.
+    const rolling = env.tools.rollForward(env.ctx.input.db, file, { retry, ...(until ? { endtime: until } : {}) });
+    rolling.catch(() => undefined); // awaited below, after the hash: not an unhandled rejection meanwhile
+    const applied = await appliedFileFacts(env, file);
+    const r = await rolling;
     if (r.signal !== null && !r.cancelled) {
       // rfutil itself was killed (OOM killer, operator, crash) half way: that is the case
       // roll forward retry exists for, unlike an error exit
