@@ -7,6 +7,9 @@ import { offlineBackupMachine as offline010 } from './v0.1.0/offline-backup.js';
 import { onlineBackupMachine as online010 } from './v0.1.0/online-backup.js';
 import { offlineBackupMachine as offline020 } from './v0.2.0/offline-backup.js';
 import { onlineBackupMachine as online020 } from './v0.2.0/online-backup.js';
+import { offlineBackupMachine as offline030 } from './v0.3.0/offline-backup.js';
+import { onlineBackupMachine as online030 } from './v0.3.0/online-backup.js';
+import { rollForwardMachine as rollForward030 } from './v0.3.0/roll-forward.js';
 
 export interface ArchivedDefinition {
   machineId: string;
@@ -35,5 +38,21 @@ export const archivedDefinitions: readonly ArchivedDefinition[] = [
     machineId: 'online-backup',
     hash: 'afb0990a0f54a516dbf14705e53b38130a9e6b6840b5148aae19d3899fb34566',
     machine: online020,
+  },
+  {
+    machineId: 'offline-backup',
+    hash: '6b760e95ad1c5a37441a4da62839de91e668e1b82a36114daaa35b5f5ea3f72a',
+    machine: offline030,
+  },
+  {
+    machineId: 'online-backup',
+    hash: '6772c3509b86bccff291fed9f52f652e3965cc6e34b8ce1ffa1ddfb085501546',
+    machine: online030,
+  },
+  // the roll-forward definition shipped unchanged from 0.1.0 to 0.3.0
+  {
+    machineId: 'roll-forward',
+    hash: '496cd8b43e0ec76bbc6d5a71fb2ef34e1acbde0e09bcd2bb211d769c8d94f307',
+    machine: rollForward030,
   },
 ];
