@@ -33,8 +33,10 @@ export interface StepFailure<Code extends string = string> {
    * invariant: the engine refused to break a procedure invariant.
    * interrupted: an in-doubt roll forward that a crash interrupted; only `retry` may continue it.
    * rf-error: roll forward exited with an error (not a crash); the run halts until an operator asks for retry.
+   * in-doubt: the step's attempt has an intent and no result, and its reconcile cannot tell whether it took
+   *   effect: the machine waits in the step's awaiting-decision state (machines/decision-state.ts).
    */
-  kind: 'failed' | 'invariant' | 'interrupted' | 'rf-error';
+  kind: 'failed' | 'invariant' | 'interrupted' | 'rf-error' | 'in-doubt';
   code: Code;
   message: string;
   hint?: string;
@@ -102,6 +104,12 @@ export interface ProcedureContext {
    * quiesced while `failure` keeps the original cause. Absent otherwise.
    */
   compensationFailure?: StepFailure;
+  /**
+   * Added by the machines: why the run waits in an awaiting-decision state (the in-doubt step's
+   * failure, OEF-051), kept apart from `failure` so a compensation's cause is not overwritten.
+   * Set on entry to the awaiting state, cleared when the run leaves it.
+   */
+  inDoubt?: StepFailure;
 }
 
 /** Events the engine sends to a running procedure. */
@@ -110,7 +118,8 @@ export type ProcedureEvent =
   | { type: 'WATCHDOG'; reason: string } // --max-quiet exceeded
   | { type: 'RESUME' } // continue an aborted run
   | { type: 'RETRY' } // operator asked roll forward retry after an error exit
-  | { type: 'WORLD_CHANGED'; reason: string }; // resume found the quiet point lost or the database reopened: start over
+  | { type: 'WORLD_CHANGED'; reason: string } // resume found the quiet point lost or the database reopened: start over
+  | { type: 'DECIDED'; as: 'done' | 'not-done' }; // resume after `oeflow resolve`: the operator's decision on the step in doubt
 
 /**
  * Article steps a state may cite (docs/procedure.md ids), plus the project's own phases:
@@ -158,7 +167,11 @@ export type HoldPhase = 'entering' | 'held' | 'leaving';
 export interface StateMeta {
   kb: string;
   /** Run status the engine reports while the machine rests in this state. */
-  status?: 'aborted' | 'halted';
+  status?: 'aborted' | 'halted' | 'needs-decision';
+  /** An awaiting-decision state: the key of the step state (a sibling) whose attempt is in doubt. */
+  decides?: string;
+  /** A step state that waits for an operator in this sibling when its attempt is in doubt. */
+  decidedIn?: string;
   /** The condition the run may hold in this state (children of a compound state inherit it). */
   holds?: HeldCondition;
   /** Set with `holds`. */

@@ -2,12 +2,15 @@
 // Pure: the engine provide()s the `step` actor that runs each step.
 import { setup } from 'xstate';
 import type { ProcedureEvent } from './contract.js';
+import { withDecisionStates } from './decision-state.js';
 import {
   initialContext,
   procedureTypes,
+  clearInDoubt,
   recordCompensationFailure,
   recordFacts,
   recordFailure,
+  recordInDoubt,
   recordRestart,
   stepPlaceholder,
 } from './procedure-setup.js';
@@ -49,12 +52,12 @@ export const offlineBackupMachine = setup({
     /** OFFLINE-7 runs unless the operator asked to leave the server down (input.restart false). */
     restartWanted: ({ context }) => context.input.restart !== false,
   },
-  actions: { recordFacts, recordFailure, recordCompensationFailure, recordRestart },
+  actions: { recordFacts, recordFailure, recordCompensationFailure, recordRestart, recordInDoubt, clearInDoubt },
 }).createMachine({
   id: 'offline-backup',
   context: initialContext,
   initial: 'preflight',
-  states: {
+  states: withDecisionStates({
     preflight: {
       ...stepState({
         stepId: 'preflight',
@@ -70,6 +73,7 @@ export const offlineBackupMachine = setup({
       ...stepState({
         stepId: 'shutdown',
         stateId: 'shutdown',
+        canBeInDoubt: true,
         kb: 'OFFLINE-1',
         description: 'Shut the database down gracefully (proshut -by)',
         holds: shuttingDown,
@@ -119,6 +123,7 @@ export const offlineBackupMachine = setup({
       ...stepState({
         stepId: 'aiSwitch',
         stateId: 'aiSwitch',
+        canBeInDoubt: true,
         kb: 'OFFLINE-4',
         description: 'Switch to a new AI extent so the copy is not in the middle of an AI file (rfutil -C aimage new)',
         holds: down,
@@ -179,6 +184,7 @@ export const offlineBackupMachine = setup({
       ...stepState({
         stepId: 'restart',
         stateId: 'restart',
+        canBeInDoubt: true,
         kb: 'OFFLINE-7',
         description: 'Restart the database server (proserve)',
         holds: restarting,
@@ -201,6 +207,7 @@ export const offlineBackupMachine = setup({
     restartAfterAbort: compensationState({
       stepId: 'restart',
       stateId: 'restartAfterAbort',
+      canBeInDoubt: true,
       kb: 'OFFLINE-7',
       description: 'Aborted after the shutdown: restart the server as the operator chose, then stop',
       holds: restarting,
@@ -210,6 +217,7 @@ export const offlineBackupMachine = setup({
     restartAfterFailure: compensationState({
       stepId: 'restart',
       stateId: 'restartAfterFailure',
+      canBeInDoubt: true,
       kb: 'OFFLINE-7',
       description: 'A step failed after the shutdown: restart the server as the operator chose, then fail',
       holds: restarting,
@@ -223,5 +231,5 @@ export const offlineBackupMachine = setup({
     },
     completed: { type: 'final', description: 'Backup taken, verified and recorded', meta: { kb: 'END' } },
     failed: { type: 'final', description: 'A step failed; context.failure says which and why', meta: { kb: 'END' } },
-  },
+  }),
 });

@@ -4,12 +4,15 @@
 // the diagram say why the quiet point was released. Pure: the engine provide()s `step`.
 import { assign, setup } from 'xstate';
 import type { ProcedureContext, StateMeta } from './contract.js';
+import { withDecisionStates } from './decision-state.js';
 import {
   initialContext,
   procedureTypes,
+  clearInDoubt,
   recordCompensationFailure,
   recordFacts,
   recordFailure,
+  recordInDoubt,
   recordRestart,
   stepPlaceholder,
 } from './procedure-setup.js';
@@ -40,6 +43,8 @@ export const onlineBackupMachine = setup({
     recordFailure,
     recordCompensationFailure,
     recordRestart,
+    recordInDoubt,
+    clearInDoubt,
     /** The watchdog stopped the copy: the run fails with OEF-060 once the quiet point is released. */
     recordTimeout: assign((_args, params: { reason: string }): Partial<ProcedureContext> => ({
       failure: { kind: 'failed', code: 'OEF-060', message: params.reason },
@@ -49,7 +54,7 @@ export const onlineBackupMachine = setup({
   id: 'online-backup',
   context: initialContext,
   initial: 'preflight',
-  states: {
+  states: withDecisionStates({
     preflight: {
       ...stepState({
         stepId: 'preflight',
@@ -77,6 +82,7 @@ export const onlineBackupMachine = setup({
       ...stepState({
         stepId: 'quietEnable',
         stateId: 'quietEnable',
+        canBeInDoubt: true,
         kb: 'ONLINE-1',
         description: 'Raise a quiet point, which also switches AI extents (proquiet enable)',
         holds: raisingQuietPoint,
@@ -193,6 +199,7 @@ export const onlineBackupMachine = setup({
       ...stepState({
         stepId: 'transferClone',
         stateId: 'transferClone',
+        canBeInDoubt: true,
         kb: 'ONLINE-3',
         description: 'Copy the clone to the destination (sha256 while copying), then remove it',
         onDone: [{ target: 'verifyCopy' }],
@@ -233,5 +240,5 @@ export const onlineBackupMachine = setup({
       description: 'A step failed or the quiet point timed out; context.failure says which',
       meta: { kb: 'END' },
     },
-  },
+  }),
 });

@@ -58,3 +58,11 @@ export const recordCompensationFailure: Assign<{ failure: StepFailure }> = assig
 export const recordRestart: Assign<{ reason: string }> = assign((_args, params: { reason: string }) => ({
   restartedBecause: params.reason,
 }));
+
+/** The step's attempt is in doubt (machines/decision-state.ts): why the run waits for an operator. */
+export const recordInDoubt: Assign<{ failure: StepFailure }> = assign((_args, params: { failure: StepFailure }) => ({
+  inDoubt: params.failure,
+}));
+
+/** The run leaves an awaiting-decision state: the in-doubt reason no longer applies. */
+export const clearInDoubt: Assign<undefined> = assign({ inDoubt: undefined });

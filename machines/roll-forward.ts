@@ -4,7 +4,16 @@
 // actor can run anything. Pure: the engine provide()s `step`.
 import { assign, not, setup, type ErrorActorEvent } from 'xstate';
 import type { StepOutput, ProcedureContext, StepFailure } from './contract.js';
-import { initialContext, procedureTypes, recordFacts, recordFailure, stepPlaceholder } from './procedure-setup.js';
+import { withDecisionStates } from './decision-state.js';
+import {
+  clearInDoubt,
+  initialContext,
+  procedureTypes,
+  recordFacts,
+  recordFailure,
+  recordInDoubt,
+  stepPlaceholder,
+} from './procedure-setup.js';
 import { stepState } from './step-state.js';
 
 /** A guard on the kind of the step's failure (the error event carries a StepFailure). */
@@ -72,6 +81,8 @@ export const rollForwardMachine = setup({
   actions: {
     recordFacts,
     recordFailure,
+    recordInDoubt,
+    clearInDoubt,
     markRollForwardStarted: assign({ rollForwardStarted: true }),
     nextAiFile: assign(({ context }) => ({ aiIndex: context.aiIndex + 1 })),
     clearFailure: assign({ failure: null }),
@@ -96,7 +107,7 @@ export const rollForwardMachine = setup({
   id: 'roll-forward',
   context: initialContext,
   initial: 'preflight',
-  states: {
+  states: withDecisionStates({
     preflight: {
       ...stepState({
         stepId: 'preflight',
@@ -138,6 +149,7 @@ export const rollForwardMachine = setup({
       ...stepState({
         stepId: 'disableReplication',
         stateId: 'disableReplication',
+        canBeInDoubt: true,
         kb: 'RF-3',
         description: 'Disable site replication on the restored copy',
         onDone: [{ target: 'aiSequence', guard: 'sequenceAllowed' }, sequenceRefused],
@@ -149,6 +161,7 @@ export const rollForwardMachine = setup({
       ...stepState({
         stepId: 'aiSequence',
         stateId: 'aiSequence',
+        canBeInDoubt: true,
         kb: 'RF-4',
         description: 'Align the expected AI sequence with the current one (rfutil -C sequence)',
         onDone: [{ target: 'rollForward', guard: 'aiFilesPlanned' }, { target: 'completed' }],
@@ -161,6 +174,7 @@ export const rollForwardMachine = setup({
       ...stepState({
         stepId: 'rollForward',
         stateId: 'rollForward',
+        canBeInDoubt: true,
         kb: 'RF-5',
         keyedByAiIndex: true,
         description: 'Roll forward the AI file at aiIndex (rfutil -C roll forward -a)',
@@ -178,6 +192,7 @@ export const rollForwardMachine = setup({
       ...stepState({
         stepId: 'rollForwardRetry',
         stateId: 'rollForwardRetry',
+        canBeInDoubt: true,
         kb: 'RF-5r',
         keyedByAiIndex: true,
         description: 'Retry the roll forward of the AI file at aiIndex (rfutil -C roll forward retry -a)',
@@ -220,5 +235,5 @@ export const rollForwardMachine = setup({
       description: 'A step failed or an invariant was refused; context.failure says which',
       meta: { kb: 'END' },
     },
-  },
+  }),
 });

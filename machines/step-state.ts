@@ -39,8 +39,24 @@ export interface StepSpec<GD, AD, GE, AE> {
   keyedByAiIndex?: boolean;
   /** What the database is held in while the run is in this state (meta.holds, machines/state-meta.ts). */
   holds?: { condition: HeldCondition; phase: HoldPhase };
+  /**
+   * The step can be left in doubt (it changes the database and has a reconcile that may answer
+   * `unknown`): an in-doubt attempt waits in the sibling `<stateId>AwaitingDecision` that
+   * withDecisionStates() adds (machines/decision-state.ts) until an operator decides.
+   */
+  canBeInDoubt?: boolean;
   onDone: readonly Branch<GD, AD>[];
   onError: readonly Branch<GE, AE>[];
+}
+
+/** Key of the sibling state in which an in-doubt attempt of the step state `stateKey` waits for an operator. */
+export function awaitingDecisionKey(stateKey: string): string {
+  return `${stateKey}AwaitingDecision`;
+}
+
+/** The step actor rejected because its attempt is in doubt (contract.ts StepFailure.kind). */
+function inDoubt({ event }: { event: ErrorActorEvent }): boolean {
+  return (event.error as Partial<StepFailure> | null)?.kind === 'in-doubt';
 }
 
 /** The stepKey of an attempt: the state id, plus `#<aiIndex>` for looping states. */
@@ -59,7 +75,7 @@ export function compensationState<GD = never, AD = never, GE = never, AE = never
 }
 
 function buildStepState<GD, AD, GE, AE, R extends ErrorRecord>(spec: StepSpec<GD, AD, GE, AE>, errorRecord: R) {
-  const { stepId, stateId, kb, description, keyedByAiIndex = false, holds } = spec;
+  const { stepId, stateId, kb, description, keyedByAiIndex = false, holds, canBeInDoubt = false } = spec;
   const recordFacts = {
     type: 'recordFacts' as const,
     params: ({ event }: { event: DoneActorEvent<StepOutput> }) => ({ stepId, facts: event.output.facts }),
@@ -75,9 +91,27 @@ function buildStepState<GD, AD, GE, AE, R extends ErrorRecord>(spec: StepSpec<GD
     ...(b.reenter === undefined ? {} : { reenter: b.reenter }),
     actions: [record, ...(b.actions ?? [])],
   });
+  // an in-doubt attempt is no failure: it waits for an operator, first of the error branches
+  // typed as no branch: a machine whose states cannot be in doubt need not register recordInDoubt
+  // (procedure-setup.ts); one that uses canBeInDoubt registers it (test/machines check it is recorded)
+  const toAwaitingDecision = (
+    canBeInDoubt
+      ? [
+          {
+            target: awaitingDecisionKey(stateId),
+            guard: inDoubt,
+            actions: [{ ...recordFailure, type: 'recordInDoubt' }],
+          },
+        ]
+      : []
+  ) as [];
   return {
     description,
-    meta: holds === undefined ? { kb } : { kb, holds: holds.condition, holdPhase: holds.phase },
+    meta: {
+      kb,
+      ...(holds === undefined ? {} : { holds: holds.condition, holdPhase: holds.phase }),
+      ...(canBeInDoubt ? { decidedIn: awaitingDecisionKey(stateId) } : {}),
+    },
     invoke: {
       id: stateId,
       src: 'step' as const,
@@ -88,7 +122,7 @@ function buildStepState<GD, AD, GE, AE, R extends ErrorRecord>(spec: StepSpec<GD
         kb,
       }),
       onDone: spec.onDone.map((b) => branch(b, recordFacts)),
-      onError: spec.onError.map((b) => branch(b, recordFailure)),
+      onError: [...toAwaitingDecision, ...spec.onError.map((b) => branch(b, recordFailure))],
     },
   };
 }

@@ -49,4 +49,20 @@ export const shippedDefinitions: readonly ShippedDefinition[] = [
     hash: '6772c3509b86bccff291fed9f52f652e3965cc6e34b8ce1ffa1ddfb085501546',
     oeflowVersions: ['0.3.0'],
   },
+  // 0.4.0: "awaiting decision" is a state of every machine (machines/decision-state.ts)
+  {
+    machineId: 'offline-backup',
+    hash: 'f1532bb1c75fca1a26999cbc6cf5965e92f77f49ddb4590d1e95191ec6026e1e',
+    oeflowVersions: ['0.4.0'],
+  },
+  {
+    machineId: 'online-backup',
+    hash: 'b36781fd57f0e63cf2cbfe071e1d4a9955109eade911b7a23d8986fd74a56214',
+    oeflowVersions: ['0.4.0'],
+  },
+  {
+    machineId: 'roll-forward',
+    hash: 'de772bfeaf496456050bbc677f511735a4724c33bbe5faa3bd32a1fb31b9c774',
+    oeflowVersions: ['0.4.0'],
+  },
 ];

@@ -57,11 +57,16 @@ export function stepLabel(s: StepName): string {
   return s.kb ? `${s.kb} (${s.state})` : s.state;
 }
 
-/** The state a step error left: the source of the last `xstate.error.actor.*` transition. */
+/** The state a step error left: the source of the last `xstate.error.actor.*` transition (an in-doubt attempt is no failure). */
 function failedState(rows: readonly JournalEntry[]): string | undefined {
   let from: unknown;
   for (const r of rows)
-    if (r.kind === 'transition' && /^xstate\.error\.actor\./.test(r.data.event.type)) from = r.data.from;
+    if (
+      r.kind === 'transition' &&
+      /^xstate\.error\.actor\./.test(r.data.event.type) &&
+      (r.data.event['error'] as { kind?: unknown } | undefined)?.kind !== 'in-doubt'
+    )
+      from = r.data.from;
   return from === undefined ? undefined : stateName(from);
 }
 

@@ -198,13 +198,30 @@ function replayTransitions(
   return { ok: true, transitions: out };
 }
 
-/** Every step outcome event must follow the journaled result (or reconciliation) of that step. */
+/** The step's attempt was in doubt (contract.ts StepFailure.kind): the event went to its awaiting-decision state. */
+function inDoubtEvent(event: { [key: string]: unknown }): boolean {
+  const error = event['error'];
+  return typeof error === 'object' && error !== null && (error as { kind?: unknown }).kind === 'in-doubt';
+}
+
+/**
+ * Every step outcome event must follow the journaled result (or reconciliation) of that step; an
+ * in-doubt error (the run then waits for an operator) must follow an intent of that step that no
+ * result settled.
+ */
 function checkOrdering(rows: readonly JournalEntry[]): Verification['ordering'] {
   const problems: string[] = [];
   const results = new Map<string, { seq: number; outcome: string }>();
   const intents = new Map<string, number>();
+  /** The latest intent's step key, and whether a row with an outcome has closed it since. */
+  let latestIntent: { stepKey: string; settled: boolean } | null = null;
   for (const row of rows) {
-    if (row.kind === 'intent' && row.stepKey) intents.set(row.stepKey, row.seq);
+    if (row.kind === 'intent' && row.stepKey) {
+      intents.set(row.stepKey, row.seq);
+      latestIntent = { stepKey: row.stepKey, settled: false };
+    }
+    const closes = closingOf(row);
+    if (closes?.outcome != null && latestIntent?.stepKey === row.stepKey) latestIntent.settled = true;
     const closing = closingOf(row);
     if (closing !== null && row.stepKey) {
       results.delete(row.stepKey); // re-inserted last: the map's order is the journal's
@@ -218,6 +235,11 @@ function checkOrdering(rows: readonly JournalEntry[]): Verification['ordering'] 
     const m = stepEvent.exec(type);
     if (!m) continue;
     const invokeId = m[2]!;
+    if (m[1] === 'error' && inDoubtEvent(row.data.event)) {
+      const open = latestIntent !== null && latestIntent.stepKey.split('#')[0] === invokeId && !latestIntent.settled;
+      if (!open) problems.push(`seq ${row.seq}: ${type} is in doubt, but no attempt of ${invokeId} is open before it`);
+      continue;
+    }
     const latest = [...results.entries()].filter(([k]) => k.split('#')[0] === invokeId).at(-1)?.[1];
     if (latest === undefined)
       problems.push(`seq ${row.seq}: ${type} has no journaled result for ${invokeId} before it`);

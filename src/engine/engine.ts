@@ -1,8 +1,9 @@
 // Run lifecycle (docs/architecture.md §6): start a procedure, resume it, record operator
 // decisions. Owns the lock, the run row and the wiring of steps, tools and store.
 import { hostname, userInfo } from 'node:os';
-import type { Snapshot } from 'xstate';
+import type { AnyStateMachine, Snapshot } from 'xstate';
 import type { ProcedureInput } from '../../machines/contract.js';
+import { awaitingDecisionOf } from '../../machines/decision-state.js';
 import {
   definitionFor,
   definitionRegistry,
@@ -257,6 +258,7 @@ export async function resumeRun(
     const changed = recheckWorld(store, run, registry, wired.quietGuard, deps.reporter);
     if (changed !== null) sendOnStart = { type: 'WORLD_CHANGED', reason: changed };
   }
+  sendOnStart ??= leaveAwaitingDecision(store, run, machine);
   return guarded(store, run.db, run.runId, () =>
     driveRun({
       store,
@@ -273,6 +275,26 @@ export async function resumeRun(
       ...(deps.abortSignal ? { abortSignal: deps.abortSignal } : {}),
     }),
   );
+}
+
+/**
+ * A run resting in a step's awaiting-decision state (machines/decision-state.ts) leaves it with the
+ * operator's decision journaled since (`oeflow resolve`): DECIDED; without one, RESUME goes back to
+ * the step, whose actor reconciles again (the world may tell now) or waits again.
+ */
+function leaveAwaitingDecision(
+  store: Store,
+  run: RunRow,
+  machine: AnyStateMachine,
+): DriveOptions['sendOnStart'] | undefined {
+  const step = awaitingDecisionOf(machine, run.stateValue);
+  if (step === null) return undefined;
+  // the attempt in doubt is the run's last: nothing ran after it
+  const last = store.attempts(run.runId).at(-1);
+  const ofStep = last !== undefined && last.stepKey.split('#')[0] === step;
+  if (ofStep && last.outcome === 'decided-done') return { type: 'DECIDED', as: 'done' };
+  if (ofStep && last.outcome === 'decided-not-done') return { type: 'DECIDED', as: 'not-done' };
+  return { type: 'RESUME' };
 }
 
 /**

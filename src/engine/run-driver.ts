@@ -2,10 +2,11 @@
 // settles the run (completed / failed / aborted / needs-decision), delivers aborts
 // once no `once` step is in flight, and runs the --max-quiet watchdog.
 import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type Snapshot } from 'xstate';
-import type { ProcedureInput } from '../../machines/contract.js';
+import type { ProcedureEvent, ProcedureInput } from '../../machines/contract.js';
+import { continuesVisit, hasDecisionState } from '../../machines/decision-state.js';
 import type { StepFailure } from '../steps/step.js';
 import type { Effect } from '../steps/step.js';
-import type { Store } from '../store/index.js';
+import { decodeJournalEntry, type Store } from '../store/index.js';
 import type { Reporter } from './reporter.js';
 import { settledStatus, stateName, type RunStatus } from './run-status.js';
 import { createStepActor, type StepActorDeps } from './step-actor.js';
@@ -30,8 +31,8 @@ export interface DriveOptions {
   deps: Omit<StepActorDeps, 'control' | 'store' | 'reporter' | 'runInput'>;
   /** Persisted snapshot to restore (resume); absent for a new run. */
   snapshot?: Snapshot<unknown>;
-  /** Event to send once restored (RESUME / RETRY). */
-  sendOnStart?: { type: 'RESUME' } | { type: 'RETRY' } | { type: 'WORLD_CHANGED'; reason: string };
+  /** Event to send once restored (RESUME / RETRY / WORLD_CHANGED / DECIDED). */
+  sendOnStart?: Exclude<ProcedureEvent, { type: 'ABORT' } | { type: 'WATCHDOG' }>;
   /** Abort trigger (SIGINT/SIGTERM wired by the CLI). */
   abortSignal?: AbortSignal;
   maxQuietMs: number;
@@ -40,7 +41,7 @@ export interface DriveOptions {
 /** Run (or resume) a machine to a settled status. Resolves; never throws for step failures. */
 export function driveRun(o: DriveOptions): Promise<RunOutcome> {
   const { store, runId, reporter } = o;
-  let visitSeq = lastTransitionSeq(store, runId);
+  let visitSeq = visitStartSeq(store, runId, o.machine);
   let effectInFlight: Effect | null = null;
   let abortReason: string | null = null;
   let abortSent = false;
@@ -147,15 +148,15 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
       abortReason !== null &&
       !abortSent &&
       (actor.getSnapshot() as AnyMachineSnapshot).can({ type: 'ABORT', reason: abortReason }),
-    needsDecision: (stepKey: string, why: string, label = stepKey) => {
+    needsDecision: (stepKey: string, why: string, label = stepKey): StepFailure | null => {
       const snap = actor.getSnapshot() as AnyMachineSnapshot;
-      reporter({ type: 'notice', runId, message: `${label} is in doubt: ${why}` });
-      finish(
-        'needs-decision',
-        true,
-        { kind: 'failed', code: 'OEF-051', message: `${label} is in doubt: ${why}` },
-        snap,
-      );
+      const message = `${label} is in doubt: ${why}`;
+      reporter({ type: 'notice', runId, message });
+      // the machine waits in the step's awaiting-decision state, and the run settles there
+      if (hasDecisionState(o.machine, snap.value)) return { kind: 'in-doubt', code: 'OEF-051', message };
+      // a definition without one (machines/versions before 0.4.0): the run stops in the step's state
+      finish('needs-decision', true, { kind: 'failed', code: 'OEF-051', message }, snap);
+      return null;
     },
     // A pending abort is delivered by the inspector after the step's own transition is
     // committed, never before: the step's done/error event must not be lost to ABORT.
@@ -198,7 +199,8 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
         });
         return;
       }
-      visitSeq = row.seq;
+      // entering the step's awaiting-decision state, or coming back from it, is the same visit
+      if (!continuesVisit(o.machine, previous, snap.value)) visitSeq = row.seq;
       reporter({ type: 'state', runId, state: stateName(snap.value), event: ev.event.type });
       previous = snap.value;
       armWatchdog(snap);
@@ -293,9 +295,17 @@ export function machineInput(input: ProcedureInput): ProcedureInput {
   return { ...rest, aiFileCount: aiFiles.length };
 }
 
-/** Seq of the last transition journaled for the run (0 when none). */
-function lastTransitionSeq(store: Store, runId: string): number {
+/**
+ * Seq of the transition that began the visit of the state the run rests in (0 when none): the
+ * last one journaled, passing over the ways into and back from a step's awaiting-decision
+ * state, which continue the visit (the in-doubt attempt still belongs to it).
+ */
+function visitStartSeq(store: Store, runId: string, machine: AnyStateMachine): number {
   const rows = store.journal(runId);
-  for (let i = rows.length - 1; i >= 0; i--) if (rows[i]?.kind === 'transition') return rows[i]!.seq;
+  for (let i = rows.length - 1; i >= 0; i--) {
+    if (rows[i]!.kind !== 'transition') continue;
+    const row = decodeJournalEntry(rows[i]!);
+    if (row.kind === 'transition' && !continuesVisit(machine, row.data.from, row.data.to)) return row.seq;
+  }
   return 0;
 }

@@ -36,6 +36,14 @@ export function settledStatus(snapshot: AnyMachineSnapshot): Settled | null {
     return { status: completed ? 'completed' : 'failed', resumable: false, failure: completed ? null : failure };
   }
   for (const meta of Object.values(snapshot.getMeta() as Record<string, StateMeta | undefined>)) {
+    // an awaiting-decision state (machines/decision-state.ts): why is the in-doubt step's failure
+    if (meta?.status === 'needs-decision') {
+      const why =
+        typeof context === 'object' && context !== null && 'inDoubt' in context
+          ? decodeStepFailure(context.inDoubt)
+          : null;
+      return { status: 'needs-decision', resumable: true, failure: why };
+    }
     if (meta?.status === 'aborted') return { status: 'aborted', resumable: true, failure };
     if (meta?.status === 'halted') return { status: 'failed', resumable: true, failure };
   }

@@ -27,8 +27,12 @@ export interface RunControl {
   visitSeq(): number;
   /** True when an abort is pending and the current state would take ABORT: do not start anything new. */
   holdForAbort(): boolean;
-  /** The engine stops the run and reports `needs-decision`. */
-  needsDecision(stepKey: string, why: string, label?: string): void;
+  /**
+   * The attempt is in doubt and an operator decides. Returns the in-doubt failure to reject with
+   * when the machine has an awaiting-decision state for the step (machines/decision-state.ts);
+   * null when the engine stopped the run itself (a definition without one).
+   */
+  needsDecision(stepKey: string, why: string, label?: string): StepFailure | null;
   /** Tells the run which kind of step is in flight (aborts wait for `once` steps). */
   inFlight(effect: Step['effect'] | null): void;
 }
@@ -224,8 +228,7 @@ export function createStepActor(deps: StepActorDeps) {
         throw replay.failure;
       }
       case 'needs-decision':
-        control.needsDecision(input.stepKey, decision.why, `${step.title} (${named.kb})`);
-        return never(); // the run stops here
+        return awaitDecision(input.stepKey, decision.why, `${step.title} (${named.kb})`);
       case 'run-again-in-doubt':
         store.recordResult(runId, {
           stepKey: input.stepKey,
@@ -249,7 +252,8 @@ export function createStepActor(deps: StepActorDeps) {
         if (signal.aborted) return never(); // the state was left while reconciling
         if (settled.next === 'done') return settled.result.output;
         if (settled.next === 'fail') throw settled.result.error;
-        if (settled.next === 'needs-decision') return never(); // an operator decides: the run stops here
+        if (settled.next === 'needs-decision')
+          return awaitDecision(input.stepKey, settled.why, `${step.title} (${named.kb})`);
         attempt = decision.attempt + 1;
         break;
       }
@@ -324,6 +328,17 @@ export function createStepActor(deps: StepActorDeps) {
     return output;
   });
 
+  /**
+   * An operator decides (docs/architecture.md §5.3): the actor rejects with the in-doubt failure,
+   * which takes the machine to the step's awaiting-decision state; with a definition that has
+   * none, the engine has stopped the run and the actor never settles.
+   */
+  function awaitDecision(stepKey: string, why: string, label: string): Promise<never> {
+    const inDoubt = control.needsDecision(stepKey, why, label);
+    if (inDoubt !== null) throw inDoubt;
+    return never();
+  }
+
   /** docs/architecture.md §5.3: reconcile an intent without a result; never re-run a `once` step blindly. */
   async function reconcileInDoubt(
     step: Step<unknown>,
@@ -355,7 +370,6 @@ export function createStepActor(deps: StepActorDeps) {
         attempt: inDoubt.attempt,
         data: { verdict: 'unknown', why: settled.why },
       });
-      control.needsDecision(stepKey, settled.why, `${step.title} (${kb})`);
     } else store.recordResult(runId, { stepKey, attempt: inDoubt.attempt, ...settled.result });
     return settled;
   }

@@ -210,7 +210,7 @@ const OUTCOMES: readonly AttemptOutcome[] = [
   'decided-not-done',
 ];
 const STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed', 'aborted', 'needs-decision'];
-const FAILURE_KINDS: readonly StepFailure['kind'][] = ['failed', 'invariant', 'interrupted', 'rf-error'];
+const FAILURE_KINDS: readonly StepFailure['kind'][] = ['failed', 'invariant', 'interrupted', 'rf-error', 'in-doubt'];
 
 function oneOf<T extends string>(values: readonly T[], v: unknown): T | null {
   return values.find((x) => x === v) ?? null;

@@ -39,6 +39,8 @@ const down = (phase: Holding['phase']): Holding => ({ condition: 'database-down'
 const expected: Record<keyof typeof machines, Record<string, Holding>> = {
   'online-backup': {
     quietEnable: quietPoint('entering'),
+    // waiting for an operator: the step's own holding (the enable may or may not have raised it)
+    quietEnableAwaitingDecision: quietPoint('entering'),
     quiesced: quietPoint('held'),
     'quiesced.snapshot': quietPoint('held'),
     'quiesced.cloneFiles': quietPoint('held'),
@@ -50,10 +52,12 @@ const expected: Record<keyof typeof machines, Record<string, Holding>> = {
   },
   'offline-backup': {
     shutdown: down('entering'),
+    shutdownAwaitingDecision: down('entering'),
     truncateBi: down('held'),
     jobsCheck: down('held'),
     verifyNotInUseBefore: down('held'),
     aiSwitch: down('held'),
+    aiSwitchAwaitingDecision: down('held'),
     copyFiles: down('held'),
     verifyNotInUseAfter: down('held'),
     verifyCopy: down('held'),
@@ -61,6 +65,9 @@ const expected: Record<keyof typeof machines, Record<string, Holding>> = {
     restart: down('leaving'),
     restartAfterAbort: down('leaving'),
     restartAfterFailure: down('leaving'),
+    restartAwaitingDecision: down('leaving'),
+    restartAfterAbortAwaitingDecision: down('leaving'),
+    restartAfterFailureAwaitingDecision: down('leaving'),
   },
   'roll-forward': {},
 };
