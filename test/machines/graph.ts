@@ -9,7 +9,7 @@ export type GraphEvent =
   | { type: `xstate.done.actor.${string}`; output: { facts: Record<string, never> } }
   | { type: `xstate.error.actor.${string}`; error: StepFailure };
 
-export const failureKinds: StepFailure['kind'][] = ['failed', 'invariant', 'interrupted', 'rf-error'];
+export const failureKinds: StepFailure['kind'][] = ['failed', 'invariant', 'interrupted', 'rf-error', 'in-doubt'];
 
 /** Every invoke id of the machine (== state ids of step states). */
 export function invokeIds(machine: AnyStateMachine): string[] {
@@ -31,6 +31,8 @@ export function allEvents(machine: AnyStateMachine): GraphEvent[] {
     { type: 'WATCHDOG', reason: 'too long' },
     { type: 'RESUME' },
     { type: 'RETRY' },
+    { type: 'DECIDED', as: 'done' },
+    { type: 'DECIDED', as: 'not-done' },
   ];
 }
 

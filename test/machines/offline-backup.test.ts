@@ -58,12 +58,14 @@ describe('offlineBackupMachine', () => {
     const all = edges(offlineBackupMachine, input);
     const abortFrom = (to: string) => new Set(all.filter((e) => e.event === 'ABORT' && e.to === to).map((e) => e.from));
     expect([...abortFrom('aborted')].sort()).toEqual(['preflight', 'recordBackup']);
-    expect(abortFrom('restartAfterAbort').size).toBe(10); // shutdown … restart: the operator chose restart
+    // shutdown … restart, and the awaiting-decision states of shutdown, aiSwitch and restart: the operator chose restart
+    expect(abortFrom('restartAfterAbort').size).toBe(13);
     expect(all.filter((e) => e.from === 'restartAfterAbort' && e.to === 'aborted')).toHaveLength(1);
     const leftDown = edges(offlineBackupMachine, { ...input, restart: false }).filter(
       (e) => e.event === 'ABORT' && e.to === 'aborted',
     );
-    expect(new Set(leftDown.map((e) => e.from)).size).toBe(11); // --no-restart: left shut down (no restart state)
+    // --no-restart: left shut down (no restart state); shutdown and aiSwitch also from their awaiting-decision states
+    expect(new Set(leftDown.map((e) => e.from)).size).toBe(13);
     expect(all.filter((e) => e.from === 'aborted').map((e) => `${e.event}->${e.to}`)).toEqual(['RESUME->preflight']);
     expect(offlineBackupMachine.root.states.aborted!.meta).toEqual({ kb: 'ABORT', status: 'aborted' });
   });

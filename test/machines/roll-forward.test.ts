@@ -115,7 +115,15 @@ describe('rollForwardMachine', () => {
     const all = edges(rollForwardMachine, input);
     const aborts = all.filter((e) => e.event === 'ABORT' && e.to === 'aborted');
     expect(new Set(aborts.map((e) => e.from))).toEqual(
-      new Set(['preflight', 'restoreCopy', 'repairStructure', 'disableReplication', 'aiSequence']),
+      new Set([
+        'preflight',
+        'restoreCopy',
+        'repairStructure',
+        'disableReplication',
+        'disableReplicationAwaitingDecision',
+        'aiSequence',
+        'aiSequenceAwaitingDecision',
+      ]),
     );
     const resumes = all.filter((e) => e.from === 'aborted' && e.event === 'RESUME');
     expect(resumes.map((e) => e.to)).toEqual(['preflight']);
