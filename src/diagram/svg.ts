@@ -25,10 +25,10 @@ const TONES: Record<Tone, string> = {
 };
 const LEGEND: Record<Tone, string> = {
   done: 'done (step finished)',
-  error: 'error (step failed)',
+  error: 'error (step failed or in doubt)',
   abort: 'ABORT',
   watchdog: 'WATCHDOG',
-  resume: 'RESUME / RETRY',
+  resume: 'RESUME / RETRY / DECIDED',
 };
 const LEGEND_H = 34;
 const FAILED_FILL = '#fde2e2';

@@ -104,7 +104,8 @@ describe('diagram renderers', () => {
     const boxes = [...svg.matchAll(/<rect data-state="[^"]+" x="(\d+)" y="(\d+)" width="210"/g)].map(
       (m) => `${m[1]},${m[2]}`,
     );
-    expect(boxes).toHaveLength(17);
-    expect(new Set(boxes).size).toBe(17);
+    // 17 states and the awaiting-decision states of shutdown, aiSwitch and the three restarts
+    expect(boxes).toHaveLength(22);
+    expect(new Set(boxes).size).toBe(22);
   });
 });
