@@ -85,6 +85,15 @@ export function decideAttempt(latest: AttemptRow | undefined, visitSeq: number, 
 }
 
 /**
+ * True when an attempt of the step may be left for an operator to decide (decideAttempt's
+ * needs-decision, or a reconcile answering `unknown`): its machine states are built with
+ * `canBeInDoubt` so the run waits in an awaiting-decision state (machines/decision-state.ts).
+ */
+export function canEndInDoubt(step: DecidingStep): boolean {
+  return step.effect !== 'read' && (step.effect === 'once' || step.reconcile !== undefined);
+}
+
+/**
  * How a reconcile verdict settles the in-doubt attempt: the result row to record (none for
  * `unknown`: the attempt stays in doubt until an operator decides) and what the actor does next.
  */

@@ -8,6 +8,7 @@ import { getStateNodes } from 'xstate/graph';
 import type { ProcedureContext, StepInput } from '../../../machines/contract.js';
 import type { ProcedureInput } from '../../../machines/contract.js';
 import { machines, type MachineId } from '../../../machines/index.js';
+import { canEndInDoubt } from '../../../src/engine/attempt-decision.js';
 import { namesCall } from '../../../src/openedge/argv.js';
 import { isEffectCommand } from '../../../src/steps/effect-commands.js';
 import { mainPath } from '../../../src/plan/main-path.js';
@@ -22,14 +23,15 @@ const context: ProcedureContext = {
   failure: null,
 };
 
-/** Each state that invokes `step`, with the step id its invoke input names. */
-function stepStates(machine: AnyStateMachine): { state: string; stepId: string }[] {
+/** Each state that invokes `step`, with the step id its invoke input names and whether it can wait for a decision. */
+function stepStates(machine: AnyStateMachine): { state: string; stepId: string; waitsForDecision: boolean }[] {
   return getStateNodes(machine.root).flatMap((node: AnyStateNode) =>
     node.invoke
       .filter((i) => i.src === 'step')
       .map((i) => {
         const input = (i as unknown as { input: (a: { context: ProcedureContext }) => StepInput }).input({ context });
-        return { state: node.path.join('.'), stepId: input.stepId };
+        const waitsForDecision = (node.meta as { decidedIn?: string } | undefined)?.decidedIn !== undefined;
+        return { state: node.path.join('.'), stepId: input.stepId, waitsForDecision };
       }),
   );
 }
@@ -59,6 +61,15 @@ describe('the step registry', () => {
       expect(step.id).toBe(id);
       if (step.effect === 'once') expect(typeof step.reconcile, `${id} is once`).toBe('function');
     }
+  });
+
+  it('gives an awaiting-decision state to exactly the states whose step can be left in doubt', () => {
+    // a step that may end in needs-decision without one would stop the run outside the machine (docs/architecture.md §5.3)
+    const wrong = used
+      .filter((s) => steps[s.stepId] !== undefined && canEndInDoubt(steps[s.stepId]!) !== s.waitsForDecision)
+      .map((s) => `${s.machineId} ${s.state}: ${s.stepId} (canBeInDoubt ${s.waitsForDecision})`);
+    expect(wrong).toEqual([]);
+    expect(used.filter((s) => s.waitsForDecision).length).toBeGreaterThan(5);
   });
 
   it('names as compensation only a step that a machine runs', () => {
