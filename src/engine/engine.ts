@@ -282,7 +282,7 @@ export async function resumeRun(
  * operator's decision journaled since (`oeflow resolve`): DECIDED; without one, RESUME goes back to
  * the step, whose actor reconciles again (the world may tell now) or waits again.
  */
-function leaveAwaitingDecision(
+export function leaveAwaitingDecision(
   store: Store,
   run: RunRow,
   machine: AnyStateMachine,
