@@ -235,10 +235,10 @@ describe('awaiting decision, driven by the engine', () => {
       event: {
         type: 'xstate.error.actor.aiSwitch',
         error: { kind: 'in-doubt', code: 'OEF-051', message: 'x' },
-      } as never,
+      },
       from: 'aiSwitch',
       to: 'aiSwitchAwaitingDecision',
-      snapshot: store.getRun('run-1')!.snapshot as never,
+      snapshot: store.getRun('run-1')!.snapshot,
     });
     const ordering = verifyRun(store, 'run-1', undefined, registryOf(machine)).ordering;
     expect(ordering.ok).toBe(false);
