@@ -320,6 +320,8 @@ describe('roll forward error exits and operator decisions', () => {
     const stuck = await oeflow(['resume', '--db', sim.db], env);
     expect(stuck.exitCode).toBe(3);
     expect(stuck.json.status).toBe('needs-decision');
+    // the machine itself waits in the step's awaiting-decision state (docs/architecture.md §5.8)
+    expect(stuck.json.state).toBe('aiSwitchAwaitingDecision');
     const runId = String(stuck.json.runId);
     const decided = await oeflow(
       ['resolve', runId, '--as', 'done', '--reason', 'the last switch was ours (checked the .lg)'],
@@ -337,7 +339,11 @@ describe('roll forward error exits and operator decisions', () => {
     const timeline = (await oeflow(['show', runId], env)).json.timeline as { decision?: { reason: string } }[];
     expect(timeline.some((t) => t.decision?.reason === 'the last switch was ours (checked the .lg)')).toBe(true);
     const html = join(sim.dir, 'evidence.html');
-    expect((await oeflow(['verify', runId, '--html', html], env)).json.verdict).toBe('proven');
+    const verified = await oeflow(['verify', runId, '--html', html], env);
+    expect(verified.json.verdict).toBe('proven');
+    // the operator's decision is the event that left the awaiting state
+    const replayed = (verified.json.replay as { transitions: { event: string; state: string }[] }).transitions;
+    expect(replayed.map((t) => `${t.event}->${t.state}`)).toContain('DECIDED->aiSwitch');
     expect(readFileSync(html, 'utf8')).toContain('the last switch was ours (checked the .lg)');
     expect(invocations(sim.dlc, 'aimage', 'new').filter((i) => i.argv.length > 0 && i.exitCode === 0)).toHaveLength(2);
   });
