@@ -13,7 +13,7 @@ import {
   sizeOrZero,
   SPACE_MARGIN,
 } from './copier.js';
-import { buildManifest, JOURNAL_FILE, MANIFEST_FILE, writeManifest } from './manifest.js';
+import { buildManifest, Journal, MANIFEST_FILE, writeManifest } from './manifest.js';
 import { ProgressThrottle } from './progress.js';
 import { BufferPool, fsyncPath, hashFile, throwIfAborted } from './stream.js';
 import type { CopyOptions, CopyProgress, Manifest, ManifestEntry, VerifyProblem } from './types.js';
@@ -38,9 +38,10 @@ type QuiescedOptions = Pick<
 /**
  * Copy every source into `destination` in the kernel, one file after the other, refusing
  * (OEF-301) a source whose size or mtime moves while the files are copied and a copy whose size
- * is not its source's. No hash, no fsync, no journal: an interrupted quiesced copy is never
- * resumed (the quiet point it belonged to is gone; the run takes a new one), and a manifest an
- * earlier attempt left is removed first, so no manifest describes a copy it was not made from.
+ * is not its source's. No hash, no fsync, no journal entries: an interrupted quiesced copy is
+ * never resumed (the quiet point it belonged to is gone; the run takes a new one), and a
+ * manifest an earlier attempt left is removed first, so no manifest describes a copy it was not
+ * made from.
  */
 export async function copyQuiesced(o: QuiescedOptions): Promise<QuiescedCopy> {
   const started = performance.now();
@@ -51,7 +52,11 @@ export async function copyQuiesced(o: QuiescedOptions): Promise<QuiescedCopy> {
   for (const p of plan) toWrite += Math.max(0, p.before.size - (await sizeOrZero(p.dest)));
   await checkFreeSpace(o.destination, Math.ceil(toWrite * (1 + SPACE_MARGIN)), o.statfs);
   await mkdir(o.destination, { recursive: true });
-  for (const f of [MANIFEST_FILE, JOURNAL_FILE]) await unlink(join(o.destination, f)).catch(() => undefined);
+  // A fresh progress journal with no entries: it marks the directory as an unfinished oeflow copy
+  // (a restart's preflight lets the run write there again: copy/destination.ts) and gives a
+  // resume nothing to keep. No entry is ever appended: this copy has no hashes to journal.
+  await (await Journal.open(o.destination, realDb, [], false)).close();
+  await unlink(join(o.destination, MANIFEST_FILE)).catch(() => undefined);
 
   const throttle = new ProgressThrottle(o.onProgress, o.progressIntervalMs ?? 100);
   const progress: CopyProgress = {
@@ -167,6 +172,7 @@ export async function sealCopy(
   }
   const manifest = buildManifest(copy.sourceDbDir, sealed);
   const manifestPath = await writeManifest(destination, manifest, true);
+  await Journal.remove(destination);
   const dirs = new Set(copy.entries.map((e) => dirname(fileOf(e))));
   for (const d of [...dirs, destination]) await fsyncPath(d);
   throttle.emit({ ...progress, file: '', fileBytes: 0, fileSize: 0 }, true);

@@ -1,12 +1,14 @@
 // The online copy path (src/copy/quiesced-copy.ts): the kernel copy under the quiet point,
 // sealed after the disable by hashing the copy and writing its manifest.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
+import { readJournal } from '../../../src/copy/manifest.js';
 import {
   copyQuiesced,
+  destinationProblem,
   JOURNAL_FILE,
   MANIFEST_FILE,
   readManifest,
@@ -53,13 +55,17 @@ describe('copyQuiesced and sealCopy', () => {
     expect(await verifyCopy(db.dest)).toEqual({ ok: true, problems: [] });
   });
 
-  it('removes the manifest and the progress journal an earlier attempt left before copying', async () => {
+  it("removes an earlier attempt's manifest and marks the directory as an unfinished copy with an empty journal until the seal", async () => {
     db = makeFakeDb();
-    mkdirSync(db.dest, { recursive: true });
+    const copy = await copyQuiesced({ sources: db.sources, destination: db.dest, dbDir: db.dbDir });
     writeFileSync(join(db.dest, MANIFEST_FILE), '{"version":1}');
-    writeFileSync(join(db.dest, JOURNAL_FILE), '{"journal":1}\n');
     await copyQuiesced({ sources: db.sources, destination: db.dest, dbDir: db.dbDir });
-    expect([existsSync(join(db.dest, MANIFEST_FILE)), existsSync(join(db.dest, JOURNAL_FILE))]).toEqual([false, false]);
+    expect(existsSync(join(db.dest, MANIFEST_FILE))).toBe(false);
+    // a killed quiesced copy's directory is the run's own to copy into again (copy/destination.ts), with nothing to keep
+    expect(readJournal(db.dest, copy.sourceDbDir).size).toBe(0);
+    expect(await destinationProblem(db.dest, db.dbDir, false)).toBeNull();
+    await sealCopy(db.dest, copy);
+    expect([existsSync(join(db.dest, MANIFEST_FILE)), existsSync(join(db.dest, JOURNAL_FILE))]).toEqual([true, false]);
   });
 
   it('fails with OEF-301 when a source moves while the files are copied', async () => {
