@@ -4,6 +4,8 @@
 // database in the same run. Usage: node dist/bench/quiet-window.js [MiB] (default 64; or
 // OEFLOW_BENCH_MB), OEFLOW_BENCH_ROUNDS (default 3), OEFLOW_BENCH_DIR (default the OS temp
 // dir; on an XFS with reflink, add OEFLOW_BENCH_METHOD=auto to time the clone path).
+// OEFLOW_BENCH_BASE_CLI=<another build's dist/src/cli/bin.js> also times that build in the same
+// interleaved rounds (A/B of a change on the same database and load).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { minMedian, simDb } from './sim-db.js';
 const mib = Number(process.argv[2] ?? process.env['OEFLOW_BENCH_MB'] ?? 64);
 const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 3);
 const method = process.env['OEFLOW_BENCH_METHOD'] ?? 'copy';
+const baseCli = process.env['OEFLOW_BENCH_BASE_CLI'];
 const load = (): string =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -24,21 +27,22 @@ async function main(): Promise<void> {
   const dests = mkdtempSync(join(tmpdir(), 'oeflow-bench-dest-'));
   const o = { window: [] as number[], total: [] as number[] };
   const b = { window: [] as number[], total: [] as number[] };
+  const a = { window: [] as number[], total: [] as number[] };
   try {
     // interleaved rounds: both see the same machine load
     for (let i = 0; i < rounds; i++) {
-      const run = await sim.oeflow([
-        'backup',
-        'online',
-        sim.db,
-        '--to',
-        join(dests, `oeflow-${i}`),
-        '--copy-method',
-        method,
-      ]);
+      const backup = (to: string, cli?: string) =>
+        sim.oeflow(['backup', 'online', sim.db, '--to', join(dests, to), '--copy-method', method], cli);
+      const run = await backup(`oeflow-${i}`);
       o.window.push(Number(run.json['quietWindowMs']));
       o.total.push(run.ms);
       await sim.archive();
+      if (baseCli !== undefined) {
+        const base = await backup(`base-${i}`, baseCli);
+        a.window.push(Number(base.json['quietWindowMs']));
+        a.total.push(base.ms);
+        await sim.archive();
+      }
       const script = await sim.script(join(dests, `script-${i}`));
       b.window.push(script.windowMs);
       b.total.push(script.totalMs);
@@ -60,8 +64,10 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|');
   console.log(row('script: quiet window (enable → disable)', b.window, b.window));
   console.log(row('oeflow: quiet window (quietWindowMs)', o.window, b.window));
+  if (baseCli !== undefined) console.log(row('base build: quiet window (quietWindowMs)', a.window, b.window));
   console.log(row('script: whole backup', b.total, b.total));
   console.log(row('oeflow: whole backup (process start to exit)', o.total, b.total));
+  if (baseCli !== undefined) console.log(row('base build: whole backup', a.total, b.total));
   console.log(`load average before: ${loadBefore}, after: ${load()}`);
 }
 

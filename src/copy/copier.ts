@@ -30,7 +30,7 @@ import {
 /** Free-space margin over the bytes still to write. */
 export const SPACE_MARGIN = 0.01;
 
-interface PlanItem {
+export interface PlanItem {
   source: CopySource;
   relPath: string;
   dest: string;
@@ -155,7 +155,7 @@ async function changedSources(
   return changed;
 }
 
-async function refuseIfChanged(plan: readonly PlanItem[], mode: CopyOptions['mode']): Promise<void> {
+export async function refuseIfChanged(plan: readonly PlanItem[], mode: CopyOptions['mode']): Promise<void> {
   const changed = await changedSources(plan);
   if (changed.length === 0) return;
   throw new OeflowError(
@@ -165,7 +165,7 @@ async function refuseIfChanged(plan: readonly PlanItem[], mode: CopyOptions['mod
   );
 }
 
-async function sizeOrZero(path: string): Promise<number> {
+export async function sizeOrZero(path: string): Promise<number> {
   try {
     return (await stat(path)).size;
   } catch {
@@ -174,7 +174,7 @@ async function sizeOrZero(path: string): Promise<number> {
 }
 
 /** Build the plan: one item per distinct source, with its destination path and pre-copy stat. */
-async function makePlan(o: CopyOptions, realDb: string): Promise<PlanItem[]> {
+export async function makePlan(o: Pick<CopyOptions, 'sources' | 'destination'>, realDb: string): Promise<PlanItem[]> {
   const before = await statSources(o.sources);
   const seen = new Set<string>();
   const plan: PlanItem[] = [];

@@ -291,12 +291,21 @@ export function createStepActor(deps: StepActorDeps) {
     // an ABORT (or watchdog) that arrived during the probe stopped this actor: start nothing
     if (signal.aborted) return never();
     const refused = step.precheck?.(probe, stepEnv) ?? null;
-    store.recordIntent(runId, {
-      stepKey: input.stepKey,
-      stepId: step.id,
-      attempt,
-      data: { at, probe, effect: step.effect, ...(refused ? { refused } : {}) },
-    });
+    // Only a `once` step's intent must be durable before the step acts: reconcile decides its
+    // in-doubt attempt from it. A read or idempotent step in doubt, or whose intent an OS crash
+    // lost, simply runs again; every utility or site command it starts is preceded by a sync
+    // (beforeSpawn, markSpawn), so its intent is durable before any of those (issue 9: one
+    // fsync less inside the quiet window, where copyFiles runs).
+    store.recordIntent(
+      runId,
+      {
+        stepKey: input.stepKey,
+        stepId: step.id,
+        attempt,
+        data: { at, probe, effect: step.effect, ...(refused ? { refused } : {}) },
+      },
+      step.effect === 'once' ? {} : WITH_NEXT,
+    );
     if (refused !== null) throw failedAttempt(attempt, refused);
     crashPoint('after-intent', input.stepKey);
     control.inFlight(step.effect);

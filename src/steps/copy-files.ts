@@ -1,7 +1,9 @@
-// OFFLINE-5 / ONLINE-3: take the OS copy of every database file with the verified,
-// resumable copier (sha256 while copying, manifest beside the copy); the file list and
-// the copy's .st come from prostrct list (db-files.ts).
-import { copyDatabaseFiles } from '../copy/index.js';
+// OFFLINE-5 / ONLINE-3: take the OS copy of every database file; the file list and the
+// copy's .st come from prostrct list (db-files.ts). Offline: the verified, resumable copier
+// (sha256 while copying, manifest beside the copy). Online, under the quiet point: the kernel
+// copy alone (src/copy/quiesced-copy.ts), sealed by verifyCopy after the disable.
+import type { Json } from '../../machines/contract.js';
+import { copyDatabaseFiles, copyQuiesced, type CopyProgress } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { copiedFacts, withDatabaseFiles } from './db-files.js';
 import { busyState } from './probes.js';
@@ -9,7 +11,7 @@ import { factText, failure, noCommands, type Step } from './step.js';
 
 export const copyFiles = {
   id: 'copyFiles',
-  title: 'Copy the database files (sha256 while copying)',
+  title: 'Copy the database files (offline: sha256 while copying; online: the kernel copy, hashed after the disable)',
   kb: 'OFFLINE-5',
   effect: 'idempotent',
   commands: noCommands,
@@ -34,18 +36,29 @@ export const copyFiles = {
         manifestDigest: factText(env.ctx.facts.snapshot?.manifestDigest),
       };
     return withDatabaseFiles(env, input.db, async (files) => {
-      const report = await copyDatabaseFiles({
-        sources: files.sources,
+      const common = {
         destination: input.destination!,
         dbDir: dbPaths(input.db).dir,
-        mode: input.procedure === 'offline-backup' ? 'offline' : 'quiesced',
-        // Issue 9: under the quiet point only the copy runs: in the kernel, as `cp`, while the
-        // source bytes are hashed at the same time; the re-read of the copy against those hashes
-        // and the fsyncs are verifyCopy's, after the disable (a resume re-hashes every file it kept)
-        ...(input.procedure === 'online-backup' ? { verifyAfterCopy: false, fsync: false, copyInKernel: true } : {}),
         signal: env.signal,
-        onProgress: (p) => env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
-      });
+        onProgress: (p: CopyProgress) =>
+          env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file }),
+      };
+      if (input.procedure === 'online-backup') {
+        // Issue 9: under the quiet point only the copy runs, in the kernel as `cp`; the copy is
+        // hashed, fsynced and its manifest written by verifyCopy after the disable (docs/architecture.md,
+        // "The online copy"). The listing it seals is this step's facts (the journal holds it).
+        const copy = await copyQuiesced({ ...common, sources: files.sources });
+        return {
+          destination: input.destination!,
+          files: copy.entries.length,
+          bytesCopied: copy.bytesCopied,
+          durationMs: copy.durationMs,
+          structure: files.structure,
+          copyMethod: 'copy',
+          sealAfterDisable: { sourceDbDir: copy.sourceDbDir, entries: copy.entries as unknown as Json },
+        };
+      }
+      const report = await copyDatabaseFiles({ ...common, sources: files.sources, mode: 'offline' });
       return copiedFacts(report, input.destination!, files.structure, 'copy');
     });
   },

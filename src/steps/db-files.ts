@@ -112,9 +112,12 @@ export async function withDatabaseFiles<T>(
   return withListedFiles(preparedFiles(env.ctx.facts) ?? (await listDatabaseFiles(env, db)), use);
 }
 
-/** The file list prepareCopy recorded in its facts, if any. */
+/**
+ * The file list the online copy follows, if one was read: the one prepareCopy listed itself, else
+ * the one preflight read in its round of calls (which prepareCopy took: issue 9).
+ */
 export function preparedFiles(facts: ProcedureContext['facts']): ListedFiles | null {
-  const files = facts['prepareCopy']?.['files'];
+  const files = facts['prepareCopy']?.['files'] ?? facts['preflight']?.['files'];
   return files === undefined || files === null ? null : (files as unknown as ListedFiles);
 }
 

@@ -9,6 +9,26 @@ import { staleOnThisHost } from '../openedge/liveness.js';
 import { LkMode } from '../openedge/parse-lk.js';
 import { failure, noCommands, type Step } from './step.js';
 import { allCalls } from '../openedge/all-calls.js';
+import { listDatabaseFiles } from './db-files.js';
+import type { Json } from '../../machines/contract.js';
+
+/** A call's answer or its error, thrown only when the answer is asked for (a call whose answer may not be needed). */
+async function settle<T>(call: Promise<T>): Promise<() => T> {
+  return call.then(
+    (v) => () => v,
+    (err: unknown) => () => {
+      throw err;
+    },
+  );
+}
+
+function listedOrNull<T>(answer: () => T): T | null {
+  try {
+    return answer();
+  } catch {
+    return null;
+  }
+}
 
 interface Probe {
   exists: boolean;
@@ -27,6 +47,8 @@ interface Probe {
   crashRecovery?: { pid: number; host: string; alive: boolean } | null;
   /** First line of `$DLC/version` the run's utilities belong to (the evidence shows it); null when unreadable. */
   dlcVersion: string | null;
+  /** Online backups: the database's files as prostrct list gives them (db-files.ts), which prepareCopy takes. */
+  files?: Json;
   /** Backups: why the destination cannot take the copy (OEF-303 inside the database, OEF-305 not free), or null. */
   destinationProblem?: { code: ErrorCode; message: string } | null;
 }
@@ -66,19 +88,26 @@ export const preflight = {
     await assertDbExists(input.db);
     // online, the archiver daemon may be emptying the next extent under us (offline it does not run)
     const readAi = input.procedure === 'online-backup' ? aiStateForSwitch : aiState;
-    const [busy, ai, desc] = await allCalls([
+    // Issue 9: one round of utility calls. Who holds the database is asked at the same time as
+    // whether it is in use (a backup's database nearly always is) and counts only when it is; an
+    // online backup's file list (prostrct list, read-only) is read now too, for prepareCopy.
+    const [busy, ai, desc, holderAnswer, files] = await allCalls([
       busyState(env, input.db),
       readAi(env, input.db),
       env.tools.describe(input.db, { signal: env.signal }),
+      settle(env.tools.holder(input.db, { signal: env.signal })),
+      input.procedure === 'online-backup' ? settle(listDatabaseFiles(env, input.db)) : null,
     ]);
-    // a restart after an abort finds this run's own finished copy there: that one may be redone
     // in use, but by whom: a single-user utility or session is no server (proshut cannot stop it)
-    const holder = busy === 'in-use' ? (await env.tools.holder(input.db, { signal: env.signal })).value : null;
+    const holder = busy === 'in-use' ? holderAnswer().value : null;
+    // a list that failed is not this step's to report: prepareCopy lists again and says why
+    const listed = files === null ? null : listedOrNull(files);
     const lk = await env.tools.readLk(input.db);
     const crashRecovery =
       lk !== null && lk.problem === undefined && lk.mode === LkMode.crashRecovery
         ? { pid: lk.pid, host: lk.host, alive: !staleOnThisHost(lk) }
         : null;
+    // a restart after an abort finds this run's own finished copy there: that one may be redone
     const dest =
       input.destination === undefined
         ? null
@@ -91,6 +120,7 @@ export const preflight = {
           );
     return {
       destinationProblem: dest,
+      ...(listed === null ? {} : { files: JSON.parse(JSON.stringify(listed)) as Json }),
       exists: true,
       busy,
       holder,

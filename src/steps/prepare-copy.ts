@@ -1,6 +1,6 @@
 // ONLINE-3, before the quiet point (issue 9 item 1, issue 14): everything the copy needs that
-// does not need writes held is done here — the file list (prostrct list; checked again after
-// the disable), the choice of copy method (a real clone probe), the staging directory, and
+// does not need writes held is done here — the file list (prostrct list, read in preflight's
+// round of calls; checked again after the disable), the choice of copy method (a real clone probe), the staging directory, and
 // the removal of clones an earlier killed or failed run left. Inside the quiet point only the
 // copy or the clone runs.
 import { stat } from 'node:fs/promises';
@@ -31,9 +31,13 @@ export const prepareCopy = {
   probe: async () => null,
   async run(env) {
     const { input } = env.ctx;
-    const files = await listDatabaseFiles(env, input.db);
+    // preflight read the list in its round of utility calls (issue 9); it lists again only when that failed
+    const fromPreflight = env.ctx.facts['preflight']?.['files'];
+    const listed =
+      fromPreflight === undefined || fromPreflight === null ? null : (fromPreflight as unknown as ListedFiles);
+    const files = listed ?? (await listDatabaseFiles(env, input.db));
     const base: Facts = {
-      files: JSON.parse(JSON.stringify(files)) as Json,
+      ...(listed === null ? { files: JSON.parse(JSON.stringify(files)) as Json } : { filesFrom: 'preflight' }),
       structure: files.structure,
       requested: input.copyMethod ?? 'auto',
     };

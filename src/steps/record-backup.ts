@@ -27,7 +27,8 @@ export const recordBackup = {
       db: input.db,
       kind: online ? 'online' : 'offline',
       destination: factText(copy?.destination ?? input.destination),
-      manifestDigest: factText(copy?.manifestDigest),
+      // the online copy path's manifest is sealed by verifyCopy, after the disable
+      manifestDigest: factText(facts.verifyCopy?.manifestDigest ?? copy?.manifestDigest),
       pairedAiSeq: pairedSeq,
       // rfutil prints dates in the local time of its environment (this process's): a restore
       // elsewhere scans the AI files in the same zone, so the AI begin dates compare equal

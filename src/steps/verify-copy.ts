@@ -1,19 +1,44 @@
 // OFFLINE-5 / ONLINE-3: verify the copy by re-reading it against its manifest, and make it
-// durable (an online copy is written without fsync under the quiet point: issue 9).
-import { verifyCopy as verifyAgainstManifest } from '../copy/index.js';
+// durable (an online copy is written without fsync under the quiet point: issue 9). The online
+// copy path's copy has no manifest yet: it is sealed here, after the disable (src/copy/quiesced-copy.ts).
+import { sealCopy, verifyCopy as verifyAgainstManifest, type QuiescedCopy } from '../copy/index.js';
 import { fail, factText, noCommands, type Step } from './step.js';
 
 export const verifyCopy = {
   id: 'verifyCopy',
-  title: 'Verify the copy against its manifest',
+  title: 'Verify the copy against its manifest (online copy path: seal it with one)',
   kb: 'OFFLINE-5',
-  effect: 'read',
+  // sealing writes the manifest: the same bytes again on a rerun
+  effect: 'idempotent',
   commands: noCommands,
   probe: async () => null,
   async run(env) {
-    const dir = factText(
-      env.ctx.facts.transferClone?.destination ?? env.ctx.facts.copyFiles?.destination ?? env.ctx.input.destination,
-    );
+    const { facts } = env.ctx;
+    const dir = factText(facts.transferClone?.destination ?? facts.copyFiles?.destination ?? env.ctx.input.destination);
+    const unsealed = facts.transferClone === undefined ? facts.copyFiles?.sealAfterDisable : undefined;
+    const progress = (p: { bytesDone: number; bytesTotal: number; file: string }): void =>
+      env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file });
+    if (unsealed !== undefined && unsealed !== null) {
+      // What this proves: every file the quiesced copy listed is there at the size its source had
+      // under the quiet point; from here on the manifest's sha256 binds the bytes (restore and
+      // `verify-backup` check them). That the bytes are the source's rests on the kernel copy, as
+      // for `cp` and for the clone path's clone (docs/architecture.md, "The online copy").
+      const sealed = await sealCopy(dir, unsealed as unknown as QuiescedCopy, {
+        signal: env.signal,
+        onProgress: progress,
+      });
+      if (!sealed.ok) {
+        const list = sealed.problems.map((p) => `${p.relPath}: ${p.kind}`).join(', ');
+        fail('failed', 'OEF-300', `copy verification failed: ${list}`);
+      }
+      return {
+        verified: true,
+        verifiedAt: new Date().toISOString(),
+        sealedAfterDisable: true,
+        manifestDigest: sealed.manifest.digest,
+        manifestPath: sealed.manifestPath,
+      };
+    }
     const result = await verifyAgainstManifest(dir, { signal: env.signal, fsync: true });
     if (!result.ok) {
       const list = result.problems.map((p) => `${p.relPath}: ${p.kind}`).join(', ');

@@ -785,8 +785,8 @@ export class Store {
   // ---- steps ----
 
   /** Journal an 'intent' and create its attempts row, in one transaction (commit before spawning). */
-  recordIntent(runId: string, i: IntentInput): JournalRow {
-    return this.#write(() => this.#tx.recordIntent.immediate(runId, i));
+  recordIntent(runId: string, i: IntentInput, o: WriteOptions = {}): JournalRow {
+    return this.#write(() => this.#tx.recordIntent.immediate(runId, i), true, o);
   }
 
   /** Store a command's full output and journal it (argv, exit, digests of stdout/stderr), in one transaction. */
