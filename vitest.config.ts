@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/helpers/sequencer.js';
 
 // The built CLI (dist/) that tests run in-process (test/helpers/in-process.ts) is plain JS:
 // Node imports it as it is, without Vite transforming every module first.
@@ -21,6 +22,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     server: { deps: { external: [DIST] } },
+    sequence: { sequencer: LongestFirstSequencer },
     // vitest queues projects by name: the process-heavy files ('e2e…') before the quick unit ones
     projects: [
       { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: SHARED_PROCESS } },
