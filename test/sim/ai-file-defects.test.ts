@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMaster } from '../../src/sim/master-block.js';
 import { dbPaths } from '../../src/sim/paths.js';
+import { useInProcessCli } from '../helpers/oeflow.js';
 import { useSim, type Sim } from '../helpers/sim.js';
+
+// `oeflow sim load` and `sim digest` need no process of their own: run them in this one
+useInProcessCli();
 
 /** A repaired copy of the fresh database, then load: a1 (40 tx) and a2 (20 tx) closed, a3 BUSY. */
 async function twoClosedFiles(sim: Sim): Promise<string> {

@@ -3,7 +3,11 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useInProcessCli } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
+
+// `oeflow sim load` and `sim digest` need no process of their own: run them in this one
+useInProcessCli();
 
 describe('fixed AI extents', () => {
   const newSim = useSim();

@@ -2,7 +2,11 @@
 // → `aimage begin` gives a copy that the AI files made after the begin roll forward.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useInProcessCli } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
+
+// `oeflow sim load` and `sim digest` need no process of their own: run them in this one
+useInProcessCli();
 
 describe('re-baseline with aimage end / OS copy / mark backedup / aimage begin', () => {
   const newSim = useSim();

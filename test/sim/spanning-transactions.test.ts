@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { holdTransaction } from '../../src/sim/broker-protocol.js';
 import { readMaster } from '../../src/sim/master-block.js';
 import { dbPaths } from '../../src/sim/paths.js';
+import { useInProcessCli } from '../helpers/oeflow.js';
 import { useSim, type Sim } from '../helpers/sim.js';
+
+// `oeflow sim load` and `sim digest` need no process of their own: run them in this one
+useInProcessCli();
 
 const lg = (db: string): string => readFileSync(`${db}.lg`, 'utf8');
 

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { createLk } from '../../src/sim/lk-file.js';
 import { readMaster } from '../../src/sim/master-block.js';
 import { dbPaths } from '../../src/sim/paths.js';
+import { useInProcessCli } from '../helpers/oeflow.js';
 import { CLI_JS, useSim, type Sim } from '../helpers/sim.js';
+
+// `oeflow sim load` and `sim digest` need no process of their own: run them in this one
+useInProcessCli();
 
 const lg = (sim: Sim): string => readFileSync(`${sim.db}.lg`, 'utf8');
 const waitFor = async (cond: () => boolean, ms = 10_000): Promise<void> => {
