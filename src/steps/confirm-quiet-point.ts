@@ -44,8 +44,10 @@ export const confirmQuietPoint = {
  * Between the probe before the enable (BUSY sequence B) and now, extents may also have
  * switched by themselves. If the BUSY sequence is B+1, the quiet point's switch was the only
  * one. Otherwise the .lg says: the enable's switch is the last "Switched to ai extent" line
- * before "Quiet point has been enabled", the k-th since the request, so it made B+k BUSY —
- * accepted only when the extent it names still carries sequence B+k.
+ * before "Quiet point has been enabled", and the extent it names carries the sequence it made
+ * BUSY — accepted when that is above B and no later switch line names the extent again (it
+ * would then have been reused). Counting the switch lines would not do: the .lg offset is taken
+ * after B was read, so a switch between the two is in B but not in the lines.
  */
 async function pairedSequence(env: StepEnv): Promise<Facts> {
   const qe = env.ctx.facts.quietEnable ?? {};
@@ -64,19 +66,20 @@ async function pairedSequence(env: StepEnv): Promise<Facts> {
     return { pairedSeq: before + 1, busyExtent: busy.extent, pairedBy: 'one switch since the enable' };
   const lines = await lgSince(dbPaths(env.ctx.input.db).lgFile, Number(qe.lgOffset ?? 0));
   const enabled = lines.findIndex((e) => e.number === QUIET_ENABLED);
-  const switches = (enabled < 0 ? [] : lines.slice(0, enabled)).filter((e) => e.number === SWITCHED);
-  const last = switches.at(-1);
-  const named = last === undefined ? undefined : /extent (.+)\.\s*$/.exec(last.text)?.[1];
+  const switchedTo = (e: { number: number | null; text: string }): string | undefined =>
+    e.number === SWITCHED ? /extent (.+)\.\s*$/.exec(e.text)?.[1] : undefined;
+  const named = enabled < 0 ? undefined : lines.slice(0, enabled).map(switchedTo).filter(Boolean).at(-1);
   const extent = named === undefined ? undefined : list.find((e) => basename(e.path) === basename(named));
-  const paired = before + switches.length;
-  if (extent === undefined || extent.seqno !== paired || paired <= before) {
+  const reused = named !== undefined && lines.slice(enabled + 1).some((e) => switchedTo(e) === named);
+  const paired = extent?.seqno ?? null;
+  if (extent === undefined || paired === null || paired <= before || reused) {
     fail(
       'failed',
       'OEF-050',
-      `cannot tell which AI sequence the quiet point made BUSY (before: ${before}, now BUSY: ${busy?.seqno ?? 'none'}, switches logged before the enable: ${switches.length}): the copy cannot be paired; take the backup again`,
+      `cannot tell which AI sequence the quiet point made BUSY (before: ${before}, now BUSY: ${busy?.seqno ?? 'none'}, the switch logged before the enable: ${named ?? 'none'}${reused ? ', switched to again since' : ''}): the copy cannot be paired; take the backup again`,
     );
   }
-  return { pairedSeq: paired, busyExtent: extent.extent, pairedBy: 'the .lg switch lines' };
+  return { pairedSeq: paired, busyExtent: extent.extent, pairedBy: 'the .lg switch line' };
 }
 
 /** The .lg lines written since `offset` (bytes). */
