@@ -2,7 +2,7 @@
 // the kernel (copy_file_range through fs.copyFile, as `cp`), with the size and mtime checks
 // that refuse a source that moved; the manifest is sealed after the disable, by hashing the
 // copy, which nothing writes any more (docs/architecture.md, "The online copy").
-import { mkdir, stat, unlink, copyFile } from 'node:fs/promises';
+import { mkdir, rename, stat, unlink, copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { OeflowError } from '../errors.js';
 import {
@@ -15,7 +15,16 @@ import {
 } from './copier.js';
 import { buildManifest, Journal, MANIFEST_FILE, writeManifest } from './manifest.js';
 import { ProgressThrottle } from './progress.js';
-import { BufferPool, fsyncPath, hashFile, throwIfAborted } from './stream.js';
+import { probeClone } from './clone.js';
+import {
+  BufferPool,
+  copyFileHashing,
+  fsyncPath,
+  hashFile,
+  throwIfAborted,
+  type HashResult,
+  type StreamOptions,
+} from './stream.js';
 import type { CopyOptions, CopyProgress, Manifest, ManifestEntry, VerifyProblem } from './types.js';
 
 /** A copied file before its hash is known: what the source was under the quiet point. */
@@ -113,7 +122,14 @@ export async function copyQuiesced(o: QuiescedOptions): Promise<QuiescedCopy> {
 }
 
 export type SealResult =
-  | { ok: true; manifest: Manifest; manifestPath: string; bytesHashed: number }
+  | {
+      ok: true;
+      manifest: Manifest;
+      manifestPath: string;
+      bytesHashed: number;
+      /** The kernel copy shared the database's blocks (its own reflink file system): each file was rewritten with its own. */
+      rewrittenWithOwnBlocks: boolean;
+    }
   | { ok: false; problems: VerifyProblem[] };
 
 /**
@@ -148,21 +164,29 @@ export async function sealCopy(
     filesDone: 0,
     filesTotal: copy.entries.length,
   };
+  // On the database's own reflink file system the kernel copy (copy_file_range) is a reflink: the
+  // backup would share its blocks with production, and one damaged extent would take both. A
+  // real clone of the control area into the destination tells (never guessed from the paths); then every
+  // file is rewritten with blocks of its own while it is hashed, after the disable.
+  // (the control area is the database's own file; the listed .st is a temporary one, gone by now)
+  const control = copy.entries.filter((e) => e.role === 'control').map((e) => e.source);
+  const rewrite = control.length > 0 && (await probeClone(control, destination)).ok;
   const pool = new BufferPool();
   const sealed: ManifestEntry[] = [];
   for (const e of copy.entries) {
     throwIfAborted(o.signal);
     const file = fileOf(e);
     Object.assign(progress, { file, fileBytes: 0, fileSize: e.size });
-    const got = await hashFile(file, {
+    const stream = {
       pool,
       signal: o.signal,
-      onBytes: (n) => {
+      onBytes: (n: number) => {
         progress.fileBytes += n;
         progress.bytesDone += n;
         throttle.emit({ ...progress });
       },
-    });
+    };
+    const got = rewrite ? await rewriteWithOwnBlocks(file, stream) : await hashFile(file, stream);
     // checked above; a file that changed size since is no copy of the listing
     if (got.size !== e.size)
       return { ok: false, problems: [{ relPath: e.relPath, kind: 'size', expected: e.size, actual: got.size }] };
@@ -176,5 +200,17 @@ export async function sealCopy(
   const dirs = new Set(copy.entries.map((e) => dirname(fileOf(e))));
   for (const d of [...dirs, destination]) await fsyncPath(d);
   throttle.emit({ ...progress, file: '', fileBytes: 0, fileSize: 0 }, true);
-  return { ok: true, manifest, manifestPath, bytesHashed: progress.bytesDone };
+  return { ok: true, manifest, manifestPath, bytesHashed: progress.bytesDone, rewrittenWithOwnBlocks: rewrite };
+}
+
+/** Copy `file` to a sibling in user space (new blocks), hashing what is read, and put it in the file's place. */
+async function rewriteWithOwnBlocks(file: string, o: StreamOptions): Promise<HashResult> {
+  const own = `${file}.own-blocks`;
+  try {
+    const got = await copyFileHashing(file, own, { ...o, fsync: false });
+    await rename(own, file);
+    return got;
+  } finally {
+    await unlink(own).catch(() => undefined);
+  }
 }

@@ -35,6 +35,7 @@ export const verifyCopy = {
         verified: true,
         verifiedAt: new Date().toISOString(),
         sealedAfterDisable: true,
+        rewrittenWithOwnBlocks: sealed.rewrittenWithOwnBlocks,
         manifestDigest: sealed.manifest.digest,
         manifestPath: sealed.manifestPath,
       };

@@ -21,6 +21,14 @@ function staged(sim: Sim): string[] {
   return existsSync(root) ? readdirSync(root) : [];
 }
 
+/** Every file of a backup has blocks of its own: filefrag flags a reflinked (shared) extent "shared". */
+function expectOwnBlocks(bk: string): void {
+  const copied = readdirSync(bk, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(bk, f)).isFile());
+  expect(copied.length).toBeGreaterThan(2);
+  for (const f of copied)
+    expect(execFileSync('filefrag', ['-sv', join(bk, f)], { encoding: 'utf8' }), f).not.toMatch(/\bshared\b/);
+}
+
 /** Archive every AI file after a switch, so a restore can roll forward to the source's digest now. */
 async function archiveAfterSwitch(sim: Sim): Promise<{ archive: string; digest: string }> {
   const archive = join(sim.dir, 'arch');
@@ -56,13 +64,7 @@ describe.skipIf(xfsMissing !== null)(
       // the destination is on the database's reflink file system: the backup is a real second
       // copy, none of its extents shared with the database (filefrag flags a reflinked extent "shared")
       expect(facts['transferClone']?.['transfer']).toBe('own-blocks');
-      const bk = join(sim.dir, 'bk');
-      const copied = readdirSync(bk, { recursive: true, encoding: 'utf8' }).filter((f) =>
-        statSync(join(bk, f)).isFile(),
-      );
-      expect(copied.length).toBeGreaterThan(2);
-      for (const f of copied)
-        expect(execFileSync('filefrag', ['-sv', join(bk, f)], { encoding: 'utf8' }), f).not.toMatch(/\bshared\b/);
+      expectOwnBlocks(join(sim.dir, 'bk'));
       // the manifest names the database's files, not the clones
       const show = await oeflow(['show', String(b.json.runId)], env);
       expect(show.json).toMatchObject({ copyMethod: 'clone', quietWindowMs: b.json.quietWindowMs });
@@ -74,6 +76,22 @@ describe.skipIf(xfsMissing !== null)(
       );
       expect(r.json.status, r.stdout + r.stderr).toBe('completed');
       expect(await simDigest(sim, String(r.json.targetDb))).toBe(digest);
+    }, 150_000);
+
+    it('copies onto the database file system with blocks of its own, though the kernel copy under the quiet point reflinks', async () => {
+      const sim = newSim({ serve: true, aiExtents: 4 }, { parentDir: fs!.dir });
+      const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+      const bk = join(sim.dir, 'bk');
+      const b = await oeflow(['backup', 'online', sim.db, '--to', bk, '--copy-method', 'copy'], env);
+      expect(b.json.status, b.stdout + b.stderr).toBe('completed');
+      expect(b.json.copyMethod).toBe('copy');
+      expect((b.json.facts as Record<string, Record<string, unknown>>)['verifyCopy']).toMatchObject({
+        sealedAfterDisable: true,
+        rewrittenWithOwnBlocks: true,
+      });
+      expectOwnBlocks(bk);
+      const check = await oeflow(['verify-backup', bk], env);
+      expect(check.exitCode, check.stdout + check.stderr).toBe(0);
     }, 150_000);
 
     it('resumes after a kill during and after every step of the clone path; no clone is left or restored from', async () => {
