@@ -14,12 +14,11 @@ import {
   writeManifest,
 } from './manifest.js';
 import { HashWorker } from './hash-worker.js';
-import { ProgressThrottle } from './progress.js';
+import { ProgressThrottle, progressOf } from './progress.js';
 import { BufferPool, copyFileHashing, copyFileInKernelHashing, fsyncPath, hashFile, throwIfAborted } from './stream.js';
 import {
   sourceStat,
   type CopyOptions,
-  type CopyProgress,
   type CopyReport,
   type CopySource,
   type ManifestEntry,
@@ -238,17 +237,8 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
   const journal = await Journal.open(o.destination, realDb, kept.values(), doSync);
   await unlink(join(o.destination, MANIFEST_FILE)).catch(() => undefined);
 
-  const bytesTotal = plan.reduce((n, p) => n + p.before.size, 0);
   const throttle = new ProgressThrottle(o.onProgress, o.progressIntervalMs ?? 100);
-  const progress: CopyProgress = {
-    file: '',
-    fileBytes: 0,
-    fileSize: 0,
-    bytesDone: 0,
-    bytesTotal,
-    filesDone: 0,
-    filesTotal: plan.length,
-  };
+  const progress = progressOf(plan.map((p) => p.before.size));
   const onBytes = (n: number): void => {
     progress.fileBytes += n;
     progress.bytesDone += n;

@@ -18,6 +18,19 @@ export function formatBytes(n: number): string {
 }
 
 /** Calls `onProgress` at most once per `intervalMs`, except when `force` is set. */
+/** The progress of a copy or verification of files of these sizes, before its first byte. */
+export function progressOf(sizes: readonly number[]): CopyProgress {
+  return {
+    file: '',
+    fileBytes: 0,
+    fileSize: 0,
+    bytesDone: 0,
+    bytesTotal: sizes.reduce((n, size) => n + size, 0),
+    filesDone: 0,
+    filesTotal: sizes.length,
+  };
+}
+
 export class ProgressThrottle {
   private last = -Infinity;
 

@@ -14,7 +14,7 @@ import {
   SPACE_MARGIN,
 } from './copier.js';
 import { buildManifest, Journal, MANIFEST_FILE, writeManifest } from './manifest.js';
-import { ProgressThrottle } from './progress.js';
+import { ProgressThrottle, progressOf } from './progress.js';
 import { probeClone } from './clone.js';
 import {
   BufferPool,
@@ -68,15 +68,7 @@ export async function copyQuiesced(o: QuiescedOptions): Promise<QuiescedCopy> {
   await unlink(join(o.destination, MANIFEST_FILE)).catch(() => undefined);
 
   const throttle = new ProgressThrottle(o.onProgress, o.progressIntervalMs ?? 100);
-  const progress: CopyProgress = {
-    file: '',
-    fileBytes: 0,
-    fileSize: 0,
-    bytesDone: 0,
-    bytesTotal: plan.reduce((n, p) => n + p.before.size, 0),
-    filesDone: 0,
-    filesTotal: plan.length,
-  };
+  const progress = progressOf(plan.map((p) => p.before.size));
   const entries: UnsealedEntry[] = [];
   const dirs = new Set<string>([o.destination]);
   for (const p of plan) {
@@ -155,15 +147,7 @@ export async function sealCopy(
   if (problems.length > 0) return { ok: false, problems };
 
   const throttle = new ProgressThrottle(o.onProgress, o.progressIntervalMs ?? 100);
-  const progress: CopyProgress = {
-    file: '',
-    fileBytes: 0,
-    fileSize: 0,
-    bytesDone: 0,
-    bytesTotal: copy.entries.reduce((n, e) => n + e.size, 0),
-    filesDone: 0,
-    filesTotal: copy.entries.length,
-  };
+  const progress = progressOf(copy.entries.map((e) => e.size));
   // On the database's own reflink file system the kernel copy (copy_file_range) is a reflink: the
   // backup would share its blocks with production, and one damaged extent would take both. A
   // real clone of the control area into the destination tells (never guessed from the paths); then every

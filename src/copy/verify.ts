@@ -2,9 +2,9 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MANIFEST_FILE, manifestDigest, readManifest } from './manifest.js';
-import { ProgressThrottle } from './progress.js';
+import { ProgressThrottle, progressOf } from './progress.js';
 import { BufferPool, fsyncPath, hashFile, throwIfAborted } from './stream.js';
-import type { CopyProgress, VerifyOptions, VerifyProblem, VerifyResult } from './types.js';
+import type { VerifyOptions, VerifyProblem, VerifyResult } from './types.js';
 
 /**
  * Verify the copy at `destination` against its manifest by re-reading every file.
@@ -24,15 +24,7 @@ export async function verifyCopy(destination: string, o: VerifyOptions = {}): Pr
       actual: digest,
     });
   const throttle = new ProgressThrottle(o.onProgress, o.progressIntervalMs ?? 100);
-  const progress: CopyProgress = {
-    file: '',
-    fileBytes: 0,
-    fileSize: 0,
-    bytesDone: 0,
-    bytesTotal: manifest.entries.reduce((n, e) => n + e.size, 0),
-    filesDone: 0,
-    filesTotal: manifest.entries.length,
-  };
+  const progress = progressOf(manifest.entries.map((e) => e.size));
   const pool = new BufferPool();
   for (const e of manifest.entries) {
     throwIfAborted(o.signal);
