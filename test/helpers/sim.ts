@@ -115,7 +115,11 @@ export function killSimProcesses(dlc: string): number[] {
 function hashTree(dir: string): string {
   const h = createHash('sha256');
   const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
+    // <db>.simlock is the simulator's own mutex (src/sim/file-lock.ts), made and removed by a
+    // running broker or load around each write: not database content, and gone at any moment
+    for (const name of readdirSync(d)
+      .filter((n) => !n.endsWith('.simlock'))
+      .sort()) {
       const p = join(d, name);
       const st = statSync(p);
       if (st.isDirectory()) walk(p);
