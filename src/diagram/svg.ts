@@ -44,6 +44,16 @@ export const edgeRef = (e: DiagramEdge): string => `${e.from}→${e.to}:${e.labe
 const pathOf = (points: Point[]): string => points.map((p, i) => `${i === 0 ? 'M' : 'L'}${r(p.x)},${r(p.y)}`).join(' ');
 
 /** SVG picture of the machine; `highlight` fills visited states and outlines the current one. */
+const NAME_SIZE = 13;
+
+/**
+ * A state name wider than its box (an awaiting-decision state's: `restartAfterFailureAwaitingDecision`)
+ * is drawn condensed to the box's width; Helvetica's mixed-case letters average about 0.55 em.
+ */
+function fitted(text: string, room: number): string {
+  return text.length * 0.55 * NAME_SIZE > room ? ` textLength="${r(room)}" lengthAdjust="spacingAndGlyphs"` : '';
+}
+
 export function toSvg(machine: AnyStateMachine, options: { highlight?: Highlight } = {}): string {
   const model = diagramModel(machine);
   const lay = layout(model);
@@ -118,7 +128,7 @@ export function toSvg(machine: AnyStateMachine, options: { highlight?: Highlight
         `<rect x="${r(b.x + 4)}" y="${r(b.y + 4)}" width="${r(b.w - 8)}" height="${r(b.h - 8)}" rx="18" fill="none" stroke="${strokeOf(n)}"/>`,
       );
     out.push(
-      `<text x="${r(b.x + b.w / 2)}" y="${r(cy - 3)}" font-size="13" text-anchor="middle" fill="#1a1a1a">${esc(n.key)}</text>`,
+      `<text x="${r(b.x + b.w / 2)}" y="${r(cy - 3)}" font-size="${NAME_SIZE}" text-anchor="middle"${fitted(n.key, b.w - 12)} fill="#1a1a1a">${esc(n.key)}</text>`,
     );
     out.push(
       `<text x="${r(b.x + b.w / 2)}" y="${r(cy + 13)}" font-size="10" text-anchor="middle" fill="#607d8b">${esc(n.status ? `${n.kb} · ${n.status}` : n.kb)}</text>`,
