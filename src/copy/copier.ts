@@ -15,7 +15,7 @@ import {
 } from './manifest.js';
 import { HashWorker } from './hash-worker.js';
 import { ProgressThrottle, progressOf } from './progress.js';
-import { BufferPool, copyFileHashing, copyFileInKernelHashing, fsyncPath, hashFile, throwIfAborted } from './stream.js';
+import { BufferPool, copyFileHashing, fsyncPath, hashFile, throwIfAborted } from './stream.js';
 import {
   sourceStat,
   type CopyOptions,
@@ -287,9 +287,7 @@ export async function copyDatabaseFiles(o: CopyOptions): Promise<CopyReport> {
         copied =
           o.copyFile !== undefined
             ? await o.copyFile(p.source.path, p.dest, stream)
-            : o.copyInKernel === true
-              ? await copyFileInKernelHashing(p.source.path, p.dest, stream)
-              : await copyFileHashing(p.source.path, p.dest, { ...stream, fsync: false });
+            : await copyFileHashing(p.source.path, p.dest, { ...stream, fsync: false });
       } catch (err) {
         if (errno(err) === 'ENOSPC')
           throw new OeflowError('OEF-302', `The destination ran out of space while copying ${p.source.path}.`, {

@@ -61,15 +61,9 @@ export interface CopyOptions {
   /** Re-read each copied file and compare its hash right after writing it (default true). */
   verifyAfterCopy?: boolean;
   /**
-   * Copy each file inside the kernel (as `cp`) while its source bytes are hashed by a separate
-   * read, both at once (default false: one user-space pass, read -> sha256 -> write). Shorter
-   * under a quiet point, where the sources cannot change; the copy is then checked against the
-   * source's hash by the re-read (verifyAfterCopy, or verifyCopy after the disable).
-   */
-  copyInKernel?: boolean;
-  /**
-   * How each file is copied and hashed, when the caller knows better than `copyInKernel` (the
-   * transfer of a clone: src/copy/clone.ts). Returns the size and sha256 of the source's bytes.
+   * How each file is copied and hashed (default: one user-space pass, read -> sha256 -> write);
+   * e.g. inside the kernel while the source is hashed (copyFileInKernelHashing), or the transfer
+   * of a clone (src/copy/clone.ts). Returns the size and sha256 of the source's bytes.
    */
   copyFile?: CopyFileFn;
   /** fsync every file, the journal and the directories (default true; off only for benchmarks). */

@@ -12,6 +12,7 @@ import {
   verifyCopy,
   type CopyProgress,
 } from '../../../src/copy/index.js';
+import { copyFileInKernelHashing } from '../../../src/copy/stream.js';
 import { expectOeflowError, makeFakeDb, type FakeDb } from './helpers.js';
 
 const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -289,14 +290,14 @@ describe('copyDatabaseFiles', () => {
     );
   });
 
-  it("copies in the kernel with the sources hashed at the same time (copyInKernel): the manifest holds the sources' hashes and the copy verifies", async () => {
+  it("copies in the kernel with the sources hashed at the same time (copyFileInKernelHashing): the manifest holds the sources' hashes and the copy verifies", async () => {
     db = makeFakeDb({ data: [300_000, 10] });
     const r = await copyDatabaseFiles({
       sources: db.sources,
       destination: db.dest,
       dbDir: db.dbDir,
       mode: 'quiesced',
-      copyInKernel: true,
+      copyFile: copyFileInKernelHashing,
       verifyAfterCopy: false,
       fsync: false,
       chunkSize: 16 * 1024,
@@ -308,7 +309,7 @@ describe('copyDatabaseFiles', () => {
     expect(await verifyCopy(db.dest)).toEqual({ ok: true, problems: [] });
   });
 
-  it('fails with OEF-301 when a source grows during a kernel copy (copyInKernel)', async () => {
+  it('fails with OEF-301 when a source grows during a kernel copy (copyFileInKernelHashing)', async () => {
     db = makeFakeDb({ data: [400_000, 10] });
     const victim = db.sources[3]!.path;
     let grown = false;
@@ -318,7 +319,7 @@ describe('copyDatabaseFiles', () => {
         destination: db.dest,
         dbDir: db.dbDir,
         mode: 'quiesced',
-        copyInKernel: true,
+        copyFile: copyFileInKernelHashing,
         verifyAfterCopy: false,
         fsync: false,
         progressIntervalMs: 0,
