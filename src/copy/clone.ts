@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { pidAlive } from '../openedge/liveness.js';
 import { realpathLoose } from './copier.js';
 import { copyFileHashing, copyFileInKernelHashing } from './stream.js';
 import type { CopyFileFn } from './types.js';
@@ -27,6 +28,22 @@ export function stagingRootFor(dbDir: string, given?: string): string {
 export async function stagingPrefix(dbDir: string, name: string): Promise<string> {
   const real = await realpathLoose(dbDir);
   return `${name}-${createHash('sha256').update(real).digest('hex').slice(0, 8)}-`;
+}
+
+const PROBE_PREFIX = '.clone-probe-';
+
+/**
+ * Remove the probe clones of processes that died before removing theirs (killed between the
+ * clone and the unlink): they would otherwise stay in a backup destination. A live process's
+ * probe is left alone — another run may be probing the same directory.
+ */
+async function removeDeadProbes(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(PROBE_PREFIX)) continue;
+    const pid = Number(name.slice(PROBE_PREFIX.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) await unlink(join(dir, name)).catch(() => undefined);
+  }
 }
 
 export type CloneProbe = { ok: true } | { ok: false; reason: string };
@@ -51,7 +68,8 @@ export async function probeClone(sources: readonly string[], stagingRoot: string
     if (smallest === null || st.size < smallest.size) smallest = { path: s, size: st.size };
   }
   if (smallest === null) return { ok: false, reason: 'no database file to clone' };
-  const probe = join(stagingRoot, `.clone-probe-${process.pid}-${basename(smallest.path)}`);
+  await removeDeadProbes(stagingRoot);
+  const probe = join(stagingRoot, `${PROBE_PREFIX}${process.pid}-${basename(smallest.path)}`);
   try {
     await cloneFile(smallest.path, probe);
     return { ok: true };

@@ -4,11 +4,12 @@
 // file system, which does not clone). The reflink case (a real copy with its own blocks) is
 // tested on XFS in test/cow/clone-backup.test.ts.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloneFile, cloneTransfer, hashFile } from '../../../src/copy/index.js';
+import { cloneFile, cloneTransfer, hashFile, probeClone } from '../../../src/copy/index.js';
 import { BufferPool } from '../../../src/copy/stream.js';
 import { bytes } from './helpers.js';
 
@@ -80,5 +81,24 @@ describe('cloneTransfer', () => {
       () => false,
     );
     expect(transfer.destinationCanShareBlocks).toBe(canClone);
+  });
+});
+
+describe('probeClone', () => {
+  it('removes the probe clones of dead processes it finds, and leaves a live process’s alone', async () => {
+    const dir = tmp();
+    const source = join(dir, 'db.d1');
+    writeFileSync(source, bytes(4096, 1));
+    const deadPid = spawnSync('true').pid;
+    const dead = join(dir, `.clone-probe-${deadPid}-db.d1`);
+    const live = join(dir, `.clone-probe-${process.pid}-other.d1`);
+    writeFileSync(dead, 'left by a killed run');
+    writeFileSync(live, 'another run probing now');
+    await probeClone([source], dir); // ok or not: this temp dir's file system may not clone
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.clone-probe-'))).toEqual([
+      `.clone-probe-${process.pid}-other.d1`,
+    ]);
   });
 });
