@@ -10,6 +10,7 @@
 // Pure: machine definitions only.
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import type { StateMeta } from './contract.js';
+import { stateMetaOf } from './state-meta.js';
 import { awaitingDecisionKey } from './step-state.js';
 
 /** The parts of a state config this module reads (the machines' own configs are wider). */
@@ -79,18 +80,14 @@ function leafAt(machine: AnyStateMachine, value: unknown): AnyStateNode | null {
   }
 }
 
-function metaOf(node: AnyStateNode | null): Partial<StateMeta> {
-  return (node?.meta ?? {}) as Partial<StateMeta>;
-}
-
 /** The key of the step state whose in-doubt attempt the run waits on, or null when it rests elsewhere. */
 export function awaitingDecisionOf(machine: AnyStateMachine, stateValue: unknown): string | null {
-  return metaOf(leafAt(machine, stateValue)).decides ?? null;
+  return stateMetaOf(leafAt(machine, stateValue)).decides ?? null;
 }
 
 /** True when the step state at `stateValue` has an awaiting-decision state (definitions before 0.4.0 have none). */
 export function hasDecisionState(machine: AnyStateMachine, stateValue: unknown): boolean {
-  return metaOf(leafAt(machine, stateValue)).decidedIn !== undefined;
+  return stateMetaOf(leafAt(machine, stateValue)).decidedIn !== undefined;
 }
 
 /**
@@ -102,5 +99,5 @@ export function continuesVisit(machine: AnyStateMachine, from: unknown, to: unkn
   const a = leafAt(machine, from);
   const b = leafAt(machine, to);
   if (a === null || b === null || a.parent !== b.parent) return false;
-  return metaOf(a).decides === b.key || metaOf(b).decides === a.key;
+  return stateMetaOf(a).decides === b.key || stateMetaOf(b).decides === a.key;
 }

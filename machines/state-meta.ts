@@ -11,9 +11,14 @@ export interface Holding {
   phase: HoldPhase;
 }
 
+/** A state node's meta as the machines declare it (contract.ts StateMeta); {} when it has none. */
+export function stateMetaOf(node: AnyStateNode | null): Partial<StateMeta> {
+  return (node?.meta ?? {}) as Partial<StateMeta>;
+}
+
 function holdingOf(node: AnyStateNode): Holding | null {
-  const meta = node.meta as Partial<StateMeta> | undefined;
-  if (meta?.holds === undefined) return null;
+  const meta = stateMetaOf(node);
+  if (meta.holds === undefined) return null;
   // a state that names the condition without a phase is treated as resting under it
   return { condition: meta.holds, phase: meta.holdPhase ?? 'held' };
 }

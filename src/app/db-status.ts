@@ -9,7 +9,7 @@ import { stateName } from '../engine/run-status.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import type { AiExtent } from '../openedge/types.js';
-import { entriesOf, schemaVersion, type BackupRow, type RunRow, type Store } from '../store/index.js';
+import { backupBytes, entriesOf, schemaVersion, type BackupRow, type RunRow, type Store } from '../store/index.js';
 import { nextActionFor } from './open-run.js';
 import { chainScanner } from './restore-from-backup.js';
 
@@ -189,7 +189,6 @@ export async function dbStatus(
 ): Promise<DbStatus> {
   const now = o.now ?? Date.now();
   const b = lastBackup(store, db);
-  const details = (b?.details ?? {}) as { bytes?: number | null };
   return {
     db,
     section: o.section ?? null,
@@ -199,7 +198,7 @@ export async function dbStatus(
           kind: b.kind,
           completedAt: b.completedAt!,
           ageSeconds: seconds(b.completedAt!, now),
-          bytes: details.bytes ?? null,
+          bytes: backupBytes(b.details),
           durationSeconds: Math.round((Date.parse(b.completedAt!) - Date.parse(b.startedAt)) / 100) / 10,
           quietSeconds: quietSeconds(store, b.runId),
           pairedAiSeq: b.pairedAiSeq,

@@ -4,6 +4,7 @@
 // journal gives a verified outcome.
 import type { AnyStateMachine } from 'xstate';
 import type { JournalEntry } from '../store/index.js';
+import { stateMetaOf } from '../../machines/state-meta.js';
 import { stateName } from '../engine/run-status.js';
 
 export type OutcomeVerdict = 'COMPLETED' | 'FAILED' | 'ABORTED' | 'NEEDS DECISION' | 'OPEN';
@@ -42,7 +43,7 @@ export function stepNames(machine: AnyStateMachine): Map<string, StepName> {
       const name = [...path, key].join('.');
       out.set(name, {
         state: name,
-        kb: (child.meta as { kb?: string } | undefined)?.kb ?? '',
+        kb: stateMetaOf(child).kb ?? '',
         title: child.description ?? key,
       });
       walk(child, [...path, key]);
@@ -61,11 +62,7 @@ export function stepLabel(s: StepName): string {
 function failedState(rows: readonly JournalEntry[]): string | undefined {
   let from: unknown;
   for (const r of rows)
-    if (
-      r.kind === 'transition' &&
-      /^xstate\.error\.actor\./.test(r.data.event.type) &&
-      (r.data.event['error'] as { kind?: unknown } | undefined)?.kind !== 'in-doubt'
-    )
+    if (r.kind === 'transition' && /^xstate\.error\.actor\./.test(r.data.event.type) && r.data.errorKind !== 'in-doubt')
       from = r.data.from;
   return from === undefined ? undefined : stateName(from);
 }

@@ -198,12 +198,6 @@ function replayTransitions(
   return { ok: true, transitions: out };
 }
 
-/** The step's attempt was in doubt (contract.ts StepFailure.kind): the event went to its awaiting-decision state. */
-function inDoubtEvent(event: { [key: string]: unknown }): boolean {
-  const error = event['error'];
-  return typeof error === 'object' && error !== null && (error as { kind?: unknown }).kind === 'in-doubt';
-}
-
 /**
  * Every step outcome event must follow the journaled result (or reconciliation) of that step; an
  * in-doubt error (the run then waits for an operator) must follow an intent of that step that no
@@ -235,7 +229,7 @@ function checkOrdering(rows: readonly JournalEntry[]): Verification['ordering'] 
     const m = stepEvent.exec(type);
     if (!m) continue;
     const invokeId = m[2]!;
-    if (m[1] === 'error' && inDoubtEvent(row.data.event)) {
+    if (m[1] === 'error' && row.data.errorKind === 'in-doubt') {
       const open = latestIntent !== null && latestIntent.stepKey.split('#')[0] === invokeId && !latestIntent.settled;
       if (!open) problems.push(`seq ${row.seq}: ${type} is in doubt, but no attempt of ${invokeId} is open before it`);
       continue;

@@ -6,6 +6,7 @@
 import type { RunOutcome } from '../engine/run-driver.js';
 import { ExitCode, errorCodes } from '../errors.js';
 import { formatBytes } from '../copy/progress.js';
+import { fact } from '../steps/step-facts.js';
 import { concreteHint } from './concrete-hint.js';
 import { formatDuration } from './duration.js';
 import { procedureName, stepTitle } from './progress.js';
@@ -55,10 +56,10 @@ export function exitCodeFor(o: RunOutcome): number {
 
 /** What the copy step learned: bytes and files (offline/online copy, clone transfer, restore). */
 function copied(facts: Record<string, unknown>): { bytes?: number; files?: number } {
-  for (const step of ['transferClone', 'copyFiles', 'restoreCopy']) {
-    const f = facts[step] as { bytesCopied?: unknown; files?: unknown } | undefined;
-    if (typeof f?.bytesCopied === 'number')
-      return { bytes: f.bytesCopied, ...(typeof f.files === 'number' ? { files: f.files } : {}) };
+  for (const step of ['transferClone', 'copyFiles', 'restoreCopy'] as const) {
+    const bytes = fact(facts, step, 'bytesCopied');
+    const files = fact(facts, step, 'files');
+    if (bytes !== undefined) return { bytes, ...(files !== undefined ? { files } : {}) };
   }
   return {};
 }

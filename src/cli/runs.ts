@@ -8,7 +8,7 @@ import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
 import type { CheckpointVerification } from '../audit/checkpoint.js';
 import { errorCodes, OeflowError } from '../errors.js';
-import { inputOeflowVersion, snapshotFacts, type Store } from '../store/index.js';
+import { backupBytes, inputOeflowVersion, snapshotFacts, type Store } from '../store/index.js';
 import type { AppliedAiFile } from '../audit/ai-files-applied.js';
 import { dlcFor, storeFor, withSignals } from './context.js';
 import { dbArgument } from './db-argument.js';
@@ -431,12 +431,12 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
             : table(
                 ['BACKUP', 'KIND', 'TAKEN', 'SIZE', 'DURATION', 'AI SEQ', 'DATABASE', 'DESTINATION'],
                 x.backups.map((b) => {
-                  const bytes = (b.details as { bytes?: unknown } | null)?.bytes;
+                  const bytes = backupBytes(b.details);
                   return [
                     b.backupId,
                     b.kind,
                     b.completedAt ? localTime(b.completedAt) : 'unfinished',
-                    typeof bytes === 'number' ? formatBytes(bytes) : '?',
+                    bytes === null ? '?' : formatBytes(bytes),
                     b.completedAt ? formatDuration(Date.parse(b.completedAt) - Date.parse(b.startedAt)) : '?',
                     String(b.pairedAiSeq),
                     b.db,

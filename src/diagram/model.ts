@@ -2,6 +2,7 @@
 // labels), taken from xstate/graph's toDirectedGraph; Mermaid, DOT and SVG share it.
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { toDirectedGraph, type DirectedGraphEdge, type DirectedGraphNode } from 'xstate/graph';
+import { stateMetaOf } from '../../machines/state-meta.js';
 
 export interface DiagramNode {
   /** Dotted state path as the engine names states, e.g. `quiesced.copyFiles`. */
@@ -90,7 +91,7 @@ export function diagramModel(machine: AnyStateMachine): DiagramModel {
   const visit = (g: DirectedGraphNode, parent: string | null): void => {
     const sn = g.stateNode;
     const name = nameOf(sn);
-    const meta = (sn.meta ?? {}) as { kb?: string; status?: string };
+    const meta = stateMetaOf(sn);
     nodes.push({
       name,
       id: sn.path.join('_'),

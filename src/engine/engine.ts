@@ -87,7 +87,7 @@ function stepDeps(deps: EngineDeps, run: { runId: string; db: string; maxQuietMs
         dbIdentity: e.dbIdentity,
         startedAt: e.startedAt,
         completedAt: e.completedAt,
-        runId: e.details.runId as string,
+        runId: e.details.runId,
         details: e.details,
       }),
   };

@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, factText, type CatalogEntry, noCommands, type Step } from './step.js';
+import { fact } from './step-facts.js';
 
 /** Name of the self-description written into every backup directory (restore from a dir uses it). */
 export const BACKUP_DESCRIPTION_FILE = 'oeflow-backup.json';
@@ -18,7 +19,8 @@ export const recordBackup = {
     const { input, facts } = env.ctx;
     const online = input.procedure === 'online-backup';
     const pairedSeq = Number((online ? (facts.confirmQuietPoint ?? facts.quietEnable) : facts.aiSwitch)?.pairedSeq);
-    const copy = facts.transferClone ?? facts.copyFiles;
+    const copyStep = facts.transferClone ? 'transferClone' : 'copyFiles';
+    const copy = facts[copyStep];
     if (!Number.isInteger(pairedSeq))
       fail('failed', 'OEF-050', 'the AI sequence paired with the copy is unknown: the backup cannot be catalogued');
     const backupId = `bk-${env.runId.slice('run-'.length)}`;
@@ -42,10 +44,10 @@ export const recordBackup = {
       completedAt: new Date().toISOString(),
       details: {
         runId: env.runId,
-        files: copy?.files ?? null,
-        bytes: copy?.bytesCopied ?? null,
-        copyMethod: facts.prepareCopy?.copyMethod ?? 'copy',
-        quietWindowMs: facts.quietDisable?.quietWindowMs ?? null,
+        files: fact(facts, copyStep, 'files') ?? null,
+        bytes: fact(facts, copyStep, 'bytesCopied') ?? null,
+        copyMethod: fact(facts, 'prepareCopy', 'copyMethod') ?? 'copy',
+        quietWindowMs: fact(facts, 'quietDisable', 'quietWindowMs') ?? null,
       },
     };
     env.catalog(entry);

@@ -11,6 +11,15 @@ const flag = (v: Json | undefined): boolean | undefined => (typeof v === 'boolea
 const structureWarning = (v: Json | undefined): string | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? text(v['warning']) : undefined;
 
+/** What a copy step (offline/online copy, clone transfer) learned. */
+interface CopiedFacts {
+  destination: string;
+  manifestDigest: string;
+  structure: string;
+  bytesCopied: number;
+  files: number;
+}
+
 /** The facts read outside the step that recorded them: step id → fact → its type. */
 export interface StepFacts {
   preflight: { dlcVersion: string; aiBeginDate: string; databaseName: string; replication: string };
@@ -20,8 +29,9 @@ export interface StepFacts {
   quietDisable: { quietWindowMs: number };
   /** structure: the warning of a stale on-disk .st the copy worked around. */
   snapshot: { copyDir: string; manifestDigest: string; pairedSeqAnnounced: number; structure: string };
-  copyFiles: { destination: string; manifestDigest: string; structure: string };
-  transferClone: { destination: string; manifestDigest: string; structure: string };
+  copyFiles: CopiedFacts;
+  transferClone: CopiedFacts;
+  restoreCopy: { bytesCopied: number; files: number };
   cloneFiles: { stagingDir: string };
   rollForward: { file: string; index: number; endtimeLocated: boolean; aiSeq: number; sha256: string; bytes: number };
   recordBackup: { backupId: string; pairedAiSeq: number };
@@ -32,6 +42,14 @@ type Reader<T> = (v: Json | undefined) => T | undefined;
 /** One reader per fact: the run-time check behind each type of StepFacts. */
 type FactReaders = { [S in keyof StepFacts]: { [K in keyof StepFacts[S]]-?: Reader<StepFacts[S][K]> } };
 
+const copiedReaders: FactReaders['copyFiles'] = {
+  destination: text,
+  manifestDigest: text,
+  structure: structureWarning,
+  bytesCopied: count,
+  files: count,
+};
+
 const readers: FactReaders = {
   preflight: { dlcVersion: text, aiBeginDate: text, databaseName: text, replication: text },
   prepareCopy: { copyMethod: text, stagingDir: text, warning: text },
@@ -39,8 +57,9 @@ const readers: FactReaders = {
   quietEnable: { enabledAt: text, lgOffset: count, previousSeq: count, pairedSeq: count },
   quietDisable: { quietWindowMs: count },
   snapshot: { copyDir: text, manifestDigest: text, pairedSeqAnnounced: count, structure: structureWarning },
-  copyFiles: { destination: text, manifestDigest: text, structure: structureWarning },
-  transferClone: { destination: text, manifestDigest: text, structure: structureWarning },
+  copyFiles: copiedReaders,
+  transferClone: copiedReaders,
+  restoreCopy: { bytesCopied: count, files: count },
   cloneFiles: { stagingDir: text },
   rollForward: { file: text, index: count, endtimeLocated: flag, aiSeq: count, sha256: text, bytes: count },
   recordBackup: { backupId: text, pairedAiSeq: count },

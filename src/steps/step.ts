@@ -39,7 +39,16 @@ export interface CatalogEntry {
   dbIdentity: Facts;
   startedAt: string;
   completedAt: string;
-  details: Facts;
+  details: BackupDetails;
+}
+
+/** What a catalog entry records of the run that took the backup (read back by store/journal-entry.ts backupBytes). */
+export interface BackupDetails {
+  runId: string;
+  files: number | null;
+  bytes: number | null;
+  copyMethod: string;
+  quietWindowMs: number | null;
 }
 
 /** Services the engine hands to a step (dependencies as parameters, never singletons). */

@@ -52,6 +52,7 @@ export {
   inputAiFiles,
   inputText,
   decodeRunError,
+  backupBytes,
   closingOf,
   entriesOf,
   decodeJournalEntry,

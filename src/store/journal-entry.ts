@@ -37,6 +37,8 @@ export type JournaledEvent = { type: string } & { [key: string]: unknown };
 
 export interface TransitionData {
   event: JournaledEvent;
+  /** The kind of step failure an `xstate.error.actor.*` event carries (`in-doubt`: the attempt awaits a decision). */
+  errorKind: StepFailure['kind'] | null;
   from: unknown;
   to: unknown;
   snapshotSha256: string | null;
@@ -344,6 +346,7 @@ export function decodeJournalEntry(row: JournalRow): JournalEntry {
         kind: 'transition',
         data: {
           event: decodeEvent(field(d, 'event')),
+          errorKind: oneOf(FAILURE_KINDS, field(field(field(d, 'event'), 'error'), 'kind')),
           from: field(d, 'from'),
           to: field(d, 'to'),
           snapshotSha256: str(d, 'snapshotSha256'),
@@ -459,6 +462,11 @@ export function inputOeflowVersion(input: unknown): string | null {
 /** A text member of a run's stored input (destination, backupDir, …), or null. */
 export function inputText(input: unknown, key: string): string | null {
   return str(input, key);
+}
+
+/** Bytes a backup's copy wrote, from its catalog row's details (recordBackup), or null. */
+export function backupBytes(details: unknown): number | null {
+  return num(details, 'bytes');
 }
 
 /** Code and message of a run's recorded error (a step failure or an engine error), or null. */
