@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { phaseTable, type ShowJson, type TimedBackup } from './backup-phases.js';
 import { minMedian, simDb } from './sim-db.js';
 
 const mib = Number(process.argv[2] ?? process.env['OEFLOW_BENCH_MB'] ?? 64);
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const o = { window: [] as number[], total: [] as number[] };
   const b = { window: [] as number[], total: [] as number[] };
   const a = { window: [] as number[], total: [] as number[] };
+  const timed: TimedBackup[] = [];
   try {
     // interleaved rounds: both see the same machine load
     for (let i = 0; i < rounds; i++) {
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
       const run = await backup(`oeflow-${i}`);
       o.window.push(Number(run.json['quietWindowMs']));
       o.total.push(run.ms);
+      const show = await sim.oeflow(['show', String(run.json['runId'])]);
+      timed.push({ startedAt: run.startedAt, ms: run.ms, show: show.json as unknown as ShowJson });
       await sim.archive();
       if (baseCli !== undefined) {
         const base = await backup(`base-${i}`, baseCli);
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
   console.log(row('script: whole backup', b.total, b.total));
   console.log(row('oeflow: whole backup (process start to exit)', o.total, b.total));
   if (baseCli !== undefined) console.log(row('base build: whole backup', a.total, b.total));
+  console.log(`\n${phaseTable(timed)}\n`);
   console.log(`load average before: ${loadBefore}, after: ${load()}`);
 }
 

@@ -17,8 +17,8 @@ export interface SimDb {
   dir: string;
   db: string;
   env: Record<string, string>;
-  /** `oeflow <args> --json` (the built CLI, or another build's `cli`): its result and the wall time. */
-  oeflow(args: string[], cli?: string): Promise<{ json: Record<string, unknown>; ms: number }>;
+  /** `oeflow <args> --json` (the built CLI, or another build's `cli`): its result, when it started (epoch ms) and the wall time. */
+  oeflow(args: string[], cli?: string): Promise<{ json: Record<string, unknown>; startedAt: number; ms: number }>;
   /** The baseline script: its window and total (ms) as it measured them. */
   script(dest: string, cpOption?: string): Promise<{ windowMs: number; totalMs: number }>;
   /** Archive FULL AI extents, so the next quiet point's switch finds an EMPTY one. */
@@ -42,13 +42,14 @@ export async function simDb(parent: string, mib: number): Promise<SimDb> {
     db: r.db,
     env,
     async oeflow(args, cli = CLI_JS) {
+      const startedAt = Date.now();
       const t = performance.now();
       const p = await execa(process.execPath, [cli, ...args, '--json'], { env, reject: false });
       const ms = performance.now() - t;
       const json = JSON.parse(p.stdout) as Record<string, unknown>;
       if (json['status'] !== undefined && json['status'] !== 'completed')
         throw new Error(`oeflow ${args.join(' ')}: ${p.stdout}`);
-      return { json, ms };
+      return { json, startedAt, ms };
     },
     async script(dest, cpOption) {
       const p = await execa('bash', [BASELINE_SH, r.db, dest, ...(cpOption ? [cpOption] : [])], { env });
