@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createActor, fromPromise, setup, type AnyStateMachine, type Snapshot } from 'xstate';
+import { createActor, fromPromise, setup, waitFor, type AnyStateMachine, type Snapshot } from 'xstate';
 import type { ProcedureInput, StepInput, StepOutput } from '../../../machines/contract.js';
 import { withDecisionStates } from '../../../machines/decision-state.js';
 import { machineHash, type DefinitionRegistry } from '../../../machines/index.js';
@@ -118,6 +118,30 @@ function killedRun(machine: AnyStateMachine): void {
   });
 }
 
+/**
+ * The same run, whose process then died after journaling the transition into the awaiting-decision
+ * state and before settling the run there: the status is still `running`, no run-ended row.
+ */
+async function diedEnteringAwaitingState(machine: AnyStateMachine): Promise<void> {
+  killedRun(machine);
+  const error = {
+    kind: 'in-doubt',
+    code: 'OEF-051',
+    message: 'Switch AI extents (OFFLINE-4) is in doubt: cannot tell',
+  };
+  const inDoubt = fromPromise<StepOutput, StepInput>(() => Promise.reject(error));
+  const actor = createActor(machine.provide({ actors: { step: inDoubt } }), { input }).start();
+  await waitFor(actor, (s) => s.matches('aiSwitchAwaitingDecision'));
+  const snapshot = actor.getPersistedSnapshot();
+  actor.stop();
+  store.recordTransition('run-1', {
+    event: { type: 'xstate.error.actor.aiSwitch', error },
+    from: 'aiSwitch',
+    to: 'aiSwitchAwaitingDecision',
+    snapshot,
+  });
+}
+
 /** Drive the run from its stored snapshot, as resume does (no lock, no tools: the fake step needs none). */
 function drive(
   machine: AnyStateMachine,
@@ -222,6 +246,26 @@ describe('awaiting decision, driven by the engine', () => {
     expect(step.runs).toBe(0);
     expect(store.attempts('run-1').map((a) => [a.attempt, a.outcome])).toEqual([[1, 'reconciled-done']]);
     expect(verifyRun(store, 'run-1', undefined, registryOf(machine)).ordering.ok).toBe(true);
+  });
+
+  it('reconciles again on resume when the process died entering the awaiting state, before the run settled', async () => {
+    const machine = testMachine(true);
+    await diedEnteringAwaitingState(machine);
+    const died = store.getRun('run-1')!;
+    expect(died).toMatchObject({ status: 'running', stateValue: 'aiSwitchAwaitingDecision' });
+    // resume finds the machine waiting for a decision nobody took: it asks reconcile again
+    expect(leaveAwaitingDecision(store, died, machine)).toEqual({ type: 'RESUME' });
+    let verdict: Reconciliation = { verdict: 'unknown', why: 'still cannot tell' };
+    const step = fakeStep(() => verdict);
+    const stuck = await drive(machine, step as never, leaveAwaitingDecision(store, died, machine));
+    expect(stuck).toMatchObject({ status: 'needs-decision', state: 'aiSwitchAwaitingDecision' });
+    expect(store.getRun('run-1')!.status).toBe('needs-decision');
+    verdict = { verdict: 'done', facts: { switchedTo: 8 } };
+    const done = await drive(machine, step as never, leaveAwaitingDecision(store, store.getRun('run-1')!, machine));
+    expect(done.status).toBe('completed');
+    expect(step.runs).toBe(0);
+    expect(store.attempts('run-1').map((a) => [a.attempt, a.outcome])).toEqual([[1, 'reconciled-done']]);
+    expect(verifyRun(store, 'run-1', undefined, registryOf(machine)).ordering).toEqual({ ok: true, problems: [] });
   });
 
   it('refuses an in-doubt error in the journal that no open attempt explains', async () => {
