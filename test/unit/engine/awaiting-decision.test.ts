@@ -129,6 +129,8 @@ async function diedEnteringAwaitingState(machine: AnyStateMachine): Promise<void
     code: 'OEF-051',
     message: 'Switch AI extents (OFFLINE-4) is in doubt: cannot tell',
   };
+  // as the step actor does: a plain StepFailure, the machine's onError payload (persisted as JSON)
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
   const inDoubt = fromPromise<StepOutput, StepInput>(() => Promise.reject(error));
   const actor = createActor(machine.provide({ actors: { step: inDoubt } }), { input }).start();
   await waitFor(actor, (s) => s.matches('aiSwitchAwaitingDecision'));
