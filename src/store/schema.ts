@@ -172,6 +172,23 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'store log entries are append-only'); END;
     `,
   },
+  {
+    version: 6,
+    description:
+      "run inputs in their own table: a restore's input lists every AI file, and a runs row holding it was rewritten whole by every transition",
+    // issue 9 (linear roll forward): every journal row updates its run's row (head hash, snapshot);
+    // SQLite rewrites a row whose size changes in full, overflow pages included, so a 2,000-file
+    // restore's input (~150 KB) was written again on each transition. runs.input_json stays (a
+    // column cannot be dropped before SQLite 3.35) and is emptied.
+    sql: `
+      CREATE TABLE run_inputs (
+        run_id     TEXT PRIMARY KEY REFERENCES runs (run_id),
+        input_json TEXT NOT NULL
+      );
+      INSERT INTO run_inputs (run_id, input_json) SELECT run_id, input_json FROM runs;
+      UPDATE runs SET input_json = '';
+    `,
+  },
 ];
 
 /** The `user_version` a fully migrated store has. */

@@ -198,8 +198,10 @@ interface BackupRecord {
   expired_at?: string | null;
 }
 
-const RUN_COLUMNS = `run_id, machine_id, machine_hash, db, kind, status, resumable, input_json, snapshot_json,
-  state_value, created_at, updated_at, ended_at, host, pid, error_json, last_seq, head_hash`;
+const RUN_COLUMNS = `runs.run_id, machine_id, machine_hash, db, kind, status, resumable, run_inputs.input_json,
+  snapshot_json, state_value, created_at, updated_at, ended_at, host, pid, error_json, last_seq, head_hash`;
+/** A run with its input, which lives in its own table (schema.ts, version 6). */
+const RUNS_WITH_INPUT = 'runs JOIN run_inputs ON run_inputs.run_id = runs.run_id';
 type SummaryRecord = Pick<
   RunRecord,
   | 'run_id'
@@ -385,19 +387,22 @@ export class Store {
     this.#group = new GroupCommit(db, path);
     this.#s = {
       insertRun: db.prepare<
-        [string, string, string, string, string, string, string, string, string, number, string]
+        [string, string, string, string, string, string, string, string, number, string]
       >(`INSERT INTO runs (run_id, machine_id, machine_hash, db, kind, status, resumable, input_json, created_at, updated_at,
-           host, pid, head_hash) VALUES (?, ?, ?, ?, ?, 'running', 1, ?, ?, ?, ?, ?, ?)`),
-      getRun: db.prepare<[string], RunRecord>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = ?`),
-      listRuns: db.prepare<[], RunRecord>(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC`),
+           host, pid, head_hash) VALUES (?, ?, ?, ?, ?, 'running', 1, '', ?, ?, ?, ?, ?)`),
+      insertInput: db.prepare<[string, string]>(`INSERT INTO run_inputs (run_id, input_json) VALUES (?, ?)`),
+      getRun: db.prepare<[string], RunRecord>(`SELECT ${RUN_COLUMNS} FROM ${RUNS_WITH_INPUT} WHERE runs.run_id = ?`),
+      listRuns: db.prepare<[], RunRecord>(
+        `SELECT ${RUN_COLUMNS} FROM ${RUNS_WITH_INPUT} ORDER BY created_at DESC, runs.rowid DESC`,
+      ),
       runSummaries: db.prepare<[{ db: string | null }], SummaryRecord>(
         `SELECT ${SUMMARY_COLUMNS} FROM runs WHERE (@db IS NULL OR db = @db) ORDER BY created_at DESC, rowid DESC`,
       ),
       listRunsForDb: db.prepare<[string], RunRecord>(
-        `SELECT ${RUN_COLUMNS} FROM runs WHERE db = ? ORDER BY created_at DESC, rowid DESC`,
+        `SELECT ${RUN_COLUMNS} FROM ${RUNS_WITH_INPUT} WHERE db = ? ORDER BY created_at DESC, runs.rowid DESC`,
       ),
       openRunForDb: db.prepare<[string], RunRecord>(
-        `SELECT ${RUN_COLUMNS} FROM runs WHERE db = ? AND ${OPEN_RUN_CONDITION} ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+        `SELECT ${RUN_COLUMNS} FROM ${RUNS_WITH_INPUT} WHERE db = ? AND ${OPEN_RUN_CONDITION} ORDER BY created_at DESC, runs.rowid DESC LIMIT 1`,
       ),
       setStatus: db.prepare<{
         runId: string;
@@ -1027,19 +1032,8 @@ export class Store {
   #createRun(r: CreateRunInput): void {
     if (this.#s.getRun.get(r.runId) !== undefined) throw misuse(`Run ${r.runId} already exists`, { runId: r.runId });
     const now = this.#stamp();
-    this.#s.insertRun.run(
-      r.runId,
-      r.machineId,
-      r.machineHash,
-      r.db,
-      r.kind,
-      canonicalJson(r.input),
-      now,
-      now,
-      r.host,
-      r.pid,
-      GENESIS_HASH,
-    );
+    this.#s.insertRun.run(r.runId, r.machineId, r.machineHash, r.db, r.kind, now, now, r.host, r.pid, GENESIS_HASH);
+    this.#s.insertInput.run(r.runId, canonicalJson(r.input));
     const { machineId, machineHash, db, kind, input, host, pid, osUser } = r;
     this.#append(r.runId, 'run-started', null, null, {
       machineId,

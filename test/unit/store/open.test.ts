@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { assertDurable, openStore, schemaVersion } from '../../../src/store/index.js';
+import { assertDurable, migrations, openStore, schemaVersion } from '../../../src/store/index.js';
 import { expectOeflowError, sampleRun, tempDir, transpiledStore } from './helpers.js';
 
 const cleanups: Array<() => void> = [];
@@ -40,6 +40,35 @@ describe('openStore', () => {
       expectOeflowError(() => store.appendJournal('no-such-run', { kind: 'note', data: {} }), 'OEF-030');
     } finally {
       store.close();
+    }
+  });
+
+  it('moves run inputs out of the runs row when a version-5 store is opened (migration 6), keeping each input', () => {
+    const path = join(dir(), 'oeflow.db');
+    const old = new Database(path);
+    for (const m of migrations.filter((x) => x.version <= 5)) old.exec(m.sql);
+    old.pragma('user_version = 5');
+    const input = { procedure: 'roll-forward', db: '/db/sports', aiFiles: ['/ai/a1', '/ai/a2'] };
+    old
+      .prepare(
+        `INSERT INTO runs (run_id, machine_id, machine_hash, db, kind, status, resumable, input_json, created_at,
+           updated_at, host, pid, head_hash) VALUES ('run-5', 'roll-forward', ?, '/db/sports', 'roll-forward', 'completed',
+           0, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'host-a', 1, ?)`,
+      )
+      .run('a'.repeat(64), JSON.stringify(input), '0'.repeat(64));
+    old.close();
+    const store = openStore(path);
+    try {
+      expect(store.getRun('run-5')?.input).toEqual(input);
+      expect(store.listRuns().map((r) => [r.runId, r.input])).toEqual([['run-5', input]]);
+    } finally {
+      store.close();
+    }
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.prepare(`SELECT input_json FROM runs`).pluck().all()).toEqual(['']);
+    } finally {
+      raw.close();
     }
   });
 
