@@ -43,8 +43,8 @@ export function buildManifest(sourceDbDir: string, entries: readonly ManifestEnt
   };
 }
 
-/** True when `v` has the shape of a manifest entry (used for the manifest and the journal). */
-export function isManifestEntry(v: unknown): v is ManifestEntry {
+/** True when `v` has the shape of a manifest entry without its hash (a quiesced copy's listing, journaled). */
+export function isUnsealedEntry(v: unknown): v is Omit<ManifestEntry, 'sha256'> {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
   return (
@@ -53,10 +53,15 @@ export function isManifestEntry(v: unknown): v is ManifestEntry {
     typeof e['role'] === 'string' &&
     ROLES.includes(e['role']) &&
     typeof e['size'] === 'number' &&
-    typeof e['mtimeMs'] === 'number' &&
-    typeof e['sha256'] === 'string' &&
-    /^[0-9a-f]{64}$/.test(e['sha256'])
+    typeof e['mtimeMs'] === 'number'
   );
+}
+
+/** True when `v` has the shape of a manifest entry (used for the manifest and the journal). */
+export function isManifestEntry(v: unknown): v is ManifestEntry {
+  if (!isUnsealedEntry(v)) return false;
+  const sha256 = (v as Record<string, unknown>)['sha256'];
+  return typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256);
 }
 
 /** Read and check the manifest at `destination`; throws OEF-300 if it is absent or corrupt. */

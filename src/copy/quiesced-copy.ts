@@ -4,6 +4,7 @@
 // copy, which nothing writes any more (docs/architecture.md, "The online copy").
 import { mkdir, rename, stat, unlink, copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Json } from '../../machines/contract.js';
 import { OeflowError } from '../errors.js';
 import {
   checkDestinationOutsideDb,
@@ -13,7 +14,7 @@ import {
   sizeOrZero,
   SPACE_MARGIN,
 } from './copier.js';
-import { buildManifest, Journal, MANIFEST_FILE, writeManifest } from './manifest.js';
+import { buildManifest, isUnsealedEntry, Journal, MANIFEST_FILE, writeManifest } from './manifest.js';
 import { ProgressThrottle, progressOf } from './progress.js';
 import { probeClone } from './clone.js';
 import {
@@ -37,6 +38,25 @@ export interface QuiescedCopy {
   entries: UnsealedEntry[];
   bytesCopied: number;
   durationMs: number;
+}
+
+/** What the seal needs of a quiesced copy: the listing copyFiles journals as its fact `sealAfterDisable`. */
+export type UnsealedCopy = Pick<QuiescedCopy, 'sourceDbDir' | 'entries'>;
+
+/** The listing as a JSON fact (plain objects, so it persists as it is read back). */
+export function unsealedCopyFact(copy: UnsealedCopy): { [key: string]: Json } {
+  return {
+    sourceDbDir: copy.sourceDbDir,
+    entries: copy.entries.map(({ source, relPath, role, size, mtimeMs }) => ({ source, relPath, role, size, mtimeMs })),
+  };
+}
+
+/** The listing back from its fact, or undefined when the fact does not hold one. */
+export function decodeUnsealedCopy(v: Json | undefined): UnsealedCopy | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const { sourceDbDir, entries } = v;
+  if (typeof sourceDbDir !== 'string' || !Array.isArray(entries) || !entries.every(isUnsealedEntry)) return undefined;
+  return { sourceDbDir, entries };
 }
 
 type QuiescedOptions = Pick<
@@ -131,7 +151,7 @@ export type SealResult =
  */
 export async function sealCopy(
   destination: string,
-  copy: Pick<QuiescedCopy, 'sourceDbDir' | 'entries'>,
+  copy: UnsealedCopy,
   o: { signal?: AbortSignal; onProgress?: (p: CopyProgress) => void; progressIntervalMs?: number } = {},
 ): Promise<SealResult> {
   const problems: VerifyProblem[] = [];

@@ -2,8 +2,7 @@
 // copy's .st come from prostrct list (db-files.ts). Offline: the verified, resumable copier
 // (sha256 while copying, manifest beside the copy). Online, under the quiet point: the kernel
 // copy alone (src/copy/quiesced-copy.ts), sealed by verifyCopy after the disable.
-import type { Json } from '../../machines/contract.js';
-import { copyDatabaseFiles, copyQuiesced, type CopyProgress } from '../copy/index.js';
+import { copyDatabaseFiles, copyQuiesced, unsealedCopyFact, type CopyProgress } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { copiedFacts, withDatabaseFiles } from './db-files.js';
 import { busyState } from './probes.js';
@@ -55,7 +54,7 @@ export const copyFiles = {
           durationMs: copy.durationMs,
           structure: files.structure,
           copyMethod: 'copy',
-          sealAfterDisable: { sourceDbDir: copy.sourceDbDir, entries: copy.entries as unknown as Json },
+          sealAfterDisable: unsealedCopyFact(copy),
         };
       }
       const report = await copyDatabaseFiles({ ...common, sources: files.sources, mode: 'offline' });

@@ -3,6 +3,7 @@
 // reader of one fact, so `fact(facts, 'quietEnable', 'enabledAt')` is a string or undefined,
 // checked at run time, and no reader re-declares a fact's shape with a cast.
 import type { Json } from '../../machines/contract.js';
+import { decodeUnsealedCopy, type UnsealedCopy } from '../copy/index.js';
 
 const text = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 const count = (v: Json | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -29,7 +30,8 @@ export interface StepFacts {
   quietDisable: { quietWindowMs: number };
   /** structure: the warning of a stale on-disk .st the copy worked around. */
   snapshot: { copyDir: string; manifestDigest: string; pairedSeqAnnounced: number; structure: string };
-  copyFiles: CopiedFacts;
+  /** sealAfterDisable: the online copy path's listing, which verifyCopy seals after the disable. */
+  copyFiles: CopiedFacts & { sealAfterDisable: UnsealedCopy };
   transferClone: CopiedFacts;
   restoreCopy: { bytesCopied: number; files: number };
   cloneFiles: { stagingDir: string };
@@ -42,7 +44,7 @@ type Reader<T> = (v: Json | undefined) => T | undefined;
 /** One reader per fact: the run-time check behind each type of StepFacts. */
 type FactReaders = { [S in keyof StepFacts]: { [K in keyof StepFacts[S]]-?: Reader<StepFacts[S][K]> } };
 
-const copiedReaders: FactReaders['copyFiles'] = {
+const copiedReaders: FactReaders['transferClone'] = {
   destination: text,
   manifestDigest: text,
   structure: structureWarning,
@@ -57,7 +59,7 @@ const readers: FactReaders = {
   quietEnable: { enabledAt: text, lgOffset: count, previousSeq: count, pairedSeq: count },
   quietDisable: { quietWindowMs: count },
   snapshot: { copyDir: text, manifestDigest: text, pairedSeqAnnounced: count, structure: structureWarning },
-  copyFiles: copiedReaders,
+  copyFiles: { ...copiedReaders, sealAfterDisable: decodeUnsealedCopy },
   transferClone: copiedReaders,
   restoreCopy: { bytesCopied: count, files: count },
   cloneFiles: { stagingDir: text },

@@ -1,7 +1,8 @@
 // OFFLINE-5 / ONLINE-3: verify the copy by re-reading it against its manifest, and make it
 // durable (an online copy is written without fsync under the quiet point: issue 9). The online
 // copy path's copy has no manifest yet: it is sealed here, after the disable (src/copy/quiesced-copy.ts).
-import { sealCopy, verifyCopy as verifyAgainstManifest, type QuiescedCopy } from '../copy/index.js';
+import { sealCopy, verifyCopy as verifyAgainstManifest } from '../copy/index.js';
+import { fact } from './step-facts.js';
 import { fail, factText, noCommands, type Step } from './step.js';
 
 export const verifyCopy = {
@@ -15,15 +16,15 @@ export const verifyCopy = {
   async run(env) {
     const { facts } = env.ctx;
     const dir = factText(facts.transferClone?.destination ?? facts.copyFiles?.destination ?? env.ctx.input.destination);
-    const unsealed = facts.transferClone === undefined ? facts.copyFiles?.sealAfterDisable : undefined;
+    const unsealed = facts.transferClone === undefined ? fact(facts, 'copyFiles', 'sealAfterDisable') : undefined;
     const progress = (p: { bytesDone: number; bytesTotal: number; file: string }): void =>
       env.progress({ bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: p.file });
-    if (unsealed !== undefined && unsealed !== null) {
+    if (unsealed !== undefined) {
       // What this proves: every file the quiesced copy listed is there at the size its source had
       // under the quiet point; from here on the manifest's sha256 binds the bytes (restore and
       // `verify-backup` check them). That the bytes are the source's rests on the kernel copy, as
       // for `cp` and for the clone path's clone (docs/architecture.md, "The online copy").
-      const sealed = await sealCopy(dir, unsealed as unknown as QuiescedCopy, {
+      const sealed = await sealCopy(dir, unsealed, {
         signal: env.signal,
         onProgress: progress,
       });
