@@ -18,6 +18,7 @@ const BENCHES: Bench[] = [
   { name: 'journal', args: ['2000'] },
   { name: 'copy', args: ['64'] },
   { name: 'cli-start', args: ['10000'] },
+  { name: 'sim-start', args: ['15'] },
   { name: 'restore-scale', args: ['200', '2000'] },
   { name: 'quiet-window', args: ['64'] },
   // needs root and a loop device (it makes an XFS image with reflink)
