@@ -1,6 +1,13 @@
 // The broker's socket protocol (newline-delimited JSON) and its client side.
-import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { net } from './builtins.js';
 import { socketPath } from './paths.js';
+
+/**
+ * The broker's entry script, which proserve starts: next to this module in dist/src/sim, and
+ * next to main.js when main.js is the bundle of this module (scripts/bundle-sim.mjs).
+ */
+export const brokerScript = (): string => fileURLToPath(new URL('broker.js', import.meta.url));
 
 export interface UserRow {
   usr: number;
@@ -45,7 +52,7 @@ export function brokerCall(
   timeoutMs = 10_000,
 ): Promise<BrokerReply> {
   return new Promise((resolvePromise, reject) => {
-    const sock = connect(socketPath(base));
+    const sock = net().connect(socketPath(base));
     let buf = '';
     let done = false;
     const timer = timeoutMs > 0 ? setTimeout(() => finish(new Error('broker did not answer')), timeoutMs) : null;
@@ -87,7 +94,7 @@ export interface HeldTransaction {
  */
 export function holdTransaction(base: string, updateLock = true, timeoutMs = 10_000): Promise<HeldTransaction> {
   return new Promise((resolveHeld, reject) => {
-    const sock = connect(socketPath(base));
+    const sock = net().connect(socketPath(base));
     let buf = '';
     let onFinal: ((r: BrokerReply) => void) | null = null;
     const timer = setTimeout(() => {

@@ -3,7 +3,7 @@
 // transaction that has not ended yet is in the blocks too (as in a real database), which is
 // what crash recovery backs out when the database is opened. Also the BI extent, which gets
 // one note per group.
-import { createHash } from 'node:crypto';
+import { crypto } from './builtins.js';
 import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import type { NotePart } from './ai-file.js';
 
@@ -99,7 +99,7 @@ export function currentRecords(path: string): Map<string, string> {
 /** Canonical sha256 over the sorted current records, plus the record count. */
 export function digestData(path: string): { digest: string; records: number } {
   const records = currentRecords(path);
-  const h = createHash('sha256');
+  const h = crypto().createHash('sha256');
   for (const key of [...records.keys()].sort()) h.update(`${key}\t${records.get(key) ?? ''}\n`);
   h.update(`records=${records.size}\n`);
   return { digest: h.digest('hex'), records: records.size };

@@ -5,7 +5,7 @@
 // with a wrong one, it refuses before touching anything. The data itself is not enciphered.
 // The refusal texts and numbers are not in docs/openedge.md: they are the simulator's own
 // (900xx, docs/simulator.md fidelity table).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { crypto } from './builtins.js';
 import { readFileSync } from 'node:fs';
 import type { MasterBlock } from './master-block.js';
 import type { Msg } from './messages.js';
@@ -30,17 +30,17 @@ export const encryptionMsg = {
 };
 
 const verifierOf = (salt: string, passphrase: string): string =>
-  createHash('sha256').update(salt).update('\0').update(passphrase, 'utf8').digest('hex');
+  crypto().createHash('sha256').update(salt).update('\0').update(passphrase, 'utf8').digest('hex');
 
 /** A new key store for `passphrase` (`oeflow sim init --passphrase-file`). */
 export function newKeyStore(passphrase: string): KeyStore {
-  const salt = randomBytes(16).toString('hex');
+  const salt = crypto().randomBytes(16).toString('hex');
   return { salt, verifier: verifierOf(salt, passphrase) };
 }
 
 /** True when `passphrase` opens `ks`. */
 export function opensKeyStore(ks: KeyStore, passphrase: string): boolean {
-  return timingSafeEqual(Buffer.from(verifierOf(ks.salt, passphrase), 'hex'), Buffer.from(ks.verifier, 'hex'));
+  return crypto().timingSafeEqual(Buffer.from(verifierOf(ks.salt, passphrase), 'hex'), Buffer.from(ks.verifier, 'hex'));
 }
 
 /**

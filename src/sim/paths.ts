@@ -1,6 +1,6 @@
 // Where the files of one database live, derived from the db argument as the real
 // utilities take it: a path without `.db` (a trailing `.db` is accepted), relative to cwd.
-import { createHash } from 'node:crypto';
+import { crypto } from './builtins.js';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 
@@ -37,6 +37,6 @@ export function dbPaths(arg: string, cwd: string = process.cwd()): DbPaths {
 
 /** Unix socket of the broker serving `base` (hashed: socket paths must stay < 108 bytes). */
 export function socketPath(base: string): string {
-  const h = createHash('sha256').update(base).digest('hex').slice(0, 16);
+  const h = crypto().createHash('sha256').update(base).digest('hex').slice(0, 16);
   return resolve(tmpdir(), `oeflow-sim-${h}.sock`);
 }

@@ -1,11 +1,9 @@
 // proserve db-name [-aistall] [-aiarchiver -aiarcdir d1,d2 [-aiarcinterval n] [-aiarcdircreate]]
 // [other broker parameters, accepted and ignored]:
 // starts the detached broker and returns once it has opened the database.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { brokerCall } from '../broker-protocol.js';
+import { brokerCall, brokerScript } from '../broker-protocol.js';
+import { childProcess } from '../builtins.js';
 import { clockTime } from '../dates.js';
 import { refuseInUse, requireDb, requireExtents } from '../db-open.js';
 import { readLk } from '../lk-file.js';
@@ -31,8 +29,7 @@ export async function run(s: Session): Promise<void> {
       return 0;
     }
   })();
-  const brokerJs = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'broker.js');
-  const child = spawn(process.execPath, [brokerJs, paths.base, ...s.args.slice(1)], {
+  const child = childProcess().spawn(process.execPath, [brokerScript(), paths.base, ...s.args.slice(1)], {
     detached: true,
     stdio: 'ignore',
     env: { ...process.env, OEFLOW_SIM_DLC: s.dlc },

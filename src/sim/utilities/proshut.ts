@@ -1,8 +1,8 @@
 // proshut db-name { -by | -bn | -F | -byF | -C list }: shut the broker down through
 // its socket (or signals), or list the connected users (docs/openedge.md §1).
-import { createInterface } from 'node:readline';
 import { userInfo } from 'node:os';
 import { brokerCall, type UserRow } from '../broker-protocol.js';
+import { readline } from '../builtins.js';
 import { oeDate } from '../dates.js';
 import { lkState, requireDb } from '../db-open.js';
 import { readLk, removeLk } from '../lk-file.js';
@@ -42,7 +42,7 @@ async function waitGone(paths: DbPaths, pid: number, ms: number): Promise<boolea
 async function confirm(s: Session): Promise<boolean> {
   s.print(msg.extreme().text);
   s.print(msg.confirm().text);
-  const rl = createInterface({ input: process.stdin });
+  const rl = readline().createInterface({ input: process.stdin });
   const answer = await new Promise<string>((r) => {
     rl.once('line', (l) => r(l));
     rl.once('close', () => r(''));
