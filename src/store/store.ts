@@ -851,8 +851,11 @@ export class Store {
 
   /** Refresh the heartbeat; false when `runId` no longer holds the lock (it was taken over). */
   heartbeat(db: string, runId: string): boolean {
-    // a missed heartbeat is not a lost record: it never ends the watched run by itself
-    return this.#write(() => this.#tx.heartbeat.immediate(db, runId), false);
+    // a missed heartbeat is not a lost record: it never ends the watched run by itself. No fsync
+    // of its own (group-commit.ts): nothing decides from heartbeat_at (a lock is stale when its
+    // pid is dead, lock.ts), and one lost in an OS crash belonged to a process the crash ended;
+    // a durable heartbeat every 5 s could land inside the quiet window (docs/architecture.md §5.9)
+    return this.#write(() => this.#tx.heartbeat.immediate(db, runId), false, { durable: 'with-next' });
   }
 
   /**

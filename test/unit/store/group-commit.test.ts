@@ -74,6 +74,20 @@ describe('Store group commit', () => {
     }
   });
 
+  it("the lock's heartbeat never waits for an fsync of its own (nothing decides from it)", () => {
+    const t = tempStore();
+    try {
+      withRun(t.store);
+      expect(t.store.tryAcquireLock({ db: '/db/x', runId: 'run-1', host: 'h', pid: 1 })).toEqual({ acquired: true });
+      t.store.sync();
+      expect(t.store.syncPending).toBe(false);
+      expect(t.store.heartbeat('/db/x', 'run-1')).toBe(true);
+      expect(t.store.syncPending).toBe(true);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('close() makes owed rows durable; a reopened store has them and the hash chain holds', () => {
     const t = tempStore();
     try {
