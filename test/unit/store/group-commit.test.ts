@@ -1,6 +1,7 @@
 // Group commit (src/store/group-commit.ts): a 'with-next' write is committed and visible at once,
 // owes its fsync until the next durable journal row or sync(), and leaves the connection FULL;
-// the engine's tools sync before every utility starts, so nothing acts on an owed row.
+// createTools calls beforeSpawn before every utility starts (the engine syncs there, but before
+// the quiet point's disable: docs/architecture.md §5.9, test/unit/engine/spawn-durability.test.ts).
 import { describe, expect, it } from 'vitest';
 import { createTools } from '../../../src/openedge/create-tools.js';
 import { openStore, type Store } from '../../../src/store/index.js';
