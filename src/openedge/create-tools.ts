@@ -24,7 +24,7 @@ export interface CreateToolsOptions {
   /** The database's startup parameters (utility-params.ts): each call gets those it takes. */
   params?: UtilityParams;
   onResult?: (r: ToolResult) => void;
-  /** Called before every utility process starts (the engine makes its rows so far durable, docs/architecture.md §5.9). */
+  /** Called before every utility process starts (the engine makes its rows so far durable). */
   beforeSpawn?: () => void;
   /** A utility process started: its pid, with the utility first in argv, and the id its mark gave it. */
   onSpawn?: (s: { pid: number; argv: string[]; spawnId?: string }) => void;
