@@ -75,10 +75,11 @@ const WITH_NEXT = { durable: 'with-next' } as const;
 
 /**
  * Whether the journal is made durable (Store.sync) before a step's utility call starts. Always,
- * except for a step whose calls change only what an OS crash changes too (`osCrashHasSameEffect`:
- * the quiet point's disable): a crash that loses the rows before such a call leaves the same
- * journal and the same world as a crash just before the call, which the protocol already meets
- * (docs/architecture.md §5.9). That takes the one fsync out of the quiet window.
+ * except for a step whose call does what an OS crash does too (`osCrashHasSameEffect`: the quiet
+ * point's disable). A crash that loses the rows before the disable leaves the run under a quiet
+ * point enabled before the OS started again, which the world check never trusts (world-check.ts):
+ * the run starts over with a new quiet point (docs/architecture.md §5.9). That takes the one
+ * fsync out of the quiet window.
  */
 export function journalDurableBeforeSpawn(step: Pick<Step<unknown>, 'osCrashHasSameEffect'>): boolean {
   return step.osCrashHasSameEffect !== true;
