@@ -63,14 +63,15 @@ function stepDeps(deps: EngineDeps, run: { runId: string; db: string; maxQuietMs
       record: (r: ToolResult) => void,
       spawned: (s: { pid: number; argv: string[]; spawnId?: string }) => void,
       markSpawn: () => ProcessMark,
+      // the step actor decides whether the rows owed an fsync are made durable before a utility
+      // starts (step-actor.ts, journalDurableBeforeSpawn; docs/architecture.md §5.9)
+      beforeSpawn: () => void,
     ) =>
       createTools({
         dlc: deps.dlc,
         onResult: record,
         onSpawn: spawned,
-        // the rows written without their own fsync (the transition, the last step's commands
-        // and result: store/group-commit.ts) are durable before a utility starts
-        beforeSpawn: () => deps.store.sync(),
+        beforeSpawn,
         markSpawn,
         ...(deps.utilityParams ? { params: deps.utilityParams } : {}),
       }),

@@ -180,10 +180,11 @@ export function driveRun(o: DriveOptions): Promise<RunOutcome> {
       if (restoring && ev.event.type === 'xstate.init') return;
       let row;
       try {
-        // Without an fsync of its own (store/group-commit.ts): nothing acts on the new state
-        // before a durable commit or a sync — a step's intent, the sync before every utility
-        // spawn, finish() below. An OS crash that loses it resumes from the state before,
-        // whose step result (if any survived) is replayed.
+        // Without an fsync of its own (store/group-commit.ts): no utility or site command acts
+        // on the new state before a durable commit or a sync — a `once` step's intent, the sync
+        // before a spawn, finish() below — but the quiet point's disable, which an OS crash does
+        // too (docs/architecture.md §5.9). An OS crash that loses it resumes from the state
+        // before, whose step result (if any survived) is replayed.
         row = store.recordTransition(
           runId,
           { event: ev.event, from: previous, to: snap.value, snapshot: actor.getPersistedSnapshot() },

@@ -44,6 +44,7 @@ export interface StepActorDeps {
     record: (r: ToolResult) => void,
     spawned: (s: { pid: number; argv: string[]; spawnId?: string }) => void,
     markSpawn: () => ProcessMark,
+    beforeSpawn: () => void,
   ): OpenEdgeTools;
   reporter: Reporter;
   control: RunControl;
@@ -63,13 +64,26 @@ const never = (): Promise<never> => new Promise<never>(() => undefined);
 
 /**
  * The rows a step writes after its intent (its commands, the pids it started, its result) need
- * no fsync of their own (store/group-commit.ts): the next side effect comes after a durable
- * commit or a sync — the next step's intent, the sync before every utility spawn
- * (engine.ts, beforeSpawn), the run's end — so they are durable before it. An OS crash that
- * loses them leaves the step's intent without a result: in doubt, which reconcile decides, as
- * after any crash during a step; a pid note only matters while the OS that ran the pid is up.
+ * no fsync of their own (store/group-commit.ts): the next side effect that an OS crash would
+ * not undo comes after a durable commit or a sync — the next `once` step's intent, the sync
+ * before a utility spawn (journalDurableBeforeSpawn) or a site command, the run's end — so
+ * they are durable before it. An OS crash that loses them leaves the step's intent without a
+ * result: in doubt, which reconcile decides, as after any crash during a step; a pid note only
+ * matters while the OS that ran the pid is up (docs/architecture.md §5.9).
  */
 const WITH_NEXT = { durable: 'with-next' } as const;
+
+/**
+ * Whether the journal is made durable (Store.sync) before a step's utility call starts. Always,
+ * except for a step whose call does what an OS crash does too (`osCrashHasSameEffect`: the quiet
+ * point's disable). A crash that loses the rows before the disable leaves the run under a quiet
+ * point enabled before the OS started again, which the world check never trusts (world-check.ts):
+ * the run starts over with a new quiet point (docs/architecture.md §5.9). That takes the one
+ * fsync out of the quiet window.
+ */
+export function journalDurableBeforeSpawn(step: Pick<Step<unknown>, 'osCrashHasSameEffect'>): boolean {
+  return step.osCrashHasSameEffect !== true;
+}
 
 /** Map anything a step threw to the plain, persistable StepFailure. */
 export function toFailure(err: unknown): StepFailure {
@@ -95,6 +109,7 @@ export function createStepActor(deps: StepActorDeps) {
     const named = { title: step.title, kb: input.kb ?? step.kb };
 
     const decision = decideAttempt(store.latestAttempt(runId, input.stepKey), control.visitSeq(), step);
+    const syncBeforeSpawn = journalDurableBeforeSpawn(step) ? () => store.sync() : () => undefined;
     const env = (forAttempt: number): StepEnv => ({
       runId,
       stepKey: input.stepKey,
@@ -144,8 +159,10 @@ export function createStepActor(deps: StepActorDeps) {
           );
         },
         () => processMark(runId, input.stepKey, forAttempt),
+        syncBeforeSpawn,
       ),
-      // a site command is a side effect too: the rows before it are durable first (store/group-commit.ts)
+      // a site command is a side effect too, and what it changes is the operator's to say: the
+      // rows before it are durable first, whatever the step (store/group-commit.ts)
       markSpawn: () => {
         store.sync();
         return processMark(runId, input.stepKey, forAttempt);
@@ -293,9 +310,9 @@ export function createStepActor(deps: StepActorDeps) {
     const refused = step.precheck?.(probe, stepEnv) ?? null;
     // Only a `once` step's intent must be durable before the step acts: reconcile decides its
     // in-doubt attempt from it. A read or idempotent step in doubt, or whose intent an OS crash
-    // lost, simply runs again; every utility or site command it starts is preceded by a sync
-    // (beforeSpawn, markSpawn), so its intent is durable before any of those (issue 9: one
-    // fsync less inside the quiet window, where copyFiles runs).
+    // lost, simply runs again; a utility or site command it starts is preceded by a sync
+    // (journalDurableBeforeSpawn, markSpawn) unless an OS crash would do what the call does
+    // (docs/architecture.md §5.9; issue 9: no fsync inside the quiet window).
     store.recordIntent(
       runId,
       {

@@ -3,6 +3,7 @@
 // looks at the database. Our quiet point no longer held, or the database opened since the
 // shutdown, makes the copy in progress invalid: the run starts over from its checks.
 import { readFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { definitionRegistry, runStateHolding, type DefinitionRegistry } from '../../machines/index.js';
 import { readGuardRecord, type GuardRecord } from '../guard/guard-record.js';
 import { quietPointOfRun, type QuietPointOfRun } from '../guard/quiet-point-log.js';
@@ -40,6 +41,21 @@ export function quietPointOfLatestEnable(
   };
 }
 
+/**
+ * When this host's OS started (epoch ms): `btime` of /proc/stat, else now − uptime. A quiet point
+ * lives in the broker's memory, so none enabled before the boot can still be held
+ * (docs/architecture.md §5.9).
+ */
+export function hostBootedAtMs(): number {
+  try {
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    if (btime !== undefined) return Number(btime) * 1000;
+  } catch {
+    /* not Linux: from the uptime */
+  }
+  return Date.now() - uptime() * 1000;
+}
+
 export interface WorldCheck {
   /** What was looked at and found (journaled). */
   found: Record<string, unknown>;
@@ -59,6 +75,7 @@ export function checkWorld(
   store: Store,
   run: RunRow,
   definitions: DefinitionRegistry = definitionRegistry,
+  bootedAtMs: number = hostBootedAtMs(),
 ): WorldCheck | null {
   const state = stateName(run.stateValue);
   const holding = runStateHolding(definitions, run);
@@ -66,6 +83,15 @@ export function checkWorld(
     const qp = quietPointOfLatestEnable(store, run);
     if (qp === null) return null;
     const found = { state, quietPoint: qp.found, askedAt: qp.askedAt, guard: qp.guard };
+    // The log still reads "held" after an OS crash: the broker died without a line. But the OS
+    // restarted since the enable, so the quiet point is gone, and the database may hold writes
+    // made after a disable whose journal rows and log line the crash lost (docs/architecture.md §5.9).
+    // A clock stepped back after the boot can only make the run start over: the safe side.
+    if (qp.found.state === 'held' && bootedAtMs > qp.found.enabledAtMs)
+      return {
+        found: { ...found, hostBootedAt: new Date(bootedAtMs).toISOString() },
+        changed: `the host restarted (${new Date(bootedAtMs).toISOString()}) after the run's quiet point was enabled (${qp.found.enabledAt}), and no quiet point survives its broker: a copy taken from here would not be consistent; the run starts again with a new quiet point`,
+      };
     if (qp.found.state === 'held')
       return {
         found,

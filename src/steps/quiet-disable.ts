@@ -29,6 +29,9 @@ export const quietDisable = {
   kb: 'ONLINE-4',
   effect: 'idempotent',
   effects: [QUIET_DISABLE],
+  // the release of the quiet point is what an OS crash does too: no fsync of the journal inside
+  // the quiet window before `proquiet disable` starts (docs/architecture.md §5.9)
+  osCrashHasSameEffect: true,
   commands: ({ input }) => [{ ...QUIET_DISABLE, args: quietDisableArgv(input.db) }],
   probe: async () => null,
   async run(env) {

@@ -164,6 +164,14 @@ export interface Step<P = Json> {
   effect: Effect;
   /** Every kind of state-changing call this step may make (none when absent); each declared command has one of these shapes. */
   effects?: readonly CommandShape[];
+  /**
+   * What this step's utility calls change, an OS crash changes too, and a resume checks what may
+   * have followed it: its calls start without waiting for the journal's fsync. Only
+   * `quietDisable`: a quiet point lives in the broker's memory, an OS crash takes the broker down,
+   * and the world check never trusts a quiet point enabled before the OS started (docs/architecture.md
+   * §5.9, which says why no other step qualifies).
+   */
+  osCrashHasSameEffect?: true;
   /** The state-changing commands this step runs for a given input, in order: `--plan` and the crash tests read them. */
   commands(d: DeclarationInput): DeclaredCommand[];
   /** The facts the machine's guards read from this step, as a plan expects them (walking the main path). */

@@ -9,8 +9,10 @@
 // frames are checksummed in a chain), so what survives is always a consistent earlier state.
 // The fsync of a later commit flushes the whole file, earlier frames included. So a row written
 // "with the next" is exactly as durable as the protocol needs as long as a durable commit or
-// sync() comes before the next side effect: the engine makes the step's intent durable before
-// it spawns, and sync()s before every utility spawn (engine.ts, beforeSpawn).
+// sync() comes before the next side effect that an OS crash would not undo: the engine makes a
+// `once` step's intent durable before it acts, and sync()s before every utility spawn and site
+// command but a quiet point's disable, whose effect an OS crash has too
+// (engine/step-actor.ts, journalDurableBeforeSpawn; docs/architecture.md §5.9).
 import type Database from 'better-sqlite3';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 

@@ -356,7 +356,8 @@ interface WriteWatch {
  * How a write is made durable. 'now' (the default): its commit fsyncs. 'with-next': it commits
  * without an fsync of its own, and the next durable commit or `sync()` makes it durable
  * (group-commit.ts): for rows whose loss in an OS crash leaves a state the protocol already
- * handles, written where a durable commit or a sync comes before the next side effect.
+ * handles, written where a durable commit or a sync comes before the next side effect that an
+ * OS crash would not undo (docs/architecture.md §5.9).
  */
 export interface WriteOptions {
   durable?: 'now' | 'with-next';
@@ -611,8 +612,9 @@ export class Store {
 
   /**
    * Make every committed write durable now (one fsync, only when a 'with-next' write is owed).
-   * The engine calls it before every utility spawn, so a side effect never starts ahead of the
-   * rows before it.
+   * The engine calls it before every utility spawn and site command (but a quiet point's
+   * disable, which an OS crash does too: docs/architecture.md §5.9), so a side effect never
+   * starts ahead of the rows before it.
    */
   sync(): void {
     const failedBefore = this.#watch?.failed;
@@ -849,8 +851,11 @@ export class Store {
 
   /** Refresh the heartbeat; false when `runId` no longer holds the lock (it was taken over). */
   heartbeat(db: string, runId: string): boolean {
-    // a missed heartbeat is not a lost record: it never ends the watched run by itself
-    return this.#write(() => this.#tx.heartbeat.immediate(db, runId), false);
+    // a missed heartbeat is not a lost record: it never ends the watched run by itself. No fsync
+    // of its own (group-commit.ts): nothing decides from heartbeat_at (a lock is stale when its
+    // pid is dead, lock.ts), and one lost in an OS crash belonged to a process the crash ended;
+    // a durable heartbeat every 5 s could land inside the quiet window (docs/architecture.md §5.9)
+    return this.#write(() => this.#tx.heartbeat.immediate(db, runId), false, { durable: 'with-next' });
   }
 
   /**

@@ -1,6 +1,7 @@
 // Group commit (src/store/group-commit.ts): a 'with-next' write is committed and visible at once,
 // owes its fsync until the next durable journal row or sync(), and leaves the connection FULL;
-// the engine's tools sync before every utility starts, so nothing acts on an owed row.
+// createTools calls beforeSpawn before every utility starts (the engine syncs there, but before
+// the quiet point's disable: docs/architecture.md §5.9, test/unit/engine/spawn-durability.test.ts).
 import { describe, expect, it } from 'vitest';
 import { createTools } from '../../../src/openedge/create-tools.js';
 import { openStore, type Store } from '../../../src/store/index.js';
@@ -69,6 +70,20 @@ describe('Store group commit', () => {
       t.store.rememberScan(id, 'ab'.repeat(32), { seqno: 7, aiBeginDate: 'x' });
       expect(t.store.syncPending).toBe(true);
       expect(t.store.scanByIdentity(id)).toEqual({ seqno: 7, aiBeginDate: 'x' });
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("the lock's heartbeat never waits for an fsync of its own (nothing decides from it)", () => {
+    const t = tempStore();
+    try {
+      withRun(t.store);
+      expect(t.store.tryAcquireLock({ db: '/db/x', runId: 'run-1', host: 'h', pid: 1 })).toEqual({ acquired: true });
+      t.store.sync();
+      expect(t.store.syncPending).toBe(false);
+      expect(t.store.heartbeat('/db/x', 'run-1')).toBe(true);
+      expect(t.store.syncPending).toBe(true);
     } finally {
       t.cleanup();
     }
