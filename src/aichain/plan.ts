@@ -15,7 +15,7 @@ import { compressionOf, decompressFile, type DecompressedFile } from './decompre
 import { toEndtime } from './endtime.js';
 import { refuseLiveExtents } from './live-extents.js';
 import { proveChain } from './prove-chain.js';
-import { contentSha256, fileIdentity, type FileIdentity } from './scan-cache.js';
+import { contentSha256, fileIdentity, type AiScanCache, type FileIdentity, type ScanToRemember } from './scan-cache.js';
 import type { AiChainPlan, ChainProblem, PlanAiChainInput, ScannedFile } from './types.js';
 
 /** Scans `inputs` and proves the AI chain from `pairedSeq`; every problem is reported at once. */
@@ -109,10 +109,23 @@ async function proveCandidates(
   skipped: AiChainPlan['skipped'],
 ): Promise<Omit<AiChainPlan, 'decompressed' | 'endtime'>> {
   const scanned: ScannedFile[] = [];
-  const outcomes = await inPool(candidates, input.concurrency ?? availableParallelism(), (c) => {
-    input.signal?.throwIfAborted();
-    return cachedScan(input, c);
-  });
+  const remembered = new ScanBatch(input.cache);
+  let outcomes: ScanOutcome[];
+  try {
+    outcomes = await inPool(candidates, input.concurrency ?? availableParallelism(), (c) => {
+      input.signal?.throwIfAborted();
+      return cachedScan(input, c, remembered);
+    });
+  } catch (err) {
+    // what was scanned before the failure is kept, unless the store fails too (the failure stands)
+    try {
+      remembered.flush();
+    } catch {
+      /* the plan's own failure is the one to report */
+    }
+    throw err;
+  }
+  remembered.flush();
   // in candidate order, whatever order the scans finished in: the report does not depend on timing
   for (const [i, c] of candidates.entries()) {
     const outcome = outcomes[i]!;
@@ -161,14 +174,30 @@ async function inPool<T, R>(items: readonly T[], limit: number, fn: (item: T) =>
 
 type ScanOutcome = { header: ScannedFile } | { problem: ChainProblem };
 
+/** Scans to cache, written in batches: one store transaction per BATCH scans, not one per AI file. */
+class ScanBatch {
+  static readonly BATCH = 100;
+  readonly #pending: ScanToRemember[] = [];
+  constructor(private readonly cache: AiScanCache | undefined) {}
+
+  add(scan: ScanToRemember): void {
+    this.#pending.push(scan);
+    if (this.#pending.length >= ScanBatch.BATCH) this.flush();
+  }
+
+  flush(): void {
+    if (this.#pending.length > 0) this.cache?.rememberScans(this.#pending.splice(0));
+  }
+}
+
 /**
  * The cached header when the file is unchanged since a scan (same identity) or has the bytes
  * of a scanned file (same sha256); otherwise a scan, remembered when it found a header.
  */
-async function cachedScan(input: PlanAiChainInput, c: Candidate): Promise<ScanOutcome> {
+async function cachedScan(input: PlanAiChainInput, c: Candidate, remembered: ScanBatch): Promise<ScanOutcome> {
   const cache = input.cache;
   if (cache === undefined) return scan(input, c);
-  const id = await fileIdentity(c.path);
+  const id = fileIdentity(c.path);
   if (id === null) return scan(input, c);
   const known = cache.scanByIdentity(id);
   const header = (h: { seqno: number; aiBeginDate: string }): ScanOutcome => ({
@@ -180,10 +209,10 @@ async function cachedScan(input: PlanAiChainInput, c: Candidate): Promise<ScanOu
   const copyOf = cache.scanByContent(sha256);
   const outcome = copyOf !== undefined ? header(copyOf) : await scan(input, c);
   // kept only when the file did not change while it was hashed and scanned
-  const after = await fileIdentity(c.path);
+  const after = fileIdentity(c.path);
   // a file with a defect is never cached: the cache keeps headers only, and the next proof must name it again
   if ('header' in outcome && outcome.header.defect === undefined && after !== null && sameIdentity(after, id))
-    cache.rememberScan(id, sha256, outcome.header);
+    remembered.add({ id, sha256, header: { seqno: outcome.header.seqno, aiBeginDate: outcome.header.aiBeginDate } });
   return outcome;
 }
 

@@ -4,8 +4,8 @@
 // Per-file cost does not grow with the files before it: the intent records the size of the
 // database log (not its content), so a reconciliation reads only what was logged since; and
 // the in-use check runs once per step visit sequence in this process, not per file (below).
-import { stat } from 'node:fs/promises';
-import { contentSha256 } from '../aichain/scan-cache.js';
+import { statSync } from 'node:fs';
+import { contentFacts } from '../aichain/scan-cache.js';
 import { rollForwardArgv } from '../openedge/argv.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { ROLL_FORWARD_FAILURES } from '../openedge/messages.js';
@@ -58,18 +58,23 @@ function currentFile(env: StepEnv): string {
  */
 async function appliedFileFacts(env: StepEnv, file: string) {
   const paired = env.runInput.pairedAiSeq ?? env.ctx.input.pairedAiSeq;
-  const [sha256, bytes] = await Promise.all([
-    contentSha256(file).catch(() => null),
-    stat(file).then(
-      (s) => s.size,
-      () => null,
-    ),
-  ]);
-  return { file, index: env.ctx.aiIndex, aiSeq: paired === undefined ? null : paired + env.ctx.aiIndex, sha256, bytes };
+  const content = await contentFacts(file).catch(() => null);
+  return {
+    file,
+    index: env.ctx.aiIndex,
+    aiSeq: paired === undefined ? null : paired + env.ctx.aiIndex,
+    sha256: content?.sha256 ?? null,
+    bytes: content?.bytes ?? null,
+  };
 }
 
-async function lgSize(db: string): Promise<number> {
-  return (await stat(dbPaths(db).lgFile).catch(() => null))?.size ?? 0;
+/** The size of `<db>.lg` (0 when there is none yet): one synchronous stat, no thread-pool round trip per file. */
+function lgSize(db: string): number {
+  try {
+    return statSync(dbPaths(db).lgFile, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0; // unreadable: a reconciliation then reads the whole log
+  }
 }
 
 function probeFor(retry: boolean) {
@@ -80,7 +85,7 @@ function probeFor(retry: boolean) {
     cleanRun.delete(env.runId); // whatever happens next, only a clean run of this file carries the check on
     const carried = !retry && clean !== undefined && clean.lastIndex === index - 1;
     const busy = carried ? 'not-in-use' : await busyState(env, db);
-    return { busy, busyCheckedAt: carried ? clean.checkedAt : index, lgBytes: await lgSize(db) };
+    return { busy, busyCheckedAt: carried ? clean.checkedAt : index, lgBytes: lgSize(db) };
   };
 }
 

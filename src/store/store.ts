@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { sqlite } from './sqlite.js';
 import { OeflowError } from '../errors.js';
 import { readPragmas, type PragmaReadings } from './pragmas.js';
-import type { CachedHeader, FileIdentity } from '../aichain/scan-cache.js';
+import type { CachedHeader, FileIdentity, ScanToRemember } from '../aichain/scan-cache.js';
 import { GENESIS_HASH, canonicalJson, journalHash, journalHashOfText, sha256Hex, storeLogHash } from './hash-chain.js';
 import type {
   RowSigner,
@@ -592,6 +592,20 @@ export class Store {
         (dbName: string, runId: string): boolean => this.#s.releaseLock.run(dbName, runId).changes === 1,
       ),
       addBackup: db.transaction((b: BackupInput): void => this.#addBackup(b)),
+      rememberScans: db.transaction((scans: readonly ScanToRemember[]): void => {
+        for (const { id, sha256, header } of scans)
+          this.#s.rememberScan.run(
+            id.dev,
+            id.ino,
+            id.size,
+            id.mtimeNs,
+            id.ctimeNs,
+            sha256,
+            header.seqno,
+            header.aiBeginDate,
+            this.#stamp(),
+          );
+      }),
     };
   }
 
@@ -913,24 +927,19 @@ export class Store {
     return r === undefined ? undefined : { seqno: r.seqno, aiBeginDate: r.ai_begin_date };
   }
 
-  /** Cache a scanned header. Not evidence: a cache row lost in an OS crash is scanned again, so it never waits for an fsync of its own. */
+  /** Cache a scanned header (as rememberScans). */
   rememberScan(id: FileIdentity, sha256: string, header: CachedHeader): void {
-    this.#write(
-      () =>
-        this.#s.rememberScan.run(
-          id.dev,
-          id.ino,
-          id.size,
-          id.mtimeNs,
-          id.ctimeNs,
-          sha256,
-          header.seqno,
-          header.aiBeginDate,
-          this.#stamp(),
-        ),
-      true,
-      { durable: 'with-next' },
-    );
+    this.rememberScans([{ id, sha256, header }]);
+  }
+
+  /**
+   * Cache scanned headers, in one transaction (a chain proof remembers its scans in batches, not
+   * a commit per AI file). Not evidence: a cache row lost in an OS crash is scanned again, so it
+   * never waits for an fsync of its own.
+   */
+  rememberScans(scans: readonly ScanToRemember[]): void {
+    if (scans.length === 0) return;
+    this.#write(() => this.#tx.rememberScans.immediate(scans), true, { durable: 'with-next' });
   }
 
   // ---- transaction bodies (run only inside #tx) ----
