@@ -1,11 +1,13 @@
 // The chain proof's scan pool and cache: a second plan over unchanged files scans nothing, a
 // copy of a scanned file is found by its content, a changed file is scanned again, and no more
 // than `concurrency` scans run at once.
-import { copyFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planAiChain } from '../../../src/aichain/plan.js';
+import { contentFacts, SYNC_HASH_MAX_BYTES, type ScanToRemember } from '../../../src/aichain/scan-cache.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { BEGIN, fakeScanTools } from './fake-tools.js';
 
@@ -104,5 +106,58 @@ describe('planAiChain with a scan cache', () => {
     });
     expect(most).toBe(3);
     expect(plan.files.map((f) => f.seqno)).toEqual(files.map((_, i) => i + 1));
+  });
+
+  it('remembers the scans of one plan in batches, not one write per file', async () => {
+    const { files, store } = setup(7);
+    const writes: number[] = [];
+    const cache = {
+      scanByIdentity: store.scanByIdentity.bind(store),
+      scanByContent: store.scanByContent.bind(store),
+      rememberScans: (scans: readonly ScanToRemember[]) => {
+        writes.push(scans.length);
+        store.rememberScans(scans);
+      },
+    };
+    const scanned: string[] = [];
+    const plan = () =>
+      planAiChain({
+        tools: fakeScanTools(Object.fromEntries(files.map((f, i) => [f, i + 1])), scanned),
+        db: '/db/x',
+        inputs: files,
+        pairedSeq: 1,
+        aiBeginDate: BEGIN,
+        cache,
+      });
+    expect((await plan()).ok).toBe(true);
+    expect(writes).toEqual([7]);
+    expect((await plan()).ok).toBe(true);
+    expect(scanned).toHaveLength(7); // the second plan found all seven in the store
+    expect(writes).toEqual([7]); // and had nothing new to remember
+  });
+});
+
+describe('contentFacts', () => {
+  it('hashes a small file on the main thread and a big one in the pool, to the same digest as its bytes', async () => {
+    const { dir } = setup(0);
+    for (const [name, size] of [
+      ['empty', 0],
+      ['small', 3],
+      ['limit', SYNC_HASH_MAX_BYTES],
+      ['big', SYNC_HASH_MAX_BYTES + 4097],
+    ] as const) {
+      const file = path.join(dir, name);
+      writeFileSync(file, Buffer.alloc(size, name));
+      const bytes = readFileSync(file);
+      expect(await contentFacts(file)).toEqual({
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        bytes: size,
+      });
+    }
+  });
+
+  it('rejects for a missing file', async () => {
+    const { dir } = setup(0);
+    await expect(contentFacts(path.join(dir, 'missing'))).rejects.toThrow();
   });
 });
