@@ -8,12 +8,20 @@ import { machines } from '../../machines/index.js';
 import { mainPath } from '../../src/plan/main-path.js';
 import { steps } from '../../src/steps/index.js';
 import { branchOf, killAt, killPlan, storedInput, storeView } from '../helpers/crash.js';
-import { invocations, oeflow } from '../helpers/oeflow.js';
+import { invocations, oeflow, useInProcessCli } from '../helpers/oeflow.js';
+import { usePreparedSim } from '../helpers/prepared-sim.js';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
 import { MAX_AUTOMATIC_RETRIES } from '../../machines/roll-forward.js';
 
+// The killed commands spawn (killAt, and oeflow with OEFLOW_CRASH_AT); the rest run in this process.
+useInProcessCli();
+
 const newSim = useSim();
+// One backup, load after it (enough for two AI files) and archive, made once: each test restores its own copy.
+const backedUp = usePreparedSim({ serve: true, aiExtents: 6 }, (sim) =>
+  backupWithArchive(sim, join(sim.dir, 'state.db'), 600),
+);
 
 /** The input `oeflow restore` builds for a backup of a database that does (or does not) replicate. */
 const restoreInput = (
@@ -22,13 +30,12 @@ const restoreInput = (
   replication: ProcedureInput['replication'] = null,
 ): ProcedureInput => ({ procedure: 'roll-forward', db, targetDb: db, aiFiles, replication });
 
-// each test takes a backup, loads and archives before it restores; the first one kills twice per
-// step and per AI file: about 30-50 s alone, well over the default 60 s on a loaded 2-core machine
+// the first test kills twice per step and per AI file: about 30-50 s alone, well over the default
+// 60 s on a loaded 2-core machine
 describe('restore under SIGKILL', { timeout: 240_000 }, () => {
   it('completes after a kill during and after every step, sequencing once and applying each file once', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive, digest } = backedUp();
     const state = join(sim.dir, 'state.db');
-    const { backupId, archive, digest } = await backupWithArchive(sim, state);
     const target = join(sim.dir, 'restored');
     const targetDb = join(target, sim.name);
     const start = ['restore', backupId, '--into', target, '--ai', archive];
@@ -51,9 +58,8 @@ describe('restore under SIGKILL', { timeout: 240_000 }, () => {
   });
 
   it('continues a roll forward that crashed half way, after oeflow crashed too, with retry on the same file', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive, digest } = backedUp();
     const state = join(sim.dir, 'state.db');
-    const { backupId, archive, digest } = await backupWithArchive(sim, state, 300);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const env = { ...sim.env, OEFLOW_STATE: state };
     // rfutil dies half way through the first file, and oeflow dies right after it returned
@@ -73,9 +79,8 @@ describe('restore under SIGKILL', { timeout: 240_000 }, () => {
   });
 
   it('retries in the same run when rfutil alone is killed half way', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive, digest } = backedUp();
     const state = join(sim.dir, 'state.db');
-    const { backupId, archive, digest } = await backupWithArchive(sim, state, 300);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const r = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
       ...sim.env,
@@ -88,9 +93,8 @@ describe('restore under SIGKILL', { timeout: 240_000 }, () => {
   });
 
   it('stops retrying after MAX_AUTOMATIC_RETRIES kills in a row, and continues when the operator asks', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive, digest } = backedUp();
     const state = join(sim.dir, 'state.db');
-    const { backupId, archive, digest } = await backupWithArchive(sim, state, 300);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const env = { ...sim.env, OEFLOW_STATE: state };
     // every roll forward call is killed half way (a repeating OOM kill, say)
@@ -129,9 +133,8 @@ describe('restore under SIGKILL', { timeout: 240_000 }, () => {
   });
 
   it('completes after a kill during and after roll forward retry', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive, digest } = backedUp();
     const state = join(sim.dir, 'state.db');
-    const { backupId, archive, digest } = await backupWithArchive(sim, state, 300);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const env = { ...sim.env, OEFLOW_STATE: state };
     await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {

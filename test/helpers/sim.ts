@@ -135,7 +135,6 @@ function hashTree(dir: string): string {
 export function createSim(opts: SimOptions = {}, where: { parentDir?: string } = {}): Sim {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
   const dir = mkdtempSync(join(where.parentDir ?? tmpdir(), 'oeflow-sim-'));
-  const children: ResultPromise[] = [];
   let r: ReturnType<typeof initSim>;
   try {
     r = initSim({ ...opts, dir, mainJs: MAIN_JS });
@@ -144,6 +143,12 @@ export function createSim(opts: SimOptions = {}, where: { parentDir?: string } =
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+  return simIn(dir, r);
+}
+
+/** A Sim handle on a simulator whose files already exist in `dir` (made by createSim, or a copy of them at the same path). */
+export function simIn(dir: string, r: { dlc: string; db: string; name: string }): Sim {
+  const children: ResultPromise[] = [];
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     DLC: r.dlc,
