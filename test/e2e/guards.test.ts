@@ -18,19 +18,23 @@ import {
   spawnOeflow,
   useInProcessCli,
 } from '../helpers/oeflow.js';
+import { usePreparedSim } from '../helpers/prepared-sim.js';
 import { isSimProcess, useSim } from '../helpers/sim.js';
 
 // Commands that are killed or signalled spawn (killAt, spawnOeflow, the resume that waits for a leftover).
 useInProcessCli();
 
 const newSim = useSim();
+// A backup, load after it and its AI files archived, made once: the restore tests each get their own copy.
+const backedUp = usePreparedSim({ serve: true, aiExtents: 6 }, (sim) =>
+  backupWithArchive(sim, join(sim.dir, 'state.db'), 200),
+);
 const errorCode = (json: Record<string, unknown>) => (json.error as { code?: string } | undefined)?.code;
 
 describe('engine invariants', () => {
   it('refuses rfutil -C sequence once a roll forward has run on the copy (OEF-210)', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive } = backedUp();
     const state = join(sim.dir, 'state.db');
-    const { backupId, archive } = await backupWithArchive(sim, state, 200);
     const targetDb = join(sim.dir, 'restored', sim.name);
     await killAt(sim, state, ['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
       stepKey: 'repairStructure',
@@ -262,9 +266,8 @@ describe('signals and the quiet-point watchdog', () => {
 
 describe('roll forward error exits and operator decisions', () => {
   it('halts on a roll forward error exit and retries only when asked (--retry)', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive, digest } = backedUp();
     const state = join(sim.dir, 'state.db');
-    const { backupId, archive, digest } = await backupWithArchive(sim, state, 200);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const env = { ...sim.env, OEFLOW_STATE: state };
     const failed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
@@ -284,9 +287,8 @@ describe('roll forward error exits and operator decisions', () => {
   });
 
   it('refuses --retry once the target was opened after a failed roll forward', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive } = backedUp();
     const state = join(sim.dir, 'state.db');
-    const { backupId, archive } = await backupWithArchive(sim, state, 200);
     const targetDb = join(sim.dir, 'restored', sim.name);
     const env = { ...sim.env, OEFLOW_STATE: state };
     const failed = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive], {
@@ -402,9 +404,8 @@ describe('restore on a host in another time zone', () => {
 
 describe('restore checks the backup against its manifest', () => {
   it('refuses at RF-1 a backup file that no longer matches the manifest, before any roll forward', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive } = backedUp();
     const state = join(sim.dir, 'state.db');
-    const { backupId, archive } = await backupWithArchive(sim, state, 100);
     const env = { ...sim.env, OEFLOW_STATE: state };
     const bk = (await oeflow(['backups'], env)).json.backups as { backupId: string; destination: string }[];
     const dest = bk.find((b) => b.backupId === backupId)!.destination;
