@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupPath, killAt, killPlan, restartsAfterLostQuietPoint, storeView } from '../helpers/crash.js';
 import { loopFsUnavailable, mountLoopFs, type LoopFs } from '../../bench/loop-fs.js';
-import { invocations, oeflow } from '../helpers/oeflow.js';
+import { invocations, oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { simDigest } from '../helpers/restore.js';
 import { useSim, type Sim } from '../helpers/sim.js';
+
+// The killed commands spawn (killAt), as does a backup started while the load runs in this process.
+useInProcessCli();
 
 const newSim = useSim();
 const xfsMissing = loopFsUnavailable('xfs');

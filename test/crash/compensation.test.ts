@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProcedureInput } from '../../machines/contract.js';
 import { compensationPlan, killAt, storeView } from '../helpers/crash.js';
-import { oeflow } from '../helpers/oeflow.js';
+import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim, type Sim } from '../helpers/sim.js';
+
+// The killed commands spawn (killAt); the resumes after them run in this process.
+useInProcessCli();
 
 const newSim = useSim();
 

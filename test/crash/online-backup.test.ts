@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProcedureInput } from '../../machines/contract.js';
 import { backupPath, branchOf, killAt, killPlan, restartsAfterLostQuietPoint, storeView } from '../helpers/crash.js';
-import { invocations, oeflow } from '../helpers/oeflow.js';
+import { invocations, oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim } from '../helpers/sim.js';
+
+// The killed commands spawn (killAt); the load and the last resume run in this process.
+useInProcessCli();
 
 const newSim = useSim();
 

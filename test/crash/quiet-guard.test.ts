@@ -9,8 +9,11 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { quietPointOfRun } from '../../src/guard/quiet-point-log.js';
 import { openStore } from '../../src/store/index.js';
-import { eventually, invocations, killGroup, oeflow, spawnOeflow } from '../helpers/oeflow.js';
+import { eventually, invocations, killGroup, oeflow, spawnOeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { useSim, type Sim } from '../helpers/sim.js';
+
+// The runs held under a quiet point and killed or signalled spawn (spawnOeflow); the rest run in this process.
+useInProcessCli();
 
 const newSim = useSim();
 
