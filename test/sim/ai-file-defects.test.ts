@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readMaster } from '../../src/sim/master-block.js';
 import { dbPaths } from '../../src/sim/paths.js';
 import { useInProcessCli } from '../helpers/oeflow.js';
+import { usePreparedSim } from '../helpers/prepared-sim.js';
 import { useSim, type Sim } from '../helpers/sim.js';
 
 // `oeflow sim load` and `sim digest` need no process of their own: run them in this one
@@ -53,11 +54,11 @@ const rf = (sim: Sim, db: string, file: string, retry = false) =>
   sim.run('rfutil', [db, '-C', 'roll', 'forward', ...(retry ? ['retry'] : []), '-a', file]);
 
 describe('truncated and damaged AI files', () => {
-  const newSim = useSim();
+  // made once; each test damages, rolls forward and retries on a copy of its own
+  const closedFiles = usePreparedSim({ aiExtents: 3 }, async (sim) => ({ copy: await twoClosedFiles(sim) }), 180_000);
 
   it('scan reports a truncated file with 9333 after its header, and a damaged one with 1029, exit 1, no stack trace', async () => {
-    const sim = newSim({ aiExtents: 3 });
-    await twoClosedFiles(sim);
+    const { sim } = closedFiles();
     const cut = truncatedCopy(sim, `${sim.db}.a1`, 'sports.a1', 0.5);
     const s1 = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'scan', '-a', cut]);
     expect(s1.exitCode).toBe(1);
@@ -74,8 +75,7 @@ describe('truncated and damaged AI files', () => {
   }, 180_000);
 
   it('rolls a truncated file forward partially (9333), keeps the sequence, and only retry with the complete file continues', async () => {
-    const sim = newSim({ aiExtents: 3 });
-    const copy = await twoClosedFiles(sim);
+    const { sim, copy } = closedFiles();
     const cut = truncatedCopy(sim, `${sim.db}.a1`, 'sports.a1', 0.5);
     const r = await rf(sim, copy, cut);
     expect(r.exitCode).toBe(1);
@@ -103,8 +103,7 @@ describe('truncated and damaged AI files', () => {
   }, 180_000);
 
   it('stops at a damaged note with 1029 (no Node error), leaving a partial state that a retry with the same damaged file cannot clear', async () => {
-    const sim = newSim({ aiExtents: 3 });
-    const copy = await twoClosedFiles(sim);
+    const { sim, copy } = closedFiles();
     const bad = damagedCopy(sim, `${sim.db}.a1`, 'sports.a1');
     const r = await rf(sim, copy, bad);
     expect({ rc: r.exitCode, last: r.messages.at(-1), stderr: r.stderr }).toEqual({ rc: 1, last: 1029, stderr: '' });
@@ -115,8 +114,7 @@ describe('truncated and damaged AI files', () => {
   }, 180_000);
 
   it('refuses a file applied twice (8019) and out of order (8019), changing nothing', async () => {
-    const sim = newSim({ aiExtents: 3 });
-    const copy = await twoClosedFiles(sim);
+    const { sim, copy } = closedFiles();
     expect((await rf(sim, copy, `${sim.db}.a2`)).messages.slice(-3)).toEqual([8019, 833, 11014]);
     expect((await rf(sim, copy, `${sim.db}.a1`)).exitCode).toBe(0);
     const before = sim.hashDir(join(sim.dir, 'copy'));
@@ -127,8 +125,7 @@ describe('truncated and damaged AI files', () => {
   }, 180_000);
 
   it('after a failed roll forward with -i, neither retry nor a plain roll forward continues: 4554, nothing applied (KB P61656)', async () => {
-    const sim = newSim({ aiExtents: 3 });
-    const copy = await twoClosedFiles(sim);
+    const { sim, copy } = closedFiles();
     // a -i roll forward that succeeds leaves nothing behind: the next file applies normally
     expect((await sim.run('rfutil', [copy, '-C', 'roll', 'forward', '-i', '-a', `${sim.db}.a1`])).exitCode).toBe(0);
     const cut = truncatedCopy(sim, `${sim.db}.a2`, 'sports.a2', 0.5);
@@ -148,8 +145,7 @@ describe('truncated and damaged AI files', () => {
   }, 180_000);
 
   it('retry after an ordinary 831/832/833 error skips the time check and hits 1028 + 8999 (KB 000046795)', async () => {
-    const sim = newSim({ aiExtents: 3 });
-    const copy = await twoClosedFiles(sim);
+    const { sim, copy } = closedFiles();
     // the copy is opened before the roll forward: its last-changed date moves
     expect((await sim.run('proserve', [copy])).exitCode).toBe(0);
     expect((await sim.run('proshut', [copy, '-by'])).exitCode).toBe(0);
