@@ -9,9 +9,12 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { killAt } from '../helpers/crash.js';
-import { invocationLines, oeflow, useInProcessCli } from '../helpers/oeflow.js';
+import { invocationLines, oeflow, spawnOeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
+
+// The refusals spawn (refused() below); every other command runs in this process.
+useInProcessCli();
 
 const newSim = useSim();
 
@@ -37,13 +40,21 @@ describe('an encrypted database', () => {
       outputs.push(r.stdout, r.stderr);
       return r;
     };
+    // A refusal runs in a process of its own: an OEF-124 ends the run while its parallel read-only
+    // probes (preflight, the chain proof) still run, whose output files the in-process check reports
+    // as left open.
+    const refused = async (args: string[], extra: Record<string, string> = {}) => {
+      const r = await spawnOeflow(args, { ...env, ...extra });
+      outputs.push(String(r.stdout), String(r.stderr));
+      return { stderr: String(r.stderr), json: JSON.parse(String(r.stdout)) as Record<string, unknown> };
+    };
 
     // without a passphrase: refused at the first utility that opens the database, before any quiet point
     const before = sim.hashDir();
-    const none = await run(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-none')]);
+    const none = await refused(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-none')]);
     expect(none.json.status, none.stderr).toBe('failed');
     expect((none.json.error as { code: string }).code).toBe('OEF-124');
-    const wrong = await run(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-wrong')], {
+    const wrong = await refused(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk-wrong')], {
       OEFLOW_PASSPHRASE: 'not-the-passphrase',
     });
     expect((wrong.json.error as { code: string }).code).toBe('OEF-125');
@@ -68,7 +79,7 @@ describe('an encrypted database', () => {
     await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
 
     // restore without the passphrase: refused before anything is restored (the AI chain proof scans first)
-    const noKey = await run([
+    const noKey = await refused([
       'restore',
       String(b.json.backupId),
       '--into',
@@ -79,10 +90,6 @@ describe('an encrypted database', () => {
     expect((noKey.json.error as { code: string }).code).toBe('OEF-124');
     expect(existsSync(join(sim.dir, 'restored-none'))).toBe(false);
 
-    // From here on in the test's own process (cheaper). Not the refusals above: an OEF-124 ends the
-    // run while its parallel read-only probes (preflight, the chain proof) still run, whose output
-    // files the in-process check reports as left open.
-    useInProcessCli();
     // the passphrase from the environment: restored and rolled forward to the source's data
     const r = await run(['restore', String(b.json.backupId), '--into', join(sim.dir, 'restored'), '--ai', archive], {
       OEFLOW_PASSPHRASE: secret,

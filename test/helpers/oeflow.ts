@@ -3,7 +3,7 @@ import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { inProcessBusy, outsideCommand, runOeflowInProcess } from './in-process.js';
 
 export const BIN = resolve(import.meta.dirname, '../../dist/src/cli/bin.js');
@@ -20,10 +20,14 @@ let inProcess = false;
 /**
  * From now on this test file's `oeflow`, `oeflowText` and `sim.oeflow` run the CLI in the test's
  * own process (test/helpers/in-process.ts), which saves starting node for every command;
- * `spawnOeflow` still spawns. For files whose commands need no process of their own.
+ * `spawnOeflow` still spawns. For files whose commands need no process of their own. Until the
+ * file ends: a file run after it in the same process (isolate: false) spawns unless it asks too.
  */
 export function useInProcessCli(): void {
   inProcess = true;
+  afterAll(() => {
+    inProcess = false;
+  });
 }
 
 /**
