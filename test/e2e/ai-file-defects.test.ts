@@ -18,11 +18,15 @@ import { parseArchiverName } from '../../src/aichain/archiver-name.js';
 import { storeView } from '../helpers/crash.js';
 import { invocations, oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
-import { useSim, type Sim } from '../helpers/sim.js';
+import { usePreparedSim } from '../helpers/prepared-sim.js';
+import type { Sim } from '../helpers/sim.js';
 
 useInProcessCli();
 
-const newSim = useSim();
+// A backup, load after it (two AI files at least) and the archive, made once: each test restores its own copy.
+const backedUp = usePreparedSim({ serve: true, aiExtents: 6 }, (sim) =>
+  backupWithArchive(sim, join(sim.dir, 'state.db'), 600),
+);
 
 /** The archive's files in sequence order. */
 function archived(dir: string): { path: string; seq: number }[] {
@@ -56,10 +60,9 @@ interface Problem {
 
 describe('oeflow restore with defective AI files', () => {
   it('refuses truncated and damaged files by sequence (OEF-320, nothing restored), and names duplicates; out-of-order names are ordered', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive, digest } = backedUp();
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    const { backupId, archive, digest } = await backupWithArchive(sim, state, 600);
     const paired = await pairedSeq(env, backupId);
     const files = archived(archive).filter((f) => f.seq >= paired);
     expect(files.length).toBeGreaterThanOrEqual(2);
@@ -107,10 +110,9 @@ describe('oeflow restore with defective AI files', () => {
   }, 240_000);
 
   it('halts with 9333 (OEF-216) on a file cut short after the proof; resume --retry with the complete file at the same path continues on it', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive, digest } = backedUp();
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    const { backupId, archive, digest } = await backupWithArchive(sim, state, 600);
     const paired = await pairedSeq(env, backupId);
     const files = archived(archive).filter((f) => f.seq >= paired);
     const second = files[1];
