@@ -72,7 +72,7 @@ function makeStore(path: string, count: number): string {
       .map((c) => c.name)
       .filter((c) => c !== 'run_id');
   const clone = db.transaction(() => {
-    for (const table of ['runs', 'journal', 'attempts', 'commands']) {
+    for (const table of ['runs', 'run_inputs', 'journal', 'attempts', 'commands']) {
       const c = cols(table);
       db.prepare(
         `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)

@@ -15,16 +15,8 @@ export type {
 } from './types.js';
 export { copyDatabaseFiles, checkDestinationOutsideDb, checkFreeSpace, SPACE_MARGIN } from './copier.js';
 export { verifyCopy } from './verify.js';
-export {
-  copyQuiesced,
-  sealCopy,
-  unsealedCopyFact,
-  decodeUnsealedCopy,
-  type QuiescedCopy,
-  type UnsealedCopy,
-  type UnsealedEntry,
-  type SealResult,
-} from './quiesced-copy.js';
+export { copyQuiesced, sealCopy, type QuiescedCopy, type SealResult } from './quiesced-copy.js';
+export { unsealedCopyFact, decodeUnsealedCopy, type UnsealedCopy, type UnsealedEntry } from './unsealed-copy.js';
 export { destinationProblem } from './destination.js';
 export { readManifest, manifestDigest, relPathFor, MANIFEST_FILE, JOURNAL_FILE } from './manifest.js';
 export { runSnapshotCommand, factEnvName, type SnapshotOptions, type SnapshotResult } from './snapshot.js';

@@ -7,10 +7,10 @@ import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { OeflowError } from '../errors.js';
 import { fsyncPath } from './stream.js';
 import type { Manifest, ManifestEntry } from './types.js';
+import { isUnsealedEntry } from './unsealed-copy.js';
 
 export const MANIFEST_FILE = 'oeflow-manifest.json';
 export const JOURNAL_FILE = 'oeflow-manifest.partial.jsonl';
-const ROLES: readonly string[] = ['control', 'structure', 'data', 'bi', 'ai', 'log', 'other'];
 
 /** Relative destination path of a source: its path under the db directory, else `extents/<index>-<basename>`. */
 export function relPathFor(source: string, index: number, realDbDir: string): string {
@@ -41,20 +41,6 @@ export function buildManifest(sourceDbDir: string, entries: readonly ManifestEnt
     entries: canon,
     digest: manifestDigest(canon),
   };
-}
-
-/** True when `v` has the shape of a manifest entry without its hash (a quiesced copy's listing, journaled). */
-export function isUnsealedEntry(v: unknown): v is Omit<ManifestEntry, 'sha256'> {
-  if (typeof v !== 'object' || v === null) return false;
-  const e = v as Record<string, unknown>;
-  return (
-    typeof e['source'] === 'string' &&
-    typeof e['relPath'] === 'string' &&
-    typeof e['role'] === 'string' &&
-    ROLES.includes(e['role']) &&
-    typeof e['size'] === 'number' &&
-    typeof e['mtimeMs'] === 'number'
-  );
 }
 
 /** True when `v` has the shape of a manifest entry (used for the manifest and the journal). */

@@ -4,7 +4,6 @@
 // copy, which nothing writes any more (docs/architecture.md, "The online copy").
 import { mkdir, rename, stat, unlink, copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Json } from '../../machines/contract.js';
 import { OeflowError } from '../errors.js';
 import {
   checkDestinationOutsideDb,
@@ -14,7 +13,8 @@ import {
   sizeOrZero,
   SPACE_MARGIN,
 } from './copier.js';
-import { buildManifest, isUnsealedEntry, Journal, MANIFEST_FILE, writeManifest } from './manifest.js';
+import { buildManifest, Journal, MANIFEST_FILE, writeManifest } from './manifest.js';
+import type { UnsealedCopy, UnsealedEntry } from './unsealed-copy.js';
 import { ProgressThrottle, progressOf } from './progress.js';
 import { probeClone } from './clone.js';
 import {
@@ -28,35 +28,10 @@ import {
 } from './stream.js';
 import type { CopyOptions, CopyProgress, Manifest, ManifestEntry, VerifyProblem } from './types.js';
 
-/** A copied file before its hash is known: what the source was under the quiet point. */
-export type UnsealedEntry = Omit<ManifestEntry, 'sha256'>;
-
 /** What the quiesced copy wrote: the listing the seal hashes after the disable. */
-export interface QuiescedCopy {
-  /** The database directory, resolved (the manifest's sourceDbDir). */
-  sourceDbDir: string;
-  entries: UnsealedEntry[];
+export interface QuiescedCopy extends UnsealedCopy {
   bytesCopied: number;
   durationMs: number;
-}
-
-/** What the seal needs of a quiesced copy: the listing copyFiles journals as its fact `sealAfterDisable`. */
-export type UnsealedCopy = Pick<QuiescedCopy, 'sourceDbDir' | 'entries'>;
-
-/** The listing as a JSON fact (plain objects, so it persists as it is read back). */
-export function unsealedCopyFact(copy: UnsealedCopy): { [key: string]: Json } {
-  return {
-    sourceDbDir: copy.sourceDbDir,
-    entries: copy.entries.map(({ source, relPath, role, size, mtimeMs }) => ({ source, relPath, role, size, mtimeMs })),
-  };
-}
-
-/** The listing back from its fact, or undefined when the fact does not hold one. */
-export function decodeUnsealedCopy(v: Json | undefined): UnsealedCopy | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const { sourceDbDir, entries } = v;
-  if (typeof sourceDbDir !== 'string' || !Array.isArray(entries) || !entries.every(isUnsealedEntry)) return undefined;
-  return { sourceDbDir, entries };
 }
 
 type QuiescedOptions = Pick<

@@ -3,7 +3,7 @@
 // reader of one fact, so `fact(facts, 'quietEnable', 'enabledAt')` is a string or undefined,
 // checked at run time, and no reader re-declares a fact's shape with a cast.
 import type { Json } from '../../machines/contract.js';
-import { decodeUnsealedCopy, type UnsealedCopy } from '../copy/index.js';
+import { decodeUnsealedCopy, type UnsealedCopy } from '../copy/unsealed-copy.js';
 
 const text = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 const count = (v: Json | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
