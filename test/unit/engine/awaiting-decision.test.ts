@@ -5,10 +5,8 @@
 // same visit (done: no new attempt; not-done: one new attempt); RESUME without a decision
 // reconciles again; verify replays it all. A definition without the state (machines/versions
 // before 0.4.0) still stops the run in the step's own state.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempStores } from '../../helpers/temp-store.js';
 import { createActor, fromPromise, setup, waitFor, type AnyStateMachine, type Snapshot } from 'xstate';
 import type { ProcedureInput, StepInput, StepOutput } from '../../../machines/contract.js';
 import { withDecisionStates } from '../../../machines/decision-state.js';
@@ -29,7 +27,7 @@ import { silentReporter } from '../../../src/engine/reporter.js';
 import { driveRun, type DriveOptions, type RunOutcome } from '../../../src/engine/run-driver.js';
 import type { OpenEdgeTools } from '../../../src/openedge/tools.js';
 import type { Reconciliation, Step } from '../../../src/steps/step.js';
-import { openStore, type Store } from '../../../src/store/index.js';
+import { type Store } from '../../../src/store/index.js';
 
 /** A test procedure: one `once` step that can be left in doubt, as the shipped machines build it. */
 function testMachine(canBeInDoubt: boolean): AnyStateMachine {
@@ -81,20 +79,15 @@ function fakeStep(verdict: () => Reconciliation): Step<{ busySeq: number }> & { 
 }
 
 const input: ProcedureInput = { procedure: 'offline-backup', db: '/db/sports', destination: '/backup' };
-let dir = '';
+const tempStore = useTempStores();
 let store: Store;
-afterEach(() => {
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 /**
  * A run killed during the step's command: its snapshot rests in aiSwitch, the transition into it
  * and the attempt's intent are journaled, the result is not.
  */
 function killedRun(machine: AnyStateMachine): void {
-  dir = mkdtempSync(join(tmpdir(), 'oeflow-decision-'));
-  store = openStore(join(dir, 'state.db'));
+  ({ store } = tempStore('oeflow-decision-'));
   store.createRun({
     runId: 'run-1',
     machineId: 'test-decision',

@@ -1,25 +1,17 @@
 // Resume refuses what it must: unknown runs, finished runs, and a changed machine
 // definition whose stored state no longer exists (OEF-032).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempStores } from '../../helpers/temp-store.js';
 import { machineHash, machines } from '../../../machines/index.js';
 import { resumeRun } from '../../../src/engine/engine.js';
 import { silentReporter } from '../../../src/engine/reporter.js';
 import { OeflowError } from '../../../src/errors.js';
-import { openStore, type Store } from '../../../src/store/index.js';
+import { type Store } from '../../../src/store/index.js';
 
-let dir = '';
-let store: Store | undefined;
-afterEach(() => {
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const tempStore = useTempStores();
 
 function storeWithRun(state: unknown, status: 'running' | 'completed', hash: string): Store {
-  dir = mkdtempSync(join(tmpdir(), 'oeflow-resume-'));
-  store = openStore(join(dir, 'state.db'));
+  const { store } = tempStore('oeflow-resume-');
   store.createRun({
     runId: 'run-1',
     machineId: 'offline-backup',

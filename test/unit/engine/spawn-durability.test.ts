@@ -2,10 +2,8 @@
 // engine in-process: a step's call starts only once every row before it is durable, except the
 // call of a step whose effect an OS crash has too (osCrashHasSameEffect: the quiet point's
 // disable), which starts with the transition and intent still owed; the run's end pays them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempStores } from '../../helpers/temp-store.js';
 import { setup, type AnyStateMachine } from 'xstate';
 import type { ProcedureInput } from '../../../machines/contract.js';
 import {
@@ -22,7 +20,6 @@ import { journalDurableBeforeSpawn } from '../../../src/engine/step-actor.js';
 import type { OpenEdgeTools } from '../../../src/openedge/tools.js';
 import type { Step } from '../../../src/steps/step.js';
 import { steps as shippedSteps } from '../../../src/steps/index.js';
-import { openStore, type Store } from '../../../src/store/index.js';
 
 /** Two idempotent steps in a row: `copy` (an ordinary call) then `release` (one an OS crash does too). */
 function testMachine(): AnyStateMachine {
@@ -79,19 +76,11 @@ function fakeStep(id: string, osCrashHasSameEffect: boolean): Step<null> {
 }
 
 const input: ProcedureInput = { procedure: 'online-backup', db: '/db/sports', destination: '/backup' };
-let dir = '';
-let store: Store | undefined;
-afterEach(() => {
-  store?.close();
-  store = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const tempStore = useTempStores();
 
 describe('the fsync before a utility call', () => {
   it('makes every row durable before an ordinary call, and leaves them owed before one an OS crash does too', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'oeflow-spawn-durability-'));
-    const s = openStore(join(dir, 'state.db'));
-    store = s;
+    const { store: s } = tempStore('oeflow-spawn-durability-');
     const machine = testMachine();
     s.createRun({
       runId: 'run-1',

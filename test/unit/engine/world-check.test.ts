@@ -2,22 +2,16 @@
 // still reads "held" is not trusted once the host restarted after the enable, because an OS
 // crash ends the broker without a line; a disable whose rows and log line the crash lost may
 // have let production writes resume (docs/architecture.md §5.9).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempStores } from '../../helpers/temp-store.js';
 import { machineHash, definitionRegistry } from '../../../machines/index.js';
 import { onlineBackupMachine } from '../../../machines/online-backup.js';
 import { checkWorld, hostBootedAtMs } from '../../../src/engine/world-check.js';
-import { openStore, type Store } from '../../../src/store/index.js';
+import { type Store } from '../../../src/store/index.js';
 
-let dir = '';
-let store: Store | undefined;
-afterEach(() => {
-  store?.close();
-  store = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const tempStore = useTempStores();
 
 /** `.lg` time stamp of an epoch ms, in UTC. */
 function lgTime(ms: number): string {
@@ -27,10 +21,8 @@ function lgTime(ms: number): string {
 
 /** An online backup resting in quiesced.copyFiles, its quiet point asked for at `askedAt` and logged as enabled a second later. */
 function runUnderQuietPoint(askedAt: number): { s: Store; enabledAt: number } {
-  dir = mkdtempSync(join(tmpdir(), 'oeflow-world-check-'));
+  const { dir, store: s } = tempStore('oeflow-world-check-');
   const db = join(dir, 'sports');
-  const s = openStore(join(dir, 'state.db'));
-  store = s;
   s.createRun({
     runId: 'run-1',
     machineId: 'online-backup',

@@ -1,10 +1,8 @@
 // What each state holds is declared in the machines (meta.holds / meta.holdPhase) and read in
 // one place (machines/state-meta.ts): every state of every machine says what the procedure
 // expects, and a machine with other state names gets the same engine behaviour from meta alone.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempStores } from '../../helpers/temp-store.js';
 import { createMachine, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import {
   definitionRegistry,
@@ -16,7 +14,6 @@ import {
 import { holdingAt, type Holding } from '../../../machines/state-meta.js';
 import { archivedDefinitions } from '../../../machines/versions/archive.js';
 import { abandonRun, mayHaveLeftDbDown, mayHoldQuietPoint } from '../../../src/engine/engine.js';
-import { openStore, type Store } from '../../../src/store/index.js';
 
 /** Every state of a machine as a dotted path and the persisted value that names it. */
 function allStates(machine: AnyStateMachine): { path: string; value: unknown }[] {
@@ -130,13 +127,7 @@ const runIn = (stateValue: unknown) => ({
 });
 
 describe('state meta on a machine the engine does not know by name', () => {
-  let dir = '';
-  let store: Store | undefined;
-  afterEach(() => {
-    store?.close();
-    store = undefined;
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
+  const tempStore = useTempStores();
 
   it('holds a quiet point in the states whose meta says so, children included', () => {
     expect(mayHoldQuietPoint(runIn('idle'), registry)).toBe(false);
@@ -152,8 +143,7 @@ describe('state meta on a machine the engine does not know by name', () => {
   });
 
   it('abandon warns that the database may be down from meta alone', () => {
-    dir = mkdtempSync(join(tmpdir(), 'oeflow-meta-'));
-    store = openStore(join(dir, 'state.db'));
+    const { store } = tempStore('oeflow-meta-');
     for (const [runId, db, state] of [
       ['run-cold', '/db/a', 'cold'],
       ['run-idle', '/db/b', 'idle'],
