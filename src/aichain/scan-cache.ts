@@ -6,7 +6,7 @@
 // written in a transaction, shared by every process using the store; it is not evidence and is
 // never journaled (the run's own input records the proven list).
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** dev/ino/size/mtime/ctime of a file as the cache keys it (bigint fields as decimal strings). */
@@ -69,19 +69,20 @@ export async function contentFacts(file: string): Promise<{ sha256: string; byte
   // only a regular file is opened on the main thread: opening a FIFO would block it
   const st = statSync(file);
   const bytes =
-    st.isFile() && st.size <= SYNC_HASH_MAX_BYTES ? hashOnMainThread(file, hash) : await hashInPool(file, hash);
+    st.isFile() && st.size <= SYNC_HASH_MAX_BYTES
+      ? hashOnMainThread(file, st.size, hash)
+      : await hashInPool(file, hash);
   return { sha256: hash.digest('hex'), bytes };
 }
 
-/** Feed a small file's bytes to `hash` synchronously; returns how many there were. */
-function hashOnMainThread(file: string, hash: ReturnType<typeof createHash>): number {
+/** Feed a small file's bytes to `hash` synchronously (`size`: as stat'ed just before); returns how many there were. */
+function hashOnMainThread(file: string, size: number, hash: ReturnType<typeof createHash>): number {
   const fd = openSync(file, 'r');
   let bytes = 0;
   try {
     // one byte more than the size, so the usual file takes one read and one that says end of
-    // file (a file that grew meanwhile takes more reads, and is still hashed whole); a buffer this
-    // small comes from Node's shared pool, not a fresh allocation per file
-    const buf = Buffer.allocUnsafe(fstatSync(fd).size + 1);
+    // file (a file that grew meanwhile takes more reads, and is still hashed whole)
+    const buf = Buffer.allocUnsafe(size + 1);
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; bytes += n) hash.update(buf.subarray(0, n));
   } finally {
     closeSync(fd);
