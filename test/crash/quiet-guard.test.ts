@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { leftoverUtilities } from '../../src/engine/leftover-utilities.js';
 import { quietPointOfRun } from '../../src/guard/quiet-point-log.js';
 import { openStore } from '../../src/store/index.js';
 import { eventually, invocations, killGroup, oeflow, spawnOeflow, useInProcessCli } from '../helpers/oeflow.js';
@@ -65,6 +66,16 @@ function journalNotes(state: string): Record<string, unknown>[] {
   }
 }
 
+/** What the run started that still runs, as abandon finds it. */
+function leftoversOf(state: string, runId: string): unknown[] {
+  const store = openStore(state);
+  try {
+    return leftoverUtilities(store.journal(runId));
+  } finally {
+    store.close();
+  }
+}
+
 describe('quiet-point guard', () => {
   it('disables the quiet point within 2 s of a kill -9 of oeflow, so abandon is allowed', async () => {
     const sim = newSim({ serve: true });
@@ -92,6 +103,8 @@ describe('quiet-point guard', () => {
       5_000,
       'the guard record',
     );
+    // the snapshot command ends once `hold` is gone; until then abandon rightly refuses (OEF-035)
+    await eventually(() => leftoversOf(state, runId).length === 0, 20_000, 'the snapshot command ended');
     const closed = await oeflow(['abandon', runId, '--reason', 'quiet point known down'], env);
     expect(closed.exitCode, closed.stdout + closed.stderr).toBe(0);
   });
