@@ -319,6 +319,11 @@ export const errorCodes = {
     exitCode: ExitCode.failed,
     hint: 'An extent was added or removed between the file list and the quiet point: run the backup again.',
   },
+  'OEF-311': {
+    title: 'The copy was not synced when the host restarted',
+    exitCode: ExitCode.verification,
+    hint: 'The OS restarted between the online copy and its seal, so some of its bytes may never have reached the disk: the copy is not used. Take a new backup (`oeflow backup …`) into a new --to directory.',
+  },
   'OEF-310': {
     title: 'Backup not found in the catalog',
     exitCode: ExitCode.usage,

@@ -5,6 +5,7 @@
 import { mkdir, rename, stat, unlink, copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { OeflowError } from '../errors.js';
+import { hostBootedAtMs } from '../host-boot.js';
 import {
   checkDestinationOutsideDb,
   checkFreeSpace,
@@ -105,7 +106,13 @@ export async function copyQuiesced(o: QuiescedOptions): Promise<QuiescedCopy> {
   // once, after the last file: every source still has the size and mtime it had before the first
   await refuseIfChanged(plan, 'quiesced');
   throttle.emit({ ...progress, file: '', fileBytes: 0, fileSize: 0 }, true);
-  return { sourceDbDir: realDb, entries, bytesCopied: progress.bytesDone, durationMs: performance.now() - started };
+  return {
+    sourceDbDir: realDb,
+    entries,
+    copiedAtMs: Date.now(),
+    bytesCopied: progress.bytesDone,
+    durationMs: performance.now() - started,
+  };
 }
 
 export type SealResult =
@@ -122,13 +129,21 @@ export type SealResult =
 /**
  * After the disable: check every file of the quiesced copy is there at the size its source had
  * under the quiet point, hash it, fsync it, then write the manifest (atomically, fsynced) and
- * fsync the directories. Nothing is written when a file is missing or has another size.
+ * fsync the directories. Nothing is written when a file is missing or has another size, and
+ * nothing is sealed (OEF-311) when the host's OS started after the copy was written.
  */
 export async function sealCopy(
   destination: string,
   copy: UnsealedCopy,
-  o: { signal?: AbortSignal; onProgress?: (p: CopyProgress) => void; progressIntervalMs?: number } = {},
+  o: {
+    signal?: AbortSignal;
+    onProgress?: (p: CopyProgress) => void;
+    progressIntervalMs?: number;
+    /** When the host's OS started (epoch ms); read from the host by default. */
+    hostBootedAtMs?: number;
+  } = {},
 ): Promise<SealResult> {
+  refuseIfWrittenBeforeBoot(copy, o.hostBootedAtMs ?? hostBootedAtMs());
   const problems: VerifyProblem[] = [];
   const fileOf = (e: UnsealedEntry): string => join(destination, ...e.relPath.split('/'));
   for (const e of copy.entries) {
@@ -180,6 +195,23 @@ export async function sealCopy(
   for (const d of [...dirs, destination]) await fsyncPath(d);
   throttle.emit({ ...progress, file: '', fileBytes: 0, fileSize: 0 }, true);
   return { ok: true, manifest, manifestPath, bytesHashed: progress.bytesDone, rewrittenWithOwnBlocks: rewrite };
+}
+
+/**
+ * The copy was written without fsync (under the quiet point); an OS crash before the seal can
+ * leave its files at their full size with blocks never written (delayed allocation reads back
+ * zeros), which the size check cannot see and a hash would seal as the copy. So a copy written
+ * before the host's OS started is not sealed: its bytes are unknown (docs/architecture.md §5.9).
+ */
+function refuseIfWrittenBeforeBoot(copy: UnsealedCopy, bootedAtMs: number): void {
+  if (copy.copiedAtMs === undefined || bootedAtMs <= copy.copiedAtMs) return;
+  throw new OeflowError(
+    'OEF-311',
+    `the copy was written at ${new Date(copy.copiedAtMs).toISOString()} and not yet synced when the host restarted (${new Date(bootedAtMs).toISOString()}): its bytes may be lost; it is not sealed`,
+    {
+      details: { copiedAt: new Date(copy.copiedAtMs).toISOString(), hostBootedAt: new Date(bootedAtMs).toISOString() },
+    },
+  );
 }
 
 /** Copy `file` to a sibling in user space (new blocks), hashing what is read, and put it in the file's place. */

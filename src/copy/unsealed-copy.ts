@@ -14,6 +14,12 @@ export interface UnsealedCopy {
   /** The database directory, resolved (the manifest's sourceDbDir). */
   sourceDbDir: string;
   entries: UnsealedEntry[];
+  /**
+   * When the copy's last write returned (epoch ms). Its bytes are in the page cache until the
+   * seal fsyncs them, so an OS start after this time may have lost them (sealCopy refuses).
+   * Absent in journals written before it was recorded.
+   */
+  copiedAtMs?: number;
 }
 
 /** True when `v` has the shape of a manifest entry without its hash. */
@@ -35,13 +41,15 @@ export function unsealedCopyFact(copy: UnsealedCopy): { [key: string]: Json } {
   return {
     sourceDbDir: copy.sourceDbDir,
     entries: copy.entries.map(({ source, relPath, role, size, mtimeMs }) => ({ source, relPath, role, size, mtimeMs })),
+    ...(copy.copiedAtMs !== undefined ? { copiedAtMs: copy.copiedAtMs } : {}),
   };
 }
 
 /** The listing back from its fact, or undefined when the fact does not hold one. */
 export function decodeUnsealedCopy(v: Json | undefined): UnsealedCopy | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const { sourceDbDir, entries } = v;
+  const { sourceDbDir, entries, copiedAtMs } = v;
   if (typeof sourceDbDir !== 'string' || !Array.isArray(entries) || !entries.every(isUnsealedEntry)) return undefined;
-  return { sourceDbDir, entries };
+  if (copiedAtMs !== undefined && typeof copiedAtMs !== 'number') return undefined;
+  return { sourceDbDir, entries, ...(copiedAtMs !== undefined ? { copiedAtMs } : {}) };
 }

@@ -3,10 +3,10 @@
 // looks at the database. Our quiet point no longer held, or the database opened since the
 // shutdown, makes the copy in progress invalid: the run starts over from its checks.
 import { readFileSync } from 'node:fs';
-import { uptime } from 'node:os';
 import { definitionRegistry, runStateHolding, type DefinitionRegistry } from '../../machines/index.js';
 import { readGuardRecord, type GuardRecord } from '../guard/guard-record.js';
 import { quietPointOfRun, type QuietPointOfRun } from '../guard/quiet-point-log.js';
+import { hostBootedAtMs } from '../host-boot.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { openedEvidence } from '../openedge/opened-since.js';
 import { decodeAttempt, type RunRow, type Store } from '../store/index.js';
@@ -39,21 +39,6 @@ export function quietPointOfLatestEnable(
     attempt: enable.attempt,
     guard: readGuardRecord(store.path, run.runId),
   };
-}
-
-/**
- * When this host's OS started (epoch ms): `btime` of /proc/stat, else now − uptime. A quiet point
- * lives in the broker's memory, so none enabled before the boot can still be held
- * (docs/architecture.md §5.9).
- */
-export function hostBootedAtMs(): number {
-  try {
-    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
-    if (btime !== undefined) return Number(btime) * 1000;
-  } catch {
-    /* not Linux: from the uptime */
-  }
-  return Date.now() - uptime() * 1000;
 }
 
 export interface WorldCheck {

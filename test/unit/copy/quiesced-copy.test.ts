@@ -12,7 +12,9 @@ import {
   JOURNAL_FILE,
   MANIFEST_FILE,
   readManifest,
+  decodeUnsealedCopy,
   sealCopy,
+  unsealedCopyFact,
   verifyCopy,
 } from '../../../src/copy/index.js';
 import { expectOeflowError, makeFakeDb, type FakeDb } from './helpers.js';
@@ -108,5 +110,29 @@ describe('copyQuiesced and sealCopy', () => {
       ],
     });
     expect(existsSync(join(db.dest, MANIFEST_FILE))).toBe(false);
+  });
+
+  it('seals nothing (OEF-311) when the host restarted after the copy was written: its unsynced bytes may be lost', async () => {
+    db = makeFakeDb();
+    const copy = await copyQuiesced({ sources: db.sources, destination: db.dest, dbDir: db.dbDir });
+    // the copy's time goes through the journal fact the seal is given after a resume
+    const listed = decodeUnsealedCopy(unsealedCopyFact(copy));
+    expect(listed?.copiedAtMs).toBe(copy.copiedAtMs);
+    const e = await expectOeflowError(
+      sealCopy(db.dest, listed!, { hostBootedAtMs: copy.copiedAtMs! + 1 }),
+      'OEF-311',
+      ExitCode.verification,
+    );
+    expect(e.details).toEqual({
+      copiedAt: new Date(copy.copiedAtMs!).toISOString(),
+      hostBootedAt: new Date(copy.copiedAtMs! + 1).toISOString(),
+    });
+    expect(existsSync(join(db.dest, MANIFEST_FILE))).toBe(false);
+
+    // same boot: sealed; a listing journaled before the copy's time was recorded seals as before
+    const { copiedAtMs: _, ...older } = listed!;
+    expect(decodeUnsealedCopy(unsealedCopyFact(older))).toEqual(older);
+    expect((await sealCopy(db.dest, older, { hostBootedAtMs: copy.copiedAtMs! + 1 })).ok).toBe(true);
+    expect((await sealCopy(db.dest, listed!, { hostBootedAtMs: copy.copiedAtMs! })).ok).toBe(true);
   });
 });

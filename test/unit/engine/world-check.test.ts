@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { useTempStores } from '../../helpers/temp-store.js';
 import { machineHash, definitionRegistry } from '../../../machines/index.js';
 import { onlineBackupMachine } from '../../../machines/online-backup.js';
-import { checkWorld, hostBootedAtMs } from '../../../src/engine/world-check.js';
+import { checkWorld } from '../../../src/engine/world-check.js';
+import { hostBootedAtMs } from '../../../src/host-boot.js';
 import { type Store } from '../../../src/store/index.js';
 
 const tempStore = useTempStores();
