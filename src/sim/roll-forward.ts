@@ -35,7 +35,7 @@ export interface RollForwardOptions {
   file: string | null;
   /** `-ailist listfile` */
   list: string | null;
-  /** `-i`: no integrity (no crash recovery, no retry if it fails: docs/openedge.md §4.48). */
+  /** `-i`: no integrity (no crash recovery, no retry if it fails: docs/openedge.md §4.30). */
   noInteg?: boolean;
 }
 
