@@ -2,6 +2,13 @@
 // ratio to a raw SQLite commit of the same row on the same disk in the same run. Every row is
 // its own transaction with synchronous=FULL, as the engine commits before each side effect.
 // Usage: node dist/bench/journal.js [rows] (default 2000), OEFLOW_BENCH_DIR (default the OS temp dir).
+//
+// The variants are interleaved row by row, in an order that rotates every row: a commit's time
+// is mostly the disk's fsync, which other processes' writes slow down by several times from one
+// second to the next; measured one variant after the other, that load landed on one side and
+// not the other (the same build measured a signed row at 0.44× and 1.43× a raw commit). Here
+// every variant sees the same disk at the same moments, and the per-block ratios show what is
+// left of the noise.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -10,6 +17,8 @@ import { generateSigningKey, loadRowSigner } from '../src/audit/signing.js';
 import { openStore, type RowSigner, type StoreOptions } from '../src/store/index.js';
 
 const rows = Number(process.argv[2] ?? 2000);
+/** Rows per block of the per-block ratios (at least 8 blocks). */
+const blockRows = Math.max(25, Math.floor(rows / 8));
 const root = mkdtempSync(join(process.env['OEFLOW_BENCH_DIR'] ?? tmpdir(), 'oeflow-bench-journal-'));
 // what a transition row carries, roughly: the event, from/to states and a snapshot digest
 const payload = {
@@ -19,22 +28,35 @@ const payload = {
   snapshotSha256: 'f'.repeat(64),
 };
 
-function rawCommits(path: string): number {
+interface Variant {
+  name: string;
+  /** Commit one row (its own durable transaction). */
+  row: (i: number) => void;
+  close: () => void;
+  /** Wall and CPU (user + system) time of each row, ms. */
+  wall: Float64Array;
+  cpu: Float64Array;
+  /** Time inside the Ed25519 call, ms in total (signed variants only). */
+  signMs?: () => number;
+}
+
+function rawCommits(name: string, path: string): Variant {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec('CREATE TABLE t (seq INTEGER PRIMARY KEY, data TEXT NOT NULL)');
   const insert = db.prepare('INSERT INTO t (seq, data) VALUES (?, ?)');
   const one = db.transaction((i: number) => insert.run(i, JSON.stringify(payload)));
-  const t0 = performance.now();
-  for (let i = 1; i <= rows; i++) one.immediate(i);
-  const ms = performance.now() - t0;
-  db.close();
-  return ms;
+  return {
+    name,
+    row: (i) => one.immediate(i),
+    close: () => db.close(),
+    wall: new Float64Array(rows),
+    cpu: new Float64Array(rows),
+  };
 }
 
-/** Wall and CPU time of appending `rows` journal rows, one durable transaction each. */
-function journalRows(path: string, options: StoreOptions): { ms: number; cpuMs: number } {
+function journalRows(name: string, path: string, options: StoreOptions, signMs?: () => number): Variant {
   const store = openStore(path, options);
   store.createRun({
     runId: 'run-bench',
@@ -46,29 +68,32 @@ function journalRows(path: string, options: StoreOptions): { ms: number; cpuMs: 
     host: 'bench',
     pid: process.pid,
   });
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 1; i <= rows; i++) store.appendJournal('run-bench', { kind: 'note', data: payload });
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  store.close();
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return {
+    name,
+    row: () => store.appendJournal('run-bench', { kind: 'note', data: payload }),
+    close: () => store.close(),
+    wall: new Float64Array(rows),
+    cpu: new Float64Array(rows),
+    ...(signMs === undefined ? {} : { signMs }),
+  };
 }
 
 /** A signer that times each signature (wall), to split the signed row's cost into the Ed25519 call and the rest. */
-function timed(signer: RowSigner): RowSigner & { ms: number } {
-  const t = {
-    keyId: signer.keyId,
-    publicKeyPem: signer.publicKeyPem,
-    ms: 0,
-    sign: (rowHash: string): string => {
-      const t0 = performance.now();
-      const sig = signer.sign(rowHash);
-      t.ms += performance.now() - t0;
-      return sig;
+function timed(signer: RowSigner): { signer: RowSigner; ms: () => number } {
+  let ms = 0;
+  return {
+    signer: {
+      keyId: signer.keyId,
+      publicKeyPem: signer.publicKeyPem,
+      sign: (rowHash: string): string => {
+        const t0 = performance.now();
+        const sig = signer.sign(rowHash);
+        ms += performance.now() - t0;
+        return sig;
+      },
     },
+    ms: () => ms,
   };
-  return t;
 }
 
 /**
@@ -80,45 +105,80 @@ function signatureSizedColumns(signer: RowSigner): RowSigner {
   return { keyId: signer.keyId, publicKeyPem: signer.publicKeyPem, sign: () => filler };
 }
 
+const sum = (a: Float64Array, from = 0, to = a.length): number => {
+  let s = 0;
+  for (let i = from; i < to; i++) s += a[i]!;
+  return s;
+};
+const median = (values: ArrayLike<number>): number => {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
 try {
   const key = join(root, 'bench.key');
   generateSigningKey(key);
   const signer = loadRowSigner(key);
-  const load = loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-  // interleaved twice, best kept: the disk's fsync time varies with what else writes
-  type Figure = { ms: number; cpuMs: number };
-  const best = (a: Figure | undefined, b: Figure): Figure => (a === undefined || b.ms < a.ms ? b : a);
-  let raw = Infinity;
-  let chained: Figure | undefined;
-  let sized: Figure | undefined;
-  let signed: (Figure & { signMs: number }) | undefined;
-  for (let round = 0; round < 2; round++) {
-    raw = Math.min(raw, rawCommits(join(root, `raw-${round}.db`)));
-    chained = best(chained, journalRows(join(root, `chained-${round}.db`), {}));
-    sized = best(sized, journalRows(join(root, `sized-${round}.db`), { signer: signatureSizedColumns(signer) }));
-    const timedSigner = timed(signer);
-    const s = journalRows(join(root, `signed-${round}.db`), { signer: timedSigner });
-    if (signed === undefined || s.ms < signed.ms) signed = { ...s, signMs: timedSigner.ms };
+  const timedSigner = timed(signer);
+  const variants: Variant[] = [
+    rawCommits('raw SQLite commit (INSERT of the same JSON)', join(root, 'raw.db')),
+    journalRows('journal row (canonical JSON + sha256 chain)', join(root, 'chained.db'), {}),
+    journalRows('  + signature-sized columns, no signature', join(root, 'sized.db'), {
+      signer: signatureSizedColumns(signer),
+    }),
+    journalRows('journal row, Ed25519-signed', join(root, 'signed.db'), { signer: timedSigner.signer }, timedSigner.ms),
+  ];
+  const load0 = loadavg();
+  for (let i = 0; i < rows; i++) {
+    // rotate the order every row: no variant always follows the same one
+    for (let k = 0; k < variants.length; k++) {
+      const v = variants[(i + k) % variants.length]!;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      v.row(i + 1);
+      v.wall[i] = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      v.cpu[i] = (c.user + c.system) / 1000;
+    }
   }
+  for (const v of variants) v.close();
+  const load1 = loadavg();
+  const fmtLoad = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   console.log(
-    `bench/journal: ${rows} rows, one transaction each, WAL + synchronous=FULL; load ${load} on ${availableParallelism()} cores`,
+    `bench/journal: ${rows} rows per variant, one transaction each, WAL + synchronous=FULL, variants interleaved row by row; load ${fmtLoad(load0)} → ${fmtLoad(load1)} on ${availableParallelism()} cores`,
   );
   console.log('');
-  console.log(`${'variant'.padEnd(52)} ${'µs/row'.padStart(8)} ${'vs raw'.padStart(7)} ${'CPU µs/row'.padStart(11)}`);
-  const perRow = (ms: number): string => ((ms * 1000) / rows).toFixed(0);
-  const line = (name: string, ms: number, cpuMs?: number) =>
-    console.log(
-      `${name.padEnd(52)} ${perRow(ms).padStart(8)} ${(ms / raw).toFixed(2).padStart(6)}x ${(cpuMs === undefined ? '' : perRow(cpuMs)).padStart(11)}`,
-    );
-  line('raw SQLite commit (INSERT of the same JSON)', raw);
-  line('journal row (canonical JSON + sha256 chain)', chained!.ms, chained!.cpuMs);
-  line('  + signature-sized columns, no signature', sized!.ms, sized!.cpuMs);
-  line('journal row, Ed25519-signed', signed!.ms, signed!.cpuMs);
-  // where the signed row's extra time goes: the Ed25519 call (timed around it) and the rest
+  const raw = variants[0]!;
+  const blocks = Math.floor(rows / blockRows);
+  const blockRatios = (v: Variant): number[] =>
+    Array.from({ length: blocks }, (_, b) => {
+      const from = b * blockRows;
+      return sum(v.wall, from, from + blockRows) / sum(raw.wall, from, from + blockRows);
+    });
+  const us = (ms: number): string => (ms * 1000).toFixed(0);
   console.log(
-    `signed − chained: ${perRow(signed!.ms - chained!.ms)} µs/row, of which the Ed25519 call ${perRow(signed!.signMs)} µs (wall) and the signature's columns ${perRow(sized!.ms - chained!.ms)} µs`,
+    `${'variant'.padEnd(46)} ${'mean µs'.padStart(8)} ${'median µs'.padStart(9)} ${'vs raw: mean'.padStart(12)} ${'median'.padStart(7)} ${`${blocks} blocks min–med–max`.padStart(24)} ${'CPU µs'.padStart(7)}`,
+  );
+  for (const v of variants) {
+    const r = blockRatios(v);
+    console.log(
+      [
+        v.name.padEnd(46),
+        us(sum(v.wall) / rows).padStart(8),
+        us(median(v.wall)).padStart(9),
+        `${(sum(v.wall) / sum(raw.wall)).toFixed(2)}x`.padStart(12),
+        `${(median(v.wall) / median(raw.wall)).toFixed(2)}x`.padStart(7),
+        `${Math.min(...r).toFixed(2)}–${median(r).toFixed(2)}–${Math.max(...r).toFixed(2)}`.padStart(24),
+        us(sum(v.cpu) / rows).padStart(7),
+      ].join(' '),
+    );
+  }
+  // where the signed row's extra time goes: the Ed25519 call (timed around it) and the rest
+  const [, chained, sized, signed] = variants as [Variant, Variant, Variant, Variant];
+  const perRow = (ms: number): string => us(ms / rows);
+  console.log(
+    `signed − chained: ${perRow(sum(signed.wall) - sum(chained.wall))} µs/row (median ${us(median(signed.wall) - median(chained.wall))}), of which the Ed25519 call ${perRow(signed.signMs!())} µs (wall) and the signature's columns ${perRow(sum(sized.wall) - sum(chained.wall))} µs; CPU ${perRow(sum(signed.cpu) - sum(chained.cpu))} µs/row`,
   );
 } finally {
   rmSync(root, { recursive: true, force: true });
