@@ -17,8 +17,9 @@ import { generateSigningKey, loadRowSigner } from '../src/audit/signing.js';
 import { openStore, type RowSigner, type StoreOptions } from '../src/store/index.js';
 
 const rows = Number(process.argv[2] ?? 2000);
-/** Rows per block of the per-block ratios (at least 8 blocks). */
-const blockRows = Math.max(25, Math.floor(rows / 8));
+/** The per-block ratios: 8 blocks of consecutive rows (fewer when there are fewer rows). */
+const blocks = Math.max(1, Math.min(8, rows));
+const blockRows = Math.floor(rows / blocks);
 const root = mkdtempSync(join(process.env['OEFLOW_BENCH_DIR'] ?? tmpdir(), 'oeflow-bench-journal-'));
 // what a transition row carries, roughly: the event, from/to states and a snapshot digest
 const payload = {
@@ -150,7 +151,6 @@ try {
   );
   console.log('');
   const raw = variants[0]!;
-  const blocks = Math.floor(rows / blockRows);
   const blockRatios = (v: Variant): number[] =>
     Array.from({ length: blocks }, (_, b) => {
       const from = b * blockRows;
