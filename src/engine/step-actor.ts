@@ -299,7 +299,7 @@ export function createStepActor(deps: StepActorDeps) {
     const at = new Date().toISOString();
     let probe: unknown;
     try {
-      probe = await step.probe(stepEnv);
+      probe = await (step.intentProbe ? step.intentProbe(stepEnv) : step.probe(stepEnv));
     } catch (err) {
       const f = toFailure(err);
       store.recordIntent(runId, { stepKey: input.stepKey, stepId: step.id, attempt, data: { at, probeError: f } });

@@ -1,10 +1,9 @@
 // Parser for `rfutil <db> -C aimage list` (docs/openedge.md §4, ProTop's verbatim 11.7.2 output).
 // Keys on the `Label:` tokens, not on column positions; LastOp (11.7+) is optional.
 import { OeflowError } from '../errors.js';
-import type { AiExtent, AiExtentStatus } from './types.js';
+import { AI_EXTENT_STATUSES as STATUSES, type AiExtent, type AiExtentStatus } from './types.js';
 
 const LABEL = /^\s*(Extent|Status|Type|Path|Size|Used|Start|LastOp|Seqno):\s*(.*?)\s*$/;
-const STATUSES: readonly AiExtentStatus[] = ['Empty', 'Busy', 'Full', 'Locked', 'Archived'];
 
 type Block = Partial<Record<string, string>>;
 

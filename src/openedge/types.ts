@@ -35,6 +35,8 @@ export type BusyState = 'not-in-use' | 'in-use' | 'starting';
 export type HolderState = 'not-in-use' | 'single-user' | 'multi-user';
 
 export type AiExtentStatus = 'Empty' | 'Busy' | 'Full' | 'Locked' | 'Archived';
+/** Every status `aimage list` prints, as the parser and the fact readers accept them. */
+export const AI_EXTENT_STATUSES: readonly AiExtentStatus[] = ['Empty', 'Busy', 'Full', 'Locked', 'Archived'];
 
 /**
  * States of a switched extent whose file is complete (docs/openedge.md §4.4): FULL, and on a

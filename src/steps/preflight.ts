@@ -36,6 +36,8 @@ interface Probe {
   aiEnabled: boolean;
   extents: number;
   busySeq: number | null;
+  /** The BUSY extent's number (quietEnable's intent takes the AI picture from here, quiet-enable.ts). */
+  busyExtent?: number | null;
   nextStatus: string | null;
   aiBeginDate: string | null;
   databaseName: string | null;
@@ -128,6 +130,7 @@ export const preflight = {
       aiEnabled: ai.enabled && desc.value.aiEnabled,
       extents: ai.extents,
       busySeq: ai.busySeq,
+      busyExtent: ai.busyExtent,
       nextStatus: ai.nextStatus,
       aiBeginDate: desc.value.aiBeginDate,
       databaseName: desc.value.databaseName,

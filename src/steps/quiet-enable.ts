@@ -7,6 +7,7 @@ import { parseLg } from '../openedge/parse-lg.js';
 import { aiStateForSwitch, aiSwitchRefusal, messageSummary, type AiState } from './probes.js';
 import { fail, failure, type Step, type CommandShape } from './step.js';
 import { quietEnableArgv } from '../openedge/argv.js';
+import { fact, type FactsByStep } from './step-facts.js';
 
 const QUIET_ENABLE = { utility: 'proquiet', words: ['enable'] } as const satisfies CommandShape;
 
@@ -32,6 +33,15 @@ export const quietEnable = {
   commands: ({ input }) => [{ ...QUIET_ENABLE, args: quietEnableArgv(input.db), note: 'forces an AI switch' }],
   compensate: 'quietDisable',
   probe: (env) => aiStateForSwitch(env, env.ctx.input.db),
+  // Issue 9: the intent takes the AI picture preflight read in this visit (the same
+  // aiStateForSwitch), not a second `rfutil aimage list`. What may change in between, and what
+  // catches it (docs/architecture.md §4, "Reads not repeated"): a next extent no longer EMPTY or
+  // a single extent make proquiet enable itself fail (rc 5 / rc 2, OEF-203 / OEF-204); an extent
+  // that switched by itself leaves previousSeq below the sequence the enable switched from, and
+  // confirmQuietPoint then pairs from the .lg's switch line (lgOffset is taken after this read)
+  // or fails; a reconcile against an older previousSeq sees more than one switch and fails the
+  // step (the quiet point is disabled), never "done" or "not-done" on a stale reading.
+  intentProbe: async (env) => preflightAiState(env.ctx.facts) ?? aiStateForSwitch(env, env.ctx.input.db),
   precheck: (p, env) => aiSwitchRefusal(p, env.ctx.input.db, "the quiet point's AI switch", 2),
   async run(env, before) {
     // proquiet enable waits for the TXE lock, and new transactions queue behind it (docs/openedge.md §5):
@@ -105,3 +115,13 @@ export const quietEnable = {
     };
   },
 } satisfies Step<AiState>;
+
+/** The AI picture preflight recorded in this visit, or null when it recorded none (then quietEnable reads it). */
+function preflightAiState(facts: FactsByStep): AiState | null {
+  const enabled = fact(facts, 'preflight', 'aiEnabled');
+  const extents = fact(facts, 'preflight', 'extents');
+  const busySeq = fact(facts, 'preflight', 'busySeq');
+  const nextStatus = fact(facts, 'preflight', 'nextStatus');
+  if (enabled === undefined || extents === undefined || busySeq === undefined || nextStatus === undefined) return null;
+  return { enabled, extents, busySeq, busyExtent: fact(facts, 'preflight', 'busyExtent') ?? null, nextStatus };
+}

@@ -4,10 +4,12 @@
 // checked at run time, and no reader re-declares a fact's shape with a cast.
 import type { Json } from '../../machines/contract.js';
 import { decodeUnsealedCopy, type UnsealedCopy } from '../copy/unsealed-copy.js';
+import { AI_EXTENT_STATUSES, type AiExtentStatus } from '../openedge/types.js';
 
 const text = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 const count = (v: Json | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
 const flag = (v: Json | undefined): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+const aiStatus = (v: Json | undefined): AiExtentStatus | undefined => AI_EXTENT_STATUSES.find((s) => s === v);
 /** The `warning` of a `structure` fact (a stale on-disk .st the copy worked around). */
 const structureWarning = (v: Json | undefined): string | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? text(v['warning']) : undefined;
@@ -23,7 +25,18 @@ interface CopiedFacts {
 
 /** The facts read outside the step that recorded them: step id → fact → its type. */
 export interface StepFacts {
-  preflight: { dlcVersion: string; aiBeginDate: string; databaseName: string; replication: string };
+  /** aiEnabled … nextStatus: the AI picture preflight read (quietEnable's intent takes it, quiet-enable.ts). */
+  preflight: {
+    dlcVersion: string;
+    aiBeginDate: string;
+    databaseName: string;
+    replication: string;
+    aiEnabled: boolean;
+    extents: number;
+    busySeq: number;
+    busyExtent: number;
+    nextStatus: AiExtentStatus;
+  };
   prepareCopy: { copyMethod: string; stagingDir: string; warning: string };
   shutdown: { shutdownAt: string; alreadyDown: boolean };
   quietEnable: { enabledAt: string; lgOffset: number; previousSeq: number; pairedSeq: number };
@@ -53,7 +66,17 @@ const copiedReaders: FactReaders['transferClone'] = {
 };
 
 const readers: FactReaders = {
-  preflight: { dlcVersion: text, aiBeginDate: text, databaseName: text, replication: text },
+  preflight: {
+    dlcVersion: text,
+    aiBeginDate: text,
+    databaseName: text,
+    replication: text,
+    aiEnabled: flag,
+    extents: count,
+    busySeq: count,
+    busyExtent: count,
+    nextStatus: aiStatus,
+  },
   prepareCopy: { copyMethod: text, stagingDir: text, warning: text },
   shutdown: { shutdownAt: text, alreadyDown: flag },
   quietEnable: { enabledAt: text, lgOffset: count, previousSeq: count, pairedSeq: count },

@@ -178,6 +178,13 @@ export interface Step<P = Json> {
   plannedFacts?(d: DeclarationInput): Facts;
   /** Reads the database's real state (before the intent, and again when reconciling). */
   probe(env: StepEnv): Promise<P>;
+  /**
+   * The probe before the intent, when an earlier step's read of the same facts may stand for it
+   * (default: `probe`). Reconciling and an operator's decision always read afresh (`probe`).
+   * A step declaring it states why the fact cannot have changed, or why a change is still
+   * caught (docs/architecture.md §4, "Reads not repeated").
+   */
+  intentProbe?(env: StepEnv): Promise<P>;
   /** Invariants that must hold before the command runs; a failure stops the run, nothing is executed. */
   precheck?(probe: P, env: StepEnv): StepFailure | null;
   /** Runs the command(s); throws a StepFailureError on failure. Returns the facts learned. */
