@@ -13,7 +13,8 @@ export const GUARD_POLL_MS = 100;
 /** The run's own --max-quiet watchdog acts first; the guard only if the run cannot. */
 export const MAX_QUIET_MARGIN_MS = 5_000;
 
-export const GUARD_SCRIPT = fileURLToPath(new URL('./quiet-guard-main.js', import.meta.url));
+// named from dist/src/<any dir>/, as the CLI's bundle chunks in dist/src/cli find it too (scripts/bundle-cli.mjs)
+export const GUARD_SCRIPT = fileURLToPath(new URL('../guard/quiet-guard-main.js', import.meta.url));
 
 export interface GuardArgs {
   runId: string;

@@ -5,9 +5,10 @@ import { socketPath } from './paths.js';
 
 /**
  * The broker's entry script, which proserve starts: next to this module in dist/src/sim, and
- * next to main.js when main.js is the bundle of this module (scripts/bundle-sim.mjs).
+ * next to main.js when main.js is the bundle of this module (scripts/bundle-sim.mjs); named
+ * through `../sim/` so the CLI's bundle chunks in dist/src/cli find it too (scripts/bundle-cli.mjs).
  */
-export const brokerScript = (): string => fileURLToPath(new URL('broker.js', import.meta.url));
+export const brokerScript = (): string => fileURLToPath(new URL('../sim/broker.js', import.meta.url));
 
 export interface UserRow {
   usr: number;

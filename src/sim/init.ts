@@ -45,7 +45,8 @@ const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** Write `$DLC/bin/<utility>` scripts that run the simulator's main.js with this node. */
 export function writeDlc(
   dlc: string,
-  mainJs: string = resolve(dirname(fileURLToPath(import.meta.url)), 'main.js'),
+  // from dist/src/sim, or from the CLI's bundle chunks in dist/src/cli (scripts/bundle-cli.mjs)
+  mainJs: string = resolve(dirname(fileURLToPath(import.meta.url)), '../sim/main.js'),
   banner: string = DEFAULT_BANNER,
 ): void {
   mkdirSync(join(dlc, 'bin'), { recursive: true });
