@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const b = { window: [] as number[], total: [] as number[] };
   const a = { window: [] as number[], total: [] as number[] };
   const timed: TimedBackup[] = [];
+  const timedBase: TimedBackup[] = [];
   try {
     // interleaved rounds: both see the same machine load
     for (let i = 0; i < rounds; i++) {
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
         const base = await backup(`base-${i}`, baseCli);
         a.window.push(Number(base.json['quietWindowMs']));
         a.total.push(base.ms);
+        const baseShow = await sim.oeflow(['show', String(base.json['runId'])], baseCli);
+        timedBase.push({ startedAt: base.startedAt, ms: base.ms, show: baseShow.json as unknown as ShowJson });
         await sim.archive();
       }
       const script = await sim.script(join(dests, `script-${i}`));
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
   console.log(row('oeflow: whole backup (process start to exit)', o.total, b.total));
   if (baseCli !== undefined) console.log(row('base build: whole backup', a.total, b.total));
   console.log(`\n${phaseTable(timed)}\n`);
+  if (baseCli !== undefined) console.log(`base build:\n${phaseTable(timedBase)}\n`);
   console.log(`load average before: ${loadBefore}, after: ${load()}`);
 }
 
