@@ -5,8 +5,7 @@
 import { copyDatabaseFiles, copyQuiesced, unsealedCopyFact, type CopyProgress } from '../copy/index.js';
 import { dbPaths } from '../openedge/dlc.js';
 import { copiedFacts, withDatabaseFiles } from './db-files.js';
-import { busyState } from './probes.js';
-import { factText, failure, noCommands, type Step } from './step.js';
+import { factText, noCommands, type Step } from './step.js';
 
 export const copyFiles = {
   id: 'copyFiles',
@@ -14,17 +13,13 @@ export const copyFiles = {
   kb: 'OFFLINE-5',
   effect: 'idempotent',
   commands: noCommands,
-  async probe(env) {
-    return { busy: env.ctx.input.procedure === 'offline-backup' ? await busyState(env, env.ctx.input.db) : null };
-  },
-  precheck: (p, env) =>
-    p.busy === null || p.busy === 'not-in-use'
-      ? null
-      : failure(
-          'invariant',
-          'OEF-200',
-          `${env.ctx.input.db} is in use (${p.busy}): refusing to copy a database that is in use offline`,
-        ),
+  // Offline, no `proutil -C busy` of its own (issue 9, docs/architecture.md §4 "Reads not
+  // repeated"): verifyNotInUseBefore read busy, holder and the .lk just before (only aiSwitch's own
+  // utilities ran since), and verifyNotInUseAfter, before the copy is verified or catalogued,
+  // refuses (OEF-200) a database in use then or opened at any time since the shutdown (a session
+  // begun in the .lg); the copier itself refuses a file that changed while it was copied (OEF-301).
+  // An opener in between now fails the run after the copy instead of before it.
+  probe: async () => null,
   async run(env) {
     const { input } = env.ctx;
     const snapshotCopy = env.ctx.facts.snapshot?.copyDir;
@@ -61,4 +56,4 @@ export const copyFiles = {
       return copiedFacts(report, input.destination!, files.structure, 'copy');
     });
   },
-} satisfies Step<{ busy: string | null }>;
+} satisfies Step<null>;
