@@ -21,6 +21,8 @@ interface TimelineStep {
 
 /** The part of `oeflow show --json` the phases read. */
 export interface ShowJson {
+  /** When the run row was written (ISO). */
+  createdAt?: string;
   timeline: TimelineStep[];
 }
 
@@ -39,8 +41,17 @@ export function phasesOf(b: TimedBackup): Phase[] {
   const firstStart = Date.parse(first.startedAt);
   const lastEnd = Date.parse(last.startedAt) + last.durationMs;
   const inSteps = steps.reduce((sum, s) => sum + s.durationMs, 0);
+  // the start split at the run row: node, the modules and the store before it; the lock, the
+  // machine and the first step's intent after it
+  const created = b.show.createdAt === undefined ? Number.NaN : Date.parse(b.show.createdAt);
+  const start = Number.isNaN(created)
+    ? [{ name: 'process start, store, run created', ms: firstStart - b.startedAt, calls: 0 }]
+    : [
+        { name: 'process start to the run row (node, modules, store)', ms: created - b.startedAt, calls: 0 },
+        { name: 'run row to the first step (lock, machine, intent)', ms: firstStart - created, calls: 0 },
+      ];
   return [
-    { name: 'process start, store, run created', ms: firstStart - b.startedAt, calls: 0 },
+    ...start,
     ...steps.map((s) => ({ name: `step ${s.stepKey}`, ms: s.durationMs, calls: s.commands.length })),
     { name: 'engine between steps (journal, transitions)', ms: lastEnd - firstStart - inSteps, calls: 0 },
     { name: 'after the last step to exit', ms: b.startedAt + b.ms - lastEnd, calls: 0 },
