@@ -20,7 +20,8 @@ export function storeOptionsFor(opts: GlobalOptions): StoreOptions {
  * store named explicitly must exist (a mistyped path is an error, not a new empty store that
  * says "no runs"), and a default store that does not exist yet reads as an empty one.
  */
-export function storeFor(opts: GlobalOptions, o: { existing?: boolean } = {}): Store {
+export function storeFor(opts: GlobalOptions, o: { existing?: boolean; storeOptions?: StoreOptions } = {}): Store {
+  const storeOptions = o.storeOptions ?? storeOptionsFor(opts);
   const explicit = opts.state ?? process.env.OEFLOW_STATE;
   const readOnly = o.existing === true;
   const path = resolveStatePath({
@@ -35,9 +36,9 @@ export function storeFor(opts: GlobalOptions, o: { existing?: boolean } = {}): S
         hint: 'Check --state / OEFLOW_STATE / `store` in the configuration: it must name the store your runs were recorded in.',
         details: { path },
       });
-    return openStore(':memory:', storeOptionsFor(opts)); // nothing recorded yet, and nothing created
+    return openStore(':memory:', storeOptions); // nothing recorded yet, and nothing created
   }
-  return openStore(path, storeOptionsFor(opts));
+  return openStore(path, storeOptions);
 }
 
 /** The OpenEdge installation named by --dlc / DLC (validated). */

@@ -132,7 +132,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
       const store =
         o.demo && !opts.state && !process.env.OEFLOW_STATE
           ? openStore(join(scratch, 'oeflow.db'), storeOptions)
-          : storeFor(opts);
+          : storeFor(opts, { storeOptions }); // the demo's own key signs there too
       const { notify } = await import('../app/notify.js');
       const hook = notifySettingFor(command, db);
       try {
