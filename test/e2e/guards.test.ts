@@ -158,14 +158,19 @@ describe('signals and the quiet-point watchdog', () => {
   it('disables the quiet point when SIGINT arrives during the snapshot, and the run resumes', async () => {
     const sim = newSim({ serve: true });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    // the snapshot command holds while `hold` exists: the SIGINT comes while it runs, however slow the machine
+    const hold = join(sim.dir, 'hold');
+    writeFileSync(hold, '');
+    const snapshot = `while [ -e ${hold} ]; do sleep 0.05; done`;
     const child = spawnOeflow(
-      ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 3'],
+      ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', snapshot],
       env,
     );
     // the snapshot command runs (journaled with its pid): the quiet point is up
     await eventually(() => siteCommandJournaled(env.OEFLOW_STATE), 60_000, 'the snapshot command running');
     child.kill('SIGINT');
     const r = await child;
+    rmSync(hold); // the resume's snapshot command ends at once
     const json = JSON.parse(String(r.stdout)) as Record<string, unknown>;
     expect(r.exitCode).toBe(5);
     expect(json.status).toBe('aborted');
@@ -212,6 +217,9 @@ describe('signals and the quiet-point watchdog', () => {
     for (const noRestart of [false, true]) {
       const sim = newSim({ serve: true });
       const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+      // the jobs check holds while `hold` exists (the abort stops it): the SIGINT comes while it runs
+      const hold = join(sim.dir, 'hold');
+      writeFileSync(hold, '');
       const child = spawnOeflow(
         [
           'backup',
@@ -220,7 +228,7 @@ describe('signals and the quiet-point watchdog', () => {
           '--to',
           join(sim.dir, 'bk'),
           '--jobs-check',
-          'sleep 3',
+          `while [ -e ${hold} ]; do sleep 0.05; done`,
           ...(noRestart ? ['--no-restart'] : []),
         ],
         env,

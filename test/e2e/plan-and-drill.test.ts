@@ -46,25 +46,21 @@ describe('oeflow … --plan', () => {
     expect(executed(env.OEFLOW_STATE, String(run.json.runId))).toEqual(planned);
   });
 
-  it('lists exactly the commands the online backup then runs, with the AI sequence that becomes BUSY', async () => {
-    const sim = newSim({ serve: true });
-    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const plan = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--plan'], env);
-    const run = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
-    expect(run.json.status).toBe('completed');
-    expect(executed(env.OEFLOW_STATE, String(run.json.runId))).toEqual(
-      (plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')),
-    );
-    expect((run.json.facts as { confirmQuietPoint: { pairedSeq: number } }).confirmQuietPoint.pairedSeq).toBe(
-      plan.json.aiSeqToBecomeBusy,
-    );
-  });
-
-  it('lists exactly the restore commands, and refuses a plan whose AI chain has a gap', async () => {
+  // one online backup serves both plans: the backup's own, then the restore's from it
+  it('lists exactly the commands the online backup then runs (with the AI sequence that becomes BUSY), then exactly the restore commands, and refuses a plan whose AI chain has a gap', async () => {
     const sim = newSim({ serve: true, aiExtents: 6 });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    const { backupId, archive } = await backupWithArchive(sim, state, 1500);
+    const backupPlan = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--plan'], env);
+    const { backupId, archive, backupRun } = await backupWithArchive(sim, state, 1500); // the same backup, to <dir>/bk
+    expect(backupRun.status).toBe('completed');
+    expect(executed(state, String(backupRun.runId))).toEqual(
+      (backupPlan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')),
+    );
+    expect((backupRun.facts as { confirmQuietPoint: { pairedSeq: number } }).confirmQuietPoint.pairedSeq).toBe(
+      backupPlan.json.aiSeqToBecomeBusy,
+    );
+
     const into = join(sim.dir, 'restored');
     const plan = await oeflow(['restore', backupId, '--into', into, '--ai', archive, '--plan'], env);
     expect(plan.json.ready, plan.stdout).toBe(true);
