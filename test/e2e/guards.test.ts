@@ -475,15 +475,6 @@ describe('leftovers of a killed run', () => {
     return { sim, env };
   }
 
-  it('waits for a utility the killed run left running, and refuses to race it (OEF-041)', async () => {
-    const { sim, env } = await killedDuringAimageNew();
-    const r = await oeflow(['resume', '--db', sim.db], { ...env, OEFLOW_LEFTOVER_WAIT_MS: '1500' });
-    expect(r.exitCode, r.stdout + r.stderr).toBe(4);
-    expect(errorCode(r.json)).toBe('OEF-041');
-    expect(String((r.json.error as { message: string }).message)).toMatch(/pid \d+: rfutil .* aimage new/);
-    expect(invocationLines(sim.dlc, 'new').filter((l) => l.phase === 'start')).toHaveLength(1); // not started a second time
-  });
-
   it('waits for a snapshot command the killed run left running, never starting a second one alongside (leftover snapshot command, issue 8)', async () => {
     const sim = newSim({ serve: true });
     const state = join(sim.dir, 'state.db');
@@ -528,8 +519,15 @@ describe('leftovers of a killed run', () => {
     expect(lines()).toEqual(['start', 'end', 'start', 'end']);
   });
 
-  it("does not call a database held by someone else's single-user utility restarted", async () => {
+  // one killed run serves both: the refused resume changes nothing, so the second resume meets the same run
+  it("waits for a utility the killed run left running and refuses to race it (OEF-041); once it is gone, does not call a database held by someone else's single-user utility restarted", async () => {
     const { sim, env } = await killedDuringAimageNew();
+    const raced = await oeflow(['resume', '--db', sim.db], { ...env, OEFLOW_LEFTOVER_WAIT_MS: '1500' });
+    expect(raced.exitCode, raced.stdout + raced.stderr).toBe(4);
+    expect(errorCode(raced.json)).toBe('OEF-041');
+    expect(String((raced.json.error as { message: string }).message)).toMatch(/pid \d+: rfutil .* aimage new/);
+    expect(invocationLines(sim.dlc, 'new').filter((l) => l.phase === 'start')).toHaveLength(1); // not started a second time
+
     killUnfinished(sim.dlc); // our leftover is gone…
     const other = sim.run('proutil', [sim.db, '-C', 'truncate', 'bi'], {
       env: { OEFLOW_SIM_FAULTS: 'proutil:truncate:hang' },
