@@ -263,10 +263,10 @@ describe('signals and the quiet-point watchdog', () => {
       30_000,
       'oeflow to say it waits for the once-step',
     );
-    // the utility leads a process group of its own: the terminal's Ctrl-C never reached it
+    expect(isSimProcess(utility)).toBe(true); // aimage new was not interrupted half way
+    // it leads a process group of its own: the terminal's Ctrl-C never reached it
     const group = Number(readFileSync(`/proc/${utility}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
     expect(group).not.toBe(child.pid);
-    expect(isSimProcess(utility)).toBe(true); // aimage new was not interrupted half way
     expect(child.exitCode).toBeNull(); // oeflow waits for the once-step before aborting
     child.kill('SIGKILL');
     await child;
