@@ -26,9 +26,19 @@ useInProcessCli();
 
 const newSim = useSim();
 // A backup, load after it and its AI files archived, made once: the restore tests each get their own copy.
+// The backup runs in New York's time zone: the time-zone test restores it from a host in Tokyo.
 const backedUp = usePreparedSim({ serve: true, aiExtents: 6 }, (sim) =>
-  backupWithArchive(sim, join(sim.dir, 'state.db'), 200),
+  backupWithArchive(sim, join(sim.dir, 'state.db'), 200, { TZ: 'America/New_York' }),
 );
+// An offline backup killed right after its AI switch (the database shut down), made once: the
+// resume test and the abandon test each get their own copy.
+const killedAfterSwitch = usePreparedSim({ serve: true, aiExtents: 6 }, async (sim) => {
+  await killAt(sim, join(sim.dir, 'state.db'), ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk1')], {
+    stepKey: 'aiSwitch',
+    crashAt: 'after-command',
+  });
+  return {};
+});
 const errorCode = (json: Record<string, unknown>) => (json.error as { code?: string } | undefined)?.code;
 
 describe('engine invariants', () => {
@@ -52,13 +62,8 @@ describe('engine invariants', () => {
   });
 
   it('never copies a database opened mid-procedure: the resume starts over from its checks (issue 8)', async () => {
-    const sim = newSim({ serve: true });
+    const { sim } = killedAfterSwitch();
     const state = join(sim.dir, 'state.db');
-    const dest = join(sim.dir, 'bk');
-    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', dest], {
-      stepKey: 'aiSwitch',
-      crashAt: 'after-command',
-    });
     await sim.run('proserve', [sim.db]); // something opens the database mid-procedure
     const r = await oeflow(['resume', '--db', sim.db], { ...sim.env, OEFLOW_STATE: state });
     expect(r.json.status, r.stdout).toBe('completed');
@@ -69,13 +74,9 @@ describe('engine invariants', () => {
 
 describe('oeflow abandon', () => {
   it('closes a crashed run so a new backup can start, and one killed under a quiet point once its guard disabled it', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim } = killedAfterSwitch();
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    await killAt(sim, state, ['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk1')], {
-      stepKey: 'aiSwitch',
-      crashAt: 'after-command',
-    });
     const blocked = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk2')], env);
     expect(blocked.exitCode).toBe(4);
     const crashedId = String((blocked.json.error as { details?: { holder?: string } }).details?.holder ?? '');
@@ -157,14 +158,19 @@ describe('signals and the quiet-point watchdog', () => {
   it('disables the quiet point when SIGINT arrives during the snapshot, and the run resumes', async () => {
     const sim = newSim({ serve: true });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    // the snapshot command holds while `hold` exists: the SIGINT comes while it runs, however slow the machine
+    const hold = join(sim.dir, 'hold');
+    writeFileSync(hold, '');
+    const snapshot = `while [ -e ${hold} ]; do sleep 0.05; done`;
     const child = spawnOeflow(
-      ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', 'sleep 3'],
+      ['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--snapshot-cmd', snapshot],
       env,
     );
     // the snapshot command runs (journaled with its pid): the quiet point is up
     await eventually(() => siteCommandJournaled(env.OEFLOW_STATE), 60_000, 'the snapshot command running');
     child.kill('SIGINT');
     const r = await child;
+    rmSync(hold); // the resume's snapshot command ends at once
     const json = JSON.parse(String(r.stdout)) as Record<string, unknown>;
     expect(r.exitCode).toBe(5);
     expect(json.status).toBe('aborted');
@@ -178,20 +184,20 @@ describe('signals and the quiet-point watchdog', () => {
   });
 
   it('prints exactly one JSON document when SIGINT or SIGTERM arrives before the run exists (a restore scanning its AI files), and records no run (issue 8)', async () => {
-    const sim = newSim({ serve: true });
+    const { sim, backupId } = backedUp();
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
-    expect(b.json.status, b.stderr).toBe('completed');
+    const runsBefore = (await oeflow(['runs'], env)).json.runs as { runId: string }[];
+    expect(runsBefore).toHaveLength(1); // the backup's
     const ai = join(sim.dir, 'ai');
     mkdirSync(ai);
     writeFileSync(join(ai, 'f1'), 'not yet scanned');
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
       const scans = () => invocationLines(sim.dlc, 'scan').filter((l) => l.phase === 'start');
       const before = scans().length;
-      const child = spawnOeflow(
-        ['restore', String(b.json.backupId), '--into', join(sim.dir, `into-${sig}`), '--ai', ai],
-        { ...env, OEFLOW_SIM_FAULTS: 'rfutil:aimage scan:hang' },
-      );
+      const child = spawnOeflow(['restore', backupId, '--into', join(sim.dir, `into-${sig}`), '--ai', ai], {
+        ...env,
+        OEFLOW_SIM_FAULTS: 'rfutil:aimage scan:hang',
+      });
       await eventually(() => scans().length > before, 60_000, 'the AI-chain scan to start'); // before any run exists
       process.kill(child.pid!, sig);
       const r = await child;
@@ -204,13 +210,16 @@ describe('signals and the quiet-point watchdog', () => {
       const scanPid = scans().at(-1)!.pid!;
       await eventually(() => !isSimProcess(scanPid), 30_000, 'the scan to be stopped');
     }
-    expect((await oeflow(['runs'], env)).json.runs).toEqual([expect.objectContaining({ runId: b.json.runId })]);
+    expect((await oeflow(['runs'], env)).json.runs).toEqual(runsBefore);
   });
 
   it('restarts the database on SIGINT after the shutdown unless --no-restart was chosen', async () => {
     for (const noRestart of [false, true]) {
       const sim = newSim({ serve: true });
       const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+      // the jobs check holds while `hold` exists (the abort stops it): the SIGINT comes while it runs
+      const hold = join(sim.dir, 'hold');
+      writeFileSync(hold, '');
       const child = spawnOeflow(
         [
           'backup',
@@ -219,7 +228,7 @@ describe('signals and the quiet-point watchdog', () => {
           '--to',
           join(sim.dir, 'bk'),
           '--jobs-check',
-          'sleep 3',
+          `while [ -e ${hold} ]; do sleep 0.05; done`,
           ...(noRestart ? ['--no-restart'] : []),
         ],
         env,
@@ -237,13 +246,27 @@ describe('signals and the quiet-point watchdog', () => {
 
   it('keeps a running once-step alive when Ctrl-C reaches the whole terminal process group', async () => {
     const sim = newSim({ serve: true });
-    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db'), OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang' };
+    const log = join(sim.dir, 'oeflow.log');
+    const env = {
+      ...sim.env,
+      OEFLOW_STATE: join(sim.dir, 'state.db'),
+      OEFLOW_SIM_FAULTS: 'rfutil:aimage new:hang',
+      OEFLOW_LOG_FILE: log,
+    };
     const child = spawnOeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], env); // its own group, like a terminal job
     await eventually(() => invocationLines(sim.dlc, 'aimage', 'new').length > 0, 30_000, 'aimage new started');
     const utility = invocationLines(sim.dlc, 'aimage', 'new')[0]!.pid!;
     process.kill(-child.pid!, 'SIGINT'); // what the terminal does on Ctrl-C
-    await new Promise((r) => setTimeout(r, 1000));
+    // oeflow heard it and says it waits for the once-step (its log line), rather than aborting
+    await eventually(
+      () => existsSync(log) && readFileSync(log, 'utf8').includes('waiting for the running once-step to finish'),
+      30_000,
+      'oeflow to say it waits for the once-step',
+    );
     expect(isSimProcess(utility)).toBe(true); // aimage new was not interrupted half way
+    // it leads a process group of its own: the terminal's Ctrl-C never reached it
+    const group = Number(readFileSync(`/proc/${utility}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
+    expect(group).not.toBe(child.pid);
     expect(child.exitCode).toBeNull(); // oeflow waits for the once-step before aborting
     child.kill('SIGKILL');
     await child;
@@ -353,8 +376,15 @@ describe('roll forward error exits and operator decisions', () => {
 
 describe('backup destinations are checked before the database is touched', () => {
   it('refuses a destination inside the database directory or over a finished backup, before any shutdown or quiet point', async () => {
-    const sim = newSim({ serve: true, aiExtents: 4 });
+    // the prepared copy holds a finished backup in <dir>/bk; its database is served again
+    const { sim } = backedUp();
+    expect((await sim.run('proserve', [sim.db])).exitCode).toBe(0);
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    // the set-up's own shutdown and switches are in the invocation log: count only new ones
+    const [shutdowns, switches] = [
+      invocations(sim.dlc, 'proshut').length,
+      invocations(sim.dlc, 'aimage', 'new').length,
+    ];
     const inside = join(sim.dir, 'db', 'bk');
     expect(sim.db.startsWith(join(sim.dir, 'db'))).toBe(true);
     const plan = await oeflow(['backup', 'offline', sim.db, '--to', inside, '--plan'], env);
@@ -363,11 +393,10 @@ describe('backup destinations are checked before the database is touched', () =>
     const offline = await oeflow(['backup', 'offline', sim.db, '--to', inside], env);
     expect(offline.exitCode).toBe(2);
     expect((offline.json.error as { code: string }).code).toBe('OEF-303');
-    expect(invocations(sim.dlc, 'proshut')).toHaveLength(0);
-    expect(invocations(sim.dlc, 'aimage', 'new')).toHaveLength(0);
+    expect(invocations(sim.dlc, 'proshut')).toHaveLength(shutdowns);
+    expect(invocations(sim.dlc, 'aimage', 'new')).toHaveLength(switches);
 
-    const first = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
-    expect(first.json.status).toBe('completed');
+    expect(existsSync(join(sim.dir, 'bk', 'oeflow-manifest.json'))).toBe(true); // the finished backup
     const enables = invocations(sim.dlc, 'enable').length;
     const again = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
     expect(again.exitCode).toBe(2);
@@ -389,9 +418,8 @@ describe('backup destinations are checked before the database is touched', () =>
 
 describe('restore on a host in another time zone', () => {
   it('proves the AI chain of a backup taken in New York from a host in Tokyo', async () => {
-    const sim = newSim({ serve: true, aiExtents: 6 });
+    const { sim, backupId, archive } = backedUp(); // backed up with TZ=America/New_York
     const state = join(sim.dir, 'state.db');
-    const { backupId, archive } = await backupWithArchive(sim, state, 100, { TZ: 'America/New_York' });
     const plan = await oeflow(['restore', backupId, '--into', join(sim.dir, 'restored'), '--ai', archive, '--plan'], {
       ...sim.env,
       OEFLOW_STATE: state,
@@ -447,15 +475,6 @@ describe('leftovers of a killed run', () => {
     return { sim, env };
   }
 
-  it('waits for a utility the killed run left running, and refuses to race it (OEF-041)', async () => {
-    const { sim, env } = await killedDuringAimageNew();
-    const r = await oeflow(['resume', '--db', sim.db], { ...env, OEFLOW_LEFTOVER_WAIT_MS: '1500' });
-    expect(r.exitCode, r.stdout + r.stderr).toBe(4);
-    expect(errorCode(r.json)).toBe('OEF-041');
-    expect(String((r.json.error as { message: string }).message)).toMatch(/pid \d+: rfutil .* aimage new/);
-    expect(invocationLines(sim.dlc, 'new').filter((l) => l.phase === 'start')).toHaveLength(1); // not started a second time
-  });
-
   it('waits for a snapshot command the killed run left running, never starting a second one alongside (leftover snapshot command, issue 8)', async () => {
     const sim = newSim({ serve: true });
     const state = join(sim.dir, 'state.db');
@@ -500,8 +519,15 @@ describe('leftovers of a killed run', () => {
     expect(lines()).toEqual(['start', 'end', 'start', 'end']);
   });
 
-  it("does not call a database held by someone else's single-user utility restarted", async () => {
+  // one killed run serves both: the refused resume changes nothing, so the second resume meets the same run
+  it("waits for a utility the killed run left running and refuses to race it (OEF-041); once it is gone, does not call a database held by someone else's single-user utility restarted", async () => {
     const { sim, env } = await killedDuringAimageNew();
+    const raced = await oeflow(['resume', '--db', sim.db], { ...env, OEFLOW_LEFTOVER_WAIT_MS: '1500' });
+    expect(raced.exitCode, raced.stdout + raced.stderr).toBe(4);
+    expect(errorCode(raced.json)).toBe('OEF-041');
+    expect(String((raced.json.error as { message: string }).message)).toMatch(/pid \d+: rfutil .* aimage new/);
+    expect(invocationLines(sim.dlc, 'new').filter((l) => l.phase === 'start')).toHaveLength(1); // not started a second time
+
     killUnfinished(sim.dlc); // our leftover is gone…
     const other = sim.run('proutil', [sim.db, '-C', 'truncate', 'bi'], {
       env: { OEFLOW_SIM_FAULTS: 'proutil:truncate:hang' },

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createTools } from '../../src/openedge/create-tools.js';
 import { isEffectCommand } from '../../src/plan/plan.js';
 import { openStore } from '../../src/store/index.js';
-import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
+import { invocations, oeflow, useInProcessCli } from '../helpers/oeflow.js';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
 
@@ -29,9 +29,11 @@ function executed(statePath: string, runId: string): string[] {
 }
 
 describe('oeflow … --plan', () => {
-  it('lists exactly the commands the offline backup then runs, changing nothing', async () => {
-    const sim = newSim({ serve: true });
+  // the offline backup's end-to-end test too (it was test/e2e/procedures' first): one backup, both proofs
+  it('lists exactly the commands the offline backup then runs, changing nothing; the backup completes, pairs the copy with one aimage new, restarts the database and is in the catalog', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
     const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
+    await sim.oeflow(['sim', 'load', sim.db, '--tx', '200']);
     const before = sim.hashDir();
     const plan = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk'), '--plan'], env);
     expect(plan.exitCode).toBe(0);
@@ -40,31 +42,39 @@ describe('oeflow … --plan', () => {
     // a restart without parameters and no jobs check are said, in the plan and the result
     expect((plan.json.warnings as string[]).join('\n')).toMatch(/no parameters[\s\S]*no --jobs-check/);
     const run = await oeflow(['backup', 'offline', sim.db, '--to', join(sim.dir, 'bk')], env);
-    expect(run.json.status).toBe('completed');
+    expect(run.json.status, run.stderr).toBe('completed');
+    expect(run.exitCode).toBe(0);
     expect((run.json.warnings as string[]).join('\n')).toMatch(/no parameters/);
     const planned = (plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' '));
     expect(executed(env.OEFLOW_STATE, String(run.json.runId))).toEqual(planned);
+
+    expect(String(run.json.backupId)).toMatch(/^bk-/);
+    expect(invocations(sim.dlc, 'aimage', 'new').filter((i) => i.exitCode === 0)).toHaveLength(1);
+    expect((await sim.run('proutil', [sim.db, '-C', 'busy'])).exitCode).toBe(6); // served again
+    // the catalog knows the backup and the AI sequence roll forward must start at
+    const catalog = await oeflow(['backups', '--db', sim.db], env);
+    const entry = (
+      catalog.json.backups as { backupId: string; kind: string; pairedAiSeq: number; destination: string }[]
+    )[0];
+    expect(entry).toMatchObject({ backupId: run.json.backupId, kind: 'offline', destination: join(sim.dir, 'bk') });
+    expect(entry?.pairedAiSeq).toBe((run.json.facts as { aiSwitch: { pairedSeq: number } }).aiSwitch.pairedSeq);
   });
 
-  it('lists exactly the commands the online backup then runs, with the AI sequence that becomes BUSY', async () => {
-    const sim = newSim({ serve: true });
-    const env = { ...sim.env, OEFLOW_STATE: join(sim.dir, 'state.db') };
-    const plan = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--plan'], env);
-    const run = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
-    expect(run.json.status).toBe('completed');
-    expect(executed(env.OEFLOW_STATE, String(run.json.runId))).toEqual(
-      (plan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')),
-    );
-    expect((run.json.facts as { confirmQuietPoint: { pairedSeq: number } }).confirmQuietPoint.pairedSeq).toBe(
-      plan.json.aiSeqToBecomeBusy,
-    );
-  });
-
-  it('lists exactly the restore commands, and refuses a plan whose AI chain has a gap', async () => {
+  // one online backup serves both plans: the backup's own, then the restore's from it
+  it('lists exactly the commands the online backup then runs (with the AI sequence that becomes BUSY), then exactly the restore commands, and refuses a plan whose AI chain has a gap', async () => {
     const sim = newSim({ serve: true, aiExtents: 6 });
     const state = join(sim.dir, 'state.db');
     const env = { ...sim.env, OEFLOW_STATE: state };
-    const { backupId, archive } = await backupWithArchive(sim, state, 1500);
+    const backupPlan = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk'), '--plan'], env);
+    const { backupId, archive, backupRun } = await backupWithArchive(sim, state, 1500); // the same backup, to <dir>/bk
+    expect(backupRun.status).toBe('completed');
+    expect(executed(state, String(backupRun.runId))).toEqual(
+      (backupPlan.json.commands as { argv: string[] }[]).map((c) => c.argv.join(' ')),
+    );
+    expect((backupRun.facts as { confirmQuietPoint: { pairedSeq: number } }).confirmQuietPoint.pairedSeq).toBe(
+      backupPlan.json.aiSeqToBecomeBusy,
+    );
+
     const into = join(sim.dir, 'restored');
     const plan = await oeflow(['restore', backupId, '--into', into, '--ai', archive, '--plan'], env);
     expect(plan.json.ready, plan.stdout).toBe(true);

@@ -33,25 +33,9 @@ const digest = async (s: Sim, db: string) =>
   (JSON.parse((await simCli(s, 'digest', db)).stdout) as { digest: string }).digest;
 
 describe('oeflow backup offline', () => {
-  it('completes, pairs the copy with one aimage new, and restarts the database', async () => {
-    const dir = tempDir();
-    const s = await sim(dir);
-    await simCli(s, 'load', s.db, '--tx', '200');
-    const r = await oeflow(['backup', 'offline', s.db, '--to', join(dir, 'bk')], s.env);
-    expect(r.json.status, r.stderr).toBe('completed');
-    expect(r.exitCode).toBe(0);
-    expect(String(r.json.backupId)).toMatch(/^bk-/);
-    expect(invocations(s.dlc, 'aimage', 'new').filter((i) => i.exitCode === 0)).toHaveLength(1);
-    const busy = await execa(join(s.dlc, 'bin', 'proutil'), [s.db, '-C', 'busy'], { reject: false, env: s.env });
-    expect(busy.exitCode).toBe(6);
-    // the catalog knows the backup and the AI sequence roll forward must start at
-    const catalog = await oeflow(['backups', '--db', s.db], s.env);
-    const entry = (
-      catalog.json.backups as { backupId: string; kind: string; pairedAiSeq: number; destination: string }[]
-    )[0];
-    expect(entry).toMatchObject({ backupId: r.json.backupId, kind: 'offline', destination: join(dir, 'bk') });
-    expect(entry?.pairedAiSeq).toBe((r.json.facts as { aiSwitch: { pairedSeq: number } }).aiSwitch.pairedSeq);
-  });
+  // The offline backup's end to end (completes, pairs the copy with one aimage new, restarts the
+  // database, the catalog's entry) is proven in test/e2e/plan-and-drill.test.ts on the same backup
+  // that proves its --plan.
 
   it('refuses a second run on a locked database with its own exit code', async () => {
     const dir = tempDir();

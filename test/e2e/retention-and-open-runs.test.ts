@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { killAt } from '../helpers/crash.js';
 import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
+import { usePreparedSim } from '../helpers/prepared-sim.js';
 import { useSim, type Sim } from '../helpers/sim.js';
 
 useInProcessCli();
@@ -148,6 +149,22 @@ describe('oeflow expire', () => {
 });
 
 describe('on-open-run', () => {
+  // An online backup killed with its copy's intent journaled (it may hold a quiet point), made
+  // once: the refusal test and the resume test each get their own copy, the database served again.
+  const killedInCopy = usePreparedSim({ serve: true }, async (sim) => {
+    const { env } = configured(sim);
+    await killAt(sim, env.OEFLOW_STATE, ['backup', 'online', sim.db, '--config', env.OEFLOW_CONFIG], {
+      stepKey: 'copyFiles',
+      crashAt: 'after-intent',
+    });
+    return {};
+  });
+  async function servedCopy(): Promise<Sim> {
+    const { sim } = killedInCopy();
+    expect((await sim.run('proserve', [sim.db])).exitCode).toBe(0);
+    return sim;
+  }
+
   it('abandons an interrupted run when safe (journaled) and starts the new one; the hook hears both endings', async () => {
     const sim = newSim({ serve: true });
     const { env, hooks } = configured(sim, ['on-open-run = "abandon-if-safe"']);
@@ -165,12 +182,8 @@ describe('on-open-run', () => {
   });
 
   it('never abandons a run that may hold a quiet point: it fails naming resume, and the hook fires', async () => {
-    const sim = newSim({ serve: true });
+    const sim = await servedCopy();
     const { env, hooks } = configured(sim, ['on-open-run = "abandon-if-safe"']);
-    await killAt(sim, env.OEFLOW_STATE, ['backup', 'online', sim.db, '--config', env.OEFLOW_CONFIG], {
-      stepKey: 'copyFiles',
-      crashAt: 'after-intent',
-    });
     const r = await oeflow(['backup', 'online', 'sports'], env);
     expect(r.exitCode).toBe(4);
     const error = r.json.error as { code: string; hint: string; details: { holder: string; status: string } };
@@ -189,12 +202,8 @@ describe('on-open-run', () => {
   });
 
   it('resumes the open run instead of starting another with on-open-run = resume', async () => {
-    const sim = newSim({ serve: true });
+    const sim = await servedCopy();
     const { env } = configured(sim);
-    await killAt(sim, env.OEFLOW_STATE, ['backup', 'online', sim.db, '--config', env.OEFLOW_CONFIG], {
-      stepKey: 'copyFiles',
-      crashAt: 'after-intent',
-    });
     const r = await oeflow(['backup', 'online', 'sports', '--on-open-run', 'resume'], env);
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.json.openRun).toMatchObject({ action: 'resumed', runId: r.json.runId });

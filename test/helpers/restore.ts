@@ -4,13 +4,13 @@ import { expect } from 'vitest';
 import { oeflow } from './oeflow.js';
 import type { Sim } from './sim.js';
 
-/** An online backup, then load, then every AI file archived: returns what a restore needs. */
+/** An online backup, then load, then every AI file archived: returns what a restore needs (and the backup's --json result). */
 export async function backupWithArchive(
   sim: Sim,
   state: string,
   tx = 600,
   extraEnv: Record<string, string> = {},
-): Promise<{ backupId: string; archive: string; digest: string }> {
+): Promise<{ backupId: string; archive: string; digest: string; backupRun: Record<string, unknown> }> {
   const env = { ...sim.env, OEFLOW_STATE: state, ...extraEnv };
   const b = await oeflow(['backup', 'online', sim.db, '--to', join(sim.dir, 'bk')], env);
   expect(b.json.status, b.stderr).toBe('completed');
@@ -20,7 +20,7 @@ export async function backupWithArchive(
   expect((await sim.run('rfutil', [sim.db, '-C', 'aimage', 'new'])).exitCode).toBe(0);
   const digest = await simDigest(sim, sim.db);
   await sim.oeflow(['sim', 'archive', sim.db, '--to', archive]);
-  return { backupId: String(b.json.backupId), archive, digest };
+  return { backupId: String(b.json.backupId), archive, digest, backupRun: b.json };
 }
 
 /** The simulator's data digest of `db` (a source or a restored copy). */
