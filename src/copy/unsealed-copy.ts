@@ -50,6 +50,6 @@ export function decodeUnsealedCopy(v: Json | undefined): UnsealedCopy | undefine
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const { sourceDbDir, entries, copiedAtMs } = v;
   if (typeof sourceDbDir !== 'string' || !Array.isArray(entries) || !entries.every(isUnsealedEntry)) return undefined;
-  if (copiedAtMs !== undefined && typeof copiedAtMs !== 'number') return undefined;
-  return { sourceDbDir, entries, ...(copiedAtMs !== undefined ? { copiedAtMs } : {}) };
+  if (copiedAtMs === undefined) return { sourceDbDir, entries };
+  return typeof copiedAtMs === 'number' ? { sourceDbDir, entries, copiedAtMs } : undefined;
 }
