@@ -36,16 +36,34 @@ interface Ran {
   ms: number;
   stdout: string;
   maxRssKb: number | null;
+  /** user + system CPU of the process and every child it waited for (the utilities), ms. */
+  cpuMs: number | null;
+  /** Minor page faults of the same process tree. */
+  minorFaults: number | null;
 }
 
-/** Run a command, wall time and (through /usr/bin/time) the peak RSS of the child. */
+/**
+ * Run a command: wall time and, through /usr/bin/time, the peak RSS of the child and the CPU and
+ * minor page faults of its process tree (a utility's own included, on both sides: the difference
+ * is what the caller adds per call; after a fork every page the parent writes faults once).
+ */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string): Ran {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S %R', cmd, ...args], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${what} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  const rss = /(\d+)\s*$/.exec(r.stderr.trim());
-  return { ms, stdout: r.stdout, maxRssKb: rss ? Number(rss[1]) : null };
+  const m = /(\d+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr.trim());
+  return {
+    ms,
+    stdout: r.stdout,
+    maxRssKb: m ? Number(m[1]) : null,
+    cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : null,
+    minorFaults: m ? Number(m[4]) : null,
+  };
 }
 
 const oeflow = (args: string[], env: NodeJS.ProcessEnv, what: string, cli = CLI): Ran =>
@@ -102,6 +120,8 @@ interface Figures {
   showMs: number;
   showRssMb: number | null;
   showJsonMs: number;
+  /** CPU (ms) and minor faults of each process tree: the loops, the cold plan, the whole restore. */
+  tree: { scanLoop: Ran; planCold: Ran; rfLoop: Ran; restore: Ran };
   /** The OEFLOW_BENCH_BEFORE build's cold plan and roll forward, same run. */
   before?: { planColdMs: number; rfOeflowMs: number };
 }
@@ -219,6 +239,7 @@ function measure(n: number): Figures {
       showMs: show.ms,
       showRssMb: show.maxRssKb === null ? null : show.maxRssKb / 1024,
       showJsonMs: showJson.ms,
+      tree: { scanLoop, planCold, rfLoop, restore },
       ...(beforePlanCold === undefined || beforeRestore === undefined
         ? {}
         : {
@@ -252,6 +273,12 @@ for (const n of sizes) {
   all.push(f);
   console.log(
     `${String(f.n).padStart(5)}  ${f1(f.scanLoopMs / 1000).padStart(19)} s ${f1(f.planColdMs / 1000).padStart(9)} s ${(f.planColdMs / f.scanLoopMs).toFixed(2).padStart(6)}x ${f1(f.planWarmMs / 1000).padStart(9)} s ${(f.planWarmMs / f.scanLoopMs).toFixed(2).padStart(5)}x | ${f1(f.rfLoopMs / 1000).padStart(21)} s ${f1(f.rfOeflowMs / 1000).padStart(6)} s ${(f.rfOeflowMs / f.rfLoopMs).toFixed(2).padStart(6)}x ${f1(f.rfOeflowMs / f.n).padStart(6)} ms | ${(f.journalBytes / 1024).toFixed(0).padStart(10)} ${String(f.rows).padStart(5)} ${String(f.snapshotBytes).padStart(10)} | ${f.showMs.toFixed(0).padStart(7)} ${f.showRssMb?.toFixed(0) ?? '?'} ${f.showJsonMs.toFixed(0).padStart(8)}  (load now ${load()})`,
+  );
+  const per = (r: Ran, x: 'cpuMs' | 'minorFaults', digits: number): string =>
+    r[x] === null ? '?' : (r[x] / f.n).toFixed(digits);
+  const t = f.tree;
+  console.log(
+    `${String(f.n).padStart(5)}  per file, process tree (utilities included): CPU ms scan loop ${per(t.scanLoop, 'cpuMs', 1)}, cold plan ${per(t.planCold, 'cpuMs', 1)} | roll forward loop ${per(t.rfLoop, 'cpuMs', 1)}, whole restore ${per(t.restore, 'cpuMs', 1)}; minor faults scan loop ${per(t.scanLoop, 'minorFaults', 0)}, cold plan ${per(t.planCold, 'minorFaults', 0)} | roll forward loop ${per(t.rfLoop, 'minorFaults', 0)}, whole restore ${per(t.restore, 'minorFaults', 0)}`,
   );
   if (f.before !== undefined)
     console.log(

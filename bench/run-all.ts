@@ -20,6 +20,7 @@ const BENCHES: Bench[] = [
   { name: 'cli-start', args: ['10000'] },
   { name: 'sim-start', args: ['15'] },
   { name: 'restore-scale', args: ['200', '2000'] },
+  { name: 'spawn-cost', args: ['300'] },
   { name: 'quiet-window', args: ['64'] },
   // needs root and a loop device (it makes an XFS image with reflink)
   { name: 'clone', args: ['64,512,2048'] },

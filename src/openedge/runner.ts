@@ -4,7 +4,7 @@
 // per-call setup several ms per utility run (docs: bench/README.md, cli-start and roll-forward).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OeflowError } from '../errors.js';
@@ -28,10 +28,15 @@ export interface RunOptions {
 /** After a cancel or timeout sent SIGTERM, SIGKILL follows if the utility still runs (as execa's default). */
 const FORCE_KILL_AFTER_MS = 5_000;
 
-/** Everything written to `fd` from its start, without the final newline. */
+/**
+ * Everything written to `fd` from its start, without the final newline. The buffer is the file's
+ * size as fstat says now, plus one byte: one read and one that says end of file for the usual
+ * output (a file that grows meanwhile takes more reads, and is still read whole). A buffer of a
+ * fixed 64 KiB per stream was a fresh allocation per call, written again after every fork.
+ */
 function readAll(fd: number): string {
   const chunks: Buffer[] = [];
-  const buf = Buffer.allocUnsafe(64 * 1024);
+  const buf = Buffer.allocUnsafe(fstatSync(fd).size + 1);
   for (let pos = 0; ;) {
     const n = readSync(fd, buf, 0, buf.length, pos);
     if (n === 0) break;

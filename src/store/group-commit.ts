@@ -18,17 +18,21 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 
 export class GroupCommit {
   readonly #walPath: string | null;
-  readonly #relaxed: Database.Statement;
-  readonly #full: Database.Statement;
+  readonly #db: Database.Database;
   #walFd: number | null = null;
   /** Committed writes whose fsync is still owed. */
   #pending = false;
+  /**
+   * The connection's synchronous setting. A run of 'with-next' writes (a roll-forward file has
+   * four between two durable intents) switches to NORMAL once, not twice per write; every
+   * durable write and sync() switches back to FULL first (durable()).
+   */
+  #relaxedNow = false;
 
   constructor(db: Database.Database, path: string) {
     // ':memory:' has no WAL and nothing to make durable
     this.#walPath = path === ':memory:' || path === '' ? null : `${path}-wal`;
-    this.#relaxed = db.prepare('PRAGMA synchronous = NORMAL');
-    this.#full = db.prepare('PRAGMA synchronous = FULL');
+    this.#db = db;
   }
 
   /** True while a committed write still waits for its fsync. */
@@ -36,17 +40,29 @@ export class GroupCommit {
     return this.#pending;
   }
 
-  /** Commit `write` without an fsync of its own (the connection is back to FULL afterwards). */
+  /** Commit `write` without an fsync of its own (the connection stays NORMAL until the next durable write or sync()). */
   withNext<T>(write: () => T): T {
     if (this.#walPath === null) return write();
-    this.#relaxed.run();
-    try {
-      const out = write();
-      this.#pending = true;
-      return out;
-    } finally {
-      this.#full.run();
+    if (!this.#relaxedNow) {
+      setSynchronous(this.#db, 'NORMAL');
+      this.#relaxedNow = true;
     }
+    const out = write();
+    this.#pending = true;
+    return out;
+  }
+
+  /** Commit `write` with its own fsync (synchronous=FULL): every write not made 'with-next'. */
+  durable<T>(write: () => T): T {
+    this.full();
+    return write();
+  }
+
+  /** Back to synchronous=FULL, the store's setting between runs of 'with-next' writes. */
+  full(): void {
+    if (!this.#relaxedNow) return;
+    setSynchronous(this.#db, 'FULL');
+    this.#relaxedNow = false;
   }
 
   /** A durable commit that wrote frames has just fsynced the WAL: nothing is owed any more. */
@@ -56,6 +72,7 @@ export class GroupCommit {
 
   /** Make every committed write durable now: one fsync of the WAL, only when something is owed. */
   sync(): void {
+    this.full();
     if (!this.#pending || this.#walPath === null) return;
     // fsync flushes the file, whichever descriptor names it; SQLite keeps `-wal` while any
     // connection (ours) is open, so the descriptor stays on the live file
@@ -73,4 +90,13 @@ export class GroupCommit {
       this.#walFd = null;
     }
   }
+}
+
+/**
+ * SQLite applies `PRAGMA synchronous = …` when it compiles the statement, not when it runs it: a
+ * statement prepared once and run again changes nothing until SQLite happens to recompile it (the
+ * first 'with-next' write of a process used to run FULL). exec() compiles it every time.
+ */
+function setSynchronous(db: Database.Database, level: 'NORMAL' | 'FULL'): void {
+  db.exec(`PRAGMA synchronous = ${level}`);
 }

@@ -4,14 +4,22 @@
 // careless cut of the tail, but they live in the same file: an unkeyed chain cannot stop
 // someone who rewrites the store (row signatures, audit/signing.ts, can).
 
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** prev_hash of the first row of every run. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/**
+ * One-shot hashing (`crypto.hash`, Node >= 20.12): no Hash object per call. A journal row takes
+ * two to four hashes, and each Hash object is a native allocation and a handle: memory written
+ * per row, which after every utility spawn costs a page fault per page (bench/README.md).
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 /** Hex sha256 of a UTF-8 string. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  if (oneShot !== undefined) return oneShot('sha256', text, 'hex');
+  return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /**

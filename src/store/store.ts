@@ -611,6 +611,7 @@ export class Store {
 
   /** The durability pragmas as this store's own connection reports them (for tests and `doctor`). */
   pragmas(): PragmaReadings {
+    this.#group.full(); // between 'with-next' writes the connection is NORMAL; its durable writes run FULL
     return readPragmas(this.#db);
   }
 
@@ -954,7 +955,7 @@ export class Store {
     if (failedBefore) throw failedBefore;
     try {
       this.#appended = false;
-      const out = o.durable === 'with-next' ? this.#group.withNext(fn) : fn();
+      const out = o.durable === 'with-next' ? this.#group.withNext(fn) : this.#group.durable(fn);
       // a durable commit of a journal row fsynced the WAL: every earlier 'with-next' write too
       if (o.durable !== 'with-next' && this.#appended) this.#group.synced();
       // committed: the signer's public key is in the store from now on

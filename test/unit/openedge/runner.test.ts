@@ -19,6 +19,15 @@ describe('runTool', () => {
     expect(calls()[0]?.argv).toEqual(['/db/x', '-C', 'roll', 'forward', '-a', '/ai/x a4']);
   });
 
+  it('reads an output of any length whole (here 300 KB with multibyte text) and an empty one as empty', async () => {
+    const line = 'Ligne traitée de l’extension AI (12345)\n';
+    const long = line.repeat(Math.ceil(300_000 / line.length));
+    const { dlc } = fakeDlc({ rfutil: { stdout: long } });
+    const r = await runTool(dlc, 'rfutil', ['/db/x', '-C', 'aimage', 'scan', '-a', '/ai/x']);
+    expect(r.stdout).toBe(long.replace(/\n$/, ''));
+    expect(r.stderr).toBe('');
+  });
+
   it('runs with DLC and the C locale when the caller has another locale', async () => {
     const { dlc, calls } = fakeDlc({ proutil: {} });
     await runTool(dlc, 'proutil', ['x'], { env: { LANG: 'es_ES.UTF-8', DLC: '/other' } });

@@ -2,11 +2,14 @@
 // owes its fsync until the next durable journal row or sync(), and leaves the connection FULL;
 // createTools calls beforeSpawn before every utility starts (the engine syncs there, but before
 // the quiet point's disable: docs/architecture.md §5.9, test/unit/engine/spawn-durability.test.ts).
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTools } from '../../../src/openedge/create-tools.js';
+import { GroupCommit } from '../../../src/store/group-commit.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { fakeDlc } from '../openedge/helpers.js';
-import { tempStore } from './helpers.js';
+import { tempDir, tempStore } from './helpers.js';
 
 function withRun(store: Store): void {
   store.createRun({
@@ -29,7 +32,7 @@ const transition = (to: string) => ({
 });
 
 describe('Store group commit', () => {
-  it("commits a 'with-next' row visibly, owes its fsync, and stays synchronous=FULL", () => {
+  it("commits a 'with-next' row visibly, owes its fsync, and reports synchronous=FULL", () => {
     const t = tempStore();
     try {
       withRun(t.store);
@@ -104,6 +107,34 @@ describe('Store group commit', () => {
       }
     } finally {
       t.cleanup();
+    }
+  });
+
+  it("switches to NORMAL once for a run of 'with-next' writes, and every durable write and sync() runs FULL", () => {
+    const d = tempDir();
+    const db = new Database(join(d.dir, 'g.db'));
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec('CREATE TABLE t (x)');
+      const group = new GroupCommit(db, join(d.dir, 'g.db'));
+      const modeInside = (write: (fn: () => number) => number): number =>
+        write(() => {
+          db.prepare('INSERT INTO t VALUES (1)').run();
+          return Number(db.pragma('synchronous', { simple: true }));
+        });
+      expect(modeInside((fn) => group.withNext(fn))).toBe(1);
+      expect(modeInside((fn) => group.withNext(fn))).toBe(1);
+      expect(group.pending).toBe(true);
+      expect(modeInside((fn) => group.durable(fn))).toBe(2);
+      expect(modeInside((fn) => group.withNext(fn))).toBe(1);
+      group.sync();
+      expect(group.pending).toBe(false);
+      expect(Number(db.pragma('synchronous', { simple: true }))).toBe(2);
+      group.close();
+    } finally {
+      db.close();
+      d.cleanup();
     }
   });
 
