@@ -106,7 +106,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
   let backingUp = false; // commits wait during the quiet point, so nothing fills meanwhile
   const archiving =
     load && archive !== undefined
-      ? archiveUntil(o.db, archive, o.dlc, {
+      ? archiveUntil(o.db, archive, {
           stop: stopArchiving.signal,
           paused: () => backingUp,
           onError: (m) => notice(o, `archiver: ${m}`),
@@ -119,7 +119,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
       Date.now() < deadline &&
       ((await tools.aimageList(o.db)).value.find((e) => e.status === 'Busy')?.seqno ?? 0) <= firstSeq
     ) {
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 500)); // each look is a utility call
     }
   }
   let backup: RunOutcome;

@@ -45,16 +45,18 @@ export function isSimulator(dlc: string): boolean {
  * archiver daemon does, so a load during the drill cannot fill every extent and stall the
  * database; not while `paused()` (the backup copies the AI extents: emptying one then would
  * change a file under the copy). Failures are reported through `onError` and the loop goes on.
+ * Runs what `oeflow sim archive` runs, in this process: a drill under load made a dozen oeflow
+ * processes for it (the simulator's files are locked the same way from any process).
  */
 export async function archiveUntil(
   db: string,
   dir: string,
-  dlc: string,
   o: { stop: AbortSignal; paused: () => boolean; onError: (message: string) => void; everyMs?: number },
 ): Promise<void> {
+  const { archiveFullExtents } = await import('../sim/archive.js');
   while (!o.stop.aborted) {
     try {
-      if (!o.paused()) await simJson(['archive', db, '--to', dir], { DLC: dlc });
+      if (!o.paused()) archiveFullExtents(db, dir);
     } catch (err) {
       o.onError(err instanceof Error ? err.message : String(err));
     }
