@@ -1,14 +1,17 @@
 // The README's first command, `npm start`, is `oeflow drill --demo`: the project's main job. It
 // must pass wherever the store is, and prove both runs with the key it made for itself.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
-import { oeflow, tempDir, useInProcessCli } from '../helpers/oeflow.js';
+import { afterAll, expect, it } from 'vitest';
+import { oeflow, useInProcessCli } from '../helpers/oeflow.js';
 
 useInProcessCli();
 
+const dir = mkdtempSync(join(tmpdir(), 'oeflow-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 it('rehearses backup → restore → roll forward on a new simulated database, signed by its own key, in the store --state names', async () => {
-  const dir = tempDir('oeflow-demo-');
   const scratch = join(dir, 'drill');
   const env = { OEFLOW_STATE: join(dir, 'state.db') };
   const r = await oeflow(['drill', '--demo', '--scratch', scratch, '--tx', '400'], env);
