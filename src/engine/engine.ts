@@ -1,6 +1,5 @@
 // Run lifecycle (docs/architecture.md §6): start a procedure, resume it, record operator
 // decisions. Owns the lock, the run row and the wiring of steps, tools and store.
-import { createHash } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import type { AnyStateMachine, Snapshot } from 'xstate';
 import type { ProcedureInput } from '../../machines/contract.js';
@@ -21,7 +20,7 @@ import type { ToolResult } from '../openedge/types.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import { steps } from '../steps/index.js';
 import type { CatalogEntry } from '../steps/step.js';
-import { decodeAttempt, decodeCommand, decodeRunError, type RunRow, type Store } from '../store/index.js';
+import { decodeAttempt, decodeCommand, decodeRunError, sha256Hex, type RunRow, type Store } from '../store/index.js';
 import { pidAlive, staleOnThisHost } from '../openedge/liveness.js';
 import { acquireDbLock } from './lock.js';
 import { createQuietGuardControl, type QuietGuardControl } from './quiet-guard-control.js';
@@ -95,11 +94,6 @@ function stepDeps(deps: EngineDeps, run: { runId: string; db: string; maxQuietMs
   };
 }
 
-/** SHA-256 (hex) of a text's UTF-8 bytes, as machines/sha256.ts computes it, in native code. */
-function sha256OfText(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
 /** Refuse a second open run on a database that has one waiting for an operator. */
 function refuseIfOpenRun(store: Store, db: string): void {
   const open = store.openRunForDb(db);
@@ -133,7 +127,7 @@ export async function startRun(
   store.createRun({
     runId,
     machineId: o.machineId,
-    machineHash: machineHash(machine, sha256OfText),
+    machineHash: machineHash(machine, sha256Hex),
     db: o.lockDb,
     kind: o.kind,
     input: { ...o.input, maxQuietMs: o.maxQuietMs ?? DEFAULT_MAX_QUIET_MS, oeflowVersion: OEFLOW_VERSION },
