@@ -2,6 +2,9 @@
 // split into its parts, against bash starting the same program. Every part runs N times in a
 // fresh process, and the figures are per call:
 //   bash         a bash loop starting /bin/true (what the bare loops of bench/restore-scale pay);
+//   vfork        python3's subprocess starting /bin/true (vfork + exec, no copy of the parent's page
+//                tables): what a spawner that does not fork would pay; skipped without python3.
+//                Node's child_process forks on Linux (libuv), from oeflow's process or any other.
 //   spawn        oeflow's runner (src/openedge/runner.ts) starting /bin/true from Node;
 //   store        one file's journal writes in a real store (the durable intent, then the spawn
 //                note, the command, the result and the transition 'with-next'), no spawn;
@@ -138,17 +141,26 @@ async function measurePart(part: Part, n: number, dir: string): Promise<PerCall>
   };
 }
 
-/** bash starting /bin/true N times (through /usr/bin/time: its process tree's CPU and faults). */
-function measureBash(n: number): PerCall {
+/** A loop starting /bin/true N times (through /usr/bin/time: its process tree's CPU and faults). */
+function measureLoop(what: string, cmd: string, args: string[], n: number): PerCall {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %R', 'bash', '-c', `for ((i=0;i<${n};i++)); do /bin/true; done`], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %R', cmd, ...args], { encoding: 'utf8' });
   const wallMs = performance.now() - t0;
   const m = /([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr.trim());
-  if (r.status !== 0 || m === null) throw new Error(`bash loop failed: ${r.stderr}`);
+  if (r.status !== 0 || m === null) throw new Error(`${what} loop failed: ${r.stderr}`);
   return { wallMs: wallMs / n, cpuMs: ((Number(m[1]) + Number(m[2])) * 1000) / n, faults: Number(m[3]) / n };
 }
+
+const measureBash = (n: number): PerCall =>
+  measureLoop('bash', 'bash', ['-c', `for ((i=0;i<${n};i++)); do /bin/true; done`], n);
+
+const measureVfork = (n: number): PerCall =>
+  measureLoop(
+    'python3',
+    'python3',
+    ['-c', `import subprocess\nfor _ in range(${n}): subprocess.run(['/bin/true'])`],
+    n,
+  );
 
 /** A part in a fresh node process (its own heap and page tables, as oeflow's), through /usr/bin/time. */
 function treeRun(part: Part, n: number): { inside: PerCall; cpuMs: number; faults: number } {
@@ -198,10 +210,13 @@ if (process.argv[2] === '--part') {
   console.log(
     `bench/spawn-cost: ${n} calls per part, ${rounds} rounds interleaved, load ${load()} on ${availableParallelism()} cores`,
   );
-  const names = ['bash', 'spawn', 'store', 'spawn+store'] as const;
+  const hasPython3 = spawnSync('python3', ['-c', 'import subprocess'], { stdio: 'ignore' }).status === 0;
+  const names = ['bash', ...(hasPython3 ? (['vfork'] as const) : []), 'spawn', 'store', 'spawn+store'] as const;
   const seen = new Map<string, PerCall[]>(names.map((k) => [k, []]));
-  for (let r = 0; r < rounds; r++)
-    for (const name of names) seen.get(name)!.push(name === 'bash' ? measureBash(n) : inChild(name, n));
+  const measure = (name: (typeof names)[number]): PerCall =>
+    name === 'bash' ? measureBash(n) : name === 'vfork' ? measureVfork(n) : inChild(name, n);
+  for (let r = 0; r < rounds; r++) for (const name of names) seen.get(name)!.push(measure(name));
+  if (!hasPython3) console.log('vfork: skipped (no python3 on PATH)');
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const figure = (name: string, k: keyof PerCall): number => median(seen.get(name)!.map((p) => p[k] ?? NaN));
   console.log('part          wall ms   CPU ms   minor faults   (per call, medians)');
@@ -211,6 +226,10 @@ if (process.argv[2] === '--part') {
     );
   const extra = figure('spawn+store', 'cpuMs') - figure('spawn', 'cpuMs') - figure('store', 'cpuMs');
   const extraFaults = figure('spawn+store', 'faults') - figure('spawn', 'faults') - figure('store', 'faults');
+  if (hasPython3)
+    console.log(
+      `vfork / node spawn: CPU ${(figure('vfork', 'cpuMs') / figure('spawn', 'cpuMs')).toFixed(2)}x, wall ${(figure('vfork', 'wallMs') / figure('spawn', 'wallMs')).toFixed(2)}x (what the same calls would cost without a fork)`,
+    );
   console.log(
     `node spawn / bash start: CPU ${(figure('spawn', 'cpuMs') / figure('bash', 'cpuMs')).toFixed(2)}x, wall ${(figure('spawn', 'wallMs') / figure('bash', 'wallMs')).toFixed(2)}x; the store's writes after a spawn cost ${extra.toFixed(2)} ms CPU and ${extraFaults.toFixed(0)} page faults more per file than without one (load now ${load()})`,
   );

@@ -2,8 +2,7 @@
 // and the AI files). The list comes from `prostrct list` (the control area), never from the
 // on-disk .st, which OpenEdge does not keep current (`prostrct add` leaves it; docs/openedge.md §6).
 import { realpathSync } from 'node:fs';
-import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Json, ProcedureContext } from '../../machines/contract.js';
 import { relPathFor, type CopyReport, type CopySource } from '../copy/index.js';
@@ -13,6 +12,7 @@ import { compareSt, resolveExtentPaths } from '../openedge/st-extents.js';
 import { formatSt, parseSt, type StExtentLine, type StFile } from '../openedge/st-file.js';
 import { requireSuccess } from './probes.js';
 import type { StepEnv } from './step.js';
+import { removeLeftBehind, withScratchDir } from './scratch-dir.js';
 
 const roleOfType: Record<string, CopySource['role']> = { a: 'ai', b: 'bi', d: 'data', t: 'other' };
 
@@ -43,8 +43,9 @@ export interface ListedFiles {
  */
 export async function listDatabaseFiles(env: StepEnv, db: string): Promise<ListedFiles> {
   const paths = dbPaths(db);
-  const tmp = await mkdtemp(path.join(tmpdir(), 'oeflow-st-'));
-  try {
+  // before any quiet point (preflight, prepareCopy, an offline copy): what killed runs left behind
+  await removeLeftBehind();
+  return withScratchDir(async (tmp) => {
     await refuseInside(tmp, paths.dir);
     const listedFile = path.join(tmp, `${paths.name}.listed.st`);
     requireSuccess(await env.tools.prostrctList(paths.db, listedFile, { signal: env.signal }), 'prostrct list');
@@ -74,15 +75,12 @@ export async function listDatabaseFiles(env: StepEnv, db: string): Promise<Liste
       onDiskSt: onDisk.st ? { path: paths.stFile, role: 'structure' } : null,
       structure: structureFacts(listed, onDisk, paths.stFile, paths.dir),
     };
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Writes the listed `.st` into a temporary directory, hands the copy's sources to `use`, and removes it afterwards. */
 export async function withListedFiles<T>(files: ListedFiles, use: (files: DatabaseFiles) => Promise<T>): Promise<T> {
-  const tmp = await mkdtemp(path.join(tmpdir(), 'oeflow-st-'));
-  try {
+  return withScratchDir(async (tmp) => {
     const currentSt = path.join(tmp, path.basename(files.st.relPath));
     await writeFile(currentSt, files.st.text);
     return await use({
@@ -95,9 +93,7 @@ export async function withListedFiles<T>(files: ListedFiles, use: (files: Databa
       ],
       structure: files.structure,
     });
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  });
 }
 
 /**

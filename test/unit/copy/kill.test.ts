@@ -11,12 +11,16 @@ let outDir: string;
 let db: FakeDb | undefined;
 
 // The child process needs JavaScript: compile src/copy (and what it imports) into a temp dir,
-// independent of the state of the rest of the tree and of dist/.
+// independent of the state of the rest of the tree and of dist/. The compiler named by its path
+// (TypeScript 7, package.json): both TypeScript packages call their command `tsc`.
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'oeflow-copy-build-'));
   await execa(
-    join(repo, 'node_modules/.bin/tsc'),
+    process.execPath,
     [
+      join(repo, 'node_modules/typescript-native/bin/tsc'),
+      '--ignoreConfig',
+      '--noCheck',
       '--outDir',
       outDir,
       '--rootDir',
