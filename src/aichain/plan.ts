@@ -2,10 +2,11 @@
 // and proves the chain; assertChainProven() stops anything destructive unless it holds.
 // Scans run concurrently (at most `concurrency`, default the core count) and their results
 // are cached (scan-cache.ts): a second plan, or the restore after `--plan`, does not scan again.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { OeflowError, isOeflowError } from '../errors.js';
+import { makeScratchDir, removeLeftBehind } from '../scratch-dir.js';
 import { resultOf } from '../openedge/create-tools.js';
 import { Msg, hasMessage } from '../openedge/messages.js';
 import { parseAimageScan } from '../openedge/parse-aimage-scan.js';
@@ -37,8 +38,10 @@ export async function planAiChain(input: PlanAiChainInput): Promise<AiChainPlan>
       ...(endtime === undefined ? {} : { endtime }),
     };
   // compressed archives: decompressed into the caller's scratch space (kept: the restore rolls
-  // them forward), or into a temporary directory removed once the proof is made (a plan)
-  const scratch = input.decompressInto ?? (await mkdtemp(join(tmpdir(), 'oeflow-ai-')));
+  // them forward), or into a temporary directory removed once the proof is made (a plan); first
+  // the directories a killed plan left (they hold whole AI files)
+  if (input.decompressInto === undefined) await removeLeftBehind();
+  const scratch = input.decompressInto ?? (await makeScratchDir('ai'));
   try {
     await mkdir(scratch, { recursive: true });
     const made = await decompressCandidates(compressed, scratch, skipped, input.signal);

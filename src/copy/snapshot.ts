@@ -1,10 +1,10 @@
 // --snapshot-cmd: run the operator's own command (split mirror, LVM, ZFS, SAN snapshot) with
 // the file list and database facts in its environment; if it leaves a copy in the destination,
 // verify that copy against the (quiesced) sources and write a manifest for it.
-import { copyFile, mkdtemp, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { OeflowError } from '../errors.js';
+import { makeScratchDir } from '../scratch-dir.js';
 import { checkDestinationOutsideDb } from './copier.js';
 import { buildManifest, JOURNAL_FILE, MANIFEST_FILE, relPathFor, writeManifest } from './manifest.js';
 import { hashFile, throwIfAborted } from './stream.js';
@@ -167,7 +167,7 @@ export async function runSnapshotCommand(o: SnapshotOptions): Promise<SnapshotRe
   throwIfAborted(o.signal);
   const dbDir = o.dbDir ?? dirname(o.db);
   const { realDb } = await checkDestinationOutsideDb(o.destination, dbDir);
-  const tmp = await mkdtemp(join(tmpdir(), 'oeflow-snapshot-'));
+  const tmp = await makeScratchDir('snapshot');
   try {
     const fileList = join(tmp, 'files.txt');
     await writeFile(fileList, `${o.sources.map((s) => s.path).join('\n')}\n`);

@@ -12,7 +12,7 @@ import { compareSt, resolveExtentPaths } from '../openedge/st-extents.js';
 import { formatSt, parseSt, type StExtentLine, type StFile } from '../openedge/st-file.js';
 import { requireSuccess } from './probes.js';
 import type { StepEnv } from './step.js';
-import { removeLeftBehind, withScratchDir } from './scratch-dir.js';
+import { removeLeftBehind, withScratchDir } from '../scratch-dir.js';
 
 const roleOfType: Record<string, CopySource['role']> = { a: 'ai', b: 'bi', d: 'data', t: 'other' };
 
@@ -45,7 +45,7 @@ export async function listDatabaseFiles(env: StepEnv, db: string): Promise<Liste
   const paths = dbPaths(db);
   // before any quiet point (preflight, prepareCopy, an offline copy): what killed runs left behind
   await removeLeftBehind();
-  return withScratchDir(async (tmp) => {
+  return withScratchDir('st', async (tmp) => {
     await refuseInside(tmp, paths.dir);
     const listedFile = path.join(tmp, `${paths.name}.listed.st`);
     requireSuccess(await env.tools.prostrctList(paths.db, listedFile, { signal: env.signal }), 'prostrct list');
@@ -80,7 +80,7 @@ export async function listDatabaseFiles(env: StepEnv, db: string): Promise<Liste
 
 /** Writes the listed `.st` into a temporary directory, hands the copy's sources to `use`, and removes it afterwards. */
 export async function withListedFiles<T>(files: ListedFiles, use: (files: DatabaseFiles) => Promise<T>): Promise<T> {
-  return withScratchDir(async (tmp) => {
+  return withScratchDir('st', async (tmp) => {
     const currentSt = path.join(tmp, path.basename(files.st.relPath));
     await writeFile(currentSt, files.st.text);
     return await use({
