@@ -25,6 +25,7 @@ export default defineConfig({
     maxWorkers: 2,
     server: { deps: { external: [DIST] } },
     sequence: { sequencer: LongestFirstSequencer },
+    globalSetup: ['test/helpers/global-teardown.ts'],
     // vitest queues projects by name: the process-heavy files ('e2e…') before the quick unit ones
     projects: [
       { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: UNIT, isolate: false } },

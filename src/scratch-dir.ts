@@ -17,7 +17,7 @@ export type ScratchKind = 'st' | 'snapshot' | 'ai';
 
 const LEFT_BEHIND = /^oeflow-(?:st|snapshot|ai)-(\d+)-/;
 /** A directory younger than this is left alone even when its pid looks dead (another pid namespace sharing the temp dir). */
-const LEFT_BEHIND_AFTER_MS = 60 * 60 * 1000;
+export const LEFT_BEHIND_AFTER_MS = 60 * 60 * 1000;
 
 /** A fresh directory `oeflow-<kind>-<pid>-<random>` in the temp directory; the caller removes it. */
 export function makeScratchDir(kind: ScratchKind): Promise<string> {

@@ -1,9 +1,8 @@
 // Runs the built oeflow CLI as a real process (as users and scripts do) and parses --json.
 import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, onTestFinished } from 'vitest';
+import { afterAll } from 'vitest';
 import { inProcessBusy, outsideCommand, runOeflowInProcess } from './in-process.js';
 
 export const BIN = resolve(import.meta.dirname, '../../dist/src/cli/bin.js');
@@ -89,21 +88,7 @@ export function killGroup(pid: number | undefined): void {
   }
 }
 
-/**
- * A temp directory removed after the test: the one running (called inside a test), or the file's
- * next one (called while the file is collected). An afterEach registered inside a running test
- * never ran for it, so every such directory was left in the temp directory.
- */
-export function tempDir(prefix = 'oeflow-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const remove = (): void => rmSync(dir, { recursive: true, force: true });
-  try {
-    onTestFinished(remove);
-  } catch {
-    afterEach(remove); // not inside a test
-  }
-  return dir;
-}
+export { tempDir } from './temp-dir.js';
 
 export interface Invocation {
   argv: string[];

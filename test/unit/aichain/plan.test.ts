@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertChainProven, planAiChain } from '../../../src/aichain/plan.js';
 import { isOeflowError } from '../../../src/errors.js';
 import { BEGIN, fakeScanTools } from './fake-tools.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 /** A temp dir holding empty files with the given names (contents are never read by the fake). */
 function dirWith(names: string[]): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'oeflow-ai-'));
+  const dir = tempDir('oeflow-ai-');
   for (const n of names) writeFileSync(path.join(dir, n), '');
   return dir;
 }

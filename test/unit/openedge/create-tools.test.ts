@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isOeflowError } from '../../../src/errors.js';
 import { createTools, resultOf } from '../../../src/openedge/create-tools.js';
 import type { ToolResult } from '../../../src/openedge/types.js';
 import { fakeDlc, fixture } from './helpers.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 describe('createTools', () => {
   it('parses aimage list and reports the run to onResult when rfutil succeeds', async () => {
@@ -44,7 +44,7 @@ describe('createTools', () => {
   });
 
   it('reads .lk and .lg relative to cwd, and null/empty when they are absent', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'oeflow-files-'));
+    const dir = tempDir('oeflow-files-');
     const tools = createTools({ dlc: '/nowhere', cwd: dir });
     expect(await tools.readLk('x')).toBeNull();
     expect(await tools.rollForwardLog('x')).toEqual({ files: [], lastIncomplete: false });
@@ -59,7 +59,7 @@ describe('createTools', () => {
   });
 
   it('reports a .lk it cannot read as a problem (in use), not as absent or stale', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'oeflow-files-'));
+    const dir = tempDir('oeflow-files-');
     mkdirSync(path.join(dir, 'x.lk'));
     expect(await createTools({ dlc: '/nowhere', cwd: dir }).readLk('x')).toMatchObject({
       problem: 'cannot be read (EISDIR)',

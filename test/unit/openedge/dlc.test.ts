@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isOeflowError } from '../../../src/errors.js';
 import { assertDbExists, dbPaths, discoverDlc } from '../../../src/openedge/dlc.js';
 import { fakeDlc } from './helpers.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -50,7 +50,7 @@ describe('dbPaths', () => {
 
 describe('assertDbExists', () => {
   it('resolves when the .db exists and throws OEF-011 when it does not', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'oeflow-db-'));
+    const dir = tempDir('oeflow-db-');
     writeFileSync(path.join(dir, 'x.db'), '');
     await expect(assertDbExists(path.join(dir, 'x'))).resolves.toMatchObject({ db: path.join(dir, 'x') });
     expect(await codeOf(assertDbExists(path.join(dir, 'y')))).toBe('OEF-011');

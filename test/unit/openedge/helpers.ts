@@ -1,11 +1,11 @@
 // Test helpers for the openedge layer: fixture text and a fake $DLC whose utilities are
 // real executables (fixture processes, docs/architecture.md §9.14) that print a file and exit with a code.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ToolResult } from '../../../src/openedge/types.js';
 import { parseMessages } from '../../../src/openedge/messages.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/openedge');
 
@@ -42,7 +42,7 @@ export function fakeDlc(utilities: Record<string, FakeUtility>): {
   dlc: string;
   calls: () => { utility: string; argv: string[]; env: Record<string, string> }[];
 } {
-  const dlc = mkdtempSync(path.join(tmpdir(), 'oeflow-fake-dlc-'));
+  const dlc = tempDir('oeflow-fake-dlc-');
   mkdirSync(path.join(dlc, 'bin'));
   writeFileSync(path.join(dlc, 'version'), 'OpenEdge Release 11.7.2 as of Tue Oct 24 18:20:59 EDT 2017\n');
   const log = path.join(dlc, 'calls.jsonl');
