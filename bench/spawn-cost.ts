@@ -8,7 +8,10 @@
 //   spawn        oeflow's runner (src/openedge/runner.ts) starting /bin/true from Node;
 //   store        one file's journal writes in a real store (the durable intent, then the spawn
 //                note, the command, the result and the transition 'with-next'), no spawn;
-//   spawn+store  both, in the engine's order (intent, spawn, note, exit, command, result, transition).
+//   spawn+store  both, in the engine's order (intent, spawn, note, exit, command, result, transition);
+//   server       /bin/true started by a long-lived Node process that this one sends each call
+//                to over a pipe (a spawn server): whether moving the fork out of oeflow's
+//                process would help while the spawner is still Node.
 // After a fork every page the parent writes takes a page fault (copy-on-write protection, even
 // once the child has exec'd), so spawn+store costs more than spawn plus store: the difference is
 // the store's pages faulted again after each spawn. CPU and minor faults are those of each
@@ -21,7 +24,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-type Part = 'spawn' | 'store' | 'spawn+store';
+type Part = 'spawn' | 'store' | 'spawn+store' | 'server';
 interface PerCall {
   wallMs: number;
   cpuMs: number;
@@ -36,6 +39,41 @@ const minorFaults = (): number | null => {
     return null;
   }
 };
+
+/** A long-lived Node process that starts each program sent to it (a JSON line) and answers when it ended. */
+const SPAWN_SERVER = `const { spawn } = require('node:child_process');
+require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  const { file, args } = JSON.parse(line);
+  spawn(file, args, { stdio: 'ignore' }).on('exit', (code) => process.stdout.write(JSON.stringify({ code }) + '\\n'));
+});`;
+
+interface SpawnServer {
+  run(file: string, args: string[]): Promise<number | null>;
+  /** Ends the server and waits for it (so /usr/bin/time counts its CPU). */
+  close(): Promise<void>;
+}
+
+async function startSpawnServer(): Promise<SpawnServer> {
+  const { spawn } = await import('node:child_process');
+  const { createInterface } = await import('node:readline');
+  const server = spawn(process.execPath, ['-e', SPAWN_SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting: ((code: number | null) => void)[] = [];
+  createInterface({ input: server.stdout }).on('line', (line) =>
+    waiting.shift()?.((JSON.parse(line) as { code: number | null }).code),
+  );
+  const ended = new Promise<void>((resolve) => server.on('exit', () => resolve()));
+  return {
+    run: (file, args) =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        server.stdin.write(`${JSON.stringify({ file, args })}\n`);
+      }),
+    close: async () => {
+      server.stdin.end();
+      await ended;
+    },
+  };
+}
 
 /** One part, N times, in this process: per-call wall, CPU and minor faults. */
 async function measurePart(part: Part, n: number, dir: string): Promise<PerCall> {
@@ -64,8 +102,9 @@ async function measurePart(part: Part, n: number, dir: string): Promise<PerCall>
     value: 'rollForward',
     context: { aiIndex: 0, facts: { restoreCopy: { restoredTo: dir, note: 'x'.repeat(1200) } } },
   };
-  const spawns = part !== 'store';
-  const writes = part !== 'spawn';
+  const spawns = part === 'spawn' || part === 'spawn+store';
+  const writes = part === 'store' || part === 'spawn+store';
+  const server = part === 'server' ? await startSpawnServer() : null;
   const f0 = minorFaults();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -91,6 +130,10 @@ async function measurePart(part: Part, n: number, dir: string): Promise<PerCall>
           withNext,
         );
     };
+    if (server !== null) {
+      if ((await server.run('/bin/true', [])) !== 0) throw new Error('/bin/true failed in the spawn server');
+      continue;
+    }
     const result = spawns
       ? await runTool(dlc, 'rfutil', argv, { onSpawn: note })
       : (note(process.pid), { exitCode: 0, signal: null, durationMs: 1, stdout: '', stderr: '', messages: [] });
@@ -133,6 +176,7 @@ async function measurePart(part: Part, n: number, dir: string): Promise<PerCall>
   const cpu = process.cpuUsage(c0);
   const f1 = minorFaults();
   store.close();
+  await server?.close();
   const per = Math.max(n, 1);
   return {
     wallMs: wallMs / per,
@@ -211,7 +255,14 @@ if (process.argv[2] === '--part') {
     `bench/spawn-cost: ${n} calls per part, ${rounds} rounds interleaved, load ${load()} on ${availableParallelism()} cores`,
   );
   const hasPython3 = spawnSync('python3', ['-c', 'import subprocess'], { stdio: 'ignore' }).status === 0;
-  const names = ['bash', ...(hasPython3 ? (['vfork'] as const) : []), 'spawn', 'store', 'spawn+store'] as const;
+  const names = [
+    'bash',
+    ...(hasPython3 ? (['vfork'] as const) : []),
+    'spawn',
+    'server',
+    'store',
+    'spawn+store',
+  ] as const;
   const seen = new Map<string, PerCall[]>(names.map((k) => [k, []]));
   const measure = (name: (typeof names)[number]): PerCall =>
     name === 'bash' ? measureBash(n) : name === 'vfork' ? measureVfork(n) : inChild(name, n);
@@ -226,6 +277,9 @@ if (process.argv[2] === '--part') {
     );
   const extra = figure('spawn+store', 'cpuMs') - figure('spawn', 'cpuMs') - figure('store', 'cpuMs');
   const extraFaults = figure('spawn+store', 'faults') - figure('spawn', 'faults') - figure('store', 'faults');
+  console.log(
+    `server / node spawn: wall ${(figure('server', 'wallMs') / figure('spawn', 'wallMs')).toFixed(2)}x (a Node spawn server forks too)`,
+  );
   if (hasPython3)
     console.log(
       `vfork / node spawn: CPU ${(figure('vfork', 'cpuMs') / figure('spawn', 'cpuMs')).toFixed(2)}x, wall ${(figure('vfork', 'wallMs') / figure('spawn', 'wallMs')).toFixed(2)}x (what the same calls would cost without a fork)`,
