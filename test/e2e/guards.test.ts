@@ -8,6 +8,7 @@ import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { killAt, killUnfinished, storeView } from '../helpers/crash.js';
 import { execa } from 'execa';
 import { openStore } from '../../src/store/index.js';
+import { pidAlive } from '../../src/openedge/liveness.js';
 import {
   BIN,
   eventually,
@@ -94,11 +95,16 @@ describe('oeflow abandon', () => {
     });
     const onlineRun = (await oeflow(['runs', '--db', sim.db], env)).json.runs as { runId: string; status: string }[];
     const record = join(`${state}-guards`, `${onlineRun[0]!.runId}.json`);
+    // the guard carries the run's marker: abandon waits for it as for anything the run started, so
+    // the test waits for it to end too, not only for its record (written just before it exits)
     await eventually(
-      () =>
-        existsSync(record) && (JSON.parse(readFileSync(record, 'utf8')) as { outcome: string }).outcome === 'disabled',
+      () => {
+        if (!existsSync(record)) return false;
+        const r = JSON.parse(readFileSync(record, 'utf8')) as { outcome: string; guardPid: number };
+        return r.outcome === 'disabled' && !pidAlive(r.guardPid);
+      },
       20_000,
-      'the guard disabling the quiet point',
+      'the guard disabling the quiet point and ending',
     );
     const abandoned = await oeflow(['abandon', onlineRun[0]!.runId, '--reason', 'quiet point down'], env);
     expect(abandoned.exitCode, abandoned.stdout).toBe(0);

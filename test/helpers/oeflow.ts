@@ -113,15 +113,4 @@ export function invocations(dlc: string, ...words: string[]): Invocation[] {
   return invocationLines(dlc, ...words).filter((e) => e.phase === 'end');
 }
 
-/** Poll until `check()` is true (or fail after `ms`). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  ms = 20_000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from './eventually.js';

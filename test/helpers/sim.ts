@@ -13,7 +13,8 @@ import { readInvocations } from '../../src/sim/invocation-log.js';
 import { socketPath } from '../../src/sim/paths.js';
 import { listBrokers } from '../../src/sim/registry.js';
 import { runOeflowInProcess } from './in-process.js';
-import { eventually, inProcessFor, spawnedEnv } from './oeflow.js';
+import { endGuardsUnder } from './guard-processes.js';
+import { inProcessFor, spawnedEnv } from './oeflow.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const MAIN_JS = join(ROOT, 'dist/src/sim/main.js');
@@ -85,39 +86,6 @@ export function isSimProcess(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** True when `pid` is a live quiet-point guard (guards against pid reuse before a kill). */
-function isGuardProcess(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('quiet-guard-main');
-  } catch {
-    return false;
-  }
-}
-
-/**
- * SIGKILL the quiet-point guards that still run for the stores under `dir` (their records are in
- * `<store>-guards/`). A guard outlives its run by design; one whose owner is the test process
- * itself (oeflow run in-process) would otherwise watch for the rest of the suite and write its
- * record into the directory after the test removed it.
- */
-function killGuards(dir: string): number[] {
-  const killed: number[] = [];
-  if (!existsSync(dir)) return killed; // a prepared sim's origin: its last copy is gone already
-  for (const guards of readdirSync(dir).filter((f) => f.endsWith('-guards')))
-    for (const record of readdirSync(join(dir, guards)).filter((f) => f.endsWith('.json'))) {
-      let pid: number;
-      try {
-        pid = (JSON.parse(readFileSync(join(dir, guards, record), 'utf8')) as { guardPid: number }).guardPid;
-      } catch {
-        continue; // being written: the guard rewrites it whole
-      }
-      if (!isGuardProcess(pid)) continue;
-      process.kill(pid, 'SIGKILL');
-      killed.push(pid);
-    }
-  return killed;
 }
 
 /** Kill every process this DLC started that may still run: brokers, hung utilities. */
@@ -242,10 +210,9 @@ export function simIn(dir: string, r: { dlc: string; db: string; name: string })
     },
     async cleanup() {
       for (const c of children) if (c.pid !== undefined && c.exitCode === null) killGroup(c.pid);
-      const guards = killGuards(dir);
+      const guards = endGuardsUnder(dir); // before the brokers go: a guard would answer their end
       killSimProcesses(r.dlc);
-      await Promise.allSettled(children);
-      await eventually(() => !guards.some(isGuardProcess), 10_000, 'the killed quiet-point guards to end');
+      await Promise.allSettled([...children, guards]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
