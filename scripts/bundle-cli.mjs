@@ -21,35 +21,32 @@ const outdir = join(root, 'dist/src/cli');
 
 for (const f of readdirSync(outdir)) if (/^_.+-[A-Z0-9]{8}\.js(\.map)?$/.test(f)) rmSync(join(outdir, f));
 
-await build({
+// what both bundles share
+const common = {
   absWorkingDir: root,
-  entryPoints: { bin: 'src/cli/bin.ts' },
-  outdir,
-  chunkNames: '_[name]-[hash]',
   allowOverwrite: true,
   bundle: true,
-  splitting: true,
   packages: 'external',
   platform: 'node',
   format: 'esm',
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: { bin: 'src/cli/bin.ts' },
+  outdir,
+  chunkNames: '_[name]-[hash]',
+  splitting: true,
 });
 
 // The quiet-point guard runs as a process of its own, started at every quiet point beside the
 // enable: its entry is one file too, written over tsc's output of the same name (12 modules;
 // about 13–20 ms less CPU to start, bench/README.md "Guard start"). It finds nothing from its own URL.
 await build({
-  absWorkingDir: root,
+  ...common,
   entryPoints: { 'quiet-guard-main': 'src/guard/quiet-guard-main.ts' },
   outdir: join(root, 'dist/src/guard'),
-  allowOverwrite: true,
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: 'linked',
-  logLevel: 'warning',
 });
