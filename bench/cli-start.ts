@@ -7,19 +7,16 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/index.js';
+import { loadAverage } from './load.js';
 
 const bigRuns = Number(process.argv[2] ?? 10_000);
 const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 7);
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/bin.js');
 const root = mkdtempSync(join(process.env['OEFLOW_BENCH_DIR'] ?? tmpdir(), 'oeflow-bench-cli-'));
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
 
 /** A store with one run shaped like a finished backup (transitions, intents, commands, results), cloned to `count` runs. */
 function makeStore(path: string, count: number): string {
@@ -106,13 +103,13 @@ try {
     [`oeflow runs (${bigRuns} runs)`, [CLI, 'runs'], { ...process.env, OEFLOW_STATE: big }],
     [`oeflow show (${bigRuns} runs)`, [CLI, 'show', bigRun], { ...process.env, OEFLOW_STATE: big }],
   ];
-  const before = load();
+  const before = loadAverage();
   const samples = new Map<string, number[]>(cases.map(([name]) => [name, []]));
   for (let r = 0; r < rounds; r++) for (const [name, args, env] of cases) samples.get(name)!.push(time(args, env));
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const base = samples.get('node -e 0')!;
   console.log(
-    `bench/cli-start: ${rounds} rounds interleaved, min / median; load ${before} → ${load()} on ${availableParallelism()} cores`,
+    `bench/cli-start: ${rounds} rounds interleaved, min / median; load ${before} → ${loadAverage()} on ${availableParallelism()} cores`,
   );
   console.log('');
   console.log(

@@ -22,10 +22,11 @@
 // variant, interleaved with the others (a before/after in the same run).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { loopFsUnavailable, mountLoopFs } from './loop-fs.js';
 import { minMedian, simDb } from './sim-db.js';
+import { loadAverage } from './load.js';
 
 const sizes = String(process.argv[2] ?? process.env['OEFLOW_BENCH_SIZES'] ?? '64,512,2048')
   .split(',')
@@ -35,10 +36,6 @@ type Cache = 'cold' | 'warm';
 const cacheEnv = process.env['OEFLOW_BENCH_CACHE'] ?? 'both';
 if (!['both', 'cold', 'warm'].includes(cacheEnv)) throw new Error(`OEFLOW_BENCH_CACHE=${cacheEnv}: both, cold or warm`);
 const caches: Cache[] = cacheEnv === 'both' ? ['cold', 'warm'] : [cacheEnv as Cache];
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
 
 type Variant = 'oeflow clone' | 'oeflow copy' | 'script cp' | 'script cp --reflink' | 'before: oeflow clone';
 const beforeDir = process.env['OEFLOW_BENCH_BEFORE'];
@@ -107,7 +104,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const fs = mountLoopFs('xfs', Math.max(...sizes) * 2 + 1024);
   const dev = basename(fs.device);
   // figures[cache][variant][size index]
@@ -148,7 +145,7 @@ async function main(): Promise<void> {
                 f.cpu.push(childrenCpu() - cpu0);
                 f.readMib.push(mibRead(dev) - read0);
                 console.error(
-                  `${mib} MiB round ${i + 1} ${cache} ${v}: total ${f.total.at(-1)!.toFixed(0)} ms, window ${f.window.at(-1)!.toFixed(0)} ms, cpu ${f.cpu.at(-1)!.toFixed(2)} s, read ${f.readMib.at(-1)!.toFixed(0)} MiB, load ${load()}`,
+                  `${mib} MiB round ${i + 1} ${cache} ${v}: total ${f.total.at(-1)!.toFixed(0)} ms, window ${f.window.at(-1)!.toFixed(0)} ms, cpu ${f.cpu.at(-1)!.toFixed(2)} s, read ${f.readMib.at(-1)!.toFixed(0)} MiB, load ${loadAverage()}`,
                 );
               } finally {
                 rmSync(dest, { recursive: true, force: true });
@@ -216,7 +213,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  console.log(`load average before: ${loadBefore}, after: ${load()}`);
+  console.log(`load average before: ${loadBefore}, after: ${loadAverage()}`);
 }
 
 await main();

@@ -4,11 +4,12 @@
 // OEFLOW_BENCH_CACHE=cold, OEFLOW_BENCH_READ_MBPS=<MB/s> (see bench/README.md).
 import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { copyDatabaseFiles, formatBytes, type CopySource } from '../src/copy/index.js';
 import { capReads, type ReadThrottle } from './read-throttle.js';
+import { loadAverage } from './load.js';
 
 const FILES = 6;
 const totalMiB = Number(process.argv[2] ?? process.env['OEFLOW_BENCH_MB'] ?? 1024);
@@ -50,15 +51,10 @@ const sh = async (cmd: string): Promise<void> => {
   await execa(cmd, { shell: true });
 };
 
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-
 let throttle: ReadThrottle | undefined;
 
 async function main(): Promise<void> {
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const sources = makeFiles();
   if (readMBps !== undefined) throttle = capReads(root, readMBps);
   const bytes = sources.length * Math.floor((totalMiB * 1024 * 1024) / FILES);
@@ -103,7 +99,7 @@ async function main(): Promise<void> {
     `each variant ran ${rounds}x interleaved with the others, best time kept; dirty pages flushed (untimed) between runs.`,
   );
   console.log(
-    `load average (1/5/15 min) before: ${loadBefore}, after: ${load()} on ${availableParallelism()} cores (other jobs skew the figures).`,
+    `load average (1/5/15 min) before: ${loadBefore}, after: ${loadAverage()} on ${availableParallelism()} cores (other jobs skew the figures).`,
   );
   console.log('');
   console.log(

@@ -7,22 +7,19 @@
 // OEFLOW_BENCH_BASE_CLI=<another build's dist/src/cli/bin.js> also times that build in the same
 // interleaved rounds (A/B of a change on the same database and load).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { phaseTable, type ShowJson, type TimedBackup } from './backup-phases.js';
 import { minMedian, simDb } from './sim-db.js';
+import { loadAverage } from './load.js';
 
 const mib = Number(process.argv[2] ?? process.env['OEFLOW_BENCH_MB'] ?? 64);
 const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 3);
 const method = process.env['OEFLOW_BENCH_METHOD'] ?? 'copy';
 const baseCli = process.env['OEFLOW_BENCH_BASE_CLI'];
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
 
 async function main(): Promise<void> {
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const parent = process.env['OEFLOW_BENCH_DIR'] ?? tmpdir();
   const sim = await simDb(parent, mib);
   const dests = mkdtempSync(join(tmpdir(), 'oeflow-bench-dest-'));
@@ -77,7 +74,7 @@ async function main(): Promise<void> {
   if (baseCli !== undefined) console.log(row('base build: whole backup', a.total, b.total));
   console.log(`\n${phaseTable(timed)}\n`);
   if (baseCli !== undefined) console.log(`base build:\n${phaseTable(timedBase)}\n`);
-  console.log(`load average before: ${loadBefore}, after: ${load()}`);
+  console.log(`load average before: ${loadBefore}, after: ${loadAverage()}`);
 }
 
 await main();

@@ -13,9 +13,10 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadAverage } from './load.js';
 
 const sizes = process.argv
   .slice(2)
@@ -27,10 +28,6 @@ const beforeDir = process.env['OEFLOW_BENCH_BEFORE'];
 const BEFORE_CLI = beforeDir === undefined ? undefined : join(beforeDir, 'dist/src/cli/bin.js');
 if (BEFORE_CLI !== undefined && !existsSync(BEFORE_CLI))
   throw new Error(`OEFLOW_BENCH_BEFORE: ${BEFORE_CLI} is missing (build that tree first)`);
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
 
 interface Ran {
   ms: number;
@@ -259,7 +256,7 @@ function measure(n: number): Figures {
 
 const nodeZero = Math.min(...[0, 1, 2].map(() => run(process.execPath, ['-e', '0'], process.env, 'node -e 0').ms));
 console.log(
-  `bench/restore-scale: stub utilities (bash), load ${load()} on ${availableParallelism()} cores; node -e 0 = ${nodeZero.toFixed(0)} ms`,
+  `bench/restore-scale: stub utilities (bash), load ${loadAverage()} on ${availableParallelism()} cores; node -e 0 = ${nodeZero.toFixed(0)} ms`,
 );
 console.log('');
 const f1 = (x: number): string => x.toFixed(1);
@@ -272,7 +269,7 @@ for (const n of sizes) {
   const f = measure(n);
   all.push(f);
   console.log(
-    `${String(f.n).padStart(5)}  ${f1(f.scanLoopMs / 1000).padStart(19)} s ${f1(f.planColdMs / 1000).padStart(9)} s ${(f.planColdMs / f.scanLoopMs).toFixed(2).padStart(6)}x ${f1(f.planWarmMs / 1000).padStart(9)} s ${(f.planWarmMs / f.scanLoopMs).toFixed(2).padStart(5)}x | ${f1(f.rfLoopMs / 1000).padStart(21)} s ${f1(f.rfOeflowMs / 1000).padStart(6)} s ${(f.rfOeflowMs / f.rfLoopMs).toFixed(2).padStart(6)}x ${f1(f.rfOeflowMs / f.n).padStart(6)} ms | ${(f.journalBytes / 1024).toFixed(0).padStart(10)} ${String(f.rows).padStart(5)} ${String(f.snapshotBytes).padStart(10)} | ${f.showMs.toFixed(0).padStart(7)} ${f.showRssMb?.toFixed(0) ?? '?'} ${f.showJsonMs.toFixed(0).padStart(8)}  (load now ${load()})`,
+    `${String(f.n).padStart(5)}  ${f1(f.scanLoopMs / 1000).padStart(19)} s ${f1(f.planColdMs / 1000).padStart(9)} s ${(f.planColdMs / f.scanLoopMs).toFixed(2).padStart(6)}x ${f1(f.planWarmMs / 1000).padStart(9)} s ${(f.planWarmMs / f.scanLoopMs).toFixed(2).padStart(5)}x | ${f1(f.rfLoopMs / 1000).padStart(21)} s ${f1(f.rfOeflowMs / 1000).padStart(6)} s ${(f.rfOeflowMs / f.rfLoopMs).toFixed(2).padStart(6)}x ${f1(f.rfOeflowMs / f.n).padStart(6)} ms | ${(f.journalBytes / 1024).toFixed(0).padStart(10)} ${String(f.rows).padStart(5)} ${String(f.snapshotBytes).padStart(10)} | ${f.showMs.toFixed(0).padStart(7)} ${f.showRssMb?.toFixed(0) ?? '?'} ${f.showJsonMs.toFixed(0).padStart(8)}  (load now ${loadAverage()})`,
   );
   const per = (r: Ran, x: 'cpuMs' | 'minorFaults', digits: number): string =>
     r[x] === null ? '?' : (r[x] / f.n).toFixed(digits);

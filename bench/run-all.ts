@@ -4,9 +4,10 @@
 // Adding a benchmark is one line in BENCHES. Usage: node dist/bench/run-all.js [name...]
 // (only those), OEFLOW_BENCH_QUICK=1 (each benchmark's smallest size).
 import { spawnSync } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadAverage } from './load.js';
 
 interface Bench {
   name: string;
@@ -35,11 +36,7 @@ if (unknown.length > 0) {
   );
   process.exit(2);
 }
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-console.log(`npm run bench: load ${load()} on ${availableParallelism()} cores, node ${process.version}`);
+console.log(`npm run bench: load ${loadAverage()} on ${availableParallelism()} cores, node ${process.version}`);
 let failed = 0;
 for (const b of BENCHES.filter((x) => wanted.length === 0 || wanted.includes(x.name))) {
   console.log(`\n=== ${b.name} ===`);
@@ -49,6 +46,6 @@ for (const b of BENCHES.filter((x) => wanted.length === 0 || wanted.includes(x.n
   if (r.status !== 0) {
     failed += 1;
     console.log(`(${b.name} FAILED: exit ${r.status ?? r.signal}, ${secs} s)`);
-  } else console.log(`(${b.name}: ${secs} s, load now ${load()})`);
+  } else console.log(`(${b.name}: ${secs} s, load now ${loadAverage()})`);
 }
 process.exitCode = failed === 0 ? 0 : 1;

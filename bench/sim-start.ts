@@ -7,19 +7,16 @@
 // Usage: node dist/bench/sim-start.js [rounds] (default 15).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initSim, type InitResult } from '../src/sim/init.js';
 import { minMedian } from './sim-db.js';
+import { loadAverage } from './load.js';
 
 const rounds = Number(process.argv[2] ?? 15);
 const SIM_JS = resolve(dirname(fileURLToPath(import.meta.url)), '../src/sim/main.js');
 const root = mkdtempSync(join(process.env['OEFLOW_BENCH_DIR'] ?? tmpdir(), 'oeflow-bench-sim-'));
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
 
 interface Case {
   name: string;
@@ -60,12 +57,12 @@ try {
     { name: 'proserve (starts a broker)', ...bin(cycled, 'proserve', cycled.db) },
     { name: 'proshut -by', ...bin(cycled, 'proshut', cycled.db, '-by') },
   ];
-  const before = load();
+  const before = loadAverage();
   const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) for (const c of cases) samples.get(c.name)!.push(time(c));
   const base = minMedian(samples.get('node -e 0')!);
   console.log(
-    `bench/sim-start: ${rounds} rounds interleaved, min / median; load ${before} → ${load()} on ${availableParallelism()} cores`,
+    `bench/sim-start: ${rounds} rounds interleaved, min / median; load ${before} → ${loadAverage()} on ${availableParallelism()} cores`,
   );
   console.log('');
   console.log(

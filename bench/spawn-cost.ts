@@ -20,9 +20,10 @@
 // Usage: node dist/bench/spawn-cost.js [N] (default 300; rounds: OEFLOW_BENCH_ROUNDS, default 3).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadAverage } from './load.js';
 
 type Part = 'spawn' | 'store' | 'spawn+store' | 'server';
 interface PerCall {
@@ -247,12 +248,8 @@ if (process.argv[2] === '--part') {
 } else {
   const n = Number(process.argv[2] ?? 300);
   const rounds = Number(process.env['OEFLOW_BENCH_ROUNDS'] ?? 3);
-  const load = (): string =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
   console.log(
-    `bench/spawn-cost: ${n} calls per part, ${rounds} rounds interleaved, load ${load()} on ${availableParallelism()} cores`,
+    `bench/spawn-cost: ${n} calls per part, ${rounds} rounds interleaved, load ${loadAverage()} on ${availableParallelism()} cores`,
   );
   const hasPython3 = spawnSync('python3', ['-c', 'import subprocess'], { stdio: 'ignore' }).status === 0;
   const names = [
@@ -285,6 +282,6 @@ if (process.argv[2] === '--part') {
       `vfork / node spawn: CPU ${(figure('vfork', 'cpuMs') / figure('spawn', 'cpuMs')).toFixed(2)}x, wall ${(figure('vfork', 'wallMs') / figure('spawn', 'wallMs')).toFixed(2)}x (what the same calls would cost without a fork)`,
     );
   console.log(
-    `node spawn / bash start: CPU ${(figure('spawn', 'cpuMs') / figure('bash', 'cpuMs')).toFixed(2)}x, wall ${(figure('spawn', 'wallMs') / figure('bash', 'wallMs')).toFixed(2)}x; the store's writes after a spawn cost ${extra.toFixed(2)} ms CPU and ${extraFaults.toFixed(0)} page faults more per file than without one (load now ${load()})`,
+    `node spawn / bash start: CPU ${(figure('spawn', 'cpuMs') / figure('bash', 'cpuMs')).toFixed(2)}x, wall ${(figure('spawn', 'wallMs') / figure('bash', 'wallMs')).toFixed(2)}x; the store's writes after a spawn cost ${extra.toFixed(2)} ms CPU and ${extraFaults.toFixed(0)} page faults more per file than without one (load now ${loadAverage()})`,
   );
 }
