@@ -4,8 +4,8 @@
 // (or one the OOM killer ended) runs no `finally`, so each directory is named after the process
 // that made it, and removeLeftBehind removes those of processes that are gone; nightly runs would
 // otherwise collect one per kill in the temp directory. The sweep is the caller's to run, outside
-// any quiet point (a temp directory may hold thousands of entries): listDatabaseFiles and the
-// AI-chain proof run it.
+// any quiet point or shutdown (a temp directory may hold thousands of entries): every run's
+// preflight and a plan's AI-chain proof run it.
 import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

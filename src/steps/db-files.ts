@@ -12,7 +12,7 @@ import { compareSt, resolveExtentPaths } from '../openedge/st-extents.js';
 import { formatSt, parseSt, type StExtentLine, type StFile } from '../openedge/st-file.js';
 import { requireSuccess } from './probes.js';
 import type { StepEnv } from './step.js';
-import { removeLeftBehind, withScratchDir } from '../scratch-dir.js';
+import { withScratchDir } from '../scratch-dir.js';
 
 const roleOfType: Record<string, CopySource['role']> = { a: 'ai', b: 'bi', d: 'data', t: 'other' };
 
@@ -43,8 +43,6 @@ export interface ListedFiles {
  */
 export async function listDatabaseFiles(env: StepEnv, db: string): Promise<ListedFiles> {
   const paths = dbPaths(db);
-  // before any quiet point (preflight, prepareCopy, an offline copy): what killed runs left behind
-  await removeLeftBehind();
   return withScratchDir('st', async (tmp) => {
     await refuseInside(tmp, paths.dir);
     const listedFile = path.join(tmp, `${paths.name}.listed.st`);

@@ -10,6 +10,7 @@ import { LkMode } from '../openedge/parse-lk.js';
 import { failure, noCommands, type Step } from './step.js';
 import { allCalls } from '../openedge/all-calls.js';
 import { listDatabaseFiles } from './db-files.js';
+import { removeLeftBehind } from '../scratch-dir.js';
 import type { Json } from '../../machines/contract.js';
 
 /** A call's answer or its error, thrown only when the answer is asked for (a call whose answer may not be needed). */
@@ -63,6 +64,8 @@ export const preflight = {
   commands: noCommands,
   async probe(env) {
     const { input } = env.ctx;
+    // once per run visit, before any shutdown or quiet point: the scratch directories killed runs left
+    await removeLeftBehind();
     // the installation's release, recorded by every run (discoverDlc refused an unreadable one before the run began)
     const dlcVersion = await readDlcVersion(env.tools.dlc).catch(() => null);
     if (input.procedure === 'roll-forward') {

@@ -17,8 +17,8 @@ function isGuardProcess(pid: number): boolean {
 
 /** SIGKILL the guards still running for the stores under `dir` (records in `<store>-guards/`) and wait until they ended. */
 export async function endGuardsUnder(dir: string): Promise<void> {
-  const killed: number[] = [];
   if (!existsSync(dir)) return;
+  const killed: number[] = [];
   for (const guards of readdirSync(dir).filter((f) => f.endsWith('-guards')))
     for (const record of readdirSync(join(dir, guards)).filter((f) => f.endsWith('.json'))) {
       let pid: number;
