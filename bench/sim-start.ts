@@ -3,7 +3,8 @@
 // calls, so this start cost is most of their CPU. Each call goes through its bin script, as the
 // engine runs it. Cases: read-only calls on a database not served (rfutil aimage list, proutil
 // busy, prostrct list), a quiet point enabled and disabled on a served one (socket to the broker),
-// and a broker started by proserve and stopped by proshut -by (three processes).
+// and a broker started by proserve and stopped by proshut -by (three processes). Where the shell
+// sets NODE_EXTRA_CA_CERTS, one more line shows what it costs a node that keeps it.
 // Usage: node dist/bench/sim-start.js [rounds] (default 15).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initSim, type InitResult } from '../src/sim/init.js';
+import { tlsFreeEnv } from '../src/tls-free-env.js';
 import { minMedian } from './sim-db.js';
 import { loadAverage } from './load.js';
 
@@ -22,12 +24,13 @@ interface Case {
   name: string;
   cmd: string;
   args: string[];
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Run one call; wall ms. A call that fails would time an error path, so it stops the benchmark. */
 function time(c: Case): number {
   const t0 = performance.now();
-  const r = spawnSync(c.cmd, c.args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(c.cmd, c.args, { stdio: ['ignore', 'ignore', 'pipe'], env: c.env ?? process.env });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${c.name} exited ${r.status ?? r.signal}: ${String(r.stderr)}`);
   return ms;
@@ -47,7 +50,11 @@ try {
   const served = initSim({ dir: join(root, 'served'), mainJs: SIM_JS, serve: true });
   serving.push(served);
   const cases: Case[] = [
-    { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] },
+    // the base is node as the simulator's scripts start it: without the certificates (src/tls-free-env.ts)
+    { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'], env: tlsFreeEnv(process.env) },
+    ...(process.env['NODE_EXTRA_CA_CERTS'] === undefined
+      ? []
+      : [{ name: 'node -e 0, NODE_EXTRA_CA_CERTS', cmd: process.execPath, args: ['-e', '0'] }]),
     { name: 'rfutil -C aimage list', ...bin(idle, 'rfutil', idle.db, '-C', 'aimage', 'list') },
     { name: 'proutil -C busy', ...bin(idle, 'proutil', idle.db, '-C', 'busy') },
     { name: 'prostrct list', ...bin(idle, 'prostrct', 'list', idle.db) },
@@ -66,13 +73,13 @@ try {
   );
   console.log('');
   console.log(
-    `${'call'.padEnd(28)} ${'min ms'.padStart(8)} ${'med ms'.padStart(8)} ${'vs node -e 0 (min / med)'.padStart(26)}`,
+    `${'call'.padEnd(32)} ${'min ms'.padStart(8)} ${'med ms'.padStart(8)} ${'vs node -e 0 (min / med)'.padStart(26)}`,
   );
   for (const c of cases) {
     const m = minMedian(samples.get(c.name)!);
     const ratio = `${(m.min / base.min).toFixed(2)}x / ${(m.median / base.median).toFixed(2)}x`;
     console.log(
-      `${c.name.padEnd(28)} ${m.min.toFixed(0).padStart(8)} ${m.median.toFixed(0).padStart(8)} ${ratio.padStart(26)}`,
+      `${c.name.padEnd(32)} ${m.min.toFixed(0).padStart(8)} ${m.median.toFixed(0).padStart(8)} ${ratio.padStart(26)}`,
     );
   }
 } finally {

@@ -5,12 +5,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OeflowError } from '../errors.js';
+import { tlsFreeEnv } from '../tls-free-env.js';
 
 const bin = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
 /** Run `oeflow sim <args> --json` and parse its result. */
 export async function simJson<T>(args: readonly string[], env: Record<string, string> = {}): Promise<T> {
-  const r = await execa(process.execPath, [bin, 'sim', ...args, '--json'], { reject: false, env });
+  const r = await execa(process.execPath, [bin, 'sim', ...args, '--json'], {
+    reject: false,
+    env: tlsFreeEnv({ ...process.env, ...env }),
+    extendEnv: false,
+  });
   if (r.exitCode !== 0)
     throw new OeflowError(
       'OEF-050',
@@ -32,7 +37,11 @@ export function startLoad(db: string, tx: number, seed: number, dlc: string, rat
     ...(rate ? ['--rate', String(rate)] : []),
     '--json',
   ];
-  return execa(process.execPath, [bin, ...args], { reject: false, env: { DLC: dlc } });
+  return execa(process.execPath, [bin, ...args], {
+    reject: false,
+    env: tlsFreeEnv({ ...process.env, DLC: dlc }),
+    extendEnv: false,
+  });
 }
 
 /** True when the DLC is the simulator (it keeps an invocation log); real installations have no digest. */

@@ -2,10 +2,12 @@
 // arms it right before it spawns `proquiet enable`, so even a grant that lands after the run
 // died is disabled; it releases it after its own disable, and the guard double-checks.
 import { spawn } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dbPaths } from '../openedge/dlc.js';
 import { pidAlive } from '../openedge/liveness.js';
+import { tlsFreeEnv } from '../tls-free-env.js';
 import { guardRecordPath } from './guard-record.js';
 
 /** How often the guard looks at the run's process and the database log. */
@@ -65,13 +67,22 @@ export function armQuietGuard(o: {
     maxQuietMs: o.maxQuietMs,
     recordFile: guardRecordPath(o.storePath, o.runId),
   };
+  // The release file goes into the record's directory. Made here, not by the guard's first record:
+  // a run that releases before the new guard has started (a clone copy takes milliseconds) could
+  // not write it on a store's first quiet point, and the fallback signal would kill a guard that
+  // has no handler yet, leaving neither its double-check nor its record.
+  try {
+    mkdirSync(dirname(args.recordFile), { recursive: true });
+  } catch {
+    /* a disk that refuses: the release falls back on a signal */
+  }
   const argv = [GUARD_SCRIPT, JSON.stringify(args)];
   // Own session (setsid), no terminal, no pipes: a hang-up, a Ctrl-C or a kill of oeflow's
   // process group never reaches it, and it never holds oeflow's event loop open.
   const child = spawn(process.execPath, argv, {
     detached: true,
     stdio: 'ignore',
-    ...(o.env === undefined ? {} : { env: { ...process.env, ...o.env } }),
+    env: tlsFreeEnv({ ...process.env, ...o.env }),
   });
   child.unref();
   if (child.pid === undefined) throw new Error('the quiet-point guard could not be started');

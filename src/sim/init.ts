@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { OeflowError } from '../errors.js';
+import { TLS_FREE_SH } from '../tls-free-env.js';
 import { beginAi } from './ai-switch.js';
 import { newKeyStore } from './encryption.js';
 import { writeData } from './data-file.js';
@@ -53,10 +54,11 @@ export function writeDlc(
   writeFileSync(join(dlc, 'version'), `${banner}\n`);
   for (const u of [...UTILITIES, ...EXECUTABLES]) {
     const script = join(dlc, 'bin', u);
-    // DLC is found from the script's own location (${0%/*}/..), never from the environment.
+    // DLC is found from the script's own location (${0%/*}/..), never from the environment; the
+    // simulator opens no TLS connection, so node starts without loading certificates (tls-free-env.ts).
     writeFileSync(
       script,
-      `#!/bin/sh\nOEFLOW_SIM_DLC="\${0%/*}/.." exec ${sq(process.execPath)} ${sq(mainJs)} ${u} "$@"\n`,
+      `#!/bin/sh\n${TLS_FREE_SH}\nOEFLOW_SIM_DLC="\${0%/*}/.." exec ${sq(process.execPath)} ${sq(mainJs)} ${u} "$@"\n`,
     );
     chmodSync(script, 0o755);
   }

@@ -3,11 +3,11 @@
 // (oeflow in-process) watches for the rest of the suite; one whose owner was killed writes its
 // record a moment later. Either would write into a directory the test already removed.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { eventually } from './eventually.js';
 
 /** True when `pid` is a live quiet-point guard (guards against pid reuse before a kill). */
-function isGuardProcess(pid: number): boolean {
+export function isGuardProcess(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('quiet-guard-main');
   } catch {
@@ -32,4 +32,11 @@ export async function endGuardsUnder(dir: string): Promise<void> {
       killed.push(pid);
     }
   await eventually(() => !killed.some(isGuardProcess), 10_000, 'the killed quiet-point guards to end');
+}
+
+/** The built guard module: the guard process it starts is dist's bundle (a test importing src/ would name a .ts file). */
+export async function builtGuard(): Promise<typeof import('../../src/guard/quiet-guard.js')> {
+  return (await import(
+    resolve(import.meta.dirname, '../../dist/src/guard/quiet-guard.js')
+  )) as typeof import('../../src/guard/quiet-guard.js');
 }

@@ -3,6 +3,7 @@ import { execa, type ResultPromise } from 'execa';
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
+import { tlsFreeEnv } from '../../src/tls-free-env.js';
 import { inProcessBusy, outsideCommand, runOeflowInProcess } from './in-process.js';
 
 export const BIN = resolve(import.meta.dirname, '../../dist/src/cli/bin.js');
@@ -43,7 +44,8 @@ export function spawnedEnv(
   cwd?: string,
 ): { env: Record<string, string>; extendEnv: false; cwd: string } {
   const outside = outsideCommand();
-  return { env: { ...outside.env, ...env }, extendEnv: false, cwd: cwd ?? outside.cwd };
+  // the CLI opens no TLS connection in any test: it starts without loading certificates (src/tls-free-env.ts)
+  return { env: tlsFreeEnv({ ...outside.env, ...env }), extendEnv: false, cwd: cwd ?? outside.cwd };
 }
 
 /** Run `oeflow <args> --json` to completion. */
