@@ -149,6 +149,11 @@ export const errorCodes = {
     exitCode: ExitCode.failed,
     hint: 'Take the backup again; never disable an oeflow quiet point by hand while its run copies.',
   },
+  'OEF-057': {
+    title: 'The quiet-point guard did not start',
+    exitCode: ExitCode.failed,
+    hint: 'No quiet point was asked and the database was not touched. Check that node can start the guard (`node <oeflow>/dist/src/guard/quiet-guard-main.js` must exist; memory and process limits), then run the backup again.',
+  },
   'OEF-060': {
     title: 'Quiet point held longer than --max-quiet',
     exitCode: ExitCode.quietTimeout,

@@ -4,9 +4,11 @@
 import {
   armQuietGuard,
   guardExited,
+  guardStarted,
   releaseQuietGuard,
   type ArmedGuard,
   type GuardRelease,
+  type GuardStart,
 } from '../guard/quiet-guard.js';
 import type { Store } from '../store/index.js';
 import { crashPoint } from './crash-points.js';
@@ -16,6 +18,8 @@ import { processMark } from './run-marker.js';
 export interface QuietGuardControl {
   /** Start the guard of the quiet point this run is about to ask for (or, on resume, still holds since `sinceMs`). */
   arm(stepKey: string, attempt: number, sinceMs?: number): void;
+  /** Whether the guard armed last is watching yet (guard/quiet-guard.ts guardStarted). */
+  started(): Promise<GuardStart>;
   /** finalize: the run is done with its quiet point; stand-down: the one up is not the run's. No-op when not armed. */
   release(how: GuardRelease): void;
   /**
@@ -60,6 +64,9 @@ export function createQuietGuardControl(o: {
           quietGuard: { recordFile: armed.recordFile },
         },
       });
+    },
+    started() {
+      return armed === null ? Promise.resolve({ state: 'ended', how: 'no guard was armed' }) : guardStarted(armed);
     },
     release(how) {
       if (!armed) return;

@@ -174,7 +174,10 @@ export function createStepActor(deps: StepActorDeps) {
       runInput: deps.runInput,
       enteredAt: () => (control.visitSeq() > 0 ? (store.journalRow(runId, control.visitSeq())?.at ?? null) : null),
       quietGuard: {
-        arm: () => deps.quietGuard.arm(input.stepKey, forAttempt),
+        arm: () => {
+          deps.quietGuard.arm(input.stepKey, forAttempt);
+          return deps.quietGuard.started();
+        },
         release: (how) => deps.quietGuard.release(how),
       },
       // a site command's pid, so a resume after a kill waits for it as for a utility (leftover-utilities.ts)

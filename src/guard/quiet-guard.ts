@@ -2,7 +2,7 @@
 // arms it right before it spawns `proquiet enable`, so even a grant that lands after the run
 // died is disabled; it releases it after its own disable, and the guard double-checks.
 import { spawn } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dbPaths } from '../openedge/dlc.js';
@@ -30,11 +30,18 @@ export interface GuardArgs {
   recordFile: string;
 }
 
+export interface GuardExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ArmedGuard {
   pid: number;
   recordFile: string;
   /** argv of the guard, as journaled (leftover-utilities waits for it like a utility). */
   argv: string[];
+  /** How the guard process ended, once this process has seen it end (null while it runs). */
+  exit(): GuardExit | null;
 }
 
 /** Start the guard for the quiet point `runId` is about to ask for on `db`. */
@@ -84,9 +91,13 @@ export function armQuietGuard(o: {
     stdio: 'ignore',
     env: tlsFreeEnv({ ...process.env, ...o.env }),
   });
+  let exit: GuardExit | null = null;
+  child.once('exit', (code, signal) => {
+    exit = { code, signal };
+  });
   child.unref();
   if (child.pid === undefined) throw new Error('the quiet-point guard could not be started');
-  return { pid: child.pid, recordFile: args.recordFile, argv };
+  return { pid: child.pid, recordFile: args.recordFile, argv, exit: () => exit };
 }
 
 export type GuardRelease = 'finalize' | 'stand-down';
@@ -110,6 +121,50 @@ export function releaseQuietGuard(guard: ArmedGuard, how: GuardRelease): void {
     } catch {
       /* already gone */
     }
+  }
+}
+
+/**
+ * Longest quietEnable waits for a new guard to watch before it asks for the quiet point anyway: a
+ * guard still alive then is slow (a loaded host) or cannot write its record (a disk that refuses),
+ * and it watches all the same. One that ended without watching stops the step instead.
+ */
+export const GUARD_START_WAIT_MS = 10_000;
+/** The guard's node starts in ~70–100 ms: a fine poll keeps the wait close to that. */
+const GUARD_START_POLL_MS = 5;
+
+export type GuardStart = { state: 'watching' } | { state: 'slow' } | { state: 'ended'; how: string };
+
+/** True when the guard's record is this guard's (a run's earlier guard leaves its record at the same path). */
+function recordedBy(guard: ArmedGuard): boolean {
+  try {
+    return (JSON.parse(readFileSync(guard.recordFile, 'utf8')) as { guardPid?: number }).guardPid === guard.pid;
+  } catch {
+    return false; // none yet (the guard writes it whole, by rename)
+  }
+}
+
+/**
+ * Wait until a new guard has written its first record (it watches), or has ended without one, or
+ * `limitMs` passed. A quiet point asked before its guard watches would be unguarded if the guard
+ * never gets there (a broken installation, a host out of memory or processes).
+ */
+export async function guardStarted(guard: ArmedGuard, limitMs: number = GUARD_START_WAIT_MS): Promise<GuardStart> {
+  const deadline = Date.now() + limitMs;
+  // a zombie counts as gone before node has reaped it and told how it ended: a few polls for that
+  let goneFor = 0;
+  for (;;) {
+    if (recordedBy(guard)) return { state: 'watching' };
+    const exit = guard.exit();
+    if (exit === null && !pidAlive(guard.pid)) goneFor++;
+    if (exit !== null || goneFor > 20) {
+      if (recordedBy(guard)) return { state: 'watching' }; // it wrote its record just before it ended
+      const how =
+        exit === null ? 'it is gone' : exit.signal !== null ? `killed by ${exit.signal}` : `exit ${exit.code}`;
+      return { state: 'ended', how };
+    }
+    if (Date.now() > deadline) return { state: 'slow' };
+    await new Promise((done) => setTimeout(done, GUARD_START_POLL_MS));
   }
 }
 

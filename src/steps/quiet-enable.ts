@@ -49,9 +49,17 @@ export const quietEnable = {
     // by --max-quiet like the quiet point itself; then proquiet is stopped and the machine
     // disables whatever it may have left.
     const limitMs = env.ctx.input.maxQuietMs;
-    // The guard exists before the request does: whatever happens to this process from here on,
-    // including a grant that lands after it died, the quiet point is disabled (src/guard/).
-    env.quietGuard.arm();
+    // The guard watches before the request exists: whatever happens to this process from here on,
+    // including a grant that lands after it died, the quiet point is disabled (src/guard/). Its
+    // start is waited for here, before the quiet point, not inside it; a guard that ended without
+    // watching would leave the quiet point unguarded, so none is asked.
+    const guard = await env.quietGuard.arm();
+    if (guard.state === 'ended')
+      fail(
+        'failed',
+        'OEF-057',
+        `The quiet-point guard ended before it watched (${guard.how}): no quiet point was asked`,
+      );
     const timeout = limitMs === undefined ? undefined : AbortSignal.timeout(limitMs);
     // where the .lg ends before the request: confirmQuietPoint reads the switch lines from here
     const lgOffset = await stat(dbPaths(env.ctx.input.db).lgFile).then(

@@ -7,6 +7,7 @@ import type {
   StepFailure as MachineStepFailure,
 } from '../../machines/contract.js';
 import type { ErrorCode } from '../errors.js';
+import type { GuardStart } from '../guard/quiet-guard.js';
 import type { Utility } from '../openedge/runner.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 import type { BusyState } from '../openedge/types.js';
@@ -67,8 +68,11 @@ export interface StepEnv {
   readonly runInput: ProcedureInput;
   /** When the run entered the state this step runs in (the journaled transition), for steps that must tell their own earlier attempt from someone else's act. */
   enteredAt(): string | null;
-  /** The run's quiet-point guard (src/guard/): armed before `proquiet enable`, released after the disable. */
-  readonly quietGuard: { arm(): void; release(how: 'finalize' | 'stand-down'): void };
+  /**
+   * The run's quiet-point guard (src/guard/): armed before `proquiet enable` (resolving once it
+   * watches, has ended, or is slow: guardStarted), released after the disable.
+   */
+  readonly quietGuard: { arm(): Promise<GuardStart>; release(how: 'finalize' | 'stand-down'): void };
   /**
    * Journals a site command (--snapshot-cmd, --jobs-check) the moment it runs, with its pid, so
    * a resume after a kill waits for it like a leftover utility; the returned function journals

@@ -1,6 +1,7 @@
 // A StepEnv for unit tests of one step: no engine, no store; the step's own tools, input and
 // facts, and inert hooks for what the engine would journal (site commands, spawns, progress).
 import type { ProcedureInput } from '../../machines/contract.js';
+import type { QuietGuardControl } from '../../src/engine/quiet-guard-control.js';
 import type { OpenEdgeTools } from '../../src/openedge/tools.js';
 import type { StepEnv } from '../../src/steps/step.js';
 
@@ -18,7 +19,7 @@ export function fakeStepEnv(o: {
     progress: () => undefined,
     catalog: () => undefined,
     runStartedAt: '2026-12-01T09:00:00.000Z',
-    quietGuard: { arm: () => undefined, release: () => undefined },
+    quietGuard: { arm: () => Promise.resolve({ state: 'watching' }), release: () => undefined },
     siteCommandStarted: () => () => undefined,
     markSpawn: () => ({ spawnId: 'test', env: {} }),
     runInput: o.input,
@@ -26,3 +27,11 @@ export function fakeStepEnv(o: {
     ctx: { input: o.input, facts: o.facts, aiIndex: 0, rollForwardStarted: false, failure: null },
   };
 }
+
+/** The engine's guard control for runs that never ask for a quiet point: arms nothing, always watching. */
+export const inertQuietGuardControl: QuietGuardControl = {
+  arm: () => undefined,
+  started: () => Promise.resolve({ state: 'watching' }),
+  release: () => undefined,
+  finalizeAndWait: () => Promise.resolve(true),
+};

@@ -28,6 +28,7 @@ import { driveRun, type DriveOptions, type RunOutcome } from '../../../src/engin
 import type { OpenEdgeTools } from '../../../src/openedge/tools.js';
 import type { Reconciliation, Step } from '../../../src/steps/step.js';
 import { type Store } from '../../../src/store/index.js';
+import { inertQuietGuardControl } from '../../helpers/step-env.js';
 
 /** A test procedure: one `once` step that can be left in doubt, as the shipped machines build it. */
 function testMachine(canBeInDoubt: boolean): AnyStateMachine {
@@ -156,7 +157,7 @@ function drive(
       steps: { aiSwitch: step },
       toolsFor: () => ({}) as OpenEdgeTools,
       catalog: () => undefined,
-      quietGuard: { arm: () => undefined, release: () => undefined, finalizeAndWait: () => Promise.resolve(true) },
+      quietGuard: inertQuietGuardControl,
     },
     snapshot: run.snapshot as Snapshot<unknown>,
     maxQuietMs: 60_000,

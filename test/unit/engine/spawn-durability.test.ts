@@ -20,6 +20,7 @@ import { journalDurableBeforeSpawn } from '../../../src/engine/step-actor.js';
 import type { OpenEdgeTools } from '../../../src/openedge/tools.js';
 import type { Step } from '../../../src/steps/step.js';
 import { steps as shippedSteps } from '../../../src/steps/index.js';
+import { inertQuietGuardControl } from '../../helpers/step-env.js';
 
 /** Two idempotent steps in a row: `copy` (an ordinary call) then `release` (one an OS crash does too). */
 function testMachine(): AnyStateMachine {
@@ -113,7 +114,7 @@ describe('the fsync before a utility call', () => {
             },
           }) as unknown as OpenEdgeTools,
         catalog: () => undefined,
-        quietGuard: { arm: () => undefined, release: () => undefined, finalizeAndWait: () => Promise.resolve(true) },
+        quietGuard: inertQuietGuardControl,
       },
       maxQuietMs: 60_000,
     });

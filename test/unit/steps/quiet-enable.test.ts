@@ -85,3 +85,21 @@ describe('quietEnable reads', () => {
     expect(calls.aimageList).toBe(1); // the reconcile's own, fresh read
   });
 });
+
+describe('quietEnable and its guard', () => {
+  it('asks for no quiet point when the guard ended before it watched (OEF-057)', async () => {
+    const { env } = database({ 1: ['Busy', 5], 2: ['Empty', 0], 3: ['Empty', 0] });
+    const e = env({ preflight: preflightFacts });
+    let asked = 0;
+    const tools = { ...e.tools, quietEnable: () => (asked++, Promise.reject(new Error('must not be called'))) };
+    const step = {
+      ...e,
+      tools: tools as unknown as OpenEdgeTools,
+      quietGuard: { arm: () => Promise.resolve({ state: 'ended', how: 'exit 1' } as const), release: () => undefined },
+    };
+    await expect(quietEnable.run(step, await quietEnable.intentProbe(e))).rejects.toMatchObject({
+      failure: { kind: 'failed', code: 'OEF-057', message: expect.stringContaining('exit 1') as unknown },
+    });
+    expect(asked).toBe(0);
+  });
+});
