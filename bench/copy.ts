@@ -1,7 +1,7 @@
 // bench/copy: the copier's throughput as a ratio to `cp` and to `cp` + `sha256sum` on the same
 // files in the same run. Usage: node dist/bench/copy.js [MiB] (or OEFLOW_BENCH_MB; default 1024),
 // OEFLOW_BENCH_ROUNDS (default 2), OEFLOW_BENCH_DIR (default the OS temp dir),
-// OEFLOW_BENCH_CACHE=cold, OEFLOW_BENCH_READ_MBPS=<MB/s> (see bench/README.md).
+// OEFLOW_BENCH_CACHE=cold, OEFLOW_BENCH_READ_MBPS=<MB/s> (see bench/README.md, "copy").
 import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';

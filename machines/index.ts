@@ -21,7 +21,7 @@ export type MachineId = keyof typeof machines;
 /**
  * sha256 of the canonical definition: a resume refuses a changed machine unless its state still exists.
  * `hex` is any SHA-256 of the text's UTF-8 bytes (the engine passes node:crypto's: this file's
- * plain-TypeScript one costs ~50 ms cold at every backup's start, bench/README.md).
+ * plain-TypeScript one costs ~50 ms cold at every backup's start, bench/README.md "Start phase").
  */
 export function machineHash(machine: AnyStateMachine, hex: (text: string) => string = sha256Hex): string {
   return hex(canonicalJson(describeMachine(machine)));

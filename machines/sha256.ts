@@ -44,7 +44,7 @@ export function sha256Hex(text: string): string {
     }
     // Plain assignments and the rotations written out (no array per round, no call per
     // rotation): this runs once per command, mostly in V8's interpreter, where they made a
-    // 9 KB definition cost 35-80 ms at load 20 (bench/README.md).
+    // 9 KB definition cost 35-80 ms at load 20 (bench/HISTORY.md, "cli-start, 1 December (perf helper)").
     let a = h[0]!,
       b = h[1]!,
       c = h[2]!,

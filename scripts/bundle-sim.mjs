@@ -4,7 +4,7 @@
 // dist/src/sim/broker.js (what proserve starts). Why: each simulated utility call is a new node
 // process, and node loads an unbundled entry's ~20 modules one by one through its asynchronous
 // ES module loader; one file parses faster and costs fewer instructions (bench/sim-start,
-// bench/README.md). Same code, built from the same sources: tsc's unbundled files behave alike.
+// bench/HISTORY.md "Bundled simulator"). Same code, built from the same sources: tsc's unbundled files behave alike.
 // Bundled from the TypeScript sources (not tsc's output), so re-bundling never reads a bundle.
 import { build } from 'esbuild';
 import { dirname, resolve } from 'node:path';

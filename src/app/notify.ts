@@ -45,7 +45,8 @@ export async function notify(
   if (!command) return undefined;
   let record: NotifyRecord;
   try {
-    // execa is loaded only when a hook is configured: ~150 modules every backup and restore paid (bench/README.md)
+    // execa is loaded only when a hook is configured: ~150 modules every backup and restore paid
+    // (bench/HISTORY.md "What the window holds now")
     const { execa } = await import('execa');
     const r = await execa('sh', ['-c', command], {
       input: `${JSON.stringify(payload, null, 2)}\n`,

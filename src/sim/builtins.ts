@@ -1,6 +1,6 @@
 // Builtins that only some utility calls use, loaded on their first use instead of at start:
 // `node:crypto` alone is ~4 % of a call's start, `node:net` ~3 %, and a busy check needs
-// neither (bench/sim-start, bench/README.md). A static import would load them in every call,
+// neither (bench/sim-start, bench/HISTORY.md "Bundled simulator"). A static import would load them in every call,
 // the bundled main.js included (the bundler hoists static imports of builtins).
 import { createRequire } from 'node:module';
 

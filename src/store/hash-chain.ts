@@ -12,7 +12,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /**
  * One-shot hashing (`crypto.hash`, Node >= 20.12): no Hash object per call. A journal row takes
  * two to four hashes, and each Hash object is a native allocation and a handle: memory written
- * per row, which after every utility spawn costs a page fault per page (bench/README.md).
+ * per row, which after every utility spawn costs a page fault per page (bench/HISTORY.md,
+ * "Roll forward: the store's share and the fork's").
  */
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
