@@ -1,6 +1,7 @@
 // Arming and releasing a run's quiet-point guard (the process is quiet-guard-main.ts). The run
-// arms it right before it spawns `proquiet enable`, so even a grant that lands after the run
-// died is disabled; it releases it after its own disable, and the guard double-checks.
+// arms it and waits until it watches (guardStarted) before it spawns `proquiet enable`, so even a
+// grant that lands after the run died is disabled; it releases it after its own disable, and the
+// guard double-checks.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
