@@ -53,7 +53,10 @@ export const quietEnable = {
     // including a grant that lands after it died, the quiet point is disabled (src/guard/). Its
     // start is waited for here, before the quiet point, not inside it; a guard that ended without
     // watching would leave the quiet point unguarded, so none is asked.
+    const armedAt = Date.now();
     const guard = await env.quietGuard.arm();
+    // evidence of the guard behind this quiet point: watching, or still starting after the bound
+    const guardFacts = { guard: guard.state, guardStartMs: Date.now() - armedAt };
     if (guard.state === 'ended')
       fail(
         'failed',
@@ -88,7 +91,7 @@ export const quietEnable = {
     }
     // Issue 9: nothing else runs while writes are held. Which AI sequence the forced switch
     // made BUSY is read after the disable, from the .lg and the extent list (confirm-quiet-point.ts).
-    return { enabledAt, previousSeq: before.busySeq, lgOffset };
+    return { enabledAt, previousSeq: before.busySeq, lgOffset, ...guardFacts };
   },
   factsWhenDecided: (now, intent) => ({
     enabledAt: intent.at,

@@ -39,7 +39,15 @@ export interface StepFacts {
   };
   prepareCopy: { copyMethod: string; stagingDir: string; warning: string };
   shutdown: { shutdownAt: string; alreadyDown: boolean };
-  quietEnable: { enabledAt: string; lgOffset: number; previousSeq: number; pairedSeq: number };
+  /** guard: 'watching', or 'slow' when the run asked before its guard watched (guardStartMs after the spawn). */
+  quietEnable: {
+    enabledAt: string;
+    lgOffset: number;
+    previousSeq: number;
+    pairedSeq: number;
+    guard: string;
+    guardStartMs: number;
+  };
   quietDisable: { quietWindowMs: number };
   /** structure: the warning of a stale on-disk .st the copy worked around. */
   snapshot: { copyDir: string; manifestDigest: string; pairedSeqAnnounced: number; structure: string };
@@ -79,7 +87,14 @@ const readers: FactReaders = {
   },
   prepareCopy: { copyMethod: text, stagingDir: text, warning: text },
   shutdown: { shutdownAt: text, alreadyDown: flag },
-  quietEnable: { enabledAt: text, lgOffset: count, previousSeq: count, pairedSeq: count },
+  quietEnable: {
+    enabledAt: text,
+    lgOffset: count,
+    previousSeq: count,
+    pairedSeq: count,
+    guard: text,
+    guardStartMs: count,
+  },
   quietDisable: { quietWindowMs: count },
   snapshot: { copyDir: text, manifestDigest: text, pairedSeqAnnounced: count, structure: structureWarning },
   copyFiles: { ...copiedReaders, sealAfterDisable: decodeUnsealedCopy },

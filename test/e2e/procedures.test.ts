@@ -144,6 +144,8 @@ describe('oeflow backup online + restore', () => {
     const b = await oeflow(['backup', 'online', s.db, '--to', join(dir, 'bk')], s.env);
     await load;
     expect(b.json.status, b.stderr).toBe('completed');
+    // the quiet point was asked only once its guard watched (README "Quiet-point guard")
+    expect(b.json.quietGuard).toEqual({ state: 'watching', startMs: expect.any(Number) as unknown });
     expect(invocations(s.dlc, 'proquiet', 'disable').filter((i) => i.exitCode === 0)).toHaveLength(1);
     await simCli(s, 'archive', s.db, '--to', join(dir, 'arch')); // FULL extents out, so the switch finds an EMPTY one
     await execa(join(s.dlc, 'bin', 'rfutil'), [s.db, '-C', 'aimage', 'new'], { env: s.env });
