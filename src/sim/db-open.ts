@@ -56,6 +56,15 @@ export function requireExtents(s: Session, mb: MasterBlock): void {
   if (missing !== undefined) s.fail(msg.cannotOpen(missing.path));
 }
 
+/**
+ * What runs crash recovery when it opens the database (proserve, truncate bi, even with -F) is
+ * refused while a roll forward protects it with oplock (docs/openedge.md §3.7, §4.41). The exit
+ * code is the simulator's choice.
+ */
+export function refuseUnderOplock(s: Session, mb: MasterBlock): void {
+  if (mb.roll.oplock === true) s.fail([msg.oplockLocked(), msg.oplockWait()]);
+}
+
 /** Open single-user: refuse if in use, hold a mode-1 .lk until the end, check extents. */
 export function openSingleUser(s: Session, paths: DbPaths, checkExtents = true): MasterBlock {
   refuseInUse(s, paths);

@@ -88,6 +88,14 @@ export interface MasterBlock {
      * or is killed: no crash recovery, no retry, the next roll forward gets 4554 (KB P61656).
      */
     noInteg?: boolean;
+    /**
+     * ROLL FORWARD OPLOCK: set by `roll forward oplock`, kept between roll-forward sessions until
+     * `roll opunlock`; what would run crash recovery (proserve, truncate bi even with -F) is
+     * refused meanwhile (docs/openedge.md §4.41, §3.7).
+     */
+    oplock?: boolean;
+    /** Set by `roll opunlock`: it completed crash recovery, so no roll forward is possible any more. */
+    opunlocked?: boolean;
   };
   replication: 'none' | 'source' | 'target';
   /** A replication source's target: connected (absent) or offline; LOCKED extents wait for it (replication.ts). */

@@ -137,6 +137,18 @@ export const msg = {
   noteCounts: () => m(1029, "SYSTEM ERROR: Note leading and trailing counts don't match"),
   // KB P61656 / KB 000041245: the next roll forward after a failed `-i` one
   tranTableMismatch: () => m(4554, 'rlaiextrd: Transaction table mismatch ptran: 0 note 1.'),
+  // ROLL FORWARD OPLOCK (docs/openedge.md §4.41): texts as the docs show them, no number seen;
+  // the unlock line is cut off there ("… roll forward pro"), its end is the simulator's
+  oplockLocked: () => m(null, 'Target database has been locked during roll forward process.'),
+  oplockWait: () =>
+    m(
+      null,
+      'Please wait until the roll forward process is finished or use the rfutil -C roll opunlock option to disable the protection.',
+    ),
+  oplockUnlocked: () => m(null, 'Target database has been unlocked during roll forward process.'),
+  notOplocked: (db: string) => m(90052, `The database ${db} is not under roll forward protection.`),
+  rollAfterOpunlock: (db: string) =>
+    m(90053, `Roll forward of ${db} is not possible after roll opunlock completed its crash recovery.`),
   applyNote: (bkupdctr: number, noteUpdctr: number) =>
     m(1028, `SYSTEM ERROR: Rollforward Apply AI note, BKUPDCTR=${bkupdctr}, note updctr=${noteUpdctr}.`),
   noteLocation: (area: number, dbkey: number, recordType: number) =>

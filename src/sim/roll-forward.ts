@@ -7,12 +7,15 @@
 // or with a broken note (1029) is applied up to the defect and leaves the database
 // partially rolled forward: the sequence does not advance and only retry continues. With
 // `-i` (no integrity) a failure cannot be recovered: every later roll forward gets 4554.
+// `oplock` protects the target between sessions (refusals: db-open.ts refuseUnderOplock) until
+// `roll opunlock`, which runs crash recovery; no roll forward is possible after it.
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readAiFile, type AiDefect, type AiFile, type TxNote } from './ai-file.js';
 import { headerMessages, trailerMessages, verboseNotes } from './ai-report.js';
 import { disableAi } from './ai-switch.js';
+import { recoverAtOpen } from './crash-recovery.js';
 import { appendData, counterOf, lastLine, type DataTx } from './data-file.js';
 import { oeDate } from './dates.js';
 import {
@@ -37,6 +40,8 @@ export interface RollForwardOptions {
   list: string | null;
   /** `-i`: no integrity (no crash recovery, no retry if it fails: docs/openedge.md §4.30). */
   noInteg?: boolean;
+  /** `oplock`: protect the target until `roll opunlock` (docs/openedge.md §4.41). */
+  oplock?: boolean;
 }
 
 const COMMENT = /^[:#*]/;
@@ -186,6 +191,14 @@ export async function rollForward(s: Session, paths: DbPaths, o: RollForwardOpti
     });
     s.say([msg.rfWarning(), msg.rfReenable(), msg.rfContinued(), msg.rfAiMgmtDisabled(), msg.aiDisabled()], 'W');
   }
+  if (mb.roll.opunlocked === true) s.fail(msg.rollAfterOpunlock(paths.base));
+  if (o.oplock === true) {
+    // the protection is set before any file is read, and stays whatever happens to this session
+    setFlags(paths, (m) => {
+      m.roll.oplock = true;
+    });
+    s.say(msg.oplockLocked());
+  }
   const files = o.list !== null ? listFiles(s, o.list) : [openFile(s, resolve(o.file ?? ''))];
   // a `-i` roll forward that failed or was killed left transactions the database cannot
   // recover: its transaction table no longer matches any file, retry included (KB P61656)
@@ -198,4 +211,21 @@ export async function rollForward(s: Session, paths: DbPaths, o: RollForwardOpti
   for (const [i, opened] of files.entries()) {
     if (applyFile(s, paths, opened, o, o.retry && i === 0)) return;
   }
+}
+
+/** `roll opunlock`: lift the protection and complete crash recovery; no roll forward after it (docs/openedge.md §4.41). */
+export async function rollOpunlock(s: Session, paths: DbPaths): Promise<void> {
+  await s.gate([msg.notOplocked(paths.base)]);
+  const logs = updateMasterSync(paths, (m): Msg[] | null => {
+    if (m.roll.oplock !== true) return null;
+    const recovery = recoverAtOpen(m, Date.now());
+    delete m.roll.oplock;
+    m.roll.opunlocked = true;
+    m.state = 'closed';
+    m.lstmod = Date.now();
+    return recovery.logs;
+  });
+  if (logs === null) s.fail(msg.notOplocked(paths.base));
+  s.crashPoint();
+  s.say([...logs, msg.oplockUnlocked()]);
 }

@@ -45,7 +45,7 @@ describe('transactions that span AI files', () => {
 
   it('a transaction active at a switch spans two files; a copy rolled forward through both has it, a copy opened in between backs it out and only a new restore helps', async () => {
     const sim = newSim({ aiExtents: 3 });
-    const [whole, opened] = await repairedCopies(sim, 'whole', 'opened');
+    const [whole, opened, guarded, unlocked] = await repairedCopies(sim, 'whole', 'opened', 'guarded', 'unlocked');
     expect((await sim.run('proserve', [sim.db])).exitCode).toBe(0);
     expect((await sim.oeflow(['sim', 'load', sim.db, '--tx', '10'])).exitCode).toBe(0);
     const held = await holdTransaction(sim.db, false);
@@ -81,6 +81,46 @@ describe('transactions that span AI files', () => {
     const retry = await rf(sim, db, `${sim.db}.a2`, true);
     expect({ rc: retry.exitCode, m: retry.messages.slice(-2) }).toEqual({ rc: 1, m: [1028, 8999] });
     expect(await digest(sim, db)).not.toBe(source);
+
+    // protected with oplock (docs/openedge.md §4.41): what would back the transaction out is refused between files
+    const LOCKED = 'Target database has been locked during roll forward process.';
+    const WAIT = 'use the rfutil -C roll opunlock option to disable the protection.';
+    const oplock = (copy: string, file: string) =>
+      sim.run('rfutil', [copy, '-C', 'roll', 'forward', 'oplock', '-a', file]);
+    const g = guarded ?? '';
+    const first = await oplock(g, `${sim.db}.a1`);
+    expect({ rc: first.exitCode, locked: first.stdout.includes(LOCKED) }).toEqual({ rc: 0, locked: true });
+    const unchanged = await digest(sim, g);
+    for (const [utility, args] of [
+      ['proserve', [g]],
+      ['proutil', [g, '-C', 'truncate', 'bi', '-F']],
+    ] as const) {
+      const refused = await sim.run(utility, args);
+      expect({ rc: refused.exitCode, out: refused.stdout }, utility).toMatchObject({
+        rc: 1,
+        out: expect.stringContaining(WAIT) as unknown,
+      });
+    }
+    expect(lg(g)).toContain(`(-----) ${LOCKED}`);
+    expect(await digest(sim, g)).toBe(unchanged);
+    expect((await oplock(g, `${sim.db}.a2`)).exitCode).toBe(0);
+    expect(await digest(sim, g)).toBe(source);
+    const lifted = await sim.run('rfutil', [g, '-C', 'roll', 'opunlock']);
+    expect({ rc: lifted.exitCode, out: lifted.stdout }).toMatchObject({
+      rc: 0,
+      out: expect.stringContaining('Target database has been unlocked during roll forward process.') as unknown,
+    });
+    expect((await sim.run('rfutil', [g, '-C', 'roll', 'opunlock'])).messages).toEqual([90052]);
+    expect((await sim.run('proserve', [g])).exitCode).toBe(0);
+    expect((await sim.run('proshut', [g, '-by'])).exitCode).toBe(0);
+    expect(await digest(sim, g)).toBe(source);
+    // opunlock between files completes crash recovery: the transaction is backed out, no roll forward after it
+    const u = unlocked ?? '';
+    expect((await oplock(u, `${sim.db}.a1`)).exitCode).toBe(0);
+    expect((await sim.run('rfutil', [u, '-C', 'roll', 'opunlock'])).exitCode).toBe(0);
+    expect(lg(u)).toContain('(7162) Begin Logical Undo Phase, 1 incomplete transactions are being backed out.');
+    for (const again of [await rf(sim, u, `${sim.db}.a2`), await rf(sim, u, `${sim.db}.a2`, true)])
+      expect({ rc: again.exitCode, m: again.messages }).toEqual({ rc: 1, m: [90053] });
   }, 180_000);
 
   it('a crash leaves an active transaction in the blocks; the next proserve backs it out and logs it to AI', async () => {

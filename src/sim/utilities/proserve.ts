@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { brokerCall, brokerScript } from '../broker-protocol.js';
 import { childProcess } from '../builtins.js';
 import { clockTime } from '../dates.js';
-import { refuseInUse, requireDb, requireExtents } from '../db-open.js';
+import { refuseInUse, refuseUnderOplock, requireDb, requireExtents } from '../db-open.js';
 import { readLk } from '../lk-file.js';
 import { msg } from '../messages.js';
 import { archiverParams } from '../archiver.js';
@@ -18,6 +18,7 @@ export async function run(s: Session): Promise<void> {
   const { paths, mb } = requireDb(s, s.args[0]);
   s.src = { tag: 'BROKER', usr: 0 };
   refuseInUse(s, paths);
+  refuseUnderOplock(s, mb);
   requireExtents(s, mb);
   const archiver = archiverParams(s.args.slice(1));
   if (archiver !== null && 'text' in archiver) s.fail(archiver);

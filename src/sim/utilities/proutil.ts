@@ -1,7 +1,7 @@
 // proutil db-name -C { busy | holder | truncate bi | describe |
 //                      enablesitereplication {source|target} | disablesitereplication {source|target} }
 import { oeDate } from '../dates.js';
-import { lkState, openSingleUser, requireDb } from '../db-open.js';
+import { lkState, openSingleUser, refuseUnderOplock, requireDb } from '../db-open.js';
 import { LK_CRASH_RECOVERY } from '../lk-file.js';
 import { truncateBiFile } from '../data-file.js';
 import { aiExtents, biExtent, updateMasterSync, type MasterBlock } from '../master-block.js';
@@ -47,6 +47,7 @@ function holder(s: Session, paths: DbPaths): never {
 
 async function truncateBi(s: Session, paths: DbPaths): Promise<void> {
   const mb = openSingleUser(s, paths);
+  refuseUnderOplock(s, mb);
   await s.gate([msg.inUseMulti(paths.base)]);
   // it opens the database: crash recovery backs out what was active before the BI goes (docs/openedge.md §3)
   const recovery = updateMasterSync(paths, (m) => {

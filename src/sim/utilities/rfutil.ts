@@ -1,6 +1,7 @@
 // rfutil db-name -C { aimage begin|end|new|list|extent list|extent full|extent empty [n|path]
 //                    | aimage query <opt> by <search> <value> | aimage scan [verbose] -a file
-//                    | mark backedup | sequence | roll forward [retry] … | aiarchiver enable|disable }
+//                    | mark backedup | sequence | roll forward [retry] [oplock] … | roll opunlock
+//                    | aiarchiver enable|disable }
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
@@ -24,11 +25,11 @@ import { openOnlineOrSingle, openSingleUser, requireDb } from '../db-open.js';
 import { aiExtents, updateMasterSync, type MasterBlock } from '../master-block.js';
 import { msg, screen, type Msg } from '../messages.js';
 import type { DbPaths } from '../paths.js';
-import { rollForward, type RollForwardOptions } from '../roll-forward.js';
+import { rollForward, rollOpunlock, type RollForwardOptions } from '../roll-forward.js';
 import type { Session } from '../session.js';
 
 const SYNTAX =
-  'rfutil db-name -C { aimage begin|end|new|list|extent list|extent full|extent empty [n|path]|query <opt> by <search> <value>|scan [verbose] -a file | mark backedup | sequence | roll forward [retry] [verbose] [endtime yyyy:mm:dd:hh:mm:ss] [-B n] [-r] [-i] {-a file|-ailist list} | aiarchiver enable -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]|disable|end|setdir dirs|setinterval n | aiarchive extent <n|path> <target> }';
+  'rfutil db-name -C { aimage begin|end|new|list|extent list|extent full|extent empty [n|path]|query <opt> by <search> <value>|scan [verbose] -a file | mark backedup | sequence | roll forward [retry] [oplock] [verbose] [endtime yyyy:mm:dd:hh:mm:ss] [-B n] [-r] [-i] {-a file|-ailist list} | roll opunlock | aiarchiver enable -aiarcdir dirs [-aiarcinterval n] [-aiarcdircreate]|disable|end|setdir dirs|setinterval n | aiarchive extent <n|path> <target> }';
 
 function usage(s: Session, detail: string): never {
   return s.fail(msg.usage('rfutil', detail, SYNTAX));
@@ -197,6 +198,7 @@ function rollOptions(s: Session, raw: readonly string[]): RollForwardOptions {
     const lower = t.toLowerCase();
     const next = raw[i + 1];
     if (lower === 'retry') o.retry = true;
+    else if (lower === 'oplock') o.oplock = true;
     else if (lower === 'verbose') o.verbose = true;
     else if (lower === '-r') continue;
     else if (t === '-i') o.noInteg = true;
@@ -307,6 +309,10 @@ export async function run(s: Session): Promise<void> {
   }
   if (q.join(' ') === 'mark backedup') return markBackedup(s, paths);
   if (q.join(' ') === 'sequence') return sequence(s, paths);
+  if (q.join(' ') === 'roll opunlock') {
+    openSingleUser(s, paths);
+    return rollOpunlock(s, paths);
+  }
   if (q[0] === 'roll' && q[1] === 'forward') {
     const o = rollOptions(s, raw);
     openSingleUser(s, paths);
