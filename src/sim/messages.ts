@@ -147,8 +147,7 @@ export const msg = {
     ),
   oplockUnlocked: () => m(null, 'Target database has been unlocked during roll forward process.'),
   notOplocked: (db: string) => m(90052, `The database ${db} is not under roll forward protection.`),
-  rollAfterOpunlock: (db: string) =>
-    m(90053, `Roll forward of ${db} is not possible after roll opunlock completed its crash recovery.`),
+  rollAfterOpunlock: () => m(null, 'Roll forward process has been stopped with the opunlock option.'),
   applyNote: (bkupdctr: number, noteUpdctr: number) =>
     m(1028, `SYSTEM ERROR: Rollforward Apply AI note, BKUPDCTR=${bkupdctr}, note updctr=${noteUpdctr}.`),
   noteLocation: (area: number, dbkey: number, recordType: number) =>

@@ -7,8 +7,9 @@
 // or with a broken note (1029) is applied up to the defect and leaves the database
 // partially rolled forward: the sequence does not advance and only retry continues. With
 // `-i` (no integrity) a failure cannot be recovered: every later roll forward gets 4554.
-// `oplock` protects the target between sessions (refusals: db-open.ts refuseUnderOplock) until
-// `roll opunlock`, which runs crash recovery; no roll forward is possible after it.
+// `oplock` protects the target between sessions (refusals: db-open.ts refuseUnderOplock) until a
+// session leaves no transaction active, or `roll opunlock` runs crash recovery and ends the roll
+// forward for good.
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { readAiFile, type AiDefect, type AiFile, type TxNote } from './ai-file.j
 import { headerMessages, trailerMessages, verboseNotes } from './ai-report.js';
 import { disableAi } from './ai-switch.js';
 import { recoverAtOpen } from './crash-recovery.js';
-import { appendData, counterOf, lastLine, type DataTx } from './data-file.js';
+import { activeTrids, appendData, counterOf, lastLine, readData, type DataTx } from './data-file.js';
 import { oeDate } from './dates.js';
 import {
   dataExtent,
@@ -191,7 +192,7 @@ export async function rollForward(s: Session, paths: DbPaths, o: RollForwardOpti
     });
     s.say([msg.rfWarning(), msg.rfReenable(), msg.rfContinued(), msg.rfAiMgmtDisabled(), msg.aiDisabled()], 'W');
   }
-  if (mb.roll.opunlocked === true) s.fail(msg.rollAfterOpunlock(paths.base));
+  if (mb.roll.opunlocked === true) s.fail(msg.rollAfterOpunlock());
   if (o.oplock === true) {
     // the protection is set before any file is read, and stays whatever happens to this session
     setFlags(paths, (m) => {
@@ -209,8 +210,24 @@ export async function rollForward(s: Session, paths: DbPaths, o: RollForwardOpti
     if (files[0]?.file.header.seqno !== partial.seq) s.fail(msg.retryWrongFile(partial.path, partial.seq));
   }
   for (const [i, opened] of files.entries()) {
-    if (applyFile(s, paths, opened, o, o.retry && i === 0)) return;
+    if (applyFile(s, paths, opened, o, o.retry && i === 0)) break;
   }
+  liftOplockWhenRecovered(s, paths);
+}
+
+/**
+ * "At the end of the final roll forward or roll forward retry session (after all the phases of
+ * crash recovery have been finished) the protection is automatically turned off" (docs/openedge.md
+ * §4.41). The simulator reads "finished" as: no transaction is left active in the blocks, so an
+ * open would have nothing to back out [I].
+ */
+function liftOplockWhenRecovered(s: Session, paths: DbPaths): void {
+  const lifted = updateMasterSync(paths, (m) => {
+    if (m.roll.oplock !== true || activeTrids(readData(dataExtent(m).path)).length > 0) return false;
+    delete m.roll.oplock;
+    return true;
+  });
+  if (lifted) s.say(msg.oplockUnlocked());
 }
 
 /** `roll opunlock`: lift the protection and complete crash recovery; no roll forward after it (docs/openedge.md §4.41). */
