@@ -82,6 +82,11 @@ export interface ProcedureInput {
   aiBeginDate?: string;
   /** Restore: the copy came from a replication-enabled database. */
   replication?: 'source' | 'target' | null;
+  /**
+   * Restore: every roll forward protects the target (ROLL FORWARD OPLOCK): nothing that would
+   * run crash recovery can open it between AI files (docs/openedge.md §4.41).
+   */
+  oplock?: boolean;
 }
 
 export interface ProcedureContext {

@@ -16,6 +16,7 @@ import { fact } from '../steps/step-facts.js';
 import { emitRun, exitCodeFor, renderRun, runResult } from './run-result.js';
 import { journalLogProblem } from './command-log.js';
 import { trackSteps } from './step-tracker.js';
+import { restoreNextStep } from './restore-target.js';
 
 /** Inside --into, beside the restored database: where compressed AI archives are decompressed. */
 export const AI_SCRATCH_DIR = '.oeflow-ai';
@@ -25,6 +26,7 @@ interface RestoreOpts {
   ai: string[];
   until?: string;
   plan?: boolean;
+  oplock?: boolean;
 }
 
 export function registerRestoreCommand(program: Command, io: CliIO, outcome: CommandOutcome): void {
@@ -36,6 +38,10 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
     .requiredOption('--ai <file|dir...>', 'AI files and/or directories of archived AI files')
     .option('--until <time>', 'stop the roll forward at this time (roll forward endtime)')
     .option('--plan', 'prove the AI chain and print the commands, change nothing')
+    .option(
+      '--oplock',
+      'roll forward with OPLOCK: nothing that would run crash recovery (proserve, truncate bi, idxbuild) can open the target between AI files (releases whose rfutil has ROLL FORWARD OPLOCK)',
+    )
     .action(async (ref: string, o: RestoreOpts, command: Command) => {
       const opts = globalOptions(command);
       // loaded here, not at start: `--help` and the read-only commands never need them
@@ -101,6 +107,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           targetDb,
           plan.files.map((f) => f.path),
           endtime,
+          o.oplock === true,
         );
         if (o.plan) {
           // the plan decompressed into a temporary directory: show where the run will put each file
@@ -145,6 +152,8 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         journalLogProblem(outcome.log, store, result.runId);
         const durationMs = Date.now() - started;
         const { notifyOutcome } = await import('../app/start-procedure.js');
+        const { targetLeftProtected } = await import('../app/restore-from-backup.js');
+        const targetProtected = targetLeftProtected(result.facts);
         await notifyOutcome(notifySettingFor(command, backup.db), store, result, {
           db: targetDb,
           machineId: 'roll-forward',
@@ -169,6 +178,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           aiFiles: input.aiFiles,
           decompressed: plan.decompressed,
           ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}),
+          ...(targetProtected === undefined ? {} : { targetProtected }),
           warnings,
         };
         emitRun(io, opts, outcome, printed, (r) =>
@@ -177,7 +187,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
               lines: [
                 `AI files     ${r.aiFiles.length} rolled forward${r.endtime ? `, up to ${r.endtime} (${r.endtimeZone ?? ''})` : ''}`,
               ],
-              next: `check the data in ${targetDb}, then start it (proserve ${targetDb}); once it is opened, no further AI file can be rolled forward into it`,
+              next: restoreNextStep(targetDb, r.targetProtected),
             }),
             ...r.warnings.map((w) => `warning: ${w}`),
           ].join('\n'),

@@ -19,6 +19,7 @@ import { emitRun, exitCodeFor, renderRun, runResult } from './run-result.js';
 import { journalLogProblem } from './command-log.js';
 import { trackSteps } from './step-tracker.js';
 import { backupFigures, renderFigures } from './backup-figures.js';
+import { restoreNextStep } from './restore-target.js';
 import { writeOutputFile } from './output-file.js';
 import { table } from './table.js';
 import { localTime } from './local-time.js';
@@ -346,6 +347,10 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
         const run = store.getRun(result.runId)!;
         const { notifyOutcome } = await import('../app/start-procedure.js');
         await notifyOutcome(notifySettingFor(command, run.db), store, result, { db: run.db, machineId: run.machineId });
+        const restored = run.machineId === 'roll-forward' && result.status === 'completed';
+        const targetProtected = restored
+          ? (await import('../app/restore-from-backup.js')).targetLeftProtected(result.facts)
+          : undefined;
         const printed = {
           ...runResult(result, {
             backupId,
@@ -355,12 +360,15 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
             durationMs: Date.now() - started,
           }),
           ...backupFigures(result.facts),
+          ...(targetProtected === undefined ? {} : { targetProtected }),
         };
         emitRun(io, opts, outcome, printed, (r) =>
           renderRun(r, {
             next: backupId
               ? `to restore: oeflow restore ${backupId} --into <empty dir> --ai <archived AI files>`
-              : `oeflow verify ${r.runId} proves the run`,
+              : restored
+                ? restoreNextStep(run.db, r.targetProtected)
+                : `oeflow verify ${r.runId} proves the run`,
           }),
         );
         outcome.exitCode = exitCodeFor(result);

@@ -61,14 +61,19 @@ export function sequenceArgv(db: string): string[] {
   return [db, '-C', 'sequence'];
 }
 
-/** `rfutil <db> -C roll forward [retry] [endtime yyyy:mm:dd:hh:mm:ss] -a <ai-file>` (RF-5/RF-5r). */
-export function rollForwardArgv(db: string, aiFile: string, o: { retry?: boolean; endtime?: string } = {}): string[] {
+/** `rfutil <db> -C roll forward [retry|oplock] [endtime yyyy:mm:dd:hh:mm:ss] -a <ai-file>` (RF-5/RF-5r; oplock: docs/openedge.md §4.41). */
+export function rollForwardArgv(
+  db: string,
+  aiFile: string,
+  o: { retry?: boolean; oplock?: boolean; endtime?: string } = {},
+): string[] {
   return [
     db,
     '-C',
     'roll',
     'forward',
     ...(o.retry ? ['retry'] : []),
+    ...(o.oplock ? ['oplock'] : []),
     ...(o.endtime === undefined ? [] : ['endtime', o.endtime]),
     '-a',
     aiFile,

@@ -48,6 +48,17 @@ export const Msg = {
 /** The messages the first roll forward prints when it disables after-imaging (docs/openedge.md §4.28). */
 export const AI_DISABLED_BY_ROLL_FORWARD: readonly number[] = [663, 648, 659, 13292, 846];
 
+/**
+ * ROLL FORWARD OPLOCK's lines (docs/openedge.md §4.41): the docs show them without a number. A
+ * roll forward that protected its target and printed no unlock line left it protected.
+ */
+export const OPLOCK_UNLOCKED = 'Target database has been unlocked during roll forward process.';
+
+/** True when a roll forward's output says it lifted its target's protection. */
+export function oplockLifted(result: Pick<ToolResult, 'stdout'>): boolean {
+  return result.stdout.includes(OPLOCK_UNLOCKED);
+}
+
 /** Messages that mean a roll forward did not apply its file (docs/openedge.md §4 failure outputs). */
 export const ROLL_FORWARD_FAILURES: readonly number[] = [8019, 831, 832, 833, 11014, 9333, 1028, 1029, 4554];
 

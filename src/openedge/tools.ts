@@ -15,6 +15,8 @@ import type {
 
 export interface RollForwardOptions extends CallOptions {
   retry?: boolean;
+  /** ROLL FORWARD OPLOCK: protect the target until a session leaves nothing to recover (docs/openedge.md §4.41). */
+  oplock?: boolean;
   /** yyyy:mm:dd:hh:mm:ss */
   endtime?: string;
 }

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { contentFacts } from '../aichain/scan-cache.js';
 import { rollForwardArgv } from '../openedge/argv.js';
 import { dbPaths } from '../openedge/dlc.js';
-import { ROLL_FORWARD_FAILURES } from '../openedge/messages.js';
+import { oplockLifted, ROLL_FORWARD_FAILURES } from '../openedge/messages.js';
 import { busyState, messageSummary } from './probes.js';
 import { rollForwardFailure } from './rf-failure.js';
 import { refuseUnsafeRetry } from './roll-forward-retry-guard.js';
@@ -95,9 +95,15 @@ function makeRun(retry: boolean) {
     // --until applies to every file: rfutil keeps the transactions that ended before it
     // and says 17923 in the file where it found the endtime; the machine stops there.
     const until = env.ctx.input.until;
+    // a retry continues a session that set the protection already (the flag is in the master block)
+    const oplock = env.ctx.input.oplock === true && !retry;
     // The spawn happens in this call (synchronously); the file is hashed while rfutil runs, off
     // the per-file critical path: rfutil only reads the AI file, so these are the bytes it applies.
-    const rolling = env.tools.rollForward(env.ctx.input.db, file, { retry, ...(until ? { endtime: until } : {}) });
+    const rolling = env.tools.rollForward(env.ctx.input.db, file, {
+      retry,
+      ...(oplock ? { oplock } : {}),
+      ...(until ? { endtime: until } : {}),
+    });
     rolling.catch(() => undefined); // awaited below, after the hash: not an unhandled rejection meanwhile
     const applied = await appliedFileFacts(env, file);
     const r = await rolling;
@@ -121,6 +127,8 @@ function makeRun(retry: boolean) {
       retry,
       appliedAt: new Date().toISOString(),
       ...(until ? { endtime: until, endtimeLocated } : {}),
+      // a transaction still open at the end of the file keeps the protection (docs/openedge.md §4.41)
+      ...(env.ctx.input.oplock === true ? { targetProtected: !oplockLifted(r) } : {}),
     };
   };
 }
@@ -171,10 +179,15 @@ function commandsFor(retry: boolean) {
     const file = input.aiFiles?.[aiIndex];
     if (file === undefined) return [];
     const endtime = input.until;
+    const oplock = input.oplock === true && !retry;
     return [
       {
         ...(retry ? ROLL_FORWARD_RETRY : ROLL_FORWARD),
-        args: rollForwardArgv(input.db, file, { retry, ...(endtime ? { endtime } : {}) }),
+        args: rollForwardArgv(input.db, file, {
+          retry,
+          ...(oplock ? { oplock } : {}),
+          ...(endtime ? { endtime } : {}),
+        }),
         ...(endtime ? { note: 'stops after the file in which the endtime is located (17923)' } : {}),
       },
     ];

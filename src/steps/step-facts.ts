@@ -56,7 +56,17 @@ export interface StepFacts {
   transferClone: CopiedFacts;
   restoreCopy: { bytesCopied: number; files: number };
   cloneFiles: { stagingDir: string };
-  rollForward: { file: string; index: number; endtimeLocated: boolean; aiSeq: number; sha256: string; bytes: number };
+  /** targetProtected: with --oplock, whether the target was still protected when the file was applied. */
+  rollForward: {
+    file: string;
+    index: number;
+    endtimeLocated: boolean;
+    aiSeq: number;
+    sha256: string;
+    bytes: number;
+    targetProtected: boolean;
+  };
+  rollForwardRetry: { index: number; targetProtected: boolean };
   recordBackup: { backupId: string; pairedAiSeq: number };
 }
 
@@ -101,7 +111,16 @@ const readers: FactReaders = {
   transferClone: copiedReaders,
   restoreCopy: { bytesCopied: count, files: count },
   cloneFiles: { stagingDir: text },
-  rollForward: { file: text, index: count, endtimeLocated: flag, aiSeq: count, sha256: text, bytes: count },
+  rollForward: {
+    file: text,
+    index: count,
+    endtimeLocated: flag,
+    aiSeq: count,
+    sha256: text,
+    bytes: count,
+    targetProtected: flag,
+  },
+  rollForwardRetry: { index: count, targetProtected: flag },
   recordBackup: { backupId: text, pairedAiSeq: count },
 };
 

@@ -83,4 +83,51 @@ describe('a restore target opened after its roll forward halted', () => {
     expect(again.json.status, again.stdout + again.stderr).toBe('completed');
     expect(await simDigest(sim, String(again.json.targetDb))).toBe(digest);
   }, 300_000);
+
+  it('with --oplock the same open is refused between files, and the resumed restore completes (docs/openedge.md §4.41)', async () => {
+    const sim = newSim({ serve: true, aiExtents: 6 });
+    const state = join(sim.dir, 'state.db');
+    const env = { ...sim.env, OEFLOW_STATE: state };
+    const { backupId, archive, digest } = await backupWithArchive(sim, state, 600);
+    const into = join(sim.dir, 'restored');
+    const targetDb = join(into, sim.name);
+    const args = ['restore', backupId, '--into', into, '--ai', archive, '--oplock'];
+    const planned = await oeflow([...args, '--plan'], env);
+    const rf = (planned.json.commands as { kb: string; argv: string[] }[]).filter((c) => c.kb === 'RF-5');
+    expect(rf.length).toBeGreaterThan(1);
+    for (const c of rf) expect(c.argv.slice(2, 6)).toEqual(['-C', 'roll', 'forward', 'oplock']);
+
+    // oeflow dies after the first file; someone tries to open the target meanwhile
+    const crashed = await oeflow(args, { ...env, OEFLOW_CRASH_AT: 'after-command:rollForward#0' });
+    expect(crashed.exitCode).toBe(-1);
+    const before = sim.hashDir(into);
+    for (const [utility, argv] of [
+      ['proserve', [targetDb]],
+      ['proutil', [targetDb, '-C', 'truncate', 'bi', '-F']],
+    ] as const) {
+      const refused = await sim.run(utility, argv);
+      expect({ rc: refused.exitCode, out: refused.stdout }, utility).toMatchObject({
+        rc: 1,
+        out: expect.stringContaining('Target database has been locked during roll forward process.') as unknown,
+      });
+    }
+    expect(sim.hashDir(into)).toBe(before);
+
+    // the resume rolls the rest forward: the data is the source's
+    const resumed = await oeflow(['resume', '--db', targetDb], env);
+    expect(resumed.json.status, resumed.stdout + resumed.stderr).toBe('completed');
+    expect(await simDigest(sim, targetDb)).toBe(digest);
+    const applied = invocations(sim.dlc, 'roll', 'forward').filter((i) => i.argv.includes(targetDb));
+    expect(applied.every((i) => i.argv.includes('oplock'))).toBe(true);
+    // protected afterwards exactly when the last file left a transaction open (1636)
+    const last = applied.at(-1)!.argv.at(-1)!;
+    const scan = await sim.run('rfutil', [sim.db, '-C', 'aimage', 'scan', '-a', last]);
+    const open = Number(
+      /At the end of the \.ai file, (\d+) transactions were still active\. \(1636\)/.exec(scan.stdout)?.[1],
+    );
+    expect(resumed.json.targetProtected).toBe(open > 0);
+    if (open > 0) expect((await sim.run('rfutil', [targetDb, '-C', 'roll', 'opunlock'])).exitCode).toBe(0);
+    expect((await sim.run('proserve', [targetDb])).exitCode).toBe(0);
+    expect((await sim.run('proshut', [targetDb, '-by'])).exitCode).toBe(0);
+  }, 300_000);
 });
