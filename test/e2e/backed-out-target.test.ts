@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArchiverName } from '../../src/aichain/archiver-name.js';
 import { invocations, oeflow, useInProcessCli } from '../helpers/oeflow.js';
+import { expectOpenRefused } from '../helpers/oplock.js';
 import { backupWithArchive, simDigest } from '../helpers/restore.js';
 import { useSim } from '../helpers/sim.js';
 
@@ -101,16 +102,7 @@ describe('a restore target opened after its roll forward halted', () => {
     const crashed = await oeflow(args, { ...env, OEFLOW_CRASH_AT: 'after-command:rollForward#0' });
     expect(crashed.exitCode).toBe(-1);
     const before = sim.hashDir(into);
-    for (const [utility, argv] of [
-      ['proserve', [targetDb]],
-      ['proutil', [targetDb, '-C', 'truncate', 'bi', '-F']],
-    ] as const) {
-      const refused = await sim.run(utility, argv);
-      expect({ rc: refused.exitCode, out: refused.stdout }, utility).toMatchObject({
-        rc: 1,
-        out: expect.stringContaining('Target database has been locked during roll forward process.') as unknown,
-      });
-    }
+    await expectOpenRefused(sim, targetDb);
     expect(sim.hashDir(into)).toBe(before);
 
     // the resume rolls the rest forward: the data is the source's

@@ -9,6 +9,7 @@ import { holdTransaction } from '../../src/sim/broker-protocol.js';
 import { readMaster } from '../../src/sim/master-block.js';
 import { dbPaths } from '../../src/sim/paths.js';
 import { useInProcessCli } from '../helpers/oeflow.js';
+import { expectOpenRefused, OPLOCK_LOCKED, OPLOCK_UNLOCKED } from '../helpers/oplock.js';
 import { useSim, type Sim } from '../helpers/sim.js';
 
 // `oeflow sim load` and `sim digest` need no process of their own: run them in this one
@@ -83,30 +84,18 @@ describe('transactions that span AI files', () => {
     expect(await digest(sim, db)).not.toBe(source);
 
     // protected with oplock (docs/openedge.md §4.41): what would back the transaction out is refused between files
-    const LOCKED = 'Target database has been locked during roll forward process.';
-    const WAIT = 'use the rfutil -C roll opunlock option to disable the protection.';
     const oplock = (copy: string, file: string) =>
       sim.run('rfutil', [copy, '-C', 'roll', 'forward', 'oplock', '-a', file]);
     const g = guarded ?? '';
     const first = await oplock(g, `${sim.db}.a1`);
-    expect({ rc: first.exitCode, locked: first.stdout.includes(LOCKED) }).toEqual({ rc: 0, locked: true });
+    expect({ rc: first.exitCode, locked: first.stdout.includes(OPLOCK_LOCKED) }).toEqual({ rc: 0, locked: true });
     const unchanged = await digest(sim, g);
-    for (const [utility, args] of [
-      ['proserve', [g]],
-      ['proutil', [g, '-C', 'truncate', 'bi', '-F']],
-    ] as const) {
-      const refused = await sim.run(utility, args);
-      expect({ rc: refused.exitCode, out: refused.stdout }, utility).toMatchObject({
-        rc: 1,
-        out: expect.stringContaining(WAIT) as unknown,
-      });
-    }
-    expect(lg(g)).toContain(`(-----) ${LOCKED}`);
+    await expectOpenRefused(sim, g);
+    expect(lg(g)).toContain(`(-----) ${OPLOCK_LOCKED}`);
     expect(await digest(sim, g)).toBe(unchanged);
     // the file that ends the spanning transaction leaves nothing to recover: the protection goes by itself
-    const UNLOCKED = 'Target database has been unlocked during roll forward process.';
     const last = await oplock(g, `${sim.db}.a2`);
-    expect({ rc: last.exitCode, unlocked: last.stdout.includes(UNLOCKED) }).toEqual({ rc: 0, unlocked: true });
+    expect({ rc: last.exitCode, unlocked: last.stdout.includes(OPLOCK_UNLOCKED) }).toEqual({ rc: 0, unlocked: true });
     expect(await digest(sim, g)).toBe(source);
     expect((await sim.run('rfutil', [g, '-C', 'roll', 'opunlock'])).messages).toEqual([90052]);
     expect((await sim.run('proserve', [g])).exitCode).toBe(0);
@@ -116,7 +105,10 @@ describe('transactions that span AI files', () => {
     const u = unlocked ?? '';
     expect((await oplock(u, `${sim.db}.a1`)).exitCode).toBe(0);
     const lifted = await sim.run('rfutil', [u, '-C', 'roll', 'opunlock']);
-    expect({ rc: lifted.exitCode, unlocked: lifted.stdout.includes(UNLOCKED) }).toEqual({ rc: 0, unlocked: true });
+    expect({ rc: lifted.exitCode, unlocked: lifted.stdout.includes(OPLOCK_UNLOCKED) }).toEqual({
+      rc: 0,
+      unlocked: true,
+    });
     expect(lg(u)).toContain('(7162) Begin Logical Undo Phase, 1 incomplete transactions are being backed out.');
     for (const again of [await rf(sim, u, `${sim.db}.a2`), await rf(sim, u, `${sim.db}.a2`, true)])
       expect({ rc: again.exitCode, out: again.stdout }).toMatchObject({
