@@ -1,12 +1,12 @@
 // The Node processes oeflow starts that open no TLS connection start without NODE_EXTRA_CA_CERTS
 // (src/tls-free-env.ts): the simulator's utilities (through their $DLC/bin scripts) and the
-// quiet-point guard. Node warns on stderr when that variable names a file it cannot read, so a
-// utility started with it set to a missing file shows whether its node still loads certificates.
-import { spawnSync } from 'node:child_process';
+// quiet-point guard. Each is started with the variable set, and its environment read from /proc.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initSim } from '../../src/sim/init.js';
+import { readInvocations } from '../../src/sim/invocation-log.js';
 import { tlsFreeEnv } from '../../src/tls-free-env.js';
 import { eventually } from '../helpers/eventually.js';
 import { builtGuard, isGuardProcess } from '../helpers/guard-processes.js';
@@ -27,20 +27,30 @@ describe('Node processes that open no TLS connection', () => {
     expect(env.NODE_EXTRA_CA_CERTS).toBe(MISSING.NODE_EXTRA_CA_CERTS);
   });
 
-  it('node itself warns about the missing file (the check below can fail)', () => {
-    const r = spawnSync(process.execPath, ['-e', '0'], { env: { ...process.env, ...MISSING }, encoding: 'utf8' });
-    expect(r.stderr).toContain('Ignoring extra certs');
-  });
-
-  it("a simulated utility's node starts without it", () => {
+  it("a simulated utility's node starts without it and with the rest of the caller's environment", async () => {
     const dir = tempDir();
     const sim = initSim({ dir, mainJs: SIM_JS });
-    const out = spawnSync(join(sim.dlc, 'bin', 'proutil'), [sim.db, '-C', 'busy'], {
-      env: { ...process.env, ...MISSING },
-      encoding: 'utf8',
+    // held at its gate by a hang fault, so its environment can be read from /proc
+    const held = spawn(join(sim.dlc, 'bin', 'proutil'), [sim.db, '-C', 'busy'], {
+      env: { ...process.env, ...MISSING, OEFLOW_SIM_FAULTS: 'proutil:busy:hang', OEFLOW_RUN_MARK: 'sim' },
+      stdio: 'ignore',
     });
-    expect(out.status, out.stdout).toBe(0);
-    expect(out.stderr).toBe('');
+    try {
+      let pid = 0;
+      await eventually(
+        () => {
+          pid = readInvocations(sim.dlc).find((l) => l.phase === 'hung')?.pid ?? 0;
+          return pid > 0;
+        },
+        20_000,
+        'the utility held at its gate',
+      );
+      const env = environ(pid);
+      expect(env['OEFLOW_RUN_MARK']).toBe('sim');
+      expect(env).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
+    } finally {
+      held.kill('SIGKILL');
+    }
   });
 
   it('the quiet-point guard starts without it and with the rest of the run environment', async () => {
