@@ -24,6 +24,7 @@ interface DrillOpts {
   aiArchive?: string;
   demo?: boolean;
   tx?: string;
+  oplock?: boolean;
 }
 
 /** Background load of the demo; a named database gets none unless --tx asks for it. */
@@ -82,6 +83,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
       "the database's AI archive directory (default: ai-archive in the configuration); on the simulator the drill archives FULL extents into it, as the site would",
     )
     .option('--demo', 'create a simulated database, serve it, and rehearse on it under load')
+    .option('--oplock', "roll forward with OPLOCK, as the site's restores do (oeflow restore --oplock)")
     .option(
       '--tx <n>',
       `simulator only: transactions of background load during the backup (default: none on a named database, ${DEMO_TX} with --demo)`,
@@ -149,6 +151,7 @@ export function registerDrillCommand(program: Command, io: CliIO, outcome: Comma
               utilityParams,
               ...(o.ai ? { aiDirs: o.ai.map((d) => resolve(d)) } : {}),
               ...(aiArchive ? { aiArchive } : {}),
+              ...(o.oplock === true ? { oplock: true } : {}),
               ...(o.tx !== undefined || o.demo ? { loadTx: positiveTx(o.tx ?? String(DEMO_TX)) } : {}),
             }),
           );

@@ -157,6 +157,14 @@ export const keyDefs: readonly KeyDef[] = [
     help: 'leave the database shut down after an offline backup (--no-restart)',
   },
   {
+    key: 'oplock',
+    scope: 'both',
+    check: bool,
+    env: 'OEFLOW_OPLOCK',
+    option: 'oplock',
+    help: 'restores and drills roll forward with ROLL FORWARD OPLOCK (--oplock)',
+  },
+  {
     key: 'max-quiet',
     scope: 'both',
     check: duration,

@@ -1,7 +1,7 @@
 // The settings in effect for one database, and where each came from. Precedence:
 // command line > environment (OEFLOW_<OPTION>) > the database's [db.<name>] section > global.
 import { dbArgument } from '../cli/db-argument.js';
-import { keyDefs, type ConfigValue } from './keys.js';
+import { keyDefs, type ConfigValue, type KeyDef } from './keys.js';
 import type { Config, DbSection } from './load.js';
 
 export type SettingSource = 'command line' | 'environment' | 'section' | 'global';
@@ -45,7 +45,7 @@ export function effectiveSettings(
     else if (fromEnv !== undefined && fromEnv !== '')
       out.set(def.key, {
         key: def.key,
-        value: envValue(fromEnv, def.negates === true),
+        value: envValue(def, fromEnv),
         source: 'environment',
         where: def.env!,
       });
@@ -67,7 +67,11 @@ export function effectiveSettings(
   return out;
 }
 
-// OEFLOW_NO_RESTART=1 / true means the flag is given.
-function envValue(text: string, flag: boolean): ConfigValue {
-  return flag ? !/^(0|false|no)$/i.test(text) : text;
+// OEFLOW_NO_RESTART=1 / true means the flag is given. A yes/no key (OEFLOW_OPLOCK,
+// OEFLOW_EXPIRE_AI_FILES) takes 1/true/yes or 0/false/no as the boolean the file's `true` is:
+// kept as text, "true" was never `true`, and the variable was ignored without a word.
+function envValue(def: KeyDef, text: string): ConfigValue {
+  if (def.negates === true) return !/^(0|false|no)$/i.test(text);
+  const flag = /^(1|true|yes)$/i.test(text) ? true : /^(0|false|no)$/i.test(text) ? false : undefined;
+  return flag !== undefined && def.check(flag).ok ? flag : text;
 }

@@ -16,7 +16,7 @@ import { OeflowError } from '../errors.js';
 import { aiSwitchRefusal, summariseAi } from '../steps/probes.js';
 import { gatherAiCopies } from './gather-ai.js';
 import { archiveUntil, isSimulator, simJson, startLoad } from './sim-cli.js';
-import { chainScanner, restoreInput } from '../app/restore-from-backup.js';
+import { chainScanner, restoreInput, targetLeftProtected } from '../app/restore-from-backup.js';
 
 export interface DrillOptions {
   store: Store;
@@ -36,6 +36,8 @@ export interface DrillOptions {
   loadTx?: number;
   /** The database's startup parameters; the restored copy takes the same (it is encrypted alike). */
   utilityParams?: UtilityParams;
+  /** Roll forward with OPLOCK, as the site's restores do (docs/openedge.md §4.41). */
+  oplock?: boolean;
 }
 
 export interface DrillReport {
@@ -43,7 +45,8 @@ export interface DrillReport {
   db: string;
   scratch: string;
   backup: { runId: string; status: string; backupId?: string };
-  restore?: { runId: string; status: string; targetDb: string; aiFiles: string[] };
+  /** targetProtected: with oplock, whether ROLL FORWARD OPLOCK still protects the restored copy. */
+  restore?: { runId: string; status: string; targetDb: string; aiFiles: string[]; targetProtected?: boolean };
   comparison: { method: 'digest' | 'none'; source?: string; restored?: string; match?: boolean; note?: string };
   /** Seconds between the newest AI switch included in the restore and the end of the drill. */
   rpoSeconds?: number;
@@ -193,11 +196,20 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
       found,
       targetDb,
       plan.files.map((f) => f.path),
+      undefined,
+      o.oplock === true,
     ),
     notes: decompressedNotes(decompressed),
   });
   report.rtoSeconds = (Date.now() - started) / 1000;
-  report.restore = { runId: restore.runId, status: restore.status, targetDb, aiFiles: plan.files.map((f) => f.path) };
+  const targetProtected = targetLeftProtected(restore.facts);
+  report.restore = {
+    runId: restore.runId,
+    status: restore.status,
+    targetDb,
+    aiFiles: plan.files.map((f) => f.path),
+    ...(targetProtected === undefined ? {} : { targetProtected }),
+  };
   if (failed(restore)) return { ...report, failure: `restore ${restore.status}: ${restore.failure?.message ?? ''}` };
 
   if (source) {

@@ -98,8 +98,13 @@ describe('a restore target opened after its roll forward halted', () => {
     expect(rf.length).toBeGreaterThan(1);
     for (const c of rf) expect(c.argv.slice(2, 6)).toEqual(['-C', 'roll', 'forward', 'oplock']);
 
-    // oeflow dies after the first file; someone tries to open the target meanwhile
-    const crashed = await oeflow(args, { ...env, OEFLOW_CRASH_AT: 'after-command:rollForward#0' });
+    // oeflow dies after the first file; someone tries to open the target meanwhile. The setting
+    // comes from the environment this time, as from a configuration file's `oplock = true`
+    const crashed = await oeflow(args.slice(0, -1), {
+      ...env,
+      OEFLOW_OPLOCK: 'true',
+      OEFLOW_CRASH_AT: 'after-command:rollForward#0',
+    });
     expect(crashed.exitCode).toBe(-1);
     const before = sim.hashDir(into);
     await expectOpenRefused(sim, targetDb);

@@ -173,5 +173,12 @@ describe('effectiveSettings', () => {
 
     const cli = effectiveSettings(c, sports, { OEFLOW_MAX_QUIET: '3m' }, new Map([['max-quiet', '1m']]));
     expect(pick(cli, 'max-quiet')).toEqual(['1m', 'command line', '--max-quiet']);
+    // a yes/no variable is the boolean a file's `true` is (kept as text, "true" was not `true`)
+    const flags = effectiveSettings(c, sports, { OEFLOW_OPLOCK: 'true', OEFLOW_EXPIRE_AI_FILES: '0' });
+    expect(pick(flags, 'oplock')).toEqual([true, 'environment', 'OEFLOW_OPLOCK']);
+    expect(pick(flags, 'expire-ai-files')).toEqual([false, 'environment', 'OEFLOW_EXPIRE_AI_FILES']);
+    expect(effectiveSettings(c, sports, { OEFLOW_NO_RESTART: 'yes' }).get('no-restart')!.value).toBe(true);
+    // a text key keeps the text, even one that reads like a flag
+    expect(effectiveSettings(c, sports, { OEFLOW_REPO: '1' }).get('repo')!.value).toBe('1');
   });
 });
