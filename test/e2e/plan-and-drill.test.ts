@@ -178,8 +178,14 @@ describe('oeflow drill', () => {
     const archiveBefore = sim.hashDir(archive);
 
     const scratch = join(sim.dir, 'drill');
-    const r = await oeflow(['drill', sim.db, '--scratch', scratch, '--ai', archive], env);
+    // rehearsed as the site restores: with ROLL FORWARD OPLOCK (docs/openedge.md §4.41)
+    const r = await oeflow(['drill', sim.db, '--scratch', scratch, '--ai', archive, '--oplock'], env);
     expect(r.json.status, r.stdout + r.stderr).toBe('passed');
+    const drilled = r.json.restore as { targetDb: string; targetProtected?: boolean };
+    expect(typeof drilled.targetProtected).toBe('boolean');
+    const rolled = invocations(sim.dlc, 'roll', 'forward').filter((i) => i.argv.includes(drilled.targetDb));
+    expect(rolled.length).toBeGreaterThan(0);
+    expect(rolled.every((i) => i.argv.includes('oplock'))).toBe(true);
     expect((r.json.restore as { aiFiles: string[] }).aiFiles.every((f) => f.startsWith(join(scratch, 'ai')))).toBe(
       true,
     );
