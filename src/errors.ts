@@ -189,6 +189,11 @@ export const errorCodes = {
     exitCode: ExitCode.usage,
     hint: 'The utility refused the passphrase given: check the passphrase file / OEFLOW_PASSPHRASE for this database; nothing was changed.',
   },
+  'OEF-126': {
+    title: 'Environment variable invalid',
+    exitCode: ExitCode.usage,
+    hint: 'Fix or unset the variable named (its value must be what the configuration key of the same name takes: see docs/operations.md); nothing ran.',
+  },
   'OEF-200': {
     title: 'Database is in use',
     exitCode: ExitCode.invariant,

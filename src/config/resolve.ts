@@ -1,6 +1,7 @@
 // The settings in effect for one database, and where each came from. Precedence:
 // command line > environment (OEFLOW_<OPTION>) > the database's [db.<name>] section > global.
 import { dbArgument } from '../cli/db-argument.js';
+import { OeflowError } from '../errors.js';
 import { keyDefs, type ConfigValue, type KeyDef } from './keys.js';
 import type { Config, DbSection } from './load.js';
 
@@ -68,10 +69,22 @@ export function effectiveSettings(
 }
 
 // OEFLOW_NO_RESTART=1 / true means the flag is given. A yes/no key (OEFLOW_OPLOCK,
-// OEFLOW_EXPIRE_AI_FILES) takes 1/true/yes or 0/false/no as the boolean the file's `true` is:
-// kept as text, "true" was never `true`, and the variable was ignored without a word.
+// OEFLOW_EXPIRE_AI_FILES) takes 1/true/yes or 0/false/no as the boolean the file's `true` is, a
+// count (OEFLOW_RETAIN_COUNT) a whole number: kept as text, "true" was never `true` and the
+// variable was ignored without a word. The value is then checked as the file's would be.
 function envValue(def: KeyDef, text: string): ConfigValue {
   if (def.negates === true) return !/^(0|false|no)$/i.test(text);
   const flag = /^(1|true|yes)$/i.test(text) ? true : /^(0|false|no)$/i.test(text) ? false : undefined;
-  return flag !== undefined && def.check(flag).ok ? flag : text;
+  const candidates: ConfigValue[] = [
+    ...(flag === undefined ? [] : [flag]),
+    ...(/^\d+$/.test(text) ? [Number(text)] : []),
+    text,
+  ];
+  const typed = candidates.map((v) => def.check(v)).find((r) => r.ok);
+  if (typed?.ok === true) return typed.value;
+  const refusal = def.check(text);
+  throw new OeflowError(
+    'OEF-126',
+    `${def.env ?? def.key}=${text}: ${refusal.ok ? 'not valid' : refusal.reason} (the ${def.key} setting)`,
+  );
 }

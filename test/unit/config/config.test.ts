@@ -180,5 +180,18 @@ describe('effectiveSettings', () => {
     expect(effectiveSettings(c, sports, { OEFLOW_NO_RESTART: 'yes' }).get('no-restart')!.value).toBe(true);
     // a text key keeps the text, even one that reads like a flag
     expect(effectiveSettings(c, sports, { OEFLOW_REPO: '1' }).get('repo')!.value).toBe('1');
+    // checked as the file's values are: a count is a number, a bad value is refused with its variable
+    expect(effectiveSettings(c, sports, { OEFLOW_RETAIN_COUNT: '7' }).get('retain-count')!.value).toBe(7);
+    for (const [name, value, reason] of [
+      ['OEFLOW_OPLOCK', 'maybe', 'must be true or false'],
+      ['OEFLOW_RETAIN_COUNT', '0', 'must be a whole number of at least 1'],
+      ['OEFLOW_MAX_QUIET', 'soon', 'is not a duration'],
+    ] as const)
+      expect(() => effectiveSettings(c, sports, { [name]: value }), name).toThrow(
+        expect.objectContaining({
+          code: 'OEF-126',
+          message: expect.stringMatching(new RegExp(`^${name}=${value}: .*${reason}`)) as unknown,
+        }),
+      );
   });
 });
