@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach } from 'vitest';
 import { initSim, type InitOptions } from '../../src/sim/init.js';
+import { tlsFreeEnv } from '../../src/tls-free-env.js';
 import { readInvocations } from '../../src/sim/invocation-log.js';
 import { socketPath } from '../../src/sim/paths.js';
 import { listBrokers } from '../../src/sim/registry.js';
@@ -150,12 +151,13 @@ export function createSim(opts: SimOptions = {}, where: { parentDir?: string } =
 /** A Sim handle on a simulator whose files already exist in `dir` (made by createSim, or a copy of them at the same path). */
 export function simIn(dir: string, r: { dlc: string; db: string; name: string }): Sim {
   const children: ResultPromise[] = [];
-  const env: Record<string, string> = {
+  // nothing a test starts with this environment opens a TLS connection (src/tls-free-env.ts)
+  const env: Record<string, string> = tlsFreeEnv({
     ...(process.env as Record<string, string>),
     DLC: r.dlc,
     PATH: `${r.dlc}/bin:${process.env['PATH'] ?? ''}`,
     OEFLOW_SIM_FAULTS: '',
-  };
+  });
   const track = (p: ResultPromise): ResultPromise => {
     children.push(p);
     return p;
