@@ -16,7 +16,7 @@ import { progressReporter } from './progress.js';
 import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import { journalLogProblem } from './command-log.js';
-import { notifySettingFor } from './notify-setting.js';
+import { notifySettingFor } from './db-setting.js';
 
 interface DrillOpts {
   scratch?: string;

@@ -11,7 +11,7 @@ import { emitResult, globalOptions, type CliIO } from './io.js';
 import type { CommandOutcome } from './program.js';
 import { progressReporter } from './progress.js';
 import { utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
-import { notifySettingFor } from './notify-setting.js';
+import { notifySettingFor, oplockFor } from './db-setting.js';
 import { fact } from '../steps/step-facts.js';
 import { emitRun, exitCodeFor, renderRun, runResult } from './run-result.js';
 import { journalLogProblem } from './command-log.js';
@@ -107,7 +107,8 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           targetDb,
           plan.files.map((f) => f.path),
           endtime,
-          o.oplock === true,
+          // the section of the backup's database counts too (its argument is a backup, not a database)
+          oplockFor(command, backup.db),
         );
         if (o.plan) {
           // the plan decompressed into a temporary directory: show where the run will put each file

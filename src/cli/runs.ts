@@ -26,7 +26,7 @@ import { localTime } from './local-time.js';
 import { formatDuration } from './duration.js';
 import { formatBytes } from '../copy/progress.js';
 import { procedureName, stepTitle } from './progress.js';
-import { notifySettingFor } from './notify-setting.js';
+import { notifySettingFor } from './db-setting.js';
 import { paramsDbOfRun, utilityParamsFor, withUtilityParamOptions } from './utility-params.js';
 import { fact } from '../steps/step-facts.js';
 

@@ -4,11 +4,10 @@
 // environment > the database's [db.<name>] section > global; docs/operations.md).
 import type { Command } from 'commander';
 import { passphraseFromEnv, readPassphraseFile } from '../config/passphrase.js';
-import type { ConfigValue } from '../config/keys.js';
-import { effectiveSettings, findSection, type Setting } from '../config/resolve.js';
+import type { Setting } from '../config/resolve.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import { inputText, type Store } from '../store/index.js';
-import { configFor } from './apply-config.js';
+import { settingsForDb } from './db-setting.js';
 
 /** Add the options to a command that runs a database's utilities. */
 export function withUtilityParamOptions(command: Command): Command {
@@ -28,14 +27,7 @@ export function utilityParamsFor(
   db: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): UtilityParams {
-  const { config, settings: applied } = configFor(command);
-  const cli = new Map<string, ConfigValue>(
-    [...applied.values()].filter((s) => s.source === 'command line').map((s) => [s.key, s.value]),
-  );
-  return paramsFromSettings(
-    effectiveSettings(config, db === undefined ? undefined : findSection(config, db), env, cli),
-    env,
-  );
+  return paramsFromSettings(settingsForDb(command, db, env), env);
 }
 
 /** The parameters the settings in effect for one database give (the passphrase file is read now). */

@@ -99,10 +99,12 @@ describe('a restore target opened after its roll forward halted', () => {
     for (const c of rf) expect(c.argv.slice(2, 6)).toEqual(['-C', 'roll', 'forward', 'oplock']);
 
     // oeflow dies after the first file; someone tries to open the target meanwhile. The setting
-    // comes from the environment this time, as from a configuration file's `oplock = true`
+    // comes this time from the source database's section of a configuration file
+    const config = join(sim.dir, 'oeflow.conf');
+    writeFileSync(config, `[db.sports]\npath = "${sim.db}"\noplock = true\n`);
     const crashed = await oeflow(args.slice(0, -1), {
       ...env,
-      OEFLOW_OPLOCK: 'true',
+      OEFLOW_CONFIG: config,
       OEFLOW_CRASH_AT: 'after-command:rollForward#0',
     });
     expect(crashed.exitCode).toBe(-1);
