@@ -8,7 +8,6 @@ import { sourceClockEnv, type FoundBackup } from '../engine/catalog.js';
 import { createTools } from '../openedge/create-tools.js';
 import type { OpenEdgeTools } from '../openedge/tools.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
-import { fact, type FactsByStep } from '../steps/step-facts.js';
 
 /**
  * The tools and database that read a backup's AI file headers (`rfutil aimage scan` needs a
@@ -47,17 +46,4 @@ export function restoreInput(
     ...(oplock ? { oplock } : {}),
     ...(found.manifestDigest ? { manifestDigest: found.manifestDigest } : {}),
   };
-}
-
-/**
- * With --oplock: whether the restored target is still protected after the last AI file (a
- * transaction open at the end of it keeps the protection: docs/openedge.md §4.41), from the
- * last roll forward or retry that ran; undefined without --oplock or before any file.
- */
-export function targetLeftProtected(facts: FactsByStep): boolean | undefined {
-  const plain = fact(facts, 'rollForward', 'index');
-  const retry = fact(facts, 'rollForwardRetry', 'index');
-  // a retry runs after the roll forward of the same file: on a tie it is the later one
-  const last = retry !== undefined && (plain === undefined || retry >= plain) ? 'rollForwardRetry' : 'rollForward';
-  return fact(facts, last, 'targetProtected');
 }

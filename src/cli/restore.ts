@@ -153,8 +153,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
         journalLogProblem(outcome.log, store, result.runId);
         const durationMs = Date.now() - started;
         const { notifyOutcome } = await import('../app/start-procedure.js');
-        const { targetLeftProtected } = await import('../app/restore-from-backup.js');
-        const targetProtected = targetLeftProtected(result.facts);
+        const { targetProtectedFigure } = await import('../app/restored-target.js');
         await notifyOutcome(notifySettingFor(command, backup.db), store, result, {
           db: targetDb,
           machineId: 'roll-forward',
@@ -179,7 +178,7 @@ export function registerRestoreCommand(program: Command, io: CliIO, outcome: Com
           aiFiles: input.aiFiles,
           decompressed: plan.decompressed,
           ...(endtime ? { endtime, endtimeZone: endtimeZone() } : {}),
-          ...(targetProtected === undefined ? {} : { targetProtected }),
+          ...targetProtectedFigure(result.facts),
           warnings,
         };
         emitRun(io, opts, outcome, printed, (r) =>

@@ -20,6 +20,7 @@ import { journalLogProblem } from './command-log.js';
 import { trackSteps } from './step-tracker.js';
 import { backupFigures, renderFigures } from './backup-figures.js';
 import { restoreNextStep } from './restore-target.js';
+import { targetProtectedFigure } from '../app/restored-target.js';
 import { writeOutputFile } from './output-file.js';
 import { table } from './table.js';
 import { localTime } from './local-time.js';
@@ -181,6 +182,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
           error: run.error,
           input: run.input,
           ...backupFigures(snapshotFacts(run.snapshot)),
+          ...targetProtectedFigure(snapshotFacts(run.snapshot)),
           outcome: evidence.outcome,
           events: evidence.events,
           dlcVersion: evidence.facts.dlcVersion,
@@ -194,6 +196,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
             ...(inputOeflowVersion(r.input) !== null ? [`  made by oeflow ${inputOeflowVersion(r.input)}`] : []),
             ...(r.next ? [`next: ${r.next}`] : []),
             ...[renderFigures(r)].filter((l) => l !== null),
+            ...(r.targetProtected === true ? [`  target still protected: ${restoreNextStep(r.db, true)}`] : []),
             ...r.events.map((e) => `  ! ${e.at.padEnd(24)} ${e.kind}: ${e.text}`),
             ...(r.dlcVersion !== null ? [`  DLC: ${r.dlcVersion}`] : []),
             ...aiFilesLines(r.aiFilesApplied),
@@ -348,9 +351,6 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
         const { notifyOutcome } = await import('../app/start-procedure.js');
         await notifyOutcome(notifySettingFor(command, run.db), store, result, { db: run.db, machineId: run.machineId });
         const restored = run.machineId === 'roll-forward' && result.status === 'completed';
-        const targetProtected = restored
-          ? (await import('../app/restore-from-backup.js')).targetLeftProtected(result.facts)
-          : undefined;
         const printed = {
           ...runResult(result, {
             backupId,
@@ -360,7 +360,7 @@ export function registerRunCommands(program: Command, io: CliIO, outcome: Comman
             durationMs: Date.now() - started,
           }),
           ...backupFigures(result.facts),
-          ...(targetProtected === undefined ? {} : { targetProtected }),
+          ...targetProtectedFigure(result.facts),
         };
         emitRun(io, opts, outcome, printed, (r) =>
           renderRun(r, {

@@ -16,7 +16,8 @@ import { OeflowError } from '../errors.js';
 import { aiSwitchRefusal, summariseAi } from '../steps/probes.js';
 import { gatherAiCopies } from './gather-ai.js';
 import { archiveUntil, isSimulator, simJson, startLoad } from './sim-cli.js';
-import { chainScanner, restoreInput, targetLeftProtected } from '../app/restore-from-backup.js';
+import { chainScanner, restoreInput } from '../app/restore-from-backup.js';
+import { targetProtectedFigure } from '../app/restored-target.js';
 
 export interface DrillOptions {
   store: Store;
@@ -202,13 +203,12 @@ export async function runDrill(o: DrillOptions): Promise<DrillReport> {
     notes: decompressedNotes(decompressed),
   });
   report.rtoSeconds = (Date.now() - started) / 1000;
-  const targetProtected = targetLeftProtected(restore.facts);
   report.restore = {
     runId: restore.runId,
     status: restore.status,
     targetDb,
     aiFiles: plan.files.map((f) => f.path),
-    ...(targetProtected === undefined ? {} : { targetProtected }),
+    ...targetProtectedFigure(restore.facts),
   };
   if (failed(restore)) return { ...report, failure: `restore ${restore.status}: ${restore.failure?.message ?? ''}` };
 

@@ -125,6 +125,8 @@ describe('a restore target opened after its roll forward halted', () => {
       /At the end of the \.ai file, (\d+) transactions were still active\. \(1636\)/.exec(scan.stdout)?.[1],
     );
     expect(resumed.json.targetProtected).toBe(open > 0);
+    const shown = await oeflow(['show', String(resumed.json.runId)], env);
+    expect(shown.json.targetProtected).toBe(open > 0);
     if (open > 0) expect((await sim.run('rfutil', [targetDb, '-C', 'roll', 'opunlock'])).exitCode).toBe(0);
     expect((await sim.run('proserve', [targetDb])).exitCode).toBe(0);
     expect((await sim.run('proshut', [targetDb, '-by'])).exitCode).toBe(0);

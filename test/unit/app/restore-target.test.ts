@@ -1,7 +1,7 @@
 // After a restore with --oplock: is the target still protected (the last roll forward or retry
 // that ran says so), and what the operator does next (docs/openedge.md §4.41).
 import { describe, expect, it } from 'vitest';
-import { targetLeftProtected } from '../../../src/app/restore-from-backup.js';
+import { targetLeftProtected } from '../../../src/app/restored-target.js';
 import { restoreNextStep } from '../../../src/cli/restore-target.js';
 
 describe('a restored target and ROLL FORWARD OPLOCK', () => {
