@@ -46,7 +46,7 @@ function render(r: DrillReport): string {
   ];
   if (r.restore)
     lines.push(
-      `  restore  ${r.restore.runId} ${r.restore.status} → ${r.restore.targetDb} (${r.restore.aiFiles.length} AI files rolled forward)`,
+      `  restore  ${r.restore.runId} ${r.restore.status} → ${r.restore.targetDb} (${r.restore.aiFiles.length} AI files rolled forward${r.restore.targetProtected === undefined ? '' : `, with oplock: ${r.restore.targetProtected ? 'still protected' : 'protection lifted'}`})`,
     );
   if (r.comparison.method === 'digest')
     lines.push(
