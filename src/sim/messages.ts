@@ -137,8 +137,8 @@ export const msg = {
   noteCounts: () => m(1029, "SYSTEM ERROR: Note leading and trailing counts don't match"),
   // KB P61656 / KB 000041245: the next roll forward after a failed `-i` one
   tranTableMismatch: () => m(4554, 'rlaiextrd: Transaction table mismatch ptran: 0 note 1.'),
-  // ROLL FORWARD OPLOCK (docs/openedge.md §4.41): texts as the docs show them, no number seen;
-  // the unlock line is cut off there ("… roll forward pro"), its end is the simulator's
+  // ROLL FORWARD OPLOCK (docs/openedge.md §4.41): the texts of the docs' message list, which
+  // shows no numbers
   oplockLocked: () => m(null, 'Target database has been locked during roll forward process.'),
   oplockWait: () =>
     m(
