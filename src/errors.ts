@@ -151,7 +151,7 @@ export const errorCodes = {
   },
   'OEF-057': {
     title: 'The quiet-point guard did not start',
-    exitCode: ExitCode.failed,
+    exitCode: ExitCode.invariant,
     hint: 'No quiet point was asked and the database was not touched. Check that node can start the guard (`node <oeflow>/dist/src/guard/quiet-guard-main.js` must exist; memory and process limits), then run the backup again.',
   },
   'OEF-060': {

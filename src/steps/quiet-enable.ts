@@ -57,9 +57,10 @@ export const quietEnable = {
     const guard = await env.quietGuard.arm();
     // evidence of the guard behind this quiet point: watching, or still starting after the bound
     const guardFacts = { guard: guard.state, guardStartMs: Date.now() - armedAt };
+    // invariant: nothing was asked, so the machine ends without a disable to compensate
     if (guard.state === 'ended')
       fail(
-        'failed',
+        'invariant',
         'OEF-057',
         `The quiet-point guard ended before it watched (${guard.how}): no quiet point was asked`,
       );

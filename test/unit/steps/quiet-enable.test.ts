@@ -98,7 +98,7 @@ describe('quietEnable and its guard', () => {
       quietGuard: { arm: () => Promise.resolve({ state: 'ended', how: 'exit 1' } as const), release: () => undefined },
     };
     await expect(quietEnable.run(step, await quietEnable.intentProbe(e))).rejects.toMatchObject({
-      failure: { kind: 'failed', code: 'OEF-057', message: expect.stringContaining('exit 1') as unknown },
+      failure: { kind: 'invariant', code: 'OEF-057', message: expect.stringContaining('exit 1') as unknown },
     });
     expect(asked).toBe(0);
   });
