@@ -13,9 +13,15 @@ export interface Thresholds {
   backupAgeCriticalS: number;
   /** WARNING when the last drill is older, missing or failed; undefined: drills are not checked. */
   drillAgeWarningS?: number | undefined;
+  /** CRITICAL when a quiet point has been up longer, even under a running oeflow run (the database's max-quiet). */
+  quietPointCriticalS: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { backupAgeWarningS: 26 * 3600, backupAgeCriticalS: 50 * 3600 };
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  backupAgeWarningS: 26 * 3600,
+  backupAgeCriticalS: 50 * 3600,
+  quietPointCriticalS: 5 * 60, // oeflow's default --max-quiet
+};
 
 export interface DbVerdict {
   db: string;
@@ -40,6 +46,13 @@ export function judge(s: DbStatus, t: Thresholds): DbVerdict {
   for (const r of s.openRuns) {
     if (r.status !== 'running') add(CheckStatus.critical, `run ${r.runId} ${r.status} in ${r.state}`);
   }
+  // a quiet point freezes every write: fine inside a running backup's window, never left behind
+  if (s.quietPoint) {
+    const held = `quiet point up for ${human(s.quietPoint.ageSeconds)}`;
+    if (!s.openRuns.some((r) => r.status === 'running'))
+      add(CheckStatus.critical, `${held} and no oeflow run holds it: writes wait (proquiet ${s.db} disable)`);
+    else if (s.quietPoint.ageSeconds > t.quietPointCriticalS) add(CheckStatus.critical, held);
+  }
   if (s.ai.extents && s.ai.extents.empty === 0) add(CheckStatus.critical, 'no EMPTY AI extent left');
   else if (s.ai.extents && s.ai.extents.empty === 1) add(CheckStatus.warning, 'one EMPTY AI extent left');
   if (s.ai.provable === false)
@@ -57,6 +70,7 @@ export function judge(s: DbStatus, t: Thresholds): DbVerdict {
     `${p}_open_runs=${s.openRuns.filter((r) => r.status !== 'running').length};;0;0`,
     ...(s.lastBackup?.bytes != null ? [`${p}_backup_size=${s.lastBackup.bytes}B;;;0`] : []),
     ...(s.ai.extents ? [`${p}_ai_empty_extents=${s.ai.extents.empty};;;0`] : []),
+    `${p}_quiet_point_age=${s.quietPoint ? s.quietPoint.ageSeconds : 0}s;;${t.quietPointCriticalS};0`,
   ];
   return { db: s.db, name, status, reasons: reasons.sort((a, b) => b.status - a.status).map((r) => r.text), perfdata };
 }
@@ -101,6 +115,9 @@ export function prometheusText(statuses: readonly DbStatus[], verdicts: readonly
     ...statuses
       .filter((s) => s.ai.provable !== null)
       .map((s) => `oeflow_ai_chain_provable{db="${s.db}"} ${s.ai.provable ? 1 : 0}`),
+    '# HELP oeflow_quiet_point_seconds How long a quiet point has been up on the database (0: none); writes wait meanwhile.',
+    '# TYPE oeflow_quiet_point_seconds gauge',
+    ...statuses.map((s) => `oeflow_quiet_point_seconds{db="${s.db}"} ${s.quietPoint ? s.quietPoint.ageSeconds : 0}`),
   ];
   return `${lines.join('\n')}\n`;
 }

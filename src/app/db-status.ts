@@ -1,12 +1,17 @@
 // What a DBA asks first about a database: its last good backup, the AI files archived since
 // and whether they chain, open runs with the command to run next, the last drill, and whether
 // the store is healthy. `oeflow info` prints it; `oeflow check` judges it against thresholds.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { planAiChain } from '../aichain/index.js';
 import { findBackup } from '../engine/catalog.js';
 import { isInterrupted } from '../engine/run-activity.js';
 import { stateName } from '../engine/run-status.js';
+import { quietPointNow } from '../guard/quiet-point-log.js';
 import { createTools } from '../openedge/create-tools.js';
+import { dbPaths } from '../openedge/dlc.js';
+import { liveLkHolder } from '../openedge/opened-since.js';
+import { LkMode } from '../openedge/parse-lk.js';
+import { readTextFrom } from '../openedge/read-text-from.js';
 import type { UtilityParams } from '../openedge/utility-params.js';
 import type { AiExtent } from '../openedge/types.js';
 import { backupBytes, entriesOf, schemaVersion, type BackupRow, type RunRow, type Store } from '../store/index.js';
@@ -61,6 +66,8 @@ export interface DbStatus {
   ai: AiInfo;
   openRuns: OpenRunInfo[];
   lastDrill: DrillInfo | null;
+  /** A quiet point up now on the served database, by its log (whoever raised it): production writes wait. */
+  quietPoint: { since: string; ageSeconds: number } | null;
 }
 
 export interface StoreHealth {
@@ -216,7 +223,33 @@ export async function dbStatus(
         next: nextActionFor(store, r),
       })),
     lastDrill: lastDrill(store, db, now),
+    quietPoint: await quietPointUp(db, now),
   };
+}
+
+/** How much of the database log is read for its quiet point: its end, where a live one is logged. */
+const LG_TAIL_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The quiet point up now: only on a database a live broker serves (a quiet point does not
+ * survive its broker, whatever the log says last), from the end of its log.
+ */
+async function quietPointUp(db: string, now: number): Promise<DbStatus['quietPoint']> {
+  const { lkFile, lgFile } = dbPaths(db);
+  if (liveLkHolder(lkFile)?.mode !== LkMode.multiUser) return null;
+  let size: number;
+  try {
+    size = statSync(lgFile).size;
+  } catch {
+    return null;
+  }
+  const up = quietPointNow(await readTextFrom(lgFile, Math.max(0, size - LG_TAIL_BYTES)).catch(() => ''));
+  return up === null
+    ? null
+    : {
+        since: new Date(up.enabledAtMs).toISOString(),
+        ageSeconds: Math.max(0, Math.round((now - up.enabledAtMs) / 1000)),
+      };
 }
 
 /** The store's own health: where it is, its schema, and whether it is durable (WAL + synchronous=FULL). */

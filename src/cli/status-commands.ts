@@ -65,6 +65,11 @@ export function registerStatusCommands(program: Command, io: CliIO, outcome: Com
                     (o) => `  open run     ${o.runId} ${o.status} in ${o.state}\n               next: ${o.next}`,
                   )
                 : ['  open runs    none']),
+              ...(s.quietPoint
+                ? [
+                    `  QUIET POINT  up for ${human(s.quietPoint.ageSeconds)} (since ${localTime(s.quietPoint.since)}): writes wait`,
+                  ]
+                : []),
               `  last drill   ${s.lastDrill ? `${s.lastDrill.status} ${human(s.lastDrill.ageSeconds)} ago${s.lastDrill.rtoSeconds !== null ? `, RTO ${s.lastDrill.rtoSeconds.toFixed(1)} s` : ''}${s.lastDrill.rpoSeconds !== null ? `, RPO ${s.lastDrill.rpoSeconds.toFixed(1)} s` : ''}` : 'none'}`,
             ]),
             ...(r.databases.length === 0 ? ['no database configured or recorded'] : []),
@@ -101,6 +106,7 @@ export function registerStatusCommands(program: Command, io: CliIO, outcome: Com
               backupAgeWarningS: seconds(targets[i]!, 'backup-age-warning', DEFAULT_THRESHOLDS.backupAgeWarningS)!,
               backupAgeCriticalS: seconds(targets[i]!, 'backup-age-critical', DEFAULT_THRESHOLDS.backupAgeCriticalS)!,
               drillAgeWarningS: seconds(targets[i]!, 'drill-age-warning', undefined),
+              quietPointCriticalS: seconds(targets[i]!, 'max-quiet', DEFAULT_THRESHOLDS.quietPointCriticalS)!,
             }),
           );
           const { status, line } = statusLine(verdicts);

@@ -37,3 +37,21 @@ export function quietPointOfRun(lgText: string, sinceMs: number): QuietPointOfRu
     how: isDisable(end) ? 'disabled' : 'broker restarted',
   };
 }
+
+/**
+ * The quiet point up now, by the log: the last "enabled" (5583) with no disable and no broker
+ * session end or begin after it; null when there is none. Whoever raised it.
+ */
+export function quietPointNow(lgText: string): { enabledAt: string; enabledAtMs: number } | null {
+  const entries = parseLg(lgText);
+  let last = -1;
+  entries.forEach((e, i) => {
+    if (e.number === ENABLED) last = i;
+  });
+  if (last < 0) return null;
+  const ended = entries
+    .slice(last + 1)
+    .some((e) => isDisable(e) || e.number === SESSION_END || e.number === SESSION_BEGIN);
+  const enabled = entries[last]!;
+  return ended ? null : { enabledAt: enabled.at, enabledAtMs: enabled.epochMs };
+}

@@ -125,6 +125,14 @@ describe('oeflow installed from a packed tarball', () => {
     expect(ok.exitCode, ok.stdout).toBe(0);
     expect(ok.stdout).toMatch(/^OEFLOW OK - sports: ok \| sports_backup_age=\d+s;93600;180000;0/);
 
+    // a quiet point left up by hand (no oeflow run holds it): every write waits, the probe says so
+    expect((await sim.run('proquiet', [sim.db, 'enable'])).exitCode).toBe(0);
+    const frozen = await run(['check', 'sports'], env);
+    expect(frozen.exitCode, frozen.stdout).toBe(2);
+    expect(frozen.stdout).toMatch(/^OEFLOW CRITICAL - sports: quiet point up for \d+s and no oeflow run holds it/);
+    expect(frozen.stdout).toMatch(/sports_quiet_point_age=\d+s;;120;0/); // the section's max-quiet
+    expect((await sim.run('proquiet', [sim.db, 'disable'])).exitCode).toBe(0);
+
     // a run killed like a power cut, after its quiet point was disabled
     const killed = await run(['backup', 'online', 'sports', '--json'], {
       ...env,

@@ -27,6 +27,7 @@ const healthy: DbStatus = {
   },
   openRuns: [],
   lastDrill: null,
+  quietPoint: null,
 };
 
 describe('judge', () => {
@@ -34,7 +35,7 @@ describe('judge', () => {
     const v = judge(healthy, DEFAULT_THRESHOLDS);
     expect(v.status).toBe(0);
     expect(statusLine([v]).line).toBe(
-      'OEFLOW OK - sports: ok | sports_backup_age=3600s;93600;180000;0 sports_open_runs=0;;0;0 sports_backup_size=5000B;;;0 sports_ai_empty_extents=3;;;0',
+      'OEFLOW OK - sports: ok | sports_backup_age=3600s;93600;180000;0 sports_open_runs=0;;0;0 sports_backup_size=5000B;;;0 sports_ai_empty_extents=3;;;0 sports_quiet_point_age=0s;;300;0',
     );
   });
 
@@ -77,6 +78,29 @@ describe('judge', () => {
       status: 2,
       reason: 'AI chain not provable (gap at 3)',
     },
+    // a quiet point no oeflow run holds (left by a script, a killed run whose guard could not disable it)
+    {
+      change: { quietPoint: { since: '2026-12-01T02:00:00Z', ageSeconds: 90 } },
+      status: 2,
+      reason: 'quiet point up for 1m30s and no oeflow run holds it: writes wait (proquiet /db/sports disable)',
+    },
+    // inside a running backup's window: fine, until it outlasts max-quiet
+    {
+      change: {
+        quietPoint: { since: '2026-12-01T02:00:00Z', ageSeconds: 2 },
+        openRuns: [{ runId: 'run-y', status: 'running', state: 'quiesced.copyFiles', next: 'wait' }],
+      },
+      status: 0,
+      reason: undefined,
+    },
+    {
+      change: {
+        quietPoint: { since: '2026-12-01T02:00:00Z', ageSeconds: 400 },
+        openRuns: [{ runId: 'run-y', status: 'running', state: 'quiesced.copyFiles', next: 'wait' }],
+      },
+      status: 2,
+      reason: 'quiet point up for 6m40s',
+    },
   ])('$reason → $status', ({ change, status, reason }) => {
     const v = judge({ ...healthy, ...change }, DEFAULT_THRESHOLDS);
     expect(v.status).toBe(status);
@@ -98,6 +122,7 @@ describe('judge', () => {
     const text = prometheusText([healthy], [judge(healthy, DEFAULT_THRESHOLDS)]);
     expect(text).toContain('oeflow_check_status{db="/db/sports",name="sports"} 0');
     expect(text).toContain('oeflow_last_backup_age_seconds{db="/db/sports"} 3600');
+    expect(text).toContain('oeflow_quiet_point_seconds{db="/db/sports"} 0');
   });
 
   it('prints durations for people', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quietPointOfRun } from '../../../src/guard/quiet-point-log.js';
+import { quietPointNow, quietPointOfRun } from '../../../src/guard/quiet-point-log.js';
 import { sessionsBegunSince } from '../../../src/openedge/opened-since.js';
 
 const line = (time: string, n: number, text: string, pid = 7) =>
@@ -41,5 +41,24 @@ describe('sessionsBegunSince', () => {
       '[2026/12/01@10:00:04.000+0000] P-5 T-5 I BROKER  0: (333) Multi-user session begin.',
     ].join('\n');
     expect(sessionsBegunSince(lg, at('10:00:00')).map((s) => s.text)).toEqual(['Multi-user session begin.']);
+  });
+});
+
+describe('quietPointNow', () => {
+  const enable = (time: string, pid = 7) => line(time, 5583, 'Quiet point has been enabled by the broker.', pid);
+  const disable = (time: string) => line(time, 5584, 'Quiet point has been disabled by the broker.');
+  const restart = '[2026/12/01@10:00:30.000+0000] P-3 T-3 I BROKER  0: (333) Multi-user session begin.';
+
+  it('is the last enable with nothing ending it, whoever raised it', () => {
+    expect(quietPointNow([enable('10:00:01'), disable('10:00:05'), enable('10:00:09', 9)].join('\n'))).toEqual({
+      enabledAt: '2026-12-01T10:00:09.000+00:00',
+      enabledAtMs: at('10:00:09'),
+    });
+  });
+
+  it('is none when the last one was disabled, or the broker restarted after it, or none was ever enabled', () => {
+    expect(quietPointNow([enable('10:00:01'), disable('10:00:05')].join('\n'))).toBeNull();
+    expect(quietPointNow([enable('10:00:01'), restart].join('\n'))).toBeNull();
+    expect(quietPointNow(restart)).toBeNull();
   });
 });
