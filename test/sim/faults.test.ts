@@ -8,6 +8,7 @@ import { readMaster } from '../../src/sim/master-block.js';
 import { dbPaths } from '../../src/sim/paths.js';
 import { listBrokers } from '../../src/sim/registry.js';
 import { createSim, useSim } from '../helpers/sim.js';
+import { eventually } from '../helpers/eventually.js';
 
 const alive = (pid: number): boolean =>
   existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
@@ -68,14 +69,17 @@ describe('faults', () => {
       const hung = sim.background(`${sim.dlc}/bin/proquiet`, [sim.db, 'enable'], {
         env: { OEFLOW_SIM_FAULTS: 'proquiet:enable:hang' },
       });
-      const started = async (): Promise<number | undefined> =>
-        readInvocations(sim.dlc).find((l) => l.phase === 'start' && l.argv[0] === 'proquiet')?.pid;
+      // the hung line is written at the gate, where the call waits before it changes anything
       let pid: number | undefined;
-      for (let i = 0; i < 200 && pid === undefined; i++) {
-        pid = await started();
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      await new Promise((r) => setTimeout(r, 300));
+      await eventually(
+        () => {
+          pid = readInvocations(sim.dlc).find((l) => l.phase === 'hung' && l.argv[0] === 'proquiet')?.pid;
+          return pid !== undefined;
+        },
+        30_000,
+        'proquiet held at its gate',
+      );
+      expect(readInvocations(sim.dlc).some((l) => l.phase === 'start' && l.pid === pid)).toBe(true);
       expect(readMaster(dbPaths(sim.db)).ai.currentSeq).toBe(before);
       expect(readMaster(dbPaths(sim.db)).quiet.state).toBe(0);
       expect(pid !== undefined && alive(pid)).toBe(true);
