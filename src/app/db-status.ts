@@ -244,12 +244,9 @@ async function quietPointUp(db: string, now: number): Promise<DbStatus['quietPoi
     return null;
   }
   const up = quietPointNow(await readTextFrom(lgFile, Math.max(0, size - LG_TAIL_BYTES)).catch(() => ''));
-  return up === null
-    ? null
-    : {
-        since: new Date(up.enabledAtMs).toISOString(),
-        ageSeconds: Math.max(0, Math.round((now - up.enabledAtMs) / 1000)),
-      };
+  if (up === null) return null;
+  const since = new Date(up.enabledAtMs).toISOString();
+  return { since, ageSeconds: seconds(since, now) };
 }
 
 /** The store's own health: where it is, its schema, and whether it is durable (WAL + synchronous=FULL). */

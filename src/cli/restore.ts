@@ -16,7 +16,7 @@ import { fact } from '../steps/step-facts.js';
 import { emitRun, exitCodeFor, renderRun, runResult } from './run-result.js';
 import { journalLogProblem } from './command-log.js';
 import { trackSteps } from './step-tracker.js';
-import { restoreNextStep } from './restore-target.js';
+import { restoreNextStep } from './restore-next-step.js';
 
 /** Inside --into, beside the restored database: where compressed AI archives are decompressed. */
 export const AI_SCRATCH_DIR = '.oeflow-ai';

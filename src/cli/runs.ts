@@ -19,7 +19,7 @@ import { emitRun, exitCodeFor, renderRun, runResult } from './run-result.js';
 import { journalLogProblem } from './command-log.js';
 import { trackSteps } from './step-tracker.js';
 import { backupFigures, renderFigures } from './backup-figures.js';
-import { restoreNextStep } from './restore-target.js';
+import { restoreNextStep } from './restore-next-step.js';
 import { targetProtectedFigure } from '../app/restored-target.js';
 import { writeOutputFile } from './output-file.js';
 import { table } from './table.js';

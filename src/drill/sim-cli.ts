@@ -9,13 +9,12 @@ import { tlsFreeEnv } from '../tls-free-env.js';
 
 const bin = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
+/** The `oeflow sim` process's environment: this one and `extra`, without certificates (it opens no TLS connection). */
+const simEnv = (extra: Record<string, string>) => ({ env: tlsFreeEnv({ ...process.env, ...extra }), extendEnv: false });
+
 /** Run `oeflow sim <args> --json` and parse its result. */
 export async function simJson<T>(args: readonly string[], env: Record<string, string> = {}): Promise<T> {
-  const r = await execa(process.execPath, [bin, 'sim', ...args, '--json'], {
-    reject: false,
-    env: tlsFreeEnv({ ...process.env, ...env }),
-    extendEnv: false,
-  });
+  const r = await execa(process.execPath, [bin, 'sim', ...args, '--json'], { reject: false, ...simEnv(env) });
   if (r.exitCode !== 0)
     throw new OeflowError(
       'OEF-050',
@@ -37,11 +36,7 @@ export function startLoad(db: string, tx: number, seed: number, dlc: string, rat
     ...(rate ? ['--rate', String(rate)] : []),
     '--json',
   ];
-  return execa(process.execPath, [bin, ...args], {
-    reject: false,
-    env: tlsFreeEnv({ ...process.env, DLC: dlc }),
-    extendEnv: false,
-  });
+  return execa(process.execPath, [bin, ...args], { reject: false, ...simEnv({ DLC: dlc }) });
 }
 
 /** True when the DLC is the simulator (it keeps an invocation log); real installations have no digest. */

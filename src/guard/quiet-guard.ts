@@ -133,6 +133,8 @@ export function releaseQuietGuard(guard: ArmedGuard, how: GuardRelease): void {
 export const GUARD_START_WAIT_MS = 10_000;
 /** The guard's node starts in ~70–100 ms: a fine poll keeps the wait close to that. */
 const GUARD_START_POLL_MS = 5;
+/** Polls a guard may look gone (a zombie) before node reaps it and says how it ended. */
+const REAP_GRACE_POLLS = 20;
 
 export type GuardStart = { state: 'watching' } | { state: 'slow' } | { state: 'ended'; how: string };
 
@@ -158,7 +160,7 @@ export async function guardStarted(guard: ArmedGuard, limitMs: number = GUARD_ST
     if (recordedBy(guard)) return { state: 'watching' };
     const exit = guard.exit();
     if (exit === null && !pidAlive(guard.pid)) goneFor++;
-    if (exit !== null || goneFor > 20) {
+    if (exit !== null || goneFor > REAP_GRACE_POLLS) {
       if (recordedBy(guard)) return { state: 'watching' }; // it wrote its record just before it ended
       const how =
         exit === null ? 'it is gone' : exit.signal !== null ? `killed by ${exit.signal}` : `exit ${exit.code}`;

@@ -19,15 +19,18 @@ function isDisable(e: LgEntry): boolean {
   return e.number === DISABLED || /quiet point has been disabled/i.test(e.text);
 }
 
+/** What ended the quiet point enabled at `entries[i]`: a disable, or the broker's session ending or beginning. */
+function endAfter(entries: readonly LgEntry[], i: number): LgEntry | undefined {
+  return entries.slice(i + 1).find((e) => isDisable(e) || e.number === SESSION_END || e.number === SESSION_BEGIN);
+}
+
 /** The state of the quiet point a run requested at `sinceMs` (epoch ms), from `.lg` text. */
 export function quietPointOfRun(lgText: string, sinceMs: number): QuietPointOfRun {
   const entries = parseLg(lgText).filter((e) => e.epochMs >= sinceMs);
   const enabled = entries.findIndex((e) => e.number === ENABLED);
   if (enabled < 0) return { state: 'never-enabled' };
   const ours = entries[enabled]!;
-  const end = entries
-    .slice(enabled + 1)
-    .find((e) => isDisable(e) || e.number === SESSION_END || e.number === SESSION_BEGIN);
+  const end = endAfter(entries, enabled);
   if (end === undefined) return { state: 'held', enabledAt: ours.at, enabledAtMs: ours.epochMs };
   return {
     state: 'released',
@@ -44,14 +47,8 @@ export function quietPointOfRun(lgText: string, sinceMs: number): QuietPointOfRu
  */
 export function quietPointNow(lgText: string): { enabledAt: string; enabledAtMs: number } | null {
   const entries = parseLg(lgText);
-  let last = -1;
-  entries.forEach((e, i) => {
-    if (e.number === ENABLED) last = i;
-  });
-  if (last < 0) return null;
-  const ended = entries
-    .slice(last + 1)
-    .some((e) => isDisable(e) || e.number === SESSION_END || e.number === SESSION_BEGIN);
+  const last = entries.findLastIndex((e) => e.number === ENABLED);
+  if (last < 0 || endAfter(entries, last) !== undefined) return null;
   const enabled = entries[last]!;
-  return ended ? null : { enabledAt: enabled.at, enabledAtMs: enabled.epochMs };
+  return { enabledAt: enabled.at, enabledAtMs: enabled.epochMs };
 }

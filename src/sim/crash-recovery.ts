@@ -68,3 +68,16 @@ export function needsRecovery(
 ): boolean {
   return mb.state !== 'closed' || active.length > 0;
 }
+
+/**
+ * An offline utility opens the database and closes it again (truncate bi, roll opunlock): crash
+ * recovery backs out what was active, and the master block is closed and changed now. Returns
+ * what the open logs (caller holds the lock and writes `mb` afterwards).
+ */
+export function recoverOffline(mb: MasterBlock, now: number): Msg[] {
+  const r = recoverAtOpen(mb, now);
+  mb.state = 'closed';
+  mb.shmId = null;
+  mb.lstmod = now;
+  return r.logs;
+}

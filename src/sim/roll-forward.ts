@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { readAiFile, type AiDefect, type AiFile, type TxNote } from './ai-file.js';
 import { headerMessages, trailerMessages, verboseNotes } from './ai-report.js';
 import { disableAi } from './ai-switch.js';
-import { recoverAtOpen } from './crash-recovery.js';
+import { recoverOffline } from './crash-recovery.js';
 import { activeTrids, appendData, counterOf, lastLine, readData, type DataTx } from './data-file.js';
 import { oeDate } from './dates.js';
 import {
@@ -212,7 +212,7 @@ export async function rollForward(s: Session, paths: DbPaths, o: RollForwardOpti
   for (const [i, opened] of files.entries()) {
     if (applyFile(s, paths, opened, o, o.retry && i === 0)) break;
   }
-  liftOplockWhenRecovered(s, paths);
+  if (o.oplock === true || mb.roll.oplock === true) liftOplockWhenRecovered(s, paths);
 }
 
 /**
@@ -235,12 +235,9 @@ export async function rollOpunlock(s: Session, paths: DbPaths): Promise<void> {
   await s.gate([msg.notOplocked(paths.base)]);
   const logs = updateMasterSync(paths, (m): Msg[] | null => {
     if (m.roll.oplock !== true) return null;
-    const recovery = recoverAtOpen(m, Date.now());
     delete m.roll.oplock;
     m.roll.opunlocked = true;
-    m.state = 'closed';
-    m.lstmod = Date.now();
-    return recovery.logs;
+    return recoverOffline(m, Date.now());
   });
   if (logs === null) s.fail(msg.notOplocked(paths.base));
   s.crashPoint();

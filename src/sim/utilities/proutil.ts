@@ -9,7 +9,7 @@ import { msg, screen } from '../messages.js';
 import { Exit, type Session } from '../session.js';
 import type { DbPaths } from '../paths.js';
 import { busyIndex } from '../ai-switch.js';
-import { recoverAtOpen } from '../crash-recovery.js';
+import { recoverOffline } from '../crash-recovery.js';
 import { releaseReplicationStates } from '../replication.js';
 
 const SYNTAX =
@@ -50,13 +50,7 @@ async function truncateBi(s: Session, paths: DbPaths): Promise<void> {
   refuseUnderOplock(s, mb);
   await s.gate([msg.inUseMulti(paths.base)]);
   // it opens the database: crash recovery backs out what was active before the BI goes (docs/openedge.md §3)
-  const recovery = updateMasterSync(paths, (m) => {
-    const r = recoverAtOpen(m, Date.now());
-    m.state = 'closed';
-    m.shmId = null;
-    m.lstmod = Date.now();
-    return r.logs;
-  });
+  const recovery = updateMasterSync(paths, (m) => recoverOffline(m, Date.now()));
   truncateBiFile(biExtent(mb).path);
   s.crashPoint();
   s.say([...recovery, msg.biTruncated()]);

@@ -2,7 +2,7 @@
 // that ran says so), and what the operator does next (docs/openedge.md §4.41).
 import { describe, expect, it } from 'vitest';
 import { targetLeftProtected } from '../../../src/app/restored-target.js';
-import { restoreNextStep } from '../../../src/cli/restore-target.js';
+import { restoreNextStep } from '../../../src/cli/restore-next-step.js';
 
 describe('a restored target and ROLL FORWARD OPLOCK', () => {
   it('takes the protection from the last roll forward or retry that ran', () => {
